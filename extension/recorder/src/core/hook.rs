@@ -1,0 +1,135 @@
+//! Messages from the MAIN-world page hook, turned into masked bundle entries.
+//!
+//! The hook (a few lines of JavaScript in the page's own world) only wraps
+//! `console`, error events, `fetch` and `XMLHttpRequest` and forwards what it
+//! saw with `postMessage`. Everything it sends is untrusted page data: it is
+//! parsed strictly here, capped, and masked before it joins a chunk.
+
+use repro_manifest::{ConsoleEntry, ConsoleLevel, ConsoleSource, NetworkEntry, NetworkKind};
+use serde::Deserialize;
+
+use super::mask::mask_url;
+
+/// The longest console argument kept, in characters.
+pub const MAX_ARG_CHARS: usize = 10_000;
+/// The most arguments kept per console call.
+pub const MAX_ARGS: usize = 32;
+
+/// One message of the page hook.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum HookMessage {
+    /// A console call, an uncaught error or an unhandled rejection.
+    Console {
+        /// `log`, `info`, `warn`, `error`, `debug` or `trace`.
+        level: ConsoleLevel,
+        /// Where it came from.
+        #[serde(default)]
+        source: ConsoleSource,
+        /// Arguments as text.
+        #[serde(default)]
+        args: Vec<String>,
+        /// Stack trace, if any.
+        #[serde(default)]
+        stack: Option<String>,
+        /// Wall-clock time, Unix ms.
+        time: f64,
+    },
+    /// A finished (or failed) fetch or XHR.
+    Network {
+        /// `fetch` or `xhr`.
+        kind: NetworkKind,
+        /// HTTP method.
+        method: String,
+        /// Request URL.
+        url: String,
+        /// HTTP status, absent on failure.
+        #[serde(default)]
+        status: Option<u16>,
+        /// Wall-clock start, Unix ms.
+        start: f64,
+        /// Duration, ms.
+        #[serde(default)]
+        duration: Option<f64>,
+        /// Failure reason.
+        #[serde(default)]
+        error: Option<String>,
+    },
+}
+
+fn cap(text: String) -> String {
+    match text.char_indices().nth(MAX_ARG_CHARS) {
+        Some((at, _)) => format!("{}… [truncated by Repro]", &text[..at]),
+        None => text,
+    }
+}
+
+fn session_time(wall: f64, session_start: u64) -> u64 {
+    (wall - session_start as f64).max(0.0) as u64
+}
+
+/// What a hook message becomes in a chunk.
+#[derive(Debug, PartialEq)]
+pub enum Entry {
+    /// A console entry.
+    Console(ConsoleEntry),
+    /// A network entry.
+    Network(NetworkEntry),
+}
+
+/// Turn a hook message into a masked, capped entry.
+pub fn to_entry(message: HookMessage, session_start: u64, page: u32) -> Entry {
+    match message {
+        HookMessage::Console { level, source, args, stack, time } => Entry::Console(ConsoleEntry {
+            t: session_time(time, session_start),
+            page,
+            level,
+            source,
+            args: args.into_iter().take(MAX_ARGS).map(cap).collect(),
+            stack: stack.map(cap),
+        }),
+        HookMessage::Network { kind, method, url, status, start, duration, error } => {
+            Entry::Network(NetworkEntry {
+                t: session_time(start, session_start),
+                page,
+                kind,
+                method: method.chars().take(16).collect(),
+                url: cap(mask_url(&url)),
+                status,
+                duration_ms: duration.map(|d| d.max(0.0) as u64),
+                error: error.map(cap),
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn console_message_becomes_a_capped_entry() {
+        let json = r#"{"type":"console","level":"warn","args":["a","b"],"time":1500}"#;
+        let message: HookMessage = serde_json::from_str(json).unwrap();
+        let Entry::Console(entry) = to_entry(message, 1000, 2) else { panic!("console") };
+        assert_eq!((entry.t, entry.page, entry.level), (500, 2, ConsoleLevel::Warn));
+        assert_eq!(entry.args, ["a", "b"]);
+        let long = "x".repeat(MAX_ARG_CHARS + 5);
+        assert!(cap(long).ends_with("[truncated by Repro]"));
+    }
+
+    #[test]
+    fn network_urls_lose_their_tokens() {
+        let json = r#"{"type":"network","kind":"fetch","method":"GET","url":"https://a.test/x?access_token=abc&page=2","status":200,"start":2000,"duration":12.5}"#;
+        let message: HookMessage = serde_json::from_str(json).unwrap();
+        let Entry::Network(entry) = to_entry(message, 1000, 0) else { panic!("network") };
+        assert_eq!(entry.url, "https://a.test/x?access_token=[masked]&page=2");
+        assert_eq!((entry.t, entry.status, entry.duration_ms), (1000, Some(200), Some(12)));
+    }
+
+    #[test]
+    fn unknown_levels_are_refused() {
+        let json = r#"{"type":"console","level":"shout","args":[],"time":1}"#;
+        assert!(serde_json::from_str::<HookMessage>(json).is_err());
+    }
+}

@@ -1,0 +1,6 @@
+//! The recorder's pure-Rust core: decisions that need no browser, tested natively.
+
+pub mod hook;
+pub mod mask;
+pub mod sanitize;
+pub mod user_agent;

@@ -1,0 +1,53 @@
+//! What of a page's markup may be recorded at all: no script bodies, no
+//! event-handler attributes, no `javascript:` URLs. The viewer checks the
+//! same again when it replays (a forged bundle is not trusted).
+
+/// Should an attribute be recorded? `name` is lower-case.
+pub fn keep_attribute(name: &str, value: &str) -> bool {
+    if !repro_manifest::is_safe_name(name) || name.starts_with("on") || name == "srcdoc" {
+        return false;
+    }
+    !(is_url_attribute(name) && is_script_url(value))
+}
+
+/// Attributes whose value the browser may follow as a URL.
+pub fn is_url_attribute(name: &str) -> bool {
+    matches!(
+        name,
+        "href" | "src" | "action" | "formaction" | "xlink:href" | "data" | "poster" | "background"
+    )
+}
+
+/// Is `url` one that runs code when followed (`javascript:`, `vbscript:`)?
+/// Browsers ignore ASCII whitespace and control characters inside the scheme.
+pub fn is_script_url(url: &str) -> bool {
+    let scheme: String = url
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
+        .take(11)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    scheme.starts_with("javascript:") || scheme.starts_with("vbscript:")
+}
+
+/// Elements whose children are never recorded.
+pub fn skip_children(tag: &str) -> bool {
+    matches!(tag, "script" | "noscript" | "template")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn handlers_and_script_urls_are_dropped() {
+        assert!(!keep_attribute("onclick", "steal()"));
+        assert!(!keep_attribute("href", "javascript:alert(1)"));
+        assert!(!keep_attribute("href", " Java\tScript:alert(1)"));
+        assert!(!keep_attribute("srcdoc", "<script>"));
+        assert!(!keep_attribute("@click", "x"));
+        assert!(keep_attribute("href", "/javascript-guide"));
+        assert!(keep_attribute("title", "javascript:is fine as text"));
+        assert!(keep_attribute("class", "btn"));
+    }
+}

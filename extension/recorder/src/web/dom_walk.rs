@@ -1,0 +1,202 @@
+//! Serializing DOM nodes into flat, masked [`NodeRecord`]s, and the node-id map.
+//!
+//! The walk is iterative (a page may nest thousands of levels deep) and masks
+//! while it reads: a form value or a masked text never exists unmasked in a
+//! record.
+
+use repro_manifest::{MaskPolicy, NodeData, NodeRecord};
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlInputElement, HtmlLinkElement, HtmlSelectElement, HtmlTextAreaElement, Node};
+
+use crate::core::mask::{self, Control};
+use crate::core::sanitize::{keep_attribute, skip_children};
+
+const SVG_NS: &str = "http://www.w3.org/2000/svg";
+
+/// Attribute carrying a same-origin stylesheet's text, which the viewer turns
+/// into a `<style>` so the replay does not depend on the live site.
+pub const INLINED_CSS_ATTRIBUTE: &str = "data-repro-inlined-css";
+
+/// Selector of editable regions whose text is masked with the inputs.
+const EDITABLE: &str = "[contenteditable]:not([contenteditable=false]), textarea";
+
+/// Gives nodes their ids and serializes them under a masking policy.
+pub struct NodeSerializer {
+    ids: js_sys::WeakMap,
+    next_id: u32,
+    policy: MaskPolicy,
+}
+
+impl NodeSerializer {
+    /// A serializer whose first node (the document) gets id 1.
+    pub fn new(policy: MaskPolicy) -> Self {
+        NodeSerializer { ids: js_sys::WeakMap::new(), next_id: 1, policy }
+    }
+
+    /// The id of a recorded node.
+    pub fn id_of(&self, node: &Node) -> Option<u32> {
+        self.ids.get(node.unchecked_ref()).as_f64().map(|id| id as u32)
+    }
+
+    /// Forget a node (it left the document); a re-added node gets a new id.
+    pub fn forget(&self, node: &Node) {
+        self.ids.delete(node.unchecked_ref());
+    }
+
+    fn assign(&mut self, node: &Node) -> u32 {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.ids.set(node.unchecked_ref(), &(id as f64).into());
+        id
+    }
+
+    /// Is text under `element` masked (by the policy, a mask selector, or as editable content)?
+    pub fn masks_text_under(&self, element: Option<&Element>) -> bool {
+        if self.policy.mask_all_text {
+            return true;
+        }
+        let Some(element) = element else { return false };
+        let inside = |selector: &str| matches!(element.closest(selector), Ok(Some(_)));
+        inside(&self.policy.mask_selector) || (self.policy.mask_all_inputs && inside(EDITABLE))
+    }
+
+    /// Serialize `root` and its subtree, appending records to `out` in document order.
+    /// `root` goes under `parent` before `before`; `masked` says whether text under
+    /// `root`'s parent is masked.
+    pub fn subtree(&mut self, root: &Node, parent: u32, before: Option<u32>, masked: bool, out: &mut Vec<NodeRecord>) {
+        let mut stack = vec![(root.clone(), parent, before, masked)];
+        while let Some((node, parent, before, masked)) = stack.pop() {
+            let Some((data, children_masked, walk_children)) = self.describe(&node, masked) else {
+                continue;
+            };
+            let id = self.assign(&node);
+            out.push(NodeRecord { id, parent, before, data });
+            if walk_children {
+                let children = node.child_nodes();
+                for i in (0..children.length()).rev() {
+                    if let Some(child) = children.get(i) {
+                        stack.push((child, id, None, children_masked));
+                    }
+                }
+            }
+        }
+    }
+
+    /// What `node` is: its record data, whether its children's text is masked,
+    /// and whether its children are recorded at all. `None`: not recorded.
+    fn describe(&self, node: &Node, masked: bool) -> Option<(NodeData, bool, bool)> {
+        match node.node_type() {
+            Node::ELEMENT_NODE => {
+                let element: &Element = node.unchecked_ref();
+                Some(self.describe_element(element, masked))
+            }
+            Node::TEXT_NODE | Node::CDATA_SECTION_NODE => {
+                let text = node.text_content().unwrap_or_default();
+                let text = if masked || self.policy.mask_all_text { mask_text(&text) } else { text };
+                Some((NodeData::Text { text }, masked, false))
+            }
+            Node::COMMENT_NODE => Some((NodeData::Comment { text: String::new() }, masked, false)),
+            Node::DOCUMENT_TYPE_NODE => {
+                let doctype: &web_sys::DocumentType = node.unchecked_ref();
+                Some((NodeData::Doctype { name: doctype.name() }, masked, false))
+            }
+            Node::DOCUMENT_NODE => Some((NodeData::Document, masked, true)),
+            _ => None,
+        }
+    }
+
+    fn describe_element(&self, element: &Element, masked: bool) -> (NodeData, bool, bool) {
+        let tag = element.local_name();
+        let svg = element.namespace_uri().as_deref() == Some(SVG_NS);
+        if matches!(element.matches(&self.policy.block_selector), Ok(true)) {
+            return (blocked_placeholder(element, tag, svg), masked, false);
+        }
+        let mut attrs = Vec::new();
+        let named = element.attributes();
+        for i in 0..named.length() {
+            let Some(attr) = named.item(i) else { continue };
+            let name = attr.name();
+            let value = attr.value();
+            if name == "value" || !keep_attribute(&name, &value) {
+                continue;
+            }
+            attrs.push((name, value));
+        }
+        if let Some(value) = self.control_value(element) {
+            attrs.push(("value".into(), value));
+        }
+        if let Some(input) = element.dyn_ref::<HtmlInputElement>() {
+            attrs.retain(|(name, _)| name != "checked");
+            if input.checked() {
+                attrs.push(("checked".into(), String::new()));
+            }
+        }
+        if let Some(css) = inline_stylesheet(element) {
+            attrs.push((INLINED_CSS_ATTRIBUTE.into(), css));
+        }
+        let children_masked = masked
+            || self.policy.mask_all_text
+            || matches!(element.matches(&self.policy.mask_selector), Ok(true))
+            || (self.policy.mask_all_inputs
+                && (tag == "textarea" || matches!(element.matches(EDITABLE), Ok(true))));
+        let walk = !skip_children(&tag);
+        (NodeData::Element { tag, attrs, svg }, children_masked, walk)
+    }
+
+    /// The masked current value of a form control, `None` for other elements.
+    pub fn control_value(&self, element: &Element) -> Option<String> {
+        let autocomplete = element.get_attribute("autocomplete").unwrap_or_default();
+        let unmasked = matches!(element.matches(&self.policy.unmask_selector), Ok(true));
+        let (input_type, value) = if let Some(input) = element.dyn_ref::<HtmlInputElement>() {
+            (input.type_(), input.value())
+        } else if let Some(area) = element.dyn_ref::<HtmlTextAreaElement>() {
+            ("text".to_string(), area.value())
+        } else if let Some(select) = element.dyn_ref::<HtmlSelectElement>() {
+            ("text".to_string(), select.value())
+        } else {
+            return None;
+        };
+        let control = Control { input_type: &input_type, autocomplete: &autocomplete, unmasked };
+        Some(mask::control_value(&self.policy, &control, &value))
+    }
+}
+
+/// Mask text keeping whitespace, so that line breaks and layout hold.
+pub fn mask_text(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_whitespace() { c } else { repro_manifest::MASK_CHAR })
+        .collect()
+}
+
+fn blocked_placeholder(element: &Element, tag: String, svg: bool) -> NodeData {
+    let rect = element.get_bounding_client_rect();
+    let style = format!(
+        "width:{}px;height:{}px;background:#d0d0d0;display:inline-block",
+        rect.width().round(),
+        rect.height().round()
+    );
+    NodeData::Element {
+        tag,
+        attrs: vec![("style".into(), style), ("data-repro-blocked".into(), String::new())],
+        svg,
+    }
+}
+
+/// The text of a same-origin stylesheet linked by `element`; `None` for
+/// anything else (a cross-origin sheet's rules cannot be read).
+fn inline_stylesheet(element: &Element) -> Option<String> {
+    let link = element.dyn_ref::<HtmlLinkElement>()?;
+    if !link.rel().to_ascii_lowercase().split_ascii_whitespace().any(|r| r == "stylesheet") {
+        return None;
+    }
+    let sheet: web_sys::CssStyleSheet = link.sheet()?.dyn_into().ok()?;
+    let rules = sheet.css_rules().ok()?;
+    let mut css = String::new();
+    for i in 0..rules.length() {
+        if let Some(rule) = rules.item(i) {
+            css.push_str(&rule.css_text());
+            css.push('\n');
+        }
+    }
+    Some(css)
+}

@@ -1,0 +1,188 @@
+//! The page events the recorder listens to (input, scroll, click, resize, the
+//! page hook's messages), the mutation observer and the flush timer, all
+//! removed again at stop so a stopped recorder costs the page nothing.
+
+use repro_manifest::{DomEvent, EventRecord, Size};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, Event, EventTarget, MessageEvent, MouseEvent, MutationObserver, Node};
+
+use super::mutations;
+use super::state::{viewport, with_recorder, Recorder};
+use super::transport::{flush_now, FLUSH_INTERVAL_MS};
+use crate::core::hook::{to_entry, Entry, HookMessage};
+
+type Handler = Closure<dyn FnMut(Event)>;
+
+/// Scroll and resize events closer than this to the previous one of the same
+/// target are merged into it.
+const COALESCE_MS: u64 = 50;
+
+/// What the recorder installed in the page.
+pub struct Listeners {
+    window: web_sys::Window,
+    handlers: Vec<(EventTarget, &'static str, Handler)>,
+    observer: MutationObserver,
+    _observer_callback: Closure<dyn FnMut(js_sys::Array)>,
+    interval: i32,
+    _tick: Closure<dyn FnMut()>,
+}
+
+impl Listeners {
+    /// Install every listener, the observer and the timer.
+    pub fn install(window: &web_sys::Window, document: &web_sys::Document) -> Result<Self, JsValue> {
+        let observer_callback = Closure::<dyn FnMut(js_sys::Array)>::new(|records: js_sys::Array| {
+            with_recorder(|recorder| mutations::record(recorder, &records));
+        });
+        let observer = MutationObserver::new(observer_callback.as_ref().unchecked_ref())?;
+        let init = web_sys::MutationObserverInit::new();
+        init.set_child_list(true);
+        init.set_attributes(true);
+        init.set_character_data(true);
+        init.set_subtree(true);
+        observer.observe_with_options(document, &init)?;
+
+        let tick = Closure::<dyn FnMut()>::new(flush_now);
+        let interval = window.set_interval_with_callback_and_timeout_and_arguments_0(
+            tick.as_ref().unchecked_ref(),
+            FLUSH_INTERVAL_MS,
+        )?;
+
+        let mut listeners = Listeners {
+            window: window.clone(),
+            handlers: Vec::new(),
+            observer,
+            _observer_callback: observer_callback,
+            interval,
+            _tick: tick,
+        };
+        let doc: &EventTarget = document.unchecked_ref();
+        let win: &EventTarget = window.unchecked_ref();
+        listeners.listen(doc, "input", on_input)?;
+        listeners.listen(doc, "change", on_input)?;
+        listeners.listen(doc, "scroll", on_scroll)?;
+        listeners.listen(doc, "click", on_click)?;
+        listeners.listen(win, "resize", on_resize)?;
+        listeners.listen(win, "message", on_hook_message)?;
+        listeners.listen(win, "pagehide", |_| flush_now())?;
+        Ok(listeners)
+    }
+
+    fn listen(&mut self, target: &EventTarget, kind: &'static str, f: fn(Event)) -> Result<(), JsValue> {
+        let handler: Handler = Closure::new(f);
+        let options = web_sys::AddEventListenerOptions::new();
+        options.set_capture(true);
+        options.set_passive(true);
+        target.add_event_listener_with_callback_and_add_event_listener_options(
+            kind,
+            handler.as_ref().unchecked_ref(),
+            &options,
+        )?;
+        self.handlers.push((target.clone(), kind, handler));
+        Ok(())
+    }
+
+    /// Take the last mutations, then remove everything from the page.
+    pub fn remove(self, recorder: &mut Recorder) {
+        let pending = self.observer.take_records();
+        mutations::record(recorder, &pending);
+        self.observer.disconnect();
+        self.window.clear_interval_with_handle(self.interval);
+        for (target, kind, handler) in &self.handlers {
+            let _ = target.remove_event_listener_with_callback_and_bool(kind, handler.as_ref().unchecked_ref(), true);
+        }
+    }
+}
+
+fn target_id(recorder: &Recorder, event: &Event) -> Option<(u32, Node)> {
+    let node: Node = event.target()?.dyn_into().ok()?;
+    Some((recorder.serializer.id_of(&node)?, node))
+}
+
+fn on_input(event: Event) {
+    with_recorder(|recorder| {
+        let Some((id, node)) = target_id(recorder, &event) else { return };
+        let Some(element) = node.dyn_ref::<Element>() else { return };
+        let value = recorder.serializer.control_value(element);
+        let checked = element.dyn_ref::<web_sys::HtmlInputElement>().and_then(|input| {
+            let kind = input.type_();
+            (kind == "checkbox" || kind == "radio").then(|| input.checked())
+        });
+        if value.is_none() && checked.is_none() {
+            return;
+        }
+        let t = recorder.now();
+        recorder.push(DomEvent::Input { t, page: recorder.page, id, value, checked });
+    });
+}
+
+fn on_scroll(event: Event) {
+    with_recorder(|recorder| {
+        let Some((id, node)) = target_id(recorder, &event) else { return };
+        let (x, y) = match node.dyn_ref::<Element>() {
+            Some(element) => (element.scroll_left(), element.scroll_top()),
+            None => {
+                let Some(window) = web_sys::window() else { return };
+                (window.scroll_x().unwrap_or(0.0) as i32, window.scroll_y().unwrap_or(0.0) as i32)
+            }
+        };
+        let t = recorder.now();
+        let page = recorder.page;
+        if let Some(EventRecord::Known(DomEvent::Scroll { t: last_t, id: last_id, x: lx, y: ly, .. })) =
+            recorder.outbox.chunk.events.last_mut()
+        {
+            if *last_id == id && t.saturating_sub(*last_t) < COALESCE_MS {
+                (*lx, *ly) = (x, y);
+                return;
+            }
+        }
+        recorder.push(DomEvent::Scroll { t, page, id, x, y });
+    });
+}
+
+fn on_click(event: Event) {
+    with_recorder(|recorder| {
+        let Some((id, _)) = target_id(recorder, &event) else { return };
+        let Some(mouse) = event.dyn_ref::<MouseEvent>() else { return };
+        let t = recorder.now();
+        recorder.push(DomEvent::Click { t, page: recorder.page, id, x: mouse.client_x(), y: mouse.client_y() });
+    });
+}
+
+fn on_resize(_event: Event) {
+    let Some(window) = web_sys::window() else { return };
+    let size: Size = viewport(&window);
+    with_recorder(|recorder| {
+        let t = recorder.now();
+        let page = recorder.page;
+        if let Some(EventRecord::Known(DomEvent::Viewport { t: last_t, size: last, .. })) =
+            recorder.outbox.chunk.events.last_mut()
+        {
+            if t.saturating_sub(*last_t) < COALESCE_MS {
+                *last = size;
+                return;
+            }
+        }
+        recorder.push(DomEvent::Viewport { t, page, size });
+    });
+}
+
+/// A message from the MAIN-world hook: only from this window, only tagged ones.
+fn on_hook_message(event: Event) {
+    let Some(message) = event.dyn_ref::<MessageEvent>() else { return };
+    let from_this_window = match (message.source(), web_sys::window()) {
+        (Some(source), Some(window)) => JsValue::from(source) == JsValue::from(window),
+        _ => false,
+    };
+    let data = message.data();
+    if !from_this_window || super::chrome::get(&data, "__repro").as_string().as_deref() != Some("hook") {
+        return;
+    }
+    let Ok(text) = js_sys::JSON::stringify(&data) else { return };
+    let Some(text) = text.as_string() else { return };
+    let Ok(hook_message) = serde_json::from_str::<HookMessage>(&text) else { return };
+    with_recorder(|recorder| match to_entry(hook_message, recorder.session_start, recorder.page) {
+        Entry::Console(entry) => recorder.outbox.chunk.console.push(entry),
+        Entry::Network(entry) => recorder.outbox.chunk.network.push(entry),
+    });
+}

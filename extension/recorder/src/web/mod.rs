@@ -1,0 +1,20 @@
+//! The web-sys adapter: the recorder as it runs in a page (wasm32 only).
+//!
+//! `start()` is called by the content-script loader. It asks the background
+//! which session and page this is, waits for the document to be parsed, takes
+//! the snapshot, then observes until the background says stop.
+
+mod chrome;
+mod dom_walk;
+mod listeners;
+mod mutations;
+mod state;
+mod transport;
+
+use wasm_bindgen::prelude::*;
+
+/// Start recording this document, if the background says the tab is being recorded.
+#[wasm_bindgen]
+pub async fn start() -> Result<(), JsValue> {
+    state::start().await
+}

@@ -1,0 +1,167 @@
+//! Turning a batch of `MutationRecord`s into one masked `Mutation` event.
+//!
+//! Added subtrees are serialized as they are when the batch is handled (so a
+//! node added then changed in the same batch is sent once, in its final
+//! state); a node added and removed in the same batch is not sent at all.
+
+use std::collections::HashMap;
+
+use repro_manifest::{AttributeChange, DomEvent, NodeRecord, TextChange};
+use wasm_bindgen::JsCast;
+use web_sys::{Element, MutationRecord, Node};
+
+use super::state::Recorder;
+use crate::core::sanitize::keep_attribute;
+
+/// Record one observer batch.
+pub fn record(recorder: &mut Recorder, records: &js_sys::Array) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let doc: &Node = document.unchecked_ref();
+    let mut removes = Vec::new();
+    let added = js_sys::Set::new(&wasm_bindgen::JsValue::UNDEFINED);
+    let mut added_order: Vec<Node> = Vec::new();
+    let mut attribute_targets: Vec<(Element, String)> = Vec::new();
+    let mut text_targets: Vec<Node> = Vec::new();
+
+    for record in records.iter() {
+        let record: MutationRecord = record.unchecked_into();
+        match record.type_().as_str() {
+            "childList" => {
+                let removed = record.removed_nodes();
+                for i in 0..removed.length() {
+                    let Some(node) = removed.get(i) else { continue };
+                    if let Some(id) = recorder.serializer.id_of(&node) {
+                        removes.push(id);
+                        recorder.serializer.forget(&node);
+                    }
+                }
+                let nodes = record.added_nodes();
+                for i in 0..nodes.length() {
+                    let Some(node) = nodes.get(i) else { continue };
+                    if !added.has(&node) {
+                        added.add(&node);
+                        added_order.push(node);
+                    }
+                }
+            }
+            "attributes" => {
+                if let (Some(target), Some(name)) = (record.target(), record.attribute_name()) {
+                    if let Ok(element) = target.dyn_into::<Element>() {
+                        attribute_targets.push((element, name));
+                    }
+                }
+            }
+            "characterData" => {
+                if let Some(target) = record.target() {
+                    text_targets.push(target);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    let adds = serialize_added(recorder, doc, &added, &added_order);
+    let attrs = attribute_changes(recorder, doc, &added, attribute_targets);
+    let texts = text_changes(recorder, doc, text_targets);
+    if removes.is_empty() && adds.is_empty() && attrs.is_empty() && texts.is_empty() {
+        return;
+    }
+    let t = recorder.now();
+    let page = recorder.page;
+    recorder.push(DomEvent::Mutation { t, page, removes, adds, attrs, texts });
+}
+
+fn has_added_ancestor(node: &Node, added: &js_sys::Set) -> bool {
+    let mut current = node.parent_node();
+    while let Some(parent) = current {
+        if added.has(&parent) {
+            return true;
+        }
+        current = parent.parent_node();
+    }
+    false
+}
+
+fn serialize_added(recorder: &mut Recorder, doc: &Node, added: &js_sys::Set, order: &[Node]) -> Vec<NodeRecord> {
+    let done = js_sys::Set::new(&wasm_bindgen::JsValue::UNDEFINED);
+    let mut out = Vec::new();
+    for node in order {
+        if !doc.contains(Some(node)) || has_added_ancestor(node, added) {
+            continue;
+        }
+        let Some(parent) = node.parent_node() else { continue };
+        let Some(parent_id) = recorder.serializer.id_of(&parent) else { continue };
+        // Insert before the first following sibling the viewer already has.
+        let mut before = None;
+        let mut sibling = node.next_sibling();
+        while let Some(candidate) = sibling {
+            let settled = !added.has(&candidate) || done.has(&candidate);
+            if settled {
+                if let Some(id) = recorder.serializer.id_of(&candidate) {
+                    before = Some(id);
+                    break;
+                }
+            }
+            sibling = candidate.next_sibling();
+        }
+        let masked = recorder.serializer.masks_text_under(parent.dyn_ref::<Element>());
+        recorder.serializer.subtree(node, parent_id, before, masked, &mut out);
+        done.add(node);
+    }
+    out
+}
+
+fn attribute_changes(
+    recorder: &Recorder,
+    doc: &Node,
+    added: &js_sys::Set,
+    targets: Vec<(Element, String)>,
+) -> Vec<AttributeChange> {
+    let mut latest: HashMap<(u32, String), Option<String>> = HashMap::new();
+    let mut order = Vec::new();
+    for (element, name) in targets {
+        if added.has(&element) || !doc.contains(Some(&element)) {
+            continue;
+        }
+        let Some(id) = recorder.serializer.id_of(&element) else { continue };
+        let value = if name == "value" {
+            recorder.serializer.control_value(&element).or_else(|| element.get_attribute(&name))
+        } else {
+            element.get_attribute(&name)
+        };
+        let value = match value {
+            Some(v) if keep_attribute(&name, &v) => Some(v),
+            Some(_) => continue,
+            None if keep_attribute(&name, "") => None,
+            None => continue,
+        };
+        let key = (id, name);
+        if !latest.contains_key(&key) {
+            order.push(key.clone());
+        }
+        latest.insert(key, value);
+    }
+    order
+        .into_iter()
+        .map(|key| {
+            let value = latest.remove(&key).flatten();
+            AttributeChange { id: key.0, name: key.1, value }
+        })
+        .collect()
+}
+
+fn text_changes(recorder: &Recorder, doc: &Node, targets: Vec<Node>) -> Vec<TextChange> {
+    let mut out: Vec<TextChange> = Vec::new();
+    for node in targets {
+        if node.node_type() != Node::TEXT_NODE || !doc.contains(Some(&node)) {
+            continue;
+        }
+        let Some(id) = recorder.serializer.id_of(&node) else { continue };
+        let text = node.text_content().unwrap_or_default();
+        let masked = recorder.serializer.masks_text_under(node.parent_element().as_ref());
+        let text = if masked { super::dom_walk::mask_text(&text) } else { text };
+        out.retain(|change| change.id != id);
+        out.push(TextChange { id, text });
+    }
+    out
+}

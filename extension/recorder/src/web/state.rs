@@ -1,0 +1,173 @@
+//! The recorder of this document: its lifecycle from the background's
+//! "hello" answer to the final chunk handed over at stop.
+
+use std::cell::RefCell;
+
+use repro_manifest::{Chunk, DomEvent, EventRecord, MaskPolicy, Size};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::chrome::{self, ask_background, get, object};
+use super::dom_walk::NodeSerializer;
+use super::listeners::Listeners;
+use super::transport::Outbox;
+
+thread_local! {
+    static RECORDER: RefCell<Option<Recorder>> = const { RefCell::new(None) };
+}
+
+/// Everything one document's recording holds.
+pub struct Recorder {
+    pub session_start: u64,
+    pub page: u32,
+    pub serializer: NodeSerializer,
+    pub outbox: Outbox,
+    pub listeners: Option<Listeners>,
+}
+
+impl Recorder {
+    /// Milliseconds since the session started.
+    pub fn now(&self) -> u64 {
+        (js_sys::Date::now() - self.session_start as f64).max(0.0) as u64
+    }
+
+    /// Queue a DOM event.
+    pub fn push(&mut self, event: DomEvent) {
+        self.outbox.chunk.events.push(EventRecord::Known(event));
+    }
+}
+
+/// Run `f` on the recorder, if this document is being recorded.
+pub fn with_recorder<R>(f: impl FnOnce(&mut Recorder) -> R) -> Option<R> {
+    RECORDER.with(|cell| cell.try_borrow_mut().ok()?.as_mut().map(f))
+}
+
+fn window() -> Result<web_sys::Window, JsValue> {
+    web_sys::window().ok_or_else(|| JsValue::from_str("no window"))
+}
+
+/// What this page tells the background when it starts: where it is and how it looks.
+fn hello_message(window: &web_sys::Window, document: &web_sys::Document) -> JsValue {
+    let time_zone = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
+        .resolved_options();
+    let navigator = window.navigator();
+    let release = document
+        .query_selector("meta[name=release], meta[name=version]")
+        .ok()
+        .flatten()
+        .and_then(|meta| meta.get_attribute("content"));
+    object(&[
+        ("kind", "hello".into()),
+        ("url", document.url().unwrap_or_default().into()),
+        ("title", document.title().into()),
+        ("width", window.inner_width().unwrap_or_default()),
+        ("height", window.inner_height().unwrap_or_default()),
+        ("dpr", window.device_pixel_ratio().into()),
+        ("language", navigator.language().unwrap_or_default().into()),
+        ("timeZone", get(&time_zone, "timeZone")),
+        ("userAgent", navigator.user_agent().unwrap_or_default().into()),
+        ("release", release.map(JsValue::from).unwrap_or(JsValue::NULL)),
+    ])
+}
+
+/// Ask the background whether to record, then snapshot and observe.
+pub async fn start() -> Result<(), JsValue> {
+    if with_recorder(|_| ()).is_some() {
+        return Ok(());
+    }
+    let window = window()?;
+    let document = window.document().ok_or_else(|| JsValue::from_str("no document"))?;
+    wait_until_parsed(&document).await?;
+    let answer = ask_background(&hello_message(&window, &document)).await?;
+    if get(&answer, "recording").as_bool() != Some(true) {
+        return Ok(());
+    }
+    let session_start = get(&answer, "sessionStart").as_f64().unwrap_or_else(js_sys::Date::now) as u64;
+    let page = get(&answer, "page").as_f64().unwrap_or(0.0) as u32;
+    let policy: MaskPolicy = get(&answer, "policy")
+        .as_string()
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default();
+    let mut recorder = Recorder {
+        session_start,
+        page,
+        serializer: NodeSerializer::new(policy),
+        outbox: Outbox::new(page),
+        listeners: None,
+    };
+    let mut nodes = Vec::new();
+    recorder.serializer.subtree(document.unchecked_ref(), 0, None, false, &mut nodes);
+    let event = DomEvent::Snapshot {
+        t: recorder.now(),
+        page,
+        nodes,
+        viewport: viewport(&window),
+        scroll: (window.scroll_x().unwrap_or(0.0) as i32, window.scroll_y().unwrap_or(0.0) as i32),
+    };
+    recorder.push(event);
+    RECORDER.with(|cell| *cell.borrow_mut() = Some(recorder));
+    let listeners = Listeners::install(&window, &document)?;
+    with_recorder(|r| r.listeners = Some(listeners));
+    install_stop_listener();
+    super::transport::flush_now();
+    Ok(())
+}
+
+/// The viewport size of `window`.
+pub fn viewport(window: &web_sys::Window) -> Size {
+    let read = |v: Result<JsValue, JsValue>| v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as u32;
+    Size { w: read(window.inner_width()), h: read(window.inner_height()) }
+}
+
+async fn wait_until_parsed(document: &web_sys::Document) -> Result<(), JsValue> {
+    if document.ready_state() != "loading" {
+        return Ok(());
+    }
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let options = web_sys::AddEventListenerOptions::new();
+        options.set_once(true);
+        let _ = document.add_event_listener_with_callback_and_add_event_listener_options(
+            "DOMContentLoaded",
+            &resolve,
+            &options,
+        );
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.map(|_| ())
+}
+
+/// Listen for the background's stop command; answer with the final chunk.
+fn install_stop_listener() {
+    let listener = Closure::<dyn FnMut(JsValue, JsValue, js_sys::Function) -> JsValue>::new(
+        |message: JsValue, _sender: JsValue, reply: js_sys::Function| {
+            if get(&message, "kind").as_string().as_deref() != Some("stop") {
+                return JsValue::FALSE;
+            }
+            let chunks = stop();
+            let _ = reply.call1(&JsValue::NULL, &object(&[("chunks", chunks.into())]));
+            JsValue::FALSE
+        },
+    );
+    chrome::add_message_listener(listener.as_ref().unchecked_ref());
+    listener.forget();
+}
+
+/// Stop recording this document: take the last mutations, remove every
+/// listener, and return every chunk not yet acknowledged, as JSON texts.
+pub fn stop() -> js_sys::Array {
+    let chunks = js_sys::Array::new();
+    let Some(mut recorder) = RECORDER.with(|cell| cell.borrow_mut().take()) else {
+        return chunks;
+    };
+    if let Some(listeners) = recorder.listeners.take() {
+        listeners.remove(&mut recorder);
+    }
+    for text in recorder.outbox.drain_all() {
+        chunks.push(&JsValue::from_str(&text));
+    }
+    chunks
+}
+
+/// Take the chunk gathered so far, if it holds anything.
+pub fn take_chunk(recorder: &mut Recorder) -> Option<Chunk> {
+    recorder.outbox.take()
+}

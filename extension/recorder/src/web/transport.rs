@@ -1,0 +1,96 @@
+//! Handing chunks to the background: sealed every half second, kept until the
+//! background acknowledges them (it stores each under its page and sequence
+//! number, so a chunk sent twice is stored once).
+
+use std::collections::VecDeque;
+
+use repro_manifest::Chunk;
+use wasm_bindgen::prelude::*;
+
+use super::chrome::{ask_background, get, object};
+use super::state::with_recorder;
+
+/// How often the gathered events are sealed and sent, in milliseconds.
+pub const FLUSH_INTERVAL_MS: i32 = 500;
+
+/// Chunks waiting to be acknowledged, and the one being gathered.
+pub struct Outbox {
+    /// The chunk being gathered.
+    pub chunk: Chunk,
+    next_seq: u32,
+    unsent: VecDeque<(u32, String)>,
+    in_flight: bool,
+}
+
+impl Outbox {
+    /// An empty outbox for page `page`.
+    pub fn new(page: u32) -> Self {
+        Outbox {
+            chunk: Chunk { page, ..Chunk::default() },
+            next_seq: 0,
+            unsent: VecDeque::new(),
+            in_flight: false,
+        }
+    }
+
+    /// Take the gathered chunk (numbered), if it holds anything.
+    pub fn take(&mut self) -> Option<Chunk> {
+        if self.chunk.is_empty() {
+            return None;
+        }
+        let page = self.chunk.page;
+        let mut chunk = std::mem::replace(&mut self.chunk, Chunk { page, ..Chunk::default() });
+        chunk.seq = self.next_seq;
+        self.next_seq += 1;
+        Some(chunk)
+    }
+
+    fn seal(&mut self) {
+        if let Some(chunk) = self.take() {
+            if let Ok(text) = serde_json::to_string(&chunk) {
+                self.unsent.push_back((chunk.seq, text));
+            }
+        }
+    }
+
+    /// Seal the gathered chunk and return every unacknowledged one.
+    pub fn drain_all(&mut self) -> Vec<String> {
+        self.seal();
+        self.unsent.drain(..).map(|(_, text)| text).collect()
+    }
+}
+
+/// Seal what was gathered and send everything unacknowledged, unless a send
+/// is already on its way.
+pub fn flush_now() {
+    let batch = with_recorder(|recorder| {
+        let outbox = &mut recorder.outbox;
+        outbox.seal();
+        if outbox.in_flight || outbox.unsent.is_empty() {
+            return None;
+        }
+        outbox.in_flight = true;
+        let texts = js_sys::Array::new();
+        for (_, text) in &outbox.unsent {
+            texts.push(&JsValue::from_str(text));
+        }
+        let last = outbox.unsent.back().map(|(seq, _)| *seq).unwrap_or(0);
+        Some((texts, last))
+    })
+    .flatten();
+    let Some((texts, last)) = batch else { return };
+    wasm_bindgen_futures::spawn_local(async move {
+        let message = object(&[("kind", "chunks".into()), ("chunks", texts.into())]);
+        let acknowledged = match ask_background(&message).await {
+            Ok(answer) => get(&answer, "stored").as_bool() == Some(true),
+            Err(_) => false,
+        };
+        with_recorder(|recorder| {
+            let outbox = &mut recorder.outbox;
+            outbox.in_flight = false;
+            if acknowledged {
+                outbox.unsent.retain(|(seq, _)| *seq > last);
+            }
+        });
+    });
+}

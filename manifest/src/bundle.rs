@@ -1,0 +1,125 @@
+//! The top of a bundle: identity, environment, pages, and the lists of what
+//! was captured.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{ConsoleEntry, EventRecord, MaskPolicy, NetworkEntry};
+
+/// The format version this crate writes. Readers accept this version and
+/// every older one they know.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// One recorded session, as the extension uploads it and the server stores it.
+///
+/// Times inside a bundle are milliseconds from the session start.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Bundle {
+    /// Format version the bundle was written with.
+    pub format_version: u32,
+    /// Client-chosen id, 32 lowercase hex digits; a retried upload carries the
+    /// same id, which makes uploads idempotent.
+    pub id: String,
+    /// Short human title (defaults to the first page's title).
+    #[serde(default)]
+    pub title: String,
+    /// Wall-clock start of the session, Unix milliseconds.
+    pub started_at: u64,
+    /// Length of the session in milliseconds.
+    pub duration_ms: u64,
+    /// Where the session was recorded.
+    pub environment: Environment,
+    /// The documents loaded during the session, in order.
+    pub pages: Vec<Page>,
+    /// DOM events: snapshots and incremental changes, in time order per page.
+    #[serde(default)]
+    pub events: Vec<EventRecord>,
+    /// Console entries, masked.
+    #[serde(default)]
+    pub console: Vec<ConsoleEntry>,
+    /// Network entries, masked.
+    #[serde(default)]
+    pub network: Vec<NetworkEntry>,
+    /// The tester's marks on page elements.
+    #[serde(default)]
+    pub marks: Vec<Mark>,
+    /// Screenshots, base64 attachments.
+    #[serde(default)]
+    pub screenshots: Vec<Screenshot>,
+    /// The masking policy the recorder applied.
+    pub mask_policy: MaskPolicy,
+}
+
+/// A width and a height in CSS pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Size {
+    /// Width.
+    pub w: u32,
+    /// Height.
+    pub h: u32,
+}
+
+/// The browser and machine a session was recorded on.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Environment {
+    /// Browser name, e.g. `Chromium`.
+    pub browser: String,
+    /// Browser version.
+    pub browser_version: String,
+    /// Operating system, e.g. `Linux x86_64`.
+    pub os: String,
+    /// The raw user agent string.
+    #[serde(default)]
+    pub user_agent: String,
+    /// Viewport size when recording started.
+    pub viewport: Size,
+    /// Device pixel ratio.
+    pub device_pixel_ratio: f64,
+    /// Preferred language, e.g. `en-US`.
+    pub language: String,
+    /// IANA time zone, e.g. `Europe/Paris`.
+    pub time_zone: String,
+    /// URL of the first page (masked like any URL).
+    pub url: String,
+    /// Version of the Repro extension that recorded.
+    pub extension_version: String,
+    /// Release metadata the page exposes (e.g. a `<meta name="release">`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release: Option<String>,
+}
+
+/// One document loaded during the session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page {
+    /// When the page's recording started, ms from the session start.
+    pub t: u64,
+    /// The page URL (masked).
+    pub url: String,
+    /// The page title (masked).
+    #[serde(default)]
+    pub title: String,
+}
+
+/// A tester's mark on a page element.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Mark {
+    /// Time on the session timeline.
+    pub t: u64,
+    /// Index into [`Bundle::pages`].
+    pub page: u32,
+    /// A CSS selector matching exactly the marked element.
+    pub selector: String,
+    /// The tester's comment.
+    #[serde(default)]
+    pub comment: String,
+}
+
+/// A screenshot attached to the bundle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Screenshot {
+    /// Time on the session timeline.
+    pub t: u64,
+    /// MIME type, `image/png` or `image/jpeg`.
+    pub mime: String,
+    /// The image, base64.
+    pub data: String,
+}

@@ -1,0 +1,240 @@
+//! DOM events: a full snapshot of a page, then what changed.
+//!
+//! Nodes are sent flat, in document order, each naming its parent; no part of
+//! the format nests deeper than a few levels however deep the page is, so
+//! neither the recorder, the server nor the viewer recurses over a document.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::Size;
+
+/// One node of a page. Ids are dense positive integers, unique within a page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NodeRecord {
+    /// The node's id.
+    pub id: u32,
+    /// The parent's id; `0` for the document itself.
+    #[serde(rename = "p", default)]
+    pub parent: u32,
+    /// The id of the sibling this node goes before; absent means "append".
+    #[serde(rename = "b", default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<u32>,
+    /// What the node is.
+    #[serde(flatten)]
+    pub data: NodeData,
+}
+
+/// The kind and content of a node.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "k", rename_all = "snake_case")]
+pub enum NodeData {
+    /// The document.
+    Document,
+    /// `<!DOCTYPE name>`.
+    Doctype {
+        /// The doctype name, usually `html`.
+        name: String,
+    },
+    /// An element. Scripts arrive without content; `on*` attributes and
+    /// `javascript:` URLs are dropped by the recorder (and again by the viewer).
+    Element {
+        /// Lower-case tag name.
+        tag: String,
+        /// Attributes, in page order, values masked.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attrs: Vec<(String, String)>,
+        /// True for elements in the SVG namespace.
+        #[serde(default, skip_serializing_if = "is_false")]
+        svg: bool,
+    },
+    /// A text node (masked).
+    Text {
+        /// The text.
+        text: String,
+    },
+    /// A comment.
+    Comment {
+        /// The comment text.
+        text: String,
+    },
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// A text node whose content changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TextChange {
+    /// The text node.
+    pub id: u32,
+    /// Its new text (masked).
+    pub text: String,
+}
+
+/// An attribute that was set or removed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttributeChange {
+    /// The element.
+    pub id: u32,
+    /// Attribute name.
+    pub name: String,
+    /// New value (masked); `None` when the attribute was removed.
+    pub value: Option<String>,
+}
+
+/// Something that happened to the DOM of a page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum DomEvent {
+    /// The whole page at one moment; starts every page.
+    Snapshot {
+        /// Time, ms from the session start.
+        t: u64,
+        /// Index into the bundle's pages.
+        page: u32,
+        /// Every node, in document order, the document first.
+        nodes: Vec<NodeRecord>,
+        /// Viewport size.
+        viewport: Size,
+        /// Document scroll position.
+        #[serde(default)]
+        scroll: (i32, i32),
+    },
+    /// A batch of DOM changes, applied in the order: removes, adds, attributes, texts.
+    Mutation {
+        /// Time.
+        t: u64,
+        /// Page index.
+        page: u32,
+        /// Ids of removed nodes (their subtrees go with them).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        removes: Vec<u32>,
+        /// Added nodes in document order; a subtree's nodes follow its root.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        adds: Vec<NodeRecord>,
+        /// Attribute changes.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attrs: Vec<AttributeChange>,
+        /// Text changes.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        texts: Vec<TextChange>,
+    },
+    /// A form control's state changed.
+    Input {
+        /// Time.
+        t: u64,
+        /// Page index.
+        page: u32,
+        /// The control.
+        id: u32,
+        /// Its value (masked).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        value: Option<String>,
+        /// Its checked state, for checkboxes and radios.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        checked: Option<bool>,
+    },
+    /// The document (id of the document node) or an element scrolled.
+    Scroll {
+        /// Time.
+        t: u64,
+        /// Page index.
+        page: u32,
+        /// What scrolled.
+        id: u32,
+        /// Horizontal offset.
+        x: i32,
+        /// Vertical offset.
+        y: i32,
+    },
+    /// A click on an element.
+    Click {
+        /// Time.
+        t: u64,
+        /// Page index.
+        page: u32,
+        /// The element.
+        id: u32,
+        /// Pointer x in viewport pixels.
+        x: i32,
+        /// Pointer y in viewport pixels.
+        y: i32,
+    },
+    /// The viewport was resized.
+    Viewport {
+        /// Time.
+        t: u64,
+        /// Page index.
+        page: u32,
+        /// New size.
+        size: Size,
+    },
+}
+
+impl DomEvent {
+    /// The names of the `type` field this version knows.
+    pub const KNOWN_TYPES: [&'static str; 6] =
+        ["snapshot", "mutation", "input", "scroll", "click", "viewport"];
+
+    /// The event's time.
+    pub fn t(&self) -> u64 {
+        match self {
+            DomEvent::Snapshot { t, .. }
+            | DomEvent::Mutation { t, .. }
+            | DomEvent::Input { t, .. }
+            | DomEvent::Scroll { t, .. }
+            | DomEvent::Click { t, .. }
+            | DomEvent::Viewport { t, .. } => *t,
+        }
+    }
+
+    /// The event's page index.
+    pub fn page(&self) -> u32 {
+        match self {
+            DomEvent::Snapshot { page, .. }
+            | DomEvent::Mutation { page, .. }
+            | DomEvent::Input { page, .. }
+            | DomEvent::Scroll { page, .. }
+            | DomEvent::Click { page, .. }
+            | DomEvent::Viewport { page, .. } => *page,
+        }
+    }
+}
+
+/// A DOM event as stored: one this version knows, or one from a newer
+/// version, kept as it came so that nothing is lost on a round trip.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventRecord {
+    /// An event of a known type.
+    Known(DomEvent),
+    /// An event whose `type` this version does not know.
+    Unknown(serde_json::Value),
+}
+
+impl Serialize for EventRecord {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            EventRecord::Known(event) => event.serialize(serializer),
+            EventRecord::Unknown(value) => value.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for EventRecord {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let kind = value
+            .get("type")
+            .and_then(|t| t.as_str())
+            .ok_or_else(|| D::Error::custom("a DOM event needs a string `type`"))?;
+        if DomEvent::KNOWN_TYPES.contains(&kind) {
+            serde_json::from_value(value)
+                .map(EventRecord::Known)
+                .map_err(D::Error::custom)
+        } else {
+            Ok(EventRecord::Unknown(value))
+        }
+    }
+}

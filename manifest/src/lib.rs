@@ -1,0 +1,41 @@
+//! The Repro bundle format, shared by the extension and the companion server.
+//!
+//! A *bundle* is one recorded session: the environment it ran in, the pages it
+//! visited, the DOM events that let a viewer rebuild those pages, the console
+//! and network entries, the tester's marks and screenshots, and the masking
+//! policy that was applied before anything left the browser.
+//!
+//! This crate is the one place where a field of the format is defined. It has
+//! no web-sys and no tokio: it compiles for `wasm32-unknown-unknown` and for
+//! native targets alike.
+//!
+//! ```
+//! use repro_manifest::{Bundle, Limits};
+//! let json = repro_manifest::example_bundle_json();
+//! let bundle: Bundle = serde_json::from_str(&json).unwrap();
+//! bundle.validate(&Limits::default()).unwrap();
+//! ```
+#![deny(missing_docs)]
+
+mod bundle;
+mod chunk;
+mod dom;
+mod example;
+mod limits;
+mod log;
+mod policy;
+mod validate;
+
+pub use chunk::Chunk;
+pub use bundle::{Bundle, Environment, Mark, Page, Screenshot, Size, FORMAT_VERSION};
+pub use dom::{AttributeChange, DomEvent, EventRecord, NodeData, NodeRecord, TextChange};
+pub use example::example_bundle_json;
+pub use limits::Limits;
+pub use log::{ConsoleEntry, ConsoleLevel, ConsoleSource, NetworkEntry, NetworkKind};
+pub use policy::{MaskPolicy, MASK_CHAR};
+pub use validate::{is_safe_name, ValidationError};
+
+/// Is `id` a well-formed bundle id: 32 lowercase hexadecimal digits (128 bits)?
+pub fn is_valid_bundle_id(id: &str) -> bool {
+    id.len() == 32 && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}

@@ -1,0 +1,89 @@
+//! Console and network entries, as the recorder captured them (masked).
+
+use serde::{Deserialize, Serialize};
+
+/// A console level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsoleLevel {
+    /// `console.log`
+    Log,
+    /// `console.info`
+    Info,
+    /// `console.warn`
+    Warn,
+    /// `console.error`, uncaught errors and rejections
+    Error,
+    /// `console.debug`
+    Debug,
+    /// `console.trace`
+    Trace,
+}
+
+/// Where a console entry came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsoleSource {
+    /// A call to a `console` method.
+    #[default]
+    Console,
+    /// An uncaught exception.
+    Uncaught,
+    /// An unhandled promise rejection.
+    Rejection,
+}
+
+/// One console entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConsoleEntry {
+    /// Time.
+    pub t: u64,
+    /// Page index.
+    pub page: u32,
+    /// Level.
+    pub level: ConsoleLevel,
+    /// Where it came from.
+    #[serde(default)]
+    pub source: ConsoleSource,
+    /// The arguments, each rendered as text (masked).
+    pub args: Vec<String>,
+    /// A stack trace, when there is one (masked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stack: Option<String>,
+}
+
+/// How a request was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NetworkKind {
+    /// `fetch()`
+    Fetch,
+    /// `XMLHttpRequest`
+    Xhr,
+    /// Any other request of the page (documents, scripts, images, ...).
+    Resource,
+}
+
+/// One network request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NetworkEntry {
+    /// Start time.
+    pub t: u64,
+    /// Page index.
+    pub page: u32,
+    /// How it was made.
+    pub kind: NetworkKind,
+    /// HTTP method.
+    pub method: String,
+    /// URL (masked).
+    pub url: String,
+    /// HTTP status; absent when no response arrived.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// Duration in milliseconds, when the request finished.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<u64>,
+    /// Why the request failed (network error, CORS, aborted), if it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}

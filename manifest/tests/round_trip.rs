@@ -1,0 +1,76 @@
+//! The format round-trips, keeps unknown events, and refuses what breaks its rules.
+
+use repro_manifest::{Bundle, DomEvent, EventRecord, Limits, NodeData};
+
+fn example() -> Bundle {
+    serde_json::from_str(&repro_manifest::example_bundle_json()).expect("example parses")
+}
+
+#[test]
+fn example_validates_and_round_trips() {
+    let bundle = example();
+    bundle.validate(&Limits::default()).expect("example is valid");
+    let text = serde_json::to_string(&bundle).expect("serializes");
+    let again: Bundle = serde_json::from_str(&text).expect("reparses");
+    assert_eq!(bundle, again);
+}
+
+#[test]
+fn unknown_event_types_are_kept_verbatim() {
+    let bundle = example();
+    let unknown = bundle
+        .events
+        .iter()
+        .find_map(|e| match e {
+            EventRecord::Unknown(v) => Some(v.clone()),
+            EventRecord::Known(_) => None,
+        })
+        .expect("the hologram event is kept");
+    assert_eq!(unknown["from_the_future"], true);
+    let text = serde_json::to_string(&bundle).expect("serializes");
+    assert!(text.contains("\"hologram\""));
+}
+
+#[test]
+fn a_known_type_with_bad_fields_is_an_error_not_an_unknown() {
+    let mut value: serde_json::Value = serde_json::from_str(&repro_manifest::example_bundle_json()).unwrap();
+    value["events"][2]["id"] = serde_json::json!("five");
+    let err = serde_json::from_value::<Bundle>(value).unwrap_err();
+    assert!(err.to_string().contains("invalid type"), "{err}");
+}
+
+fn refusal(edit: impl FnOnce(&mut Bundle)) -> String {
+    let mut bundle = example();
+    edit(&mut bundle);
+    bundle.validate(&Limits::default()).unwrap_err().to_string()
+}
+
+#[test]
+fn refusals_name_the_field() {
+    assert!(refusal(|b| b.format_version = 99).starts_with("format_version:"));
+    assert!(refusal(|b| b.id = "../../etc/passwd".into()).starts_with("id:"));
+    assert!(refusal(|b| b.pages.clear()).starts_with("pages:"));
+    assert!(refusal(|b| b.console[0].page = 7).starts_with("console[0].page:"));
+    let err = refusal(|b| {
+        if let EventRecord::Known(DomEvent::Snapshot { nodes, .. }) = &mut b.events[0] {
+            nodes[4].parent = 42;
+        }
+    });
+    assert!(err.starts_with("events[0].nodes[4].p:"), "{err}");
+    let err = refusal(|b| {
+        if let EventRecord::Known(DomEvent::Snapshot { nodes, .. }) = &mut b.events[0] {
+            nodes[3].data = NodeData::Element { tag: "img onerror=x".into(), attrs: vec![], svg: false };
+        }
+    });
+    assert!(err.starts_with("events[0].nodes[3].tag:"), "{err}");
+}
+
+#[test]
+fn limits_are_enforced() {
+    let bundle = example();
+    let tight = Limits { max_string_bytes: 5, ..Limits::default() };
+    let err = bundle.validate(&tight).unwrap_err();
+    assert!(err.message.contains("longer than the limit"), "{err}");
+    let few = Limits { max_events: 2, ..Limits::default() };
+    assert_eq!(bundle.validate(&few).unwrap_err().path, "events");
+}
