@@ -3,7 +3,7 @@
 
 use std::cell::RefCell;
 
-use repro_manifest::{Chunk, DomEvent, EventRecord, MaskPolicy, Size};
+use repro_manifest::{DomEvent, EventRecord, MaskPolicy, Size};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -165,9 +165,4 @@ pub fn stop() -> js_sys::Array {
         chunks.push(&JsValue::from_str(&text));
     }
     chunks
-}
-
-/// Take the chunk gathered so far, if it holds anything.
-pub fn take_chunk(recorder: &mut Recorder) -> Option<Chunk> {
-    recorder.outbox.take()
 }
