@@ -82,6 +82,10 @@ pub struct Environment {
     pub url: String,
     /// Version of the Repro extension that recorded.
     pub extension_version: String,
+    /// Which build of the recorder ran on the first page: `wasm`, or `js`
+    /// (the wasm2js build used where the page's CSP forbids WebAssembly).
+    #[serde(default)]
+    pub recorder_build: String,
     /// Release metadata the page exposes (e.g. a `<meta name="release">`), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub release: Option<String>,

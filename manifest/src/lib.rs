@@ -32,7 +32,7 @@ pub use dom::{AttributeChange, DomEvent, EventRecord, NodeData, NodeRecord, Text
 pub use example::example_bundle_json;
 pub use limits::Limits;
 pub use log::{ConsoleEntry, ConsoleLevel, ConsoleSource, NetworkEntry, NetworkKind};
-pub use policy::{MaskPolicy, MASK_CHAR};
+pub use policy::{is_secret_name, mask_url, MaskPolicy, MASK_CHAR};
 pub use validate::{is_safe_name, ValidationError};
 
 /// Is `id` a well-formed bundle id: 32 lowercase hexadecimal digits (128 bits)?

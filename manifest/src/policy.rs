@@ -45,3 +45,54 @@ impl MaskPolicy {
         value.chars().map(|_| MASK_CHAR).collect()
     }
 }
+
+/// Query parameter names whose values are secrets (compared lower-case, as substrings).
+const SECRET_PARAM_PARTS: [&str; 9] =
+    ["token", "secret", "password", "passwd", "auth", "key", "session", "signature", "code"];
+
+/// `url` with the values of token-like query parameters replaced by `[masked]`.
+pub fn mask_url(url: &str) -> String {
+    let (before_fragment, fragment) = match url.split_once('#') {
+        Some((b, f)) => (b, Some(f)),
+        None => (url, None),
+    };
+    let Some((base, query)) = before_fragment.split_once('?') else {
+        return url.to_string();
+    };
+    let masked: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((name, value)) if !value.is_empty() && is_secret_name(name) => {
+                format!("{name}=[masked]")
+            }
+            _ => pair.to_string(),
+        })
+        .collect();
+    let mut out = format!("{base}?{}", masked.join("&"));
+    if let Some(fragment) = fragment {
+        out.push('#');
+        out.push_str(fragment);
+    }
+    out
+}
+
+/// Is a parameter or field named like a secret?
+pub fn is_secret_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    SECRET_PARAM_PARTS.iter().any(|part| lower.contains(part))
+}
+
+#[cfg(test)]
+mod url_tests {
+    use super::mask_url;
+
+    #[test]
+    fn token_parameters_are_masked_and_others_kept() {
+        assert_eq!(
+            mask_url("https://x.test/cb?code=123&state=ok#top"),
+            "https://x.test/cb?code=[masked]&state=ok#top"
+        );
+        assert_eq!(mask_url("/a?API_KEY=k&q=shoes"), "/a?API_KEY=[masked]&q=shoes");
+        assert_eq!(mask_url("/plain/path"), "/plain/path");
+    }
+}

@@ -8,7 +8,7 @@
 use repro_manifest::{ConsoleEntry, ConsoleLevel, ConsoleSource, NetworkEntry, NetworkKind};
 use serde::Deserialize;
 
-use super::mask::mask_url;
+use repro_manifest::mask_url;
 
 /// The longest console argument kept, in characters.
 pub const MAX_ARG_CHARS: usize = 10_000;

@@ -3,4 +3,3 @@
 pub mod hook;
 pub mod mask;
 pub mod sanitize;
-pub mod user_agent;

@@ -13,8 +13,9 @@ mod transport;
 
 use wasm_bindgen::prelude::*;
 
-/// Start recording this document, if the background says the tab is being recorded.
+/// Start recording this document, if the background says the tab is being
+/// recorded. `build` names the build that runs (`wasm` or `js`).
 #[wasm_bindgen]
-pub async fn start() -> Result<(), JsValue> {
-    state::start().await
+pub async fn start(build: String) -> Result<(), JsValue> {
+    state::start(build).await
 }

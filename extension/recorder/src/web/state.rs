@@ -47,7 +47,7 @@ fn window() -> Result<web_sys::Window, JsValue> {
 }
 
 /// What this page tells the background when it starts: where it is and how it looks.
-fn hello_message(window: &web_sys::Window, document: &web_sys::Document) -> JsValue {
+fn hello_message(window: &web_sys::Window, document: &web_sys::Document, build: &str) -> JsValue {
     let time_zone = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
         .resolved_options();
     let navigator = window.navigator();
@@ -58,6 +58,7 @@ fn hello_message(window: &web_sys::Window, document: &web_sys::Document) -> JsVa
         .and_then(|meta| meta.get_attribute("content"));
     object(&[
         ("kind", "hello".into()),
+        ("build", build.into()),
         ("url", document.url().unwrap_or_default().into()),
         ("title", document.title().into()),
         ("width", window.inner_width().unwrap_or_default()),
@@ -71,14 +72,14 @@ fn hello_message(window: &web_sys::Window, document: &web_sys::Document) -> JsVa
 }
 
 /// Ask the background whether to record, then snapshot and observe.
-pub async fn start() -> Result<(), JsValue> {
+pub async fn start(build: String) -> Result<(), JsValue> {
     if with_recorder(|_| ()).is_some() {
         return Ok(());
     }
     let window = window()?;
     let document = window.document().ok_or_else(|| JsValue::from_str("no document"))?;
     wait_until_parsed(&document).await?;
-    let answer = ask_background(&hello_message(&window, &document)).await?;
+    let answer = ask_background(&hello_message(&window, &document, &build)).await?;
     if get(&answer, "recording").as_bool() != Some(true) {
         return Ok(());
     }

@@ -1,0 +1,158 @@
+//! What the background keeps in extension storage: the tester's settings, a
+//! tab's recording session, and the state of its upload. Each is stored as
+//! JSON text under its own key, never only in service-worker memory.
+
+use repro_manifest::{Environment, MaskPolicy, Page};
+use serde::{Deserialize, Serialize};
+
+/// Storage key of the settings.
+pub const CONFIG_KEY: &str = "config";
+
+/// Storage key of the session recorded in `tab`.
+pub fn session_key(tab: i64) -> String {
+    format!("session:{tab}")
+}
+
+/// Storage key of the upload state shown for `tab`.
+pub fn upload_key(tab: i64) -> String {
+    format!("upload:{tab}")
+}
+
+/// Prefix of every chunk key of session `session_id`.
+pub fn chunk_prefix(session_id: &str) -> String {
+    format!("chunk:{session_id}:")
+}
+
+/// Storage key of one chunk; zero-padded so that keys sort in recording order.
+pub fn chunk_key(session_id: &str, page: u32, seq: u32) -> String {
+    format!("chunk:{session_id}:{page:06}:{seq:09}")
+}
+
+/// The tester's settings, from the options page.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Config {
+    /// Base URL of the companion server, without a trailing slash.
+    pub server_url: String,
+    /// Upload token.
+    pub token: String,
+}
+
+impl Config {
+    /// Check and normalize what the tester typed.
+    pub fn from_form(server_url: &str, token: &str) -> Result<Config, String> {
+        let server_url = server_url.trim().trim_end_matches('/').to_string();
+        if !(server_url.starts_with("http://") || server_url.starts_with("https://")) {
+            return Err("The server URL must start with http:// or https://".into());
+        }
+        let token = token.trim().to_string();
+        if token.is_empty() {
+            return Err("The upload token is empty: create one with `repro-server token create`".into());
+        }
+        Ok(Config { server_url, token })
+    }
+}
+
+/// A tab's recording, from Start to Stop.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionRecord {
+    /// Bundle id: 32 hex digits.
+    pub id: String,
+    /// The recorded tab.
+    pub tab: i64,
+    /// Unix ms when Start was pressed.
+    pub started_at: u64,
+    /// Pages seen so far.
+    pub pages: Vec<Page>,
+    /// Environment, from the first page.
+    pub environment: Option<Environment>,
+    /// The masking policy given to every page's recorder.
+    pub policy: MaskPolicy,
+}
+
+/// Where a tab's last recording is on its way to the server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum UploadState {
+    /// Chunks are being joined into a bundle.
+    Preparing,
+    /// The bundle is being sent.
+    Uploading {
+        /// Compressed size in bytes.
+        bytes: u64,
+    },
+    /// The server stored it.
+    Done {
+        /// The share link.
+        link: String,
+    },
+    /// It failed; the recording is kept so it can be retried.
+    Failed {
+        /// Why, in words.
+        reason: String,
+        /// The session whose chunks are kept.
+        session: String,
+    },
+}
+
+impl UploadState {
+    /// The state in words, for the popup.
+    pub fn describe(&self) -> String {
+        match self {
+            UploadState::Preparing => "Preparing the report…".into(),
+            UploadState::Uploading { bytes } => format!("Uploading {}…", human_bytes(*bytes)),
+            UploadState::Done { .. } => "Uploaded. Share this link:".into(),
+            UploadState::Failed { reason, .. } => format!("Upload failed: {reason}"),
+        }
+    }
+}
+
+/// `1536` → `1.5 KB`.
+pub fn human_bytes(bytes: u64) -> String {
+    match bytes {
+        b if b < 1024 => format!("{b} bytes"),
+        b if b < 1024 * 1024 => format!("{:.1} KB", b as f64 / 1024.0),
+        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+    }
+}
+
+/// Turn a server refusal into words a tester can act on.
+pub fn explain_refusal(status: u16, server_message: Option<&str>) -> String {
+    let hint = match status {
+        401 => "the server did not accept the upload token; check it in Options",
+        403 => "this upload token may not upload",
+        413 => "the recording is larger than the server accepts",
+        429 => "the server is busy; try again in a moment",
+        s if s >= 500 => "the server had a problem",
+        _ => "the server refused the report",
+    };
+    match server_message {
+        Some(message) if !message.is_empty() => format!("{hint} ({status}: {message})"),
+        _ => format!("{hint} ({status})"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_is_normalized_and_checked() {
+        let c = Config::from_form(" http://127.0.0.1:8080/ ", " tok ").unwrap();
+        assert_eq!((c.server_url.as_str(), c.token.as_str()), ("http://127.0.0.1:8080", "tok"));
+        assert!(Config::from_form("127.0.0.1:8080", "tok").unwrap_err().contains("http://"));
+        assert!(Config::from_form("http://x", "").unwrap_err().contains("token create"));
+    }
+
+    #[test]
+    fn chunk_keys_sort_in_recording_order() {
+        let mut keys = [chunk_key("s", 1, 0), chunk_key("s", 0, 10), chunk_key("s", 0, 9)];
+        keys.sort();
+        assert_eq!(keys, [chunk_key("s", 0, 9), chunk_key("s", 0, 10), chunk_key("s", 1, 0)]);
+    }
+
+    #[test]
+    fn refusals_are_explained() {
+        assert!(explain_refusal(401, Some("unknown token")).contains("check it in Options (401: unknown token)"));
+        assert_eq!(human_bytes(1536), "1.5 KB");
+    }
+}

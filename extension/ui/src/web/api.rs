@@ -1,0 +1,90 @@
+//! A thin, promise-aware door to the `chrome.*` extension APIs and to
+//! extension storage, where every value is kept as JSON text.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Call the extension API at `path` (e.g. `chrome.tabs.sendMessage`) with
+/// `args`, awaiting its promise if it returns one.
+pub async fn call(path: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
+    let mut this: JsValue = js_sys::global().into();
+    let mut target = this.clone();
+    for part in path.split('.') {
+        this = target;
+        target = js_sys::Reflect::get(&this, &JsValue::from_str(part))?;
+        if target.is_undefined() {
+            return Err(JsValue::from_str(&format!("{path} is not available")));
+        }
+    }
+    let function: js_sys::Function = target.dyn_into()?;
+    let result = function.apply(&this, &args.iter().collect::<js_sys::Array>())?;
+    match result.dyn_into::<js_sys::Promise>() {
+        Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise).await,
+        Err(value) => Ok(value),
+    }
+}
+
+/// Build a plain object from `(key, value)` pairs.
+pub fn object(pairs: &[(&str, JsValue)]) -> JsValue {
+    let object = js_sys::Object::new();
+    for (key, value) in pairs {
+        let _ = js_sys::Reflect::set(&object, &JsValue::from_str(key), value);
+    }
+    object.into()
+}
+
+/// Read `object[key]`, or `undefined`.
+pub fn get(object: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// A JS error's message, for words shown to the tester.
+pub fn message_of(error: &JsValue) -> String {
+    error
+        .as_string()
+        .or_else(|| get(error, "message").as_string())
+        .unwrap_or_else(|| format!("{error:?}"))
+}
+
+/// Read and parse the JSON text stored under `key`.
+pub async fn load<T: DeserializeOwned>(key: &str) -> Result<Option<T>, JsValue> {
+    let items = call("chrome.storage.local.get", &[JsValue::from_str(key)]).await?;
+    Ok(get(&items, key).as_string().and_then(|text| serde_json::from_str(&text).ok()))
+}
+
+/// Store `value` as JSON text under `key`.
+pub async fn save<T: Serialize>(key: &str, value: &T) -> Result<(), JsValue> {
+    let text = serde_json::to_string(value).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    store_text(key, &text).await
+}
+
+/// Store `text` under `key`.
+pub async fn store_text(key: &str, text: &str) -> Result<(), JsValue> {
+    call("chrome.storage.local.set", &[object(&[(key, JsValue::from_str(text))])]).await?;
+    Ok(())
+}
+
+/// Remove the given keys.
+pub async fn remove(keys: &[String]) -> Result<(), JsValue> {
+    let list: js_sys::Array = keys.iter().map(|k| JsValue::from_str(k)).collect();
+    call("chrome.storage.local.remove", &[list.into()]).await?;
+    Ok(())
+}
+
+/// Every `(key, text)` whose key starts with `prefix`, sorted by key.
+pub async fn load_prefixed(prefix: &str) -> Result<Vec<(String, String)>, JsValue> {
+    let all = call("chrome.storage.local.get", &[JsValue::NULL]).await?;
+    let mut out = Vec::new();
+    for key in js_sys::Object::keys(all.unchecked_ref::<js_sys::Object>()).iter() {
+        let Some(key) = key.as_string() else { continue };
+        if key.starts_with(prefix) {
+            if let Some(text) = get(&all, &key).as_string() {
+                out.push((key, text));
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}

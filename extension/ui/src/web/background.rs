@@ -1,0 +1,219 @@
+//! The background service worker: one recording session per tab.
+//!
+//! Every piece of state lives in extension storage, so the worker may be
+//! stopped between any two events. The JavaScript loader registers the
+//! listeners synchronously and forwards each event here.
+
+use repro_manifest::{Chunk, Environment, MaskPolicy, Page};
+use wasm_bindgen::prelude::*;
+
+use super::api::{call, get, load, message_of, object, remove, save, store_text};
+use super::upload::upload_session;
+use crate::session::{chunk_key, session_key, upload_key, SessionRecord};
+use crate::user_agent;
+
+/// Handle a runtime message from a recorder or the popup; the answer goes back to the sender.
+#[wasm_bindgen]
+pub async fn on_message(message: JsValue, sender: JsValue) -> Result<JsValue, JsValue> {
+    let kind = get(&message, "kind").as_string().unwrap_or_default();
+    let sender_tab = get(&get(&sender, "tab"), "id").as_f64().map(|id| id as i64);
+    let named_tab = get(&message, "tab").as_f64().map(|id| id as i64);
+    let answer = match (kind.as_str(), sender_tab, named_tab) {
+        ("hello", Some(tab), _) => hello(tab, &message).await,
+        ("chunks", Some(tab), _) => store_chunks(tab, &get(&message, "chunks")).await,
+        ("status", _, Some(tab)) => status(tab).await,
+        ("start", _, Some(tab)) => start(tab).await,
+        ("stop", _, Some(tab)) => stop(tab).await,
+        ("retry", _, Some(tab)) => retry(tab).await,
+        _ => Err(JsValue::from_str("unknown message")),
+    };
+    answer.or_else(|error| Ok(object(&[("error", message_of(&error).into())])))
+}
+
+/// A top-level navigation committed in a tab: if it is recorded, hook the new page early.
+#[wasm_bindgen]
+pub async fn on_navigation_committed(details: JsValue) -> Result<(), JsValue> {
+    if let Some(tab) = recorded_top_frame(&details).await? {
+        inject(tab, "page-hook.js", true).await?;
+    }
+    Ok(())
+}
+
+/// A recorded tab's new document is parsed: start its recorder.
+#[wasm_bindgen]
+pub async fn on_dom_content_loaded(details: JsValue) -> Result<(), JsValue> {
+    if let Some(tab) = recorded_top_frame(&details).await? {
+        inject(tab, "page-hook.js", true).await?;
+        inject(tab, "content.js", false).await?;
+    }
+    Ok(())
+}
+
+async fn recorded_top_frame(details: &JsValue) -> Result<Option<i64>, JsValue> {
+    if get(details, "frameId").as_f64() != Some(0.0) {
+        return Ok(None);
+    }
+    let Some(tab) = get(details, "tabId").as_f64().map(|t| t as i64) else { return Ok(None) };
+    let session: Option<SessionRecord> = load(&session_key(tab)).await?;
+    Ok(session.map(|_| tab))
+}
+
+/// Run an extension file in the tab: the page hook in the page's world, the loader in ours.
+async fn inject(tab: i64, file: &str, main_world: bool) -> Result<(), JsValue> {
+    let files: js_sys::Array = std::iter::once(JsValue::from_str(file)).collect();
+    let mut options = vec![
+        ("target", object(&[("tabId", (tab as f64).into())])),
+        ("files", files.into()),
+    ];
+    if main_world {
+        options.push(("world", "MAIN".into()));
+        options.push(("injectImmediately", true.into()));
+    }
+    call("chrome.scripting.executeScript", &[object(&options)]).await?;
+    Ok(())
+}
+
+async fn set_badge(tab: i64, text: &str) -> Result<(), JsValue> {
+    let tab_id = (tab as f64).into();
+    call("chrome.action.setBadgeText", &[object(&[("tabId", tab_id), ("text", text.into())])]).await?;
+    call(
+        "chrome.action.setBadgeBackgroundColor",
+        &[object(&[("tabId", (tab as f64).into()), ("color", "#d93025".into())])],
+    )
+    .await?;
+    Ok(())
+}
+
+fn random_id() -> String {
+    (0..4)
+        .map(|_| format!("{:08x}", (js_sys::Math::random() * 4_294_967_296.0) as u32))
+        .collect()
+}
+
+async fn start(tab: i64) -> Result<JsValue, JsValue> {
+    if load::<SessionRecord>(&session_key(tab)).await?.is_some() {
+        return status(tab).await;
+    }
+    let session = SessionRecord {
+        id: random_id(),
+        tab,
+        started_at: js_sys::Date::now() as u64,
+        pages: Vec::new(),
+        environment: None,
+        policy: MaskPolicy::default(),
+    };
+    save(&session_key(tab), &session).await?;
+    remove(&[upload_key(tab)]).await?;
+    let injected = async {
+        inject(tab, "page-hook.js", true).await?;
+        inject(tab, "content.js", false).await
+    };
+    if let Err(error) = injected.await {
+        remove(&[session_key(tab)]).await?;
+        return Err(JsValue::from_str(&format!("This page cannot be recorded: {}", message_of(&error))));
+    }
+    set_badge(tab, "REC").await?;
+    status(tab).await
+}
+
+async fn status(tab: i64) -> Result<JsValue, JsValue> {
+    let session: Option<SessionRecord> = load(&session_key(tab)).await?;
+    Ok(object(&[
+        ("recording", session.is_some().into()),
+        ("sessionStart", session.map(|s| s.started_at as f64).unwrap_or(0.0).into()),
+    ]))
+}
+
+/// A page of a recorded tab introduces itself: give it its page index.
+async fn hello(tab: i64, message: &JsValue) -> Result<JsValue, JsValue> {
+    let Some(mut session) = load::<SessionRecord>(&session_key(tab)).await? else {
+        return Ok(object(&[("recording", false.into())]));
+    };
+    let text = |key: &str| get(message, key).as_string().unwrap_or_default();
+    let number = |key: &str| get(message, key).as_f64().unwrap_or(0.0);
+    let now = js_sys::Date::now() as u64;
+    let page = session.pages.len() as u32;
+    let url = repro_manifest::mask_url(&text("url"));
+    session.pages.push(Page { t: now.saturating_sub(session.started_at), url: url.clone(), title: text("title") });
+    if session.environment.is_none() {
+        let (browser, browser_version, os) = user_agent::parse(&text("userAgent"));
+        let manifest = call("chrome.runtime.getManifest", &[]).await?;
+        session.environment = Some(Environment {
+            browser,
+            browser_version,
+            os,
+            user_agent: text("userAgent"),
+            viewport: repro_manifest::Size { w: number("width") as u32, h: number("height") as u32 },
+            device_pixel_ratio: number("dpr"),
+            language: text("language"),
+            time_zone: text("timeZone"),
+            url,
+            extension_version: get(&manifest, "version").as_string().unwrap_or_default(),
+            recorder_build: text("build"),
+            release: get(message, "release").as_string(),
+        });
+    }
+    save(&session_key(tab), &session).await?;
+    let policy = serde_json::to_string(&session.policy).unwrap_or_default();
+    Ok(object(&[
+        ("recording", true.into()),
+        ("sessionStart", (session.started_at as f64).into()),
+        ("page", page.into()),
+        ("policy", policy.into()),
+    ]))
+}
+
+/// Persist chunks under their page and sequence number (storing one twice is harmless).
+async fn store_chunks(tab: i64, chunks: &JsValue) -> Result<JsValue, JsValue> {
+    let Some(session) = load::<SessionRecord>(&session_key(tab)).await? else {
+        return Ok(object(&[("stored", false.into())]));
+    };
+    persist_chunks(&session.id, chunks).await?;
+    Ok(object(&[("stored", true.into())]))
+}
+
+async fn persist_chunks(session_id: &str, chunks: &JsValue) -> Result<(), JsValue> {
+    let Ok(list) = chunks.clone().dyn_into::<js_sys::Array>() else { return Ok(()) };
+    for text in list.iter().filter_map(|t| t.as_string()) {
+        // The recorder's own output: a chunk that does not parse is a bug, not input to keep.
+        let Ok(chunk) = serde_json::from_str::<Chunk>(&text) else { continue };
+        store_text(&chunk_key(session_id, chunk.page, chunk.seq), &text).await?;
+    }
+    Ok(())
+}
+
+async fn stop(tab: i64) -> Result<JsValue, JsValue> {
+    let Some(session) = load::<SessionRecord>(&session_key(tab)).await? else {
+        return status(tab).await;
+    };
+    let stopped_at = js_sys::Date::now() as u64;
+    // The page hands over what it has not yet sent; a tab that is gone or
+    // between pages answers nothing, and the stored chunks are what we have.
+    if let Ok(answer) = call("chrome.tabs.sendMessage", &[(tab as f64).into(), object(&[("kind", "stop".into())])]).await {
+        persist_chunks(&session.id, &get(&answer, "chunks")).await?;
+    }
+    save(&format!("finished:{}", session.id), &(session.clone(), stopped_at)).await?;
+    remove(&[session_key(tab)]).await?;
+    // The tab may be gone already; its badge went with it.
+    let _ = set_badge(tab, "").await;
+    upload_session(tab, &session.id).await?;
+    status(tab).await
+}
+
+async fn retry(tab: i64) -> Result<JsValue, JsValue> {
+    let state: Option<crate::session::UploadState> = load(&upload_key(tab)).await?;
+    if let Some(crate::session::UploadState::Failed { session, .. }) = state {
+        upload_session(tab, &session).await?;
+    }
+    status(tab).await
+}
+
+/// The tab was closed: stop its recording and upload what was captured.
+#[wasm_bindgen]
+pub async fn on_tab_removed(tab: f64) -> Result<(), JsValue> {
+    let tab = tab as i64;
+    if load::<SessionRecord>(&session_key(tab)).await?.is_some() {
+        stop(tab).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,8 @@
+//! The extension APIs, bound for the background, the popup and the options page (wasm32 only).
+
+mod api;
+mod background;
+mod html;
+mod options;
+mod popup;
+mod upload;

@@ -1,0 +1,102 @@
+//! The popup: Start and Stop for one tab, the upload's progress in words, and
+//! the share link. `popup.html?tab=<id>` controls tab `<id>`; without it, the
+//! active tab of the current window.
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::api::{call, get, load, message_of, object};
+use super::html::{by_id, on, set_text, show};
+use crate::session::{upload_key, Config, UploadState, CONFIG_KEY};
+
+/// Wire the popup page.
+#[wasm_bindgen]
+pub async fn popup_main() -> Result<(), JsValue> {
+    let tab = controlled_tab().await?;
+    on("start", "click", move |_| command(tab, "start"))?;
+    on("stop", "click", move |_| command(tab, "stop"))?;
+    on("retry", "click", move |_| command(tab, "retry"))?;
+    on("copy", "click", |_| copy_link())?;
+    on("options", "click", |event: web_sys::Event| async move {
+        event.prevent_default();
+        let _ = call("chrome.runtime.openOptionsPage", &[]).await;
+    })?;
+    let changed = Closure::<dyn FnMut()>::new(move || wasm_bindgen_futures::spawn_local(render(tab)));
+    let on_changed = get(&get(&get(&js_sys::global().into(), "chrome"), "storage"), "onChanged");
+    let add: js_sys::Function = get(&on_changed, "addListener").dyn_into()?;
+    add.call1(&on_changed, changed.as_ref())?;
+    changed.forget();
+    render(tab).await;
+    Ok(())
+}
+
+async fn controlled_tab() -> Result<i64, JsValue> {
+    let search = web_sys::window().ok_or("no window")?.location().search()?;
+    let params = web_sys::UrlSearchParams::new_with_str(&search)?;
+    if let Some(tab) = params.get("tab").and_then(|t| t.parse().ok()) {
+        return Ok(tab);
+    }
+    let query = object(&[("active", true.into()), ("currentWindow", true.into())]);
+    let tabs = call("chrome.tabs.query", &[query]).await?;
+    get(&js_sys::Array::from(&tabs).get(0), "id")
+        .as_f64()
+        .map(|id| id as i64)
+        .ok_or_else(|| JsValue::from_str("no active tab"))
+}
+
+async fn command(tab: i64, kind: &str) {
+    set_text("error", "").ok();
+    if kind == "stop" {
+        set_text("upload", "Stopping…").ok();
+    }
+    let message = object(&[("kind", kind.into()), ("tab", (tab as f64).into())]);
+    match call("chrome.runtime.sendMessage", &[message]).await {
+        Ok(answer) => {
+            if let Some(error) = get(&answer, "error").as_string() {
+                set_text("error", &error).ok();
+            }
+        }
+        Err(error) => {
+            set_text("error", &message_of(&error)).ok();
+        }
+    }
+    render(tab).await;
+}
+
+async fn copy_link() {
+    let Ok(link) = by_id::<web_sys::HtmlAnchorElement>("link") else { return };
+    let Some(window) = web_sys::window() else { return };
+    let copied = wasm_bindgen_futures::JsFuture::from(window.navigator().clipboard().write_text(&link.href())).await;
+    set_text("copied", if copied.is_ok() { "Copied." } else { "Select the link and copy it." }).ok();
+}
+
+/// Show the tab's state: recording or not, the last upload, the link.
+async fn render(tab: i64) {
+    if let Err(error) = try_render(tab).await {
+        set_text("error", &message_of(&error)).ok();
+    }
+}
+
+async fn try_render(tab: i64) -> Result<(), JsValue> {
+    let status = call("chrome.runtime.sendMessage", &[object(&[("kind", "status".into()), ("tab", (tab as f64).into())])]).await?;
+    let recording = get(&status, "recording").as_bool() == Some(true);
+    set_text("status", if recording { "Recording this tab." } else { "Not recording." })?;
+    show("start", !recording)?;
+    show("stop", recording)?;
+    let configured = load::<Config>(CONFIG_KEY).await?.is_some();
+    show("setup", !configured)?;
+    let upload: Option<UploadState> = if recording { None } else { load(&upload_key(tab)).await? };
+    set_text("upload", &upload.as_ref().map(UploadState::describe).unwrap_or_default())?;
+    let link = match &upload {
+        Some(UploadState::Done { link }) => Some(link.clone()),
+        _ => None,
+    };
+    show("share", link.is_some())?;
+    if let Some(link) = link {
+        let anchor: web_sys::HtmlAnchorElement = by_id("link")?;
+        anchor.set_href(&link);
+        anchor.set_text_content(Some(&link));
+    }
+    show("retry", matches!(upload, Some(UploadState::Failed { .. })))?;
+    Ok(())
+}
