@@ -1,1 +1,95 @@
-fn main() {}
+//! The Repro build tool, run as `cargo xtask <command>`.
+//!
+//! - `run`: install what the build needs, build the extension and the viewer,
+//!   build the server, and start it on its embedded store.
+//! - `test`: install what the tests need (wasm target, Chromium, node
+//!   packages), build everything, and run every test, end-to-end included.
+//! - `build`: build `dist/chromium/` (unpacked and zipped) and `dist/viewer/`.
+//!
+//! It shells out to cargo, npm and apt-get; it never downloads anything
+//! outside the package registries.
+
+mod dist;
+mod install;
+mod shell;
+mod wasm;
+mod zip;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// The workspace root (the build tool lives one folder below it).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("build") => build(),
+        Some("run") => run(&args[1..]),
+        Some("test") => test(),
+        Some("install-test-deps") => install::test_dependencies(),
+        _ => {
+            eprintln!("usage: cargo xtask <run [--listen ADDR] [--data DIR] | test | build | install-test-deps>");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("xtask: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Build the extension and the viewer into `dist/`.
+fn build() -> Result<(), String> {
+    install::build_dependencies()?;
+    wasm::build_all()?;
+    dist::assemble()
+}
+
+/// Build everything and start the server on its embedded store.
+fn run(args: &[String]) -> Result<(), String> {
+    let mut listen = "127.0.0.1:8080".to_string();
+    let mut data = root().join("data");
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--listen" => listen = rest.next().ok_or("--listen needs an address")?.clone(),
+            "--data" => data = PathBuf::from(rest.next().ok_or("--data needs a folder")?),
+            other => return Err(format!("unknown option {other}")),
+        }
+    }
+    build()?;
+    shell::run("cargo", &["build", "--release", "-p", "repro-server"], &root())?;
+    let server = root().join("target/release/repro-server");
+    let data_arg = data.to_string_lossy().to_string();
+    println!();
+    println!("Repro is built.");
+    println!("  Load the extension unpacked from: {}", root().join("dist/chromium").display());
+    println!("  (chrome://extensions → Developer mode → Load unpacked; zip for stores: dist/repro-chromium.zip)");
+    println!("  Create an upload token:  {} token create --data {data_arg}", server.display());
+    println!("  Then in the extension's Options: Server URL http://{listen} and that token.");
+    println!();
+    shell::run(
+        &server.to_string_lossy(),
+        &["serve", "--listen", &listen, "--data", &data_arg, "--assets", &root().join("dist/viewer").to_string_lossy()],
+        &root(),
+    )
+}
+
+/// Install test dependencies, build, and run every test.
+fn test() -> Result<(), String> {
+    install::test_dependencies()?;
+    build()?;
+    let root = root();
+    shell::run("cargo", &["build", "-p", "repro-server"], &root)?;
+    shell::run("cargo", &["test", "--workspace"], &root)?;
+    shell::run("node", &["--test", "--test-concurrency=1", "e2e/"], &root.join("tests"))
+}

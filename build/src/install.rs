@@ -1,0 +1,34 @@
+//! Installing what the build and the tests need on a fresh Debian machine:
+//! the wasm target, npm packages (binaryen for wasm-opt and wasm2js,
+//! playwright-core), Debian's Chromium and ChromeDriver. Each step is
+//! idempotent and skipped when already done.
+
+use std::path::Path;
+
+use crate::shell::{exists, run};
+
+/// The wasm target and binaryen.
+pub fn build_dependencies() -> Result<(), String> {
+    let root = crate::root();
+    run("rustup", &["target", "add", "wasm32-unknown-unknown"], &root)?;
+    npm_install(&root.join("extension"))
+}
+
+/// Everything the build needs, plus Chromium and the test packages.
+pub fn test_dependencies() -> Result<(), String> {
+    build_dependencies()?;
+    let root = crate::root();
+    if !Path::new("/usr/bin/chromium").exists() || !Path::new("/usr/bin/chromedriver").exists() {
+        run("apt-get", &["update", "-qq"], &root)?;
+        run("apt-get", &["install", "-y", "-qq", "chromium", "chromium-driver"], &root)?;
+    }
+    if !exists("node") {
+        run("apt-get", &["install", "-y", "-qq", "nodejs", "npm"], &root)?;
+    }
+    npm_install(&root.join("tests"))
+}
+
+/// `npm install` is quick when nothing changed, and follows the lock file.
+fn npm_install(dir: &Path) -> Result<(), String> {
+    run("npm", &["install", "--no-audit", "--no-fund", "--loglevel=error"], dir)
+}

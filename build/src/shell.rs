@@ -1,0 +1,30 @@
+//! Running other programs, loudly: each command is echoed, and a failure says
+//! which command failed and how.
+
+use std::path::Path;
+use std::process::Command;
+
+/// Run `program args` in `dir`, inheriting the terminal; fail unless it exits 0.
+pub fn run(program: &str, args: &[&str], dir: &Path) -> Result<(), String> {
+    eprintln!("+ {program} {}", args.join(" "));
+    let status = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .status()
+        .map_err(|e| format!("could not start {program}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{program} {}` failed ({status})", args.join(" ")))
+    }
+}
+
+/// Does `program` run at all (found on PATH)?
+pub fn exists(program: &str) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok()
+}
