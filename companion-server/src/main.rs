@@ -1,1 +1,121 @@
-fn main() {}
+//! `repro-server`: the companion server's command line.
+//!
+//! ```text
+//! repro-server serve --listen 127.0.0.1:8080 --data ./data [--assets dist/viewer] [--public-url URL]
+//! repro-server token create --data ./data [--label NAME]
+//! ```
+//! Each option may also come from the environment: `REPRO_LISTEN`,
+//! `REPRO_DATA`, `REPRO_ASSETS`, `REPRO_PUBLIC_URL`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use repro_server::{app, ServerState, Store};
+
+struct Options {
+    listen: String,
+    data: PathBuf,
+    assets: PathBuf,
+    public_url: Option<String>,
+    label: String,
+}
+
+fn parse_options(args: &[String]) -> Result<Options, String> {
+    let env = |name: &str| std::env::var(name).ok();
+    let mut options = Options {
+        listen: env("REPRO_LISTEN").unwrap_or_else(|| "127.0.0.1:8080".into()),
+        data: PathBuf::from(env("REPRO_DATA").unwrap_or_else(|| "data".into())),
+        assets: PathBuf::from(env("REPRO_ASSETS").unwrap_or_else(|| "dist/viewer".into())),
+        public_url: env("REPRO_PUBLIC_URL"),
+        label: String::new(),
+    };
+    let mut rest = args.iter();
+    while let Some(flag) = rest.next() {
+        let mut value = || rest.next().cloned().ok_or(format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--listen" => options.listen = value()?,
+            "--data" => options.data = PathBuf::from(value()?),
+            "--assets" => options.assets = PathBuf::from(value()?),
+            "--public-url" => options.public_url = Some(value()?),
+            "--label" => options.label = value()?,
+            other => return Err(format!("unknown option {other}")),
+        }
+    }
+    Ok(options)
+}
+
+const USAGE: &str = "usage:
+  repro-server serve --listen ADDR:PORT --data FOLDER [--assets FOLDER] [--public-url URL]
+  repro-server token create --data FOLDER [--label NAME]";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let outcome = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["serve", ..] => parse_options(&args[1..]).and_then(serve),
+        ["token", "create", ..] => parse_options(&args[2..]).and_then(create_token),
+        _ => Err(USAGE.to_string()),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("repro-server: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn create_token(options: Options) -> Result<(), String> {
+    let store = Store::open(&options.data).map_err(|e| format!("cannot open the store in {}: {e}", options.data.display()))?;
+    let token = store.create_token(&options.label).map_err(|e| e.to_string())?;
+    println!("Created an upload token. It is shown only this once; paste it into the extension's options:");
+    println!("{token}");
+    Ok(())
+}
+
+fn serve(options: Options) -> Result<(), String> {
+    let store = Store::open(&options.data).map_err(|e| format!("cannot open the store in {}: {e}", options.data.display()))?;
+    if !options.assets.join("viewer.js").exists() {
+        eprintln!(
+            "warning: no viewer assets in {} (build them with `cargo xtask build`); share links will not replay",
+            options.assets.display()
+        );
+    }
+    let state = ServerState {
+        store: Arc::new(store),
+        assets: options.assets,
+        public_url: options.public_url,
+        limits: repro_manifest::Limits::default(),
+    };
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(&options.listen)
+            .await
+            .map_err(|e| format!("cannot listen on {}: {e}", options.listen))?;
+        let address = listener.local_addr().map_err(|e| e.to_string())?;
+        println!("Repro server listening on http://{address} (store: {})", options.data.display());
+        axum::serve(listener, app(state))
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .map_err(|e| e.to_string())
+    })
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {},
+        _ = terminate => {},
+    }
+}

@@ -23,6 +23,7 @@ mod dom;
 mod example;
 mod limits;
 mod log;
+pub mod markup;
 mod policy;
 mod validate;
 

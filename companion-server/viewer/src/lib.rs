@@ -1,1 +1,13 @@
-//! placeholder
+//! The share-link viewer: loads a bundle and replays it.
+//!
+//! The recorded page is rebuilt, node by node, inside an iframe whose sandbox
+//! is `allow-same-origin` without `allow-scripts`; scripts, event-handler
+//! attributes and `javascript:` URLs are dropped again here, whatever the
+//! recorder did, because a bundle can be forged. Console and network entries
+//! are rendered as text, never as HTML. Everything shares one timeline.
+//!
+//! [`timeline`] is plain Rust and tests natively; the rest is wasm32 only.
+
+pub mod timeline;
+#[cfg(target_arch = "wasm32")]
+mod web;

@@ -2,4 +2,3 @@
 
 pub mod hook;
 pub mod mask;
-pub mod sanitize;

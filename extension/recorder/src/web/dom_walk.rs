@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement, HtmlLinkElement, HtmlSelectElement, HtmlTextAreaElement, Node};
 
 use crate::core::mask::{self, Control};
-use crate::core::sanitize::{keep_attribute, skip_children};
+use repro_manifest::markup::{keep_attribute, skip_children};
 
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
 

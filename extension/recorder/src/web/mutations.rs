@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, MutationRecord, Node};
 
 use super::state::Recorder;
-use crate::core::sanitize::keep_attribute;
+use repro_manifest::markup::keep_attribute;
 
 /// Record one observer batch.
 pub fn record(recorder: &mut Recorder, records: &js_sys::Array) {

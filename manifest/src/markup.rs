@@ -1,10 +1,11 @@
-//! What of a page's markup may be recorded at all: no script bodies, no
-//! event-handler attributes, no `javascript:` URLs. The viewer checks the
-//! same again when it replays (a forged bundle is not trusted).
+//! What of a page's markup may be recorded, and replayed: no script bodies,
+//! no event-handler attributes, no `javascript:` URLs. The recorder applies
+//! these rules while it serializes; the viewer applies them again when it
+//! replays, because a forged bundle posted to a server is not to be trusted.
 
 /// Should an attribute be recorded? `name` is lower-case.
 pub fn keep_attribute(name: &str, value: &str) -> bool {
-    if !repro_manifest::is_safe_name(name) || name.starts_with("on") || name == "srcdoc" {
+    if !crate::is_safe_name(name) || name.starts_with("on") || name == "srcdoc" {
         return false;
     }
     !(is_url_attribute(name) && is_script_url(value))

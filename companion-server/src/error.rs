@@ -1,0 +1,62 @@
+//! The one error type of the HTTP API: each refusal has a status and a JSON
+//! body `{"error": "...", "path": "..."}` saying what is wrong. Internal
+//! errors are logged and answered with a generic message.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+/// Why a request was refused.
+#[derive(Debug)]
+pub enum ApiError {
+    /// 401: no token, or a token the server does not know.
+    Unauthorized(String),
+    /// 413: the body is larger than allowed.
+    TooLarge(String),
+    /// 415: not JSON, or an encoding other than gzip.
+    UnsupportedMedia(String),
+    /// 400: the body is not a valid bundle.
+    BadBundle {
+        /// What is wrong.
+        message: String,
+        /// Where, when known.
+        path: Option<String>,
+    },
+    /// 404: no such report (or a malformed id).
+    NotFound,
+    /// 410: the report was revoked.
+    Gone,
+    /// 500: something broke on our side.
+    Internal(String),
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, message, path) = match self {
+            ApiError::Unauthorized(m) => (StatusCode::UNAUTHORIZED, m, None),
+            ApiError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, m, None),
+            ApiError::UnsupportedMedia(m) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, m, None),
+            ApiError::BadBundle { message, path } => (StatusCode::BAD_REQUEST, message, path),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, "no such report".to_string(), None),
+            ApiError::Gone => (StatusCode::GONE, "this report was revoked".to_string(), None),
+            ApiError::Internal(detail) => {
+                eprintln!("internal error: {detail}");
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal error".to_string(), None)
+            }
+        };
+        let body = match path {
+            Some(path) => serde_json::json!({ "error": message, "path": path }),
+            None => serde_json::json!({ "error": message }),
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+impl From<crate::StoreError> for ApiError {
+    fn from(error: crate::StoreError) -> Self {
+        match error {
+            crate::StoreError::NotFound => ApiError::NotFound,
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}

@@ -1,0 +1,63 @@
+//! Reading an upload: the compressed size is capped while the body arrives,
+//! the decompressed size while it inflates (a gzip bomb stops at the cap, not
+//! after), then the bundle is parsed and validated.
+
+use std::io::Read;
+
+use repro_manifest::{Bundle, Limits};
+
+use crate::ApiError;
+
+/// The upload as received, decoded and checked.
+pub struct Upload {
+    /// The parsed, valid bundle.
+    pub bundle: Bundle,
+    /// The bundle's JSON, gzip-compressed, as it will be stored.
+    pub gzip: Vec<u8>,
+}
+
+/// Decode and check a body sent with `content_encoding` (`gzip` or none).
+pub fn decode(body: Vec<u8>, gzipped: bool, limits: &Limits) -> Result<Upload, ApiError> {
+    let json = if gzipped {
+        let mut json = Vec::new();
+        let mut reader = flate2::read::GzDecoder::new(body.as_slice()).take(limits.max_bundle_bytes as u64 + 1);
+        reader
+            .read_to_end(&mut json)
+            .map_err(|e| ApiError::BadBundle { message: format!("the gzip body does not decompress: {e}"), path: None })?;
+        json
+    } else {
+        body.clone()
+    };
+    if json.len() > limits.max_bundle_bytes {
+        return Err(ApiError::TooLarge(format!(
+            "the decompressed bundle is larger than the limit of {} bytes",
+            limits.max_bundle_bytes
+        )));
+    }
+    let bundle: Bundle = serde_json::from_slice(&json).map_err(|e| ApiError::BadBundle {
+        message: format!("the body is not a valid bundle: {e}"),
+        path: None,
+    })?;
+    bundle
+        .validate(limits)
+        .map_err(|e| ApiError::BadBundle { message: e.message, path: Some(e.path) })?;
+    let gzip = if gzipped { body } else { compress(&json) };
+    Ok(Upload { bundle, gzip })
+}
+
+fn compress(json: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    // Writing into a Vec cannot fail.
+    let _ = encoder.write_all(json);
+    encoder.finish().unwrap_or_default()
+}
+
+/// Inflate a stored blob (for clients that do not accept gzip).
+pub fn inflate(gzip: &[u8]) -> Result<Vec<u8>, ApiError> {
+    let mut json = Vec::new();
+    flate2::read::GzDecoder::new(gzip)
+        .read_to_end(&mut json)
+        .map_err(|e| ApiError::Internal(format!("stored blob does not inflate: {e}")))?;
+    Ok(json)
+}

@@ -1,0 +1,41 @@
+//! The Repro companion server: it validates and stores uploaded bundles and
+//! serves share links, where the viewer replays a session beside its console
+//! and network.
+//!
+//! [`app`] builds the router from a [`ServerState`], so tests drive it
+//! without a socket; `main.rs` is a thin CLI on top.
+//!
+//! The server never trusts a bundle: it caps the compressed and the
+//! decompressed size while reading, parses strictly, validates against the
+//! format's limits, and stores blob first, metadata second, so that a reader
+//! never sees half a report.
+
+mod error;
+mod ingest;
+mod routes;
+pub mod store;
+mod viewer_page;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use error::ApiError;
+pub use store::{Store, StoreError};
+
+/// What every request handler shares.
+#[derive(Clone)]
+pub struct ServerState {
+    /// The embedded store.
+    pub store: Arc<Store>,
+    /// Folder of the viewer's assets (`dist/viewer`).
+    pub assets: PathBuf,
+    /// Public base URL for share links; when `None`, taken from the request's `Host`.
+    pub public_url: Option<String>,
+    /// Size and count limits for uploads.
+    pub limits: repro_manifest::Limits,
+}
+
+/// The HTTP API and pages.
+pub fn app(state: ServerState) -> axum::Router {
+    routes::router(state)
+}

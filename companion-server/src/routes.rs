@@ -1,0 +1,164 @@
+//! The HTTP surface: upload, share-link page, bundle download, viewer assets, health.
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+
+use crate::ingest;
+use crate::viewer_page;
+use crate::{ApiError, ServerState};
+
+/// The routes, with the upload size cap applied while the body arrives.
+pub fn router(state: ServerState) -> Router {
+    Router::new()
+        .route("/api/reports", post(upload))
+        .route("/r/{id}", get(viewer))
+        .route("/r/{id}/bundle.json", get(bundle))
+        .route("/assets/{*path}", get(asset))
+        .route("/healthz", get(|| async { "ok" }))
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .with_state(state)
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+fn public_base(state: &ServerState, headers: &HeaderMap) -> String {
+    if let Some(url) = &state.public_url {
+        return url.trim_end_matches('/').to_string();
+    }
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    format!("http://{host}")
+}
+
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+async fn upload(State(state): State<ServerState>, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
+    let token = bearer(&headers)
+        .ok_or_else(|| ApiError::Unauthorized("an upload needs `Authorization: Bearer <token>`".into()))?
+        .to_string();
+    let store = state.store.clone();
+    let token_id = blocking(move || store.check_token(&token))
+        .await??
+        .ok_or_else(|| ApiError::Unauthorized("unknown or revoked upload token".into()))?;
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !content_type.starts_with("application/json") {
+        return Err(ApiError::UnsupportedMedia(format!(
+            "send the bundle as application/json (got `{content_type}`)"
+        )));
+    }
+    let gzipped = match headers.get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok()) {
+        None | Some("identity") => false,
+        Some("gzip") => true,
+        Some(other) => {
+            return Err(ApiError::UnsupportedMedia(format!("content encoding `{other}` is not supported; use gzip")))
+        }
+    };
+    let max = state.limits.max_compressed_bytes;
+    let body: Bytes = axum::body::to_bytes(body, max).await.map_err(|_| {
+        ApiError::TooLarge(format!("the upload is larger than the limit of {max} bytes"))
+    })?;
+    let limits = state.limits.clone();
+    let upload = blocking(move || ingest::decode(body.to_vec(), gzipped, &limits)).await??;
+    let bundle = upload.bundle;
+    let url = bundle.pages.first().map(|p| p.url.clone()).unwrap_or_default();
+    let store = state.store.clone();
+    let bundle_id = bundle.id.clone();
+    let title = bundle.title.clone();
+    let gzip = upload.gzip;
+    let stored = blocking(move || store.put_report(token_id, &bundle_id, &title, &url, &gzip)).await??;
+    let link = format!("{}/r/{}", public_base(&state, &headers), stored.id);
+    eprintln!("upload: bundle {} -> report {} ({})", bundle.id, stored.id, if stored.created { "new" } else { "repeat" });
+    let status = if stored.created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(serde_json::json!({ "id": stored.id, "url": link }))).into_response())
+}
+
+fn check_id(id: &str) -> Result<(), ApiError> {
+    if repro_manifest::is_valid_bundle_id(id) {
+        Ok(())
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+async fn live_report(state: &ServerState, id: &str) -> Result<crate::store::ReportMeta, ApiError> {
+    check_id(id)?;
+    let store = state.store.clone();
+    let id = id.to_string();
+    let meta = blocking(move || store.report(&id)).await??;
+    if meta.revoked {
+        return Err(ApiError::Gone);
+    }
+    Ok(meta)
+}
+
+async fn viewer(State(state): State<ServerState>, Path(id): Path<String>) -> Response {
+    match live_report(&state, &id).await {
+        Ok(meta) => viewer_page::page(&meta),
+        Err(ApiError::NotFound) => viewer_page::missing(StatusCode::NOT_FOUND, "There is no report at this link."),
+        Err(ApiError::Gone) => viewer_page::missing(StatusCode::GONE, "This report was revoked by its owner."),
+        Err(other) => other.into_response(),
+    }
+}
+
+async fn bundle(State(state): State<ServerState>, Path(id): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let meta = live_report(&state, &id).await?;
+    let store = state.store.clone();
+    let gzip = blocking(move || store.blob(&meta.id)).await??;
+    let accepts_gzip = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("gzip"));
+    let mut response = if accepts_gzip {
+        let mut r = gzip.into_response();
+        r.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        r
+    } else {
+        ingest::inflate(&gzip)?.into_response()
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"repro-bundle.json\""));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    Ok(response)
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next() {
+        Some("js") => "text/javascript",
+        Some("wasm") => "application/wasm",
+        Some("css") => "text/css",
+        Some("png") => "image/png",
+        _ => "application/octet-stream",
+    }
+}
+
+async fn asset(State(state): State<ServerState>, Path(path): Path<String>) -> Result<Response, ApiError> {
+    let safe = !path.is_empty()
+        && path.split('/').all(|part| {
+            !part.is_empty() && !part.starts_with('.') && part.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+        });
+    if !safe {
+        return Err(ApiError::NotFound);
+    }
+    let file = state.assets.join(&path);
+    let bytes = tokio::fs::read(&file).await.map_err(|_| ApiError::NotFound)?;
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(&path)));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    Ok(response)
+}

@@ -1,0 +1,260 @@
+//! The embedded store: SQLite for metadata, a folder for bundle blobs.
+//!
+//! An upload is written blob first (to a temporary file, synced, then renamed
+//! into place), then its metadata row in one transaction: a crash leaves at
+//! most an unreferenced blob, never a visible half report. Uploads are
+//! idempotent by bundle id. Tokens are stored as SHA-256 hashes only.
+
+use std::fmt;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rusqlite::{params, Connection, OptionalExtension};
+use sha2::{Digest, Sha256};
+
+/// A store failure.
+#[derive(Debug)]
+pub enum StoreError {
+    /// The thing asked for does not exist.
+    NotFound,
+    /// SQLite failed.
+    Database(rusqlite::Error),
+    /// The file system failed.
+    Io(std::io::Error),
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::NotFound => write!(f, "not found"),
+            StoreError::Database(e) => write!(f, "database: {e}"),
+            StoreError::Io(e) => write!(f, "file system: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Database(e)
+    }
+}
+
+impl From<std::io::Error> for StoreError {
+    fn from(e: std::io::Error) -> Self {
+        StoreError::Io(e)
+    }
+}
+
+/// What the store knows of a report besides its blob.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportMeta {
+    /// The share id (32 hex digits, 128 random bits).
+    pub id: String,
+    /// The client's bundle id.
+    pub bundle_id: String,
+    /// Title of the report.
+    pub title: String,
+    /// URL of its first page.
+    pub url: String,
+    /// Unix ms of the upload.
+    pub created_at: i64,
+    /// Size of the stored (compressed) blob.
+    pub bytes: i64,
+    /// Whether the link was revoked.
+    pub revoked: bool,
+}
+
+/// The outcome of storing a report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stored {
+    /// The report's share id.
+    pub id: String,
+    /// False when the same bundle had already been stored (the old id is returned).
+    pub created: bool,
+}
+
+/// SQLite + folder store.
+pub struct Store {
+    db: Mutex<Connection>,
+    blobs: PathBuf,
+    tmp: PathBuf,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS tokens (
+    id INTEGER PRIMARY KEY,
+    hash TEXT NOT NULL UNIQUE,
+    label TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS reports (
+    id TEXT PRIMARY KEY,
+    bundle_id TEXT NOT NULL UNIQUE,
+    token_id INTEGER NOT NULL REFERENCES tokens(id),
+    title TEXT NOT NULL,
+    url TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    bytes INTEGER NOT NULL,
+    revoked_at INTEGER
+);
+";
+
+/// 32 lowercase hex digits from 128 random bits.
+pub fn random_id() -> Result<String, StoreError> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| StoreError::Io(std::io::Error::other(e.to_string())))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+fn hash_token(token: &str) -> String {
+    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+fn sync_dir(dir: &Path) -> Result<(), StoreError> {
+    fs::File::open(dir)?.sync_all()?;
+    Ok(())
+}
+
+impl Store {
+    /// Open (or create) the store in `folder`.
+    pub fn open(folder: &Path) -> Result<Store, StoreError> {
+        let blobs = folder.join("bundles");
+        let tmp = folder.join("tmp");
+        fs::create_dir_all(&blobs)?;
+        fs::create_dir_all(&tmp)?;
+        // Half-written uploads from before a crash were never visible: drop them.
+        for entry in fs::read_dir(&tmp)?.flatten() {
+            let _ = fs::remove_file(entry.path());
+        }
+        let db = Connection::open(folder.join("repro.sqlite3"))?;
+        db.pragma_update(None, "journal_mode", "WAL")?;
+        db.pragma_update(None, "synchronous", "FULL")?;
+        db.pragma_update(None, "foreign_keys", "ON")?;
+        db.execute_batch(SCHEMA)?;
+        Ok(Store { db: Mutex::new(db), blobs, tmp })
+    }
+
+    fn db(&self) -> std::sync::MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite inconsistent.
+        self.db.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Create an upload token; the token itself is returned once and only its hash kept.
+    pub fn create_token(&self, label: &str) -> Result<String, StoreError> {
+        let token = format!("repro_{}", random_id()?);
+        self.db().execute(
+            "INSERT INTO tokens (hash, label, created_at) VALUES (?1, ?2, ?3)",
+            params![hash_token(&token), label, now_ms()],
+        )?;
+        Ok(token)
+    }
+
+    /// The id of a valid, unrevoked token.
+    pub fn check_token(&self, token: &str) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .db()
+            .query_row(
+                "SELECT id FROM tokens WHERE hash = ?1 AND revoked_at IS NULL",
+                params![hash_token(token)],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+
+    fn blob_path(&self, id: &str) -> PathBuf {
+        self.blobs.join(format!("{id}.json.gz"))
+    }
+
+    /// Store a report: blob first, then metadata. A bundle id seen before
+    /// returns the existing report.
+    pub fn put_report(&self, token_id: i64, bundle_id: &str, title: &str, url: &str, gzip: &[u8]) -> Result<Stored, StoreError> {
+        if let Some(id) = self.report_for_bundle(bundle_id)? {
+            return Ok(Stored { id, created: false });
+        }
+        let id = random_id()?;
+        let tmp = self.tmp.join(format!("{id}.part"));
+        {
+            let mut file = fs::File::create(&tmp)?;
+            file.write_all(gzip)?;
+            file.sync_all()?;
+        }
+        let final_path = self.blob_path(&id);
+        fs::rename(&tmp, &final_path)?;
+        sync_dir(&self.blobs)?;
+        let inserted = {
+            let mut db = self.db();
+            let tx = db.transaction()?;
+            let existing: Option<String> = tx
+                .query_row("SELECT id FROM reports WHERE bundle_id = ?1", params![bundle_id], |r| r.get(0))
+                .optional()?;
+            match existing {
+                Some(existing) => Err(existing),
+                None => {
+                    tx.execute(
+                        "INSERT INTO reports (id, bundle_id, token_id, title, url, created_at, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                        params![id, bundle_id, token_id, title, url, now_ms(), gzip.len() as i64],
+                    )?;
+                    tx.commit()?;
+                    Ok(())
+                }
+            }
+        };
+        match inserted {
+            Ok(()) => Ok(Stored { id, created: true }),
+            Err(existing) => {
+                let _ = fs::remove_file(&final_path);
+                Ok(Stored { id: existing, created: false })
+            }
+        }
+    }
+
+    fn report_for_bundle(&self, bundle_id: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .db()
+            .query_row("SELECT id FROM reports WHERE bundle_id = ?1", params![bundle_id], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// A report's metadata.
+    pub fn report(&self, id: &str) -> Result<ReportMeta, StoreError> {
+        self.db()
+            .query_row(
+                "SELECT id, bundle_id, title, url, created_at, bytes, revoked_at IS NOT NULL FROM reports WHERE id = ?1",
+                params![id],
+                |row| {
+                    Ok(ReportMeta {
+                        id: row.get(0)?,
+                        bundle_id: row.get(1)?,
+                        title: row.get(2)?,
+                        url: row.get(3)?,
+                        created_at: row.get(4)?,
+                        bytes: row.get(5)?,
+                        revoked: row.get(6)?,
+                    })
+                },
+            )
+            .optional()?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// A report's stored blob (gzip-compressed bundle JSON).
+    pub fn blob(&self, id: &str) -> Result<Vec<u8>, StoreError> {
+        match fs::read(self.blob_path(id)) {
+            Ok(bytes) => Ok(bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(StoreError::NotFound),
+            Err(e) => Err(e.into()),
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! The HTML of share-link pages: a static shell that the wasm viewer fills.
+//! Nothing from a bundle is ever written into this HTML; the few stored
+//! fields used (title) are escaped. Pages carry a strict CSP and no referrer,
+//! so that assets the replay loads from the recorded site never learn the link.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use crate::store::ReportMeta;
+
+/// The viewer pages' Content-Security-Policy. The replay iframe (same-origin,
+/// sandboxed without scripts) inherits it: styles and images of the recorded
+/// page may load, nothing may run.
+pub const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
+style-src 'self' 'unsafe-inline' http: https: data:; img-src http: https: data: blob:; \
+font-src http: https: data:; media-src http: https: data:; connect-src 'self'; \
+frame-src 'self' about:; form-action 'none'; frame-ancestors 'none'";
+
+/// Escape text for HTML content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn html_response(status: StatusCode, html: String) -> Response {
+    let mut response = (status, html).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    response
+}
+
+/// The viewer page of a report.
+pub fn page(meta: &ReportMeta) -> Response {
+    let title = escape(if meta.title.is_empty() { "Repro report" } else { &meta.title });
+    let id = escape(&meta.id);
+    html_response(
+        StatusCode::OK,
+        format!(
+            r#"<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="referrer" content="no-referrer">
+<title>{title} · Repro</title>
+<link rel="stylesheet" href="/assets/viewer.css">
+</head>
+<body data-bundle="/r/{id}/bundle.json">
+<header><h1 id="title">{title}</h1><a href="/r/{id}/bundle.json" download>Download bundle (JSON)</a></header>
+<p id="viewer-error" role="alert" hidden></p>
+<main>
+  <div>
+    <div id="stage"><iframe id="replay" title="Replayed page" sandbox="allow-same-origin"></iframe><div id="pointer" hidden></div></div>
+    <div id="controls"><button id="play" type="button">Play</button><input id="timeline" type="range" min="0" max="0" value="0" aria-label="Timeline"><span id="clock"></span></div>
+  </div>
+  <div>
+    <section><h2>Console</h2><ol id="console" aria-label="Console"></ol></section>
+    <section><h2>Network</h2><table aria-label="Network"><tbody id="network"></tbody></table></section>
+    <section><h2>Environment</h2><dl id="environment"></dl></section>
+  </div>
+</main>
+<script type="module" src="/assets/viewer.js"></script>
+</body>
+</html>
+"#
+        ),
+    )
+}
+
+/// A page saying why there is no report here.
+pub fn missing(status: StatusCode, message: &str) -> Response {
+    html_response(
+        status,
+        format!(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Repro</title></head>\
+             <body><h1>Report not available</h1><p>{}</p></body></html>",
+            escape(message)
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn escaping_covers_markup_and_quotes() {
+        assert_eq!(super::escape(r#"<img src=x onerror="a">'"#), "&lt;img src=x onerror=&quot;a&quot;&gt;&#39;");
+    }
+}

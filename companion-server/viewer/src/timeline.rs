@@ -1,0 +1,65 @@
+//! Where the replay stands on the timeline: which snapshot to rebuild from and
+//! which events to apply to reach a moment. No browser needed.
+
+use repro_manifest::{Bundle, DomEvent, EventRecord};
+
+/// The known DOM events of a bundle, in time order (stable for equal times).
+pub fn ordered_events(bundle: &Bundle) -> Vec<DomEvent> {
+    let mut events: Vec<DomEvent> = bundle
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            EventRecord::Known(event) => Some(event.clone()),
+            EventRecord::Unknown(_) => None,
+        })
+        .collect();
+    events.sort_by_key(DomEvent::t);
+    events
+}
+
+/// The index of the snapshot to rebuild from to show moment `t`: the last
+/// snapshot at or before `t`, else the first snapshot. `None`: no snapshot.
+pub fn snapshot_for(events: &[DomEvent], t: u64) -> Option<usize> {
+    let is_snapshot = |e: &DomEvent| matches!(e, DomEvent::Snapshot { .. });
+    events
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| is_snapshot(e) && e.t() <= t)
+        .map(|(i, _)| i)
+        .last()
+        .or_else(|| events.iter().position(is_snapshot))
+}
+
+/// `m:ss.d` for a time in milliseconds.
+pub fn clock(ms: u64) -> String {
+    format!("{}:{:02}.{}", ms / 60_000, (ms / 1000) % 60, (ms % 1000) / 100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bundle() -> Bundle {
+        serde_json::from_str(&repro_manifest::example_bundle_json()).unwrap()
+    }
+
+    #[test]
+    fn events_are_ordered_and_unknown_ones_skipped() {
+        let events = ordered_events(&bundle());
+        assert_eq!(events.len(), 6);
+        assert!(events.windows(2).all(|w| w[0].t() <= w[1].t()));
+    }
+
+    #[test]
+    fn the_snapshot_to_rebuild_from() {
+        let events = ordered_events(&bundle());
+        assert_eq!(snapshot_for(&events, 0), Some(0));
+        assert_eq!(snapshot_for(&events, 4000), Some(0));
+        assert_eq!(snapshot_for(&[], 10), None);
+    }
+
+    #[test]
+    fn clock_reads_minutes_seconds_tenths() {
+        assert_eq!(clock(83_450), "1:23.4");
+    }
+}

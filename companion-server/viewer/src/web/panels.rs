@@ -1,0 +1,106 @@
+//! The console list, the network list and the environment, as text only.
+
+use repro_manifest::{Bundle, ConsoleEntry, NetworkEntry};
+use wasm_bindgen::prelude::*;
+use web_sys::{Document, Element};
+
+use super::{by_id, document};
+use crate::timeline::clock;
+
+fn element(document: &Document, tag: &str, class: &str, text: &str) -> Result<Element, JsValue> {
+    let element = document.create_element(tag)?;
+    if !class.is_empty() {
+        element.set_class_name(class);
+    }
+    if !text.is_empty() {
+        element.set_text_content(Some(text));
+    }
+    Ok(element)
+}
+
+fn append(parent: &Element, child: Element) -> Result<(), JsValue> {
+    parent.append_child(&child)?;
+    Ok(())
+}
+
+/// Fill the environment list.
+pub fn environment(bundle: &Bundle) -> Result<(), JsValue> {
+    let document = document()?;
+    let list: Element = by_id("environment")?;
+    let env = &bundle.environment;
+    let rows = [
+        ("Browser", format!("{} {}", env.browser, env.browser_version)),
+        ("OS", env.os.clone()),
+        ("Viewport", format!("{} × {} at {}×", env.viewport.w, env.viewport.h, env.device_pixel_ratio)),
+        ("Language", env.language.clone()),
+        ("Time zone", env.time_zone.clone()),
+        ("URL", env.url.clone()),
+        ("Pages", bundle.pages.len().to_string()),
+        ("Duration", clock(bundle.duration_ms)),
+        ("Extension", format!("{} (recorder: {})", env.extension_version, env.recorder_build)),
+        ("Masking", format!("policy \u{201c}{}\u{201d}: masked values show as ***", bundle.mask_policy.name)),
+    ];
+    for (name, value) in rows {
+        append(&list, element(&document, "dt", "", name)?)?;
+        append(&list, element(&document, "dd", "", &value)?)?;
+    }
+    by_id::<Element>("title")?.set_text_content(Some(if bundle.title.is_empty() { "Untitled report" } else { &bundle.title }));
+    Ok(())
+}
+
+/// Fill the console list; each entry carries its time for seeking.
+pub fn console(entries: &[ConsoleEntry]) -> Result<Vec<Element>, JsValue> {
+    let document = document()?;
+    let list: Element = by_id("console")?;
+    let mut items = Vec::new();
+    for entry in entries {
+        let level = format!("{:?}", entry.level).to_lowercase();
+        let item = element(&document, "li", &format!("entry level-{level}"), "")?;
+        item.set_attribute("data-t", &entry.t.to_string())?;
+        append(&item, element(&document, "span", "time", &clock(entry.t))?)?;
+        append(&item, element(&document, "span", "level", &level)?)?;
+        append(&item, element(&document, "span", "message", &entry.args.join(" "))?)?;
+        if let Some(stack) = &entry.stack {
+            let details = element(&document, "details", "", "")?;
+            append(&details, element(&document, "summary", "", "stack")?)?;
+            append(&details, element(&document, "pre", "", stack)?)?;
+            item.append_child(&details)?;
+        }
+        list.append_child(&item)?;
+        items.push(item);
+    }
+    if entries.is_empty() {
+        append(&list, element(&document, "li", "empty", "No console entries.")?)?;
+    }
+    Ok(items)
+}
+
+/// Fill the network list; each row carries its time for seeking.
+pub fn network(entries: &[NetworkEntry]) -> Result<Vec<Element>, JsValue> {
+    let document = document()?;
+    let body: Element = by_id("network")?;
+    let mut rows = Vec::new();
+    for entry in entries {
+        let failed = entry.error.is_some() || entry.status.is_none_or(|s| s >= 400);
+        let row = element(&document, "tr", if failed { "entry failed" } else { "entry" }, "")?;
+        row.set_attribute("data-t", &entry.t.to_string())?;
+        let status = match (&entry.status, &entry.error) {
+            (Some(status), _) => status.to_string(),
+            (None, Some(error)) => error.clone(),
+            (None, None) => "pending".into(),
+        };
+        let duration = entry.duration_ms.map(|d| format!("{d} ms")).unwrap_or_default();
+        for (class, text) in [
+            ("time", clock(entry.t)),
+            ("method", entry.method.clone()),
+            ("url", entry.url.clone()),
+            ("status", status),
+            ("duration", duration),
+        ] {
+            append(&row, element(&document, "td", class, &text)?)?;
+        }
+        body.append_child(&row)?;
+        rows.push(row);
+    }
+    Ok(rows)
+}

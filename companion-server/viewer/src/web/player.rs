@@ -1,0 +1,197 @@
+//! The replay's clock and controls: play/pause, the seekable timeline, and
+//! the console and network entries that follow (and drive) the replay.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use repro_manifest::{Bundle, DomEvent};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, HtmlIFrameElement, HtmlInputElement};
+
+use super::by_id;
+use super::panels;
+use super::replay::Replay;
+use crate::timeline::{clock, ordered_events, snapshot_for};
+
+/// Milliseconds between two steps of playback.
+const TICK_MS: i32 = 50;
+
+struct Player {
+    bundle: Bundle,
+    events: Vec<DomEvent>,
+    replay: Replay,
+    next: usize,
+    time: u64,
+    interval: Option<i32>,
+    entries: Vec<(u64, Element)>,
+}
+
+type Shared = Rc<RefCell<Player>>;
+
+impl Player {
+    fn page_url(&self, page: u32) -> String {
+        self.bundle.pages.get(page as usize).map(|p| p.url.clone()).unwrap_or_default()
+    }
+
+    /// Show moment `t`: rebuild from the right snapshot when going back or
+    /// past a new page, else apply the events in between.
+    fn seek(&mut self, t: u64) {
+        let Some(snapshot) = snapshot_for(&self.events, t) else { return };
+        let must_rebuild = self.next == 0 || t < self.time || snapshot >= self.next;
+        if must_rebuild {
+            let event = self.events[snapshot].clone();
+            let url = self.page_url(event.page());
+            self.replay.apply(&event, &url);
+            self.next = snapshot + 1;
+        }
+        while let Some(event) = self.events.get(self.next) {
+            if event.t() > t {
+                break;
+            }
+            let event = event.clone();
+            let url = self.page_url(event.page());
+            self.replay.apply(&event, &url);
+            self.next += 1;
+        }
+        self.time = t;
+        self.show_time();
+    }
+
+    fn show_time(&self) {
+        if let Ok(timeline) = by_id::<HtmlInputElement>("timeline") {
+            timeline.set_value(&self.time.to_string());
+        }
+        if let Ok(label) = by_id::<Element>("clock") {
+            label.set_text_content(Some(&format!("{} / {}", clock(self.time), clock(self.bundle.duration_ms))));
+        }
+        for (t, element) in &self.entries {
+            let _ = element.class_list().toggle_with_force("future", *t > self.time);
+        }
+    }
+}
+
+/// Lay out the panels, show the first moment, and wire the controls.
+pub fn start(bundle: Bundle) -> Result<(), JsValue> {
+    let iframe: HtmlIFrameElement = by_id("replay")?;
+    let stage: HtmlElement = by_id("stage")?;
+    let pointer: HtmlElement = by_id("pointer")?;
+    let mut replay = Replay::new(iframe.clone());
+    let scale = Rc::new(std::cell::Cell::new(1.0f64));
+    {
+        let (iframe, stage, scale) = (iframe.clone(), stage.clone(), scale.clone());
+        replay.on_viewport = Box::new(move |w, h| {
+            let (w, h) = (w.max(1) as f64, h.max(1) as f64);
+            let k = (stage.client_width() as f64 / w).min(1.0);
+            scale.set(k);
+            let style = iframe.style();
+            let _ = style.set_property("width", &format!("{w}px"));
+            let _ = style.set_property("height", &format!("{h}px"));
+            let _ = style.set_property("transform", &format!("scale({k})"));
+            let _ = stage.style().set_property("height", &format!("{}px", h * k));
+        });
+    }
+    replay.on_click = Box::new(move |x, y| {
+        let k = scale.get();
+        let style = pointer.style();
+        let _ = style.set_property("left", &format!("{}px", x as f64 * k));
+        let _ = style.set_property("top", &format!("{}px", y as f64 * k));
+        pointer.set_hidden(false);
+    });
+
+    let mut entries: Vec<(u64, Element)> = Vec::new();
+    let console = panels::console(&bundle.console)?;
+    entries.extend(bundle.console.iter().map(|e| e.t).zip(console));
+    let network = panels::network(&bundle.network)?;
+    entries.extend(bundle.network.iter().map(|e| e.t).zip(network));
+
+    let timeline: HtmlInputElement = by_id("timeline")?;
+    timeline.set_max(&bundle.duration_ms.to_string());
+    let events = ordered_events(&bundle);
+    let player: Shared = Rc::new(RefCell::new(Player { bundle, events, replay, next: 0, time: 0, interval: None, entries }));
+    player.borrow_mut().seek(0);
+
+    wire_timeline(&player, &timeline)?;
+    wire_play_button(&player)?;
+    wire_entries(&player)?;
+    Ok(())
+}
+
+fn listen(target: &web_sys::EventTarget, kind: &str, f: impl FnMut(web_sys::Event) + 'static) -> Result<(), JsValue> {
+    let closure = Closure::<dyn FnMut(web_sys::Event)>::new(f);
+    target.add_event_listener_with_callback(kind, closure.as_ref().unchecked_ref())?;
+    closure.forget();
+    Ok(())
+}
+
+fn wire_timeline(player: &Shared, timeline: &HtmlInputElement) -> Result<(), JsValue> {
+    let player = player.clone();
+    let input = timeline.clone();
+    listen(timeline, "input", move |_| {
+        if let Ok(t) = input.value().parse::<u64>() {
+            pause(&player);
+            player.borrow_mut().seek(t);
+        }
+    })
+}
+
+fn pause(player: &Shared) {
+    let interval = player.borrow_mut().interval.take();
+    if let (Some(handle), Some(window)) = (interval, web_sys::window()) {
+        window.clear_interval_with_handle(handle);
+    }
+    if let Ok(button) = by_id::<Element>("play") {
+        button.set_text_content(Some("Play"));
+    }
+}
+
+fn play(player: &Shared) -> Result<(), JsValue> {
+    let window = web_sys::window().ok_or("no window")?;
+    {
+        let mut p = player.borrow_mut();
+        if p.time >= p.bundle.duration_ms {
+            p.seek(0);
+        }
+    }
+    let ticking = player.clone();
+    let tick = Closure::<dyn FnMut()>::new(move || {
+        let done = {
+            let mut p = ticking.borrow_mut();
+            let t = (p.time + TICK_MS as u64).min(p.bundle.duration_ms);
+            p.seek(t);
+            t >= p.bundle.duration_ms
+        };
+        if done {
+            pause(&ticking);
+        }
+    });
+    let handle = window.set_interval_with_callback_and_timeout_and_arguments_0(tick.as_ref().unchecked_ref(), TICK_MS)?;
+    tick.forget();
+    player.borrow_mut().interval = Some(handle);
+    by_id::<Element>("play")?.set_text_content(Some("Pause"));
+    Ok(())
+}
+
+fn wire_play_button(player: &Shared) -> Result<(), JsValue> {
+    let player = player.clone();
+    listen(&by_id::<web_sys::EventTarget>("play")?, "click", move |_| {
+        if player.borrow().interval.is_some() {
+            pause(&player);
+        } else {
+            let _ = play(&player);
+        }
+    })
+}
+
+/// A click on a console or network entry seeks the replay to its time.
+fn wire_entries(player: &Shared) -> Result<(), JsValue> {
+    let entries: Vec<(u64, Element)> = player.borrow().entries.clone();
+    for (t, element) in entries {
+        let player = player.clone();
+        listen(&element, "click", move |_| {
+            pause(&player);
+            player.borrow_mut().seek(t);
+        })?;
+    }
+    Ok(())
+}
