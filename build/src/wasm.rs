@@ -29,6 +29,16 @@ const CRATES: [WasmCrate; 3] = [
     WasmCrate { package: "repro-viewer", stem: "repro_viewer", out_dir: "viewer", also_as_js: false },
 ];
 
+/// Features the precompiled std uses even in an MVP build; binaryen must be
+/// told, since their declarations were stripped.
+const PRECOMPILED_STD_FEATURES: [&str; 5] = [
+    "--enable-bulk-memory",
+    "--enable-bulk-memory-opt",
+    "--enable-sign-ext",
+    "--enable-nontrapping-float-to-int",
+    "--enable-mutable-globals",
+];
+
 fn binaryen(tool: &str) -> PathBuf {
     crate::root().join("extension/node_modules/.bin").join(tool)
 }
@@ -49,6 +59,7 @@ fn path_str(path: &Path) -> String {
 /// Build every wasm crate and generate its JavaScript packages.
 pub fn build_all() -> Result<(), String> {
     let root = crate::root();
+    let _ = fs::remove_dir_all(staging());
     let mut args = vec!["build", "--profile", "wasm", "--target", "wasm32-unknown-unknown"];
     for krate in &CRATES {
         args.extend(["-p", krate.package]);
@@ -72,7 +83,11 @@ fn package(krate: &WasmCrate) -> Result<(), String> {
     let web_dir = staging().join(krate.out_dir).join("pkg");
     bindgen(&stripped, &web_dir, krate.stem, Target::Web)?;
     let wasm_file = web_dir.join(format!("{}_bg.wasm", krate.stem));
-    wasm_opt(&["-Oz", "--strip-debug", "--strip-producers", &path_str(&wasm_file), "-o", &path_str(&wasm_file)])?;
+    let mut args = PRECOMPILED_STD_FEATURES.to_vec();
+    args.extend(["-Oz", "--strip-debug", "--strip-producers"]);
+    let wasm_file = path_str(&wasm_file);
+    args.extend([wasm_file.as_str(), "-o", wasm_file.as_str()]);
+    wasm_opt(&args)?;
 
     if krate.also_as_js {
         let js_dir = staging().join(krate.out_dir).join("pkg-js");
@@ -87,10 +102,9 @@ enum Target {
 }
 
 fn bindgen(input: &Path, out_dir: &Path, stem: &str, target: Target) -> Result<(), String> {
-    let _ = fs::remove_dir_all(out_dir);
     fs::create_dir_all(out_dir).map_err(|e| e.to_string())?;
     let mut bindgen = Bindgen::new();
-    bindgen.input_path(input).out_name(stem).typescript(false).reference_types(false);
+    bindgen.input_path(input).out_name(stem).typescript(false);
     match target {
         Target::Web => bindgen.web(true),
         Target::Bundler => bindgen.bundler(true),
@@ -105,19 +119,21 @@ fn as_javascript(stripped: &Path, out_dir: &Path, stem: &str) -> Result<(), Stri
     bindgen(stripped, out_dir, stem, Target::Bundler)?;
     let bg_wasm = out_dir.join(format!("{stem}_bg.wasm"));
     let lowered = out_dir.join(format!("{stem}_lowered.wasm"));
-    wasm_opt(&[
-        "--enable-bulk-memory",
-        "--enable-bulk-memory-opt",
-        "--enable-sign-ext",
-        "--enable-nontrapping-float-to-int",
-        "--enable-mutable-globals",
+    let bg_wasm_arg = path_str(&bg_wasm);
+    let lowered_arg = path_str(&lowered);
+    let mut args = PRECOMPILED_STD_FEATURES.to_vec();
+    args.extend([
         "--llvm-memory-copy-fill-lowering",
         "--signext-lowering",
         "--llvm-nontrapping-fptoint-lowering",
-        &path_str(&bg_wasm),
+        "-Oz",
+        "--strip-debug",
+        "--strip-producers",
+        &bg_wasm_arg,
         "-o",
-        &path_str(&lowered),
-    ])?;
+        &lowered_arg,
+    ]);
+    wasm_opt(&args)?;
     let translated = out_dir.join(format!("{stem}_bg.wasm.js"));
     run(
         &binaryen("wasm2js").to_string_lossy(),
@@ -139,7 +155,57 @@ fn as_javascript(stripped: &Path, out_dir: &Path, stem: &str) -> Result<(), Stri
     Ok(())
 }
 
-/// Placeholder until the wasm2js output has been inspected.
+/// wasm2js grows memory by copying into a new ArrayBuffer without detaching
+/// the old one, so wasm-bindgen's cached views go stale and the recorder
+/// aborts on the first large page (docs/PLATFORM.md). Replace its two memory
+/// functions: grow geometrically with `ArrayBuffer.prototype.transfer`, which
+/// detaches the old buffer, and keep the logical page count apart.
 pub fn patch_memory_growth(js: &str) -> Result<String, String> {
-    Ok(js.to_string())
+    const START: &str = " function __wasm_memory_size() {";
+    const END: &str = "  return oldPages;\n }\n";
+    let start = js.find(START).ok_or("wasm2js output has no __wasm_memory_size")?;
+    let end = js[start..].find(END).ok_or("wasm2js output has no __wasm_memory_grow")? + start + END.len();
+    let replacement = r#" var reproPages = buffer.byteLength >> 16;
+ function __wasm_memory_size() {
+  return reproPages;
+ }
+
+ // Patched by repro-build (see build/src/wasm.rs).
+ function __wasm_memory_grow(pagesToAdd) {
+  pagesToAdd = pagesToAdd | 0;
+  var oldPages = reproPages;
+  var newPages = oldPages + pagesToAdd;
+  if (newPages >= 65536) return -1;
+  var capacityPages = buffer.byteLength / 65536;
+  if (newPages > capacityPages) {
+   buffer = buffer.transfer(Math.min(65535, Math.max(newPages, capacityPages * 2)) * 65536);
+   HEAP8 = new Int8Array(buffer);
+   HEAP16 = new Int16Array(buffer);
+   HEAP32 = new Int32Array(buffer);
+   HEAPU8 = new Uint8Array(buffer);
+   HEAPU16 = new Uint16Array(buffer);
+   HEAPU32 = new Uint32Array(buffer);
+   HEAPF32 = new Float32Array(buffer);
+   HEAPF64 = new Float64Array(buffer);
+   bufferView = HEAPU8;
+  }
+  reproPages = newPages;
+  return oldPages;
+ }
+"#;
+    Ok(format!("{}{}{}", &js[..start], replacement, &js[end..]))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn memory_growth_patch_replaces_both_functions() {
+        let js = "a\n function __wasm_memory_size() {\n  return buffer.byteLength >> 16;\n }\n\n function __wasm_memory_grow(pagesToAdd) {\n  copy();\n  return oldPages;\n }\n b";
+        let patched = super::patch_memory_growth(js).unwrap();
+        assert!(patched.starts_with("a\n var reproPages"));
+        assert!(patched.contains("buffer.transfer("));
+        assert!(!patched.contains("copy()"));
+        assert!(patched.ends_with(" b"));
+        assert!(super::patch_memory_growth("nothing here").is_err());
+    }
 }

@@ -1,0 +1,170 @@
+//! The upload API through the real router and a real SQLite store in a
+//! temporary folder: what is accepted, what is refused and why, and that a
+//! refusal leaves nothing stored.
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use repro_server::{app, ServerState, Store};
+use tower::ServiceExt;
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    state: ServerState,
+    token: String,
+}
+
+fn fixture() -> Fixture {
+    fixture_with(repro_manifest::Limits::default())
+}
+
+fn fixture_with(limits: repro_manifest::Limits) -> Fixture {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(dir.path()).expect("store opens");
+    let token = store.create_token("test").expect("token");
+    let state = ServerState {
+        store: Arc::new(store),
+        assets: dir.path().join("assets"),
+        public_url: None,
+        limits,
+    };
+    Fixture { _dir: dir, state, token }
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+fn upload_request(token: Option<&str>, body: Vec<u8>, gzipped: bool) -> Request<Body> {
+    let mut builder = Request::post("/api/reports").header("content-type", "application/json").header("host", "repro.test");
+    if let Some(token) = token {
+        builder = builder.header("authorization", format!("Bearer {token}"));
+    }
+    if gzipped {
+        builder = builder.header("content-encoding", "gzip");
+    }
+    builder.body(Body::from(body)).unwrap()
+}
+
+async fn send(state: &ServerState, request: Request<Body>) -> (StatusCode, serde_json::Value) {
+    let response = app(state.clone()).oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null))
+}
+
+fn stored_blobs(dir: &Path) -> usize {
+    std::fs::read_dir(dir.join("bundles")).map(|d| d.count()).unwrap_or(0)
+}
+
+fn example() -> Vec<u8> {
+    repro_manifest::example_bundle_json().into_bytes()
+}
+
+#[tokio::test]
+async fn a_gzipped_bundle_is_stored_and_served_back_intact() {
+    let f = fixture();
+    let (status, body) = send(&f.state, upload_request(Some(&f.token), gzip(&example()), true)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let id = body["id"].as_str().unwrap().to_string();
+    assert_eq!(id.len(), 32);
+    assert_eq!(body["url"], format!("http://repro.test/r/{id}"));
+
+    let request = Request::get(format!("/r/{id}/bundle.json")).body(Body::empty()).unwrap();
+    let response = app(f.state.clone()).oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let served: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let sent: serde_json::Value = serde_json::from_slice(&example()).unwrap();
+    assert_eq!(served, sent, "the stored bundle is what was sent, unknown events included");
+
+    let page = app(f.state.clone()).oneshot(Request::get(format!("/r/{id}")).body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let csp = page.headers()["content-security-policy"].to_str().unwrap().to_string();
+    assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval';"), "{csp}");
+    assert!(!csp.contains("'unsafe-inline' 'self'") && !csp.contains("script-src *"), "{csp}");
+    let html = String::from_utf8(page.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    assert!(html.contains(r#"sandbox="allow-same-origin""#));
+    assert!(!html.contains("allow-scripts"));
+}
+
+#[tokio::test]
+async fn a_repeated_upload_returns_the_same_link() {
+    let f = fixture();
+    let (first, a) = send(&f.state, upload_request(Some(&f.token), example(), false)).await;
+    let (again, b) = send(&f.state, upload_request(Some(&f.token), gzip(&example()), true)).await;
+    assert_eq!((first, again), (StatusCode::CREATED, StatusCode::OK));
+    assert_eq!(a["id"], b["id"]);
+    assert_eq!(stored_blobs(f._dir.path()), 1);
+}
+
+#[tokio::test]
+async fn refusals_say_why_and_store_nothing() {
+    let f = fixture();
+    let cases: Vec<(Request<Body>, StatusCode, &str)> = vec![
+        (upload_request(None, example(), false), StatusCode::UNAUTHORIZED, "Authorization"),
+        (upload_request(Some("repro_nope"), example(), false), StatusCode::UNAUTHORIZED, "unknown"),
+        (upload_request(Some(&f.token), b"{not json".to_vec(), false), StatusCode::BAD_REQUEST, "not a valid bundle"),
+        (upload_request(Some(&f.token), b"garbage".to_vec(), true), StatusCode::BAD_REQUEST, "decompress"),
+        (
+            upload_request(Some(&f.token), example(), false).tap_header("content-type", "text/plain"),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "application/json",
+        ),
+    ];
+    for (request, status, words) in cases {
+        let (got, body) = send(&f.state, request).await;
+        assert_eq!(got, status, "{body}");
+        assert!(body["error"].as_str().unwrap().contains(words), "{body}");
+    }
+    let mut bad: serde_json::Value = serde_json::from_slice(&example()).unwrap();
+    bad["console"][0]["page"] = serde_json::json!(5);
+    let (got, body) = send(&f.state, upload_request(Some(&f.token), serde_json::to_vec(&bad).unwrap(), false)).await;
+    assert_eq!(got, StatusCode::BAD_REQUEST);
+    assert_eq!(body["path"], "console[0].page");
+    assert_eq!(stored_blobs(f._dir.path()), 0);
+}
+
+#[tokio::test]
+async fn a_gzip_bomb_is_refused_while_inflating() {
+    let limits = repro_manifest::Limits { max_bundle_bytes: 1024 * 1024, ..Default::default() };
+    let f = fixture_with(limits);
+    let bomb = gzip(&vec![b' '; 64 * 1024 * 1024]);
+    assert!(bomb.len() < 200 * 1024);
+    let (status, body) = send(&f.state, upload_request(Some(&f.token), bomb, true)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+    let limits = repro_manifest::Limits { max_compressed_bytes: 100, ..Default::default() };
+    let f = fixture_with(limits);
+    let (status, _) = send(&f.state, upload_request(Some(&f.token), example(), false)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(stored_blobs(f._dir.path()), 0);
+}
+
+#[tokio::test]
+async fn links_are_checked() {
+    let f = fixture();
+    for path in ["/r/0123456789abcdef0123456789abcdef", "/r/..%2F..%2Fetc%2Fpasswd/bundle.json", "/assets/..%2Fsecret"] {
+        let response = app(f.state.clone()).oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+}
+
+trait TapHeader {
+    fn tap_header(self, name: &str, value: &str) -> Self;
+}
+
+impl TapHeader for Request<Body> {
+    fn tap_header(mut self, name: &str, value: &str) -> Self {
+        self.headers_mut().insert(
+            axum::http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+            axum::http::HeaderValue::from_str(value).unwrap(),
+        );
+        self
+    }
+}

@@ -1,0 +1,125 @@
+// Shared set-up for the end-to-end tests: the fixture site, a real
+// repro-server on loopback with a temporary embedded store, and Debian's
+// Chromium with the built extension loaded.
+import { spawn, execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname, extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const SITE = join(ROOT, 'tests', 'fixtures', 'site');
+const SERVER_BIN = join(ROOT, 'target', 'debug', 'repro-server');
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+
+/** Serve the fixture site; /strict.html carries a strict CSP; /api/* answers JSON. */
+export async function startFixtureSite() {
+  const server = createServer((req, res) => {
+    const url = new URL(req.url, 'http://fixture');
+    if (url.pathname === '/api/ok') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end('{"ok":true}');
+    }
+    if (url.pathname.startsWith('/api/')) {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      return res.end('{"error":"missing"}');
+    }
+    const name = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
+    if (!/^[a-z0-9.-]+$/.test(name)) { res.writeHead(404); return res.end(); }
+    let body;
+    try { body = readFileSync(join(SITE, name)); } catch { res.writeHead(404); return res.end('not found'); }
+    const headers = { 'content-type': TYPES[extname(name)] || 'application/octet-stream' };
+    if (name === 'strict.html') headers['content-security-policy'] = "script-src 'self'";
+    res.writeHead(200, headers);
+    res.end(body);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
+}
+
+/** Start repro-server on a free loopback port with a fresh store; create a token. */
+export async function startReproServer() {
+  const data = mkdtempSync(join(tmpdir(), 'repro-store-'));
+  const out = execFileSync(SERVER_BIN, ['token', 'create', '--data', data], { encoding: 'utf8' });
+  const token = out.trim().split('\n').pop();
+  const child = spawn(SERVER_BIN, ['serve', '--listen', '127.0.0.1:0', '--data', data, '--assets', join(ROOT, 'dist', 'viewer')],
+    { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve, reject) => {
+    let seen = '';
+    child.stdout.on('data', (chunk) => {
+      seen += chunk;
+      const match = seen.match(/listening on (http:\/\/[0-9.:]+)/);
+      if (match) resolve(match[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`repro-server exited with ${code}`)));
+  });
+  return { url, token, data, stop: () => child.kill('SIGTERM') };
+}
+
+/** Every file the server stored, decompressed where it is gzip. */
+export function storedBytes(folder) {
+  const files = [];
+  const walk = (dir) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files.push(path);
+    }
+  };
+  walk(folder);
+  return files.map((path) => {
+    const raw = readFileSync(path);
+    const text = path.endsWith('.gz') ? gunzipSync(raw) : raw;
+    return { path, raw, text: text.toString('latin1') };
+  });
+}
+
+/** Chromium with the built extension; returns the context, its id and service worker. */
+export async function launchBrowser() {
+  const extension = join(ROOT, 'dist', 'chromium');
+  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'repro-profile-')), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1000, height: 700 },
+    args: [`--disable-extensions-except=${extension}`, `--load-extension=${extension}`, '--no-sandbox',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  let [worker] = context.serviceWorkers();
+  if (!worker) worker = await context.waitForEvent('serviceworker');
+  const id = new URL(worker.url()).host;
+  return { context, id, worker };
+}
+
+/** Fill the options page as a tester would. */
+export async function configure(context, id, serverUrl, token) {
+  const options = await context.newPage();
+  await options.goto(`chrome-extension://${id}/options.html`);
+  await options.getByLabel('Server URL').fill(serverUrl);
+  await options.getByLabel('Upload token').fill(token);
+  await options.getByRole('button', { name: 'Save' }).click();
+  await options.getByText('Saved.').waitFor();
+  await options.close();
+}
+
+/** The tab id of `page`, asked of the extension's service worker. */
+export async function tabIdOf(worker, page) {
+  const url = page.url();
+  return worker.evaluate(async (u) => (await chrome.tabs.query({ url: u }))[0].id, url);
+}
+
+/** Open the popup for a tab, as `popup.html?tab=ID`. */
+export async function openPopup(context, id, tabId) {
+  const popup = await context.newPage();
+  await popup.goto(`chrome-extension://${id}/popup.html?tab=${tabId}`);
+  return popup;
+}
+
+/** Download a report's bundle through its share link. */
+export async function fetchBundle(link) {
+  const response = await fetch(`${link}/bundle.json`);
+  if (!response.ok) throw new Error(`bundle download: ${response.status}`);
+  return response.json();
+}

@@ -1,0 +1,151 @@
+// A tester records a tab through the popup, stops, gets a share link; a
+// developer opens it and sees the replay with console and network. The
+// secret typed into the password field is in no byte the server stored.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startFixtureSite, startReproServer, launchBrowser, configure, tabIdOf, openPopup, fetchBundle, storedBytes,
+} from './harness.mjs';
+
+const SECRET = 'hunter2-Sup3rSecret';
+const TYPED_NAME = 'Ada Lovelace';
+let site, server, browser;
+
+before(async () => {
+  site = await startFixtureSite();
+  server = await startReproServer();
+  browser = await launchBrowser();
+  await configure(browser.context, browser.id, server.url, server.token);
+});
+
+after(async () => {
+  await browser?.context.close();
+  server?.stop();
+  site?.close();
+});
+
+/** Record `act` on `path` through the popup; returns the share link. */
+async function record(path, act) {
+  const page = await browser.context.newPage();
+  await page.goto(site.url + path);
+  const tabId = await tabIdOf(browser.worker, page);
+  const popup = await openPopup(browser.context, browser.id, tabId);
+  await popup.getByRole('button', { name: 'Start recording' }).click();
+  await popup.getByText('Recording this tab.').waitFor();
+  const badge = await browser.worker.evaluate((tab) => chrome.action.getBadgeText({ tabId: tab }), tabId);
+  assert.equal(badge, 'REC', 'the toolbar badge shows the tab is recording');
+  await page.bringToFront();
+  await page.waitForTimeout(300);
+  await act(page);
+  await page.waitForTimeout(700);
+  await popup.bringToFront();
+  await popup.getByRole('button', { name: 'Stop recording' }).click();
+  const link = popup.locator('#link');
+  await link.waitFor({ timeout: 20000 });
+  const href = await link.getAttribute('href');
+  assert.match(href, new RegExp(`^${server.url}/r/[0-9a-f]{32}$`));
+  const badgeAfter = await browser.worker.evaluate((tab) => chrome.action.getBadgeText({ tabId: tab }), tabId);
+  assert.equal(badgeAfter, '');
+  await popup.close();
+  return { href, page };
+}
+
+test('record an open page across a navigation, share, replay; the password never reaches the server', async () => {
+  const { href, page } = await record('/', async (p) => {
+    await p.locator('#name').pressSequentially(TYPED_NAME);
+    await p.locator('#password').pressSequentially(SECRET);
+    await p.locator('#agree').check();
+    await p.locator('#add').click();
+    await p.getByText('Item added by the app').waitFor();
+    await p.waitForTimeout(400);
+    await p.mouse.wheel(0, 600);
+    await p.setViewportSize({ width: 900, height: 650 });
+    await p.waitForTimeout(300);
+    await p.locator('#next').click();
+    await p.waitForURL('**/second.html');
+    await p.getByRole('heading', { name: 'Second fixture page' }).waitFor();
+    await p.waitForTimeout(800);
+    await p.locator('#notes').pressSequentially('notes on page two');
+  });
+  await page.close();
+
+  const bundle = await fetchBundle(href);
+  assert.equal(bundle.pages.length, 2, 'a new snapshot after the full page load');
+  assert.equal(bundle.environment.recorder_build, 'wasm');
+  assert.equal(bundle.environment.browser, 'Chromium');
+  assert.equal(bundle.environment.release, 'shop-1.4.2');
+  assert.ok(bundle.environment.time_zone.length > 0 && bundle.environment.language.length > 0);
+  const snapshots = bundle.events.filter((e) => e.type === 'snapshot');
+  assert.equal(snapshots.length, 2);
+  const css = snapshots[0].nodes.find((n) => n.tag === 'link');
+  assert.ok(css.attrs.some(([name, value]) => name === 'data-repro-inlined-css' && value.includes('rgb(20, 90, 160)')),
+    'same-origin stylesheet inlined');
+  const inputs = bundle.events.filter((e) => e.type === 'input');
+  assert.ok(inputs.some((e) => e.value === '*'.repeat(TYPED_NAME.length)), 'typed text is masked to the same length');
+  assert.ok(inputs.some((e) => e.checked === true), 'checkbox state recorded');
+  assert.ok(bundle.events.some((e) => e.type === 'mutation' && e.adds?.some((n) => n.text === 'Item added by the app')));
+  assert.ok(bundle.events.some((e) => e.type === 'scroll' && e.y > 0));
+  assert.ok(bundle.events.some((e) => e.type === 'viewport' && e.size.w === 900));
+  assert.ok(bundle.events.some((e) => e.type === 'click'));
+
+  const consoleText = bundle.console.map((e) => `${e.level}:${e.source}:${e.args.join(' ')}`);
+  for (const expected of ['info:console:item added', 'warn:console:stock is low', 'log:console:second page loaded']) {
+    assert.ok(consoleText.includes(expected), `${expected} in ${consoleText.join(' | ')}`);
+  }
+  const checkout = bundle.console.find((e) => e.args[0] === 'checkout failed');
+  assert.equal(checkout.level, 'error');
+  assert.match(checkout.args[1], /payment declined/);
+  assert.ok(bundle.console.some((e) => e.source === 'rejection' && /unhandled rejection in fixture/.test(e.args[0]) && e.stack));
+
+  const net = (suffix) => bundle.network.find((e) => e.url.endsWith(suffix));
+  assert.equal(net('/api/ok?page=1').status, 200);
+  assert.equal(net('/api/ok?page=1').kind, 'fetch');
+  assert.equal(net('/api/missing').status, 404);
+  assert.equal(bundle.network.find((e) => e.kind === 'xhr').status, 200);
+  assert.ok(net('/refused').error, 'a failed request is kept with its error');
+
+  // The developer opens the link.
+  const viewer = await browser.context.newPage();
+  await viewer.goto(href);
+  const frame = viewer.frameLocator('#replay');
+  await frame.getByRole('heading', { name: 'Fixture shop' }).waitFor();
+  assert.equal(await viewer.locator('#replay').getAttribute('sandbox'), 'allow-same-origin');
+  await viewer.locator('#console').getByText('stock is low').waitFor();
+  await viewer.locator('#network').getByText('/api/missing').first().waitFor();
+  const duration = Number(await viewer.locator('#timeline').getAttribute('max'));
+  assert.ok(duration > 1000);
+  await viewer.locator('#timeline').fill(String(duration));
+  await frame.getByRole('heading', { name: 'Second fixture page' }).waitFor();
+  await viewer.locator('#timeline').fill('0');
+  await frame.getByRole('heading', { name: 'Fixture shop' }).waitFor();
+  await viewer.locator('#console').getByText('stock is low').click();
+  await frame.getByText('Item added by the app').waitFor();
+  const replayedH1Color = await frame.locator('h1').evaluate((h) => getComputedStyle(h).color);
+  assert.equal(replayedH1Color, 'rgb(20, 90, 160)', 'the inlined stylesheet styles the replay');
+  await viewer.close();
+
+  // Not one byte the server stored holds the secret, compressed or not.
+  const files = storedBytes(server.data);
+  assert.ok(files.some((f) => f.path.endsWith('.json.gz')), 'the bundle blob is there to search');
+  for (const { path, raw, text } of files) {
+    for (const needle of [SECRET, TYPED_NAME]) {
+      assert.ok(!text.includes(needle) && !raw.toString('latin1').includes(needle), `${needle} found in ${path}`);
+    }
+  }
+});
+
+test('record a page whose CSP forbids WebAssembly: the wasm2js recorder takes over', async () => {
+  const { href, page } = await record('/strict.html', async (p) => {
+    await p.locator('#search').pressSequentially('shoes');
+    await p.locator('#go').click();
+    await p.getByText('Result under strict CSP').waitFor();
+  });
+  await page.close();
+  const bundle = await fetchBundle(href);
+  assert.equal(bundle.environment.recorder_build, 'js');
+  const texts = bundle.events.flatMap((e) => (e.nodes || e.adds || []).map((n) => n.text || ''));
+  assert.ok(texts.includes('Strict CSP fixture'));
+  assert.ok(texts.includes('Result under strict CSP'));
+  assert.ok(bundle.console.some((e) => e.args[0] === 'strict page clicked'));
+  assert.ok(bundle.events.some((e) => e.type === 'input' && e.value === '*****'));
+});
