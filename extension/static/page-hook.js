@@ -5,7 +5,20 @@
 (() => {
   if (window.__reproHook) return;
   Object.defineProperty(window, '__reproHook', { value: true });
-  const post = (m) => { try { m.__repro = 'hook'; window.postMessage(m, '*'); } catch (_) { /* unclonable: drop */ } };
+  // Until the recorder of this document says it listens, keep what happens
+  // (a page's own scripts run before the recorder has loaded).
+  const early = [];
+  let recorderReady = false;
+  const send = (m) => { try { window.postMessage(m, '*'); } catch (_) { /* unclonable: drop */ } };
+  const post = (m) => {
+    m.__repro = 'hook';
+    if (recorderReady) send(m); else if (early.length < 1000) early.push(m);
+  };
+  addEventListener('message', (e) => {
+    if (e.source !== window || !e.data || e.data.__repro !== 'recorder-ready' || recorderReady) return;
+    recorderReady = true;
+    early.splice(0).forEach(send);
+  });
   const text = (v) => {
     if (typeof v === 'string') return v;
     if (v instanceof Error) return String(v.stack || v);

@@ -123,3 +123,14 @@ export async function fetchBundle(link) {
   if (!response.ok) throw new Error(`bundle download: ${response.status}`);
   return response.json();
 }
+
+/** Poll `read` until `ok(value)` holds or `ms` pass; returns the last value. */
+export async function eventually(read, ok, ms = 5000) {
+  const deadline = Date.now() + ms;
+  let value = await read();
+  while (!ok(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    value = await read();
+  }
+  return value;
+}

@@ -52,6 +52,7 @@ mod tests {
             pages: vec![Page { t: 0, url: "http://a.test/".into(), title: "A".into() }],
             environment: None,
             policy: MaskPolicy::default(),
+            hook_patterns: Vec::new(),
         }
     }
 

@@ -67,6 +67,30 @@ pub struct SessionRecord {
     pub environment: Option<Environment>,
     /// The masking policy given to every page's recorder.
     pub policy: MaskPolicy,
+    /// Match patterns of the sites this tab visited while recording; the page
+    /// hook is registered at `document_start` for them, so that a new page's
+    /// earliest console and network activity is not missed.
+    #[serde(default)]
+    pub hook_patterns: Vec<String>,
+}
+
+/// The match pattern covering `url`'s site (any port), for http and https only.
+pub fn site_pattern(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    if scheme != "http" && scheme != "https" {
+        return None;
+    }
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host_port = authority.rsplit('@').next()?;
+    let host = if host_port.starts_with('[') {
+        host_port.split_inclusive(']').next()?
+    } else {
+        host_port.split(':').next()?
+    };
+    if host.is_empty() {
+        return None;
+    }
+    Some(format!("{scheme}://{host}/*"))
 }
 
 /// Where a tab's last recording is on its way to the server.
@@ -148,6 +172,15 @@ mod tests {
         let mut keys = [chunk_key("s", 1, 0), chunk_key("s", 0, 10), chunk_key("s", 0, 9)];
         keys.sort();
         assert_eq!(keys, [chunk_key("s", 0, 9), chunk_key("s", 0, 10), chunk_key("s", 1, 0)]);
+    }
+
+    #[test]
+    fn site_patterns_cover_the_host_on_any_port() {
+        assert_eq!(site_pattern("http://127.0.0.1:4500/a?b#c").as_deref(), Some("http://127.0.0.1/*"));
+        assert_eq!(site_pattern("https://user@shop.test/x").as_deref(), Some("https://shop.test/*"));
+        assert_eq!(site_pattern("https://[::1]:8080/").as_deref(), Some("https://[::1]/*"));
+        assert_eq!(site_pattern("chrome://extensions"), None);
+        assert_eq!(site_pattern("file:///tmp/x.html"), None);
     }
 
     #[test]

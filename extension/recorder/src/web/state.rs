@@ -110,6 +110,8 @@ pub async fn start(build: String) -> Result<(), JsValue> {
     let listeners = Listeners::install(&window, &document)?;
     with_recorder(|r| r.listeners = Some(listeners));
     install_stop_listener();
+    // The page hook holds what happened before now until it hears this.
+    let _ = window.post_message(&object(&[("__repro", "recorder-ready".into())]), "*");
     super::transport::flush_now();
     Ok(())
 }

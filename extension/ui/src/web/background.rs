@@ -7,9 +7,9 @@
 use repro_manifest::{Chunk, Environment, MaskPolicy, Page};
 use wasm_bindgen::prelude::*;
 
-use super::api::{call, get, load, message_of, object, remove, save, store_text};
+use super::api::{call, get, load, load_prefixed, message_of, object, remove, save, store_text};
 use super::upload::upload_session;
-use crate::session::{chunk_key, session_key, upload_key, SessionRecord};
+use crate::session::{chunk_key, session_key, site_pattern, upload_key, SessionRecord};
 use crate::user_agent;
 
 /// Handle a runtime message from a recorder or the popup; the answer goes back to the sender.
@@ -35,7 +35,57 @@ pub async fn on_message(message: JsValue, sender: JsValue) -> Result<JsValue, Js
 pub async fn on_navigation_committed(details: JsValue) -> Result<(), JsValue> {
     if let Some(tab) = recorded_top_frame(&details).await? {
         inject(tab, "page-hook.js", true).await?;
+        if let (Some(mut session), Some(pattern)) = (
+            load::<SessionRecord>(&session_key(tab)).await?,
+            get(&details, "url").as_string().as_deref().and_then(site_pattern),
+        ) {
+            if !session.hook_patterns.contains(&pattern) {
+                session.hook_patterns.push(pattern);
+                save(&session_key(tab), &session).await?;
+                register_page_hook().await?;
+            }
+        }
     }
+    Ok(())
+}
+
+const HOOK_SCRIPT_ID: &str = "repro-page-hook";
+
+/// Register the page hook at `document_start` on the sites of the tabs being
+/// recorded (and nowhere when none is), so that the first console calls and
+/// requests of a newly loaded page are seen; it only forwards to a recorder
+/// of its own document, and a page without one keeps at most a small buffer.
+async fn register_page_hook() -> Result<(), JsValue> {
+    let mut patterns: Vec<String> = Vec::new();
+    for (_, text) in load_prefixed("session:").await? {
+        if let Ok(session) = serde_json::from_str::<SessionRecord>(&text) {
+            patterns.extend(session.hook_patterns);
+        }
+    }
+    patterns.sort();
+    patterns.dedup();
+    let ids: js_sys::Array = std::iter::once(JsValue::from_str(HOOK_SCRIPT_ID)).collect();
+    let existing = call("chrome.scripting.getRegisteredContentScripts", &[object(&[("ids", ids.clone().into())])]).await?;
+    let registered = js_sys::Array::from(&existing).length() > 0;
+    if patterns.is_empty() {
+        if registered {
+            call("chrome.scripting.unregisterContentScripts", &[object(&[("ids", ids.into())])]).await?;
+        }
+        return Ok(());
+    }
+    let matches: js_sys::Array = patterns.iter().map(|p| JsValue::from_str(p)).collect();
+    let files: js_sys::Array = std::iter::once(JsValue::from_str("page-hook.js")).collect();
+    let script = object(&[
+        ("id", HOOK_SCRIPT_ID.into()),
+        ("matches", matches.into()),
+        ("js", files.into()),
+        ("runAt", "document_start".into()),
+        ("world", "MAIN".into()),
+        ("persistAcrossSessions", false.into()),
+    ]);
+    let scripts: js_sys::Array = std::iter::once(script).collect();
+    let method = if registered { "updateContentScripts" } else { "registerContentScripts" };
+    call(&format!("chrome.scripting.{method}"), &[scripts.into()]).await?;
     Ok(())
 }
 
@@ -94,6 +144,8 @@ async fn start(tab: i64) -> Result<JsValue, JsValue> {
     if load::<SessionRecord>(&session_key(tab)).await?.is_some() {
         return status(tab).await;
     }
+    let tab_info = call("chrome.tabs.get", &[(tab as f64).into()]).await?;
+    let url = get(&tab_info, "url").as_string().unwrap_or_default();
     let session = SessionRecord {
         id: random_id(),
         tab,
@@ -101,6 +153,7 @@ async fn start(tab: i64) -> Result<JsValue, JsValue> {
         pages: Vec::new(),
         environment: None,
         policy: MaskPolicy::default(),
+        hook_patterns: site_pattern(&url).into_iter().collect(),
     };
     save(&session_key(tab), &session).await?;
     remove(&[upload_key(tab)]).await?;
@@ -113,6 +166,7 @@ async fn start(tab: i64) -> Result<JsValue, JsValue> {
         return Err(JsValue::from_str(&format!("This page cannot be recorded: {}", message_of(&error))));
     }
     set_badge(tab, "REC").await?;
+    register_page_hook().await?;
     status(tab).await
 }
 
@@ -194,6 +248,7 @@ async fn stop(tab: i64) -> Result<JsValue, JsValue> {
     }
     save(&format!("finished:{}", session.id), &(session.clone(), stopped_at)).await?;
     remove(&[session_key(tab)]).await?;
+    register_page_hook().await?;
     // The tab may be gone already; its badge went with it.
     let _ = set_badge(tab, "").await;
     upload_session(tab, &session.id).await?;
