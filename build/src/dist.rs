@@ -27,8 +27,11 @@ pub fn assemble() -> Result<(), String> {
     let _ = fs::remove_dir_all(&chromium);
     copy_dir(&root.join("extension/static"), &chromium)?;
     copy_dir(&staging.join("extension"), &chromium)?;
-    fs::copy(root.join("extension/manifests/chromium.json"), chromium.join("manifest.json"))
-        .map_err(|e| format!("manifest: {e}"))?;
+    fs::copy(
+        root.join("extension/manifests/chromium.json"),
+        chromium.join("manifest.json"),
+    )
+    .map_err(|e| format!("manifest: {e}"))?;
     crate::zip::zip_dir(&chromium, &dist.join("repro-chromium.zip"))?;
 
     let viewer = dist.join("viewer");

@@ -10,7 +10,11 @@ use crate::shell::{exists, run};
 /// The wasm target and binaryen.
 pub fn build_dependencies() -> Result<(), String> {
     let root = crate::root();
-    run("rustup", &["target", "add", "wasm32-unknown-unknown"], &root)?;
+    run(
+        "rustup",
+        &["target", "add", "wasm32-unknown-unknown"],
+        &root,
+    )?;
     npm_install(&root.join("extension"))
 }
 
@@ -20,7 +24,11 @@ pub fn test_dependencies() -> Result<(), String> {
     let root = crate::root();
     if !Path::new("/usr/bin/chromium").exists() || !Path::new("/usr/bin/chromedriver").exists() {
         run("apt-get", &["update", "-qq"], &root)?;
-        run("apt-get", &["install", "-y", "-qq", "chromium", "chromium-driver"], &root)?;
+        run(
+            "apt-get",
+            &["install", "-y", "-qq", "chromium", "chromium-driver"],
+            &root,
+        )?;
     }
     if !exists("node") {
         run("apt-get", &["install", "-y", "-qq", "nodejs", "npm"], &root)?;
@@ -30,5 +38,9 @@ pub fn test_dependencies() -> Result<(), String> {
 
 /// `npm install` is quick when nothing changed, and follows the lock file.
 fn npm_install(dir: &Path) -> Result<(), String> {
-    run("npm", &["install", "--no-audit", "--no-fund", "--loglevel=error"], dir)
+    run(
+        "npm",
+        &["install", "--no-audit", "--no-fund", "--loglevel=error"],
+        dir,
+    )
 }

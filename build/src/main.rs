@@ -67,19 +67,37 @@ fn run(args: &[String]) -> Result<(), String> {
         }
     }
     build()?;
-    shell::run("cargo", &["build", "--release", "-p", "repro-server"], &root())?;
+    shell::run(
+        "cargo",
+        &["build", "--release", "-p", "repro-server"],
+        &root(),
+    )?;
     let server = root().join("target/release/repro-server");
     let data_arg = data.to_string_lossy().to_string();
     println!();
     println!("Repro is built.");
-    println!("  Load the extension unpacked from: {}", root().join("dist/chromium").display());
+    println!(
+        "  Load the extension unpacked from: {}",
+        root().join("dist/chromium").display()
+    );
     println!("  (chrome://extensions → Developer mode → Load unpacked; zip for stores: dist/repro-chromium.zip)");
-    println!("  Create an upload token:  {} token create --data {data_arg}", server.display());
+    println!(
+        "  Create an upload token:  {} token create --data {data_arg}",
+        server.display()
+    );
     println!("  Then in the extension's Options: Server URL http://{listen} and that token.");
     println!();
     shell::run(
         &server.to_string_lossy(),
-        &["serve", "--listen", &listen, "--data", &data_arg, "--assets", &root().join("dist/viewer").to_string_lossy()],
+        &[
+            "serve",
+            "--listen",
+            &listen,
+            "--data",
+            &data_arg,
+            "--assets",
+            &root().join("dist/viewer").to_string_lossy(),
+        ],
         &root(),
     )
 }
@@ -89,7 +107,42 @@ fn test() -> Result<(), String> {
     install::test_dependencies()?;
     build()?;
     let root = root();
+    shell::run("cargo", &["fmt", "--all", "--check"], &root)?;
+    shell::run(
+        "cargo",
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &root,
+    )?;
+    shell::run(
+        "cargo",
+        &[
+            "clippy",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "repro-recorder",
+            "-p",
+            "repro-extension-ui",
+            "-p",
+            "repro-viewer",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &root,
+    )?;
     shell::run("cargo", &["build", "-p", "repro-server"], &root)?;
     shell::run("cargo", &["test", "--workspace"], &root)?;
-    shell::run("node", &["--test", "--test-concurrency=1", "e2e/"], &root.join("tests"))
+    shell::run(
+        "node",
+        &["--test", "--test-concurrency=1", "e2e/"],
+        &root.join("tests"),
+    )
 }

@@ -24,9 +24,24 @@ struct WasmCrate {
 }
 
 const CRATES: [WasmCrate; 3] = [
-    WasmCrate { package: "repro-recorder", stem: "repro_recorder", out_dir: "extension", also_as_js: true },
-    WasmCrate { package: "repro-extension-ui", stem: "repro_extension_ui", out_dir: "extension", also_as_js: false },
-    WasmCrate { package: "repro-viewer", stem: "repro_viewer", out_dir: "viewer", also_as_js: false },
+    WasmCrate {
+        package: "repro-recorder",
+        stem: "repro_recorder",
+        out_dir: "extension",
+        also_as_js: true,
+    },
+    WasmCrate {
+        package: "repro-extension-ui",
+        stem: "repro_extension_ui",
+        out_dir: "extension",
+        also_as_js: false,
+    },
+    WasmCrate {
+        package: "repro-viewer",
+        stem: "repro_viewer",
+        out_dir: "viewer",
+        also_as_js: false,
+    },
 ];
 
 /// Features the precompiled std uses even in an MVP build; binaryen must be
@@ -49,7 +64,11 @@ pub fn staging() -> PathBuf {
 }
 
 fn wasm_opt(args: &[&str]) -> Result<(), String> {
-    run(&binaryen("wasm-opt").to_string_lossy(), args, &crate::root())
+    run(
+        &binaryen("wasm-opt").to_string_lossy(),
+        args,
+        &crate::root(),
+    )
 }
 
 fn path_str(path: &Path) -> String {
@@ -60,7 +79,13 @@ fn path_str(path: &Path) -> String {
 pub fn build_all() -> Result<(), String> {
     let root = crate::root();
     let _ = fs::remove_dir_all(staging());
-    let mut args = vec!["build", "--profile", "wasm", "--target", "wasm32-unknown-unknown"];
+    let mut args = vec![
+        "build",
+        "--profile",
+        "wasm",
+        "--target",
+        "wasm32-unknown-unknown",
+    ];
     for krate in &CRATES {
         args.extend(["-p", krate.package]);
     }
@@ -72,13 +97,22 @@ pub fn build_all() -> Result<(), String> {
 }
 
 fn package(krate: &WasmCrate) -> Result<(), String> {
-    let built = crate::root().join(format!("target/wasm32-unknown-unknown/wasm/{}.wasm", krate.stem));
+    let built = crate::root().join(format!(
+        "target/wasm32-unknown-unknown/wasm/{}.wasm",
+        krate.stem
+    ));
     let work = staging().join("work");
     fs::create_dir_all(&work).map_err(|e| e.to_string())?;
     // The precompiled std still declares newer features; drop the declarations
     // so that wasm-bindgen emits MVP glue (no externref table).
     let stripped = work.join(format!("{}.wasm", krate.stem));
-    wasm_opt(&["-g", "--strip-target-features", &path_str(&built), "-o", &path_str(&stripped)])?;
+    wasm_opt(&[
+        "-g",
+        "--strip-target-features",
+        &path_str(&built),
+        "-o",
+        &path_str(&stripped),
+    ])?;
 
     let web_dir = staging().join(krate.out_dir).join("pkg");
     bindgen(&stripped, &web_dir, krate.stem, Target::Web)?;
@@ -110,7 +144,9 @@ fn bindgen(input: &Path, out_dir: &Path, stem: &str, target: Target) -> Result<(
         Target::Bundler => bindgen.bundler(true),
     }
     .map_err(|e| e.to_string())?;
-    bindgen.generate(out_dir).map_err(|e| format!("wasm-bindgen on {}: {e:#}", input.display()))
+    bindgen
+        .generate(out_dir)
+        .map_err(|e| format!("wasm-bindgen on {}: {e:#}", input.display()))
 }
 
 /// The recorder as JavaScript: bundler glue whose `.wasm` import points at
@@ -148,7 +184,11 @@ fn as_javascript(stripped: &Path, out_dir: &Path, stem: &str) -> Result<(), Stri
     if !glue.contains(&from) {
         return Err(format!("{} does not import {from}", entry.display()));
     }
-    fs::write(&entry, glue.replace(&from, &format!("./{stem}_bg.wasm.js\""))).map_err(|e| e.to_string())?;
+    fs::write(
+        &entry,
+        glue.replace(&from, &format!("./{stem}_bg.wasm.js\"")),
+    )
+    .map_err(|e| e.to_string())?;
     for leftover in [bg_wasm, lowered] {
         fs::remove_file(leftover).map_err(|e| e.to_string())?;
     }
@@ -163,8 +203,14 @@ fn as_javascript(stripped: &Path, out_dir: &Path, stem: &str) -> Result<(), Stri
 pub fn patch_memory_growth(js: &str) -> Result<String, String> {
     const START: &str = " function __wasm_memory_size() {";
     const END: &str = "  return oldPages;\n }\n";
-    let start = js.find(START).ok_or("wasm2js output has no __wasm_memory_size")?;
-    let end = js[start..].find(END).ok_or("wasm2js output has no __wasm_memory_grow")? + start + END.len();
+    let start = js
+        .find(START)
+        .ok_or("wasm2js output has no __wasm_memory_size")?;
+    let end = js[start..]
+        .find(END)
+        .ok_or("wasm2js output has no __wasm_memory_grow")?
+        + start
+        + END.len();
     let replacement = r#" var reproPages = buffer.byteLength >> 16;
  function __wasm_memory_size() {
   return reproPages;

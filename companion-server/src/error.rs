@@ -38,10 +38,18 @@ impl IntoResponse for ApiError {
             ApiError::UnsupportedMedia(m) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, m, None),
             ApiError::BadBundle { message, path } => (StatusCode::BAD_REQUEST, message, path),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "no such report".to_string(), None),
-            ApiError::Gone => (StatusCode::GONE, "this report was revoked".to_string(), None),
+            ApiError::Gone => (
+                StatusCode::GONE,
+                "this report was revoked".to_string(),
+                None,
+            ),
             ApiError::Internal(detail) => {
                 eprintln!("internal error: {detail}");
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal error".to_string(), None)
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal error".to_string(),
+                    None,
+                )
             }
         };
         let body = match path {

@@ -20,10 +20,14 @@ pub struct Upload {
 pub fn decode(body: Vec<u8>, gzipped: bool, limits: &Limits) -> Result<Upload, ApiError> {
     let json = if gzipped {
         let mut json = Vec::new();
-        let mut reader = flate2::read::GzDecoder::new(body.as_slice()).take(limits.max_bundle_bytes as u64 + 1);
+        let mut reader =
+            flate2::read::GzDecoder::new(body.as_slice()).take(limits.max_bundle_bytes as u64 + 1);
         reader
             .read_to_end(&mut json)
-            .map_err(|e| ApiError::BadBundle { message: format!("the gzip body does not decompress: {e}"), path: None })?;
+            .map_err(|e| ApiError::BadBundle {
+                message: format!("the gzip body does not decompress: {e}"),
+                path: None,
+            })?;
         json
     } else {
         body.clone()
@@ -38,9 +42,10 @@ pub fn decode(body: Vec<u8>, gzipped: bool, limits: &Limits) -> Result<Upload, A
         message: format!("the body is not a valid bundle: {e}"),
         path: None,
     })?;
-    bundle
-        .validate(limits)
-        .map_err(|e| ApiError::BadBundle { message: e.message, path: Some(e.path) })?;
+    bundle.validate(limits).map_err(|e| ApiError::BadBundle {
+        message: e.message,
+        path: Some(e.path),
+    })?;
     let gzip = if gzipped { body } else { compress(&json) };
     Ok(Upload { bundle, gzip })
 }

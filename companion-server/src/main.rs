@@ -51,7 +51,12 @@ const USAGE: &str = "usage:
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let outcome = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    let outcome = match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         ["serve", ..] => parse_options(&args[1..]).and_then(serve),
         ["token", "create", ..] => parse_options(&args[2..]).and_then(create_token),
         _ => Err(USAGE.to_string()),
@@ -66,15 +71,19 @@ fn main() -> ExitCode {
 }
 
 fn create_token(options: Options) -> Result<(), String> {
-    let store = Store::open(&options.data).map_err(|e| format!("cannot open the store in {}: {e}", options.data.display()))?;
-    let token = store.create_token(&options.label).map_err(|e| e.to_string())?;
+    let store = Store::open(&options.data)
+        .map_err(|e| format!("cannot open the store in {}: {e}", options.data.display()))?;
+    let token = store
+        .create_token(&options.label)
+        .map_err(|e| e.to_string())?;
     println!("Created an upload token. It is shown only this once; paste it into the extension's options:");
     println!("{token}");
     Ok(())
 }
 
 fn serve(options: Options) -> Result<(), String> {
-    let store = Store::open(&options.data).map_err(|e| format!("cannot open the store in {}: {e}", options.data.display()))?;
+    let store = Store::open(&options.data)
+        .map_err(|e| format!("cannot open the store in {}: {e}", options.data.display()))?;
     if !options.assets.join("viewer.js").exists() {
         eprintln!(
             "warning: no viewer assets in {} (build them with `cargo xtask build`); share links will not replay",
@@ -93,7 +102,10 @@ fn serve(options: Options) -> Result<(), String> {
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", options.listen))?;
         let address = listener.local_addr().map_err(|e| e.to_string())?;
-        println!("Repro server listening on http://{address} (store: {})", options.data.display());
+        println!(
+            "Repro server listening on http://{address} (store: {})",
+            options.data.display()
+        );
         axum::serve(listener, app(state))
             .with_graceful_shutdown(shutdown_signal())
             .await

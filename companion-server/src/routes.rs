@@ -36,52 +36,93 @@ fn public_base(state: &ServerState, headers: &HeaderMap) -> String {
     if let Some(url) = &state.public_url {
         return url.trim_end_matches('/').to_string();
     }
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
     format!("http://{host}")
 }
 
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| ApiError::Internal(e.to_string()))
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))
 }
 
-async fn upload(State(state): State<ServerState>, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
+async fn upload(
+    State(state): State<ServerState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
     let token = bearer(&headers)
-        .ok_or_else(|| ApiError::Unauthorized("an upload needs `Authorization: Bearer <token>`".into()))?
+        .ok_or_else(|| {
+            ApiError::Unauthorized("an upload needs `Authorization: Bearer <token>`".into())
+        })?
         .to_string();
     let store = state.store.clone();
     let token_id = blocking(move || store.check_token(&token))
         .await??
         .ok_or_else(|| ApiError::Unauthorized("unknown or revoked upload token".into()))?;
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     if !content_type.starts_with("application/json") {
         return Err(ApiError::UnsupportedMedia(format!(
             "send the bundle as application/json (got `{content_type}`)"
         )));
     }
-    let gzipped = match headers.get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok()) {
+    let gzipped = match headers
+        .get(header::CONTENT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+    {
         None | Some("identity") => false,
         Some("gzip") => true,
         Some(other) => {
-            return Err(ApiError::UnsupportedMedia(format!("content encoding `{other}` is not supported; use gzip")))
+            return Err(ApiError::UnsupportedMedia(format!(
+                "content encoding `{other}` is not supported; use gzip"
+            )))
         }
     };
     let max = state.limits.max_compressed_bytes;
     let body: Bytes = axum::body::to_bytes(body, max).await.map_err(|_| {
-        ApiError::TooLarge(format!("the upload is larger than the limit of {max} bytes"))
+        ApiError::TooLarge(format!(
+            "the upload is larger than the limit of {max} bytes"
+        ))
     })?;
     let limits = state.limits.clone();
     let upload = blocking(move || ingest::decode(body.to_vec(), gzipped, &limits)).await??;
     let bundle = upload.bundle;
-    let url = bundle.pages.first().map(|p| p.url.clone()).unwrap_or_default();
+    let url = bundle
+        .pages
+        .first()
+        .map(|p| p.url.clone())
+        .unwrap_or_default();
     let store = state.store.clone();
     let bundle_id = bundle.id.clone();
     let title = bundle.title.clone();
     let gzip = upload.gzip;
-    let stored = blocking(move || store.put_report(token_id, &bundle_id, &title, &url, &gzip)).await??;
+    let stored =
+        blocking(move || store.put_report(token_id, &bundle_id, &title, &url, &gzip)).await??;
     let link = format!("{}/r/{}", public_base(&state, &headers), stored.id);
-    eprintln!("upload: bundle {} -> report {} ({})", bundle.id, stored.id, if stored.created { "new" } else { "repeat" });
-    let status = if stored.created { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((status, Json(serde_json::json!({ "id": stored.id, "url": link }))).into_response())
+    eprintln!(
+        "upload: bundle {} -> report {} ({})",
+        bundle.id,
+        stored.id,
+        if stored.created { "new" } else { "repeat" }
+    );
+    let status = if stored.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((
+        status,
+        Json(serde_json::json!({ "id": stored.id, "url": link })),
+    )
+        .into_response())
 }
 
 fn check_id(id: &str) -> Result<(), ApiError> {
@@ -106,13 +147,21 @@ async fn live_report(state: &ServerState, id: &str) -> Result<crate::store::Repo
 async fn viewer(State(state): State<ServerState>, Path(id): Path<String>) -> Response {
     match live_report(&state, &id).await {
         Ok(meta) => viewer_page::page(&meta),
-        Err(ApiError::NotFound) => viewer_page::missing(StatusCode::NOT_FOUND, "There is no report at this link."),
-        Err(ApiError::Gone) => viewer_page::missing(StatusCode::GONE, "This report was revoked by its owner."),
+        Err(ApiError::NotFound) => {
+            viewer_page::missing(StatusCode::NOT_FOUND, "There is no report at this link.")
+        }
+        Err(ApiError::Gone) => {
+            viewer_page::missing(StatusCode::GONE, "This report was revoked by its owner.")
+        }
         Err(other) => other.into_response(),
     }
 }
 
-async fn bundle(State(state): State<ServerState>, Path(id): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
+async fn bundle(
+    State(state): State<ServerState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let meta = live_report(&state, &id).await?;
     let store = state.store.clone();
     let gzip = blocking(move || store.blob(&meta.id)).await??;
@@ -122,15 +171,25 @@ async fn bundle(State(state): State<ServerState>, Path(id): Path<String>, header
         .is_some_and(|v| v.contains("gzip"));
     let mut response = if accepts_gzip {
         let mut r = gzip.into_response();
-        r.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        r.headers_mut()
+            .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
         r
     } else {
         ingest::inflate(&gzip)?.into_response()
     };
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"repro-bundle.json\""));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"repro-bundle.json\""),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     Ok(response)
 }
@@ -145,20 +204,35 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
-async fn asset(State(state): State<ServerState>, Path(path): Path<String>) -> Result<Response, ApiError> {
+async fn asset(
+    State(state): State<ServerState>,
+    Path(path): Path<String>,
+) -> Result<Response, ApiError> {
     let safe = !path.is_empty()
         && path.split('/').all(|part| {
-            !part.is_empty() && !part.starts_with('.') && part.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+            !part.is_empty()
+                && !part.starts_with('.')
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
         });
     if !safe {
         return Err(ApiError::NotFound);
     }
     let file = state.assets.join(&path);
-    let bytes = tokio::fs::read(&file).await.map_err(|_| ApiError::NotFound)?;
+    let bytes = tokio::fs::read(&file)
+        .await
+        .map_err(|_| ApiError::NotFound)?;
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(&path)));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(content_type(&path)),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     Ok(response)
 }

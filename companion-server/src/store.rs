@@ -107,12 +107,16 @@ CREATE TABLE IF NOT EXISTS reports (
 /// 32 lowercase hex digits from 128 random bits.
 pub fn random_id() -> Result<String, StoreError> {
     let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| StoreError::Io(std::io::Error::other(e.to_string())))?;
+    getrandom::fill(&mut bytes)
+        .map_err(|e| StoreError::Io(std::io::Error::other(e.to_string())))?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 fn hash_token(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn now_ms() -> i64 {
@@ -143,12 +147,18 @@ impl Store {
         db.pragma_update(None, "synchronous", "FULL")?;
         db.pragma_update(None, "foreign_keys", "ON")?;
         db.execute_batch(SCHEMA)?;
-        Ok(Store { db: Mutex::new(db), blobs, tmp })
+        Ok(Store {
+            db: Mutex::new(db),
+            blobs,
+            tmp,
+        })
     }
 
     fn db(&self) -> std::sync::MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite inconsistent.
-        self.db.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.db
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Create an upload token; the token itself is returned once and only its hash kept.
@@ -179,7 +189,14 @@ impl Store {
 
     /// Store a report: blob first, then metadata. A bundle id seen before
     /// returns the existing report.
-    pub fn put_report(&self, token_id: i64, bundle_id: &str, title: &str, url: &str, gzip: &[u8]) -> Result<Stored, StoreError> {
+    pub fn put_report(
+        &self,
+        token_id: i64,
+        bundle_id: &str,
+        title: &str,
+        url: &str,
+        gzip: &[u8],
+    ) -> Result<Stored, StoreError> {
         if let Some(id) = self.report_for_bundle(bundle_id)? {
             return Ok(Stored { id, created: false });
         }
@@ -197,7 +214,11 @@ impl Store {
             let mut db = self.db();
             let tx = db.transaction()?;
             let existing: Option<String> = tx
-                .query_row("SELECT id FROM reports WHERE bundle_id = ?1", params![bundle_id], |r| r.get(0))
+                .query_row(
+                    "SELECT id FROM reports WHERE bundle_id = ?1",
+                    params![bundle_id],
+                    |r| r.get(0),
+                )
                 .optional()?;
             match existing {
                 Some(existing) => Err(existing),
@@ -215,7 +236,10 @@ impl Store {
             Ok(()) => Ok(Stored { id, created: true }),
             Err(existing) => {
                 let _ = fs::remove_file(&final_path);
-                Ok(Stored { id: existing, created: false })
+                Ok(Stored {
+                    id: existing,
+                    created: false,
+                })
             }
         }
     }
@@ -223,7 +247,11 @@ impl Store {
     fn report_for_bundle(&self, bundle_id: &str) -> Result<Option<String>, StoreError> {
         Ok(self
             .db()
-            .query_row("SELECT id FROM reports WHERE bundle_id = ?1", params![bundle_id], |r| r.get(0))
+            .query_row(
+                "SELECT id FROM reports WHERE bundle_id = ?1",
+                params![bundle_id],
+                |r| r.get(0),
+            )
             .optional()?)
     }
 

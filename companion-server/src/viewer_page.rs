@@ -35,17 +35,36 @@ pub fn escape(text: &str) -> String {
 fn html_response(status: StatusCode, html: String) -> Response {
     let mut response = (status, html).into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
     response
 }
 
 /// The viewer page of a report.
 pub fn page(meta: &ReportMeta) -> Response {
-    let title = escape(if meta.title.is_empty() { "Repro report" } else { &meta.title });
+    let title = escape(if meta.title.is_empty() {
+        "Repro report"
+    } else {
+        &meta.title
+    });
     let id = escape(&meta.id);
     html_response(
         StatusCode::OK,
@@ -96,6 +115,9 @@ pub fn missing(status: StatusCode, message: &str) -> Response {
 mod tests {
     #[test]
     fn escaping_covers_markup_and_quotes() {
-        assert_eq!(super::escape(r#"<img src=x onerror="a">'"#), "&lt;img src=x onerror=&quot;a&quot;&gt;&#39;");
+        assert_eq!(
+            super::escape(r#"<img src=x onerror="a">'"#),
+            "&lt;img src=x onerror=&quot;a&quot;&gt;&#39;"
+        );
     }
 }

@@ -2,6 +2,8 @@
 //! temporary folder: what is accepted, what is refused and why, and that a
 //! refusal leaves nothing stored.
 
+#![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
+
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
@@ -32,7 +34,11 @@ fn fixture_with(limits: repro_manifest::Limits) -> Fixture {
         public_url: None,
         limits,
     };
-    Fixture { _dir: dir, state, token }
+    Fixture {
+        _dir: dir,
+        state,
+        token,
+    }
 }
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
@@ -42,7 +48,9 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
 }
 
 fn upload_request(token: Option<&str>, body: Vec<u8>, gzipped: bool) -> Request<Body> {
-    let mut builder = Request::post("/api/reports").header("content-type", "application/json").header("host", "repro.test");
+    let mut builder = Request::post("/api/reports")
+        .header("content-type", "application/json")
+        .header("host", "repro.test");
     if let Some(token) = token {
         builder = builder.header("authorization", format!("Bearer {token}"));
     }
@@ -56,11 +64,16 @@ async fn send(state: &ServerState, request: Request<Body>) -> (StatusCode, serde
     let response = app(state.clone()).oneshot(request).await.unwrap();
     let status = response.status();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    (status, serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null))
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+    )
 }
 
 fn stored_blobs(dir: &Path) -> usize {
-    std::fs::read_dir(dir.join("bundles")).map(|d| d.count()).unwrap_or(0)
+    std::fs::read_dir(dir.join("bundles"))
+        .map(|d| d.count())
+        .unwrap_or(0)
 }
 
 fn example() -> Vec<u8> {
@@ -70,26 +83,59 @@ fn example() -> Vec<u8> {
 #[tokio::test]
 async fn a_gzipped_bundle_is_stored_and_served_back_intact() {
     let f = fixture();
-    let (status, body) = send(&f.state, upload_request(Some(&f.token), gzip(&example()), true)).await;
+    let (status, body) = send(
+        &f.state,
+        upload_request(Some(&f.token), gzip(&example()), true),
+    )
+    .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let id = body["id"].as_str().unwrap().to_string();
     assert_eq!(id.len(), 32);
     assert_eq!(body["url"], format!("http://repro.test/r/{id}"));
 
-    let request = Request::get(format!("/r/{id}/bundle.json")).body(Body::empty()).unwrap();
+    let request = Request::get(format!("/r/{id}/bundle.json"))
+        .body(Body::empty())
+        .unwrap();
     let response = app(f.state.clone()).oneshot(request).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     let served: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
     let sent: serde_json::Value = serde_json::from_slice(&example()).unwrap();
-    assert_eq!(served, sent, "the stored bundle is what was sent, unknown events included");
+    assert_eq!(
+        served, sent,
+        "the stored bundle is what was sent, unknown events included"
+    );
 
-    let page = app(f.state.clone()).oneshot(Request::get(format!("/r/{id}")).body(Body::empty()).unwrap()).await.unwrap();
+    let page = app(f.state.clone())
+        .oneshot(
+            Request::get(format!("/r/{id}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
     assert_eq!(page.status(), StatusCode::OK);
-    let csp = page.headers()["content-security-policy"].to_str().unwrap().to_string();
-    assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval';"), "{csp}");
-    assert!(!csp.contains("'unsafe-inline' 'self'") && !csp.contains("script-src *"), "{csp}");
-    let html = String::from_utf8(page.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        csp.contains("script-src 'self' 'wasm-unsafe-eval';"),
+        "{csp}"
+    );
+    assert!(
+        !csp.contains("'unsafe-inline' 'self'") && !csp.contains("script-src *"),
+        "{csp}"
+    );
+    let html = String::from_utf8(
+        page.into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+    .unwrap();
     assert!(html.contains(r#"sandbox="allow-same-origin""#));
     assert!(!html.contains("allow-scripts"));
 }
@@ -98,7 +144,11 @@ async fn a_gzipped_bundle_is_stored_and_served_back_intact() {
 async fn a_repeated_upload_returns_the_same_link() {
     let f = fixture();
     let (first, a) = send(&f.state, upload_request(Some(&f.token), example(), false)).await;
-    let (again, b) = send(&f.state, upload_request(Some(&f.token), gzip(&example()), true)).await;
+    let (again, b) = send(
+        &f.state,
+        upload_request(Some(&f.token), gzip(&example()), true),
+    )
+    .await;
     assert_eq!((first, again), (StatusCode::CREATED, StatusCode::OK));
     assert_eq!(a["id"], b["id"]);
     assert_eq!(stored_blobs(f._dir.path()), 1);
@@ -108,12 +158,29 @@ async fn a_repeated_upload_returns_the_same_link() {
 async fn refusals_say_why_and_store_nothing() {
     let f = fixture();
     let cases: Vec<(Request<Body>, StatusCode, &str)> = vec![
-        (upload_request(None, example(), false), StatusCode::UNAUTHORIZED, "Authorization"),
-        (upload_request(Some("repro_nope"), example(), false), StatusCode::UNAUTHORIZED, "unknown"),
-        (upload_request(Some(&f.token), b"{not json".to_vec(), false), StatusCode::BAD_REQUEST, "not a valid bundle"),
-        (upload_request(Some(&f.token), b"garbage".to_vec(), true), StatusCode::BAD_REQUEST, "decompress"),
         (
-            upload_request(Some(&f.token), example(), false).tap_header("content-type", "text/plain"),
+            upload_request(None, example(), false),
+            StatusCode::UNAUTHORIZED,
+            "Authorization",
+        ),
+        (
+            upload_request(Some("repro_nope"), example(), false),
+            StatusCode::UNAUTHORIZED,
+            "unknown",
+        ),
+        (
+            upload_request(Some(&f.token), b"{not json".to_vec(), false),
+            StatusCode::BAD_REQUEST,
+            "not a valid bundle",
+        ),
+        (
+            upload_request(Some(&f.token), b"garbage".to_vec(), true),
+            StatusCode::BAD_REQUEST,
+            "decompress",
+        ),
+        (
+            upload_request(Some(&f.token), example(), false)
+                .tap_header("content-type", "text/plain"),
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "application/json",
         ),
@@ -125,7 +192,11 @@ async fn refusals_say_why_and_store_nothing() {
     }
     let mut bad: serde_json::Value = serde_json::from_slice(&example()).unwrap();
     bad["console"][0]["page"] = serde_json::json!(5);
-    let (got, body) = send(&f.state, upload_request(Some(&f.token), serde_json::to_vec(&bad).unwrap(), false)).await;
+    let (got, body) = send(
+        &f.state,
+        upload_request(Some(&f.token), serde_json::to_vec(&bad).unwrap(), false),
+    )
+    .await;
     assert_eq!(got, StatusCode::BAD_REQUEST);
     assert_eq!(body["path"], "console[0].page");
     assert_eq!(stored_blobs(f._dir.path()), 0);
@@ -133,13 +204,19 @@ async fn refusals_say_why_and_store_nothing() {
 
 #[tokio::test]
 async fn a_gzip_bomb_is_refused_while_inflating() {
-    let limits = repro_manifest::Limits { max_bundle_bytes: 1024 * 1024, ..Default::default() };
+    let limits = repro_manifest::Limits {
+        max_bundle_bytes: 1024 * 1024,
+        ..Default::default()
+    };
     let f = fixture_with(limits);
     let bomb = gzip(&vec![b' '; 64 * 1024 * 1024]);
     assert!(bomb.len() < 200 * 1024);
     let (status, body) = send(&f.state, upload_request(Some(&f.token), bomb, true)).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
-    let limits = repro_manifest::Limits { max_compressed_bytes: 100, ..Default::default() };
+    let limits = repro_manifest::Limits {
+        max_compressed_bytes: 100,
+        ..Default::default()
+    };
     let f = fixture_with(limits);
     let (status, _) = send(&f.state, upload_request(Some(&f.token), example(), false)).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
@@ -149,8 +226,15 @@ async fn a_gzip_bomb_is_refused_while_inflating() {
 #[tokio::test]
 async fn links_are_checked() {
     let f = fixture();
-    for path in ["/r/0123456789abcdef0123456789abcdef", "/r/..%2F..%2Fetc%2Fpasswd/bundle.json", "/assets/..%2Fsecret"] {
-        let response = app(f.state.clone()).oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
+    for path in [
+        "/r/0123456789abcdef0123456789abcdef",
+        "/r/..%2F..%2Fetc%2Fpasswd/bundle.json",
+        "/assets/..%2Fsecret",
+    ] {
+        let response = app(f.state.clone())
+            .oneshot(Request::get(path).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
     }
 }

@@ -174,8 +174,9 @@ pub enum DomEvent {
 
 impl DomEvent {
     /// The names of the `type` field this version knows.
-    pub const KNOWN_TYPES: [&'static str; 6] =
-        ["snapshot", "mutation", "input", "scroll", "click", "viewport"];
+    pub const KNOWN_TYPES: [&'static str; 6] = [
+        "snapshot", "mutation", "input", "scroll", "click", "viewport",
+    ];
 
     /// The event's time.
     pub fn t(&self) -> u64 {

@@ -27,8 +27,8 @@ pub mod markup;
 mod policy;
 mod validate;
 
-pub use chunk::Chunk;
 pub use bundle::{Bundle, Environment, Mark, Page, Screenshot, Size, FORMAT_VERSION};
+pub use chunk::Chunk;
 pub use dom::{AttributeChange, DomEvent, EventRecord, NodeData, NodeRecord, TextChange};
 pub use example::example_bundle_json;
 pub use limits::Limits;
@@ -38,5 +38,8 @@ pub use validate::{is_safe_name, ValidationError};
 
 /// Is `id` a well-formed bundle id: 32 lowercase hexadecimal digits (128 bits)?
 pub fn is_valid_bundle_id(id: &str) -> bool {
-    id.len() == 32 && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    id.len() == 32
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }

@@ -47,8 +47,17 @@ impl MaskPolicy {
 }
 
 /// Query parameter names whose values are secrets (compared lower-case, as substrings).
-const SECRET_PARAM_PARTS: [&str; 9] =
-    ["token", "secret", "password", "passwd", "auth", "key", "session", "signature", "code"];
+const SECRET_PARAM_PARTS: [&str; 9] = [
+    "token",
+    "secret",
+    "password",
+    "passwd",
+    "auth",
+    "key",
+    "session",
+    "signature",
+    "code",
+];
 
 /// `url` with the values of token-like query parameters replaced by `[masked]`.
 pub fn mask_url(url: &str) -> String {
@@ -92,7 +101,10 @@ mod url_tests {
             mask_url("https://x.test/cb?code=123&state=ok#top"),
             "https://x.test/cb?code=[masked]&state=ok#top"
         );
-        assert_eq!(mask_url("/a?API_KEY=k&q=shoes"), "/a?API_KEY=[masked]&q=shoes");
+        assert_eq!(
+            mask_url("/a?API_KEY=k&q=shoes"),
+            "/a?API_KEY=[masked]&q=shoes"
+        );
         assert_eq!(mask_url("/plain/path"), "/plain/path");
     }
 }

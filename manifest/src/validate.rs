@@ -39,11 +39,19 @@ fn check_count(path: &str, len: usize, max: usize) -> Result<(), ValidationError
     Ok(())
 }
 
-fn check_string(path: impl Fn() -> String, s: &str, limits: &Limits) -> Result<(), ValidationError> {
+fn check_string(
+    path: impl Fn() -> String,
+    s: &str,
+    limits: &Limits,
+) -> Result<(), ValidationError> {
     if s.len() > limits.max_string_bytes {
         return fail(
             path(),
-            format!("{} bytes, longer than the limit of {}", s.len(), limits.max_string_bytes),
+            format!(
+                "{} bytes, longer than the limit of {}",
+                s.len(),
+                limits.max_string_bytes
+            ),
         );
     }
     Ok(())
@@ -82,7 +90,11 @@ impl Bundle {
         check_count("events", self.events.len(), limits.max_events)?;
         check_count("console", self.console.len(), limits.max_console)?;
         check_count("network", self.network.len(), limits.max_network)?;
-        check_count("screenshots", self.screenshots.len(), limits.max_screenshots)?;
+        check_count(
+            "screenshots",
+            self.screenshots.len(),
+            limits.max_screenshots,
+        )?;
         let pages = self.pages.len() as u32;
         let page_check = |path: String, page: u32| {
             if page >= pages {
@@ -111,7 +123,10 @@ impl Bundle {
         }
         for (i, shot) in self.screenshots.iter().enumerate() {
             if shot.mime != "image/png" && shot.mime != "image/jpeg" {
-                return fail(format!("screenshots[{i}].mime"), "must be image/png or image/jpeg");
+                return fail(
+                    format!("screenshots[{i}].mime"),
+                    "must be image/png or image/jpeg",
+                );
             }
         }
         Ok(())
@@ -121,14 +136,23 @@ impl Bundle {
 fn validate_event(i: usize, event: &DomEvent, limits: &Limits) -> Result<(), ValidationError> {
     match event {
         DomEvent::Snapshot { nodes, .. } => {
-            check_count(&format!("events[{i}].nodes"), nodes.len(), limits.max_nodes_per_event)?;
+            check_count(
+                &format!("events[{i}].nodes"),
+                nodes.len(),
+                limits.max_nodes_per_event,
+            )?;
             match nodes.first() {
                 Some(NodeRecord {
                     parent: 0,
                     data: NodeData::Document,
                     ..
                 }) => {}
-                _ => return fail(format!("events[{i}].nodes[0]"), "a snapshot starts with the document"),
+                _ => {
+                    return fail(
+                        format!("events[{i}].nodes[0]"),
+                        "a snapshot starts with the document",
+                    )
+                }
             }
             let mut seen = HashSet::with_capacity(nodes.len());
             for (j, node) in nodes.iter().enumerate() {
@@ -141,28 +165,46 @@ fn validate_event(i: usize, event: &DomEvent, limits: &Limits) -> Result<(), Val
                 }
                 validate_node(&path, node, limits)?;
                 if !seen.insert(node.id) {
-                    return fail(format!("{}.id", path()), format!("id {} is used twice", node.id));
+                    return fail(
+                        format!("{}.id", path()),
+                        format!("id {} is used twice", node.id),
+                    );
                 }
             }
         }
-        DomEvent::Mutation { adds, attrs, texts, .. } => {
-            check_count(&format!("events[{i}].adds"), adds.len(), limits.max_nodes_per_event)?;
+        DomEvent::Mutation {
+            adds, attrs, texts, ..
+        } => {
+            check_count(
+                &format!("events[{i}].adds"),
+                adds.len(),
+                limits.max_nodes_per_event,
+            )?;
             for (j, node) in adds.iter().enumerate() {
                 validate_node(&|| format!("events[{i}].adds[{j}]"), node, limits)?;
             }
             for (j, change) in attrs.iter().enumerate() {
                 if !is_safe_name(&change.name) {
-                    return fail(format!("events[{i}].attrs[{j}].name"), "not a valid attribute name");
+                    return fail(
+                        format!("events[{i}].attrs[{j}].name"),
+                        "not a valid attribute name",
+                    );
                 }
                 if let Some(value) = &change.value {
                     check_string(|| format!("events[{i}].attrs[{j}].value"), value, limits)?;
                 }
             }
             for (j, change) in texts.iter().enumerate() {
-                check_string(|| format!("events[{i}].texts[{j}].text"), &change.text, limits)?;
+                check_string(
+                    || format!("events[{i}].texts[{j}].text"),
+                    &change.text,
+                    limits,
+                )?;
             }
         }
-        DomEvent::Input { value: Some(value), .. } => {
+        DomEvent::Input {
+            value: Some(value), ..
+        } => {
             check_string(|| format!("events[{i}].value"), value, limits)?;
         }
         _ => {}
@@ -185,7 +227,10 @@ fn validate_node(
             }
             for (k, (name, value)) in attrs.iter().enumerate() {
                 if !is_safe_name(name) {
-                    return fail(format!("{}.attrs[{k}]", path()), "not a valid attribute name");
+                    return fail(
+                        format!("{}.attrs[{k}]", path()),
+                        "not a valid attribute name",
+                    );
                 }
                 check_string(|| format!("{}.attrs[{k}]", path()), value, limits)?;
             }

@@ -1,5 +1,7 @@
 //! The format round-trips, keeps unknown events, and refuses what breaks its rules.
 
+#![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
+
 use repro_manifest::{Bundle, DomEvent, EventRecord, Limits, NodeData};
 
 fn example() -> Bundle {
@@ -9,7 +11,9 @@ fn example() -> Bundle {
 #[test]
 fn example_validates_and_round_trips() {
     let bundle = example();
-    bundle.validate(&Limits::default()).expect("example is valid");
+    bundle
+        .validate(&Limits::default())
+        .expect("example is valid");
     let text = serde_json::to_string(&bundle).expect("serializes");
     let again: Bundle = serde_json::from_str(&text).expect("reparses");
     assert_eq!(bundle, again);
@@ -33,7 +37,8 @@ fn unknown_event_types_are_kept_verbatim() {
 
 #[test]
 fn a_known_type_with_bad_fields_is_an_error_not_an_unknown() {
-    let mut value: serde_json::Value = serde_json::from_str(&repro_manifest::example_bundle_json()).unwrap();
+    let mut value: serde_json::Value =
+        serde_json::from_str(&repro_manifest::example_bundle_json()).unwrap();
     value["events"][2]["id"] = serde_json::json!("five");
     let err = serde_json::from_value::<Bundle>(value).unwrap_err();
     assert!(err.to_string().contains("invalid type"), "{err}");
@@ -59,7 +64,11 @@ fn refusals_name_the_field() {
     assert!(err.starts_with("events[0].nodes[4].p:"), "{err}");
     let err = refusal(|b| {
         if let EventRecord::Known(DomEvent::Snapshot { nodes, .. }) = &mut b.events[0] {
-            nodes[3].data = NodeData::Element { tag: "img onerror=x".into(), attrs: vec![], svg: false };
+            nodes[3].data = NodeData::Element {
+                tag: "img onerror=x".into(),
+                attrs: vec![],
+                svg: false,
+            };
         }
     });
     assert!(err.starts_with("events[0].nodes[3].tag:"), "{err}");
@@ -68,9 +77,15 @@ fn refusals_name_the_field() {
 #[test]
 fn limits_are_enforced() {
     let bundle = example();
-    let tight = Limits { max_string_bytes: 5, ..Limits::default() };
+    let tight = Limits {
+        max_string_bytes: 5,
+        ..Limits::default()
+    };
     let err = bundle.validate(&tight).unwrap_err();
     assert!(err.message.contains("longer than the limit"), "{err}");
-    let few = Limits { max_events: 2, ..Limits::default() };
+    let few = Limits {
+        max_events: 2,
+        ..Limits::default()
+    };
     assert_eq!(bundle.validate(&few).unwrap_err().path, "events");
 }

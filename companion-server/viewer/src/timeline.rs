@@ -24,15 +24,20 @@ pub fn snapshot_for(events: &[DomEvent], t: u64) -> Option<usize> {
     events
         .iter()
         .enumerate()
-        .filter(|(_, e)| is_snapshot(e) && e.t() <= t)
+        .rev()
+        .find(|(_, e)| is_snapshot(e) && e.t() <= t)
         .map(|(i, _)| i)
-        .last()
         .or_else(|| events.iter().position(is_snapshot))
 }
 
 /// `m:ss.d` for a time in milliseconds.
 pub fn clock(ms: u64) -> String {
-    format!("{}:{:02}.{}", ms / 60_000, (ms / 1000) % 60, (ms % 1000) / 100)
+    format!(
+        "{}:{:02}.{}",
+        ms / 60_000,
+        (ms / 1000) % 60,
+        (ms % 1000) / 100
+    )
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Joining a session's stored chunks into one bundle.
 
-use repro_manifest::{Bundle, Chunk, Environment, FORMAT_VERSION};
+use repro_manifest::{Bundle, Chunk, FORMAT_VERSION};
 
 use crate::session::SessionRecord;
 
@@ -15,11 +15,17 @@ pub fn assemble(session: &SessionRecord, mut chunks: Vec<Chunk>, stopped_at: u64
         title: session
             .pages
             .first()
-            .map(|p| if p.title.is_empty() { p.url.clone() } else { p.title.clone() })
+            .map(|p| {
+                if p.title.is_empty() {
+                    p.url.clone()
+                } else {
+                    p.title.clone()
+                }
+            })
             .unwrap_or_default(),
         started_at: session.started_at,
         duration_ms: stopped_at.saturating_sub(session.started_at),
-        environment: session.environment.clone().unwrap_or_else(Environment::default),
+        environment: session.environment.clone().unwrap_or_default(),
         pages: session.pages.clone(),
         events: Vec::new(),
         console: Vec::new(),
@@ -49,7 +55,11 @@ mod tests {
             id: "0123456789abcdef0123456789abcdef".into(),
             tab: 7,
             started_at: 1_000,
-            pages: vec![Page { t: 0, url: "http://a.test/".into(), title: "A".into() }],
+            pages: vec![Page {
+                t: 0,
+                url: "http://a.test/".into(),
+                title: "A".into(),
+            }],
             environment: None,
             policy: MaskPolicy::default(),
             hook_patterns: Vec::new(),
@@ -57,17 +67,44 @@ mod tests {
     }
 
     fn log(t: u64) -> ConsoleEntry {
-        ConsoleEntry { t, page: 0, level: ConsoleLevel::Log, source: ConsoleSource::Console, args: vec![], stack: None }
+        ConsoleEntry {
+            t,
+            page: 0,
+            level: ConsoleLevel::Log,
+            source: ConsoleSource::Console,
+            args: vec![],
+            stack: None,
+        }
     }
 
     #[test]
     fn chunks_join_in_order_once_each() {
-        let a = Chunk { page: 0, seq: 1, console: vec![log(20)], ..Chunk::default() };
-        let b = Chunk { page: 0, seq: 0, console: vec![log(10)], ..Chunk::default() };
-        let stray = Chunk { page: 9, seq: 0, console: vec![log(5)], ..Chunk::default() };
+        let a = Chunk {
+            page: 0,
+            seq: 1,
+            console: vec![log(20)],
+            ..Chunk::default()
+        };
+        let b = Chunk {
+            page: 0,
+            seq: 0,
+            console: vec![log(10)],
+            ..Chunk::default()
+        };
+        let stray = Chunk {
+            page: 9,
+            seq: 0,
+            console: vec![log(5)],
+            ..Chunk::default()
+        };
         let bundle = assemble(&session(), vec![a.clone(), b, a, stray], 5_000);
-        assert_eq!(bundle.console.iter().map(|e| e.t).collect::<Vec<_>>(), [10, 20]);
+        assert_eq!(
+            bundle.console.iter().map(|e| e.t).collect::<Vec<_>>(),
+            [10, 20]
+        );
         assert_eq!((bundle.duration_ms, bundle.title.as_str()), (4_000, "A"));
-        bundle.validate(&Limits::default()).expect("assembled bundle is valid");
+        bundle
+            .validate(&Limits::default())
+            .expect("assembled bundle is valid");
     }
 }

@@ -46,7 +46,9 @@ impl Config {
         }
         let token = token.trim().to_string();
         if token.is_empty() {
-            return Err("The upload token is empty: create one with `repro-server token create`".into());
+            return Err(
+                "The upload token is empty: create one with `repro-server token create`".into(),
+            );
         }
         Ok(Config { server_url, token })
     }
@@ -162,30 +164,58 @@ mod tests {
     #[test]
     fn config_is_normalized_and_checked() {
         let c = Config::from_form(" http://127.0.0.1:8080/ ", " tok ").unwrap();
-        assert_eq!((c.server_url.as_str(), c.token.as_str()), ("http://127.0.0.1:8080", "tok"));
-        assert!(Config::from_form("127.0.0.1:8080", "tok").unwrap_err().contains("http://"));
-        assert!(Config::from_form("http://x", "").unwrap_err().contains("token create"));
+        assert_eq!(
+            (c.server_url.as_str(), c.token.as_str()),
+            ("http://127.0.0.1:8080", "tok")
+        );
+        assert!(Config::from_form("127.0.0.1:8080", "tok")
+            .unwrap_err()
+            .contains("http://"));
+        assert!(Config::from_form("http://x", "")
+            .unwrap_err()
+            .contains("token create"));
     }
 
     #[test]
     fn chunk_keys_sort_in_recording_order() {
-        let mut keys = [chunk_key("s", 1, 0), chunk_key("s", 0, 10), chunk_key("s", 0, 9)];
+        let mut keys = [
+            chunk_key("s", 1, 0),
+            chunk_key("s", 0, 10),
+            chunk_key("s", 0, 9),
+        ];
         keys.sort();
-        assert_eq!(keys, [chunk_key("s", 0, 9), chunk_key("s", 0, 10), chunk_key("s", 1, 0)]);
+        assert_eq!(
+            keys,
+            [
+                chunk_key("s", 0, 9),
+                chunk_key("s", 0, 10),
+                chunk_key("s", 1, 0)
+            ]
+        );
     }
 
     #[test]
     fn site_patterns_cover_the_host_on_any_port() {
-        assert_eq!(site_pattern("http://127.0.0.1:4500/a?b#c").as_deref(), Some("http://127.0.0.1/*"));
-        assert_eq!(site_pattern("https://user@shop.test/x").as_deref(), Some("https://shop.test/*"));
-        assert_eq!(site_pattern("https://[::1]:8080/").as_deref(), Some("https://[::1]/*"));
+        assert_eq!(
+            site_pattern("http://127.0.0.1:4500/a?b#c").as_deref(),
+            Some("http://127.0.0.1/*")
+        );
+        assert_eq!(
+            site_pattern("https://user@shop.test/x").as_deref(),
+            Some("https://shop.test/*")
+        );
+        assert_eq!(
+            site_pattern("https://[::1]:8080/").as_deref(),
+            Some("https://[::1]/*")
+        );
         assert_eq!(site_pattern("chrome://extensions"), None);
         assert_eq!(site_pattern("file:///tmp/x.html"), None);
     }
 
     #[test]
     fn refusals_are_explained() {
-        assert!(explain_refusal(401, Some("unknown token")).contains("check it in Options (401: unknown token)"));
+        assert!(explain_refusal(401, Some("unknown token"))
+            .contains("check it in Options (401: unknown token)"));
         assert_eq!(human_bytes(1536), "1.5 KB");
     }
 }

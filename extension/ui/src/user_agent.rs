@@ -35,13 +35,19 @@ mod tests {
     fn chromium_on_linux() {
         let ua = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.8078.73 Safari/537.36";
         let (b, v, os) = super::parse(ua);
-        assert_eq!((b.as_str(), v.as_str(), os.as_str()), ("Chromium", "156.0.8078.73", "Linux x86_64"));
+        assert_eq!(
+            (b.as_str(), v.as_str(), os.as_str()),
+            ("Chromium", "156.0.8078.73", "Linux x86_64")
+        );
     }
 
     #[test]
     fn firefox_on_windows() {
         let ua = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:153.0) Gecko/20100101 Firefox/153.0";
         let (b, v, os) = super::parse(ua);
-        assert_eq!((b.as_str(), v.as_str(), os.as_str()), ("Firefox", "153.0", "Windows"));
+        assert_eq!(
+            (b.as_str(), v.as_str(), os.as_str()),
+            ("Firefox", "153.0", "Windows")
+        );
     }
 }

@@ -10,7 +10,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 fn document() -> Result<web_sys::Document, JsValue> {
-    web_sys::window().and_then(|w| w.document()).ok_or_else(|| JsValue::from_str("no document"))
+    web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| JsValue::from_str("no document"))
 }
 
 fn by_id<T: JsCast>(id: &str) -> Result<T, JsValue> {
@@ -37,14 +39,26 @@ pub async fn viewer_main() -> Result<(), JsValue> {
 
 async fn load_and_show() -> Result<(), JsValue> {
     let body = document()?.body().ok_or("no body")?;
-    let url = body.get_attribute("data-bundle").ok_or("no bundle address")?;
+    let url = body
+        .get_attribute("data-bundle")
+        .ok_or("no bundle address")?;
     let window = web_sys::window().ok_or("no window")?;
-    let response: web_sys::Response = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(&url)).await?.dyn_into()?;
+    let response: web_sys::Response =
+        wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(&url))
+            .await?
+            .dyn_into()?;
     if !response.ok() {
-        return Err(JsValue::from_str(&format!("the server answered {}", response.status())));
+        return Err(JsValue::from_str(&format!(
+            "the server answered {}",
+            response.status()
+        )));
     }
-    let text = wasm_bindgen_futures::JsFuture::from(response.text()?).await?.as_string().unwrap_or_default();
-    let bundle: Bundle = serde_json::from_str(&text).map_err(|e| JsValue::from_str(&format!("the bundle does not parse: {e}")))?;
+    let text = wasm_bindgen_futures::JsFuture::from(response.text()?)
+        .await?
+        .as_string()
+        .unwrap_or_default();
+    let bundle: Bundle = serde_json::from_str(&text)
+        .map_err(|e| JsValue::from_str(&format!("the bundle does not parse: {e}")))?;
     panels::environment(&bundle)?;
     player::start(bundle)
 }

@@ -29,22 +29,47 @@ pub fn environment(bundle: &Bundle) -> Result<(), JsValue> {
     let list: Element = by_id("environment")?;
     let env = &bundle.environment;
     let rows = [
-        ("Browser", format!("{} {}", env.browser, env.browser_version)),
+        (
+            "Browser",
+            format!("{} {}", env.browser, env.browser_version),
+        ),
         ("OS", env.os.clone()),
-        ("Viewport", format!("{} × {} at {}×", env.viewport.w, env.viewport.h, env.device_pixel_ratio)),
+        (
+            "Viewport",
+            format!(
+                "{} × {} at {}×",
+                env.viewport.w, env.viewport.h, env.device_pixel_ratio
+            ),
+        ),
         ("Language", env.language.clone()),
         ("Time zone", env.time_zone.clone()),
         ("URL", env.url.clone()),
         ("Pages", bundle.pages.len().to_string()),
         ("Duration", clock(bundle.duration_ms)),
-        ("Extension", format!("{} (recorder: {})", env.extension_version, env.recorder_build)),
-        ("Masking", format!("policy \u{201c}{}\u{201d}: masked values show as ***", bundle.mask_policy.name)),
+        (
+            "Extension",
+            format!(
+                "{} (recorder: {})",
+                env.extension_version, env.recorder_build
+            ),
+        ),
+        (
+            "Masking",
+            format!(
+                "policy \u{201c}{}\u{201d}: masked values show as ***",
+                bundle.mask_policy.name
+            ),
+        ),
     ];
     for (name, value) in rows {
         append(&list, element(&document, "dt", "", name)?)?;
         append(&list, element(&document, "dd", "", &value)?)?;
     }
-    by_id::<Element>("title")?.set_text_content(Some(if bundle.title.is_empty() { "Untitled report" } else { &bundle.title }));
+    by_id::<Element>("title")?.set_text_content(Some(if bundle.title.is_empty() {
+        "Untitled report"
+    } else {
+        &bundle.title
+    }));
     Ok(())
 }
 
@@ -59,7 +84,10 @@ pub fn console(entries: &[ConsoleEntry]) -> Result<Vec<Element>, JsValue> {
         item.set_attribute("data-t", &entry.t.to_string())?;
         append(&item, element(&document, "span", "time", &clock(entry.t))?)?;
         append(&item, element(&document, "span", "level", &level)?)?;
-        append(&item, element(&document, "span", "message", &entry.args.join(" "))?)?;
+        append(
+            &item,
+            element(&document, "span", "message", &entry.args.join(" "))?,
+        )?;
         if let Some(stack) = &entry.stack {
             let details = element(&document, "details", "", "")?;
             append(&details, element(&document, "summary", "", "stack")?)?;
@@ -70,7 +98,10 @@ pub fn console(entries: &[ConsoleEntry]) -> Result<Vec<Element>, JsValue> {
         items.push(item);
     }
     if entries.is_empty() {
-        append(&list, element(&document, "li", "empty", "No console entries.")?)?;
+        append(
+            &list,
+            element(&document, "li", "empty", "No console entries.")?,
+        )?;
     }
     Ok(items)
 }
@@ -82,14 +113,22 @@ pub fn network(entries: &[NetworkEntry]) -> Result<Vec<Element>, JsValue> {
     let mut rows = Vec::new();
     for entry in entries {
         let failed = entry.error.is_some() || entry.status.is_none_or(|s| s >= 400);
-        let row = element(&document, "tr", if failed { "entry failed" } else { "entry" }, "")?;
+        let row = element(
+            &document,
+            "tr",
+            if failed { "entry failed" } else { "entry" },
+            "",
+        )?;
         row.set_attribute("data-t", &entry.t.to_string())?;
         let status = match (&entry.status, &entry.error) {
             (Some(status), _) => status.to_string(),
             (None, Some(error)) => error.clone(),
             (None, None) => "pending".into(),
         };
-        let duration = entry.duration_ms.map(|d| format!("{d} ms")).unwrap_or_default();
+        let duration = entry
+            .duration_ms
+            .map(|d| format!("{d} ms"))
+            .unwrap_or_default();
         for (class, text) in [
             ("time", clock(entry.t)),
             ("method", entry.method.clone()),

@@ -31,13 +31,19 @@ type Shared = Rc<RefCell<Player>>;
 
 impl Player {
     fn page_url(&self, page: u32) -> String {
-        self.bundle.pages.get(page as usize).map(|p| p.url.clone()).unwrap_or_default()
+        self.bundle
+            .pages
+            .get(page as usize)
+            .map(|p| p.url.clone())
+            .unwrap_or_default()
     }
 
     /// Show moment `t`: rebuild from the right snapshot when going back or
     /// past a new page, else apply the events in between.
     fn seek(&mut self, t: u64) {
-        let Some(snapshot) = snapshot_for(&self.events, t) else { return };
+        let Some(snapshot) = snapshot_for(&self.events, t) else {
+            return;
+        };
         let must_rebuild = self.next == 0 || t < self.time || snapshot >= self.next;
         if must_rebuild {
             let event = self.events[snapshot].clone();
@@ -63,10 +69,16 @@ impl Player {
             timeline.set_value(&self.time.to_string());
         }
         if let Ok(label) = by_id::<Element>("clock") {
-            label.set_text_content(Some(&format!("{} / {}", clock(self.time), clock(self.bundle.duration_ms))));
+            label.set_text_content(Some(&format!(
+                "{} / {}",
+                clock(self.time),
+                clock(self.bundle.duration_ms)
+            )));
         }
         for (t, element) in &self.entries {
-            let _ = element.class_list().toggle_with_force("future", *t > self.time);
+            let _ = element
+                .class_list()
+                .toggle_with_force("future", *t > self.time);
         }
     }
 }
@@ -88,7 +100,9 @@ pub fn start(bundle: Bundle) -> Result<(), JsValue> {
             let _ = style.set_property("width", &format!("{w}px"));
             let _ = style.set_property("height", &format!("{h}px"));
             let _ = style.set_property("transform", &format!("scale({k})"));
-            let _ = stage.style().set_property("height", &format!("{}px", h * k));
+            let _ = stage
+                .style()
+                .set_property("height", &format!("{}px", h * k));
         });
     }
     replay.on_click = Box::new(move |x, y| {
@@ -108,7 +122,15 @@ pub fn start(bundle: Bundle) -> Result<(), JsValue> {
     let timeline: HtmlInputElement = by_id("timeline")?;
     timeline.set_max(&bundle.duration_ms.to_string());
     let events = ordered_events(&bundle);
-    let player: Shared = Rc::new(RefCell::new(Player { bundle, events, replay, next: 0, time: 0, interval: None, entries }));
+    let player: Shared = Rc::new(RefCell::new(Player {
+        bundle,
+        events,
+        replay,
+        next: 0,
+        time: 0,
+        interval: None,
+        entries,
+    }));
     player.borrow_mut().seek(0);
 
     wire_timeline(&player, &timeline)?;
@@ -117,7 +139,11 @@ pub fn start(bundle: Bundle) -> Result<(), JsValue> {
     Ok(())
 }
 
-fn listen(target: &web_sys::EventTarget, kind: &str, f: impl FnMut(web_sys::Event) + 'static) -> Result<(), JsValue> {
+fn listen(
+    target: &web_sys::EventTarget,
+    kind: &str,
+    f: impl FnMut(web_sys::Event) + 'static,
+) -> Result<(), JsValue> {
     let closure = Closure::<dyn FnMut(web_sys::Event)>::new(f);
     target.add_event_listener_with_callback(kind, closure.as_ref().unchecked_ref())?;
     closure.forget();
@@ -165,7 +191,10 @@ fn play(player: &Shared) -> Result<(), JsValue> {
             pause(&ticking);
         }
     });
-    let handle = window.set_interval_with_callback_and_timeout_and_arguments_0(tick.as_ref().unchecked_ref(), TICK_MS)?;
+    let handle = window.set_interval_with_callback_and_timeout_and_arguments_0(
+        tick.as_ref().unchecked_ref(),
+        TICK_MS,
+    )?;
     tick.forget();
     player.borrow_mut().interval = Some(handle);
     by_id::<Element>("play")?.set_text_content(Some("Pause"));
@@ -174,13 +203,17 @@ fn play(player: &Shared) -> Result<(), JsValue> {
 
 fn wire_play_button(player: &Shared) -> Result<(), JsValue> {
     let player = player.clone();
-    listen(&by_id::<web_sys::EventTarget>("play")?, "click", move |_| {
-        if player.borrow().interval.is_some() {
-            pause(&player);
-        } else {
-            let _ = play(&player);
-        }
-    })
+    listen(
+        &by_id::<web_sys::EventTarget>("play")?,
+        "click",
+        move |_| {
+            if player.borrow().interval.is_some() {
+                pause(&player);
+            } else {
+                let _ = play(&player);
+            }
+        },
+    )
 }
 
 /// A click on a console or network entry seeks the replay to its time.

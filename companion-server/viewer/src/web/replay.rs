@@ -55,12 +55,23 @@ impl Replay {
     /// Apply one event.
     pub fn apply(&mut self, event: &DomEvent, page_url: &str) {
         match event {
-            DomEvent::Snapshot { nodes, viewport, scroll, .. } => {
+            DomEvent::Snapshot {
+                nodes,
+                viewport,
+                scroll,
+                ..
+            } => {
                 self.rebuild(nodes, page_url);
                 (self.on_viewport)(viewport.w, viewport.h);
                 self.scroll_document(scroll.0, scroll.1);
             }
-            DomEvent::Mutation { removes, adds, attrs, texts, .. } => {
+            DomEvent::Mutation {
+                removes,
+                adds,
+                attrs,
+                texts,
+                ..
+            } => {
                 for id in removes {
                     if let Some(node) = self.nodes.remove(id) {
                         if let Some(parent) = node.parent_node() {
@@ -72,7 +83,11 @@ impl Replay {
                     self.insert(record);
                 }
                 for change in attrs {
-                    let Some(element) = self.nodes.get(&change.id).and_then(|n| n.dyn_ref::<Element>().cloned()) else {
+                    let Some(element) = self
+                        .nodes
+                        .get(&change.id)
+                        .and_then(|n| n.dyn_ref::<Element>().cloned())
+                    else {
                         continue;
                     };
                     match &change.value {
@@ -88,8 +103,12 @@ impl Replay {
                     }
                 }
             }
-            DomEvent::Input { id, value, checked, .. } => {
-                let Some(node) = self.nodes.get(id) else { return };
+            DomEvent::Input {
+                id, value, checked, ..
+            } => {
+                let Some(node) = self.nodes.get(id) else {
+                    return;
+                };
                 if let Some(input) = node.dyn_ref::<web_sys::HtmlInputElement>() {
                     if let Some(value) = value {
                         input.set_value(value);
@@ -97,11 +116,17 @@ impl Replay {
                     if let Some(checked) = checked {
                         input.set_checked(*checked);
                     }
-                } else if let (Some(area), Some(value)) = (node.dyn_ref::<web_sys::HtmlTextAreaElement>(), value) {
+                } else if let (Some(area), Some(value)) =
+                    (node.dyn_ref::<web_sys::HtmlTextAreaElement>(), value)
+                {
                     area.set_value(value);
                 }
             }
-            DomEvent::Scroll { id, x, y, .. } => match self.nodes.get(id).and_then(|n| n.dyn_ref::<Element>().cloned()) {
+            DomEvent::Scroll { id, x, y, .. } => match self
+                .nodes
+                .get(id)
+                .and_then(|n| n.dyn_ref::<Element>().cloned())
+            {
                 Some(element) => {
                     element.set_scroll_left(*x);
                     element.set_scroll_top(*y);
@@ -122,7 +147,9 @@ impl Replay {
     fn rebuild(&mut self, nodes: &[NodeRecord], page_url: &str) {
         self.nodes.clear();
         self.base_url = page_url.to_string();
-        let Some(document) = self.document() else { return };
+        let Some(document) = self.document() else {
+            return;
+        };
         // Reopen the document so that it renders in standards mode, then empty it.
         if let Some(html) = document.dyn_ref::<web_sys::HtmlDocument>() {
             if html.open().is_ok() {
@@ -177,7 +204,10 @@ impl Replay {
                 if tag.eq_ignore_ascii_case("script") {
                     return Some(document.create_comment("script").into());
                 }
-                let inlined = attrs.iter().find(|(n, _)| n == INLINED_CSS).map(|(_, v)| v.clone());
+                let inlined = attrs
+                    .iter()
+                    .find(|(n, _)| n == INLINED_CSS)
+                    .map(|(_, v)| v.clone());
                 if let (Some(css), "link") = (&inlined, tag.as_str()) {
                     let style = document.create_element("style").ok()?;
                     style.set_text_content(Some(css));
@@ -204,10 +234,16 @@ impl Replay {
     }
 
     fn insert(&mut self, record: &NodeRecord) {
-        let Some(document) = self.document() else { return };
-        let Some(node) = self.create(&document, &record.data) else { return };
+        let Some(document) = self.document() else {
+            return;
+        };
+        let Some(node) = self.create(&document, &record.data) else {
+            return;
+        };
         if !matches!(record.data, NodeData::Document) {
-            let Some(parent) = self.nodes.get(&record.parent) else { return };
+            let Some(parent) = self.nodes.get(&record.parent) else {
+                return;
+            };
             let before = record.before.and_then(|id| self.nodes.get(&id));
             if parent.insert_before(&node, before).is_err() {
                 return;

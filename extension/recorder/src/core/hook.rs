@@ -80,7 +80,13 @@ pub enum Entry {
 /// Turn a hook message into a masked, capped entry.
 pub fn to_entry(message: HookMessage, session_start: u64, page: u32) -> Entry {
     match message {
-        HookMessage::Console { level, source, args, stack, time } => Entry::Console(ConsoleEntry {
+        HookMessage::Console {
+            level,
+            source,
+            args,
+            stack,
+            time,
+        } => Entry::Console(ConsoleEntry {
             t: session_time(time, session_start),
             page,
             level,
@@ -88,18 +94,24 @@ pub fn to_entry(message: HookMessage, session_start: u64, page: u32) -> Entry {
             args: args.into_iter().take(MAX_ARGS).map(cap).collect(),
             stack: stack.map(cap),
         }),
-        HookMessage::Network { kind, method, url, status, start, duration, error } => {
-            Entry::Network(NetworkEntry {
-                t: session_time(start, session_start),
-                page,
-                kind,
-                method: method.chars().take(16).collect(),
-                url: cap(mask_url(&url)),
-                status,
-                duration_ms: duration.map(|d| d.max(0.0) as u64),
-                error: error.map(cap),
-            })
-        }
+        HookMessage::Network {
+            kind,
+            method,
+            url,
+            status,
+            start,
+            duration,
+            error,
+        } => Entry::Network(NetworkEntry {
+            t: session_time(start, session_start),
+            page,
+            kind,
+            method: method.chars().take(16).collect(),
+            url: cap(mask_url(&url)),
+            status,
+            duration_ms: duration.map(|d| d.max(0.0) as u64),
+            error: error.map(cap),
+        }),
     }
 }
 
@@ -111,8 +123,13 @@ mod tests {
     fn console_message_becomes_a_capped_entry() {
         let json = r#"{"type":"console","level":"warn","args":["a","b"],"time":1500}"#;
         let message: HookMessage = serde_json::from_str(json).unwrap();
-        let Entry::Console(entry) = to_entry(message, 1000, 2) else { panic!("console") };
-        assert_eq!((entry.t, entry.page, entry.level), (500, 2, ConsoleLevel::Warn));
+        let Entry::Console(entry) = to_entry(message, 1000, 2) else {
+            panic!("console")
+        };
+        assert_eq!(
+            (entry.t, entry.page, entry.level),
+            (500, 2, ConsoleLevel::Warn)
+        );
         assert_eq!(entry.args, ["a", "b"]);
         let long = "x".repeat(MAX_ARG_CHARS + 5);
         assert!(cap(long).ends_with("[truncated by Repro]"));
@@ -122,9 +139,14 @@ mod tests {
     fn network_urls_lose_their_tokens() {
         let json = r#"{"type":"network","kind":"fetch","method":"GET","url":"https://a.test/x?access_token=abc&page=2","status":200,"start":2000,"duration":12.5}"#;
         let message: HookMessage = serde_json::from_str(json).unwrap();
-        let Entry::Network(entry) = to_entry(message, 1000, 0) else { panic!("network") };
+        let Entry::Network(entry) = to_entry(message, 1000, 0) else {
+            panic!("network")
+        };
         assert_eq!(entry.url, "https://a.test/x?access_token=[masked]&page=2");
-        assert_eq!((entry.t, entry.status, entry.duration_ms), (1000, Some(200), Some(12)));
+        assert_eq!(
+            (entry.t, entry.status, entry.duration_ms),
+            (1000, Some(200), Some(12))
+        );
     }
 
     #[test]

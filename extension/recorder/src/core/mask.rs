@@ -33,10 +33,11 @@ pub struct Control<'a> {
 pub fn always_masked(control: &Control) -> bool {
     control.input_type.eq_ignore_ascii_case("password")
         || control.input_type.eq_ignore_ascii_case("hidden")
-        || control
-            .autocomplete
-            .split_ascii_whitespace()
-            .any(|token| SENSITIVE_AUTOCOMPLETE.iter().any(|s| token.eq_ignore_ascii_case(s)))
+        || control.autocomplete.split_ascii_whitespace().any(|token| {
+            SENSITIVE_AUTOCOMPLETE
+                .iter()
+                .any(|s| token.eq_ignore_ascii_case(s))
+        })
 }
 
 /// The value to record for `control` holding `value` under `policy`.
@@ -59,29 +60,56 @@ mod tests {
 
     #[test]
     fn every_input_is_masked_by_default_keeping_its_length() {
-        let c = Control { input_type: "text", ..Control::default() };
+        let c = Control {
+            input_type: "text",
+            ..Control::default()
+        };
         assert_eq!(control_value(&policy(), &c, "hello"), "*****");
         assert_eq!(control_value(&policy(), &c, "héllo"), "*****");
     }
 
     #[test]
     fn unmask_allows_ordinary_fields_only() {
-        let c = Control { input_type: "search", unmasked: true, ..Control::default() };
+        let c = Control {
+            input_type: "search",
+            unmasked: true,
+            ..Control::default()
+        };
         assert_eq!(control_value(&policy(), &c, "shoes"), "shoes");
-        let p = Control { input_type: "password", unmasked: true, ..Control::default() };
+        let p = Control {
+            input_type: "password",
+            unmasked: true,
+            ..Control::default()
+        };
         assert_eq!(control_value(&policy(), &p, "hunter2"), "*******");
-        let card = Control { input_type: "text", autocomplete: "billing cc-number", unmasked: true };
+        let card = Control {
+            input_type: "text",
+            autocomplete: "billing cc-number",
+            unmasked: true,
+        };
         assert_eq!(control_value(&policy(), &card, "4111"), "****");
     }
 
     #[test]
     fn passwords_stay_masked_when_the_policy_masks_nothing() {
-        let open = MaskPolicy { mask_all_inputs: false, ..MaskPolicy::default() };
-        let p = Control { input_type: "PASSWORD", ..Control::default() };
+        let open = MaskPolicy {
+            mask_all_inputs: false,
+            ..MaskPolicy::default()
+        };
+        let p = Control {
+            input_type: "PASSWORD",
+            ..Control::default()
+        };
         assert_eq!(control_value(&open, &p, "secret"), "******");
-        let h = Control { input_type: "hidden", ..Control::default() };
+        let h = Control {
+            input_type: "hidden",
+            ..Control::default()
+        };
         assert_eq!(control_value(&open, &h, "csrf"), "****");
-        let t = Control { input_type: "text", ..Control::default() };
+        let t = Control {
+            input_type: "text",
+            ..Control::default()
+        };
         assert_eq!(control_value(&open, &t, "visible"), "visible");
     }
 }

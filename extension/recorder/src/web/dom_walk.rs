@@ -6,7 +6,9 @@
 
 use repro_manifest::{MaskPolicy, NodeData, NodeRecord};
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlInputElement, HtmlLinkElement, HtmlSelectElement, HtmlTextAreaElement, Node};
+use web_sys::{
+    Element, HtmlInputElement, HtmlLinkElement, HtmlSelectElement, HtmlTextAreaElement, Node,
+};
 
 use crate::core::mask::{self, Control};
 use repro_manifest::markup::{keep_attribute, skip_children};
@@ -30,12 +32,19 @@ pub struct NodeSerializer {
 impl NodeSerializer {
     /// A serializer whose first node (the document) gets id 1.
     pub fn new(policy: MaskPolicy) -> Self {
-        NodeSerializer { ids: js_sys::WeakMap::new(), next_id: 1, policy }
+        NodeSerializer {
+            ids: js_sys::WeakMap::new(),
+            next_id: 1,
+            policy,
+        }
     }
 
     /// The id of a recorded node.
     pub fn id_of(&self, node: &Node) -> Option<u32> {
-        self.ids.get(node.unchecked_ref()).as_f64().map(|id| id as u32)
+        self.ids
+            .get(node.unchecked_ref())
+            .as_f64()
+            .map(|id| id as u32)
     }
 
     /// Forget a node (it left the document); a re-added node gets a new id.
@@ -63,14 +72,26 @@ impl NodeSerializer {
     /// Serialize `root` and its subtree, appending records to `out` in document order.
     /// `root` goes under `parent` before `before`; `masked` says whether text under
     /// `root`'s parent is masked.
-    pub fn subtree(&mut self, root: &Node, parent: u32, before: Option<u32>, masked: bool, out: &mut Vec<NodeRecord>) {
+    pub fn subtree(
+        &mut self,
+        root: &Node,
+        parent: u32,
+        before: Option<u32>,
+        masked: bool,
+        out: &mut Vec<NodeRecord>,
+    ) {
         let mut stack = vec![(root.clone(), parent, before, masked)];
         while let Some((node, parent, before, masked)) = stack.pop() {
             let Some((data, children_masked, walk_children)) = self.describe(&node, masked) else {
                 continue;
             };
             let id = self.assign(&node);
-            out.push(NodeRecord { id, parent, before, data });
+            out.push(NodeRecord {
+                id,
+                parent,
+                before,
+                data,
+            });
             if walk_children {
                 let children = node.child_nodes();
                 for i in (0..children.length()).rev() {
@@ -92,13 +113,29 @@ impl NodeSerializer {
             }
             Node::TEXT_NODE | Node::CDATA_SECTION_NODE => {
                 let text = node.text_content().unwrap_or_default();
-                let text = if masked || self.policy.mask_all_text { mask_text(&text) } else { text };
+                let text = if masked || self.policy.mask_all_text {
+                    mask_text(&text)
+                } else {
+                    text
+                };
                 Some((NodeData::Text { text }, masked, false))
             }
-            Node::COMMENT_NODE => Some((NodeData::Comment { text: String::new() }, masked, false)),
+            Node::COMMENT_NODE => Some((
+                NodeData::Comment {
+                    text: String::new(),
+                },
+                masked,
+                false,
+            )),
             Node::DOCUMENT_TYPE_NODE => {
                 let doctype: &web_sys::DocumentType = node.unchecked_ref();
-                Some((NodeData::Doctype { name: doctype.name() }, masked, false))
+                Some((
+                    NodeData::Doctype {
+                        name: doctype.name(),
+                    },
+                    masked,
+                    false,
+                ))
             }
             Node::DOCUMENT_NODE => Some((NodeData::Document, masked, true)),
             _ => None,
@@ -156,7 +193,11 @@ impl NodeSerializer {
         } else {
             return None;
         };
-        let control = Control { input_type: &input_type, autocomplete: &autocomplete, unmasked };
+        let control = Control {
+            input_type: &input_type,
+            autocomplete: &autocomplete,
+            unmasked,
+        };
         Some(mask::control_value(&self.policy, &control, &value))
     }
 }
@@ -164,7 +205,13 @@ impl NodeSerializer {
 /// Mask text keeping whitespace, so that line breaks and layout hold.
 pub fn mask_text(text: &str) -> String {
     text.chars()
-        .map(|c| if c.is_whitespace() { c } else { repro_manifest::MASK_CHAR })
+        .map(|c| {
+            if c.is_whitespace() {
+                c
+            } else {
+                repro_manifest::MASK_CHAR
+            }
+        })
         .collect()
 }
 
@@ -177,7 +224,10 @@ fn blocked_placeholder(element: &Element, tag: String, svg: bool) -> NodeData {
     );
     NodeData::Element {
         tag,
-        attrs: vec![("style".into(), style), ("data-repro-blocked".into(), String::new())],
+        attrs: vec![
+            ("style".into(), style),
+            ("data-repro-blocked".into(), String::new()),
+        ],
         svg,
     }
 }
@@ -186,7 +236,12 @@ fn blocked_placeholder(element: &Element, tag: String, svg: bool) -> NodeData {
 /// anything else (a cross-origin sheet's rules cannot be read).
 fn inline_stylesheet(element: &Element) -> Option<String> {
     let link = element.dyn_ref::<HtmlLinkElement>()?;
-    if !link.rel().to_ascii_lowercase().split_ascii_whitespace().any(|r| r == "stylesheet") {
+    if !link
+        .rel()
+        .to_ascii_lowercase()
+        .split_ascii_whitespace()
+        .any(|r| r == "stylesheet")
+    {
         return None;
     }
     let sheet: web_sys::CssStyleSheet = link.sheet()?.dyn_into().ok()?;

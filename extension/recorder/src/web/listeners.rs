@@ -30,10 +30,14 @@ pub struct Listeners {
 
 impl Listeners {
     /// Install every listener, the observer and the timer.
-    pub fn install(window: &web_sys::Window, document: &web_sys::Document) -> Result<Self, JsValue> {
-        let observer_callback = Closure::<dyn FnMut(js_sys::Array)>::new(|records: js_sys::Array| {
-            with_recorder(|recorder| mutations::record(recorder, &records));
-        });
+    pub fn install(
+        window: &web_sys::Window,
+        document: &web_sys::Document,
+    ) -> Result<Self, JsValue> {
+        let observer_callback =
+            Closure::<dyn FnMut(js_sys::Array)>::new(|records: js_sys::Array| {
+                with_recorder(|recorder| mutations::record(recorder, &records));
+            });
         let observer = MutationObserver::new(observer_callback.as_ref().unchecked_ref())?;
         let init = web_sys::MutationObserverInit::new();
         init.set_child_list(true);
@@ -68,7 +72,12 @@ impl Listeners {
         Ok(listeners)
     }
 
-    fn listen(&mut self, target: &EventTarget, kind: &'static str, f: fn(Event)) -> Result<(), JsValue> {
+    fn listen(
+        &mut self,
+        target: &EventTarget,
+        kind: &'static str,
+        f: fn(Event),
+    ) -> Result<(), JsValue> {
         let handler: Handler = Closure::new(f);
         let options = web_sys::AddEventListenerOptions::new();
         options.set_capture(true);
@@ -89,7 +98,11 @@ impl Listeners {
         self.observer.disconnect();
         self.window.clear_interval_with_handle(self.interval);
         for (target, kind, handler) in &self.handlers {
-            let _ = target.remove_event_listener_with_callback_and_bool(kind, handler.as_ref().unchecked_ref(), true);
+            let _ = target.remove_event_listener_with_callback_and_bool(
+                kind,
+                handler.as_ref().unchecked_ref(),
+                true,
+            );
         }
     }
 }
@@ -101,35 +114,59 @@ fn target_id(recorder: &Recorder, event: &Event) -> Option<(u32, Node)> {
 
 fn on_input(event: Event) {
     with_recorder(|recorder| {
-        let Some((id, node)) = target_id(recorder, &event) else { return };
-        let Some(element) = node.dyn_ref::<Element>() else { return };
+        let Some((id, node)) = target_id(recorder, &event) else {
+            return;
+        };
+        let Some(element) = node.dyn_ref::<Element>() else {
+            return;
+        };
         let value = recorder.serializer.control_value(element);
-        let checked = element.dyn_ref::<web_sys::HtmlInputElement>().and_then(|input| {
-            let kind = input.type_();
-            (kind == "checkbox" || kind == "radio").then(|| input.checked())
-        });
+        let checked = element
+            .dyn_ref::<web_sys::HtmlInputElement>()
+            .and_then(|input| {
+                let kind = input.type_();
+                (kind == "checkbox" || kind == "radio").then(|| input.checked())
+            });
         if value.is_none() && checked.is_none() {
             return;
         }
         let t = recorder.now();
-        recorder.push(DomEvent::Input { t, page: recorder.page, id, value, checked });
+        recorder.push(DomEvent::Input {
+            t,
+            page: recorder.page,
+            id,
+            value,
+            checked,
+        });
     });
 }
 
 fn on_scroll(event: Event) {
     with_recorder(|recorder| {
-        let Some((id, node)) = target_id(recorder, &event) else { return };
+        let Some((id, node)) = target_id(recorder, &event) else {
+            return;
+        };
         let (x, y) = match node.dyn_ref::<Element>() {
             Some(element) => (element.scroll_left(), element.scroll_top()),
             None => {
-                let Some(window) = web_sys::window() else { return };
-                (window.scroll_x().unwrap_or(0.0) as i32, window.scroll_y().unwrap_or(0.0) as i32)
+                let Some(window) = web_sys::window() else {
+                    return;
+                };
+                (
+                    window.scroll_x().unwrap_or(0.0) as i32,
+                    window.scroll_y().unwrap_or(0.0) as i32,
+                )
             }
         };
         let t = recorder.now();
         let page = recorder.page;
-        if let Some(EventRecord::Known(DomEvent::Scroll { t: last_t, id: last_id, x: lx, y: ly, .. })) =
-            recorder.outbox.chunk.events.last_mut()
+        if let Some(EventRecord::Known(DomEvent::Scroll {
+            t: last_t,
+            id: last_id,
+            x: lx,
+            y: ly,
+            ..
+        })) = recorder.outbox.chunk.events.last_mut()
         {
             if *last_id == id && t.saturating_sub(*last_t) < COALESCE_MS {
                 (*lx, *ly) = (x, y);
@@ -142,21 +179,36 @@ fn on_scroll(event: Event) {
 
 fn on_click(event: Event) {
     with_recorder(|recorder| {
-        let Some((id, _)) = target_id(recorder, &event) else { return };
-        let Some(mouse) = event.dyn_ref::<MouseEvent>() else { return };
+        let Some((id, _)) = target_id(recorder, &event) else {
+            return;
+        };
+        let Some(mouse) = event.dyn_ref::<MouseEvent>() else {
+            return;
+        };
         let t = recorder.now();
-        recorder.push(DomEvent::Click { t, page: recorder.page, id, x: mouse.client_x(), y: mouse.client_y() });
+        recorder.push(DomEvent::Click {
+            t,
+            page: recorder.page,
+            id,
+            x: mouse.client_x(),
+            y: mouse.client_y(),
+        });
     });
 }
 
 fn on_resize(_event: Event) {
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let size: Size = viewport(&window);
     with_recorder(|recorder| {
         let t = recorder.now();
         let page = recorder.page;
-        if let Some(EventRecord::Known(DomEvent::Viewport { t: last_t, size: last, .. })) =
-            recorder.outbox.chunk.events.last_mut()
+        if let Some(EventRecord::Known(DomEvent::Viewport {
+            t: last_t,
+            size: last,
+            ..
+        })) = recorder.outbox.chunk.events.last_mut()
         {
             if t.saturating_sub(*last_t) < COALESCE_MS {
                 *last = size;
@@ -169,20 +221,30 @@ fn on_resize(_event: Event) {
 
 /// A message from the MAIN-world hook: only from this window, only tagged ones.
 fn on_hook_message(event: Event) {
-    let Some(message) = event.dyn_ref::<MessageEvent>() else { return };
+    let Some(message) = event.dyn_ref::<MessageEvent>() else {
+        return;
+    };
     let from_this_window = match (message.source(), web_sys::window()) {
         (Some(source), Some(window)) => JsValue::from(source) == JsValue::from(window),
         _ => false,
     };
     let data = message.data();
-    if !from_this_window || super::chrome::get(&data, "__repro").as_string().as_deref() != Some("hook") {
+    if !from_this_window
+        || super::chrome::get(&data, "__repro").as_string().as_deref() != Some("hook")
+    {
         return;
     }
-    let Ok(text) = js_sys::JSON::stringify(&data) else { return };
+    let Ok(text) = js_sys::JSON::stringify(&data) else {
+        return;
+    };
     let Some(text) = text.as_string() else { return };
-    let Ok(hook_message) = serde_json::from_str::<HookMessage>(&text) else { return };
-    with_recorder(|recorder| match to_entry(hook_message, recorder.session_start, recorder.page) {
-        Entry::Console(entry) => recorder.outbox.chunk.console.push(entry),
-        Entry::Network(entry) => recorder.outbox.chunk.network.push(entry),
-    });
+    let Ok(hook_message) = serde_json::from_str::<HookMessage>(&text) else {
+        return;
+    };
+    with_recorder(
+        |recorder| match to_entry(hook_message, recorder.session_start, recorder.page) {
+            Entry::Console(entry) => recorder.outbox.chunk.console.push(entry),
+            Entry::Network(entry) => recorder.outbox.chunk.network.push(entry),
+        },
+    );
 }

@@ -15,7 +15,9 @@ use repro_manifest::markup::keep_attribute;
 
 /// Record one observer batch.
 pub fn record(recorder: &mut Recorder, records: &js_sys::Array) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
     let doc: &Node = document.unchecked_ref();
     let mut removes = Vec::new();
     let added = js_sys::Set::new(&wasm_bindgen::JsValue::UNDEFINED);
@@ -68,7 +70,14 @@ pub fn record(recorder: &mut Recorder, records: &js_sys::Array) {
     }
     let t = recorder.now();
     let page = recorder.page;
-    recorder.push(DomEvent::Mutation { t, page, removes, adds, attrs, texts });
+    recorder.push(DomEvent::Mutation {
+        t,
+        page,
+        removes,
+        adds,
+        attrs,
+        texts,
+    });
 }
 
 fn has_added_ancestor(node: &Node, added: &js_sys::Set) -> bool {
@@ -82,15 +91,24 @@ fn has_added_ancestor(node: &Node, added: &js_sys::Set) -> bool {
     false
 }
 
-fn serialize_added(recorder: &mut Recorder, doc: &Node, added: &js_sys::Set, order: &[Node]) -> Vec<NodeRecord> {
+fn serialize_added(
+    recorder: &mut Recorder,
+    doc: &Node,
+    added: &js_sys::Set,
+    order: &[Node],
+) -> Vec<NodeRecord> {
     let done = js_sys::Set::new(&wasm_bindgen::JsValue::UNDEFINED);
     let mut out = Vec::new();
     for node in order {
         if !doc.contains(Some(node)) || has_added_ancestor(node, added) {
             continue;
         }
-        let Some(parent) = node.parent_node() else { continue };
-        let Some(parent_id) = recorder.serializer.id_of(&parent) else { continue };
+        let Some(parent) = node.parent_node() else {
+            continue;
+        };
+        let Some(parent_id) = recorder.serializer.id_of(&parent) else {
+            continue;
+        };
         // Insert before the first following sibling the viewer already has.
         let mut before = None;
         let mut sibling = node.next_sibling();
@@ -104,8 +122,12 @@ fn serialize_added(recorder: &mut Recorder, doc: &Node, added: &js_sys::Set, ord
             }
             sibling = candidate.next_sibling();
         }
-        let masked = recorder.serializer.masks_text_under(parent.dyn_ref::<Element>());
-        recorder.serializer.subtree(node, parent_id, before, masked, &mut out);
+        let masked = recorder
+            .serializer
+            .masks_text_under(parent.dyn_ref::<Element>());
+        recorder
+            .serializer
+            .subtree(node, parent_id, before, masked, &mut out);
         done.add(node);
     }
     out
@@ -123,9 +145,14 @@ fn attribute_changes(
         if added.has(&element) || !doc.contains(Some(&element)) {
             continue;
         }
-        let Some(id) = recorder.serializer.id_of(&element) else { continue };
+        let Some(id) = recorder.serializer.id_of(&element) else {
+            continue;
+        };
         let value = if name == "value" {
-            recorder.serializer.control_value(&element).or_else(|| element.get_attribute(&name))
+            recorder
+                .serializer
+                .control_value(&element)
+                .or_else(|| element.get_attribute(&name))
         } else {
             element.get_attribute(&name)
         };
@@ -145,7 +172,11 @@ fn attribute_changes(
         .into_iter()
         .map(|key| {
             let value = latest.remove(&key).flatten();
-            AttributeChange { id: key.0, name: key.1, value }
+            AttributeChange {
+                id: key.0,
+                name: key.1,
+                value,
+            }
         })
         .collect()
 }
@@ -156,10 +187,18 @@ fn text_changes(recorder: &Recorder, doc: &Node, targets: Vec<Node>) -> Vec<Text
         if node.node_type() != Node::TEXT_NODE || !doc.contains(Some(&node)) {
             continue;
         }
-        let Some(id) = recorder.serializer.id_of(&node) else { continue };
+        let Some(id) = recorder.serializer.id_of(&node) else {
+            continue;
+        };
         let text = node.text_content().unwrap_or_default();
-        let masked = recorder.serializer.masks_text_under(node.parent_element().as_ref());
-        let text = if masked { super::dom_walk::mask_text(&text) } else { text };
+        let masked = recorder
+            .serializer
+            .masks_text_under(node.parent_element().as_ref());
+        let text = if masked {
+            super::dom_walk::mask_text(&text)
+        } else {
+            text
+        };
         out.retain(|change| change.id != id);
         out.push(TextChange { id, text });
     }

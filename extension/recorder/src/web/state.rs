@@ -48,8 +48,9 @@ fn window() -> Result<web_sys::Window, JsValue> {
 
 /// What this page tells the background when it starts: where it is and how it looks.
 fn hello_message(window: &web_sys::Window, document: &web_sys::Document, build: &str) -> JsValue {
-    let time_zone = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
-        .resolved_options();
+    let time_zone =
+        js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
+            .resolved_options();
     let navigator = window.navigator();
     let release = document
         .query_selector("meta[name=release], meta[name=version]")
@@ -66,8 +67,14 @@ fn hello_message(window: &web_sys::Window, document: &web_sys::Document, build: 
         ("dpr", window.device_pixel_ratio().into()),
         ("language", navigator.language().unwrap_or_default().into()),
         ("timeZone", get(&time_zone, "timeZone")),
-        ("userAgent", navigator.user_agent().unwrap_or_default().into()),
-        ("release", release.map(JsValue::from).unwrap_or(JsValue::NULL)),
+        (
+            "userAgent",
+            navigator.user_agent().unwrap_or_default().into(),
+        ),
+        (
+            "release",
+            release.map(JsValue::from).unwrap_or(JsValue::NULL),
+        ),
     ])
 }
 
@@ -77,13 +84,17 @@ pub async fn start(build: String) -> Result<(), JsValue> {
         return Ok(());
     }
     let window = window()?;
-    let document = window.document().ok_or_else(|| JsValue::from_str("no document"))?;
+    let document = window
+        .document()
+        .ok_or_else(|| JsValue::from_str("no document"))?;
     wait_until_parsed(&document).await?;
     let answer = ask_background(&hello_message(&window, &document, &build)).await?;
     if get(&answer, "recording").as_bool() != Some(true) {
         return Ok(());
     }
-    let session_start = get(&answer, "sessionStart").as_f64().unwrap_or_else(js_sys::Date::now) as u64;
+    let session_start = get(&answer, "sessionStart")
+        .as_f64()
+        .unwrap_or_else(js_sys::Date::now) as u64;
     let page = get(&answer, "page").as_f64().unwrap_or(0.0) as u32;
     let policy: MaskPolicy = get(&answer, "policy")
         .as_string()
@@ -97,13 +108,18 @@ pub async fn start(build: String) -> Result<(), JsValue> {
         listeners: None,
     };
     let mut nodes = Vec::new();
-    recorder.serializer.subtree(document.unchecked_ref(), 0, None, false, &mut nodes);
+    recorder
+        .serializer
+        .subtree(document.unchecked_ref(), 0, None, false, &mut nodes);
     let event = DomEvent::Snapshot {
         t: recorder.now(),
         page,
         nodes,
         viewport: viewport(&window),
-        scroll: (window.scroll_x().unwrap_or(0.0) as i32, window.scroll_y().unwrap_or(0.0) as i32),
+        scroll: (
+            window.scroll_x().unwrap_or(0.0) as i32,
+            window.scroll_y().unwrap_or(0.0) as i32,
+        ),
     };
     recorder.push(event);
     RECORDER.with(|cell| *cell.borrow_mut() = Some(recorder));
@@ -119,7 +135,10 @@ pub async fn start(build: String) -> Result<(), JsValue> {
 /// The viewport size of `window`.
 pub fn viewport(window: &web_sys::Window) -> Size {
     let read = |v: Result<JsValue, JsValue>| v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as u32;
-    Size { w: read(window.inner_width()), h: read(window.inner_height()) }
+    Size {
+        w: read(window.inner_width()),
+        h: read(window.inner_height()),
+    }
 }
 
 async fn wait_until_parsed(document: &web_sys::Document) -> Result<(), JsValue> {
@@ -135,7 +154,9 @@ async fn wait_until_parsed(document: &web_sys::Document) -> Result<(), JsValue> 
             &options,
         );
     });
-    wasm_bindgen_futures::JsFuture::from(promise).await.map(|_| ())
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map(|_| ())
 }
 
 /// Listen for the background's stop command; answer with the final chunk.

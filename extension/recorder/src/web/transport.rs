@@ -26,7 +26,10 @@ impl Outbox {
     /// An empty outbox for page `page`.
     pub fn new(page: u32) -> Self {
         Outbox {
-            chunk: Chunk { page, ..Chunk::default() },
+            chunk: Chunk {
+                page,
+                ..Chunk::default()
+            },
             next_seq: 0,
             unsent: VecDeque::new(),
             in_flight: false,
@@ -39,7 +42,13 @@ impl Outbox {
             return None;
         }
         let page = self.chunk.page;
-        let mut chunk = std::mem::replace(&mut self.chunk, Chunk { page, ..Chunk::default() });
+        let mut chunk = std::mem::replace(
+            &mut self.chunk,
+            Chunk {
+                page,
+                ..Chunk::default()
+            },
+        );
         chunk.seq = self.next_seq;
         self.next_seq += 1;
         Some(chunk)

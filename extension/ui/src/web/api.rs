@@ -51,7 +51,9 @@ pub fn message_of(error: &JsValue) -> String {
 /// Read and parse the JSON text stored under `key`.
 pub async fn load<T: DeserializeOwned>(key: &str) -> Result<Option<T>, JsValue> {
     let items = call("chrome.storage.local.get", &[JsValue::from_str(key)]).await?;
-    Ok(get(&items, key).as_string().and_then(|text| serde_json::from_str(&text).ok()))
+    Ok(get(&items, key)
+        .as_string()
+        .and_then(|text| serde_json::from_str(&text).ok()))
 }
 
 /// Store `value` as JSON text under `key`.
@@ -62,7 +64,11 @@ pub async fn save<T: Serialize>(key: &str, value: &T) -> Result<(), JsValue> {
 
 /// Store `text` under `key`.
 pub async fn store_text(key: &str, text: &str) -> Result<(), JsValue> {
-    call("chrome.storage.local.set", &[object(&[(key, JsValue::from_str(text))])]).await?;
+    call(
+        "chrome.storage.local.set",
+        &[object(&[(key, JsValue::from_str(text))])],
+    )
+    .await?;
     Ok(())
 }
 

@@ -37,7 +37,10 @@ pub async fn on_navigation_committed(details: JsValue) -> Result<(), JsValue> {
         inject(tab, "page-hook.js", true).await?;
         if let (Some(mut session), Some(pattern)) = (
             load::<SessionRecord>(&session_key(tab)).await?,
-            get(&details, "url").as_string().as_deref().and_then(site_pattern),
+            get(&details, "url")
+                .as_string()
+                .as_deref()
+                .and_then(site_pattern),
         ) {
             if !session.hook_patterns.contains(&pattern) {
                 session.hook_patterns.push(pattern);
@@ -65,11 +68,19 @@ async fn register_page_hook() -> Result<(), JsValue> {
     patterns.sort();
     patterns.dedup();
     let ids: js_sys::Array = std::iter::once(JsValue::from_str(HOOK_SCRIPT_ID)).collect();
-    let existing = call("chrome.scripting.getRegisteredContentScripts", &[object(&[("ids", ids.clone().into())])]).await?;
+    let existing = call(
+        "chrome.scripting.getRegisteredContentScripts",
+        &[object(&[("ids", ids.clone().into())])],
+    )
+    .await?;
     let registered = js_sys::Array::from(&existing).length() > 0;
     if patterns.is_empty() {
         if registered {
-            call("chrome.scripting.unregisterContentScripts", &[object(&[("ids", ids.into())])]).await?;
+            call(
+                "chrome.scripting.unregisterContentScripts",
+                &[object(&[("ids", ids.into())])],
+            )
+            .await?;
         }
         return Ok(());
     }
@@ -84,7 +95,11 @@ async fn register_page_hook() -> Result<(), JsValue> {
         ("persistAcrossSessions", false.into()),
     ]);
     let scripts: js_sys::Array = std::iter::once(script).collect();
-    let method = if registered { "updateContentScripts" } else { "registerContentScripts" };
+    let method = if registered {
+        "updateContentScripts"
+    } else {
+        "registerContentScripts"
+    };
     call(&format!("chrome.scripting.{method}"), &[scripts.into()]).await?;
     Ok(())
 }
@@ -103,7 +118,9 @@ async fn recorded_top_frame(details: &JsValue) -> Result<Option<i64>, JsValue> {
     if get(details, "frameId").as_f64() != Some(0.0) {
         return Ok(None);
     }
-    let Some(tab) = get(details, "tabId").as_f64().map(|t| t as i64) else { return Ok(None) };
+    let Some(tab) = get(details, "tabId").as_f64().map(|t| t as i64) else {
+        return Ok(None);
+    };
     let session: Option<SessionRecord> = load(&session_key(tab)).await?;
     Ok(session.map(|_| tab))
 }
@@ -125,10 +142,17 @@ async fn inject(tab: i64, file: &str, main_world: bool) -> Result<(), JsValue> {
 
 async fn set_badge(tab: i64, text: &str) -> Result<(), JsValue> {
     let tab_id = (tab as f64).into();
-    call("chrome.action.setBadgeText", &[object(&[("tabId", tab_id), ("text", text.into())])]).await?;
+    call(
+        "chrome.action.setBadgeText",
+        &[object(&[("tabId", tab_id), ("text", text.into())])],
+    )
+    .await?;
     call(
         "chrome.action.setBadgeBackgroundColor",
-        &[object(&[("tabId", (tab as f64).into()), ("color", "#d93025".into())])],
+        &[object(&[
+            ("tabId", (tab as f64).into()),
+            ("color", "#d93025".into()),
+        ])],
     )
     .await?;
     Ok(())
@@ -163,7 +187,10 @@ async fn start(tab: i64) -> Result<JsValue, JsValue> {
     };
     if let Err(error) = injected.await {
         remove(&[session_key(tab)]).await?;
-        return Err(JsValue::from_str(&format!("This page cannot be recorded: {}", message_of(&error))));
+        return Err(JsValue::from_str(&format!(
+            "This page cannot be recorded: {}",
+            message_of(&error)
+        )));
     }
     set_badge(tab, "REC").await?;
     register_page_hook().await?;
@@ -174,7 +201,10 @@ async fn status(tab: i64) -> Result<JsValue, JsValue> {
     let session: Option<SessionRecord> = load(&session_key(tab)).await?;
     Ok(object(&[
         ("recording", session.is_some().into()),
-        ("sessionStart", session.map(|s| s.started_at as f64).unwrap_or(0.0).into()),
+        (
+            "sessionStart",
+            session.map(|s| s.started_at as f64).unwrap_or(0.0).into(),
+        ),
     ]))
 }
 
@@ -188,7 +218,11 @@ async fn hello(tab: i64, message: &JsValue) -> Result<JsValue, JsValue> {
     let now = js_sys::Date::now() as u64;
     let page = session.pages.len() as u32;
     let url = repro_manifest::mask_url(&text("url"));
-    session.pages.push(Page { t: now.saturating_sub(session.started_at), url: url.clone(), title: text("title") });
+    session.pages.push(Page {
+        t: now.saturating_sub(session.started_at),
+        url: url.clone(),
+        title: text("title"),
+    });
     if session.environment.is_none() {
         let (browser, browser_version, os) = user_agent::parse(&text("userAgent"));
         let manifest = call("chrome.runtime.getManifest", &[]).await?;
@@ -197,7 +231,10 @@ async fn hello(tab: i64, message: &JsValue) -> Result<JsValue, JsValue> {
             browser_version,
             os,
             user_agent: text("userAgent"),
-            viewport: repro_manifest::Size { w: number("width") as u32, h: number("height") as u32 },
+            viewport: repro_manifest::Size {
+                w: number("width") as u32,
+                h: number("height") as u32,
+            },
             device_pixel_ratio: number("dpr"),
             language: text("language"),
             time_zone: text("timeZone"),
@@ -227,10 +264,14 @@ async fn store_chunks(tab: i64, chunks: &JsValue) -> Result<JsValue, JsValue> {
 }
 
 async fn persist_chunks(session_id: &str, chunks: &JsValue) -> Result<(), JsValue> {
-    let Ok(list) = chunks.clone().dyn_into::<js_sys::Array>() else { return Ok(()) };
+    let Ok(list) = chunks.clone().dyn_into::<js_sys::Array>() else {
+        return Ok(());
+    };
     for text in list.iter().filter_map(|t| t.as_string()) {
         // The recorder's own output: a chunk that does not parse is a bug, not input to keep.
-        let Ok(chunk) = serde_json::from_str::<Chunk>(&text) else { continue };
+        let Ok(chunk) = serde_json::from_str::<Chunk>(&text) else {
+            continue;
+        };
         store_text(&chunk_key(session_id, chunk.page, chunk.seq), &text).await?;
     }
     Ok(())
@@ -243,10 +284,19 @@ async fn stop(tab: i64) -> Result<JsValue, JsValue> {
     let stopped_at = js_sys::Date::now() as u64;
     // The page hands over what it has not yet sent; a tab that is gone or
     // between pages answers nothing, and the stored chunks are what we have.
-    if let Ok(answer) = call("chrome.tabs.sendMessage", &[(tab as f64).into(), object(&[("kind", "stop".into())])]).await {
+    if let Ok(answer) = call(
+        "chrome.tabs.sendMessage",
+        &[(tab as f64).into(), object(&[("kind", "stop".into())])],
+    )
+    .await
+    {
         persist_chunks(&session.id, &get(&answer, "chunks")).await?;
     }
-    save(&format!("finished:{}", session.id), &(session.clone(), stopped_at)).await?;
+    save(
+        &format!("finished:{}", session.id),
+        &(session.clone(), stopped_at),
+    )
+    .await?;
     remove(&[session_key(tab)]).await?;
     register_page_hook().await?;
     // The tab may be gone already; its badge went with it.

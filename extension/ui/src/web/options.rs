@@ -17,7 +17,11 @@ pub async fn options_main() -> Result<(), JsValue> {
     }
     on("form", "submit", |event: web_sys::Event| async move {
         event.prevent_default();
-        let read = |id: &str| by_id::<web_sys::HtmlInputElement>(id).map(|i| i.value()).unwrap_or_default();
+        let read = |id: &str| {
+            by_id::<web_sys::HtmlInputElement>(id)
+                .map(|i| i.value())
+                .unwrap_or_default()
+        };
         let outcome = match Config::from_form(&read("server"), &read("token")) {
             Ok(config) => save(CONFIG_KEY, &config)
                 .await

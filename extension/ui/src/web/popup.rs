@@ -21,8 +21,12 @@ pub async fn popup_main() -> Result<(), JsValue> {
         event.prevent_default();
         let _ = call("chrome.runtime.openOptionsPage", &[]).await;
     })?;
-    let changed = Closure::<dyn FnMut()>::new(move || wasm_bindgen_futures::spawn_local(render(tab)));
-    let on_changed = get(&get(&get(&js_sys::global().into(), "chrome"), "storage"), "onChanged");
+    let changed =
+        Closure::<dyn FnMut()>::new(move || wasm_bindgen_futures::spawn_local(render(tab)));
+    let on_changed = get(
+        &get(&get(&js_sys::global().into(), "chrome"), "storage"),
+        "onChanged",
+    );
     let add: js_sys::Function = get(&on_changed, "addListener").dyn_into()?;
     add.call1(&on_changed, changed.as_ref())?;
     changed.forget();
@@ -64,10 +68,25 @@ async fn command(tab: i64, kind: &str) {
 }
 
 async fn copy_link() {
-    let Ok(link) = by_id::<web_sys::HtmlAnchorElement>("link") else { return };
-    let Some(window) = web_sys::window() else { return };
-    let copied = wasm_bindgen_futures::JsFuture::from(window.navigator().clipboard().write_text(&link.href())).await;
-    set_text("copied", if copied.is_ok() { "Copied." } else { "Select the link and copy it." }).ok();
+    let Ok(link) = by_id::<web_sys::HtmlAnchorElement>("link") else {
+        return;
+    };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let copied = wasm_bindgen_futures::JsFuture::from(
+        window.navigator().clipboard().write_text(&link.href()),
+    )
+    .await;
+    set_text(
+        "copied",
+        if copied.is_ok() {
+            "Copied."
+        } else {
+            "Select the link and copy it."
+        },
+    )
+    .ok();
 }
 
 /// Show the tab's state: recording or not, the last upload, the link.
@@ -78,15 +97,39 @@ async fn render(tab: i64) {
 }
 
 async fn try_render(tab: i64) -> Result<(), JsValue> {
-    let status = call("chrome.runtime.sendMessage", &[object(&[("kind", "status".into()), ("tab", (tab as f64).into())])]).await?;
+    let status = call(
+        "chrome.runtime.sendMessage",
+        &[object(&[
+            ("kind", "status".into()),
+            ("tab", (tab as f64).into()),
+        ])],
+    )
+    .await?;
     let recording = get(&status, "recording").as_bool() == Some(true);
-    set_text("status", if recording { "Recording this tab." } else { "Not recording." })?;
+    set_text(
+        "status",
+        if recording {
+            "Recording this tab."
+        } else {
+            "Not recording."
+        },
+    )?;
     show("start", !recording)?;
     show("stop", recording)?;
     let configured = load::<Config>(CONFIG_KEY).await?.is_some();
     show("setup", !configured)?;
-    let upload: Option<UploadState> = if recording { None } else { load(&upload_key(tab)).await? };
-    set_text("upload", &upload.as_ref().map(UploadState::describe).unwrap_or_default())?;
+    let upload: Option<UploadState> = if recording {
+        None
+    } else {
+        load(&upload_key(tab)).await?
+    };
+    set_text(
+        "upload",
+        &upload
+            .as_ref()
+            .map(UploadState::describe)
+            .unwrap_or_default(),
+    )?;
     let link = match &upload {
         Some(UploadState::Done { link }) => Some(link.clone()),
         _ => None,

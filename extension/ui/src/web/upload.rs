@@ -9,29 +9,57 @@ use wasm_bindgen::JsCast;
 
 use super::api::{call, get, load, load_prefixed, message_of, object, remove, save};
 use crate::assemble::assemble;
-use crate::session::{chunk_prefix, explain_refusal, upload_key, Config, SessionRecord, UploadState, CONFIG_KEY};
+use crate::session::{
+    chunk_prefix, explain_refusal, upload_key, Config, SessionRecord, UploadState, CONFIG_KEY,
+};
 
 /// Assemble session `session_id` and upload it, keeping the tab's upload state current.
 pub async fn upload_session(tab: i64, session_id: &str) -> Result<(), JsValue> {
     let key = upload_key(tab);
-    let fail = |reason: String| UploadState::Failed { reason, session: session_id.to_string() };
+    let fail = |reason: String| UploadState::Failed {
+        reason,
+        session: session_id.to_string(),
+    };
     save(&key, &UploadState::Preparing).await?;
     let finished: Option<(SessionRecord, u64)> = load(&format!("finished:{session_id}")).await?;
     let Some((session, stopped_at)) = finished else {
-        return save(&key, &fail("the recording is no longer in this browser".into())).await;
+        return save(
+            &key,
+            &fail("the recording is no longer in this browser".into()),
+        )
+        .await;
     };
     let Some(config) = load::<Config>(CONFIG_KEY).await? else {
-        return save(&key, &fail("no server is set: open Options and enter the server URL and upload token".into())).await;
+        return save(
+            &key,
+            &fail(
+                "no server is set: open Options and enter the server URL and upload token".into(),
+            ),
+        )
+        .await;
     };
     let stored = load_prefixed(&chunk_prefix(session_id)).await?;
-    let chunks: Vec<Chunk> = stored.iter().filter_map(|(_, text)| serde_json::from_str(text).ok()).collect();
+    let chunks: Vec<Chunk> = stored
+        .iter()
+        .filter_map(|(_, text)| serde_json::from_str(text).ok())
+        .collect();
     if session.pages.is_empty() {
-        return save(&key, &fail("nothing was recorded: the page never started its recorder".into())).await;
+        return save(
+            &key,
+            &fail("nothing was recorded: the page never started its recorder".into()),
+        )
+        .await;
     }
     let bundle = assemble(&session, chunks, stopped_at);
     let json = serde_json::to_string(&bundle).map_err(|e| JsValue::from_str(&e.to_string()))?;
     let body = gzip(&json).await?;
-    save(&key, &UploadState::Uploading { bytes: body.length() as u64 }).await?;
+    save(
+        &key,
+        &UploadState::Uploading {
+            bytes: body.length() as u64,
+        },
+    )
+    .await?;
     match post(&config, &body).await {
         Ok(link) => {
             save(&key, &UploadState::Done { link }).await?;
@@ -48,11 +76,13 @@ async fn gzip(text: &str) -> Result<js_sys::Uint8Array, JsValue> {
     let parts: js_sys::Array = std::iter::once(JsValue::from_str(text)).collect();
     let blob = web_sys::Blob::new_with_str_sequence(&parts)?;
     // CompressionStream is not in web-sys's stable API: reach it by name.
-    let constructor: js_sys::Function = get(&js_sys::global().into(), "CompressionStream").dyn_into()?;
+    let constructor: js_sys::Function =
+        get(&js_sys::global().into(), "CompressionStream").dyn_into()?;
     let compressor = js_sys::Reflect::construct(&constructor, &js_sys::Array::of1(&"gzip".into()))?;
     let stream = blob.stream();
     let pipe_through: js_sys::Function = get(&stream, "pipeThrough").dyn_into()?;
-    let compressed: web_sys::ReadableStream = pipe_through.call1(&stream, &compressor)?.dyn_into()?;
+    let compressed: web_sys::ReadableStream =
+        pipe_through.call1(&stream, &compressor)?.dyn_into()?;
     let response = web_sys::Response::new_with_opt_readable_stream(Some(&compressed))?;
     let buffer = wasm_bindgen_futures::JsFuture::from(response.array_buffer()?).await?;
     Ok(js_sys::Uint8Array::new(&buffer))
@@ -66,18 +96,35 @@ async fn post(config: &Config, body: &js_sys::Uint8Array) -> Result<String, Stri
         ("Content-Type", "application/json".into()),
         ("Content-Encoding", "gzip".into()),
     ]);
-    let init = object(&[("method", "POST".into()), ("headers", headers), ("body", body.clone().into())]);
+    let init = object(&[
+        ("method", "POST".into()),
+        ("headers", headers),
+        ("body", body.clone().into()),
+    ]);
     let response = call("fetch", &[JsValue::from_str(&url), init])
         .await
-        .map_err(|e| format!("could not reach the server at {} ({})", config.server_url, message_of(&e)))?;
+        .map_err(|e| {
+            format!(
+                "could not reach the server at {} ({})",
+                config.server_url,
+                message_of(&e)
+            )
+        })?;
     let response: web_sys::Response = response.dyn_into().map_err(|_| "no response".to_string())?;
     let status = response.status();
     let json = match response.json() {
-        Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise).await.unwrap_or(JsValue::NULL),
+        Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise)
+            .await
+            .unwrap_or(JsValue::NULL),
         Err(_) => JsValue::NULL,
     };
     if response.ok() {
-        return get(&json, "url").as_string().ok_or_else(|| "the server answered without a link".to_string());
+        return get(&json, "url")
+            .as_string()
+            .ok_or_else(|| "the server answered without a link".to_string());
     }
-    Err(explain_refusal(status, get(&json, "error").as_string().as_deref()))
+    Err(explain_refusal(
+        status,
+        get(&json, "error").as_string().as_deref(),
+    ))
 }
