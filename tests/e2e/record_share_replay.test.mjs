@@ -119,6 +119,9 @@ test('record an open page across a navigation, share, replay; the password never
   await frame.getByRole('heading', { name: 'Fixture shop' }).waitFor();
   await viewer.locator('#console').getByText('checkout failed').click();
   await frame.getByText('Item added by the app').waitFor();
+  assert.equal(await frame.locator('#name').inputValue(), '*'.repeat(TYPED_NAME.length), 'masked input replayed');
+  assert.equal(await frame.locator('#password').inputValue(), '*'.repeat(SECRET.length));
+  assert.equal(await frame.locator('#agree').isChecked(), true, 'checkbox state replayed');
   const replayedH1Color = await frame.locator('h1').evaluate((h) => getComputedStyle(h).color);
   assert.equal(replayedH1Color, 'rgb(20, 90, 160)', 'the inlined stylesheet styles the replay');
   await viewer.close();

@@ -22,6 +22,29 @@ pub struct Replay {
     pub on_click: Box<dyn Fn(i32, i32)>,
 }
 
+// The replayed nodes live in the iframe's realm, where `instanceof` against
+// this window's classes fails: `dyn_ref` would always say no. Check node
+// types and tag names instead, then cast.
+
+/// `node` as an element, if it is one.
+fn as_element(node: &Node) -> Option<Element> {
+    (node.node_type() == Node::ELEMENT_NODE).then(|| node.clone().unchecked_into())
+}
+
+/// `element` as a form control whose value can be set, if it is one.
+enum Control {
+    Input(web_sys::HtmlInputElement),
+    TextArea(web_sys::HtmlTextAreaElement),
+}
+
+fn as_control(element: &Element) -> Option<Control> {
+    match element.local_name().as_str() {
+        "input" => Some(Control::Input(element.clone().unchecked_into())),
+        "textarea" => Some(Control::TextArea(element.clone().unchecked_into())),
+        _ => None,
+    }
+}
+
 /// Should `name=value` be set on a replayed element? The recorder's rule,
 /// applied again, plus what must never load or navigate in the viewer.
 fn replayable(tag: &str, name: &str, value: &str) -> bool {
@@ -83,11 +106,7 @@ impl Replay {
                     self.insert(record);
                 }
                 for change in attrs {
-                    let Some(element) = self
-                        .nodes
-                        .get(&change.id)
-                        .and_then(|n| n.dyn_ref::<Element>().cloned())
-                    else {
+                    let Some(element) = self.nodes.get(&change.id).and_then(as_element) else {
                         continue;
                     };
                     match &change.value {
@@ -106,27 +125,23 @@ impl Replay {
             DomEvent::Input {
                 id, value, checked, ..
             } => {
-                let Some(node) = self.nodes.get(id) else {
+                let Some(element) = self.nodes.get(id).and_then(as_element) else {
                     return;
                 };
-                if let Some(input) = node.dyn_ref::<web_sys::HtmlInputElement>() {
-                    if let Some(value) = value {
-                        input.set_value(value);
+                match (as_control(&element), value) {
+                    (Some(Control::Input(input)), value) => {
+                        if let Some(value) = value {
+                            input.set_value(value);
+                        }
+                        if let Some(checked) = checked {
+                            input.set_checked(*checked);
+                        }
                     }
-                    if let Some(checked) = checked {
-                        input.set_checked(*checked);
-                    }
-                } else if let (Some(area), Some(value)) =
-                    (node.dyn_ref::<web_sys::HtmlTextAreaElement>(), value)
-                {
-                    area.set_value(value);
+                    (Some(Control::TextArea(area)), Some(value)) => area.set_value(value),
+                    _ => {}
                 }
             }
-            DomEvent::Scroll { id, x, y, .. } => match self
-                .nodes
-                .get(id)
-                .and_then(|n| n.dyn_ref::<Element>().cloned())
-            {
+            DomEvent::Scroll { id, x, y, .. } => match self.nodes.get(id).and_then(as_element) {
                 Some(element) => {
                     element.set_scroll_left(*x);
                     element.set_scroll_top(*y);
@@ -151,11 +166,10 @@ impl Replay {
             return;
         };
         // Reopen the document so that it renders in standards mode, then empty it.
-        if let Some(html) = document.dyn_ref::<web_sys::HtmlDocument>() {
-            if html.open().is_ok() {
-                let _ = html.write(&js_sys::Array::of1(&"<!DOCTYPE html>".into()));
-                let _ = html.close();
-            }
+        let html: &web_sys::HtmlDocument = document.unchecked_ref();
+        if html.open().is_ok() {
+            let _ = html.write(&js_sys::Array::of1(&"<!DOCTYPE html>".into()));
+            let _ = html.close();
         }
         while let Some(child) = document.first_child() {
             let _ = document.remove_child(&child);
@@ -171,19 +185,10 @@ impl Replay {
             return;
         }
         let _ = element.set_attribute(name, value);
-        match name {
-            "value" => {
-                if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>() {
-                    input.set_value(value);
-                } else if let Some(area) = element.dyn_ref::<web_sys::HtmlTextAreaElement>() {
-                    area.set_value(value);
-                }
-            }
-            "checked" => {
-                if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>() {
-                    input.set_checked(true);
-                }
-            }
+        match (name, as_control(element)) {
+            ("value", Some(Control::Input(input))) => input.set_value(value),
+            ("value", Some(Control::TextArea(area))) => area.set_value(value),
+            ("checked", Some(Control::Input(input))) => input.set_checked(true),
             _ => {}
         }
     }
