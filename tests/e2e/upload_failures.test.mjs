@@ -1,0 +1,63 @@
+// When the upload fails the popup says why in words and keeps the recording;
+// once the tester fixes the settings, "Retry upload" delivers it. Only the
+// recorded tab is recorded: another tab of the same site leaves no trace.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startFixtureSite, startReproServer, launchBrowser, configure, tabIdOf, openPopup, fetchBundle } from './harness.mjs';
+
+let site, server, browser;
+
+before(async () => {
+  site = await startFixtureSite();
+  server = await startReproServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.context.close();
+  server?.stop();
+  site?.close();
+});
+
+test('errors in words, then retry; other tabs are not recorded', async () => {
+  await configure(browser.context, browser.id, 'http://127.0.0.1:9', server.token);
+  const recorded = await browser.context.newPage();
+  await recorded.goto(site.url + '/');
+  const other = await browser.context.newPage();
+  await other.goto(site.url + '/');
+  const tabId = await tabIdOf(browser.worker, recorded);
+  const popup = await openPopup(browser.context, browser.id, tabId);
+  await popup.getByRole('button', { name: 'Start recording' }).click();
+  await popup.getByText('Recording this tab.').waitFor();
+
+  await recorded.bringToFront();
+  await recorded.locator('#name').pressSequentially('only here');
+  await other.bringToFront();
+  await other.locator('#add').click();
+  await other.getByText('Item added by the app').waitFor();
+  await recorded.waitForTimeout(800);
+
+  await popup.bringToFront();
+  await popup.getByRole('button', { name: 'Stop recording' }).click();
+  await popup.getByText(/Upload failed: could not reach the server at http:\/\/127\.0\.0\.1:9/).waitFor({ timeout: 15000 });
+  assert.ok(await popup.getByRole('button', { name: 'Retry upload' }).isVisible());
+
+  await configure(browser.context, browser.id, server.url, 'repro_not-a-real-token');
+  await popup.getByRole('button', { name: 'Retry upload' }).click();
+  await popup.getByText(/did not accept the upload token; check it in Options \(401/).waitFor({ timeout: 15000 });
+
+  await configure(browser.context, browser.id, server.url, server.token);
+  await popup.getByRole('button', { name: 'Retry upload' }).click();
+  const link = popup.locator('#link');
+  await link.waitFor({ timeout: 15000 });
+  const bundle = await fetchBundle(await link.getAttribute('href'));
+
+  assert.equal(bundle.pages.length, 1);
+  assert.ok(bundle.events.some((e) => e.type === 'input' && e.value === '*'.repeat('only here'.length)));
+  const text = JSON.stringify(bundle);
+  assert.ok(!text.includes('Item added by the app'), 'nothing from the other tab');
+  assert.ok(!bundle.console.some((e) => e.args.includes('item added')), 'no console entry from the other tab');
+  const leftovers = await browser.worker.evaluate(async () => Object.keys(await chrome.storage.local.get(null)));
+  assert.ok(!leftovers.some((key) => key.startsWith('chunk:') || key.startsWith('finished:')),
+    `local copies are deleted once the server has the report: ${leftovers}`);
+});
