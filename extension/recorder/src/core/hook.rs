@@ -57,11 +57,13 @@ pub enum HookMessage {
     },
 }
 
+/// Cap `text` and mask the secrets in it.
 fn cap(text: String) -> String {
-    match text.char_indices().nth(MAX_ARG_CHARS) {
+    let capped = match text.char_indices().nth(MAX_ARG_CHARS) {
         Some((at, _)) => format!("{}… [truncated by Repro]", &text[..at]),
         None => text,
-    }
+    };
+    super::mask::free_text(&capped)
 }
 
 fn session_time(wall: f64, session_start: u64) -> u64 {
@@ -147,6 +149,16 @@ mod tests {
             (entry.t, entry.status, entry.duration_ms),
             (1000, Some(200), Some(12))
         );
+    }
+
+    #[test]
+    fn console_text_loses_its_secrets() {
+        let json = r#"{"type":"console","level":"error","args":["user ada@example.com failed"],"stack":"Error: for ada@example.com","time":1}"#;
+        let Entry::Console(entry) = to_entry(serde_json::from_str(json).unwrap(), 0, 0) else {
+            panic!("console")
+        };
+        assert_eq!(entry.args, ["user *************** failed"]);
+        assert_eq!(entry.stack.as_deref(), Some("Error: for ***************"));
     }
 
     #[test]

@@ -113,3 +113,37 @@ mod tests {
         assert_eq!(control_value(&open, &t, "visible"), "visible");
     }
 }
+
+/// An attribute's value as recorded: URLs lose their token parameters, and
+/// any secret shape in the value is masked.
+pub fn attribute_value(name: &str, value: &str) -> String {
+    if repro_manifest::markup::is_url_attribute(name) {
+        repro_manifest::pii::mask(&repro_manifest::mask_url(value)).into_owned()
+    } else {
+        repro_manifest::pii::mask(value).into_owned()
+    }
+}
+
+/// Free text (a text node, a console argument, a title) as recorded.
+pub fn free_text(text: &str) -> String {
+    repro_manifest::pii::mask(text).into_owned()
+}
+
+#[cfg(test)]
+mod text_tests {
+    use super::*;
+
+    #[test]
+    fn attributes_and_text_lose_their_secrets() {
+        assert_eq!(
+            attribute_value("title", "Mail ada@example.com"),
+            "Mail ***************"
+        );
+        assert_eq!(
+            attribute_value("href", "/reset?token=abc&x=1"),
+            "/reset?token=[masked]&x=1"
+        );
+        assert_eq!(free_text("card 4111111111111111"), "card ****************");
+        assert_eq!(free_text("plain words"), "plain words");
+    }
+}

@@ -116,7 +116,7 @@ impl NodeSerializer {
                 let text = if masked || self.policy.mask_all_text {
                     mask_text(&text)
                 } else {
-                    text
+                    mask::free_text(&text)
                 };
                 Some((NodeData::Text { text }, masked, false))
             }
@@ -157,6 +157,7 @@ impl NodeSerializer {
             if name == "value" || !keep_attribute(&name, &value) {
                 continue;
             }
+            let value = mask::attribute_value(&name, &value);
             attrs.push((name, value));
         }
         if let Some(value) = self.control_value(element) {
@@ -169,7 +170,7 @@ impl NodeSerializer {
             }
         }
         if let Some(css) = inline_stylesheet(element) {
-            attrs.push((INLINED_CSS_ATTRIBUTE.into(), css));
+            attrs.push((INLINED_CSS_ATTRIBUTE.into(), mask::free_text(&css)));
         }
         let children_masked = masked
             || self.policy.mask_all_text

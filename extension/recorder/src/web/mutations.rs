@@ -157,7 +157,9 @@ fn attribute_changes(
             element.get_attribute(&name)
         };
         let value = match value {
-            Some(v) if keep_attribute(&name, &v) => Some(v),
+            Some(v) if keep_attribute(&name, &v) => {
+                Some(crate::core::mask::attribute_value(&name, &v))
+            }
             Some(_) => continue,
             None if keep_attribute(&name, "") => None,
             None => continue,
@@ -197,7 +199,7 @@ fn text_changes(recorder: &Recorder, doc: &Node, targets: Vec<Node>) -> Vec<Text
         let text = if masked {
             super::dom_walk::mask_text(&text)
         } else {
-            text
+            crate::core::mask::free_text(&text)
         };
         out.retain(|change| change.id != id);
         out.push(TextChange { id, text });

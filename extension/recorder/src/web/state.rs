@@ -11,6 +11,7 @@ use super::chrome::{self, ask_background, get, object};
 use super::dom_walk::NodeSerializer;
 use super::listeners::Listeners;
 use super::transport::Outbox;
+use crate::core::mask;
 
 thread_local! {
     static RECORDER: RefCell<Option<Recorder>> = const { RefCell::new(None) };
@@ -60,8 +61,14 @@ fn hello_message(window: &web_sys::Window, document: &web_sys::Document, build: 
     object(&[
         ("kind", "hello".into()),
         ("build", build.into()),
-        ("url", document.url().unwrap_or_default().into()),
-        ("title", document.title().into()),
+        (
+            "url",
+            mask::free_text(&repro_manifest::mask_url(
+                &document.url().unwrap_or_default(),
+            ))
+            .into(),
+        ),
+        ("title", mask::free_text(&document.title()).into()),
         ("width", window.inner_width().unwrap_or_default()),
         ("height", window.inner_height().unwrap_or_default()),
         ("dpr", window.device_pixel_ratio().into()),
