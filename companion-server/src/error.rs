@@ -22,6 +22,13 @@ pub enum ApiError {
         /// Where, when known.
         path: Option<String>,
     },
+    /// 422: the bundle still carries a secret shape (the secret itself is never echoed).
+    Secret {
+        /// Where.
+        path: String,
+        /// What it looks like, in words.
+        kind: String,
+    },
     /// 404: no such report (or a malformed id).
     NotFound,
     /// 410: the report was revoked.
@@ -37,6 +44,11 @@ impl IntoResponse for ApiError {
             ApiError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, m, None),
             ApiError::UnsupportedMedia(m) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, m, None),
             ApiError::BadBundle { message, path } => (StatusCode::BAD_REQUEST, message, path),
+            ApiError::Secret { path, kind } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("the bundle still carries what looks like an unmasked {kind}; nothing was stored"),
+                Some(path),
+            ),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "no such report".to_string(), None),
             ApiError::Gone => (
                 StatusCode::GONE,

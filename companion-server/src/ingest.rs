@@ -16,8 +16,14 @@ pub struct Upload {
     pub gzip: Vec<u8>,
 }
 
-/// Decode and check a body sent with `content_encoding` (`gzip` or none).
-pub fn decode(body: Vec<u8>, gzipped: bool, limits: &Limits) -> Result<Upload, ApiError> {
+/// Decode and check a body (gzip or not). With `scan_secrets`, a bundle
+/// that still carries a secret shape anywhere is refused.
+pub fn decode(
+    body: Vec<u8>,
+    gzipped: bool,
+    limits: &Limits,
+    scan_secrets: bool,
+) -> Result<Upload, ApiError> {
     let json = if gzipped {
         let mut json = Vec::new();
         let mut reader =
@@ -38,9 +44,25 @@ pub fn decode(body: Vec<u8>, gzipped: bool, limits: &Limits) -> Result<Upload, A
             limits.max_bundle_bytes
         )));
     }
-    let bundle: Bundle = serde_json::from_slice(&json).map_err(|e| ApiError::BadBundle {
-        message: format!("the body is not a valid bundle: {e}"),
-        path: None,
+    let value: serde_json::Value =
+        serde_json::from_slice(&json).map_err(|e| ApiError::BadBundle {
+            message: format!("the body is not valid JSON: {e}"),
+            path: None,
+        })?;
+    if scan_secrets {
+        if let Some(found) = crate::secret_scan::scan(&value) {
+            return Err(ApiError::Secret {
+                path: found.path,
+                kind: found.kind.to_string(),
+            });
+        }
+    }
+    let bundle: Bundle = serde_path_to_error::deserialize(&value).map_err(|e| {
+        let path = e.path().to_string();
+        ApiError::BadBundle {
+            message: format!("the body is not a valid bundle: {}", e.into_inner()),
+            path: Some(path),
+        }
     })?;
     bundle.validate(limits).map_err(|e| ApiError::BadBundle {
         message: e.message,

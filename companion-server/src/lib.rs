@@ -13,6 +13,7 @@
 mod error;
 mod ingest;
 mod routes;
+mod secret_scan;
 pub mod store;
 mod viewer_page;
 
@@ -33,6 +34,8 @@ pub struct ServerState {
     pub public_url: Option<String>,
     /// Size and count limits for uploads.
     pub limits: repro_manifest::Limits,
+    /// Refuse uploads that still carry a secret shape (on by default).
+    pub scan_secrets: bool,
 }
 
 /// The HTTP API and pages.

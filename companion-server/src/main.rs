@@ -5,7 +5,9 @@
 //! repro-server token create --data ./data [--label NAME]
 //! ```
 //! Each option may also come from the environment: `REPRO_LISTEN`,
-//! `REPRO_DATA`, `REPRO_ASSETS`, `REPRO_PUBLIC_URL`.
+//! `REPRO_DATA`, `REPRO_ASSETS`, `REPRO_PUBLIC_URL`, `REPRO_SECRET_SCAN`
+//! (`--secret-scan on|off`: refuse uploads that still carry a secret shape;
+//! on by default).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -19,6 +21,7 @@ struct Options {
     assets: PathBuf,
     public_url: Option<String>,
     label: String,
+    scan_secrets: bool,
 }
 
 fn parse_options(args: &[String]) -> Result<Options, String> {
@@ -29,6 +32,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
         assets: PathBuf::from(env("REPRO_ASSETS").unwrap_or_else(|| "dist/viewer".into())),
         public_url: env("REPRO_PUBLIC_URL"),
         label: String::new(),
+        scan_secrets: env("REPRO_SECRET_SCAN").as_deref() != Some("off"),
     };
     let mut rest = args.iter();
     while let Some(flag) = rest.next() {
@@ -39,6 +43,13 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
             "--assets" => options.assets = PathBuf::from(value()?),
             "--public-url" => options.public_url = Some(value()?),
             "--label" => options.label = value()?,
+            "--secret-scan" => {
+                options.scan_secrets = match value()?.as_str() {
+                    "on" => true,
+                    "off" => false,
+                    other => return Err(format!("--secret-scan takes on or off, not {other}")),
+                }
+            }
             other => return Err(format!("unknown option {other}")),
         }
     }
@@ -46,7 +57,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
 }
 
 const USAGE: &str = "usage:
-  repro-server serve --listen ADDR:PORT --data FOLDER [--assets FOLDER] [--public-url URL]
+  repro-server serve --listen ADDR:PORT --data FOLDER [--assets FOLDER] [--public-url URL] [--secret-scan on|off]
   repro-server token create --data FOLDER [--label NAME]";
 
 fn main() -> ExitCode {
@@ -95,6 +106,7 @@ fn serve(options: Options) -> Result<(), String> {
         assets: options.assets,
         public_url: options.public_url,
         limits: repro_manifest::Limits::default(),
+        scan_secrets: options.scan_secrets,
     };
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     runtime.block_on(async move {

@@ -93,7 +93,8 @@ async fn upload(
         ))
     })?;
     let limits = state.limits.clone();
-    let upload = blocking(move || ingest::decode(body.to_vec(), gzipped, &limits)).await??;
+    let scan = state.scan_secrets;
+    let upload = blocking(move || ingest::decode(body.to_vec(), gzipped, &limits, scan)).await??;
     let bundle = upload.bundle;
     let url = bundle
         .pages

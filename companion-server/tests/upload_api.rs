@@ -33,6 +33,7 @@ fn fixture_with(limits: repro_manifest::Limits) -> Fixture {
         assets: dir.path().join("assets"),
         public_url: None,
         limits,
+        scan_secrets: true,
     };
     Fixture {
         _dir: dir,
@@ -171,7 +172,7 @@ async fn refusals_say_why_and_store_nothing() {
         (
             upload_request(Some(&f.token), b"{not json".to_vec(), false),
             StatusCode::BAD_REQUEST,
-            "not a valid bundle",
+            "not valid JSON",
         ),
         (
             upload_request(Some(&f.token), b"garbage".to_vec(), true),
@@ -199,6 +200,19 @@ async fn refusals_say_why_and_store_nothing() {
     .await;
     assert_eq!(got, StatusCode::BAD_REQUEST);
     assert_eq!(body["path"], "console[0].page");
+    let mut mistyped: serde_json::Value = serde_json::from_slice(&example()).unwrap();
+    mistyped["events"][2]["id"] = serde_json::json!("five");
+    let (got, body) = send(
+        &f.state,
+        upload_request(
+            Some(&f.token),
+            serde_json::to_vec(&mistyped).unwrap(),
+            false,
+        ),
+    )
+    .await;
+    assert_eq!(got, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["path"], "events[2]", "{body}");
     assert_eq!(stored_blobs(f._dir.path()), 0);
 }
 
@@ -251,4 +265,69 @@ impl TapHeader for Request<Body> {
         );
         self
     }
+}
+
+#[tokio::test]
+async fn a_bundle_still_carrying_a_secret_is_refused_without_echoing_it() {
+    let f = fixture();
+    let secrets = [
+        (
+            "console",
+            "args",
+            "mail ada.lovelace@example.com now",
+            "email address",
+        ),
+        (
+            "console",
+            "stack",
+            "card 4111 1111 1111 1111",
+            "card number",
+        ),
+        (
+            "network",
+            "url",
+            "https://api.test/x?jwt=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.sig",
+            "JSON Web Token",
+        ),
+    ];
+    for (list, field, secret, kind) in secrets {
+        let mut bundle: serde_json::Value = serde_json::from_slice(&example()).unwrap();
+        bundle[list][0][field] = if field == "args" {
+            serde_json::json!([secret])
+        } else {
+            serde_json::json!(secret)
+        };
+        let (status, body) = send(
+            &f.state,
+            upload_request(Some(&f.token), serde_json::to_vec(&bundle).unwrap(), false),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let expected_path = if field == "args" {
+            format!("{list}[0].{field}[0]")
+        } else {
+            format!("{list}[0].{field}")
+        };
+        assert_eq!(body["path"], expected_path);
+        assert!(body["error"].as_str().unwrap().contains(kind), "{body}");
+        assert!(
+            !body.to_string().contains("4111") && !body.to_string().contains("ada.lovelace"),
+            "{body}"
+        );
+    }
+    assert_eq!(stored_blobs(f._dir.path()), 0);
+}
+
+#[tokio::test]
+async fn the_secret_scan_can_be_turned_off_per_deployment() {
+    let mut f = fixture();
+    f.state.scan_secrets = false;
+    let mut bundle: serde_json::Value = serde_json::from_slice(&example()).unwrap();
+    bundle["console"][0]["args"] = serde_json::json!(["ada@example.com"]);
+    let (status, _) = send(
+        &f.state,
+        upload_request(Some(&f.token), serde_json::to_vec(&bundle).unwrap(), false),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
 }

@@ -1,0 +1,76 @@
+//! The server's second line of defence: every string of an upload is run
+//! through the same detectors the recorder masks with. A bundle that still
+//! carries a secret shape was not masked (a forged upload, or a recorder bug)
+//! and is refused, naming where and what, never the secret itself.
+
+use repro_manifest::pii::{self, SecretKind};
+use serde_json::Value;
+
+/// Where a secret was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretFound {
+    /// The field path, e.g. `console[2].args[0]`.
+    pub path: String,
+    /// What it looks like.
+    pub kind: SecretKind,
+}
+
+/// The first secret in any string of `value` (object keys included).
+pub fn scan(value: &Value) -> Option<SecretFound> {
+    let mut path = String::new();
+    walk(value, &mut path)
+}
+
+fn walk(value: &Value, path: &mut String) -> Option<SecretFound> {
+    match value {
+        Value::String(text) => pii::first(text).map(|finding| SecretFound {
+            path: path.clone(),
+            kind: finding.kind,
+        }),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
+            let len = path.len();
+            path.push_str(&format!("[{i}]"));
+            let found = walk(item, path);
+            path.truncate(len);
+            found
+        }),
+        Value::Object(fields) => fields.iter().find_map(|(key, item)| {
+            let len = path.len();
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(key);
+            let found = pii::first(key)
+                .map(|finding| SecretFound {
+                    path: path.clone(),
+                    kind: finding.kind,
+                })
+                .or_else(|| walk(item, path));
+            path.truncate(len);
+            found
+        }),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_path_of_the_first_secret_is_reported() {
+        let value = serde_json::json!({
+            "title": "ok",
+            "console": [{"args": ["fine", "mail ada@example.com"]}],
+        });
+        assert_eq!(
+            scan(&value),
+            Some(SecretFound {
+                path: "console[0].args[1]".into(),
+                kind: SecretKind::Email
+            })
+        );
+        let clean = serde_json::from_str(&repro_manifest::example_bundle_json()).unwrap();
+        assert_eq!(scan(&clean), None);
+    }
+}
