@@ -93,12 +93,17 @@ export async function launchBrowser() {
   return { context, id, worker };
 }
 
-/** Fill the options page as a tester would. */
-export async function configure(context, id, serverUrl, token) {
+/** Fill the options page as a tester would; `extra` sets the privacy rules. */
+export async function configure(context, id, serverUrl, token, extra = {}) {
   const options = await context.newPage();
   await options.goto(`chrome-extension://${id}/options.html`);
   await options.getByLabel('Server URL').fill(serverUrl);
   await options.getByLabel('Upload token').fill(token);
+  await options.getByLabel('Upload without review').setChecked(Boolean(extra.autoUpload));
+  await options.getByLabel('Mask all text').setChecked(Boolean(extra.maskAllText));
+  await options.getByLabel('Also mask').fill(extra.maskSelectors || '');
+  await options.getByLabel('Also block').fill(extra.blockSelectors || '');
+  await options.getByLabel('Never record').fill((extra.skipSites || []).join('\n'));
   await options.getByRole('button', { name: 'Save' }).click();
   await options.getByText('Saved.').waitFor();
   await options.close();

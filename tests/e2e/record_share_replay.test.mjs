@@ -40,6 +40,8 @@ async function record(path, act) {
   await page.waitForTimeout(700);
   await popup.bringToFront();
   await popup.getByRole('button', { name: 'Stop recording' }).click();
+  await popup.getByText(/^Review before sharing: /).waitFor();
+  await popup.getByRole('button', { name: 'Share report' }).click();
   const link = popup.locator('#link');
   await link.waitFor({ timeout: 20000 });
   const href = await link.getAttribute('href');

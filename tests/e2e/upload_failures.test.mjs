@@ -39,6 +39,7 @@ test('errors in words, then retry; other tabs are not recorded', async () => {
 
   await popup.bringToFront();
   await popup.getByRole('button', { name: 'Stop recording' }).click();
+  await popup.getByRole('button', { name: 'Share report' }).click();
   await popup.getByText(/Upload failed: could not reach the server at http:\/\/127\.0\.0\.1:9/).waitFor({ timeout: 15000 });
   assert.ok(await popup.getByRole('button', { name: 'Retry upload' }).isVisible());
 

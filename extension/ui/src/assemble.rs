@@ -2,7 +2,51 @@
 
 use repro_manifest::{Bundle, Chunk, FORMAT_VERSION};
 
-use crate::session::SessionRecord;
+use serde::{Deserialize, Serialize};
+
+use crate::session::{SessionRecord, Summary};
+
+/// What the tester chose to leave out, by position in the assembled lists.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Exclusions {
+    /// Console entries to drop.
+    #[serde(default)]
+    pub console: Vec<usize>,
+    /// Network entries to drop.
+    #[serde(default)]
+    pub network: Vec<usize>,
+    /// Screenshots to drop.
+    #[serde(default)]
+    pub screenshots: Vec<usize>,
+}
+
+fn drop_positions<T>(list: &mut Vec<T>, positions: &[usize]) {
+    let mut index = 0;
+    list.retain(|_| {
+        let keep = !positions.contains(&index);
+        index += 1;
+        keep
+    });
+}
+
+/// Remove what the tester excluded.
+pub fn apply_exclusions(bundle: &mut Bundle, exclusions: &Exclusions) {
+    drop_positions(&mut bundle.console, &exclusions.console);
+    drop_positions(&mut bundle.network, &exclusions.network);
+    drop_positions(&mut bundle.screenshots, &exclusions.screenshots);
+}
+
+/// What a bundle holds, for the review step.
+pub fn summarize(bundle: &Bundle) -> Summary {
+    Summary {
+        duration_ms: bundle.duration_ms,
+        pages: bundle.pages.len(),
+        events: bundle.events.len(),
+        console: bundle.console.len(),
+        network: bundle.network.len(),
+        screenshots: bundle.screenshots.len(),
+    }
+}
 
 /// The bundle of `session`, stopped at `stopped_at` (Unix ms), from its
 /// chunks in any order. A chunk stored twice counts once.

@@ -8,6 +8,7 @@
 //! the `web` module (wasm32 only) binds them to the extension APIs.
 
 pub mod assemble;
+pub mod config;
 pub mod session;
 pub mod user_agent;
 #[cfg(target_arch = "wasm32")]

@@ -5,9 +5,6 @@
 use repro_manifest::{Environment, MaskPolicy, Page};
 use serde::{Deserialize, Serialize};
 
-/// Storage key of the settings.
-pub const CONFIG_KEY: &str = "config";
-
 /// Storage key of the session recorded in `tab`.
 pub fn session_key(tab: i64) -> String {
     format!("session:{tab}")
@@ -26,32 +23,6 @@ pub fn chunk_prefix(session_id: &str) -> String {
 /// Storage key of one chunk; zero-padded so that keys sort in recording order.
 pub fn chunk_key(session_id: &str, page: u32, seq: u32) -> String {
     format!("chunk:{session_id}:{page:06}:{seq:09}")
-}
-
-/// The tester's settings, from the options page.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Config {
-    /// Base URL of the companion server, without a trailing slash.
-    pub server_url: String,
-    /// Upload token.
-    pub token: String,
-}
-
-impl Config {
-    /// Check and normalize what the tester typed.
-    pub fn from_form(server_url: &str, token: &str) -> Result<Config, String> {
-        let server_url = server_url.trim().trim_end_matches('/').to_string();
-        if !(server_url.starts_with("http://") || server_url.starts_with("https://")) {
-            return Err("The server URL must start with http:// or https://".into());
-        }
-        let token = token.trim().to_string();
-        if token.is_empty() {
-            return Err(
-                "The upload token is empty: create one with `repro-server token create`".into(),
-            );
-        }
-        Ok(Config { server_url, token })
-    }
 }
 
 /// A tab's recording, from Start to Stop.
@@ -95,10 +66,63 @@ pub fn site_pattern(url: &str) -> Option<String> {
     Some(format!("{scheme}://{host}/*"))
 }
 
+/// Storage key of the tester's exclusions for a stopped session.
+pub fn review_key(session_id: &str) -> String {
+    format!("review:{session_id}")
+}
+
+/// Storage key of a stopped session waiting for review or upload.
+pub fn finished_key(session_id: &str) -> String {
+    format!("finished:{session_id}")
+}
+
+/// What a stopped recording holds, shown before it is shared.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Length in milliseconds.
+    pub duration_ms: u64,
+    /// Pages loaded.
+    pub pages: usize,
+    /// DOM events.
+    pub events: usize,
+    /// Console entries.
+    pub console: usize,
+    /// Network entries.
+    pub network: usize,
+    /// Screenshots.
+    pub screenshots: usize,
+}
+
+impl Summary {
+    /// The summary in words.
+    pub fn describe(&self) -> String {
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        format!(
+            "{:.1} s, {}, {}, {}, {}, {}.",
+            self.duration_ms as f64 / 1000.0,
+            plural(self.pages, "page", "pages"),
+            plural(self.events, "page event", "page events"),
+            plural(self.console, "console entry", "console entries"),
+            plural(self.network, "network request", "network requests"),
+            plural(self.screenshots, "screenshot", "screenshots"),
+        )
+    }
+}
+
 /// Where a tab's last recording is on its way to the server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum UploadState {
+    /// Stopped; the tester reviews what will be shared before anything leaves.
+    Review {
+        /// The stopped session.
+        session: String,
+        /// What it holds.
+        summary: Summary,
+    },
+    /// The tester discarded the recording.
+    Discarded,
     /// Chunks are being joined into a bundle.
     Preparing,
     /// The bundle is being sent.
@@ -124,6 +148,10 @@ impl UploadState {
     /// The state in words, for the popup.
     pub fn describe(&self) -> String {
         match self {
+            UploadState::Review { summary, .. } => {
+                format!("Review before sharing: {}", summary.describe())
+            }
+            UploadState::Discarded => "The recording was discarded; nothing was shared.".into(),
             UploadState::Preparing => "Preparing the report…".into(),
             UploadState::Uploading { bytes } => format!("Uploading {}…", human_bytes(*bytes)),
             UploadState::Done { .. } => "Uploaded. Share this link:".into(),
@@ -162,21 +190,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn config_is_normalized_and_checked() {
-        let c = Config::from_form(" http://127.0.0.1:8080/ ", " tok ").unwrap();
-        assert_eq!(
-            (c.server_url.as_str(), c.token.as_str()),
-            ("http://127.0.0.1:8080", "tok")
-        );
-        assert!(Config::from_form("127.0.0.1:8080", "tok")
-            .unwrap_err()
-            .contains("http://"));
-        assert!(Config::from_form("http://x", "")
-            .unwrap_err()
-            .contains("token create"));
-    }
-
-    #[test]
     fn chunk_keys_sort_in_recording_order() {
         let mut keys = [
             chunk_key("s", 1, 0),
@@ -210,6 +223,22 @@ mod tests {
         );
         assert_eq!(site_pattern("chrome://extensions"), None);
         assert_eq!(site_pattern("file:///tmp/x.html"), None);
+    }
+
+    #[test]
+    fn summaries_read_as_words() {
+        let summary = Summary {
+            duration_ms: 12_345,
+            pages: 1,
+            events: 40,
+            console: 3,
+            network: 1,
+            screenshots: 0,
+        };
+        assert_eq!(
+            summary.describe(),
+            "12.3 s, 1 page, 40 page events, 3 console entries, 1 network request, 0 screenshots."
+        );
     }
 
     #[test]

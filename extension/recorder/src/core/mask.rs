@@ -25,13 +25,23 @@ pub struct Control<'a> {
     pub input_type: &'a str,
     /// The `autocomplete` attribute.
     pub autocomplete: &'a str,
+    /// The control's `name` and `id`, joined.
+    pub name: &'a str,
     /// The site or tester marked it as safe to record (`data-repro-unmask`).
     pub unmasked: bool,
 }
 
+/// Parts of a control's name or id that mark it as sensitive.
+const SENSITIVE_NAME_PARTS: [&str; 11] = [
+    "password", "passwd", "secret", "token", "card", "cvc", "cvv", "iban", "ssn", "onetime",
+    "one-time",
+];
+
 /// Is this control's value sensitive whatever the policy says?
 pub fn always_masked(control: &Control) -> bool {
-    control.input_type.eq_ignore_ascii_case("password")
+    let name = control.name.to_ascii_lowercase();
+    SENSITIVE_NAME_PARTS.iter().any(|part| name.contains(part))
+        || control.input_type.eq_ignore_ascii_case("password")
         || control.input_type.eq_ignore_ascii_case("hidden")
         || control.autocomplete.split_ascii_whitespace().any(|token| {
             SENSITIVE_AUTOCOMPLETE
@@ -86,8 +96,23 @@ mod tests {
             input_type: "text",
             autocomplete: "billing cc-number",
             unmasked: true,
+            name: "",
         };
         assert_eq!(control_value(&policy(), &card, "4111"), "****");
+        let cvc = Control {
+            input_type: "text",
+            unmasked: true,
+            name: "checkout-cvc",
+            ..Control::default()
+        };
+        assert_eq!(control_value(&policy(), &cvc, "123"), "***");
+        let city = Control {
+            input_type: "text",
+            unmasked: true,
+            name: "shipping-city",
+            ..Control::default()
+        };
+        assert_eq!(control_value(&policy(), &city, "Paris"), "Paris");
     }
 
     #[test]

@@ -65,7 +65,8 @@ impl NodeSerializer {
             return true;
         }
         let Some(element) = element else { return false };
-        let inside = |selector: &str| matches!(element.closest(selector), Ok(Some(_)));
+        // A selector the browser cannot parse masks (fails closed).
+        let inside = |selector: &str| !matches!(element.closest(selector), Ok(None));
         inside(&self.policy.mask_selector) || (self.policy.mask_all_inputs && inside(EDITABLE))
     }
 
@@ -145,7 +146,8 @@ impl NodeSerializer {
     fn describe_element(&self, element: &Element, masked: bool) -> (NodeData, bool, bool) {
         let tag = element.local_name();
         let svg = element.namespace_uri().as_deref() == Some(SVG_NS);
-        if matches!(element.matches(&self.policy.block_selector), Ok(true)) {
+        // Selectors that do not parse fail closed: blocked, masked.
+        if !matches!(element.matches(&self.policy.block_selector), Ok(false)) {
             return (blocked_placeholder(element, tag, svg), masked, false);
         }
         let mut attrs = Vec::new();
@@ -174,7 +176,7 @@ impl NodeSerializer {
         }
         let children_masked = masked
             || self.policy.mask_all_text
-            || matches!(element.matches(&self.policy.mask_selector), Ok(true))
+            || !matches!(element.matches(&self.policy.mask_selector), Ok(false))
             || (self.policy.mask_all_inputs
                 && (tag == "textarea" || matches!(element.matches(EDITABLE), Ok(true))));
         let walk = !skip_children(&tag);
@@ -184,6 +186,11 @@ impl NodeSerializer {
     /// The masked current value of a form control, `None` for other elements.
     pub fn control_value(&self, element: &Element) -> Option<String> {
         let autocomplete = element.get_attribute("autocomplete").unwrap_or_default();
+        let name = format!(
+            "{} {}",
+            element.get_attribute("name").unwrap_or_default(),
+            element.id()
+        );
         let unmasked = matches!(element.matches(&self.policy.unmask_selector), Ok(true));
         let (input_type, value) = if let Some(input) = element.dyn_ref::<HtmlInputElement>() {
             (input.type_(), input.value())
@@ -197,6 +204,7 @@ impl NodeSerializer {
         let control = Control {
             input_type: &input_type,
             autocomplete: &autocomplete,
+            name: &name,
             unmasked,
         };
         Some(mask::control_value(&self.policy, &control, &value))

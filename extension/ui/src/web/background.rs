@@ -4,12 +4,15 @@
 //! stopped between any two events. The JavaScript loader registers the
 //! listeners synchronously and forwards each event here.
 
-use repro_manifest::{Chunk, Environment, MaskPolicy, Page};
+use repro_manifest::{Chunk, Environment, Page};
 use wasm_bindgen::prelude::*;
 
 use super::api::{call, get, load, load_prefixed, message_of, object, remove, save, store_text};
-use super::upload::upload_session;
-use crate::session::{chunk_key, session_key, site_pattern, upload_key, SessionRecord};
+use super::upload::{after_stop, discard, upload_session};
+use crate::config::{Config, CONFIG_KEY};
+use crate::session::{
+    chunk_key, finished_key, session_key, site_pattern, upload_key, SessionRecord, UploadState,
+};
 use crate::user_agent;
 
 /// Handle a runtime message from a recorder or the popup; the answer goes back to the sender.
@@ -24,7 +27,8 @@ pub async fn on_message(message: JsValue, sender: JsValue) -> Result<JsValue, Js
         ("status", _, Some(tab)) => status(tab).await,
         ("start", _, Some(tab)) => start(tab).await,
         ("stop", _, Some(tab)) => stop(tab).await,
-        ("retry", _, Some(tab)) => retry(tab).await,
+        ("share" | "retry", _, Some(tab)) => share(tab).await,
+        ("discard", _, Some(tab)) => discard_stopped(tab).await,
         _ => Err(JsValue::from_str("unknown message")),
     };
     answer.or_else(|error| Ok(object(&[("error", message_of(&error).into())])))
@@ -108,6 +112,13 @@ async fn register_page_hook() -> Result<(), JsValue> {
 #[wasm_bindgen]
 pub async fn on_dom_content_loaded(details: JsValue) -> Result<(), JsValue> {
     if let Some(tab) = recorded_top_frame(&details).await? {
+        let url = get(&details, "url").as_string().unwrap_or_default();
+        if load::<Config>(CONFIG_KEY)
+            .await?
+            .is_some_and(|c| c.skips(&url))
+        {
+            return Ok(());
+        }
         inject(tab, "page-hook.js", true).await?;
         inject(tab, "content.js", false).await?;
     }
@@ -170,13 +181,19 @@ async fn start(tab: i64) -> Result<JsValue, JsValue> {
     }
     let tab_info = call("chrome.tabs.get", &[(tab as f64).into()]).await?;
     let url = get(&tab_info, "url").as_string().unwrap_or_default();
+    let config: Option<Config> = load(CONFIG_KEY).await?;
+    if config.as_ref().is_some_and(|c| c.skips(&url)) {
+        return Err(JsValue::from_str(
+            "This site is on your never-record list (see Options).",
+        ));
+    }
     let session = SessionRecord {
         id: random_id(),
         tab,
         started_at: js_sys::Date::now() as u64,
         pages: Vec::new(),
         environment: None,
-        policy: MaskPolicy::default(),
+        policy: config.map(|c| c.policy()).unwrap_or_default(),
         hook_patterns: site_pattern(&url).into_iter().collect(),
     };
     save(&session_key(tab), &session).await?;
@@ -292,23 +309,37 @@ async fn stop(tab: i64) -> Result<JsValue, JsValue> {
     {
         persist_chunks(&session.id, &get(&answer, "chunks")).await?;
     }
-    save(
-        &format!("finished:{}", session.id),
-        &(session.clone(), stopped_at),
-    )
-    .await?;
+    save(&finished_key(&session.id), &(session.clone(), stopped_at)).await?;
     remove(&[session_key(tab)]).await?;
     register_page_hook().await?;
     // The tab may be gone already; its badge went with it.
     let _ = set_badge(tab, "").await;
-    upload_session(tab, &session.id).await?;
+    after_stop(tab, &session.id).await?;
     status(tab).await
 }
 
-async fn retry(tab: i64) -> Result<JsValue, JsValue> {
-    let state: Option<crate::session::UploadState> = load(&upload_key(tab)).await?;
-    if let Some(crate::session::UploadState::Failed { session, .. }) = state {
+/// The stopped session waiting in `tab`'s upload state, if any.
+async fn stopped_session(tab: i64) -> Result<Option<String>, JsValue> {
+    Ok(match load::<UploadState>(&upload_key(tab)).await? {
+        Some(UploadState::Review { session, .. }) | Some(UploadState::Failed { session, .. }) => {
+            Some(session)
+        }
+        _ => None,
+    })
+}
+
+/// The tester shares (or retries sharing) the stopped recording.
+async fn share(tab: i64) -> Result<JsValue, JsValue> {
+    if let Some(session) = stopped_session(tab).await? {
         upload_session(tab, &session).await?;
+    }
+    status(tab).await
+}
+
+/// The tester throws the stopped recording away.
+async fn discard_stopped(tab: i64) -> Result<JsValue, JsValue> {
+    if let Some(session) = stopped_session(tab).await? {
+        discard(tab, &session).await?;
     }
     status(tab).await
 }

@@ -5,4 +5,5 @@ mod background;
 mod html;
 mod options;
 mod popup;
+mod review;
 mod upload;

@@ -1,35 +1,59 @@
-//! The options page: the companion server's URL and the upload token.
+//! The options page: the companion server, review-or-auto upload, and the
+//! tester's privacy rules.
 
 use wasm_bindgen::prelude::*;
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 
 use super::api::{load, message_of, save};
-use super::html::{by_id, on, set_text};
-use crate::session::{Config, CONFIG_KEY};
+use super::html::{by_id, document, on, set_text};
+use crate::config::{Config, ConfigForm, CONFIG_KEY};
+
+fn input(id: &str) -> Result<HtmlInputElement, JsValue> {
+    by_id(id)
+}
 
 /// Wire the options page.
 #[wasm_bindgen]
 pub async fn options_main() -> Result<(), JsValue> {
-    let server: web_sys::HtmlInputElement = by_id("server")?;
-    let token: web_sys::HtmlInputElement = by_id("token")?;
     if let Some(config) = load::<Config>(CONFIG_KEY).await? {
-        server.set_value(&config.server_url);
-        token.set_value(&config.token);
+        input("server")?.set_value(&config.server_url);
+        input("token")?.set_value(&config.token);
+        input("auto-upload")?.set_checked(config.auto_upload);
+        input("mask-all")?.set_checked(config.mask_all_text);
+        input("mask-selectors")?.set_value(&config.mask_selectors);
+        input("block-selectors")?.set_value(&config.block_selectors);
+        by_id::<HtmlTextAreaElement>("skip-sites")?.set_value(&config.skip_sites.join("\n"));
     }
     on("form", "submit", |event: web_sys::Event| async move {
         event.prevent_default();
-        let read = |id: &str| {
-            by_id::<web_sys::HtmlInputElement>(id)
-                .map(|i| i.value())
-                .unwrap_or_default()
-        };
-        let outcome = match Config::from_form(&read("server"), &read("token")) {
-            Ok(config) => save(CONFIG_KEY, &config)
-                .await
-                .map(|_| "Saved.".to_string())
-                .unwrap_or_else(|e| format!("Could not save: {}", message_of(&e))),
-            Err(problem) => problem,
+        let outcome = match read_form() {
+            Ok(form) => match Config::from_form(&form, is_selector) {
+                Ok(config) => save(CONFIG_KEY, &config)
+                    .await
+                    .map(|_| "Saved.".to_string())
+                    .unwrap_or_else(|e| format!("Could not save: {}", message_of(&e))),
+                Err(problem) => problem,
+            },
+            Err(error) => message_of(&error),
         };
         set_text("result", &outcome).ok();
     })?;
     Ok(())
+}
+
+fn read_form() -> Result<ConfigForm, JsValue> {
+    Ok(ConfigForm {
+        server_url: input("server")?.value(),
+        token: input("token")?.value(),
+        auto_upload: input("auto-upload")?.checked(),
+        mask_all_text: input("mask-all")?.checked(),
+        mask_selectors: input("mask-selectors")?.value(),
+        block_selectors: input("block-selectors")?.value(),
+        skip_sites: by_id::<HtmlTextAreaElement>("skip-sites")?.value(),
+    })
+}
+
+/// Does the browser parse `selectors`?
+fn is_selector(selectors: &str) -> bool {
+    document().is_ok_and(|d| d.query_selector(selectors).is_ok())
 }

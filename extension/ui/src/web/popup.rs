@@ -7,7 +7,8 @@ use wasm_bindgen::JsCast;
 
 use super::api::{call, get, load, message_of, object};
 use super::html::{by_id, on, set_text, show};
-use crate::session::{upload_key, Config, UploadState, CONFIG_KEY};
+use crate::config::{Config, CONFIG_KEY};
+use crate::session::{upload_key, UploadState};
 
 /// Wire the popup page.
 #[wasm_bindgen]
@@ -15,7 +16,10 @@ pub async fn popup_main() -> Result<(), JsValue> {
     let tab = controlled_tab().await?;
     on("start", "click", move |_| command(tab, "start"))?;
     on("stop", "click", move |_| command(tab, "stop"))?;
-    on("retry", "click", move |_| command(tab, "retry"))?;
+    on("share", "click", move |_| command(tab, "share"))?;
+    on("retry", "click", move |_| command(tab, "share"))?;
+    on("discard", "click", move |_| command(tab, "discard"))?;
+    by_id::<web_sys::HtmlAnchorElement>("review-link")?.set_href(&format!("review.html?tab={tab}"));
     on("copy", "click", |_| copy_link())?;
     on("options", "click", |event: web_sys::Event| async move {
         event.prevent_default();
@@ -114,8 +118,6 @@ async fn try_render(tab: i64) -> Result<(), JsValue> {
             "Not recording."
         },
     )?;
-    show("start", !recording)?;
-    show("stop", recording)?;
     let configured = load::<Config>(CONFIG_KEY).await?.is_some();
     show("setup", !configured)?;
     let upload: Option<UploadState> = if recording {
@@ -123,6 +125,11 @@ async fn try_render(tab: i64) -> Result<(), JsValue> {
     } else {
         load(&upload_key(tab)).await?
     };
+    let reviewing = matches!(upload, Some(UploadState::Review { .. }));
+    let failed = matches!(upload, Some(UploadState::Failed { .. }));
+    // A stopped recording is shared or discarded before the next one starts.
+    show("start", !recording && !reviewing && !failed)?;
+    show("stop", recording)?;
     set_text(
         "upload",
         &upload
@@ -130,16 +137,18 @@ async fn try_render(tab: i64) -> Result<(), JsValue> {
             .map(UploadState::describe)
             .unwrap_or_default(),
     )?;
+    show("pending", reviewing || failed)?;
+    show("share", reviewing)?;
+    show("retry", failed)?;
     let link = match &upload {
         Some(UploadState::Done { link }) => Some(link.clone()),
         _ => None,
     };
-    show("share", link.is_some())?;
+    show("share-link", link.is_some())?;
     if let Some(link) = link {
         let anchor: web_sys::HtmlAnchorElement = by_id("link")?;
         anchor.set_href(&link);
         anchor.set_text_content(Some(&link));
     }
-    show("retry", matches!(upload, Some(UploadState::Failed { .. })))?;
     Ok(())
 }

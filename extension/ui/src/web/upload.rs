@@ -1,17 +1,96 @@
-//! Sending a finished recording to the companion server.
+//! A stopped recording, from review to the companion server.
 //!
 //! The session's chunks stay in extension storage until the server has
-//! confirmed the report; a failed upload keeps them and can be retried.
+//! confirmed the report; a failed upload keeps them and can be retried, and
+//! "Discard" deletes them without anything leaving the browser.
 
-use repro_manifest::Chunk;
+use repro_manifest::{Bundle, Chunk};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::api::{call, get, load, load_prefixed, message_of, object, remove, save};
-use crate::assemble::assemble;
+use crate::assemble::{apply_exclusions, assemble, summarize, Exclusions};
+use crate::config::{Config, CONFIG_KEY};
 use crate::session::{
-    chunk_prefix, explain_refusal, upload_key, Config, SessionRecord, UploadState, CONFIG_KEY,
+    chunk_prefix, explain_refusal, finished_key, review_key, upload_key, SessionRecord, UploadState,
 };
+
+/// A stopped session as recorded, before the tester's exclusions, with those
+/// exclusions and the storage keys holding it; or why it cannot be had.
+pub type Material = Result<(Bundle, Exclusions, Vec<String>), String>;
+
+/// Load the material of stopped session `session_id`.
+pub async fn review_material(session_id: &str) -> Result<Material, JsValue> {
+    let finished: Option<(SessionRecord, u64)> = load(&finished_key(session_id)).await?;
+    let Some((session, stopped_at)) = finished else {
+        return Ok(Err("the recording is no longer in this browser".into()));
+    };
+    if session.pages.is_empty() {
+        return Ok(Err(
+            "nothing was recorded: the page never started its recorder".into(),
+        ));
+    }
+    let stored = load_prefixed(&chunk_prefix(session_id)).await?;
+    let chunks: Vec<Chunk> = stored
+        .iter()
+        .filter_map(|(_, text)| serde_json::from_str(text).ok())
+        .collect();
+    let bundle = assemble(&session, chunks, stopped_at);
+    let exclusions: Exclusions = load(&review_key(session_id)).await?.unwrap_or_default();
+    let mut keys: Vec<String> = stored.into_iter().map(|(key, _)| key).collect();
+    keys.push(finished_key(session_id));
+    keys.push(review_key(session_id));
+    Ok(Ok((bundle, exclusions, keys)))
+}
+
+/// The bundle of stopped session `session_id` as it would be shared (the
+/// tester's exclusions applied), and the storage keys holding it.
+pub async fn stored_bundle(
+    session_id: &str,
+) -> Result<Result<(Bundle, Vec<String>), String>, JsValue> {
+    Ok(review_material(session_id)
+        .await?
+        .map(|(mut bundle, exclusions, keys)| {
+            apply_exclusions(&mut bundle, &exclusions);
+            (bundle, keys)
+        }))
+}
+
+/// Stopped: upload at once if the tester chose so, else wait for review.
+pub async fn after_stop(tab: i64, session_id: &str) -> Result<(), JsValue> {
+    let auto = load::<Config>(CONFIG_KEY)
+        .await?
+        .is_some_and(|c| c.auto_upload);
+    if auto {
+        return upload_session(tab, session_id).await;
+    }
+    let state = match stored_bundle(session_id).await? {
+        Ok((bundle, _)) => UploadState::Review {
+            session: session_id.to_string(),
+            summary: summarize(&bundle),
+        },
+        Err(reason) => UploadState::Failed {
+            reason,
+            session: session_id.to_string(),
+        },
+    };
+    save(&upload_key(tab), &state).await
+}
+
+/// Delete a stopped recording without sharing anything.
+pub async fn discard(tab: i64, session_id: &str) -> Result<(), JsValue> {
+    if let Ok((_, keys)) = stored_bundle(session_id).await? {
+        remove(&keys).await?;
+    }
+    let mut leftovers: Vec<String> = load_prefixed(&chunk_prefix(session_id))
+        .await?
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    leftovers.extend([finished_key(session_id), review_key(session_id)]);
+    remove(&leftovers).await?;
+    save(&upload_key(tab), &UploadState::Discarded).await
+}
 
 /// Assemble session `session_id` and upload it, keeping the tab's upload state current.
 pub async fn upload_session(tab: i64, session_id: &str) -> Result<(), JsValue> {
@@ -21,14 +100,6 @@ pub async fn upload_session(tab: i64, session_id: &str) -> Result<(), JsValue> {
         session: session_id.to_string(),
     };
     save(&key, &UploadState::Preparing).await?;
-    let finished: Option<(SessionRecord, u64)> = load(&format!("finished:{session_id}")).await?;
-    let Some((session, stopped_at)) = finished else {
-        return save(
-            &key,
-            &fail("the recording is no longer in this browser".into()),
-        )
-        .await;
-    };
     let Some(config) = load::<Config>(CONFIG_KEY).await? else {
         return save(
             &key,
@@ -38,19 +109,10 @@ pub async fn upload_session(tab: i64, session_id: &str) -> Result<(), JsValue> {
         )
         .await;
     };
-    let stored = load_prefixed(&chunk_prefix(session_id)).await?;
-    let chunks: Vec<Chunk> = stored
-        .iter()
-        .filter_map(|(_, text)| serde_json::from_str(text).ok())
-        .collect();
-    if session.pages.is_empty() {
-        return save(
-            &key,
-            &fail("nothing was recorded: the page never started its recorder".into()),
-        )
-        .await;
-    }
-    let bundle = assemble(&session, chunks, stopped_at);
+    let (bundle, keys) = match stored_bundle(session_id).await? {
+        Ok(found) => found,
+        Err(reason) => return save(&key, &fail(reason)).await,
+    };
     let json = serde_json::to_string(&bundle).map_err(|e| JsValue::from_str(&e.to_string()))?;
     let body = gzip(&json).await?;
     save(
@@ -63,8 +125,6 @@ pub async fn upload_session(tab: i64, session_id: &str) -> Result<(), JsValue> {
     match post(&config, &body).await {
         Ok(link) => {
             save(&key, &UploadState::Done { link }).await?;
-            let mut keys: Vec<String> = stored.into_iter().map(|(k, _)| k).collect();
-            keys.push(format!("finished:{session_id}"));
             remove(&keys).await
         }
         Err(reason) => save(&key, &fail(reason)).await,

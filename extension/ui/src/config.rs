@@ -1,0 +1,222 @@
+//! The tester's settings from the options page: where to upload, and the
+//! tester's own privacy rules (mask all text, extra selectors to mask or
+//! block, sites never to record, upload without review).
+
+use repro_manifest::MaskPolicy;
+use serde::{Deserialize, Serialize};
+
+/// Storage key of the settings.
+pub const CONFIG_KEY: &str = "config";
+
+/// The settings, as stored.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Config {
+    /// Base URL of the companion server, without a trailing slash.
+    pub server_url: String,
+    /// Upload token.
+    pub token: String,
+    /// Upload as soon as a recording stops, without the review step.
+    #[serde(default)]
+    pub auto_upload: bool,
+    /// Mask every text node, not only form values and secret shapes.
+    #[serde(default)]
+    pub mask_all_text: bool,
+    /// Extra CSS selectors whose text is masked (comma-separated).
+    #[serde(default)]
+    pub mask_selectors: String,
+    /// Extra CSS selectors replaced by placeholders (comma-separated).
+    #[serde(default)]
+    pub block_selectors: String,
+    /// URL patterns (`*` matches anything) of sites never to record.
+    #[serde(default)]
+    pub skip_sites: Vec<String>,
+}
+
+/// What the options form holds, before checking.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigForm {
+    /// "Server URL"
+    pub server_url: String,
+    /// "Upload token"
+    pub token: String,
+    /// "Upload without review"
+    pub auto_upload: bool,
+    /// "Mask all text"
+    pub mask_all_text: bool,
+    /// "Also mask" selectors
+    pub mask_selectors: String,
+    /// "Also block" selectors
+    pub block_selectors: String,
+    /// "Never record" patterns, one per line
+    pub skip_sites: String,
+}
+
+impl Config {
+    /// Check and normalize the form; `is_selector` tells whether a CSS
+    /// selector parses (the page asks the browser).
+    pub fn from_form(
+        form: &ConfigForm,
+        is_selector: impl Fn(&str) -> bool,
+    ) -> Result<Config, String> {
+        let server_url = form.server_url.trim().trim_end_matches('/').to_string();
+        if !(server_url.starts_with("http://") || server_url.starts_with("https://")) {
+            return Err("The server URL must start with http:// or https://".into());
+        }
+        let token = form.token.trim().to_string();
+        if token.is_empty() {
+            return Err(
+                "The upload token is empty: create one with `repro-server token create`".into(),
+            );
+        }
+        for (label, selectors) in [
+            ("Also mask", &form.mask_selectors),
+            ("Also block", &form.block_selectors),
+        ] {
+            let selectors = selectors.trim();
+            if !selectors.is_empty() && !is_selector(selectors) {
+                return Err(format!(
+                    "{label}: `{selectors}` is not a valid CSS selector list"
+                ));
+            }
+        }
+        let skip_sites = form
+            .skip_sites
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .map(String::from)
+            .collect();
+        Ok(Config {
+            server_url,
+            token,
+            auto_upload: form.auto_upload,
+            mask_all_text: form.mask_all_text,
+            mask_selectors: form.mask_selectors.trim().to_string(),
+            block_selectors: form.block_selectors.trim().to_string(),
+            skip_sites,
+        })
+    }
+
+    /// The masking policy these settings ask for, on top of the defaults.
+    pub fn policy(&self) -> MaskPolicy {
+        let mut policy = MaskPolicy::default();
+        let add = |base: &mut String, extra: &str| {
+            if !extra.is_empty() {
+                base.push_str(", ");
+                base.push_str(extra);
+            }
+        };
+        add(&mut policy.mask_selector, &self.mask_selectors);
+        add(&mut policy.block_selector, &self.block_selectors);
+        if self.mask_all_text {
+            policy.mask_all_text = true;
+            policy.name = "mask all text".into();
+        } else if !self.mask_selectors.is_empty() || !self.block_selectors.is_empty() {
+            policy.name = "default + tester rules".into();
+        }
+        policy
+    }
+
+    /// Is `url` on the never-record list?
+    pub fn skips(&self, url: &str) -> bool {
+        self.skip_sites
+            .iter()
+            .any(|pattern| glob_match(pattern, url))
+    }
+}
+
+/// Does `text` match `pattern`, where `*` matches any run of characters?
+/// A pattern without `*` matches URLs that start with it.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    if !pattern.contains('*') {
+        return text.starts_with(pattern);
+    }
+    let parts: Vec<&str> = pattern.split('*').collect();
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !text.starts_with(first) || text.len() < first.len() + last.len() {
+        return false;
+    }
+    let mut rest = &text[first.len()..];
+    for middle in &parts[1..parts.len() - 1] {
+        match rest.find(middle) {
+            Some(at) => rest = &rest[at + middle.len()..],
+            None => return false,
+        }
+    }
+    rest.ends_with(last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> ConfigForm {
+        ConfigForm {
+            server_url: " http://127.0.0.1:8080/ ".into(),
+            token: " tok ".into(),
+            ..ConfigForm::default()
+        }
+    }
+
+    #[test]
+    fn the_form_is_normalized_and_checked() {
+        let c = Config::from_form(&form(), |_| true).unwrap();
+        assert_eq!(
+            (c.server_url.as_str(), c.token.as_str()),
+            ("http://127.0.0.1:8080", "tok")
+        );
+        let bad_url = ConfigForm {
+            server_url: "127.0.0.1:8080".into(),
+            ..form()
+        };
+        assert!(Config::from_form(&bad_url, |_| true)
+            .unwrap_err()
+            .contains("http://"));
+        let no_token = ConfigForm {
+            token: "".into(),
+            ..form()
+        };
+        assert!(Config::from_form(&no_token, |_| true)
+            .unwrap_err()
+            .contains("token create"));
+        let bad_selector = ConfigForm {
+            mask_selectors: ".price[".into(),
+            ..form()
+        };
+        assert!(Config::from_form(&bad_selector, |_| false)
+            .unwrap_err()
+            .contains("Also mask"));
+    }
+
+    #[test]
+    fn tester_rules_extend_the_default_policy() {
+        let form = ConfigForm {
+            mask_selectors: ".price".into(),
+            block_selectors: "#chat".into(),
+            ..form()
+        };
+        let policy = Config::from_form(&form, |_| true).unwrap().policy();
+        assert_eq!(policy.mask_selector, "[data-repro-mask], .price");
+        assert_eq!(policy.block_selector, "[data-repro-block], #chat");
+        assert!(policy.mask_all_inputs && !policy.mask_all_text);
+        let strict = Config {
+            mask_all_text: true,
+            ..Config::default()
+        };
+        assert!(strict.policy().mask_all_text);
+    }
+
+    #[test]
+    fn never_record_patterns() {
+        let form = ConfigForm {
+            skip_sites: "https://bank.test/*\n\n *://*.internal.test/* \nhttps://exact.test".into(),
+            ..form()
+        };
+        let c = Config::from_form(&form, |_| true).unwrap();
+        assert!(c.skips("https://bank.test/accounts"));
+        assert!(c.skips("http://hr.internal.test/people"));
+        assert!(c.skips("https://exact.test/anything"));
+        assert!(!c.skips("https://shop.test/"));
+        assert!(glob_match("a*b*c", "aXXbYYc") && !glob_match("a*b*c", "aXXcYYb"));
+    }
+}

@@ -1,0 +1,219 @@
+//! The review page (`review.html?tab=<id>`): everything a stopped recording
+//! would share, with a checkbox to leave out each console entry, network
+//! entry and screenshot, and the Share and Discard buttons. Entries are
+//! shown as text, never as HTML.
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlInputElement};
+
+use super::api::{call, load, message_of, object, save};
+use super::html::{by_id, document, on, set_text, show};
+use super::upload::review_material;
+use crate::assemble::{apply_exclusions, summarize, Exclusions};
+use crate::session::{review_key, upload_key, UploadState};
+
+/// Wire the review page.
+#[wasm_bindgen]
+pub async fn review_main() -> Result<(), JsValue> {
+    let search = web_sys::window().ok_or("no window")?.location().search()?;
+    let params = web_sys::UrlSearchParams::new_with_str(&search)?;
+    let tab: i64 = params
+        .get("tab")
+        .and_then(|t| t.parse().ok())
+        .ok_or("review.html needs ?tab=<id>")?;
+    let session = match load::<UploadState>(&upload_key(tab)).await? {
+        Some(UploadState::Review { session, .. }) | Some(UploadState::Failed { session, .. }) => {
+            session
+        }
+        other => {
+            let words = other
+                .map(|s| s.describe())
+                .unwrap_or_else(|| "There is no stopped recording to review.".into());
+            set_text("summary", &words)?;
+            return Ok(());
+        }
+    };
+    let (bundle, exclusions, _) = match review_material(&session).await? {
+        Ok(material) => material,
+        Err(reason) => return set_text("summary", &reason),
+    };
+    let console: Vec<String> = bundle
+        .console
+        .iter()
+        .map(|e| format!("{:?} {}", e.level, e.args.join(" ")).to_lowercase_first())
+        .collect();
+    let network: Vec<String> = bundle
+        .network
+        .iter()
+        .map(|e| {
+            let outcome = e
+                .status
+                .map(|s| s.to_string())
+                .or_else(|| e.error.clone())
+                .unwrap_or_default();
+            format!("{} {} {}", e.method, e.url, outcome)
+        })
+        .collect();
+    fill("console-list", "console", &console, &exclusions.console)?;
+    fill("network-list", "network", &network, &exclusions.network)?;
+    let shots: Vec<String> = bundle
+        .screenshots
+        .iter()
+        .map(|s| format!("screenshot at {} ms", s.t))
+        .collect();
+    fill(
+        "screenshot-list",
+        "screenshot",
+        &shots,
+        &exclusions.screenshots,
+    )?;
+    show_summary(&bundle, &exclusions)?;
+
+    let changed_session = session.clone();
+    let changed_bundle = bundle.clone();
+    for list in ["console-list", "network-list", "screenshot-list"] {
+        let (session, bundle) = (changed_session.clone(), changed_bundle.clone());
+        on(list, "change", move |_| {
+            let (session, bundle) = (session.clone(), bundle.clone());
+            async move {
+                let exclusions = read_exclusions();
+                let _ = save(&review_key(&session), &exclusions).await;
+                let mut shared = bundle;
+                apply_exclusions(&mut shared, &exclusions);
+                let state = UploadState::Review {
+                    session,
+                    summary: summarize(&shared),
+                };
+                let _ = save(&upload_key(tab), &state).await;
+                let _ = show_summary_of(&state);
+            }
+        })?;
+    }
+    on("share", "click", move |_| act(tab, "share"))?;
+    on("discard", "click", move |_| act(tab, "discard"))?;
+    Ok(())
+}
+
+trait LowercaseFirst {
+    fn to_lowercase_first(self) -> String;
+}
+
+impl LowercaseFirst for String {
+    fn to_lowercase_first(self) -> String {
+        let mut chars = self.chars();
+        match chars.next() {
+            Some(first) => first.to_lowercase().chain(chars).collect(),
+            None => self,
+        }
+    }
+}
+
+fn show_summary(bundle: &repro_manifest::Bundle, exclusions: &Exclusions) -> Result<(), JsValue> {
+    let mut shared = bundle.clone();
+    apply_exclusions(&mut shared, exclusions);
+    set_text(
+        "summary",
+        &format!("This report will share: {}", summarize(&shared).describe()),
+    )
+}
+
+fn show_summary_of(state: &UploadState) -> Result<(), JsValue> {
+    if let UploadState::Review { summary, .. } = state {
+        set_text(
+            "summary",
+            &format!("This report will share: {}", summary.describe()),
+        )?;
+    }
+    Ok(())
+}
+
+/// One list item per entry, with an "Include" checkbox (unchecked if excluded).
+fn fill(list_id: &str, kind: &str, entries: &[String], excluded: &[usize]) -> Result<(), JsValue> {
+    let document = document()?;
+    let list: Element = by_id(list_id)?;
+    for (index, text) in entries.iter().enumerate() {
+        let item = document.create_element("li")?;
+        let label = document.create_element("label")?;
+        let checkbox: HtmlInputElement = document.create_element("input")?.dyn_into()?;
+        checkbox.set_type("checkbox");
+        checkbox.set_checked(!excluded.contains(&index));
+        checkbox.set_attribute("data-kind", kind)?;
+        checkbox.set_attribute("data-index", &index.to_string())?;
+        checkbox.set_attribute("aria-label", &format!("Include {kind} {}", index + 1))?;
+        label.append_child(&checkbox)?;
+        label.append_child(&document.create_text_node(&format!(" {text}")))?;
+        item.append_child(&label)?;
+        list.append_child(&item)?;
+    }
+    if entries.is_empty() {
+        let item = document.create_element("li")?;
+        item.set_text_content(Some("None."));
+        list.append_child(&item)?;
+    }
+    Ok(())
+}
+
+/// The unchecked boxes, as exclusions.
+fn read_exclusions() -> Exclusions {
+    let mut exclusions = Exclusions::default();
+    let Ok(document) = document() else {
+        return exclusions;
+    };
+    let Ok(boxes) = document.query_selector_all("input[type=checkbox][data-kind]") else {
+        return exclusions;
+    };
+    for i in 0..boxes.length() {
+        let Some(node) = boxes.get(i) else { continue };
+        let Ok(checkbox) = node.dyn_into::<HtmlInputElement>() else {
+            continue;
+        };
+        if checkbox.checked() {
+            continue;
+        }
+        let index = checkbox
+            .get_attribute("data-index")
+            .and_then(|i| i.parse().ok());
+        match (checkbox.get_attribute("data-kind").as_deref(), index) {
+            (Some("console"), Some(i)) => exclusions.console.push(i),
+            (Some("network"), Some(i)) => exclusions.network.push(i),
+            (Some("screenshot"), Some(i)) => exclusions.screenshots.push(i),
+            _ => {}
+        }
+    }
+    exclusions
+}
+
+async fn act(tab: i64, kind: &str) {
+    set_text(
+        "result",
+        if kind == "share" {
+            "Uploading…"
+        } else {
+            "Discarding…"
+        },
+    )
+    .ok();
+    let message = object(&[("kind", kind.into()), ("tab", (tab as f64).into())]);
+    if let Err(error) = call("chrome.runtime.sendMessage", &[message]).await {
+        set_text("result", &message_of(&error)).ok();
+        return;
+    }
+    let state: Option<UploadState> = load(&upload_key(tab)).await.ok().flatten();
+    let words = state
+        .as_ref()
+        .map(UploadState::describe)
+        .unwrap_or_default();
+    set_text("result", &words).ok();
+    if let Some(UploadState::Done { link }) = &state {
+        if let Ok(anchor) = by_id::<web_sys::HtmlAnchorElement>("link") {
+            anchor.set_href(link);
+            anchor.set_text_content(Some(link));
+        }
+    }
+    let finished = !matches!(
+        state,
+        Some(UploadState::Review { .. }) | Some(UploadState::Failed { .. })
+    );
+    show("actions", !finished).ok();
+}

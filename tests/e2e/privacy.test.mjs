@@ -1,0 +1,120 @@
+// Secrets planted in every channel Repro reads never leave the recorder:
+// not in the extension's storage, not in any byte the server stored. The
+// ordinary text around them is still there, and the tester can leave entries
+// out before sharing.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startFixtureSite, startReproServer, launchBrowser, configure, tabIdOf, openPopup, fetchBundle, storedBytes,
+} from './harness.mjs';
+
+let site, server, browser;
+
+before(async () => {
+  site = await startFixtureSite();
+  server = await startReproServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.context.close();
+  server?.stop();
+  site?.close();
+});
+
+const SECRETS = {
+  'typed password': 'Typed-Pass-Wd7',
+  'typed card number': '4242424242424242',
+  'hidden input': 'hidden-csrf-Zq8Rt5Wn',
+  'textarea edited after load': 'Textarea-Secret-Yh3',
+  'contenteditable': 'Editable-Secret-Rr8',
+  'email in text, title, placeholder, console, page title': 'grace.hopper@navy.example',
+  'card number in text': '4111 1111 1111 1111',
+  'IBAN in text': 'DE89 3704 0044 0532 0130 00',
+  'JWT in text': 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJncmFjZSJ9',
+  'data-repro-mask text': 'Classified-Text-Kx7',
+  'data-repro-block text': 'Blocked-Text-Pm3',
+  'tester block selector text': 'Tester-Block-Jd2',
+  'API key in an error message': 'sk_live_51HqLyjWDarjtT1zdp7dcXYZ',
+  'token in a URL': 'url-Token-Hn4',
+  'Authorization header': 'header-Token-Qe5',
+  'password key in a JSON body': 'json-Password-Lk9',
+  'password in a form-encoded body': 'form-Password-Tc1',
+  'cookie': 'cookie-Secret-Vb6',
+};
+
+function assertNoSecrets(where, text) {
+  for (const [channel, secret] of Object.entries(SECRETS)) {
+    assert.ok(!text.includes(secret), `${channel} (${secret}) found in ${where}`);
+  }
+}
+
+test('planted secrets reach neither extension storage nor the server; the page text around them stays', async () => {
+  await configure(browser.context, browser.id, server.url, server.token, { blockSelectors: '.tester-blocked' });
+  const page = await browser.context.newPage();
+  await page.goto(site.url + '/privacy.html');
+  const tabId = await tabIdOf(browser.worker, page);
+  const popup = await openPopup(browser.context, browser.id, tabId);
+  await popup.getByRole('button', { name: 'Start recording' }).click();
+  await popup.getByText('Recording this tab.').waitFor();
+
+  await page.bringToFront();
+  await page.waitForTimeout(300);
+  await page.locator('#password').pressSequentially(SECRETS['typed password']);
+  await page.locator('#card').pressSequentially(SECRETS['typed card number']);
+  await page.locator('#cvc').pressSequentially('987');
+  await page.locator('#notes').fill('');
+  await page.locator('#notes').pressSequentially(SECRETS['textarea edited after load']);
+  await page.locator('#editor').click();
+  await page.keyboard.type(` ${SECRETS.contenteditable}`);
+  await page.locator('#send').click();
+  await page.waitForTimeout(1000);
+
+  await popup.bringToFront();
+  await popup.getByRole('button', { name: 'Stop recording' }).click();
+  await popup.getByText(/^Review before sharing: /).waitFor();
+  const stored = await browser.worker.evaluate(async () => JSON.stringify(await chrome.storage.local.get(null)));
+  assert.ok(stored.includes('chunk:'), 'the recording waits in extension storage');
+  assertNoSecrets('extension storage', stored);
+
+  // The tester leaves one console entry out on the review page, then shares.
+  const review = await browser.context.newPage();
+  await review.goto(`chrome-extension://${browser.id}/review.html?tab=${tabId}`);
+  const before = await review.locator('#summary').textContent();
+  const entry = review.locator('#console-list li', { hasText: 'signed in as' });
+  await entry.getByRole('checkbox').uncheck();
+  await review.waitForFunction((text) => document.querySelector('#summary').textContent !== text, before);
+  await review.getByRole('button', { name: 'Share report' }).click();
+  const link = review.locator('#link[href]');
+  await link.waitFor({ timeout: 20000 });
+  const bundle = await fetchBundle(await link.getAttribute('href'));
+
+  const text = JSON.stringify(bundle);
+  for (const kept of ['Account settings', 'Order summary: 3 items, total 42.00 EUR.', 'Primary contact:', 'sent the form', '/api/ok']) {
+    assert.ok(text.includes(kept), `ordinary text "${kept}" is still there`);
+  }
+  assert.ok(!text.includes('signed in as'), 'the entry left out in review is not shared');
+  assert.equal(bundle.mask_policy.name, 'default + tester rules');
+  assert.ok(bundle.events.some((e) => e.type === 'input' && e.value === '***'), 'CVC stays masked despite data-repro-unmask');
+  const blocked = bundle.events[0].nodes.filter((n) => n.attrs?.some(([name]) => name === 'data-repro-blocked'));
+  assert.equal(blocked.length, 2, 'site and tester blocks become placeholders');
+  assert.ok(bundle.network.some((e) => e.url.includes('access_token=[masked]&page=2')));
+
+  for (const { path, raw, text: bytes } of storedBytes(server.data)) {
+    assertNoSecrets(path, bytes);
+    assertNoSecrets(`${path} (raw)`, raw.toString('latin1'));
+  }
+  const leftovers = await browser.worker.evaluate(async () => JSON.stringify(await chrome.storage.local.get(null)));
+  assertNoSecrets('extension storage after sharing', leftovers);
+});
+
+test('a site on the never-record list cannot be recorded', async () => {
+  await configure(browser.context, browser.id, server.url, server.token, { skipSites: [`${site.url}/strict*`] });
+  const page = await browser.context.newPage();
+  await page.goto(site.url + '/strict.html');
+  const tabId = await tabIdOf(browser.worker, page);
+  const popup = await openPopup(browser.context, browser.id, tabId);
+  await popup.getByRole('button', { name: 'Start recording' }).click();
+  await popup.getByText('This site is on your never-record list').waitFor();
+  await popup.getByText('Not recording.').waitFor();
+});
