@@ -87,7 +87,7 @@ pub fn page(meta: &ReportMeta) -> Response {
   </div>
   <div>
     <section><h2>Console</h2><ol id="console" aria-label="Console"></ol></section>
-    <section><h2>Network</h2><table aria-label="Network"><tbody id="network"></tbody></table></section>
+    <section><h2>Network</h2><table aria-label="Network"><tbody id="network"></tbody></table><pre id="network-detail" aria-label="Request details" hidden></pre></section>
     <section><h2>Environment</h2><dl id="environment"></dl></section>
   </div>
 </main>

@@ -43,30 +43,95 @@
     const stack = e.reason && e.reason.stack ? String(e.reason.stack) : null;
     post({ type: 'console', level: 'error', source: 'rejection', args: [text(e.reason)], stack, time: Date.now() });
   });
+  // Bodies are forwarded only when textual, and at most LIMIT characters of
+  // each; the recorder masks headers and bodies before they go anywhere.
+  const LIMIT = 65536;
+  const textual = (type) => /json|text|xml|javascript|x-www-form-urlencoded|graphql/i.test(type || '');
+  const bodyOf = (body, type) => {
+    if (body == null) return null;
+    if (typeof body === 'string') return { text: body.slice(0, LIMIT), size: body.length, mime: type || null };
+    if (body instanceof URLSearchParams) {
+      const s = String(body);
+      return { text: s.slice(0, LIMIT), size: s.length, mime: 'application/x-www-form-urlencoded' };
+    }
+    if (body instanceof Blob) return { size: body.size, mime: body.type || null };
+    if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) return { size: body.byteLength };
+    if (body instanceof FormData) return { size: 0, mime: 'multipart/form-data' };
+    return { size: 0 };
+  };
+  const headerPairs = (headers) => {
+    const out = [];
+    try { new Headers(headers || {}).forEach((value, name) => out.push([name, value])); } catch (_) { /* unreadable */ }
+    return out;
+  };
   const fetch0 = window.fetch;
   window.fetch = function (input, init) {
     const start = Date.now();
-    const method = String((init && init.method) || (input && input.method) || 'GET').toUpperCase();
-    const url = absolute((input && input.url) || input);
-    const done = (status, error) => post({ type: 'network', kind: 'fetch', method, url, status, start, duration: Date.now() - start, error });
-    return fetch0.apply(this, arguments).then(
-      (response) => { done(response.status, null); return response; },
-      (e) => { done(null, e && e.name === 'AbortError' ? 'aborted' : String(e)); throw e; });
+    const request = input instanceof Request ? input : null;
+    const method = String((init && init.method) || (request && request.method) || 'GET').toUpperCase();
+    const url = absolute((request && request.url) || input);
+    const requestHeaders = headerPairs((init && init.headers) || (request && request.headers));
+    const requestType = requestHeaders.find(([name]) => name === 'content-type');
+    const entry = { type: 'network', kind: 'fetch', method, url, start, request_headers: requestHeaders,
+      request_body: bodyOf(init && init.body, requestType && requestType[1]) };
+    let sent = false;
+    const send = () => { if (!sent) { sent = true; post(entry); } };
+    return fetch0.apply(this, arguments).then((response) => {
+      entry.status = response.status;
+      entry.duration = Date.now() - start;
+      entry.response_headers = headerPairs(response.headers);
+      const type = response.headers.get('content-type') || '';
+      if (textual(type)) {
+        setTimeout(send, 10000); // a body that never ends (a stream) does not hold the entry back
+        response.clone().text().then((text) => {
+          entry.response_body = { text: text.slice(0, LIMIT), size: text.length, mime: type };
+          send();
+        }, send);
+      } else {
+        entry.response_body = { size: Number(response.headers.get('content-length')) || 0, mime: type || null };
+        send();
+      }
+      return response;
+    }, (e) => {
+      entry.duration = Date.now() - start;
+      entry.error = e && e.name === 'AbortError' ? 'aborted' : String(e);
+      send();
+      throw e;
+    });
   };
   const open0 = XMLHttpRequest.prototype.open;
   const send0 = XMLHttpRequest.prototype.send;
+  const setHeader0 = XMLHttpRequest.prototype.setRequestHeader;
   XMLHttpRequest.prototype.open = function (method, url) {
-    this.__repro = { method: String(method).toUpperCase(), url: absolute(url), error: 'network error' };
+    this.__repro = { method: String(method).toUpperCase(), url: absolute(url), error: 'network error', headers: [] };
     return open0.apply(this, arguments);
   };
-  XMLHttpRequest.prototype.send = function () {
+  XMLHttpRequest.prototype.setRequestHeader = function (name, value) {
+    if (this.__repro) this.__repro.headers.push([String(name).toLowerCase(), String(value)]);
+    return setHeader0.apply(this, arguments);
+  };
+  XMLHttpRequest.prototype.send = function (body) {
     const info = this.__repro;
     const start = Date.now();
     if (info) {
+      const requestType = info.headers.find(([name]) => name === 'content-type');
+      const requestBody = bodyOf(body, requestType && requestType[1]);
       this.addEventListener('abort', () => { info.error = 'aborted'; });
       this.addEventListener('timeout', () => { info.error = 'timed out'; });
-      this.addEventListener('loadend', () => post({ type: 'network', kind: 'xhr', method: info.method, url: info.url,
-        status: this.status || null, start, duration: Date.now() - start, error: this.status ? null : info.error }));
+      this.addEventListener('loadend', () => {
+        const type = this.getResponseHeader('content-type') || '';
+        const responseHeaders = (this.getAllResponseHeaders() || '').trim().split(/[\r\n]+/).filter(Boolean)
+          .map((line) => { const at = line.indexOf(':'); return [line.slice(0, at).trim().toLowerCase(), line.slice(at + 1).trim()]; });
+        let responseBody = null;
+        if (this.status && (this.responseType === '' || this.responseType === 'text')) {
+          responseBody = textual(type) ? bodyOf(this.responseText, type) : { size: this.responseText.length, mime: type };
+        } else if (this.status && this.responseType === 'json') {
+          responseBody = bodyOf(JSON.stringify(this.response), type);
+        }
+        post({ type: 'network', kind: 'xhr', method: info.method, url: info.url, status: this.status || null, start,
+          duration: Date.now() - start, error: this.status ? null : info.error, request_headers: info.headers,
+          request_body: requestBody, response_headers: responseHeaders, response_body: responseBody });
+      });
     }
     return send0.apply(this, arguments);
   };

@@ -33,7 +33,7 @@ pub use chunk::Chunk;
 pub use dom::{AttributeChange, DomEvent, EventRecord, NodeData, NodeRecord, TextChange};
 pub use example::example_bundle_json;
 pub use limits::Limits;
-pub use log::{ConsoleEntry, ConsoleLevel, ConsoleSource, NetworkEntry, NetworkKind};
+pub use log::{Body, ConsoleEntry, ConsoleLevel, ConsoleSource, NetworkEntry, NetworkKind};
 pub use policy::{is_secret_name, mask_url, MaskPolicy, MASK_CHAR};
 pub use validate::{is_safe_name, ValidationError};
 

@@ -86,4 +86,34 @@ pub struct NetworkEntry {
     /// Why the request failed (network error, CORS, aborted), if it did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Request headers (secret ones kept by name only, values masked).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub request_headers: Vec<(String, String)>,
+    /// Response headers (secret ones kept by name only, values masked).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub response_headers: Vec<(String, String)>,
+    /// The request body, if one was sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_body: Option<Body>,
+    /// The response body, if one arrived.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_body: Option<Body>,
+}
+
+/// A request or response body: its text when it is textual (capped and
+/// masked), else only its size and type.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Body {
+    /// The text, masked; absent for binary bodies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Size of the whole body in characters (text) or bytes (binary); 0 when unknown.
+    #[serde(default)]
+    pub size: u64,
+    /// MIME type, when known.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub mime: String,
+    /// True when `text` is only the beginning of the body.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
 }

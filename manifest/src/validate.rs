@@ -117,6 +117,19 @@ impl Bundle {
         for (i, entry) in self.network.iter().enumerate() {
             page_check(format!("network[{i}].page"), entry.page)?;
             check_string(|| format!("network[{i}].url"), &entry.url, limits)?;
+            let headers = entry.request_headers.iter().chain(&entry.response_headers);
+            for (j, (name, value)) in headers.enumerate() {
+                check_string(|| format!("network[{i}].headers[{j}]"), name, limits)?;
+                check_string(|| format!("network[{i}].headers[{j}]"), value, limits)?;
+            }
+            for (which, body) in [
+                ("request_body", &entry.request_body),
+                ("response_body", &entry.response_body),
+            ] {
+                if let Some(text) = body.as_ref().and_then(|b| b.text.as_ref()) {
+                    check_string(|| format!("network[{i}].{which}.text"), text, limits)?;
+                }
+            }
         }
         for (i, mark) in self.marks.iter().enumerate() {
             page_check(format!("marks[{i}].page"), mark.page)?;

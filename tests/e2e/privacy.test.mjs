@@ -98,7 +98,16 @@ test('planted secrets reach neither extension storage nor the server; the page t
   assert.ok(bundle.events.some((e) => e.type === 'input' && e.value === '***'), 'CVC stays masked despite data-repro-unmask');
   const blocked = bundle.events[0].nodes.filter((n) => n.attrs?.some(([name]) => name === 'data-repro-blocked'));
   assert.equal(blocked.length, 2, 'site and tester blocks become placeholders');
-  assert.ok(bundle.network.some((e) => e.url.includes('access_token=[masked]&page=2')));
+  const login = bundle.network.find((e) => e.url.includes('access_token=[masked]&page=2'));
+  assert.ok(login, 'the token in the URL is masked, the rest of the URL kept');
+  const header = (name) => login.request_headers.find(([n]) => n === name)?.[1];
+  assert.equal(header('authorization'), '[masked by Repro]', 'the Authorization header is kept by name only');
+  assert.equal(header('content-type'), 'application/json');
+  const sentJson = JSON.parse(login.request_body.text);
+  assert.deepEqual(sentJson, { user: 'grace', password: '[masked by Repro]' });
+  assert.equal(JSON.parse(login.response_body.text).ok, true, 'the response body is captured');
+  const form = bundle.network.find((e) => e.kind === 'xhr');
+  assert.equal(form.request_body.text, 'user=grace&password=[masked by Repro]');
 
   for (const { path, raw, text: bytes } of storedBytes(server.data)) {
     assertNoSecrets(path, bytes);

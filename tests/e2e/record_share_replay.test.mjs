@@ -112,7 +112,9 @@ test('record an open page across a navigation, share, replay; the password never
   await frame.getByRole('heading', { name: 'Fixture shop' }).waitFor();
   assert.equal(await viewer.locator('#replay').getAttribute('sandbox'), 'allow-same-origin');
   await viewer.locator('#console').getByText('stock is low').waitFor();
-  await viewer.locator('#network').getByText('/api/missing').first().waitFor();
+  await viewer.locator('#network').getByText('/api/missing').first().click();
+  await viewer.locator('#network-detail').getByText(/Status 404/).waitFor();
+  assert.match(await viewer.locator('#network-detail').textContent(), /Response body \(\d+ characters or bytes, application\/json\)\n\{"error":"missing"\}/);
   const duration = Number(await viewer.locator('#timeline').getAttribute('max'));
   assert.ok(duration > 1000);
   await viewer.locator('#timeline').fill(String(duration));

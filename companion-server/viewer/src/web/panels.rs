@@ -2,6 +2,7 @@
 
 use repro_manifest::{Bundle, ConsoleEntry, NetworkEntry};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::{Document, Element};
 
 use super::{by_id, document};
@@ -138,8 +139,73 @@ pub fn network(entries: &[NetworkEntry]) -> Result<Vec<Element>, JsValue> {
         ] {
             append(&row, element(&document, "td", class, &text)?)?;
         }
+        let detail = describe_request(entry);
+        let listener = Closure::<dyn FnMut()>::new(move || {
+            if let Ok(pre) = by_id::<web_sys::HtmlElement>("network-detail") {
+                pre.set_text_content(Some(&detail));
+                pre.set_hidden(false);
+            }
+        });
+        row.add_event_listener_with_callback("click", listener.as_ref().unchecked_ref())?;
+        listener.forget();
         body.append_child(&row)?;
         rows.push(row);
     }
     Ok(rows)
+}
+
+/// A request in words: line, headers, bodies (shown as text, never as HTML).
+pub fn describe_request(entry: &NetworkEntry) -> String {
+    let mut out = format!("{} {}\n", entry.method, entry.url);
+    match (&entry.status, &entry.error) {
+        (Some(status), _) => out.push_str(&format!("Status {status}")),
+        (None, Some(error)) => out.push_str(&format!("Failed: {error}")),
+        (None, None) => out.push_str("No response"),
+    }
+    if let Some(duration) = entry.duration_ms {
+        out.push_str(&format!(" after {duration} ms"));
+    }
+    out.push('\n');
+    let section = |out: &mut String,
+                   title: &str,
+                   headers: &[(String, String)],
+                   body: &Option<repro_manifest::Body>| {
+        out.push_str(&format!("\n{title} headers\n"));
+        if headers.is_empty() {
+            out.push_str("  (none recorded)\n");
+        }
+        for (name, value) in headers {
+            out.push_str(&format!("  {name}: {value}\n"));
+        }
+        if let Some(body) = body {
+            let kind = if body.mime.is_empty() {
+                String::new()
+            } else {
+                format!(", {}", body.mime)
+            };
+            let cut = if body.truncated { ", truncated" } else { "" };
+            out.push_str(&format!(
+                "\n{title} body ({} characters or bytes{kind}{cut})\n",
+                body.size
+            ));
+            match &body.text {
+                Some(text) => out.push_str(text),
+                None => out.push_str("  (not text: size only)"),
+            }
+            out.push('\n');
+        }
+    };
+    section(
+        &mut out,
+        "Request",
+        &entry.request_headers,
+        &entry.request_body,
+    );
+    section(
+        &mut out,
+        "Response",
+        &entry.response_headers,
+        &entry.response_body,
+    );
+    out
 }

@@ -54,7 +54,40 @@ pub enum HookMessage {
         /// Failure reason.
         #[serde(default)]
         error: Option<String>,
+        /// Request headers.
+        #[serde(default)]
+        request_headers: Vec<(String, String)>,
+        /// Response headers.
+        #[serde(default)]
+        response_headers: Vec<(String, String)>,
+        /// Request body.
+        #[serde(default)]
+        request_body: Option<HookBody>,
+        /// Response body.
+        #[serde(default)]
+        response_body: Option<HookBody>,
     },
+}
+
+/// A body as the hook forwards it.
+#[derive(Debug, Deserialize)]
+pub struct HookBody {
+    /// Its text (textual bodies only, already cut to the hook's limit).
+    #[serde(default)]
+    text: Option<String>,
+    /// Its full size.
+    #[serde(default)]
+    size: f64,
+    /// Its MIME type.
+    #[serde(default)]
+    mime: Option<String>,
+}
+
+impl HookBody {
+    fn masked(self) -> repro_manifest::Body {
+        let mime = self.mime.unwrap_or_default();
+        super::network::body(self.text, self.size.max(0.0) as u64, &mime)
+    }
 }
 
 /// Cap `text` and mask the secrets in it.
@@ -104,6 +137,10 @@ pub fn to_entry(message: HookMessage, session_start: u64, page: u32) -> Entry {
             start,
             duration,
             error,
+            request_headers,
+            response_headers,
+            request_body,
+            response_body,
         } => Entry::Network(NetworkEntry {
             t: session_time(start, session_start),
             page,
@@ -113,6 +150,10 @@ pub fn to_entry(message: HookMessage, session_start: u64, page: u32) -> Entry {
             status,
             duration_ms: duration.map(|d| d.max(0.0) as u64),
             error: error.map(cap),
+            request_headers: super::network::headers(request_headers),
+            response_headers: super::network::headers(response_headers),
+            request_body: request_body.map(HookBody::masked),
+            response_body: response_body.map(HookBody::masked),
         }),
     }
 }
@@ -159,6 +200,26 @@ mod tests {
         };
         assert_eq!(entry.args, ["user *************** failed"]);
         assert_eq!(entry.stack.as_deref(), Some("Error: for ***************"));
+    }
+
+    #[test]
+    fn network_headers_and_bodies_are_masked() {
+        let json = r#"{"type":"network","kind":"fetch","method":"POST","url":"/login","status":200,"start":1,
+            "request_headers":[["authorization","Bearer abcdefghijklmnopqrstu"],["content-type","application/json"]],
+            "request_body":{"text":"{\"user\":\"ada\",\"password\":\"hunter2\"}","size":34,"mime":"application/json"},
+            "response_headers":[["set-cookie","sid=1"]],
+            "response_body":{"size":2048,"mime":"image/png"}}"#;
+        let Entry::Network(entry) = to_entry(serde_json::from_str(json).unwrap(), 0, 0) else {
+            panic!("network")
+        };
+        assert_eq!(entry.request_headers[0].1, super::super::network::MASKED);
+        assert_eq!(entry.response_headers[0].1, super::super::network::MASKED);
+        let body = entry.request_body.unwrap().text.unwrap();
+        assert!(
+            body.contains("\"user\":\"ada\"") && !body.contains("hunter2"),
+            "{body}"
+        );
+        assert_eq!(entry.response_body.unwrap().text, None);
     }
 
     #[test]

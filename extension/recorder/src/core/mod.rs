@@ -2,3 +2,4 @@
 
 pub mod hook;
 pub mod mask;
+pub mod network;

@@ -1,0 +1,213 @@
+//! Masking what the page hook saw of a request: secret headers keep only
+//! their names, bodies lose the values of secret-named fields (JSON and
+//! form-encoded), and every remaining text goes through the secret detectors.
+
+use repro_manifest::{pii, Body};
+
+/// The longest body text kept, in characters.
+pub const MAX_BODY_CHARS: usize = 65_536;
+
+/// What a masked value is replaced with in headers and bodies.
+pub const MASKED: &str = "[masked by Repro]";
+
+/// Headers whose values are always secret.
+const SECRET_HEADERS: [&str; 12] = [
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "set-cookie",
+    "x-api-key",
+    "x-auth-token",
+    "x-csrf-token",
+    "x-xsrf-token",
+    "x-forwarded-for",
+    "x-real-ip",
+    "x-amz-security-token",
+    "x-goog-api-key",
+];
+
+/// Is a header secret, by its name?
+pub fn is_secret_header(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    SECRET_HEADERS.contains(&name.as_str()) || is_secret_field(&name)
+}
+
+/// Is a body field (JSON key, form field) named like a secret?
+pub fn is_secret_field(name: &str) -> bool {
+    let normalized: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    const CONTAINS: [&str; 14] = [
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "apikey",
+        "credential",
+        "cardnumber",
+        "cvc",
+        "cvv",
+        "ssn",
+        "privatekey",
+        "sessionid",
+        "authorization",
+        "signature",
+    ];
+    const EXACT: [&str; 8] = [
+        "auth", "pin", "otp", "pwd", "card", "session", "key", "iban",
+    ];
+    CONTAINS.iter().any(|part| normalized.contains(part)) || EXACT.contains(&normalized.as_str())
+}
+
+/// Headers as recorded: secret ones by name only, others with secret shapes masked.
+pub fn headers(pairs: Vec<(String, String)>) -> Vec<(String, String)> {
+    pairs
+        .into_iter()
+        .take(100)
+        .map(|(name, value)| {
+            let value = if is_secret_header(&name) {
+                MASKED.to_string()
+            } else {
+                pii::mask(&value).into_owned()
+            };
+            (name.chars().take(256).collect(), value)
+        })
+        .collect()
+}
+
+/// A body as recorded. `text` is `None` for binary bodies.
+pub fn body(text: Option<String>, size: u64, mime: &str) -> Body {
+    let Some(text) = text else {
+        return Body {
+            text: None,
+            size,
+            mime: mime.to_string(),
+            truncated: false,
+        };
+    };
+    let (text, cut) = match text.char_indices().nth(MAX_BODY_CHARS) {
+        Some((at, _)) => (text[..at].to_string(), true),
+        None => (text, false),
+    };
+    let truncated = cut || size > text.chars().count() as u64;
+    let masked = if let Some(json) = redact_json(&text) {
+        json
+    } else if mime.contains("x-www-form-urlencoded") || looks_form_encoded(&text) {
+        redact_form(&text)
+    } else {
+        pii::mask(&text).into_owned()
+    };
+    Body {
+        text: Some(masked),
+        size,
+        mime: mime.to_string(),
+        truncated,
+    }
+}
+
+fn looks_form_encoded(text: &str) -> bool {
+    !text.is_empty()
+        && !text.contains(char::is_whitespace)
+        && text
+            .split('&')
+            .all(|pair| pair.split_once('=').is_some_and(|(k, _)| !k.is_empty()))
+}
+
+/// `a=1&password=x` → `a=1&password=[masked by Repro]`, other values through the detectors.
+pub fn redact_form(text: &str) -> String {
+    text.split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((name, _)) if is_secret_field(name) => format!("{name}={MASKED}"),
+            Some((name, value)) => format!("{name}={}", pii::mask(value)),
+            None => pii::mask(pair).into_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// A JSON text with secret-named fields replaced and every string masked;
+/// `None` if `text` is not JSON.
+pub fn redact_json(text: &str) -> Option<String> {
+    let trimmed = text.trim_start();
+    if !(trimmed.starts_with('{') || trimmed.starts_with('[')) {
+        return None;
+    }
+    let mut value: serde_json::Value = serde_json::from_str(text).ok()?;
+    redact_value(&mut value);
+    serde_json::to_string(&value).ok()
+}
+
+fn redact_value(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => {
+            if let std::borrow::Cow::Owned(masked) = pii::mask(text) {
+                *text = masked;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact_value),
+        Value::Object(fields) => {
+            for (key, field) in fields.iter_mut() {
+                if is_secret_field(key) && !field.is_null() {
+                    *field = Value::String(MASKED.into());
+                } else {
+                    redact_value(field);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_headers_keep_only_their_names() {
+        let out = headers(vec![
+            ("Authorization".into(), "Bearer abc".into()),
+            ("x-session-token".into(), "t".into()),
+            ("content-type".into(), "application/json".into()),
+            ("x-user".into(), "ada@example.com".into()),
+        ]);
+        assert_eq!(out[0], ("Authorization".into(), MASKED.into()));
+        assert_eq!(out[1].1, MASKED);
+        assert_eq!(out[2].1, "application/json");
+        assert_eq!(out[3].1, "***************");
+    }
+
+    #[test]
+    fn json_bodies_lose_secret_fields_and_shapes() {
+        let masked = redact_json(r#"{"user":"ada","password":"hunter2","nested":{"api_key":"k","note":"mail ada@example.com"},"items":[{"cvv":123}],"status_code":200}"#).unwrap();
+        let value: serde_json::Value = serde_json::from_str(&masked).unwrap();
+        assert_eq!(value["user"], "ada");
+        assert_eq!(value["password"], MASKED);
+        assert_eq!(value["nested"]["api_key"], MASKED);
+        assert_eq!(value["nested"]["note"], "mail ***************");
+        assert_eq!(value["items"][0]["cvv"], MASKED);
+        assert_eq!(value["status_code"], 200, "a near miss stays readable");
+        assert!(redact_json("not json").is_none());
+    }
+
+    #[test]
+    fn form_bodies_and_text() {
+        assert_eq!(
+            redact_form("user=ada&password=x&pin=1234&city=Paris"),
+            format!("user=ada&password={MASKED}&pin={MASKED}&city=Paris")
+        );
+        let b = body(Some("user=ada&password=x".into()), 19, "");
+        assert_eq!(
+            b.text.as_deref(),
+            Some(format!("user=ada&password={MASKED}").as_str())
+        );
+        let t = body(Some("hello ada@example.com".into()), 21, "text/plain");
+        assert_eq!(t.text.as_deref(), Some("hello ***************"));
+        let cut = body(Some("abc".into()), 10, "text/plain");
+        assert!(cut.truncated);
+        let binary = body(None, 2048, "image/png");
+        assert_eq!((binary.text, binary.size), (None, 2048));
+    }
+}
