@@ -36,37 +36,41 @@ pub enum HookMessage {
         time: f64,
     },
     /// A finished (or failed) fetch or XHR.
-    Network {
-        /// `fetch` or `xhr`.
-        kind: NetworkKind,
-        /// HTTP method.
-        method: String,
-        /// Request URL.
-        url: String,
-        /// HTTP status, absent on failure.
-        #[serde(default)]
-        status: Option<u16>,
-        /// Wall-clock start, Unix ms.
-        start: f64,
-        /// Duration, ms.
-        #[serde(default)]
-        duration: Option<f64>,
-        /// Failure reason.
-        #[serde(default)]
-        error: Option<String>,
-        /// Request headers.
-        #[serde(default)]
-        request_headers: Vec<(String, String)>,
-        /// Response headers.
-        #[serde(default)]
-        response_headers: Vec<(String, String)>,
-        /// Request body.
-        #[serde(default)]
-        request_body: Option<HookBody>,
-        /// Response body.
-        #[serde(default)]
-        response_body: Option<HookBody>,
-    },
+    Network(Box<NetworkMessage>),
+}
+
+/// What the hook saw of one request.
+#[derive(Debug, Deserialize)]
+pub struct NetworkMessage {
+    /// `fetch` or `xhr`.
+    pub kind: NetworkKind,
+    /// HTTP method.
+    pub method: String,
+    /// Request URL.
+    pub url: String,
+    /// HTTP status, absent on failure.
+    #[serde(default)]
+    pub status: Option<u16>,
+    /// Wall-clock start, Unix ms.
+    pub start: f64,
+    /// Duration, ms.
+    #[serde(default)]
+    pub duration: Option<f64>,
+    /// Failure reason.
+    #[serde(default)]
+    pub error: Option<String>,
+    /// Request headers.
+    #[serde(default)]
+    pub request_headers: Vec<(String, String)>,
+    /// Response headers.
+    #[serde(default)]
+    pub response_headers: Vec<(String, String)>,
+    /// Request body.
+    #[serde(default)]
+    pub request_body: Option<HookBody>,
+    /// Response body.
+    #[serde(default)]
+    pub response_body: Option<HookBody>,
 }
 
 /// A body as the hook forwards it.
@@ -109,7 +113,7 @@ pub enum Entry {
     /// A console entry.
     Console(ConsoleEntry),
     /// A network entry.
-    Network(NetworkEntry),
+    Network(Box<NetworkEntry>),
 }
 
 /// Turn a hook message into a masked, capped entry.
@@ -129,32 +133,35 @@ pub fn to_entry(message: HookMessage, session_start: u64, page: u32) -> Entry {
             args: args.into_iter().take(MAX_ARGS).map(cap).collect(),
             stack: stack.map(cap),
         }),
-        HookMessage::Network {
-            kind,
-            method,
-            url,
-            status,
-            start,
-            duration,
-            error,
-            request_headers,
-            response_headers,
-            request_body,
-            response_body,
-        } => Entry::Network(NetworkEntry {
-            t: session_time(start, session_start),
-            page,
-            kind,
-            method: method.chars().take(16).collect(),
-            url: cap(mask_url(&url)),
-            status,
-            duration_ms: duration.map(|d| d.max(0.0) as u64),
-            error: error.map(cap),
-            request_headers: super::network::headers(request_headers),
-            response_headers: super::network::headers(response_headers),
-            request_body: request_body.map(HookBody::masked),
-            response_body: response_body.map(HookBody::masked),
-        }),
+        HookMessage::Network(message) => {
+            let NetworkMessage {
+                kind,
+                method,
+                url,
+                status,
+                start,
+                duration,
+                error,
+                request_headers,
+                response_headers,
+                request_body,
+                response_body,
+            } = *message;
+            Entry::Network(Box::new(NetworkEntry {
+                t: session_time(start, session_start),
+                page,
+                kind,
+                method: method.chars().take(16).collect(),
+                url: cap(mask_url(&url)),
+                status,
+                duration_ms: duration.map(|d| d.max(0.0) as u64),
+                error: error.map(cap),
+                request_headers: super::network::headers(request_headers),
+                response_headers: super::network::headers(response_headers),
+                request_body: request_body.map(HookBody::masked),
+                response_body: response_body.map(HookBody::masked),
+            }))
+        }
     }
 }
 

@@ -244,7 +244,7 @@ fn on_hook_message(event: Event) {
     with_recorder(
         |recorder| match to_entry(hook_message, recorder.session_start, recorder.page) {
             Entry::Console(entry) => recorder.outbox.chunk.console.push(entry),
-            Entry::Network(entry) => recorder.outbox.chunk.network.push(entry),
+            Entry::Network(entry) => recorder.outbox.chunk.network.push(*entry),
         },
     );
 }
