@@ -3,3 +3,4 @@
 pub mod hook;
 pub mod mask;
 pub mod network;
+pub mod selector;
