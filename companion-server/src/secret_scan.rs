@@ -16,9 +16,17 @@ pub struct SecretFound {
 }
 
 /// The first secret in any string of `value` (object keys included).
+/// Screenshot data is base64 of pixels, not text: the recorder blacks out
+/// masked regions in the image itself, so it is not scanned as text.
 pub fn scan(value: &Value) -> Option<SecretFound> {
     let mut path = String::new();
     walk(value, &mut path)
+}
+
+fn is_screenshot_data(path: &str) -> bool {
+    path.strip_prefix("screenshots[")
+        .and_then(|rest| rest.split_once("].data"))
+        .is_some_and(|(index, tail)| tail.is_empty() && index.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn walk(value: &Value, path: &mut String) -> Option<SecretFound> {
@@ -72,5 +80,8 @@ mod tests {
         );
         let clean = serde_json::from_str(&repro_manifest::example_bundle_json()).unwrap();
         assert_eq!(scan(&clean), None);
+        let pixels = serde_json::json!({"screenshots": [{"data": "x/AIzaSyA1234567890abcdefghijklmnopqrstu"}]});
+        assert_eq!(scan(&pixels), None, "image data is not text");
+        assert!(is_screenshot_data("screenshots[12].data") && !is_screenshot_data("screenshots[1].data.x"));
     }
 }

@@ -103,7 +103,20 @@ pub struct Page {
     pub title: String,
 }
 
-/// A tester's mark on a page element.
+/// A rectangle in CSS pixels, relative to the viewport.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Rect {
+    /// Left.
+    pub x: f64,
+    /// Top.
+    pub y: f64,
+    /// Width.
+    pub w: f64,
+    /// Height.
+    pub h: f64,
+}
+
+/// A tester's mark on a page element: "this, here, is wrong".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Mark {
     /// Time on the session timeline.
@@ -112,16 +125,56 @@ pub struct Mark {
     pub page: u32,
     /// A CSS selector matching exactly the marked element.
     pub selector: String,
+    /// An absolute XPath of the element.
+    #[serde(default)]
+    pub xpath: String,
+    /// The element's box in the viewport when it was marked.
+    #[serde(default)]
+    pub rect: Rect,
+    /// The viewport size then.
+    #[serde(default)]
+    pub viewport: Size,
+    /// The document's scroll position then.
+    #[serde(default)]
+    pub scroll: (i32, i32),
     /// The tester's comment.
     #[serde(default)]
     pub comment: String,
+    /// `bug`, `visual`, `copy` or `suggestion`.
+    #[serde(default)]
+    pub kind: String,
+    /// `low`, `medium`, `high` or `critical`.
+    #[serde(default)]
+    pub severity: String,
+    /// The element's text (masked, capped).
+    #[serde(default)]
+    pub text: String,
+    /// The element's outer HTML (masked, capped).
+    #[serde(default)]
+    pub html: String,
+    /// A few computed styles useful for visual bugs.
+    #[serde(default)]
+    pub styles: Vec<(String, String)>,
+    /// Index into [`Bundle::screenshots`] of the viewport with the element outlined.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub screenshot: Option<u32>,
+    /// Index into [`Bundle::screenshots`] of the element's crop.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crop: Option<u32>,
 }
 
-/// A screenshot attached to the bundle.
+/// A screenshot attached to the bundle. Masked and blocked elements were
+/// blacked out in the image itself before it was stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Screenshot {
     /// Time on the session timeline.
     pub t: u64,
+    /// Width in image pixels.
+    #[serde(default)]
+    pub width: u32,
+    /// Height in image pixels.
+    #[serde(default)]
+    pub height: u32,
     /// MIME type, `image/png` or `image/jpeg`.
     pub mime: String,
     /// The image, base64.

@@ -30,3 +30,31 @@ impl Chunk {
         self.events.is_empty() && self.console.is_empty() && self.network.is_empty()
     }
 }
+
+/// What the page-side recorder reports of a marked element, for the
+/// background to turn into a [`crate::Mark`] with its screenshots.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct MarkCapture {
+    /// Time on the session timeline.
+    pub t: u64,
+    /// Page index.
+    pub page: u32,
+    /// CSS selector matching exactly the element.
+    pub selector: String,
+    /// Absolute XPath.
+    pub xpath: String,
+    /// The element's box in the viewport.
+    pub rect: crate::Rect,
+    /// Viewport size.
+    pub viewport: crate::Size,
+    /// Document scroll.
+    pub scroll: (i32, i32),
+    /// The element's masked text, capped.
+    pub text: String,
+    /// The element's masked outer HTML, capped.
+    pub html: String,
+    /// Computed styles.
+    pub styles: Vec<(String, String)>,
+    /// Viewport boxes to black out in the screenshot (masked and blocked content).
+    pub mask_rects: Vec<crate::Rect>,
+}

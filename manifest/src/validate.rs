@@ -131,8 +131,17 @@ impl Bundle {
                 }
             }
         }
+        let shots = self.screenshots.len() as u32;
         for (i, mark) in self.marks.iter().enumerate() {
             page_check(format!("marks[{i}].page"), mark.page)?;
+            for (field, index) in [("screenshot", mark.screenshot), ("crop", mark.crop)] {
+                if index.is_some_and(|s| s >= shots) {
+                    return fail(format!("marks[{i}].{field}"), format!("there are only {shots} screenshots"));
+                }
+            }
+            for (field, text) in [("comment", &mark.comment), ("html", &mark.html), ("text", &mark.text)] {
+                check_string(|| format!("marks[{i}].{field}"), text, limits)?;
+            }
         }
         for (i, shot) in self.screenshots.iter().enumerate() {
             if shot.mime != "image/png" && shot.mime != "image/jpeg" {

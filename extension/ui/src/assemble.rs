@@ -4,7 +4,7 @@ use repro_manifest::{Bundle, Chunk, FORMAT_VERSION};
 
 use serde::{Deserialize, Serialize};
 
-use crate::session::{SessionRecord, Summary};
+use crate::session::{SessionRecord, StoredMark, Summary};
 
 /// What the tester chose to leave out, by position in the assembled lists.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -20,6 +20,25 @@ pub struct Exclusions {
     pub screenshots: Vec<usize>,
 }
 
+/// Remove what the tester excluded; marks lose their references to dropped
+/// screenshots and follow the others to their new positions.
+pub fn apply_exclusions(bundle: &mut Bundle, exclusions: &Exclusions) {
+    drop_positions(&mut bundle.console, &exclusions.console);
+    drop_positions(&mut bundle.network, &exclusions.network);
+    let remap = |index: Option<u32>| {
+        let index = index? as usize;
+        if exclusions.screenshots.contains(&index) {
+            return None;
+        }
+        Some((index - exclusions.screenshots.iter().filter(|&&d| d < index).count()) as u32)
+    };
+    for mark in &mut bundle.marks {
+        mark.screenshot = remap(mark.screenshot);
+        mark.crop = remap(mark.crop);
+    }
+    drop_positions(&mut bundle.screenshots, &exclusions.screenshots);
+}
+
 fn drop_positions<T>(list: &mut Vec<T>, positions: &[usize]) {
     let mut index = 0;
     list.retain(|_| {
@@ -27,13 +46,6 @@ fn drop_positions<T>(list: &mut Vec<T>, positions: &[usize]) {
         index += 1;
         keep
     });
-}
-
-/// Remove what the tester excluded.
-pub fn apply_exclusions(bundle: &mut Bundle, exclusions: &Exclusions) {
-    drop_positions(&mut bundle.console, &exclusions.console);
-    drop_positions(&mut bundle.network, &exclusions.network);
-    drop_positions(&mut bundle.screenshots, &exclusions.screenshots);
 }
 
 /// What a bundle holds, for the review step.
@@ -50,7 +62,7 @@ pub fn summarize(bundle: &Bundle) -> Summary {
 
 /// The bundle of `session`, stopped at `stopped_at` (Unix ms), from its
 /// chunks in any order. A chunk stored twice counts once.
-pub fn assemble(session: &SessionRecord, mut chunks: Vec<Chunk>, stopped_at: u64) -> Bundle {
+pub fn assemble(session: &SessionRecord, mut chunks: Vec<Chunk>, marks: Vec<StoredMark>, stopped_at: u64) -> Bundle {
     chunks.sort_by_key(|c| (c.page, c.seq));
     chunks.dedup_by_key(|c| (c.page, c.seq));
     let mut bundle = Bundle {
@@ -86,6 +98,18 @@ pub fn assemble(session: &SessionRecord, mut chunks: Vec<Chunk>, stopped_at: u64
     }
     bundle.console.sort_by_key(|e| e.t);
     bundle.network.sort_by_key(|e| e.t);
+    for stored in marks.into_iter().filter(|m| m.mark.page < pages) {
+        let mut mark = stored.mark;
+        let mut attach = |shot: Option<repro_manifest::Screenshot>| {
+            shot.map(|shot| {
+                bundle.screenshots.push(shot);
+                (bundle.screenshots.len() - 1) as u32
+            })
+        };
+        mark.screenshot = attach(stored.screenshot);
+        mark.crop = attach(stored.crop);
+        bundle.marks.push(mark);
+    }
     bundle
 }
 
@@ -107,6 +131,7 @@ mod tests {
             environment: None,
             policy: MaskPolicy::default(),
             hook_patterns: Vec::new(),
+            mark_only: false,
         }
     }
 
@@ -141,7 +166,7 @@ mod tests {
             console: vec![log(5)],
             ..Chunk::default()
         };
-        let bundle = assemble(&session(), vec![a.clone(), b, a, stray], 5_000);
+        let bundle = assemble(&session(), vec![a.clone(), b, a, stray], Vec::new(), 5_000);
         assert_eq!(
             bundle.console.iter().map(|e| e.t).collect::<Vec<_>>(),
             [10, 20]
@@ -150,5 +175,52 @@ mod tests {
         bundle
             .validate(&Limits::default())
             .expect("assembled bundle is valid");
+    }
+
+    #[test]
+    fn exclusions_drop_exactly_the_chosen_entries() {
+        let chunk = Chunk { page: 0, seq: 0, console: vec![log(1), log(2), log(3)], ..Chunk::default() };
+        let mut bundle = assemble(&session(), vec![chunk], Vec::new(), 5_000);
+        apply_exclusions(&mut bundle, &Exclusions { console: vec![0, 2], ..Exclusions::default() });
+        assert_eq!(bundle.console.iter().map(|e| e.t).collect::<Vec<_>>(), [2]);
+        assert_eq!(summarize(&bundle).console, 1);
+    }
+
+    fn shot(t: u64) -> repro_manifest::Screenshot {
+        repro_manifest::Screenshot { t, width: 1, height: 1, mime: "image/png".into(), data: "AA==".into() }
+    }
+
+    fn stored_mark(t: u64) -> StoredMark {
+        let mark = repro_manifest::Mark {
+            t,
+            page: 0,
+            selector: "#x".into(),
+            xpath: String::new(),
+            rect: Default::default(),
+            viewport: Default::default(),
+            scroll: (0, 0),
+            comment: format!("mark {t}"),
+            kind: "bug".into(),
+            severity: "high".into(),
+            text: String::new(),
+            html: String::new(),
+            styles: Vec::new(),
+            screenshot: None,
+            crop: None,
+        };
+        StoredMark { mark, screenshot: Some(shot(t)), crop: Some(shot(t + 1)) }
+    }
+
+    #[test]
+    fn marks_bring_their_screenshots_and_follow_exclusions() {
+        let mut bundle = assemble(&session(), Vec::new(), vec![stored_mark(10), stored_mark(20)], 5_000);
+        assert_eq!(bundle.screenshots.len(), 4);
+        assert_eq!((bundle.marks[1].screenshot, bundle.marks[1].crop), (Some(2), Some(3)));
+        bundle.validate(&Limits::default()).expect("valid with marks");
+        apply_exclusions(&mut bundle, &Exclusions { screenshots: vec![0, 3], ..Exclusions::default() });
+        assert_eq!((bundle.marks[0].screenshot, bundle.marks[0].crop), (None, Some(0)));
+        assert_eq!((bundle.marks[1].screenshot, bundle.marks[1].crop), (Some(1), None));
+        assert_eq!(bundle.screenshots.iter().map(|s| s.t).collect::<Vec<_>>(), [11, 20]);
+        bundle.validate(&Limits::default()).expect("still valid");
     }
 }

@@ -2,7 +2,7 @@
 //! tab's recording session, and the state of its upload. Each is stored as
 //! JSON text under its own key, never only in service-worker memory.
 
-use repro_manifest::{Environment, MaskPolicy, Page};
+use repro_manifest::{Environment, Mark, MaskPolicy, Page, Screenshot};
 use serde::{Deserialize, Serialize};
 
 /// Storage key of the session recorded in `tab`.
@@ -45,6 +45,9 @@ pub struct SessionRecord {
     /// earliest console and network activity is not missed.
     #[serde(default)]
     pub hook_patterns: Vec<String>,
+    /// Started by "Mark an element" without a recording: stops after the mark.
+    #[serde(default)]
+    pub mark_only: bool,
 }
 
 /// The match pattern covering `url`'s site (any port), for http and https only.
@@ -64,6 +67,27 @@ pub fn site_pattern(url: &str) -> Option<String> {
         return None;
     }
     Some(format!("{scheme}://{host}/*"))
+}
+
+/// Prefix of the marks of session `session_id`.
+pub fn mark_prefix(session_id: &str) -> String {
+    format!("mark:{session_id}:")
+}
+
+/// Storage key of mark number `n` of a session; zero-padded to sort.
+pub fn mark_key(session_id: &str, n: usize) -> String {
+    format!("mark:{session_id}:{n:06}")
+}
+
+/// A mark as kept until the bundle is assembled, with its images.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredMark {
+    /// The mark (its screenshot indices are set at assembly).
+    pub mark: Mark,
+    /// The viewport with the element outlined, masked regions blacked out.
+    pub screenshot: Option<Screenshot>,
+    /// The element alone, masked regions blacked out.
+    pub crop: Option<Screenshot>,
 }
 
 /// Storage key of the tester's exclusions for a stopped session.

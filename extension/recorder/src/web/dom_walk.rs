@@ -39,6 +39,11 @@ impl NodeSerializer {
         }
     }
 
+    /// The policy this serializer masks with.
+    pub fn policy(&self) -> &MaskPolicy {
+        &self.policy
+    }
+
     /// The id of a recorded node.
     pub fn id_of(&self, node: &Node) -> Option<u32> {
         self.ids

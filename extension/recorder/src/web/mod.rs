@@ -7,6 +7,7 @@
 mod chrome;
 mod dom_walk;
 mod listeners;
+mod marker;
 mod mutations;
 mod state;
 mod transport;

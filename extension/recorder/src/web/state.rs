@@ -95,6 +95,7 @@ pub async fn start(build: String) -> Result<(), JsValue> {
         .document()
         .ok_or_else(|| JsValue::from_str("no document"))?;
     wait_until_parsed(&document).await?;
+    install_message_listener();
     let answer = ask_background(&hello_message(&window, &document, &build)).await?;
     if get(&answer, "recording").as_bool() != Some(true) {
         return Ok(());
@@ -132,7 +133,6 @@ pub async fn start(build: String) -> Result<(), JsValue> {
     RECORDER.with(|cell| *cell.borrow_mut() = Some(recorder));
     let listeners = Listeners::install(&window, &document)?;
     with_recorder(|r| r.listeners = Some(listeners));
-    install_stop_listener();
     // The page hook holds what happened before now until it hears this.
     let _ = window.post_message(&object(&[("__repro", "recorder-ready".into())]), "*");
     super::transport::flush_now();
@@ -166,20 +166,68 @@ async fn wait_until_parsed(document: &web_sys::Document) -> Result<(), JsValue> 
         .map(|_| ())
 }
 
-/// Listen for the background's stop command; answer with the final chunk.
-fn install_stop_listener() {
+/// Listen for the background's commands: stop (answer with the last
+/// chunks), and mark mode (pick, commit, cancel).
+fn install_message_listener() {
+    thread_local! {
+        static INSTALLED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    if INSTALLED.with(|i| i.replace(true)) {
+        return;
+    }
     let listener = Closure::<dyn FnMut(JsValue, JsValue, js_sys::Function) -> JsValue>::new(
-        |message: JsValue, _sender: JsValue, reply: js_sys::Function| {
-            if get(&message, "kind").as_string().as_deref() != Some("stop") {
-                return JsValue::FALSE;
+        |message: JsValue, _sender: JsValue, reply: js_sys::Function| -> JsValue {
+            match get(&message, "kind").as_string().as_deref() {
+                Some("stop") => {
+                    let chunks = stop();
+                    let _ = reply.call1(&JsValue::NULL, &object(&[("chunks", chunks.into())]));
+                    JsValue::FALSE
+                }
+                Some("pick") => {
+                    let form = get(&message, "formUrl").as_string().unwrap_or_default();
+                    let outcome = super::marker::start(form);
+                    let answer = match outcome {
+                        Ok(()) => object(&[("ok", true.into())]),
+                        Err(e) => object(&[("error", e)]),
+                    };
+                    let _ = reply.call1(&JsValue::NULL, &answer);
+                    JsValue::FALSE
+                }
+                Some("mark-commit") => {
+                    let policy = with_recorder(|r| r.serializer.policy().clone()).unwrap_or_default();
+                    let capture = super::marker::commit(&policy);
+                    wasm_bindgen_futures::spawn_local(async move {
+                        // Let the page repaint without the overlay before the screenshot.
+                        sleep(150).await;
+                        let text = capture.and_then(|c| serde_json::to_string(&c).ok());
+                        let answer = match text {
+                            Some(text) => object(&[("capture", text.into())]),
+                            None => object(&[("error", "no element was chosen".into())]),
+                        };
+                        let _ = reply.call1(&JsValue::NULL, &answer);
+                    });
+                    JsValue::TRUE
+                }
+                Some("mark-cancel") => {
+                    super::marker::stop();
+                    let _ = reply.call1(&JsValue::NULL, &object(&[("ok", true.into())]));
+                    JsValue::FALSE
+                }
+                _ => JsValue::FALSE,
             }
-            let chunks = stop();
-            let _ = reply.call1(&JsValue::NULL, &object(&[("chunks", chunks.into())]));
-            JsValue::FALSE
         },
     );
     chrome::add_message_listener(listener.as_ref().unchecked_ref());
     listener.forget();
+}
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// Stop recording this document: take the last mutations, remove every
