@@ -82,6 +82,9 @@ mod tests {
         assert_eq!(scan(&clean), None);
         let pixels = serde_json::json!({"screenshots": [{"data": "x/AIzaSyA1234567890abcdefghijklmnopqrstu"}]});
         assert_eq!(scan(&pixels), None, "image data is not text");
-        assert!(is_screenshot_data("screenshots[12].data") && !is_screenshot_data("screenshots[1].data.x"));
+        assert!(
+            is_screenshot_data("screenshots[12].data")
+                && !is_screenshot_data("screenshots[1].data.x")
+        );
     }
 }

@@ -82,10 +82,13 @@ pub fn page(meta: &ReportMeta) -> Response {
 <p id="viewer-error" role="alert" hidden></p>
 <main>
   <div>
-    <div id="stage"><iframe id="replay" title="Replayed page" sandbox="allow-same-origin"></iframe><div id="pointer" hidden></div></div>
+    <div id="stage"><iframe id="replay" title="Replayed page" sandbox="allow-same-origin"></iframe><div id="pointer" hidden></div><div id="mark-outline" hidden></div></div>
+    <div id="pins" aria-label="Marks on the timeline"></div>
     <div id="controls"><button id="play" type="button">Play</button><input id="timeline" type="range" min="0" max="0" value="0" aria-label="Timeline"><span id="clock"></span></div>
+    <section id="mark-detail" aria-label="Mark" hidden></section>
   </div>
   <div>
+    <section><h2>Marks</h2><ol id="marks" aria-label="Marks"></ol></section>
     <section><h2>Console</h2><ol id="console" aria-label="Console"></ol></section>
     <section><h2>Network</h2><table aria-label="Network"><tbody id="network"></tbody></table><pre id="network-detail" aria-label="Request details" hidden></pre></section>
     <section><h2>Environment</h2><dl id="environment"></dl></section>

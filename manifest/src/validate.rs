@@ -136,10 +136,17 @@ impl Bundle {
             page_check(format!("marks[{i}].page"), mark.page)?;
             for (field, index) in [("screenshot", mark.screenshot), ("crop", mark.crop)] {
                 if index.is_some_and(|s| s >= shots) {
-                    return fail(format!("marks[{i}].{field}"), format!("there are only {shots} screenshots"));
+                    return fail(
+                        format!("marks[{i}].{field}"),
+                        format!("there are only {shots} screenshots"),
+                    );
                 }
             }
-            for (field, text) in [("comment", &mark.comment), ("html", &mark.html), ("text", &mark.text)] {
+            for (field, text) in [
+                ("comment", &mark.comment),
+                ("html", &mark.html),
+                ("text", &mark.text),
+            ] {
                 check_string(|| format!("marks[{i}].{field}"), text, limits)?;
             }
         }

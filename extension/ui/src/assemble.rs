@@ -30,7 +30,14 @@ pub fn apply_exclusions(bundle: &mut Bundle, exclusions: &Exclusions) {
         if exclusions.screenshots.contains(&index) {
             return None;
         }
-        Some((index - exclusions.screenshots.iter().filter(|&&d| d < index).count()) as u32)
+        Some(
+            (index
+                - exclusions
+                    .screenshots
+                    .iter()
+                    .filter(|&&d| d < index)
+                    .count()) as u32,
+        )
     };
     for mark in &mut bundle.marks {
         mark.screenshot = remap(mark.screenshot);
@@ -62,7 +69,12 @@ pub fn summarize(bundle: &Bundle) -> Summary {
 
 /// The bundle of `session`, stopped at `stopped_at` (Unix ms), from its
 /// chunks in any order. A chunk stored twice counts once.
-pub fn assemble(session: &SessionRecord, mut chunks: Vec<Chunk>, marks: Vec<StoredMark>, stopped_at: u64) -> Bundle {
+pub fn assemble(
+    session: &SessionRecord,
+    mut chunks: Vec<Chunk>,
+    marks: Vec<StoredMark>,
+    stopped_at: u64,
+) -> Bundle {
     chunks.sort_by_key(|c| (c.page, c.seq));
     chunks.dedup_by_key(|c| (c.page, c.seq));
     let mut bundle = Bundle {
@@ -179,15 +191,32 @@ mod tests {
 
     #[test]
     fn exclusions_drop_exactly_the_chosen_entries() {
-        let chunk = Chunk { page: 0, seq: 0, console: vec![log(1), log(2), log(3)], ..Chunk::default() };
+        let chunk = Chunk {
+            page: 0,
+            seq: 0,
+            console: vec![log(1), log(2), log(3)],
+            ..Chunk::default()
+        };
         let mut bundle = assemble(&session(), vec![chunk], Vec::new(), 5_000);
-        apply_exclusions(&mut bundle, &Exclusions { console: vec![0, 2], ..Exclusions::default() });
+        apply_exclusions(
+            &mut bundle,
+            &Exclusions {
+                console: vec![0, 2],
+                ..Exclusions::default()
+            },
+        );
         assert_eq!(bundle.console.iter().map(|e| e.t).collect::<Vec<_>>(), [2]);
         assert_eq!(summarize(&bundle).console, 1);
     }
 
     fn shot(t: u64) -> repro_manifest::Screenshot {
-        repro_manifest::Screenshot { t, width: 1, height: 1, mime: "image/png".into(), data: "AA==".into() }
+        repro_manifest::Screenshot {
+            t,
+            width: 1,
+            height: 1,
+            mime: "image/png".into(),
+            data: "AA==".into(),
+        }
     }
 
     fn stored_mark(t: u64) -> StoredMark {
@@ -208,19 +237,48 @@ mod tests {
             screenshot: None,
             crop: None,
         };
-        StoredMark { mark, screenshot: Some(shot(t)), crop: Some(shot(t + 1)) }
+        StoredMark {
+            mark,
+            screenshot: Some(shot(t)),
+            crop: Some(shot(t + 1)),
+        }
     }
 
     #[test]
     fn marks_bring_their_screenshots_and_follow_exclusions() {
-        let mut bundle = assemble(&session(), Vec::new(), vec![stored_mark(10), stored_mark(20)], 5_000);
+        let mut bundle = assemble(
+            &session(),
+            Vec::new(),
+            vec![stored_mark(10), stored_mark(20)],
+            5_000,
+        );
         assert_eq!(bundle.screenshots.len(), 4);
-        assert_eq!((bundle.marks[1].screenshot, bundle.marks[1].crop), (Some(2), Some(3)));
-        bundle.validate(&Limits::default()).expect("valid with marks");
-        apply_exclusions(&mut bundle, &Exclusions { screenshots: vec![0, 3], ..Exclusions::default() });
-        assert_eq!((bundle.marks[0].screenshot, bundle.marks[0].crop), (None, Some(0)));
-        assert_eq!((bundle.marks[1].screenshot, bundle.marks[1].crop), (Some(1), None));
-        assert_eq!(bundle.screenshots.iter().map(|s| s.t).collect::<Vec<_>>(), [11, 20]);
+        assert_eq!(
+            (bundle.marks[1].screenshot, bundle.marks[1].crop),
+            (Some(2), Some(3))
+        );
+        bundle
+            .validate(&Limits::default())
+            .expect("valid with marks");
+        apply_exclusions(
+            &mut bundle,
+            &Exclusions {
+                screenshots: vec![0, 3],
+                ..Exclusions::default()
+            },
+        );
+        assert_eq!(
+            (bundle.marks[0].screenshot, bundle.marks[0].crop),
+            (None, Some(0))
+        );
+        assert_eq!(
+            (bundle.marks[1].screenshot, bundle.marks[1].crop),
+            (Some(1), None)
+        );
+        assert_eq!(
+            bundle.screenshots.iter().map(|s| s.t).collect::<Vec<_>>(),
+            [11, 20]
+        );
         bundle.validate(&Limits::default()).expect("still valid");
     }
 }

@@ -1,6 +1,7 @@
 //! The viewer in the browser (wasm32 only): fetch the bundle, lay out the
 //! panels, and drive the replay from the controls.
 
+mod marks;
 mod panels;
 mod player;
 mod replay;

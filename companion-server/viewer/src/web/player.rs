@@ -17,7 +17,7 @@ use crate::timeline::{clock, ordered_events, snapshot_for};
 /// Milliseconds between two steps of playback.
 const TICK_MS: i32 = 50;
 
-struct Player {
+pub(super) struct Player {
     bundle: Bundle,
     events: Vec<DomEvent>,
     replay: Replay,
@@ -27,7 +27,8 @@ struct Player {
     entries: Vec<(u64, Element)>,
 }
 
-type Shared = Rc<RefCell<Player>>;
+/// The player, shared by the controls' event handlers.
+pub(super) type Shared = Rc<RefCell<Player>>;
 
 impl Player {
     fn page_url(&self, page: u32) -> String {
@@ -40,7 +41,7 @@ impl Player {
 
     /// Show moment `t`: rebuild from the right snapshot when going back or
     /// past a new page, else apply the events in between.
-    fn seek(&mut self, t: u64) {
+    pub(super) fn seek(&mut self, t: u64) {
         let Some(snapshot) = snapshot_for(&self.events, t) else {
             return;
         };
@@ -136,6 +137,8 @@ pub fn start(bundle: Bundle) -> Result<(), JsValue> {
     wire_timeline(&player, &timeline)?;
     wire_play_button(&player)?;
     wire_entries(&player)?;
+    let bundle = player.borrow().bundle.clone();
+    super::marks::wire(&player, &bundle)?;
     Ok(())
 }
 
@@ -161,7 +164,7 @@ fn wire_timeline(player: &Shared, timeline: &HtmlInputElement) -> Result<(), JsV
     })
 }
 
-fn pause(player: &Shared) {
+pub(super) fn pause(player: &Shared) {
     let interval = player.borrow_mut().interval.take();
     if let (Some(handle), Some(window)) = (interval, web_sys::window()) {
         window.clear_interval_with_handle(handle);

@@ -4,7 +4,10 @@
 use repro_manifest::{NodeData, NodeRecord};
 
 /// Elements that have no end tag.
-const VOID: [&str; 14] = ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "param"];
+const VOID: [&str; 14] = [
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "param",
+];
 
 fn escape(text: &str, attribute: bool) -> String {
     let mut out = String::with_capacity(text.len());
@@ -67,12 +70,29 @@ mod tests {
     use super::*;
 
     fn element(id: u32, parent: u32, tag: &str, attrs: &[(&str, &str)]) -> NodeRecord {
-        let attrs = attrs.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
-        NodeRecord { id, parent, before: None, data: NodeData::Element { tag: tag.into(), attrs, svg: false } }
+        let attrs = attrs
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect();
+        NodeRecord {
+            id,
+            parent,
+            before: None,
+            data: NodeData::Element {
+                tag: tag.into(),
+                attrs,
+                svg: false,
+            },
+        }
     }
 
     fn text(id: u32, parent: u32, text: &str) -> NodeRecord {
-        NodeRecord { id, parent, before: None, data: NodeData::Text { text: text.into() } }
+        NodeRecord {
+            id,
+            parent,
+            before: None,
+            data: NodeData::Text { text: text.into() },
+        }
     }
 
     #[test]

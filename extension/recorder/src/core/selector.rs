@@ -54,7 +54,14 @@ pub enum Step {
 pub struct Selector(pub Vec<Step>);
 
 /// Attributes that make stable hooks, best first.
-pub const STABLE_ATTRIBUTES: [&str; 6] = ["data-testid", "data-test", "data-cy", "data-qa", "name", "aria-label"];
+pub const STABLE_ATTRIBUTES: [&str; 6] = [
+    "data-testid",
+    "data-test",
+    "data-cy",
+    "data-qa",
+    "name",
+    "aria-label",
+];
 
 /// Escape `text` as a CSS identifier.
 pub fn css_identifier(text: &str) -> String {
@@ -90,9 +97,17 @@ impl std::fmt::Display for Selector {
             }
             match step {
                 Step::Id(id) => write!(f, "#{}", css_identifier(id))?,
-                Step::Attribute { tag, name, value } => write!(f, "{}[{}=\"{}\"]", css_identifier(tag), name, css_string(value))?,
+                Step::Attribute { tag, name, value } => write!(
+                    f,
+                    "{}[{}=\"{}\"]",
+                    css_identifier(tag),
+                    name,
+                    css_string(value)
+                )?,
                 Step::Child { tag, nth: None } => f.write_str(&css_identifier(tag))?,
-                Step::Child { tag, nth: Some(n) } => write!(f, "{}:nth-of-type({n})", css_identifier(tag))?,
+                Step::Child { tag, nth: Some(n) } => {
+                    write!(f, "{}:nth-of-type({n})", css_identifier(tag))?
+                }
             }
         }
         Ok(())
@@ -105,9 +120,19 @@ pub fn looks_generated(value: &str) -> bool {
     let digits = value.chars().filter(char::is_ascii_digit).count();
     let trailing_digits = value.chars().rev().take_while(char::is_ascii_digit).count();
     value.contains(':')
-        || ["css-", "sc-", "jsx-", "emotion-", "ember", "react-", "mui-", "radix-", "headlessui-"]
-            .iter()
-            .any(|prefix| lower.starts_with(prefix))
+        || [
+            "css-",
+            "sc-",
+            "jsx-",
+            "emotion-",
+            "ember",
+            "react-",
+            "mui-",
+            "radix-",
+            "headlessui-",
+        ]
+        .iter()
+        .any(|prefix| lower.starts_with(prefix))
         || trailing_digits >= 3
         || (value.len() >= 6 && digits * 3 >= value.len())
         || value.len() > 64
@@ -120,7 +145,10 @@ fn is_unique<T: Tree>(tree: &T, selector: &Selector, node: &T::Node) -> bool {
 
 /// A stable one-step hook for `node` if it has one that is unique on its own.
 fn anchor<T: Tree>(tree: &T, node: &T::Node) -> Option<Step> {
-    if let Some(id) = tree.attribute(node, "id").filter(|id| !id.is_empty() && !looks_generated(id)) {
+    if let Some(id) = tree
+        .attribute(node, "id")
+        .filter(|id| !id.is_empty() && !looks_generated(id))
+    {
         let step = Step::Id(id);
         if is_unique(tree, &Selector(vec![step.clone()]), node) {
             return Some(step);
@@ -128,8 +156,14 @@ fn anchor<T: Tree>(tree: &T, node: &T::Node) -> Option<Step> {
     }
     let tag = tree.tag(node);
     STABLE_ATTRIBUTES.iter().find_map(|name| {
-        let value = tree.attribute(node, name).filter(|v| !v.is_empty() && v.len() <= 200 && !looks_generated(v))?;
-        let step = Step::Attribute { tag: tag.clone(), name: name.to_string(), value };
+        let value = tree
+            .attribute(node, name)
+            .filter(|v| !v.is_empty() && v.len() <= 200 && !looks_generated(v))?;
+        let step = Step::Attribute {
+            tag: tag.clone(),
+            name: name.to_string(),
+            value,
+        };
         is_unique(tree, &Selector(vec![step.clone()]), node).then_some(step)
     })
 }
@@ -138,7 +172,11 @@ fn anchor<T: Tree>(tree: &T, node: &T::Node) -> Option<Step> {
 fn child_step<T: Tree>(tree: &T, node: &T::Node) -> Step {
     let tag = tree.tag(node);
     let nth = tree.parent(node).and_then(|parent| {
-        let same: Vec<T::Node> = tree.children(&parent).into_iter().filter(|c| tree.tag(c) == tag).collect();
+        let same: Vec<T::Node> = tree
+            .children(&parent)
+            .into_iter()
+            .filter(|c| tree.tag(c) == tag)
+            .collect();
         (same.len() > 1).then(|| same.iter().position(|c| c == node).map_or(1, |i| i + 1))
     });
     Step::Child { tag, nth }
@@ -178,9 +216,17 @@ pub fn xpath<T: Tree>(tree: &T, node: &T::Node) -> String {
             _ => tree.tag(&n),
         };
         // SVG and MathML elements need a namespace-agnostic test.
-        let step = if step.chars().any(|c| c.is_ascii_uppercase()) || tree.attribute(&n, "xmlns").is_some() {
-            let (tag, index) = step.split_once('[').map_or((step.as_str(), ""), |(t, i)| (t, i));
-            let index = if index.is_empty() { String::new() } else { format!("[{index}") };
+        let step = if step.chars().any(|c| c.is_ascii_uppercase())
+            || tree.attribute(&n, "xmlns").is_some()
+        {
+            let (tag, index) = step
+                .split_once('[')
+                .map_or((step.as_str(), ""), |(t, i)| (t, i));
+            let index = if index.is_empty() {
+                String::new()
+            } else {
+                format!("[{index}")
+            };
             format!("*[local-name()='{tag}']{index}")
         } else {
             step
@@ -197,7 +243,13 @@ mod tests {
     use super::*;
 
     /// A tiny element tree: (tag, attributes, parent).
-    struct Doc(Vec<(&'static str, Vec<(&'static str, &'static str)>, Option<usize>)>);
+    struct Doc(
+        Vec<(
+            &'static str,
+            Vec<(&'static str, &'static str)>,
+            Option<usize>,
+        )>,
+    );
 
     impl Doc {
         fn step_matches(&self, node: usize, step: &Step) -> bool {
@@ -205,13 +257,18 @@ mod tests {
             let attr = |name: &str| attrs.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
             match step {
                 Step::Id(id) => attr("id") == Some(id.as_str()),
-                Step::Attribute { tag: t, name, value } => t == tag && attr(name) == Some(value.as_str()),
+                Step::Attribute {
+                    tag: t,
+                    name,
+                    value,
+                } => t == tag && attr(name) == Some(value.as_str()),
                 Step::Child { tag: t, nth } => {
                     t == tag
                         && nth.is_none_or(|n| {
                             let parent = self.0[node].2;
-                            let same: Vec<usize> =
-                                (0..self.0.len()).filter(|&i| self.0[i].2 == parent && self.0[i].0 == *tag).collect();
+                            let same: Vec<usize> = (0..self.0.len())
+                                .filter(|&i| self.0[i].2 == parent && self.0[i].0 == *tag)
+                                .collect();
                             same.iter().position(|&i| i == node) == Some(n - 1)
                         })
                 }
@@ -219,7 +276,9 @@ mod tests {
         }
 
         fn matches(&self, node: usize, steps: &[Step]) -> bool {
-            let Some((last, before)) = steps.split_last() else { return false };
+            let Some((last, before)) = steps.split_last() else {
+                return false;
+            };
             if !self.step_matches(node, last) {
                 return false;
             }
@@ -240,13 +299,22 @@ mod tests {
             self.0[*node].0.to_string()
         }
         fn attribute(&self, node: &usize, name: &str) -> Option<String> {
-            self.0[*node].1.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string())
+            self.0[*node]
+                .1
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())
         }
         fn children(&self, node: &usize) -> Vec<usize> {
-            (0..self.0.len()).filter(|&i| self.0[i].2 == Some(*node)).collect()
+            (0..self.0.len())
+                .filter(|&i| self.0[i].2 == Some(*node))
+                .collect()
         }
         fn select(&self, selector: &Selector, limit: usize) -> Vec<usize> {
-            (0..self.0.len()).filter(|&i| self.matches(i, &selector.0)).take(limit).collect()
+            (0..self.0.len())
+                .filter(|&i| self.matches(i, &selector.0))
+                .take(limit)
+                .collect()
         }
     }
 
@@ -259,23 +327,27 @@ mod tests {
             ("button", vec![("class", "sc-bdVaJa kxGRsU")], Some(3)),       // 4
             ("form", vec![("id", "checkout")], Some(1)),                    // 5
             ("input", vec![("name", "email")], Some(5)),                    // 6
-            ("input", vec![("name", "email")], Some(1)),                    // 7: same name elsewhere
-            ("button", vec![("data-testid", "pay")], Some(5)),              // 8
-            ("ul", vec![("id", ":r7:")], Some(1)),                          // 9: generated id
-            ("li", vec![], Some(9)),                                        // 10
-            ("li", vec![], Some(9)),                                        // 11
-            ("li", vec![], Some(9)),                                        // 12
-            ("svg", vec![], Some(1)),                                       // 13
-            ("linearGradient", vec![("id", "grad1")], Some(13)),            // 14
-            ("rect", vec![], Some(13)),                                     // 15
-            ("my-widget", vec![], Some(1)),                                 // 16: a shadow host
-            ("iframe", vec![("title", "Payment")], Some(1)),                // 17
+            ("input", vec![("name", "email")], Some(1)), // 7: same name elsewhere
+            ("button", vec![("data-testid", "pay")], Some(5)), // 8
+            ("ul", vec![("id", ":r7:")], Some(1)),       // 9: generated id
+            ("li", vec![], Some(9)),                     // 10
+            ("li", vec![], Some(9)),                     // 11
+            ("li", vec![], Some(9)),                     // 12
+            ("svg", vec![], Some(1)),                    // 13
+            ("linearGradient", vec![("id", "grad1")], Some(13)), // 14
+            ("rect", vec![], Some(13)),                  // 15
+            ("my-widget", vec![], Some(1)),              // 16: a shadow host
+            ("iframe", vec![("title", "Payment")], Some(1)), // 17
         ])
     }
 
     fn selector_of(doc: &Doc, node: usize) -> String {
         let selector = css_selector(doc, &node);
-        assert_eq!(doc.select(&selector, 5), [node], "{selector} must match exactly node {node}");
+        assert_eq!(
+            doc.select(&selector, 5),
+            [node],
+            "{selector} must match exactly node {node}"
+        );
         selector.to_string()
     }
 
@@ -299,10 +371,15 @@ mod tests {
     fn generated_ids_and_classes_are_never_used() {
         let doc = page();
         let button = selector_of(&doc, 4);
-        assert!(!button.contains("sc-") && !button.contains("css-"), "{button}");
+        assert!(
+            !button.contains("sc-") && !button.contains("css-"),
+            "{button}"
+        );
         let item = selector_of(&doc, 11);
         assert_eq!(item, "html > body > ul > li:nth-of-type(2)");
-        assert!(looks_generated(":r7:") && looks_generated("ember1234") && looks_generated("a1b2c3d4"));
+        assert!(
+            looks_generated(":r7:") && looks_generated("ember1234") && looks_generated("a1b2c3d4")
+        );
         assert!(!looks_generated("checkout") && !looks_generated("step-2"));
     }
 
@@ -313,13 +390,24 @@ mod tests {
         assert_eq!(selector_of(&doc, 16), "html > body > my-widget");
         assert_eq!(selector_of(&doc, 17), "html > body > iframe");
         assert_eq!(xpath(&doc, &15), "/html/body/svg/rect");
-        assert_eq!(xpath(&doc, &14), "/html/body/svg/*[local-name()='linearGradient']");
+        assert_eq!(
+            xpath(&doc, &14),
+            "/html/body/svg/*[local-name()='linearGradient']"
+        );
         assert_eq!(xpath(&doc, &11), "/html/body/ul/li[2]");
     }
 
     #[test]
     fn escaping() {
         assert_eq!(css_identifier("1st item"), "\\31 st\\20 item");
-        assert_eq!(Selector(vec![Step::Attribute { tag: "input".into(), name: "aria-label".into(), value: "Say \"hi\"".into() }]).to_string(), "input[aria-label=\"Say \\\"hi\\\"\"]");
+        assert_eq!(
+            Selector(vec![Step::Attribute {
+                tag: "input".into(),
+                name: "aria-label".into(),
+                value: "Say \"hi\"".into()
+            }])
+            .to_string(),
+            "input[aria-label=\"Say \\\"hi\\\"\"]"
+        );
     }
 }

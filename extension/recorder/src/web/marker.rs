@@ -41,7 +41,11 @@ thread_local! {
 
 /// Is `node` the picker's overlay (which the recorder must never record)?
 pub fn is_overlay(node: &Node) -> bool {
-    PICKER.with(|p| p.borrow().as_ref().is_some_and(|p| p.host.is_same_node(Some(node))))
+    PICKER.with(|p| {
+        p.borrow()
+            .as_ref()
+            .is_some_and(|p| p.host.is_same_node(Some(node)))
+    })
 }
 
 fn document() -> Option<Document> {
@@ -91,11 +95,21 @@ pub fn start(form_url: String) -> Result<(), JsValue> {
         })
     });
     // Appended to <html>, outside <body>: fixed and pointer-transparent, it takes no room.
-    document.document_element().ok_or("no root element")?.append_child(&host)?;
+    document
+        .document_element()
+        .ok_or("no root element")?
+        .append_child(&host)?;
     let window: EventTarget = web_sys::window().ok_or("no window")?.unchecked_into();
     listen(&window, "mousemove", on_move)?;
     listen(&window, "click", on_click)?;
-    for swallowed in ["mousedown", "mouseup", "pointerdown", "pointerup", "dblclick", "contextmenu"] {
+    for swallowed in [
+        "mousedown",
+        "mouseup",
+        "pointerdown",
+        "pointerup",
+        "dblclick",
+        "contextmenu",
+    ] {
         listen(&window, swallowed, swallow)?;
     }
     listen(&window, "wheel", on_wheel)?;
@@ -108,7 +122,11 @@ fn listen(target: &EventTarget, kind: &'static str, f: fn(Event)) -> Result<(), 
     let options = web_sys::AddEventListenerOptions::new();
     options.set_capture(true);
     options.set_passive(false);
-    target.add_event_listener_with_callback_and_add_event_listener_options(kind, handler.as_ref().unchecked_ref(), &options)?;
+    target.add_event_listener_with_callback_and_add_event_listener_options(
+        kind,
+        handler.as_ref().unchecked_ref(),
+        &options,
+    )?;
     PICKER.with(|p| {
         if let Some(picker) = p.borrow_mut().as_mut() {
             picker.handlers.push((target.clone(), kind, handler));
@@ -119,9 +137,15 @@ fn listen(target: &EventTarget, kind: &'static str, f: fn(Event)) -> Result<(), 
 
 /// Leave mark mode and remove everything from the page.
 pub fn stop() {
-    let Some(picker) = PICKER.with(|p| p.borrow_mut().take()) else { return };
+    let Some(picker) = PICKER.with(|p| p.borrow_mut().take()) else {
+        return;
+    };
     for (target, kind, handler) in &picker.handlers {
-        let _ = target.remove_event_listener_with_callback_and_bool(kind, handler.as_ref().unchecked_ref(), true);
+        let _ = target.remove_event_listener_with_callback_and_bool(
+            kind,
+            handler.as_ref().unchecked_ref(),
+            true,
+        );
     }
     picker.host.remove();
 }
@@ -145,7 +169,11 @@ fn describe(element: &Element) -> String {
         label.push('.');
         label.push_str(class);
     }
-    format!("{label}  {} × {}", rect.width().round(), rect.height().round())
+    format!(
+        "{label}  {} × {}",
+        rect.width().round(),
+        rect.height().round()
+    )
 }
 
 fn show(picker: &Picker, element: &Element) {
@@ -160,7 +188,11 @@ fn show(picker: &Picker, element: &Element) {
     let label = picker.label.style();
     let _ = label.set_property("display", "block");
     let _ = label.set_property("left", &format!("{}px", rect.left().max(0.0)));
-    let top = if rect.top() > 22.0 { rect.top() - 22.0 } else { rect.bottom() + 2.0 };
+    let top = if rect.top() > 22.0 {
+        rect.top() - 22.0
+    } else {
+        rect.bottom() + 2.0
+    };
     let _ = label.set_property("top", &format!("{top}px"));
 }
 
@@ -170,7 +202,9 @@ fn point(picker: &mut Picker, element: Element) {
 }
 
 fn on_move(event: Event) {
-    let Some(mouse) = event.dyn_ref::<web_sys::MouseEvent>() else { return };
+    let Some(mouse) = event.dyn_ref::<web_sys::MouseEvent>() else {
+        return;
+    };
     let Some(document) = document() else { return };
     PICKER.with(|p| {
         let mut p = p.borrow_mut();
@@ -178,8 +212,12 @@ fn on_move(event: Event) {
         if picker.chosen.is_some() {
             return;
         }
-        if let Some(element) = document.element_from_point(mouse.client_x() as f32, mouse.client_y() as f32) {
-            if !picker.host.is_same_node(Some(&element)) && picker.current.as_ref() != Some(&element) {
+        if let Some(element) =
+            document.element_from_point(mouse.client_x() as f32, mouse.client_y() as f32)
+        {
+            if !picker.host.is_same_node(Some(&element))
+                && picker.current.as_ref() != Some(&element)
+            {
                 picker.trail.clear();
                 point(picker, element);
             }
@@ -191,7 +229,9 @@ fn climb(up: bool) {
     PICKER.with(|p| {
         let mut p = p.borrow_mut();
         let Some(picker) = p.as_mut() else { return };
-        let Some(current) = picker.current.clone() else { return };
+        let Some(current) = picker.current.clone() else {
+            return;
+        };
         if up {
             if let Some(parent) = current.parent_element() {
                 picker.trail.push(current);
@@ -204,7 +244,9 @@ fn climb(up: bool) {
 }
 
 fn on_wheel(event: Event) {
-    let Some(wheel) = event.dyn_ref::<web_sys::WheelEvent>() else { return };
+    let Some(wheel) = event.dyn_ref::<web_sys::WheelEvent>() else {
+        return;
+    };
     if PICKER.with(|p| p.borrow().as_ref().is_none_or(|p| p.chosen.is_some())) {
         return;
     }
@@ -214,13 +256,17 @@ fn on_wheel(event: Event) {
 }
 
 fn on_key(event: Event) {
-    let Some(key) = event.dyn_ref::<web_sys::KeyboardEvent>() else { return };
+    let Some(key) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
+        return;
+    };
     match key.key().as_str() {
         "Escape" => {
             event.prevent_default();
             stop();
         }
-        "ArrowUp" | "ArrowDown" if PICKER.with(|p| p.borrow().as_ref().is_some_and(|p| p.chosen.is_none())) => {
+        "ArrowUp" | "ArrowDown"
+            if PICKER.with(|p| p.borrow().as_ref().is_some_and(|p| p.chosen.is_none())) =>
+        {
             event.prevent_default();
             event.stop_immediate_propagation();
             climb(key.key() == "ArrowUp");
@@ -245,11 +291,17 @@ fn choose() {
     PICKER.with(|p| {
         let mut p = p.borrow_mut();
         let Some(picker) = p.as_mut() else { return };
-        let Some(element) = picker.current.clone() else { return };
-        let Ok(frame) = document.create_element("iframe") else { return };
+        let Some(element) = picker.current.clone() else {
+            return;
+        };
+        let Ok(frame) = document.create_element("iframe") else {
+            return;
+        };
         let _ = frame.set_attribute("src", &picker.form_url);
         let _ = frame.set_attribute("title", "Repro mark");
-        let Ok(frame) = frame.dyn_into::<HtmlElement>() else { return };
+        let Ok(frame) = frame.dyn_into::<HtmlElement>() else {
+            return;
+        };
         let rect = element.get_bounding_client_rect();
         let size = web_sys::window().map(|w| viewport(&w)).unwrap_or_default();
         let left = (rect.right() + 8.0).min(size.w as f64 - 350.0).max(4.0);
@@ -278,11 +330,17 @@ impl Tree for PageTree {
     }
     fn children(&self, node: &Element) -> Vec<Element> {
         let children = node.children();
-        (0..children.length()).filter_map(|i| children.item(i)).collect()
+        (0..children.length())
+            .filter_map(|i| children.item(i))
+            .collect()
     }
     fn select(&self, selector: &Selector, limit: usize) -> Vec<Element> {
-        let Some(document) = document() else { return Vec::new() };
-        let Ok(found) = document.query_selector_all(&selector.to_string()) else { return Vec::new() };
+        let Some(document) = document() else {
+            return Vec::new();
+        };
+        let Ok(found) = document.query_selector_all(&selector.to_string()) else {
+            return Vec::new();
+        };
         (0..found.length().min(limit as u32))
             .filter_map(|i| found.item(i).and_then(|n| n.dyn_into().ok()))
             .collect()
@@ -290,12 +348,31 @@ impl Tree for PageTree {
 }
 
 const STYLES: [&str; 16] = [
-    "display", "visibility", "position", "color", "background-color", "font-family", "font-size", "font-weight",
-    "line-height", "width", "height", "margin", "padding", "opacity", "z-index", "overflow",
+    "display",
+    "visibility",
+    "position",
+    "color",
+    "background-color",
+    "font-family",
+    "font-size",
+    "font-weight",
+    "line-height",
+    "width",
+    "height",
+    "margin",
+    "padding",
+    "opacity",
+    "z-index",
+    "overflow",
 ];
 
 fn rect_of(r: &web_sys::DomRect) -> Rect {
-    Rect { x: r.left(), y: r.top(), w: r.width(), h: r.height() }
+    Rect {
+        x: r.left(),
+        y: r.top(),
+        w: r.width(),
+        h: r.height(),
+    }
 }
 
 /// The tester saved the form: describe the chosen element (masked), leave
@@ -311,8 +388,18 @@ pub fn commit(policy: &MaskPolicy) -> Option<MarkCapture> {
     serializer.subtree(&element, 0, None, masked, &mut records);
     let text_masked = masked || serializer.masks_text_under(Some(&element));
     let raw_text = element.text_content().unwrap_or_default();
-    let raw_text: String = raw_text.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(500).collect();
-    let text = if text_masked { super::dom_walk::mask_text(&raw_text) } else { mask::free_text(&raw_text) };
+    let raw_text: String = raw_text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(500)
+        .collect();
+    let text = if text_masked {
+        super::dom_walk::mask_text(&raw_text)
+    } else {
+        mask::free_text(&raw_text)
+    };
     let styles = window
         .get_computed_style(&element)
         .ok()
@@ -320,7 +407,12 @@ pub fn commit(policy: &MaskPolicy) -> Option<MarkCapture> {
         .map(|computed| {
             STYLES
                 .iter()
-                .map(|name| (name.to_string(), computed.get_property_value(name).unwrap_or_default()))
+                .map(|name| {
+                    (
+                        name.to_string(),
+                        computed.get_property_value(name).unwrap_or_default(),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -332,7 +424,10 @@ pub fn commit(policy: &MaskPolicy) -> Option<MarkCapture> {
         xpath: xpath(&PageTree, &element),
         rect: rect_of(&element.get_bounding_client_rect()),
         viewport: viewport(&window),
-        scroll: (window.scroll_x().unwrap_or(0.0) as i32, window.scroll_y().unwrap_or(0.0) as i32),
+        scroll: (
+            window.scroll_x().unwrap_or(0.0) as i32,
+            window.scroll_y().unwrap_or(0.0) as i32,
+        ),
         text,
         html: html::render(&records, 2000),
         styles,
@@ -343,18 +438,33 @@ pub fn commit(policy: &MaskPolicy) -> Option<MarkCapture> {
 /// Boxes of everything the policy hides, in the viewport: form controls,
 /// masked and blocked elements, and text holding secret shapes.
 pub fn mask_rects(policy: &MaskPolicy) -> Vec<Rect> {
-    let Some(document) = document() else { return Vec::new() };
+    let Some(document) = document() else {
+        return Vec::new();
+    };
     let size: Size = web_sys::window().map(|w| viewport(&w)).unwrap_or_default();
-    let visible = |r: &Rect| r.w > 0.0 && r.h > 0.0 && r.x < size.w as f64 && r.y < size.h as f64 && r.x + r.w > 0.0 && r.y + r.h > 0.0;
+    let visible = |r: &Rect| {
+        r.w > 0.0
+            && r.h > 0.0
+            && r.x < size.w as f64
+            && r.y < size.h as f64
+            && r.x + r.w > 0.0
+            && r.y + r.h > 0.0
+    };
     let mut rects = Vec::new();
     let mut selectors = vec![policy.mask_selector.clone(), policy.block_selector.clone()];
     if policy.mask_all_inputs {
-        selectors.push("input, textarea, select, [contenteditable]:not([contenteditable=false])".into());
+        selectors
+            .push("input, textarea, select, [contenteditable]:not([contenteditable=false])".into());
     } else {
-        selectors.push("input[type=password], input[autocomplete*=cc-], input[autocomplete=one-time-code]".into());
+        selectors.push(
+            "input[type=password], input[autocomplete*=cc-], input[autocomplete=one-time-code]"
+                .into(),
+        );
     }
     for selector in selectors {
-        let Ok(found) = document.query_selector_all(&selector) else { continue };
+        let Ok(found) = document.query_selector_all(&selector) else {
+            continue;
+        };
         for i in 0..found.length() {
             if let Some(element) = found.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
                 rects.push(rect_of(&element.get_bounding_client_rect()));
@@ -368,11 +478,16 @@ pub fn mask_rects(policy: &MaskPolicy) -> Vec<Rect> {
                 let spans: Vec<(usize, usize)> = if policy.mask_all_text {
                     vec![(0, text.len())]
                 } else {
-                    repro_manifest::pii::find(&text).iter().map(|f| (f.start, f.end)).collect()
+                    repro_manifest::pii::find(&text)
+                        .iter()
+                        .map(|f| (f.start, f.end))
+                        .collect()
                 };
                 for (start, end) in spans {
                     let utf16 = |byte: usize| text[..byte].encode_utf16().count() as u32;
-                    if range.set_start(&node, utf16(start)).is_ok() && range.set_end(&node, utf16(end)).is_ok() {
+                    if range.set_start(&node, utf16(start)).is_ok()
+                        && range.set_end(&node, utf16(end)).is_ok()
+                    {
                         if let Some(list) = range.get_client_rects() {
                             for i in 0..list.length() {
                                 if let Some(r) = list.get(i) {

@@ -100,7 +100,10 @@ fn serialize_added(
     let done = js_sys::Set::new(&wasm_bindgen::JsValue::UNDEFINED);
     let mut out = Vec::new();
     for node in order {
-        if !doc.contains(Some(node)) || has_added_ancestor(node, added) || super::marker::is_overlay(node) {
+        if !doc.contains(Some(node))
+            || has_added_ancestor(node, added)
+            || super::marker::is_overlay(node)
+        {
             continue;
         }
         let Some(parent) = node.parent_node() else {

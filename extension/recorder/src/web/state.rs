@@ -194,7 +194,8 @@ fn install_message_listener() {
                     JsValue::FALSE
                 }
                 Some("mark-commit") => {
-                    let policy = with_recorder(|r| r.serializer.policy().clone()).unwrap_or_default();
+                    let policy =
+                        with_recorder(|r| r.serializer.policy().clone()).unwrap_or_default();
                     let capture = super::marker::commit(&policy);
                     wasm_bindgen_futures::spawn_local(async move {
                         // Let the page repaint without the overlay before the screenshot.

@@ -25,7 +25,10 @@ pub async fn on_message(message: JsValue, sender: JsValue) -> Result<JsValue, Js
         ("hello", Some(tab), _) => hello(tab, &message).await,
         ("chunks", Some(tab), _) => store_chunks(tab, &get(&message, "chunks")).await,
         ("status", _, Some(tab)) => status(tab).await,
-        ("start", _, Some(tab)) => start(tab).await,
+        ("start", _, Some(tab)) => start(tab, false).await,
+        ("mark", _, Some(tab)) => super::marks::begin(tab).await,
+        ("mark-save", Some(tab), _) => super::marks::save(tab, &message).await,
+        ("mark-cancel", Some(tab), _) => super::marks::cancel(tab).await,
         ("stop", _, Some(tab)) => stop(tab).await,
         ("share" | "retry", _, Some(tab)) => share(tab).await,
         ("discard", _, Some(tab)) => discard_stopped(tab).await,
@@ -175,7 +178,8 @@ fn random_id() -> String {
         .collect()
 }
 
-async fn start(tab: i64) -> Result<JsValue, JsValue> {
+/// Start recording `tab`; `mark_only` when it is only for one mark.
+pub(super) async fn start(tab: i64, mark_only: bool) -> Result<JsValue, JsValue> {
     if load::<SessionRecord>(&session_key(tab)).await?.is_some() {
         return status(tab).await;
     }
@@ -195,6 +199,7 @@ async fn start(tab: i64) -> Result<JsValue, JsValue> {
         environment: None,
         policy: config.map(|c| c.policy()).unwrap_or_default(),
         hook_patterns: site_pattern(&url).into_iter().collect(),
+        mark_only,
     };
     save(&session_key(tab), &session).await?;
     remove(&[upload_key(tab)]).await?;
@@ -214,7 +219,7 @@ async fn start(tab: i64) -> Result<JsValue, JsValue> {
     status(tab).await
 }
 
-async fn status(tab: i64) -> Result<JsValue, JsValue> {
+pub(super) async fn status(tab: i64) -> Result<JsValue, JsValue> {
     let session: Option<SessionRecord> = load(&session_key(tab)).await?;
     Ok(object(&[
         ("recording", session.is_some().into()),
@@ -294,7 +299,8 @@ async fn persist_chunks(session_id: &str, chunks: &JsValue) -> Result<(), JsValu
     Ok(())
 }
 
-async fn stop(tab: i64) -> Result<JsValue, JsValue> {
+/// Stop recording `tab` and take it to review (or upload).
+pub(super) async fn stop(tab: i64) -> Result<JsValue, JsValue> {
     let Some(session) = load::<SessionRecord>(&session_key(tab)).await? else {
         return status(tab).await;
     };
@@ -337,7 +343,7 @@ async fn share(tab: i64) -> Result<JsValue, JsValue> {
 }
 
 /// The tester throws the stopped recording away.
-async fn discard_stopped(tab: i64) -> Result<JsValue, JsValue> {
+pub(super) async fn discard_stopped(tab: i64) -> Result<JsValue, JsValue> {
     if let Some(session) = stopped_session(tab).await? {
         discard(tab, &session).await?;
     }

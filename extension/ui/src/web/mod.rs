@@ -3,7 +3,10 @@
 mod api;
 mod background;
 mod html;
+mod mark_form;
+mod marks;
 mod options;
 mod popup;
 mod review;
+mod screenshot;
 mod upload;

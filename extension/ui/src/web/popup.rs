@@ -16,6 +16,15 @@ pub async fn popup_main() -> Result<(), JsValue> {
     let tab = controlled_tab().await?;
     on("start", "click", move |_| command(tab, "start"))?;
     on("stop", "click", move |_| command(tab, "stop"))?;
+    on("mark", "click", move |_| async move {
+        command(tab, "mark").await;
+        // A real popup closes so the tester can point at the page.
+        if let Some(window) = web_sys::window() {
+            if window.location().search().unwrap_or_default().is_empty() {
+                let _ = window.close();
+            }
+        }
+    })?;
     on("share", "click", move |_| command(tab, "share"))?;
     on("retry", "click", move |_| command(tab, "share"))?;
     on("discard", "click", move |_| command(tab, "discard"))?;
@@ -130,6 +139,7 @@ async fn try_render(tab: i64) -> Result<(), JsValue> {
     // A stopped recording is shared or discarded before the next one starts.
     show("start", !recording && !reviewing && !failed)?;
     show("stop", recording)?;
+    show("mark", !reviewing && !failed)?;
     set_text(
         "upload",
         &upload

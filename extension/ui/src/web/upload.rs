@@ -12,7 +12,8 @@ use super::api::{call, get, load, load_prefixed, message_of, object, remove, sav
 use crate::assemble::{apply_exclusions, assemble, summarize, Exclusions};
 use crate::config::{Config, CONFIG_KEY};
 use crate::session::{
-    chunk_prefix, explain_refusal, finished_key, review_key, upload_key, SessionRecord, UploadState,
+    chunk_prefix, explain_refusal, finished_key, mark_prefix, review_key, upload_key,
+    SessionRecord, StoredMark, UploadState,
 };
 
 /// A stopped session as recorded, before the tester's exclusions, with those
@@ -35,9 +36,19 @@ pub async fn review_material(session_id: &str) -> Result<Material, JsValue> {
         .iter()
         .filter_map(|(_, text)| serde_json::from_str(text).ok())
         .collect();
-    let bundle = assemble(&session, chunks, stopped_at);
+    let marks: Vec<StoredMark> = load_prefixed(&mark_prefix(session_id))
+        .await?
+        .iter()
+        .filter_map(|(_, text)| serde_json::from_str(text).ok())
+        .collect();
+    let mark_keys = load_prefixed(&mark_prefix(session_id))
+        .await?
+        .into_iter()
+        .map(|(key, _)| key);
+    let bundle = assemble(&session, chunks, marks, stopped_at);
     let exclusions: Exclusions = load(&review_key(session_id)).await?.unwrap_or_default();
     let mut keys: Vec<String> = stored.into_iter().map(|(key, _)| key).collect();
+    keys.extend(mark_keys);
     keys.push(finished_key(session_id));
     keys.push(review_key(session_id));
     Ok(Ok((bundle, exclusions, keys)))

@@ -1,0 +1,140 @@
+//! Marks, from the background's side: enter mark mode in a tab (starting a
+//! one-mark recording when the tab is not being recorded), and when the
+//! tester saves the form, take the element's description from the page, the
+//! masked screenshots, and store the mark with the session.
+
+use repro_manifest::{Mark, MarkCapture};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::api::{call, get, load, load_prefixed, object, save as store};
+use super::background::{discard_stopped, start, status, stop};
+use super::screenshot;
+use crate::session::{mark_key, mark_prefix, session_key, SessionRecord, StoredMark};
+
+fn top_frame() -> JsValue {
+    object(&[("frameId", 0.into())])
+}
+
+async fn activate(tab: i64) -> Result<(), JsValue> {
+    call(
+        "chrome.tabs.update",
+        &[(tab as f64).into(), object(&[("active", true.into())])],
+    )
+    .await?;
+    Ok(())
+}
+
+/// "Mark an element": enter mark mode in `tab`.
+pub async fn begin(tab: i64) -> Result<JsValue, JsValue> {
+    if load::<SessionRecord>(&session_key(tab)).await?.is_none() {
+        let started = start(tab, true).await?;
+        if get(&started, "recording").as_bool() != Some(true) {
+            return Ok(started);
+        }
+    }
+    activate(tab).await?;
+    let form_url = call("chrome.runtime.getURL", &["mark.html".into()]).await?;
+    let message = object(&[("kind", "pick".into()), ("formUrl", form_url)]);
+    // The recorder may still be loading in a page that just started recording.
+    let mut answer = Err(JsValue::from_str("the page did not answer"));
+    for _ in 0..20 {
+        answer = call(
+            "chrome.tabs.sendMessage",
+            &[(tab as f64).into(), message.clone(), top_frame()],
+        )
+        .await;
+        if answer
+            .as_ref()
+            .is_ok_and(|a| get(a, "ok").as_bool() == Some(true))
+        {
+            break;
+        }
+        sleep(100).await;
+    }
+    answer?;
+    status(tab).await
+}
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let global: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
+        let _ = global.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// The tester saved the mark form in `tab`.
+pub async fn save(tab: i64, form: &JsValue) -> Result<JsValue, JsValue> {
+    let Some(session) = load::<SessionRecord>(&session_key(tab)).await? else {
+        return Err(JsValue::from_str("this tab is no longer being recorded"));
+    };
+    activate(tab).await?;
+    let answer = call(
+        "chrome.tabs.sendMessage",
+        &[
+            (tab as f64).into(),
+            object(&[("kind", "mark-commit".into())]),
+            top_frame(),
+        ],
+    )
+    .await?;
+    let text = get(&answer, "capture")
+        .as_string()
+        .ok_or_else(|| get(&answer, "error"))?;
+    let capture: MarkCapture =
+        serde_json::from_str(&text).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let (shot, crop) = screenshot::capture(tab, &capture).await?;
+    let field = |name: &str| get(form, name).as_string().unwrap_or_default();
+    let mark = Mark {
+        t: capture.t,
+        page: capture.page,
+        selector: capture.selector,
+        xpath: capture.xpath,
+        rect: capture.rect,
+        viewport: capture.viewport,
+        scroll: capture.scroll,
+        comment: repro_manifest::pii::mask(&field("comment")).into_owned(),
+        kind: field("markKind"),
+        severity: field("severity"),
+        text: capture.text,
+        html: capture.html,
+        styles: capture.styles,
+        screenshot: None,
+        crop: None,
+    };
+    let count = load_prefixed(&mark_prefix(&session.id)).await?.len();
+    store(
+        &mark_key(&session.id, count),
+        &StoredMark {
+            mark,
+            screenshot: Some(shot),
+            crop,
+        },
+    )
+    .await?;
+    if session.mark_only {
+        stop(tab).await?;
+    }
+    Ok(object(&[("ok", true.into())]))
+}
+
+/// The tester cancelled the form.
+pub async fn cancel(tab: i64) -> Result<JsValue, JsValue> {
+    let _ = call(
+        "chrome.tabs.sendMessage",
+        &[
+            (tab as f64).into(),
+            object(&[("kind", "mark-cancel".into())]),
+            top_frame(),
+        ],
+    )
+    .await;
+    if let Some(session) = load::<SessionRecord>(&session_key(tab)).await? {
+        if session.mark_only && load_prefixed(&mark_prefix(&session.id)).await?.is_empty() {
+            stop(tab).await?;
+            return discard_stopped(tab).await;
+        }
+    }
+    status(tab).await
+}

@@ -1,0 +1,119 @@
+//! Screenshots of a mark: the visible tab, with every masked or blocked
+//! region blacked out in the pixels themselves, the marked element outlined,
+//! and a crop of the element. Drawn on an OffscreenCanvas in the service
+//! worker; nothing unmasked is ever stored.
+
+use repro_manifest::{MarkCapture, Rect, Screenshot};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{OffscreenCanvas, OffscreenCanvasRenderingContext2d};
+
+use super::api::{call, get, object};
+
+/// The colour masked regions are painted with.
+pub const MASK_COLOUR: &str = "#000000";
+
+fn context(canvas: &OffscreenCanvas) -> Result<OffscreenCanvasRenderingContext2d, JsValue> {
+    let context = canvas.get_context("2d")?.ok_or("no 2d context")?;
+    context
+        .dyn_into()
+        .map_err(|_| JsValue::from_str("not a 2d context"))
+}
+
+async fn encode(canvas: &OffscreenCanvas, t: u64) -> Result<Screenshot, JsValue> {
+    let options = web_sys::ImageEncodeOptions::new();
+    options.set_type("image/png");
+    let blob: web_sys::Blob = JsFuture::from(canvas.convert_to_blob_with_options(&options)?)
+        .await?
+        .dyn_into()?;
+    let buffer = JsFuture::from(blob.array_buffer()).await?;
+    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+    Ok(Screenshot {
+        t,
+        width: canvas.width(),
+        height: canvas.height(),
+        mime: "image/png".into(),
+        data: base64(&bytes),
+    })
+}
+
+/// Standard base64 with padding.
+pub fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
+        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> shift & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Capture the visible part of `tab` and make the mark's two images.
+pub async fn capture(
+    tab: i64,
+    capture: &MarkCapture,
+) -> Result<(Screenshot, Option<Screenshot>), JsValue> {
+    let info = call("chrome.tabs.get", &[(tab as f64).into()]).await?;
+    let window = get(&info, "windowId");
+    let data_url = call(
+        "chrome.tabs.captureVisibleTab",
+        &[window, object(&[("format", "png".into())])],
+    )
+    .await?;
+    let global: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
+    let response: web_sys::Response =
+        JsFuture::from(global.fetch_with_str(&data_url.as_string().ok_or("no image")?))
+            .await?
+            .dyn_into()?;
+    let blob: web_sys::Blob = JsFuture::from(response.blob()?).await?.dyn_into()?;
+    let bitmap: web_sys::ImageBitmap = JsFuture::from(global.create_image_bitmap_with_blob(&blob)?)
+        .await?
+        .dyn_into()?;
+    let (width, height) = (bitmap.width(), bitmap.height());
+    let canvas = OffscreenCanvas::new(width, height)?;
+    let ctx = context(&canvas)?;
+    ctx.draw_image_with_image_bitmap(&bitmap, 0.0, 0.0)?;
+    let scale = width as f64 / capture.viewport.w.max(1) as f64;
+    let scaled = |r: &Rect| (r.x * scale, r.y * scale, r.w * scale, r.h * scale);
+    ctx.set_fill_style_str(MASK_COLOUR);
+    for rect in &capture.mask_rects {
+        let (x, y, w, h) = scaled(rect);
+        ctx.fill_rect(x.floor(), y.floor(), w.ceil() + 1.0, h.ceil() + 1.0);
+    }
+    let (x, y, w, h) = scaled(&capture.rect);
+    let crop = if w >= 1.0 && h >= 1.0 {
+        let (cx, cy) = (x.max(0.0), y.max(0.0));
+        let (cw, ch) = (
+            (x + w).min(width as f64) - cx,
+            (y + h).min(height as f64) - cy,
+        );
+        if cw >= 1.0 && ch >= 1.0 {
+            let crop = OffscreenCanvas::new(cw.round() as u32, ch.round() as u32)?;
+            context(&crop)?
+                .draw_image_with_offscreen_canvas_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
+                    &canvas, cx, cy, cw, ch, 0.0, 0.0, cw, ch,
+                )?;
+            Some(encode(&crop, capture.t).await?)
+        } else {
+            None
+        }
+    } else {
+        None
+    };
+    ctx.set_stroke_style_str("#d93025");
+    ctx.set_line_width(3.0 * scale);
+    ctx.stroke_rect(x, y, w, h);
+    Ok((encode(&canvas, capture.t).await?, crop))
+}

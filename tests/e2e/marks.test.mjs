@@ -1,0 +1,153 @@
+// The tester marks two elements during a recording: each mark's selector
+// matches exactly that element, its box is right, its screenshots decode to
+// images of the right size with masked regions painted black, and the viewer
+// outlines the element at the mark's time.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startFixtureSite, startReproServer, launchBrowser, configure, tabIdOf, openPopup, fetchBundle } from './harness.mjs';
+
+let site, server, browser;
+
+before(async () => {
+  site = await startFixtureSite();
+  server = await startReproServer();
+  browser = await launchBrowser();
+  await configure(browser.context, browser.id, server.url, server.token);
+});
+
+after(async () => {
+  await browser?.context.close();
+  server?.stop();
+  site?.close();
+});
+
+/** PNG width and height from its IHDR chunk. */
+function pngSize(base64) {
+  const bytes = Buffer.from(base64, 'base64');
+  assert.equal(bytes.subarray(1, 4).toString('latin1'), 'PNG');
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+/** The RGB of pixel (x, y) of a PNG, decoded by the browser. */
+async function pixel(page, base64, x, y) {
+  return page.evaluate(async ({ data, x, y }) => {
+    const image = new Image();
+    image.src = `data:image/png;base64,${data}`;
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = image.width;
+    canvas.height = image.height;
+    const ctx = canvas.getContext('2d');
+    ctx.drawImage(image, 0, 0);
+    return Array.from(ctx.getImageData(Math.round(x), Math.round(y), 1, 1).data.slice(0, 3));
+  }, { data: base64, x, y });
+}
+
+async function markElement(page, popup, locator, comment, kind, severity) {
+  await popup.bringToFront();
+  await popup.getByRole('button', { name: 'Mark an element' }).click();
+  await page.bringToFront();
+  await locator.scrollIntoViewIfNeeded();
+  let form;
+  for (let i = 0; i < 50 && !form; i++) {
+    const box = await locator.boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForTimeout(50);
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForTimeout(150);
+    form = page.frames().find((f) => f.url().endsWith('/mark.html'));
+  }
+  assert.ok(form, 'the mark form opened beside the element');
+  const box = await locator.boundingBox();
+  await form.getByLabel('Comment').fill(comment);
+  await form.getByLabel('Kind').selectOption(kind);
+  await form.getByLabel('Severity').selectOption(severity);
+  await form.getByRole('button', { name: 'Save mark' }).click();
+  for (let i = 0; i < 100 && page.frames().some((f) => f.url().endsWith('/mark.html')); i++) {
+    await page.waitForTimeout(100);
+  }
+  return box;
+}
+
+test('mark two elements, check selectors, boxes, screenshots and the viewer', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(site.url + '/marks.html');
+  const tabId = await tabIdOf(browser.worker, page);
+  const popup = await openPopup(browser.context, browser.id, tabId);
+  await popup.getByRole('button', { name: 'Start recording' }).click();
+  await popup.getByText('Recording this tab.').waitFor();
+  await page.bringToFront();
+  await page.locator('#note').pressSequentially('Gift-Note-Secret');
+
+  const price = page.locator('.css-1x9abc');
+  const priceBox = await markElement(page, popup, price, 'Price is wrong', 'visual', 'high');
+  const deep = page.locator('#results li').nth(16);
+  const deepBox = await markElement(page, popup, deep, 'Typo in result 17', 'copy', 'low');
+  const noteBox = await page.locator('#note').boundingBox();
+
+  await popup.bringToFront();
+  await popup.getByRole('button', { name: 'Stop recording' }).click();
+  await popup.getByRole('button', { name: 'Share report' }).click();
+  await popup.locator('#link').waitFor({ timeout: 20000 });
+  const href = await popup.locator('#link').getAttribute('href');
+  const bundle = await fetchBundle(href);
+
+  assert.equal(bundle.marks.length, 2);
+  const [first, second] = bundle.marks;
+  assert.deepEqual([first.comment, first.kind, first.severity], ['Price is wrong', 'visual', 'high']);
+  assert.deepEqual([second.comment, second.kind, second.severity], ['Typo in result 17', 'copy', 'low']);
+  assert.ok(!first.selector.includes('css-1x9abc'), `no generated class in ${first.selector}`);
+  const matches = await page.evaluate((selectors) => selectors.map((s) => {
+    const found = document.querySelectorAll(s);
+    return [found.length, found[0] && found[0].textContent];
+  }), [first.selector, second.selector]);
+  assert.deepEqual(matches, [[1, '42.00 EUR'], [1, 'Result 17']]);
+  const near = (a, b) => Math.abs(a - b) <= 2;
+  assert.ok(near(first.rect.x, priceBox.x) && near(first.rect.y, priceBox.y) && near(first.rect.w, priceBox.width));
+  assert.ok(near(second.rect.w, deepBox.width) && near(second.rect.h, deepBox.height));
+  assert.equal(first.styles.find(([k]) => k === 'color')[1], 'rgb(200, 30, 30)');
+  assert.ok(first.xpath.startsWith('/html/body/div/main/section'), first.xpath);
+  assert.ok(first.t > 0 && second.t > first.t, 'marks sit on the session timeline');
+
+  const full = bundle.screenshots[first.screenshot];
+  const crop = bundle.screenshots[first.crop];
+  assert.deepEqual(pngSize(full.data), { width: 1000, height: 700 });
+  assert.deepEqual([full.width, full.height], [1000, 700]);
+  const cropSize = pngSize(crop.data);
+  assert.ok(near(cropSize.width, first.rect.w) && near(cropSize.height, first.rect.h), JSON.stringify(cropSize));
+
+  // Masked regions are black in the pixels: the typed field and the email in the text.
+  const blank = await browser.context.newPage();
+  assert.deepEqual(await pixel(blank, full.data, noteBox.x + noteBox.width / 2, noteBox.y + noteBox.height / 2), [0, 0, 0]);
+  const contact = await page.evaluate(() => {
+    const text = document.getElementById('contact').firstChild;
+    const range = document.createRange();
+    const at = text.data.indexOf('grace');
+    range.setStart(text, at);
+    range.setEnd(text, at + 5);
+    const r = range.getBoundingClientRect();
+    return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+  });
+  assert.deepEqual(await pixel(blank, full.data, contact.x, contact.y), [0, 0, 0], 'the email is blacked out');
+  const [r, g, b] = await pixel(blank, full.data, first.rect.x, first.rect.y + first.rect.h / 2);
+  assert.ok(r > 180 && g < 90 && b < 90, `the element is outlined in red, got ${[r, g, b]}`);
+  await blank.close();
+
+  // The developer picks the first mark in the viewer.
+  const viewer = await browser.context.newPage();
+  await viewer.goto(href);
+  await viewer.frameLocator('#replay').getByText('Blue mug').waitFor();
+  await viewer.locator('#marks li').first().click();
+  await viewer.locator('#mark-detail').getByText('Price is wrong (visual, high)').waitFor();
+  assert.equal(await viewer.locator('#mark-detail img').count(), 2);
+  assert.equal(await viewer.locator('#mark-detail code').textContent(), first.selector);
+  const outline = await viewer.locator('#mark-outline').boundingBox();
+  const stage = await viewer.locator('#stage').boundingBox();
+  const scale = stage.width / 1000 < 1 ? (stage.width - 2) / 1000 : 1;
+  assert.ok(Math.abs(outline.x - (stage.x + 1 + first.rect.x * scale)) <= 4, `outline x ${outline.x}`);
+  const border = 6; // the outline's 3 px border on each side
+  assert.ok(Math.abs(outline.width - border - first.rect.w * scale) <= 4, `outline width ${outline.width}`);
+  const replayedTime = Number(await viewer.locator('#timeline').inputValue());
+  assert.equal(replayedTime, first.t, 'the replay is at the mark time');
+  assert.equal(await viewer.locator('#pins button').count(), 2);
+});
