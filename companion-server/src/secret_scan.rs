@@ -31,6 +31,7 @@ fn is_screenshot_data(path: &str) -> bool {
 
 fn walk(value: &Value, path: &mut String) -> Option<SecretFound> {
     match value {
+        Value::String(_) if is_screenshot_data(path) => None,
         Value::String(text) => pii::first(text).map(|finding| SecretFound {
             path: path.clone(),
             kind: finding.kind,
@@ -80,8 +81,14 @@ mod tests {
         );
         let clean = serde_json::from_str(&repro_manifest::example_bundle_json()).unwrap();
         assert_eq!(scan(&clean), None);
-        let pixels = serde_json::json!({"screenshots": [{"data": "x/AIzaSyA1234567890abcdefghijklmnopqrstu"}]});
+        let pixels = serde_json::json!({"screenshots": [{"data": "x/AIzaSyA1234567890abcdefghijklmnopqrstuvwxyz"}]});
         assert_eq!(scan(&pixels), None, "image data is not text");
+        let text = serde_json::json!({"title": "x/AIzaSyA1234567890abcdefghijklmnopqrstuvwxyz"});
+        assert_eq!(
+            scan(&text).map(|f| f.kind),
+            Some(SecretKind::ApiKey),
+            "the same bytes as text are a key"
+        );
         assert!(
             is_screenshot_data("screenshots[12].data")
                 && !is_screenshot_data("screenshots[1].data.x")

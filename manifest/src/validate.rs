@@ -157,6 +157,11 @@ impl Bundle {
                     "must be image/png or image/jpeg",
                 );
             }
+            check_string(|| format!("screenshots[{i}].data"), &shot.data, limits)?;
+            let base64 = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=');
+            if !shot.data.bytes().all(base64) {
+                return fail(format!("screenshots[{i}].data"), "must be base64");
+            }
         }
         Ok(())
     }

@@ -75,6 +75,41 @@ fn refusals_name_the_field() {
 }
 
 #[test]
+fn screenshots_and_marks_are_checked() {
+    let shot = |data: &str| repro_manifest::Screenshot {
+        t: 1,
+        width: 1,
+        height: 1,
+        mime: "image/png".into(),
+        data: data.into(),
+    };
+    assert!(
+        refusal(|b| b.screenshots.push(shot("<svg onload=x>"))).starts_with("screenshots[0].data:")
+    );
+    let err = refusal(|b| {
+        b.screenshots.push(shot("iVBORw0KGgo="));
+        b.marks.push(repro_manifest::Mark {
+            t: 1,
+            page: 0,
+            selector: "#x".into(),
+            xpath: String::new(),
+            rect: Default::default(),
+            viewport: Default::default(),
+            scroll: (0, 0),
+            comment: String::new(),
+            kind: "bug".into(),
+            severity: "low".into(),
+            text: String::new(),
+            html: String::new(),
+            styles: Vec::new(),
+            screenshot: Some(0),
+            crop: Some(3),
+        });
+    });
+    assert!(err.starts_with("marks[0].crop:"), "{err}");
+}
+
+#[test]
 fn limits_are_enforced() {
     let bundle = example();
     let tight = Limits {

@@ -112,7 +112,9 @@ export async function configure(context, id, serverUrl, token, extra = {}) {
 /** The tab id of `page`, asked of the extension's service worker. */
 export async function tabIdOf(worker, page) {
   const url = page.url();
-  return worker.evaluate(async (u) => (await chrome.tabs.query({ url: u }))[0].id, url);
+  const ids = await worker.evaluate(async (u) => (await chrome.tabs.query({ url: u })).map((t) => t.id), url);
+  if (ids.length !== 1) throw new Error(`${ids.length} tabs show ${url}: close the others or use another URL`);
+  return ids[0];
 }
 
 /** Open the popup for a tab, as `popup.html?tab=ID`. */

@@ -150,4 +150,24 @@ test('mark two elements, check selectors, boxes, screenshots and the viewer', as
   const replayedTime = Number(await viewer.locator('#timeline').inputValue());
   assert.equal(replayedTime, first.t, 'the replay is at the mark time');
   assert.equal(await viewer.locator('#pins button').count(), 2);
+  await Promise.all([viewer.close(), page.close(), popup.close()]);
+});
+
+test('a mark made without a recording becomes a one-page report', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(site.url + '/marks.html');
+  const tabId = await tabIdOf(browser.worker, page);
+  const popup = await openPopup(browser.context, browser.id, tabId);
+  await popup.getByText('Not recording.').waitFor();
+  await markElement(page, popup, page.locator('#results li').nth(2), 'Wrong order', 'bug', 'medium');
+  await popup.bringToFront();
+  await popup.getByText(/^Review before sharing: .*1 page,/).waitFor({ timeout: 15000 });
+  await popup.getByRole('button', { name: 'Share report' }).click();
+  await popup.locator('#link').waitFor({ timeout: 20000 });
+  const bundle = await fetchBundle(await popup.locator('#link').getAttribute('href'));
+  assert.equal(bundle.pages.length, 1);
+  assert.equal(bundle.marks.length, 1);
+  assert.equal(bundle.marks[0].comment, 'Wrong order');
+  assert.ok(bundle.events.some((e) => e.type === 'snapshot'), 'the page itself is in the report');
+  assert.equal(bundle.screenshots.length, 2);
 });

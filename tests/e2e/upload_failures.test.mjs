@@ -24,7 +24,7 @@ test('errors in words, then retry; other tabs are not recorded', async () => {
   const recorded = await browser.context.newPage();
   await recorded.goto(site.url + '/');
   const other = await browser.context.newPage();
-  await other.goto(site.url + '/');
+  await other.goto(site.url + '/?other-tab');
   const tabId = await tabIdOf(browser.worker, recorded);
   const popup = await openPopup(browser.context, browser.id, tabId);
   await popup.getByRole('button', { name: 'Start recording' }).click();

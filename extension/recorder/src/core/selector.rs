@@ -243,13 +243,14 @@ mod tests {
     use super::*;
 
     /// A tiny element tree: (tag, attributes, parent).
-    struct Doc(
-        Vec<(
-            &'static str,
-            Vec<(&'static str, &'static str)>,
-            Option<usize>,
-        )>,
+    /// (tag, attributes, parent)
+    type Entry = (
+        &'static str,
+        Vec<(&'static str, &'static str)>,
+        Option<usize>,
     );
+
+    struct Doc(Vec<Entry>);
 
     impl Doc {
         fn step_matches(&self, node: usize, step: &Step) -> bool {
