@@ -23,6 +23,10 @@ export async function startFixtureSite() {
       res.writeHead(200, { 'content-type': 'application/json' });
       return res.end('{"ok":true}');
     }
+    if (url.pathname === '/api/profile') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify({ user: 'grace', password: 'resp-Password-Xx2', nested: { access_token: 'resp-Token-Mm8' } }));
+    }
     if (url.pathname.startsWith('/api/')) {
       res.writeHead(404, { 'content-type': 'application/json' });
       return res.end('{"error":"missing"}');

@@ -40,6 +40,8 @@ const SECRETS = {
   'Authorization header': 'header-Token-Qe5',
   'password key in a JSON body': 'json-Password-Lk9',
   'password in a form-encoded body': 'form-Password-Tc1',
+  'password key in a JSON response body': 'resp-Password-Xx2',
+  'token key in a nested JSON response body': 'resp-Token-Mm8',
   'cookie': 'cookie-Secret-Vb6',
 };
 
@@ -106,6 +108,9 @@ test('planted secrets reach neither extension storage nor the server; the page t
   const sentJson = JSON.parse(login.request_body.text);
   assert.deepEqual(sentJson, { user: 'grace', password: '[masked by Repro]' });
   assert.equal(JSON.parse(login.response_body.text).ok, true, 'the response body is captured');
+  const profile = bundle.network.find((e) => e.url.endsWith('/api/profile'));
+  assert.deepEqual(JSON.parse(profile.response_body.text),
+    { user: 'grace', password: '[masked by Repro]', nested: { access_token: '[masked by Repro]' } });
   const form = bundle.network.find((e) => e.kind === 'xhr');
   assert.equal(form.request_body.text, 'user=grace&password=[masked by Repro]');
 
@@ -126,4 +131,27 @@ test('a site on the never-record list cannot be recorded', async () => {
   await popup.getByRole('button', { name: 'Start recording' }).click();
   await popup.getByText('This site is on your never-record list').waitFor();
   await popup.getByText('Not recording.').waitFor();
+});
+
+test('"Mask all text" records every text of the page as stars, layout kept', async () => {
+  await configure(browser.context, browser.id, server.url, server.token, { maskAllText: true, autoUpload: true });
+  const page = await browser.context.newPage();
+  await page.goto(site.url + '/?mask-all');
+  const tabId = await tabIdOf(browser.worker, page);
+  const popup = await openPopup(browser.context, browser.id, tabId);
+  await popup.getByRole('button', { name: 'Start recording' }).click();
+  await popup.getByText('Recording this tab.').waitFor();
+  await page.bringToFront();
+  await page.locator('#add').click();
+  await page.waitForTimeout(800);
+  await popup.bringToFront();
+  await popup.getByRole('button', { name: 'Stop recording' }).click();
+  await popup.locator('#link').waitFor({ timeout: 20000 });
+  const bundle = await fetchBundle(await popup.locator('#link').getAttribute('href'));
+  assert.equal(bundle.mask_policy.mask_all_text, true);
+  const texts = bundle.events.flatMap((e) => (e.nodes || e.adds || []).filter((n) => n.k === 'text').map((n) => n.text));
+  const masked = (text) => text.replace(/\S/g, '*');
+  assert.ok(texts.includes(masked('Fixture shop')), 'the heading is masked to its length, spaces kept');
+  assert.ok(texts.includes(masked('Item added by the app')), 'added text is masked too');
+  assert.ok(!JSON.stringify(bundle.events).includes('Fixture shop'));
 });

@@ -18,15 +18,15 @@ fn text_element(tag: &str, text: &str) -> Result<web_sys::Node, JsValue> {
     Ok(element.into())
 }
 
-fn title(index: usize, mark: &Mark) -> String {
+/// `[bug · high] comment — at 0:12.3`
+fn title(mark: &Mark) -> String {
     let comment = if mark.comment.is_empty() {
         "(no comment)"
     } else {
         &mark.comment
     };
     format!(
-        "{}. [{} · {}] {} — at {}",
-        index + 1,
+        "[{} · {}] {} — at {}",
         mark.kind,
         mark.severity,
         comment,
@@ -43,13 +43,13 @@ pub fn wire(player: &Shared, bundle: &Bundle) -> Result<(), JsValue> {
     }
     let duration = bundle.duration_ms.max(1) as f64;
     for (index, mark) in bundle.marks.iter().enumerate() {
-        let item: Element = text_element("li", &title(index, mark))?.unchecked_into();
+        let item: Element = text_element("li", &title(mark))?.unchecked_into();
         item.set_attribute("data-mark", &index.to_string())?;
         list.append_child(&item)?;
         let pin: HtmlElement = document()?.create_element("button")?.dyn_into()?;
         pin.set_attribute("type", "button")?;
         pin.set_attribute("aria-label", &format!("Mark {}", index + 1))?;
-        pin.set_title(&title(index, mark));
+        pin.set_title(&format!("Mark {}: {}", index + 1, title(mark)));
         pin.style()
             .set_property("left", &format!("{}%", mark.t as f64 / duration * 100.0))?;
         pins.append_child(&pin)?;
