@@ -123,9 +123,13 @@ pub struct Mark {
     pub t: u64,
     /// Index into [`Bundle::pages`].
     pub page: u32,
-    /// A CSS selector matching exactly the marked element.
+    /// A CSS selector matching exactly the marked element in its own document.
     pub selector: String,
-    /// An absolute XPath of the element.
+    /// When the element is inside (same-origin) iframes: the selectors of
+    /// those iframes, outermost first, each in its parent's document.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub frames: Vec<String>,
+    /// An absolute XPath of the element in its own document.
     #[serde(default)]
     pub xpath: String,
     /// The element's box in the viewport when it was marked.

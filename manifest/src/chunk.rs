@@ -39,8 +39,11 @@ pub struct MarkCapture {
     pub t: u64,
     /// Page index.
     pub page: u32,
-    /// CSS selector matching exactly the element.
+    /// CSS selector matching exactly the element in its own document.
     pub selector: String,
+    /// Selectors of the iframes holding the element, outermost first.
+    #[serde(default)]
+    pub frames: Vec<String>,
     /// Absolute XPath.
     pub xpath: String,
     /// The element's box in the viewport.

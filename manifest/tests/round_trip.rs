@@ -92,6 +92,7 @@ fn screenshots_and_marks_are_checked() {
             t: 1,
             page: 0,
             selector: "#x".into(),
+            frames: Vec::new(),
             xpath: String::new(),
             rect: Default::default(),
             viewport: Default::default(),

@@ -171,3 +171,34 @@ test('a mark made without a recording becomes a one-page report', async () => {
   assert.ok(bundle.events.some((e) => e.type === 'snapshot'), 'the page itself is in the report');
   assert.equal(bundle.screenshots.length, 2);
 });
+
+test('an element inside a same-origin iframe: frame chain, selector in the frame, frame fields blacked out', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(site.url + '/marks.html?frame');
+  const tabId = await tabIdOf(browser.worker, page);
+  const popup = await openPopup(browser.context, browser.id, tabId);
+  await popup.getByRole('button', { name: 'Start recording' }).click();
+  await popup.getByText('Recording this tab.').waitFor();
+  const frame = page.frameLocator('iframe[title="Payment"]');
+  await page.bringToFront();
+  await frame.locator('#holder').pressSequentially('Grace Hopper');
+  const payBox = await markElement(page, popup, frame.locator('#pay'), 'Button does nothing', 'bug', 'critical');
+  const holderBox = await frame.locator('#holder').boundingBox();
+  await popup.bringToFront();
+  await popup.getByRole('button', { name: 'Stop recording' }).click();
+  await popup.getByRole('button', { name: 'Share report' }).click();
+  await popup.locator('#link').waitFor({ timeout: 20000 });
+  const bundle = await fetchBundle(await popup.locator('#link').getAttribute('href'));
+  const [mark] = bundle.marks;
+  assert.equal(mark.frames.length, 1);
+  assert.equal(await page.locator(mark.frames[0]).count(), 1, `${mark.frames[0]} matches one iframe`);
+  assert.equal(await frame.locator(mark.selector).count(), 1, `${mark.selector} matches one element in the frame`);
+  assert.equal(await frame.locator(mark.selector).textContent(), 'Pay now');
+  const near = (a, b) => Math.abs(a - b) <= 2;
+  assert.ok(near(mark.rect.x, payBox.x) && near(mark.rect.y, payBox.y), 'the box is in top-viewport coordinates');
+  const full = bundle.screenshots[mark.screenshot];
+  const blank = await browser.context.newPage();
+  assert.deepEqual(await pixel(blank, full.data, holderBox.x + holderBox.width / 2, holderBox.y + holderBox.height / 2), [0, 0, 0],
+    'a field inside the iframe is blacked out');
+  await Promise.all([blank.close(), page.close(), popup.close()]);
+});

@@ -224,6 +224,7 @@ mod tests {
             t,
             page: 0,
             selector: "#x".into(),
+            frames: Vec::new(),
             xpath: String::new(),
             rect: Default::default(),
             viewport: Default::default(),

@@ -92,7 +92,8 @@ fn select(player: &Shared, index: usize, mark: &Mark, shots: &Shots) -> Result<(
             )?;
         }
     }
-    outline(&mark.selector)?;
+    // Iframe contents are not replayed: outline the outermost frame instead.
+    outline(mark.frames.first().unwrap_or(&mark.selector))?;
     details(mark, shots)
 }
 
@@ -145,6 +146,12 @@ fn details(mark: &Mark, shots: &Shots) -> Result<(), JsValue> {
     selector_line.append_child(&document.create_text_node(" "))?;
     selector_line.append_child(&copy)?;
     panel.append_child(&selector_line)?;
+    if !mark.frames.is_empty() {
+        panel.append_child(&text_element(
+            "p",
+            &format!("Inside iframe: {}", mark.frames.join(" → ")),
+        )?)?;
+    }
     panel.append_child(&text_element("p", &format!("XPath: {}", mark.xpath))?)?;
     panel.append_child(&text_element(
         "p",

@@ -399,6 +399,24 @@ mod tests {
     }
 
     #[test]
+    fn selectors_inside_an_iframe_are_relative_to_its_document() {
+        // The top page and a same-origin frame both have a #pay button.
+        let top = Doc(vec![
+            ("html", vec![], None),
+            ("body", vec![], Some(0)),
+            ("button", vec![("id", "pay")], Some(1)),
+            ("iframe", vec![("name", "checkout")], Some(1)),
+        ]);
+        let frame = Doc(vec![
+            ("html", vec![], None),
+            ("body", vec![], Some(0)),
+            ("button", vec![("id", "pay")], Some(1)),
+        ]);
+        assert_eq!(selector_of(&frame, 2), "#pay");
+        assert_eq!(selector_of(&top, 3), "iframe[name=\"checkout\"]");
+    }
+
+    #[test]
     fn escaping() {
         assert_eq!(css_identifier("1st item"), "\\31 st\\20 item");
         assert_eq!(

@@ -24,6 +24,8 @@ type Handler = Closure<dyn FnMut(Event)>;
 struct Picker {
     host: Element,
     shadow: web_sys::ShadowRoot,
+    /// A transparent pane over the page: mouse events over iframes reach us too.
+    glass: HtmlElement,
     highlight: HtmlElement,
     label: HtmlElement,
     frame: Option<HtmlElement>,
@@ -56,6 +58,8 @@ const OVERLAY_CSS: &str = "
 :host { all: initial; }
 .box { position: fixed; pointer-events: none; border: 2px solid #d93025; background: rgba(217,48,37,.12);
   box-sizing: border-box; z-index: 2147483647; display: none; }
+.glass { position: fixed; inset: 0; pointer-events: auto; cursor: crosshair; background: transparent;
+  z-index: 2147483646; }
 .label { position: fixed; pointer-events: none; font: 12px/1.4 system-ui, sans-serif; color: #fff;
   background: #d93025; padding: 1px 6px; border-radius: 3px; z-index: 2147483647; display: none; white-space: nowrap; }
 iframe { position: fixed; width: 340px; height: 300px; border: 1px solid #888; border-radius: 6px;
@@ -78,12 +82,16 @@ pub fn start(form_url: String) -> Result<(), JsValue> {
     highlight.set_class_name("box");
     let label: HtmlElement = document.create_element("div")?.dyn_into()?;
     label.set_class_name("label");
+    let glass: HtmlElement = document.create_element("div")?.dyn_into()?;
+    glass.set_class_name("glass");
+    shadow.append_child(&glass)?;
     shadow.append_child(&highlight)?;
     shadow.append_child(&label)?;
     PICKER.with(|p| {
         *p.borrow_mut() = Some(Picker {
             host: host.clone(),
             shadow,
+            glass,
             highlight,
             label,
             frame: None,
@@ -177,28 +185,85 @@ fn describe(element: &Element) -> String {
 }
 
 fn show(picker: &Picker, element: &Element) {
-    let rect = element.get_bounding_client_rect();
+    let Rect { x, y, w, h } = top_rect(element);
     let style = picker.highlight.style();
     let _ = style.set_property("display", "block");
-    let _ = style.set_property("left", &format!("{}px", rect.left()));
-    let _ = style.set_property("top", &format!("{}px", rect.top()));
-    let _ = style.set_property("width", &format!("{}px", rect.width()));
-    let _ = style.set_property("height", &format!("{}px", rect.height()));
+    let _ = style.set_property("left", &format!("{x}px"));
+    let _ = style.set_property("top", &format!("{y}px"));
+    let _ = style.set_property("width", &format!("{w}px"));
+    let _ = style.set_property("height", &format!("{h}px"));
     picker.label.set_text_content(Some(&describe(element)));
     let label = picker.label.style();
     let _ = label.set_property("display", "block");
-    let _ = label.set_property("left", &format!("{}px", rect.left().max(0.0)));
-    let top = if rect.top() > 22.0 {
-        rect.top() - 22.0
-    } else {
-        rect.bottom() + 2.0
-    };
+    let _ = label.set_property("left", &format!("{}px", x.max(0.0)));
+    let top = if y > 22.0 { y - 22.0 } else { y + h + 2.0 };
     let _ = label.set_property("top", &format!("{top}px"));
 }
 
 fn point(picker: &mut Picker, element: Element) {
     show(picker, &element);
     picker.current = Some(element);
+}
+
+// Elements of same-origin iframes belong to other realms, where `instanceof`
+// against this world's classes fails: check tag names and cast instead.
+
+/// The element under (x, y), looking inside same-origin iframes.
+fn element_at(document: &Document, x: f64, y: f64) -> Option<Element> {
+    let mut element = document.element_from_point(x as f32, y as f32)?;
+    let (mut x, mut y) = (x, y);
+    while element.local_name() == "iframe" || element.local_name() == "frame" {
+        let frame: &web_sys::HtmlIFrameElement = element.unchecked_ref();
+        let Some(inner) = frame.content_document() else {
+            break;
+        };
+        let rect = element.get_bounding_client_rect();
+        x -= rect.left() + element.client_left() as f64;
+        y -= rect.top() + element.client_top() as f64;
+        match inner.element_from_point(x as f32, y as f32) {
+            Some(found) => element = found,
+            None => break,
+        }
+    }
+    Some(element)
+}
+
+/// The iframe elements holding `element`, innermost first.
+fn frames_of(element: &Element) -> Vec<Element> {
+    let mut frames = Vec::new();
+    let mut document = element.owner_document();
+    while let Some(frame) = document
+        .as_ref()
+        .and_then(|d| d.default_view())
+        .and_then(|w| w.frame_element().ok().flatten())
+    {
+        document = frame.owner_document();
+        frames.push(frame);
+    }
+    frames
+}
+
+/// Where `element`'s document starts in the top viewport.
+fn frame_offset(element: &Element) -> (f64, f64) {
+    frames_of(element).iter().fold((0.0, 0.0), |(x, y), frame| {
+        let rect = frame.get_bounding_client_rect();
+        (
+            x + rect.left() + frame.client_left() as f64,
+            y + rect.top() + frame.client_top() as f64,
+        )
+    })
+}
+
+/// `element`'s box in the top viewport.
+fn top_rect(element: &Element) -> Rect {
+    let (dx, dy) = frame_offset(element);
+    let r = element.get_bounding_client_rect();
+    Rect {
+        x: r.left() + dx,
+        y: r.top() + dy,
+        w: r.width(),
+        h: r.height(),
+    }
 }
 
 fn on_move(event: Event) {
@@ -212,9 +277,12 @@ fn on_move(event: Event) {
         if picker.chosen.is_some() {
             return;
         }
-        if let Some(element) =
-            document.element_from_point(mouse.client_x() as f32, mouse.client_y() as f32)
-        {
+        // Look through the glass pane for a moment.
+        let style = picker.glass.style();
+        let _ = style.set_property("pointer-events", "none");
+        let found = element_at(&document, mouse.client_x() as f64, mouse.client_y() as f64);
+        let _ = style.set_property("pointer-events", "auto");
+        if let Some(element) = found {
             if !picker.host.is_same_node(Some(&element))
                 && picker.current.as_ref() != Some(&element)
             {
@@ -302,10 +370,10 @@ fn choose() {
         let Ok(frame) = frame.dyn_into::<HtmlElement>() else {
             return;
         };
-        let rect = element.get_bounding_client_rect();
+        let rect = top_rect(&element);
         let size = web_sys::window().map(|w| viewport(&w)).unwrap_or_default();
-        let left = (rect.right() + 8.0).min(size.w as f64 - 350.0).max(4.0);
-        let top = rect.top().max(4.0).min(size.h as f64 - 310.0).max(4.0);
+        let left = (rect.x + rect.w + 8.0).min(size.w as f64 - 350.0).max(4.0);
+        let top = rect.y.max(4.0).min(size.h as f64 - 310.0).max(4.0);
         let _ = frame.style().set_property("left", &format!("{left}px"));
         let _ = frame.style().set_property("top", &format!("{top}px"));
         let _ = picker.shadow.append_child(&frame);
@@ -314,8 +382,8 @@ fn choose() {
     });
 }
 
-/// The web page seen through the selector generator's eyes.
-struct PageTree;
+/// One document of the page seen through the selector generator's eyes.
+struct PageTree(Document);
 
 impl Tree for PageTree {
     type Node = Element;
@@ -335,10 +403,7 @@ impl Tree for PageTree {
             .collect()
     }
     fn select(&self, selector: &Selector, limit: usize) -> Vec<Element> {
-        let Some(document) = document() else {
-            return Vec::new();
-        };
-        let Ok(found) = document.query_selector_all(&selector.to_string()) else {
+        let Ok(found) = self.0.query_selector_all(&selector.to_string()) else {
             return Vec::new();
         };
         (0..found.length().min(limit as u32))
@@ -366,22 +431,21 @@ const STYLES: [&str; 16] = [
     "overflow",
 ];
 
-fn rect_of(r: &web_sys::DomRect) -> Rect {
-    Rect {
-        x: r.left(),
-        y: r.top(),
-        w: r.width(),
-        h: r.height(),
-    }
-}
-
 /// The tester saved the form: describe the chosen element (masked), leave
 /// mark mode, and return what the background needs for the mark.
 pub fn commit(policy: &MaskPolicy) -> Option<MarkCapture> {
     let element = PICKER.with(|p| p.borrow().as_ref().and_then(|p| p.chosen.clone()))?;
     stop();
     let window = web_sys::window()?;
-    let selector = css_selector(&PageTree, &element);
+    let own_document = element.owner_document()?;
+    let selector = css_selector(&PageTree(own_document.clone()), &element);
+    let mut frames: Vec<String> = frames_of(&element)
+        .iter()
+        .filter_map(|frame| {
+            Some(css_selector(&PageTree(frame.owner_document()?), frame).to_string())
+        })
+        .collect();
+    frames.reverse();
     let mut records = Vec::new();
     let mut serializer = NodeSerializer::new(policy.clone());
     let masked = serializer.masks_text_under(element.parent_element().as_ref());
@@ -421,8 +485,9 @@ pub fn commit(policy: &MaskPolicy) -> Option<MarkCapture> {
         t,
         page,
         selector: selector.to_string(),
-        xpath: xpath(&PageTree, &element),
-        rect: rect_of(&element.get_bounding_client_rect()),
+        frames,
+        xpath: xpath(&PageTree(own_document), &element),
+        rect: top_rect(&element),
         viewport: viewport(&window),
         scroll: (
             window.scroll_x().unwrap_or(0.0) as i32,
@@ -451,6 +516,37 @@ pub fn mask_rects(policy: &MaskPolicy) -> Vec<Rect> {
             && r.y + r.h > 0.0
     };
     let mut rects = Vec::new();
+    collect_mask_rects(&document, (0.0, 0.0), policy, &mut rects, 0);
+    rects.retain(visible);
+    rects
+}
+
+/// Elements of `document` (at `offset` in the top viewport) to black out,
+/// descending into same-origin iframes; a cross-origin iframe, whose content
+/// cannot be inspected, is blacked out whole.
+fn collect_mask_rects(
+    document: &Document,
+    offset: (f64, f64),
+    policy: &MaskPolicy,
+    rects: &mut Vec<Rect>,
+    depth: u32,
+) {
+    let shifted = |r: &web_sys::DomRect| Rect {
+        x: r.left() + offset.0,
+        y: r.top() + offset.1,
+        w: r.width(),
+        h: r.height(),
+    };
+    let elements = |selector: &str| -> Vec<Element> {
+        let Ok(found) = document.query_selector_all(selector) else {
+            return Vec::new();
+        };
+        (0..found.length())
+            .filter_map(|i| found.item(i))
+            .filter(|n| n.node_type() == Node::ELEMENT_NODE)
+            .map(|n| n.unchecked_into())
+            .collect()
+    };
     let mut selectors = vec![policy.mask_selector.clone(), policy.block_selector.clone()];
     if policy.mask_all_inputs {
         selectors
@@ -462,44 +558,57 @@ pub fn mask_rects(policy: &MaskPolicy) -> Vec<Rect> {
         );
     }
     for selector in selectors {
-        let Ok(found) = document.query_selector_all(&selector) else {
-            continue;
-        };
-        for i in 0..found.length() {
-            if let Some(element) = found.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
-                rects.push(rect_of(&element.get_bounding_client_rect()));
+        rects.extend(
+            elements(&selector)
+                .iter()
+                .map(|e| shifted(&e.get_bounding_client_rect())),
+        );
+    }
+    for frame in elements("iframe, frame") {
+        let box_ = frame.get_bounding_client_rect();
+        let inner = frame
+            .unchecked_ref::<web_sys::HtmlIFrameElement>()
+            .content_document();
+        match inner {
+            Some(inner) if depth < 8 => {
+                let origin = (
+                    offset.0 + box_.left() + frame.client_left() as f64,
+                    offset.1 + box_.top() + frame.client_top() as f64,
+                );
+                collect_mask_rects(&inner, origin, policy, rects, depth + 1);
             }
+            _ => rects.push(shifted(&box_)),
         }
     }
-    if let (Some(body), Ok(range)) = (document.body(), document.create_range()) {
-        if let Ok(walker) = document.create_tree_walker_with_what_to_show(&body, 4) {
-            while let Ok(Some(node)) = walker.next_node() {
-                let text = node.text_content().unwrap_or_default();
-                let spans: Vec<(usize, usize)> = if policy.mask_all_text {
-                    vec![(0, text.len())]
-                } else {
-                    repro_manifest::pii::find(&text)
-                        .iter()
-                        .map(|f| (f.start, f.end))
-                        .collect()
-                };
-                for (start, end) in spans {
-                    let utf16 = |byte: usize| text[..byte].encode_utf16().count() as u32;
-                    if range.set_start(&node, utf16(start)).is_ok()
-                        && range.set_end(&node, utf16(end)).is_ok()
-                    {
-                        if let Some(list) = range.get_client_rects() {
-                            for i in 0..list.length() {
-                                if let Some(r) = list.get(i) {
-                                    rects.push(rect_of(&r));
-                                }
-                            }
-                        }
-                    }
+    let (Some(body), Ok(range)) = (document.body(), document.create_range()) else {
+        return;
+    };
+    let Ok(walker) = document.create_tree_walker_with_what_to_show(&body, 4) else {
+        return;
+    };
+    while let Ok(Some(node)) = walker.next_node() {
+        let text = node.text_content().unwrap_or_default();
+        let spans: Vec<(usize, usize)> = if policy.mask_all_text {
+            vec![(0, text.len())]
+        } else {
+            repro_manifest::pii::find(&text)
+                .iter()
+                .map(|f| (f.start, f.end))
+                .collect()
+        };
+        for (start, end) in spans {
+            let utf16 = |byte: usize| text[..byte].encode_utf16().count() as u32;
+            if range.set_start(&node, utf16(start)).is_ok()
+                && range.set_end(&node, utf16(end)).is_ok()
+            {
+                if let Some(list) = range.get_client_rects() {
+                    rects.extend(
+                        (0..list.length())
+                            .filter_map(|i| list.get(i))
+                            .map(|r| shifted(&r)),
+                    );
                 }
             }
         }
     }
-    rects.retain(visible);
-    rects
 }

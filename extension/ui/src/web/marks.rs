@@ -90,6 +90,7 @@ pub async fn save(tab: i64, form: &JsValue) -> Result<JsValue, JsValue> {
         t: capture.t,
         page: capture.page,
         selector: capture.selector,
+        frames: capture.frames,
         xpath: capture.xpath,
         rect: capture.rect,
         viewport: capture.viewport,
