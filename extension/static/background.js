@@ -11,3 +11,6 @@ chrome.runtime.onMessage.addListener((message, sender, reply) => {
 chrome.webNavigation.onCommitted.addListener(forward('on_navigation_committed'));
 chrome.webNavigation.onDOMContentLoaded.addListener(forward('on_dom_content_loaded'));
 chrome.tabs.onRemoved.addListener(forward('on_tab_removed'));
+chrome.runtime.onInstalled.addListener(forward('on_startup'));
+chrome.runtime.onStartup.addListener(forward('on_startup'));
+chrome.storage.onChanged.addListener(forward('on_storage_changed'));

@@ -5,14 +5,17 @@
 (() => {
   if (window.__reproHook) return;
   Object.defineProperty(window, '__reproHook', { value: true });
-  // Until the recorder of this document says it listens, keep what happens
-  // (a page's own scripts run before the recorder has loaded).
+  // Until a recorder of this document says it listens, keep the last minute
+  // (at most 1000 entries) in this page's memory only: the pre-roll.
   const early = [];
   let recorderReady = false;
   const send = (m) => { try { window.postMessage(m, '*'); } catch (_) { /* unclonable: drop */ } };
   const post = (m) => {
     m.__repro = 'hook';
-    if (recorderReady) send(m); else if (early.length < 1000) early.push(m);
+    if (recorderReady) return send(m);
+    early.push(m);
+    const horizon = Date.now() - 60000;
+    while (early.length > 1000 || (early.length && (early[0].time || early[0].start) < horizon)) early.shift();
   };
   addEventListener('message', (e) => {
     if (e.source !== window || !e.data || e.data.__repro !== 'recorder-ready' || recorderReady) return;

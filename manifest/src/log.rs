@@ -50,6 +50,10 @@ pub struct ConsoleEntry {
     /// A stack trace, when there is one (masked).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stack: Option<String>,
+    /// For entries of the pre-roll (before recording started, `t` is 0):
+    /// how many milliseconds before the start they happened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before_start_ms: Option<u64>,
 }
 
 /// How a request was made.
@@ -98,6 +102,10 @@ pub struct NetworkEntry {
     /// The response body, if one arrived.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_body: Option<Body>,
+    /// For requests of the pre-roll (started before recording, `t` is 0):
+    /// how many milliseconds before the start they began.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before_start_ms: Option<u64>,
 }
 
 /// A request or response body: its text when it is textual (capped and

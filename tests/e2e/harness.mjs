@@ -108,6 +108,7 @@ export async function configure(context, id, serverUrl, token, extra = {}) {
   await options.getByLabel('Also mask').fill(extra.maskSelectors || '');
   await options.getByLabel('Also block').fill(extra.blockSelectors || '');
   await options.getByLabel('Never record').fill((extra.skipSites || []).join('\n'));
+  await options.getByLabel('Keep the last minute').setChecked(extra.preRoll !== false);
   await options.getByRole('button', { name: 'Save' }).click();
   await options.getByText('Saved.').waitFor();
   await options.close();

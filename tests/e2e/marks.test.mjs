@@ -169,6 +169,8 @@ test('a mark made without a recording becomes a one-page report', async () => {
   assert.equal(bundle.marks.length, 1);
   assert.equal(bundle.marks[0].comment, 'Wrong order');
   assert.ok(bundle.events.some((e) => e.type === 'snapshot'), 'the page itself is in the report');
+  const ready = bundle.console.find((e) => e.args[0] === 'catalogue ready');
+  assert.ok(ready && ready.before_start_ms > 0, 'the console of the minute before the mark is in the report');
   assert.equal(bundle.screenshots.length, 2);
 });
 

@@ -155,3 +155,34 @@ test('record a page whose CSP forbids WebAssembly: the wasm2js recorder takes ov
   assert.ok(bundle.console.some((e) => e.args[0] === 'strict page clicked'));
   assert.ok(bundle.events.some((e) => e.type === 'input' && e.value === '*****'));
 });
+
+test('pre-roll: the minute before Start is in the report, and can be turned off', async () => {
+  for (const preRoll of [true, false]) {
+    await configure(browser.context, browser.id, server.url, server.token, { preRoll, autoUpload: true });
+    await browser.worker.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
+    const page = await browser.context.newPage();
+    await page.goto(`${site.url}/?pre-roll=${preRoll}`);
+    await page.evaluate(() => { console.warn('before start', 'mail ada@example.com'); return fetch('/api/ok?early=1'); });
+    await page.waitForTimeout(600);
+    const tabId = await tabIdOf(browser.worker, page);
+    const popup = await openPopup(browser.context, browser.id, tabId);
+    await popup.getByRole('button', { name: 'Start recording' }).click();
+    await popup.getByText('Recording this tab.').waitFor();
+    await page.waitForTimeout(800);
+    await popup.getByRole('button', { name: 'Stop recording' }).click();
+    await popup.locator('#link').waitFor({ timeout: 20000 });
+    const bundle = await fetchBundle(await popup.locator('#link').getAttribute('href'));
+    const early = bundle.console.find((e) => e.args[0] === 'before start');
+    const request = bundle.network.find((e) => e.url.endsWith('/api/ok?early=1'));
+    if (preRoll) {
+      assert.ok(early && early.before_start_ms > 0 && early.t === 0, JSON.stringify(early));
+      assert.equal(early.args[1], 'mail ***************', 'pre-roll entries are masked like the rest');
+      assert.ok(bundle.console.some((e) => e.args[0] === 'fixture loaded' && e.before_start_ms > 0));
+      assert.ok(request && request.before_start_ms > 0 && request.status === 200);
+    } else {
+      assert.equal(early, undefined, 'nothing from before Start without pre-roll');
+      assert.equal(request, undefined);
+    }
+    await Promise.all([page.close(), popup.close()]);
+  }
+});

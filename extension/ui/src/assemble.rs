@@ -155,6 +155,7 @@ mod tests {
             source: ConsoleSource::Console,
             args: vec![],
             stack: None,
+            before_start_ms: None,
         }
     }
 

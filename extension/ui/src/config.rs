@@ -30,6 +30,14 @@ pub struct Config {
     /// URL patterns (`*` matches anything) of sites never to record.
     #[serde(default)]
     pub skip_sites: Vec<String>,
+    /// Keep the last minute of console and network in every page's memory,
+    /// so that a recording (or a mark) starts with what led up to it.
+    #[serde(default = "on")]
+    pub pre_roll: bool,
+}
+
+fn on() -> bool {
+    true
 }
 
 /// What the options form holds, before checking.
@@ -49,6 +57,8 @@ pub struct ConfigForm {
     pub block_selectors: String,
     /// "Never record" patterns, one per line
     pub skip_sites: String,
+    /// "Keep the last minute"
+    pub pre_roll: bool,
 }
 
 impl Config {
@@ -94,6 +104,7 @@ impl Config {
             mask_selectors: form.mask_selectors.trim().to_string(),
             block_selectors: form.block_selectors.trim().to_string(),
             skip_sites,
+            pre_roll: form.pre_roll,
         })
     }
 

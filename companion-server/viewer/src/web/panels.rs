@@ -24,6 +24,14 @@ fn append(parent: &Element, child: Element) -> Result<(), JsValue> {
     Ok(())
 }
 
+/// An entry's time; pre-roll entries count back from the start (`-0:12.3`).
+fn entry_clock(t: u64, before_start_ms: Option<u64>) -> String {
+    match before_start_ms {
+        Some(before) => format!("-{}", clock(before)),
+        None => clock(t),
+    }
+}
+
 /// Fill the environment list.
 pub fn environment(bundle: &Bundle) -> Result<(), JsValue> {
     let document = document()?;
@@ -83,7 +91,15 @@ pub fn console(entries: &[ConsoleEntry]) -> Result<Vec<Element>, JsValue> {
         let level = format!("{:?}", entry.level).to_lowercase();
         let item = element(&document, "li", &format!("entry level-{level}"), "")?;
         item.set_attribute("data-t", &entry.t.to_string())?;
-        append(&item, element(&document, "span", "time", &clock(entry.t))?)?;
+        append(
+            &item,
+            element(
+                &document,
+                "span",
+                "time",
+                &entry_clock(entry.t, entry.before_start_ms),
+            )?,
+        )?;
         append(&item, element(&document, "span", "level", &level)?)?;
         append(
             &item,
@@ -131,7 +147,7 @@ pub fn network(entries: &[NetworkEntry]) -> Result<Vec<Element>, JsValue> {
             .map(|d| format!("{d} ms"))
             .unwrap_or_default();
         for (class, text) in [
-            ("time", clock(entry.t)),
+            ("time", entry_clock(entry.t, entry.before_start_ms)),
             ("method", entry.method.clone()),
             ("url", entry.url.clone()),
             ("status", status),

@@ -107,6 +107,12 @@ fn session_time(wall: f64, session_start: u64) -> u64 {
     (wall - session_start as f64).max(0.0) as u64
 }
 
+/// For a moment before the session started (the pre-roll), how long before.
+fn before_start(wall: f64, session_start: u64) -> Option<u64> {
+    let before = session_start as f64 - wall;
+    (before >= 1.0).then_some(before as u64)
+}
+
 /// What a hook message becomes in a chunk.
 #[derive(Debug, PartialEq)]
 pub enum Entry {
@@ -127,6 +133,7 @@ pub fn to_entry(message: HookMessage, session_start: u64, page: u32) -> Entry {
             time,
         } => Entry::Console(ConsoleEntry {
             t: session_time(time, session_start),
+            before_start_ms: before_start(time, session_start),
             page,
             level,
             source,
@@ -149,6 +156,7 @@ pub fn to_entry(message: HookMessage, session_start: u64, page: u32) -> Entry {
             } = *message;
             Entry::Network(Box::new(NetworkEntry {
                 t: session_time(start, session_start),
+                before_start_ms: before_start(start, session_start),
                 page,
                 kind,
                 method: method.chars().take(16).collect(),
@@ -227,6 +235,20 @@ mod tests {
             "{body}"
         );
         assert_eq!(entry.response_body.unwrap().text, None);
+    }
+
+    #[test]
+    fn pre_roll_entries_say_how_long_before_the_start() {
+        let json = r#"{"type":"console","level":"log","args":["early"],"time":400}"#;
+        let Entry::Console(entry) = to_entry(serde_json::from_str(json).unwrap(), 1000, 0) else {
+            panic!("console")
+        };
+        assert_eq!((entry.t, entry.before_start_ms), (0, Some(600)));
+        let json = r#"{"type":"console","level":"log","args":["late"],"time":1500}"#;
+        let Entry::Console(entry) = to_entry(serde_json::from_str(json).unwrap(), 1000, 0) else {
+            panic!("console")
+        };
+        assert_eq!((entry.t, entry.before_start_ms), (500, None));
     }
 
     #[test]

@@ -61,12 +61,18 @@ pub async fn on_navigation_committed(details: JsValue) -> Result<(), JsValue> {
 
 const HOOK_SCRIPT_ID: &str = "repro-page-hook";
 
-/// Register the page hook at `document_start` on the sites of the tabs being
-/// recorded (and nowhere when none is), so that the first console calls and
-/// requests of a newly loaded page are seen; it only forwards to a recorder
-/// of its own document, and a page without one keeps at most a small buffer.
+/// Register the page hook at `document_start`: on every page while pre-roll
+/// is on (the default: each page keeps its last minute of console and
+/// network in its own memory), else only on the sites of the tabs being
+/// recorded, so that a newly loaded page's first console calls and requests
+/// are seen. The hook only forwards to a recorder of its own document; a page
+/// without one keeps at most a bounded buffer and sends nothing.
 async fn register_page_hook() -> Result<(), JsValue> {
+    let pre_roll = load::<Config>(CONFIG_KEY).await?.is_none_or(|c| c.pre_roll);
     let mut patterns: Vec<String> = Vec::new();
+    if pre_roll {
+        patterns.push("<all_urls>".into());
+    }
     for (_, text) in load_prefixed("session:").await? {
         if let Ok(session) = serde_json::from_str::<SessionRecord>(&text) {
             patterns.extend(session.hook_patterns);
@@ -356,6 +362,22 @@ pub async fn on_tab_removed(tab: f64) -> Result<(), JsValue> {
     let tab = tab as i64;
     if load::<SessionRecord>(&session_key(tab)).await?.is_some() {
         stop(tab).await?;
+    }
+    Ok(())
+}
+
+/// The extension was installed, updated, or the browser started: register
+/// the page hook as the settings say.
+#[wasm_bindgen]
+pub async fn on_startup() -> Result<(), JsValue> {
+    register_page_hook().await
+}
+
+/// Extension storage changed: follow a change of settings.
+#[wasm_bindgen]
+pub async fn on_storage_changed(changes: JsValue) -> Result<(), JsValue> {
+    if !get(&changes, CONFIG_KEY).is_undefined() {
+        register_page_hook().await?;
     }
     Ok(())
 }

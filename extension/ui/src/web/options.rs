@@ -20,6 +20,7 @@ pub async fn options_main() -> Result<(), JsValue> {
         input("token")?.set_value(&config.token);
         input("auto-upload")?.set_checked(config.auto_upload);
         input("mask-all")?.set_checked(config.mask_all_text);
+        input("pre-roll")?.set_checked(config.pre_roll);
         input("mask-selectors")?.set_value(&config.mask_selectors);
         input("block-selectors")?.set_value(&config.block_selectors);
         by_id::<HtmlTextAreaElement>("skip-sites")?.set_value(&config.skip_sites.join("\n"));
@@ -47,6 +48,7 @@ fn read_form() -> Result<ConfigForm, JsValue> {
         token: input("token")?.value(),
         auto_upload: input("auto-upload")?.checked(),
         mask_all_text: input("mask-all")?.checked(),
+        pre_roll: input("pre-roll")?.checked(),
         mask_selectors: input("mask-selectors")?.value(),
         block_selectors: input("block-selectors")?.value(),
         skip_sites: by_id::<HtmlTextAreaElement>("skip-sites")?.value(),
