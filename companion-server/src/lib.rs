@@ -11,6 +11,7 @@
 //! never sees half a report.
 
 mod error;
+mod exports;
 mod ingest;
 mod routes;
 mod secret_scan;

@@ -17,6 +17,8 @@ pub fn router(state: ServerState) -> Router {
         .route("/api/reports", post(upload))
         .route("/r/{id}", get(viewer))
         .route("/r/{id}/bundle.json", get(bundle))
+        .route("/r/{id}/har", get(har))
+        .route("/r/{id}/console.txt", get(console_text))
         .route("/assets/{*path}", get(asset))
         .route("/healthz", get(|| async { "ok" }))
         .layer(axum::extract::DefaultBodyLimit::disable())
@@ -193,6 +195,58 @@ async fn bundle(
     );
     headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     Ok(response)
+}
+
+/// The stored bundle of a live report, parsed.
+async fn stored_bundle(state: &ServerState, id: &str) -> Result<repro_manifest::Bundle, ApiError> {
+    let meta = live_report(state, id).await?;
+    let store = state.store.clone();
+    let gzip = blocking(move || store.blob(&meta.id)).await??;
+    let json = ingest::inflate(&gzip)?;
+    serde_json::from_slice(&json)
+        .map_err(|e| ApiError::Internal(format!("stored bundle does not parse: {e}")))
+}
+
+fn download(body: String, content_type: &'static str, filename: String) -> Response {
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+/// The network log as HAR 1.2.
+async fn har(
+    State(state): State<ServerState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let bundle = stored_bundle(&state, &id).await?;
+    let text = serde_json::to_string_pretty(&crate::exports::har(&bundle))
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(download(
+        text,
+        "application/json",
+        format!("repro-{id}.har"),
+    ))
+}
+
+/// The console as plain text.
+async fn console_text(
+    State(state): State<ServerState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let bundle = stored_bundle(&state, &id).await?;
+    Ok(download(
+        crate::exports::console_text(&bundle),
+        "text/plain; charset=utf-8",
+        format!("repro-{id}-console.txt"),
+    ))
 }
 
 fn content_type(path: &str) -> &'static str {

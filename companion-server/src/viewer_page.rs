@@ -78,7 +78,8 @@ pub fn page(meta: &ReportMeta) -> Response {
 <link rel="stylesheet" href="/assets/viewer.css">
 </head>
 <body data-bundle="/r/{id}/bundle.json">
-<header><h1 id="title">{title}</h1><a href="/r/{id}/bundle.json" download>Download bundle (JSON)</a></header>
+<header><h1 id="title">{title}</h1><a href="/r/{id}/bundle.json" download>Download bundle (JSON)</a>
+<a href="/r/{id}/har" download>Download network log (HAR)</a><a href="/r/{id}/console.txt" download>Download console (text)</a></header>
 <p id="viewer-error" role="alert" hidden></p>
 <main>
   <div>
@@ -89,8 +90,14 @@ pub fn page(meta: &ReportMeta) -> Response {
   </div>
   <div>
     <section><h2>Marks</h2><ol id="marks" aria-label="Marks"></ol></section>
-    <section><h2>Console</h2><ol id="console" aria-label="Console"></ol></section>
-    <section><h2>Network</h2><table aria-label="Network"><tbody id="network"></tbody></table><pre id="network-detail" aria-label="Request details" hidden></pre></section>
+    <section><h2>Console</h2>
+      <div class="filters"><select id="console-level" aria-label="Console level"><option value="">All levels</option><option value="error">Errors</option><option value="warn">Warnings</option><option value="info">Info</option><option value="log">Log</option><option value="debug">Debug</option></select>
+      <input id="console-search" type="search" placeholder="Search console" aria-label="Search console"></div>
+      <ol id="console" aria-label="Console"></ol></section>
+    <section><h2>Network</h2>
+      <div class="filters"><select id="network-filter" aria-label="Network filter"><option value="">All requests</option><option value="failed">Failed only</option><option value="fetch">fetch</option><option value="xhr">XHR</option></select>
+      <input id="network-search" type="search" placeholder="Search network" aria-label="Search network"></div>
+      <table aria-label="Network"><tbody id="network"></tbody></table><pre id="network-detail" aria-label="Request details" hidden></pre></section>
     <section><h2>Environment</h2><dl id="environment"></dl></section>
   </div>
 </main>

@@ -1,7 +1,8 @@
-// Repro page hook: runs in the page's own (MAIN) world while the tab is
-// recorded. It only wraps console, error events, fetch and XHR and forwards
-// what it saw to the Rust recorder with postMessage. It decides nothing and
-// masks nothing: the recorder parses, caps and masks every message.
+// Repro page hook: runs in the page's own (MAIN) world. It only wraps
+// console, error events, fetch and XHR and forwards what it saw to the Rust
+// recorder with postMessage, as text: objects become a bounded preview
+// (depth 3, 50 keys, cycles and throwing getters survive). It masks nothing:
+// the recorder parses, caps and masks every message.
 (() => {
   if (window.__reproHook) return;
   Object.defineProperty(window, '__reproHook', { value: true });
@@ -22,22 +23,52 @@
     recorderReady = true;
     early.splice(0).forEach(send);
   });
+  const preview = (v, depth, seen) => {
+    if (typeof v === 'string') return v.length > 10000 ? `${v.slice(0, 10000)}…` : v;
+    if (typeof v === 'function') return `ƒ ${v.name || 'anonymous'}()`;
+    if (v === null || typeof v !== 'object') return v === undefined ? 'undefined' : typeof v === 'number' || typeof v === 'boolean' ? v : String(v);
+    if (v instanceof Error) return `${v.name}: ${v.message}${v.stack ? `\n${v.stack}` : ''}`;
+    if (v instanceof Node) return `<${v.nodeName.toLowerCase()}${v.id ? `#${v.id}` : ''}${typeof v.className === 'string' && v.className ? `.${v.className.trim().split(/\s+/).join('.')}` : ''}>`;
+    if (seen.has(v)) return '[circular]';
+    if (depth >= 3) return Array.isArray(v) ? `Array(${v.length})` : '{…}';
+    seen.add(v);
+    const keys = Object.keys(v);
+    const out = Array.isArray(v) ? [] : {};
+    for (const k of keys.slice(0, 50)) { try { out[k] = preview(v[k], depth + 1, seen); } catch (_) { out[k] = '[getter threw]'; } }
+    if (keys.length > 50) out['…'] = `${keys.length - 50} more`;
+    return out;
+  };
   const text = (v) => {
-    if (typeof v === 'string') return v;
-    if (v instanceof Error) return String(v.stack || v);
-    try { const s = JSON.stringify(v); if (s !== undefined) return s; } catch (_) { /* cycles, throwing getters */ }
-    try { return String(v); } catch (_) { return '[unprintable]'; }
+    try { const p = preview(v, 0, new WeakSet()); return typeof p === 'string' ? p : JSON.stringify(p); } catch (_) { return '[unprintable]'; }
   };
   const absolute = (u) => { try { return new URL(String(u), location.href).href; } catch (_) { return String(u); } };
+  const log = (level, args, stack) => post({ type: 'console', level, args: args.map(text), stack, time: Date.now() });
+  const wrap = (method, forward) => {
+    const original = console[method];
+    if (typeof original === 'function') console[method] = function (...args) { forward(...args); return original.apply(this, args); };
+  };
   for (const level of ['log', 'info', 'warn', 'error', 'debug', 'trace']) {
-    const original = console[level];
-    console[level] = function (...args) {
-      const stack = level === 'trace' || level === 'error' ? String(new Error().stack) : null;
-      post({ type: 'console', level, args: args.map(text), stack, time: Date.now() });
-      return original.apply(this, args);
-    };
+    wrap(level, (...args) => log(level, args, level === 'trace' || level === 'error' ? String(new Error().stack) : null));
   }
+  const counts = new Map();
+  const timers = new Map();
+  wrap('table', (data) => log('log', [data]));
+  wrap('dir', (data) => log('log', [data]));
+  wrap('assert', (ok, ...args) => { if (!ok) log('error', ['Assertion failed:', ...args], String(new Error().stack)); });
+  wrap('count', (label = 'default') => { counts.set(label, (counts.get(label) || 0) + 1); log('info', [`${label}: ${counts.get(label)}`]); });
+  wrap('countReset', (label = 'default') => counts.delete(label));
+  wrap('time', (label = 'default') => timers.set(label, performance.now()));
+  const elapsed = (label) => `${label}: ${(performance.now() - (timers.get(label) ?? performance.now())).toFixed(3)} ms`;
+  wrap('timeLog', (label = 'default', ...args) => log('info', [elapsed(label), ...args]));
+  wrap('timeEnd', (label = 'default') => { log('info', [elapsed(label)]); timers.delete(label); });
+  addEventListener('securitypolicyviolation', (e) => post({ type: 'console', level: 'error', source: 'csp',
+    args: [`Content-Security-Policy blocked ${e.blockedURI || 'inline code'} (${e.effectiveDirective})`], time: Date.now() }));
   addEventListener('error', (e) => {
+    const el = e.target;
+    if (!(e instanceof ErrorEvent) && el && el.tagName) {
+      return post({ type: 'console', level: 'error', source: 'resource', time: Date.now(),
+        args: [`Failed to load <${el.tagName.toLowerCase()}> ${absolute(el.currentSrc || el.src || el.href || '')}`] });
+    }
     if (!(e instanceof ErrorEvent)) return;
     const stack = e.error && e.error.stack ? String(e.error.stack) : `at ${e.filename}:${e.lineno}:${e.colno}`;
     post({ type: 'console', level: 'error', source: 'uncaught', args: [String(e.message)], stack, time: Date.now() });

@@ -31,6 +31,12 @@ pub enum ConsoleSource {
     Uncaught,
     /// An unhandled promise rejection.
     Rejection,
+    /// A Content-Security-Policy violation.
+    Csp,
+    /// An image, script, style or other resource that failed to load.
+    Resource,
+    /// A note from Repro itself, such as a limit reached.
+    Repro,
 }
 
 /// One console entry.

@@ -3,6 +3,7 @@
 // secret typed into the password field is in no byte the server stored.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import harValidator from 'har-validator';
 import {
   startFixtureSite, startReproServer, launchBrowser, configure, tabIdOf, openPopup, fetchBundle, storedBytes, eventually,
 } from './harness.mjs';
@@ -115,6 +116,27 @@ test('record an open page across a navigation, share, replay; the password never
   await viewer.locator('#network').getByText('/api/missing').first().click();
   await viewer.locator('#network-detail').getByText(/Status 404/).waitFor();
   assert.match(await viewer.locator('#network-detail').textContent(), /Response body \(\d+ characters or bytes, application\/json\)\n\{"error":"missing"\}/);
+  // Filters and search narrow the lists.
+  const visibleConsole = () => viewer.locator('#console .entry:not([hidden])').allTextContents();
+  await viewer.getByLabel('Console level').selectOption('warn');
+  assert.deepEqual((await visibleConsole()).map((t) => t.includes('stock is low')), [true]);
+  await viewer.getByLabel('Console level').selectOption('');
+  await viewer.getByLabel('Search console').fill('PAYMENT');
+  assert.ok((await visibleConsole()).every((t) => /payment/i.test(t)) && (await visibleConsole()).length >= 1);
+  await viewer.getByLabel('Network filter').selectOption('failed');
+  const failedRows = await viewer.locator('#network .entry:not([hidden])').allTextContents();
+  assert.ok(failedRows.some((t) => t.includes('/api/missing')) && failedRows.every((t) => !t.includes('/api/ok?page=1')));
+  await viewer.getByLabel('Network filter').selectOption('');
+  await viewer.getByLabel('Search network').fill('refused');
+  assert.equal(await viewer.locator('#network .entry:not([hidden])').count(), 1);
+  // Exports: HAR 1.2 that a HAR library accepts, and the console as text.
+  const har = await (await fetch(`${href}/har`)).json();
+  assert.ok(await harValidator.har(har), 'the HAR validates');
+  assert.ok(har.log.entries.some((e) => e.request.url.endsWith('/api/missing') && e.response.status === 404));
+  assert.equal(har.log.pages.length, 2);
+  const consoleExport = await (await fetch(`${href}/console.txt`)).text();
+  assert.match(consoleExport, /\] warn: stock is low\n/);
+  assert.match(consoleExport, /error \(rejection\): Error: unhandled rejection in fixture/);
   const duration = Number(await viewer.locator('#timeline').getAttribute('max'));
   assert.ok(duration > 1000);
   await viewer.locator('#timeline').fill(String(duration));

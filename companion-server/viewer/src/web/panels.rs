@@ -91,6 +91,14 @@ pub fn console(entries: &[ConsoleEntry]) -> Result<Vec<Element>, JsValue> {
         let level = format!("{:?}", entry.level).to_lowercase();
         let item = element(&document, "li", &format!("entry level-{level}"), "")?;
         item.set_attribute("data-t", &entry.t.to_string())?;
+        item.set_attribute("data-level", &level)?;
+        let searchable = format!(
+            "{} {}",
+            entry.args.join(" "),
+            entry.stack.as_deref().unwrap_or("")
+        )
+        .to_lowercase();
+        item.set_attribute("data-text", &searchable)?;
         append(
             &item,
             element(
@@ -123,8 +131,9 @@ pub fn console(entries: &[ConsoleEntry]) -> Result<Vec<Element>, JsValue> {
     Ok(items)
 }
 
-/// Fill the network list; each row carries its time for seeking.
-pub fn network(entries: &[NetworkEntry]) -> Result<Vec<Element>, JsValue> {
+/// Fill the network list; each row carries its time for seeking and a
+/// waterfall bar placed on the session's length, `session_ms`.
+pub fn network(entries: &[NetworkEntry], session_ms: u64) -> Result<Vec<Element>, JsValue> {
     let document = document()?;
     let body: Element = by_id("network")?;
     let mut rows = Vec::new();
@@ -137,6 +146,18 @@ pub fn network(entries: &[NetworkEntry]) -> Result<Vec<Element>, JsValue> {
             "",
         )?;
         row.set_attribute("data-t", &entry.t.to_string())?;
+        row.set_attribute("data-kind", &format!("{:?}", entry.kind).to_lowercase())?;
+        row.set_attribute("data-failed", if failed { "yes" } else { "no" })?;
+        row.set_attribute(
+            "data-text",
+            &format!(
+                "{} {} {}",
+                entry.method,
+                entry.url,
+                entry.status.map(|s| s.to_string()).unwrap_or_default()
+            )
+            .to_lowercase(),
+        )?;
         let status = match (&entry.status, &entry.error) {
             (Some(status), _) => status.to_string(),
             (None, Some(error)) => error.clone(),
@@ -155,6 +176,21 @@ pub fn network(entries: &[NetworkEntry]) -> Result<Vec<Element>, JsValue> {
         ] {
             append(&row, element(&document, "td", class, &text)?)?;
         }
+        let bar = element(&document, "td", "waterfall", "")?;
+        let span = element(&document, "span", "", "")?;
+        let total = session_ms.max(1) as f64;
+        let left = entry.t as f64 / total * 100.0;
+        let width = entry.duration_ms.unwrap_or(0) as f64 / total * 100.0;
+        span.set_attribute(
+            "style",
+            &format!(
+                "margin-left:{left:.2}%;width:{:.2}%",
+                width.min(100.0 - left)
+            ),
+        )?;
+        span.set_attribute("title", &format!("{} ms", entry.duration_ms.unwrap_or(0)))?;
+        append(&bar, span)?;
+        append(&row, bar)?;
         let detail = describe_request(entry);
         let listener = Closure::<dyn FnMut()>::new(move || {
             if let Ok(pre) = by_id::<web_sys::HtmlElement>("network-detail") {
@@ -224,4 +260,32 @@ pub fn describe_request(entry: &NetworkEntry) -> String {
         &entry.response_body,
     );
     out
+}
+
+/// Show only the entries of `list_id` that pass the filter and contain the search text.
+pub fn apply_filters(
+    list_id: &str,
+    attribute: &str,
+    filter: &str,
+    search: &str,
+) -> Result<(), JsValue> {
+    let items = document()?.query_selector_all(&format!("#{list_id} .entry"))?;
+    let search = search.trim().to_lowercase();
+    for i in 0..items.length() {
+        let Some(item) = items
+            .item(i)
+            .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+        else {
+            continue;
+        };
+        let value = |name: &str| item.get_attribute(name).unwrap_or_default();
+        let passes = match (attribute, filter) {
+            (_, "") => true,
+            ("network", "failed") => value("data-failed") == "yes",
+            ("network", kind) => value("data-kind") == kind,
+            (_, level) => value("data-level") == level,
+        };
+        item.set_hidden(!(passes && (search.is_empty() || value("data-text").contains(&search))));
+    }
+    Ok(())
 }

@@ -117,7 +117,7 @@ pub fn start(bundle: Bundle) -> Result<(), JsValue> {
     let mut entries: Vec<(u64, Element)> = Vec::new();
     let console = panels::console(&bundle.console)?;
     entries.extend(bundle.console.iter().map(|e| e.t).zip(console));
-    let network = panels::network(&bundle.network)?;
+    let network = panels::network(&bundle.network, bundle.duration_ms)?;
     entries.extend(bundle.network.iter().map(|e| e.t).zip(network));
 
     let timeline: HtmlInputElement = by_id("timeline")?;
@@ -137,7 +137,9 @@ pub fn start(bundle: Bundle) -> Result<(), JsValue> {
     wire_timeline(&player, &timeline)?;
     wire_play_button(&player)?;
     wire_entries(&player)?;
+    wire_filters()?;
     let bundle = player.borrow().bundle.clone();
+    error_ticks(&bundle)?;
     super::marks::wire(&player, &bundle)?;
     Ok(())
 }
@@ -228,6 +230,48 @@ fn wire_entries(player: &Shared) -> Result<(), JsValue> {
             pause(&player);
             player.borrow_mut().seek(t);
         })?;
+    }
+    Ok(())
+}
+
+/// The level/kind filters and search boxes of the console and network lists.
+fn wire_filters() -> Result<(), JsValue> {
+    for (list, kind, select, search) in [
+        ("console", "console", "console-level", "console-search"),
+        ("network", "network", "network-filter", "network-search"),
+    ] {
+        let refresh = move |_: web_sys::Event| {
+            let filter = by_id::<web_sys::HtmlSelectElement>(select)
+                .map(|s| s.value())
+                .unwrap_or_default();
+            let text = by_id::<HtmlInputElement>(search)
+                .map(|s| s.value())
+                .unwrap_or_default();
+            let _ = panels::apply_filters(list, kind, &filter, &text);
+        };
+        listen(&by_id::<web_sys::EventTarget>(select)?, "change", refresh)?;
+        listen(&by_id::<web_sys::EventTarget>(search)?, "input", refresh)?;
+    }
+    Ok(())
+}
+
+/// Errors marked on the timeline, under the mark pins.
+fn error_ticks(bundle: &Bundle) -> Result<(), JsValue> {
+    let pins: Element = by_id("pins")?;
+    let document = super::document()?;
+    let duration = bundle.duration_ms.max(1) as f64;
+    for entry in bundle
+        .console
+        .iter()
+        .filter(|e| e.level == repro_manifest::ConsoleLevel::Error)
+    {
+        let tick = document.create_element("span")?;
+        tick.set_class_name("error-tick");
+        tick.set_attribute(
+            "style",
+            &format!("left:{:.2}%", entry.t as f64 / duration * 100.0),
+        )?;
+        pins.append_child(&tick)?;
     }
     Ok(())
 }

@@ -10,6 +10,7 @@ use web_sys::{Element, Event, EventTarget, MessageEvent, MouseEvent, MutationObs
 use super::mutations;
 use super::state::{viewport, with_recorder, Recorder};
 use super::transport::{flush_now, FLUSH_INTERVAL_MS};
+use crate::core::caps::Admission;
 use crate::core::hook::{to_entry, Entry, HookMessage};
 
 type Handler = Closure<dyn FnMut(Event)>;
@@ -241,10 +242,16 @@ fn on_hook_message(event: Event) {
     let Ok(hook_message) = serde_json::from_str::<HookMessage>(&text) else {
         return;
     };
-    with_recorder(
-        |recorder| match to_entry(hook_message, recorder.session_start, recorder.page) {
-            Entry::Console(entry) => recorder.outbox.chunk.console.push(entry),
-            Entry::Network(entry) => recorder.outbox.chunk.network.push(*entry),
-        },
-    );
+    with_recorder(|recorder| {
+        let entry = to_entry(hook_message, recorder.session_start, recorder.page);
+        let t = recorder.now();
+        match recorder.caps.admit(&entry, t, recorder.page) {
+            Admission::Keep => match entry {
+                Entry::Console(entry) => recorder.outbox.chunk.console.push(entry),
+                Entry::Network(entry) => recorder.outbox.chunk.network.push(*entry),
+            },
+            Admission::DropWithNote(note) => recorder.outbox.chunk.console.push(note),
+            Admission::Drop => {}
+        }
+    });
 }

@@ -24,6 +24,7 @@ pub struct Recorder {
     pub serializer: NodeSerializer,
     pub outbox: Outbox,
     pub listeners: Option<Listeners>,
+    pub caps: crate::core::caps::Caps,
 }
 
 impl Recorder {
@@ -114,6 +115,7 @@ pub async fn start(build: String) -> Result<(), JsValue> {
         serializer: NodeSerializer::new(policy),
         outbox: Outbox::new(page),
         listeners: None,
+        caps: Default::default(),
     };
     let mut nodes = Vec::new();
     recorder
