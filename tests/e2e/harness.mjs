@@ -37,6 +37,7 @@ export async function startFixtureSite() {
     try { body = readFileSync(join(SITE, name)); } catch { res.writeHead(404); return res.end('not found'); }
     const headers = { 'content-type': TYPES[extname(name)] || 'application/octet-stream' };
     if (name === 'strict.html') headers['content-security-policy'] = "script-src 'self'";
+    if (name === 'console.html') headers['content-security-policy'] = "img-src 'self'";
     res.writeHead(200, headers);
     res.end(body);
   });

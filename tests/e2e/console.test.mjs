@@ -1,0 +1,58 @@
+// Every console method and awkward argument is captured safely; CSP
+// violations and failed resource loads show up as errors.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startFixtureSite, startReproServer, launchBrowser, configure, tabIdOf, openPopup, fetchBundle } from './harness.mjs';
+
+let site, server, browser;
+
+before(async () => {
+  site = await startFixtureSite();
+  server = await startReproServer();
+  browser = await launchBrowser();
+  await configure(browser.context, browser.id, server.url, server.token, { autoUpload: true });
+});
+
+after(async () => {
+  await browser?.context.close();
+  server?.stop();
+  site?.close();
+});
+
+test('console methods, previews, CSP violations and failed loads', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(site.url + '/console.html');
+  const tabId = await tabIdOf(browser.worker, page);
+  const popup = await openPopup(browser.context, browser.id, tabId);
+  await popup.getByRole('button', { name: 'Start recording' }).click();
+  await popup.getByText('Recording this tab.').waitFor();
+  await page.bringToFront();
+  await page.waitForTimeout(300);
+  await page.locator('#go').click();
+  await page.waitForTimeout(1200);
+  await popup.bringToFront();
+  await popup.getByRole('button', { name: 'Stop recording' }).click();
+  await popup.locator('#link').waitFor({ timeout: 20000 });
+  const bundle = await fetchBundle(await popup.locator('#link').getAttribute('href'));
+  const find = (first) => bundle.console.find((e) => e.args[0] === first || e.args[0]?.startsWith(first));
+
+  assert.equal(JSON.parse(find('cycle').args[1]).self, '[circular]');
+  assert.deepEqual(JSON.parse(find('getter').args[1]), { ok: 1, boom: '[getter threw]' });
+  assert.equal(find('node').args[1], '<button#go>');
+  const huge = find('huge').args[1];
+  assert.ok(huge.length < 11000 && huge.endsWith('… [truncated by Repro]'), `capped at ${huge.length}`);
+  assert.equal(find('debugging').level, 'debug');
+  assert.deepEqual(JSON.parse(find('[{').args[0]), [{ a: 1 }, { a: 2 }]);
+  assert.equal(JSON.parse(find('{"deep"').args[0]).deep.deeper.deepest, '{…}', 'depth is capped');
+  const failedAssert = find('Assertion failed:');
+  assert.deepEqual([failedAssert.level, failedAssert.args[1]], ['error', 'math is broken']);
+  assert.ok(!bundle.console.some((e) => e.args.includes('never shown')));
+  assert.ok(find('clicks: 2'), 'count');
+  assert.match(find('work:').args[0], /^work: \d+\.\d{3} ms$/);
+  assert.ok(find('tracing').stack.includes('console.js'), 'trace has a stack');
+  const csp = bundle.console.find((e) => e.source === 'csp');
+  assert.ok(csp && csp.args[0].includes('127.0.0.1:9/blocked.png') && csp.args[0].includes('img-src'), JSON.stringify(csp));
+  const failedLoad = bundle.console.find((e) => e.source === 'resource' && e.args[0].includes('/missing.png'));
+  assert.equal(failedLoad.level, 'error');
+  assert.equal(failedLoad.args[0], `Failed to load <img> ${site.url}/missing.png`);
+});
