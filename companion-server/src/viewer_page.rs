@@ -95,7 +95,7 @@ pub fn page(meta: &ReportMeta) -> Response {
       <input id="console-search" type="search" placeholder="Search console" aria-label="Search console"></div>
       <ol id="console" aria-label="Console"></ol></section>
     <section><h2>Network</h2>
-      <div class="filters"><select id="network-filter" aria-label="Network filter"><option value="">All requests</option><option value="failed">Failed only</option><option value="fetch">fetch</option><option value="xhr">XHR</option></select>
+      <div class="filters"><select id="network-filter" aria-label="Network filter"><option value="">All requests</option><option value="failed">Failed only</option><option value="fetch">fetch</option><option value="xhr">XHR</option><option value="beacon">Beacons</option><option value="websocket">WebSocket</option><option value="resource">Page resources</option></select>
       <input id="network-search" type="search" placeholder="Search network" aria-label="Search network"></div>
       <table aria-label="Network"><tbody id="network"></tbody></table><pre id="network-detail" aria-label="Request details" hidden></pre></section>
     <section><h2>Environment</h2><dl id="environment"></dl></section>

@@ -133,6 +133,32 @@
       throw e;
     });
   };
+  const beacon0 = navigator.sendBeacon && navigator.sendBeacon.bind(navigator);
+  if (beacon0) {
+    navigator.sendBeacon = function (url, data) {
+      const queued = beacon0(url, data);
+      post({ type: 'network', kind: 'beacon', method: 'POST', url: absolute(url), start: Date.now(),
+        error: queued ? null : 'not queued', request_body: bodyOf(data) });
+      return queued;
+    };
+  }
+  const WS = window.WebSocket;
+  if (WS) {
+    const frame = (data) => (typeof data === 'string' ? bodyOf(data) : { size: (data && (data.size || data.byteLength)) || 0 });
+    window.WebSocket = function (url, protocols) {
+      const ws = protocols === undefined ? new WS(url) : new WS(url, protocols);
+      const event = (method, extra) => post({ type: 'network', kind: 'websocket', method, url: ws.url, start: Date.now(), ...extra });
+      ws.addEventListener('open', () => event('OPEN', { status: 101 }));
+      ws.addEventListener('message', (e) => event('RECEIVE', { response_body: frame(e.data) }));
+      ws.addEventListener('close', (e) => event('CLOSE', { response_body: bodyOf(`${e.code} ${e.reason}`) }));
+      ws.addEventListener('error', () => event('ERROR', { error: 'connection failed' }));
+      const send0 = ws.send.bind(ws);
+      ws.send = (data) => { event('SEND', { request_body: frame(data) }); return send0(data); };
+      return ws;
+    };
+    window.WebSocket.prototype = WS.prototype;
+    Object.assign(window.WebSocket, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
+  }
   const open0 = XMLHttpRequest.prototype.open;
   const send0 = XMLHttpRequest.prototype.send;
   const setHeader0 = XMLHttpRequest.prototype.setRequestHeader;

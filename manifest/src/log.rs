@@ -70,6 +70,11 @@ pub enum NetworkKind {
     Fetch,
     /// `XMLHttpRequest`
     Xhr,
+    /// `navigator.sendBeacon`
+    Beacon,
+    /// A WebSocket event: `method` is `OPEN`, `SEND`, `RECEIVE`, `CLOSE` or
+    /// `ERROR`; a message's text is its request (sent) or response (received) body.
+    Websocket,
     /// Any other request of the page (documents, scripts, images, ...).
     Resource,
 }

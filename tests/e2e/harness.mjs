@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
 import { chromium } from 'playwright-core';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -41,8 +42,32 @@ export async function startFixtureSite() {
     res.writeHead(200, headers);
     res.end(body);
   });
+  server.on('upgrade', (req, socket) => echoWebSocket(req, socket));
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
+}
+
+/** A minimal WebSocket echo endpoint at /echo (text frames under 64 KiB). */
+function echoWebSocket(req, socket) {
+  if (req.url !== '/echo') return socket.destroy();
+  const accept = createHash('sha1').update(`${req.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+  socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+  const frame = (opcode, payload) => {
+    const head = payload.length < 126 ? Buffer.from([0x80 | opcode, payload.length])
+      : Buffer.from([0x80 | opcode, 126, payload.length >> 8, payload.length & 255]);
+    return Buffer.concat([head, payload]);
+  };
+  socket.on('data', (buffer) => {
+    const opcode = buffer[0] & 15;
+    let length = buffer[1] & 127;
+    let offset = 2;
+    if (length === 126) { length = buffer.readUInt16BE(2); offset = 4; }
+    const mask = buffer.subarray(offset, offset + 4);
+    const payload = Buffer.from(buffer.subarray(offset + 4, offset + 4 + length).map((b, i) => b ^ mask[i % 4]));
+    if (opcode === 1) socket.write(frame(1, Buffer.from(`echo: ${payload}`)));
+    if (opcode === 8) { socket.write(frame(8, payload)); socket.end(); }
+  });
+  socket.on('error', () => {});
 }
 
 /** Start repro-server on a free loopback port with a fresh store; create a token. */
