@@ -12,5 +12,9 @@ chrome.webNavigation.onCommitted.addListener(forward('on_navigation_committed'))
 chrome.webNavigation.onDOMContentLoaded.addListener(forward('on_dom_content_loaded'));
 chrome.tabs.onRemoved.addListener(forward('on_tab_removed'));
 chrome.runtime.onInstalled.addListener(forward('on_startup'));
+const everything = { urls: ['<all_urls>'] };
+chrome.webRequest.onBeforeRequest.addListener(forward('on_request_start'), everything);
+chrome.webRequest.onCompleted.addListener(forward('on_request_done'), everything);
+chrome.webRequest.onErrorOccurred.addListener(forward('on_request_done'), everything);
 chrome.runtime.onStartup.addListener(forward('on_startup'));
 chrome.storage.onChanged.addListener(forward('on_storage_changed'));

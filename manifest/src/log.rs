@@ -92,6 +92,10 @@ pub struct NetworkEntry {
     pub method: String,
     /// URL (masked).
     pub url: String,
+    /// For page resources: what was loaded (`main_frame`, `script`,
+    /// `stylesheet`, `image`, `font`, ...), as the browser names it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub resource_type: String,
     /// HTTP status; absent when no response arrived.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,

@@ -55,6 +55,8 @@ test('console methods, previews, CSP violations and failed loads', async () => {
   const failedLoad = bundle.console.find((e) => e.source === 'resource' && e.args[0].includes('/missing.png'));
   assert.equal(failedLoad.level, 'error');
   assert.equal(failedLoad.args[0], `Failed to load <img> ${site.url}/missing.png`);
+  const missingImage = bundle.network.find((e) => e.kind === 'resource' && e.url.endsWith('/missing.png'));
+  assert.deepEqual([missingImage.resource_type, missingImage.status], ['image', 404]);
   const beacon = bundle.network.find((e) => e.kind === 'beacon');
   assert.deepEqual([beacon.method, beacon.url, beacon.request_body.text], ['POST', `${site.url}/api/beacon`, 'event=clicked']);
   const socket = bundle.network.filter((e) => e.kind === 'websocket').map((e) => e.method);

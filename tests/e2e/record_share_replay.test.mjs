@@ -105,6 +105,14 @@ test('record an open page across a navigation, share, replay; the password never
   assert.equal(net('/api/missing').status, 404);
   assert.equal(bundle.network.find((e) => e.kind === 'xhr').status, 200);
   assert.ok(net('/refused').error, 'a failed request is kept with its error');
+  // Everything else the tab loaded comes from the browser's request observer, once.
+  const resource = (suffix) => bundle.network.find((e) => e.kind === 'resource' && e.url.endsWith(suffix));
+  assert.equal(resource('/second.html').resource_type, 'main_frame');
+  assert.equal(resource('/second.html').status, 200);
+  assert.equal(resource('/second.js').resource_type, 'script');
+  assert.ok(resource('/second.js').duration_ms >= 0);
+  assert.equal(bundle.network.filter((e) => e.url.includes('/api/')).every((e) => e.kind !== 'resource'), true,
+    'fetch and XHR are not listed twice');
 
   // The developer opens the link.
   const viewer = await browser.context.newPage();

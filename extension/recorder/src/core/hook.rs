@@ -161,6 +161,7 @@ pub fn to_entry(message: HookMessage, session_start: u64, page: u32) -> Entry {
                 kind,
                 method: method.chars().take(16).collect(),
                 url: cap(mask_url(&url)),
+                resource_type: String::new(),
                 status,
                 duration_ms: duration.map(|d| d.max(0.0) as u64),
                 error: error.map(cap),

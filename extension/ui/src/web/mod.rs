@@ -7,6 +7,7 @@ mod mark_form;
 mod marks;
 mod options;
 mod popup;
+mod resources;
 mod review;
 mod screenshot;
 mod upload;
