@@ -8,7 +8,8 @@
   Object.defineProperty(window, '__reproHook', { value: true });
   // Until a recorder of this document says it listens, keep the last minute
   // (at most 1000 entries) in this page's memory only: the pre-roll.
-  const early = [];
+  let early = [];
+  let first = 0; // entries before `first` were dropped (compacted now and then, never shifted one by one)
   let recorderReady = false;
   const send = (m) => { try { window.postMessage(m, '*'); } catch (_) { /* unclonable: drop */ } };
   const post = (m) => {
@@ -16,12 +17,14 @@
     if (recorderReady) return send(m);
     early.push(m);
     const horizon = Date.now() - 60000;
-    while (early.length > 1000 || (early.length && (early[0].time || early[0].start) < horizon)) early.shift();
+    while (early.length - first > 1000 || (first < early.length && (early[first].time || early[first].start) < horizon)) first++;
+    if (first > 1000) { early = early.slice(first); first = 0; }
   };
   addEventListener('message', (e) => {
     if (e.source !== window || !e.data || e.data.__repro !== 'recorder-ready' || recorderReady) return;
     recorderReady = true;
-    early.splice(0).forEach(send);
+    early.slice(first).forEach(send);
+    early = [];
   });
   const preview = (v, depth, seen) => {
     if (typeof v === 'string') return v.length > 10000 ? `${v.slice(0, 10000)}…` : v;

@@ -22,13 +22,19 @@ thread_local! {
 
 /// Types the page hook reports itself.
 fn from_the_hook(resource_type: &str) -> bool {
-    matches!(resource_type, "xmlhttprequest" | "ping" | "websocket" | "csp_report")
+    matches!(
+        resource_type,
+        "xmlhttprequest" | "ping" | "websocket" | "csp_report"
+    )
 }
 
 /// A request started.
 #[wasm_bindgen]
 pub fn on_request_start(details: JsValue) {
-    let (Some(id), Some(at)) = (get(&details, "requestId").as_string(), get(&details, "timeStamp").as_f64()) else {
+    let (Some(id), Some(at)) = (
+        get(&details, "requestId").as_string(),
+        get(&details, "timeStamp").as_f64(),
+    ) else {
         return;
     };
     if get(&details, "tabId").as_f64().unwrap_or(-1.0) < 0.0 {
@@ -49,22 +55,37 @@ pub async fn on_request_done(details: JsValue) -> Result<(), JsValue> {
     let id = get(&details, "requestId").as_string().unwrap_or_default();
     let start = STARTS.with(|starts| starts.borrow_mut().remove(&id));
     let resource_type = get(&details, "type").as_string().unwrap_or_default();
-    let Some(tab) = get(&details, "tabId").as_f64().filter(|t| *t >= 0.0).map(|t| t as i64) else { return Ok(()) };
+    let Some(tab) = get(&details, "tabId")
+        .as_f64()
+        .filter(|t| *t >= 0.0)
+        .map(|t| t as i64)
+    else {
+        return Ok(());
+    };
     if from_the_hook(&resource_type) {
         return Ok(());
     }
-    let Some(session) = load::<SessionRecord>(&session_key(tab)).await? else { return Ok(()) };
-    let end = get(&details, "timeStamp").as_f64().unwrap_or_else(js_sys::Date::now);
+    let Some(session) = load::<SessionRecord>(&session_key(tab)).await? else {
+        return Ok(());
+    };
+    let end = get(&details, "timeStamp")
+        .as_f64()
+        .unwrap_or_else(js_sys::Date::now);
     let begun = start.unwrap_or(end);
     let t = (begun - session.started_at as f64).max(0.0) as u64;
     let page = session.pages.iter().rposition(|p| p.t <= t).unwrap_or(0) as u32;
-    let status = get(&details, "statusCode").as_f64().map(|s| s as u16).filter(|s| *s > 0);
+    let status = get(&details, "statusCode")
+        .as_f64()
+        .map(|s| s as u16)
+        .filter(|s| *s > 0);
     let url = get(&details, "url").as_string().unwrap_or_default();
     let entry = NetworkEntry {
         t,
         page,
         kind: NetworkKind::Resource,
-        method: get(&details, "method").as_string().unwrap_or_else(|| "GET".into()),
+        method: get(&details, "method")
+            .as_string()
+            .unwrap_or_else(|| "GET".into()),
         url: repro_manifest::pii::mask(&repro_manifest::mask_url(&url)).into_owned(),
         resource_type,
         status,
@@ -77,7 +98,12 @@ pub async fn on_request_done(details: JsValue) -> Result<(), JsValue> {
         before_start_ms: None,
     };
     let seq = SEQ_BASE + id.parse::<u32>().unwrap_or(0) % SEQ_BASE;
-    let chunk = Chunk { page, seq, network: vec![entry], ..Chunk::default() };
+    let chunk = Chunk {
+        page,
+        seq,
+        network: vec![entry],
+        ..Chunk::default()
+    };
     let text = serde_json::to_string(&chunk).map_err(|e| JsValue::from_str(&e.to_string()))?;
     store_text(&chunk_key(&session.id, page, seq), &text).await
 }
