@@ -7,6 +7,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::store::ReportMeta;
+use repro_manifest::markup::escape_html as escape;
 
 /// The viewer pages' Content-Security-Policy. The replay iframe (same-origin,
 /// sandboxed without scripts) inherits it: styles and images of the recorded
@@ -15,22 +16,6 @@ pub const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval';
 style-src 'self' 'unsafe-inline' http: https: data:; img-src http: https: data: blob:; \
 font-src http: https: data:; media-src http: https: data:; connect-src 'self'; \
 frame-src 'self' about:; form-action 'none'; frame-ancestors 'none'";
-
-/// Escape text for HTML content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 fn html_response(status: StatusCode, html: String) -> Response {
     let mut response = (status, html).into_response();

@@ -36,6 +36,22 @@ pub fn skip_children(tag: &str) -> bool {
     matches!(tag, "script" | "noscript" | "template")
 }
 
+/// Escape `text` for HTML text and attribute values (`&`, `<`, `>`, `"`, `'`).
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

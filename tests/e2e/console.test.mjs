@@ -1,39 +1,19 @@
 // Every console method and awkward argument is captured safely; CSP
 // violations and failed resource loads show up as errors.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFixtureSite, startReproServer, launchBrowser, configure, tabIdOf, openPopup, fetchBundle } from './harness.mjs';
+import { testEnvironment, startRecording, stopAndShare, configure, tabIdOf, openPopup, fetchBundle } from './harness.mjs';
 
-let site, server, browser;
-
-before(async () => {
-  site = await startFixtureSite();
-  server = await startReproServer();
-  browser = await launchBrowser();
-  await configure(browser.context, browser.id, server.url, server.token, { autoUpload: true });
-});
-
-after(async () => {
-  await browser?.context.close();
-  server?.stop();
-  site?.close();
-});
+const env = testEnvironment({ autoUpload: true });
 
 test('console methods, previews, CSP violations and failed loads', async () => {
-  const page = await browser.context.newPage();
-  await page.goto(site.url + '/console.html');
-  const tabId = await tabIdOf(browser.worker, page);
-  const popup = await openPopup(browser.context, browser.id, tabId);
-  await popup.getByRole('button', { name: 'Start recording' }).click();
-  await popup.getByText('Recording this tab.').waitFor();
+  const { site, server, browser } = env;
+  const { page, tabId, popup } = await startRecording(env, '/console.html');
   await page.bringToFront();
   await page.waitForTimeout(300);
   await page.locator('#go').click();
   await page.waitForTimeout(1200);
-  await popup.bringToFront();
-  await popup.getByRole('button', { name: 'Stop recording' }).click();
-  await popup.locator('#link').waitFor({ timeout: 20000 });
-  const bundle = await fetchBundle(await popup.locator('#link').getAttribute('href'));
+  const { bundle } = await stopAndShare(popup, { review: false });
   const find = (first) => bundle.console.find((e) => e.args[0] === first || e.args[0]?.startsWith(first));
 
   assert.equal(JSON.parse(find('cycle').args[1]).self, '[circular]');

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { chromium } from 'playwright-core';
+import { before, after } from 'node:test';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SITE = join(ROOT, 'tests', 'fixtures', 'site');
@@ -171,4 +172,47 @@ export async function eventually(read, ok, ms = 5000) {
     value = await read();
   }
   return value;
+}
+
+/**
+ * The fixture site, a repro-server and a browser with the extension, for the
+ * tests of one file; `settings`, when given, are saved in the options page.
+ * The returned object is filled in before the first test runs.
+ */
+export function testEnvironment(settings) {
+  const env = {};
+  before(async () => {
+    env.site = await startFixtureSite();
+    env.server = await startReproServer();
+    env.browser = await launchBrowser();
+    if (settings) await configure(env.browser.context, env.browser.id, env.server.url, env.server.token, settings);
+  });
+  after(async () => {
+    await env.browser?.context.close();
+    env.server?.stop();
+    env.site?.close();
+  });
+  return env;
+}
+
+/** Open `path` of the fixture site in a new tab and start recording it through the popup. */
+export async function startRecording({ site, browser }, path) {
+  const page = await browser.context.newPage();
+  await page.goto(site.url + path);
+  const tabId = await tabIdOf(browser.worker, page);
+  const popup = await openPopup(browser.context, browser.id, tabId);
+  await popup.getByRole('button', { name: 'Start recording' }).click();
+  await popup.getByText('Recording this tab.').waitFor();
+  return { page, tabId, popup };
+}
+
+/** Stop through the popup and share (after the review step unless `review` is false); the link and the stored bundle. */
+export async function stopAndShare(popup, { review = true } = {}) {
+  await popup.bringToFront();
+  await popup.getByRole('button', { name: 'Stop recording' }).click();
+  if (review) await popup.getByRole('button', { name: 'Share report' }).click();
+  const link = popup.locator('#link');
+  await link.waitFor({ timeout: 60000 });
+  const href = await link.getAttribute('href');
+  return { href, bundle: await fetchBundle(href) };
 }

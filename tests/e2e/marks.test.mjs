@@ -2,24 +2,11 @@
 // matches exactly that element, its box is right, its screenshots decode to
 // images of the right size with masked regions painted black, and the viewer
 // outlines the element at the mark's time.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFixtureSite, startReproServer, launchBrowser, configure, tabIdOf, openPopup, fetchBundle } from './harness.mjs';
+import { testEnvironment, startRecording, stopAndShare, configure, tabIdOf, openPopup, fetchBundle } from './harness.mjs';
 
-let site, server, browser;
-
-before(async () => {
-  site = await startFixtureSite();
-  server = await startReproServer();
-  browser = await launchBrowser();
-  await configure(browser.context, browser.id, server.url, server.token);
-});
-
-after(async () => {
-  await browser?.context.close();
-  server?.stop();
-  site?.close();
-});
+const env = testEnvironment({});
 
 /** PNG width and height from its IHDR chunk. */
 function pngSize(base64) {
@@ -70,12 +57,8 @@ async function markElement(page, popup, locator, comment, kind, severity) {
 }
 
 test('mark two elements, check selectors, boxes, screenshots and the viewer', async () => {
-  const page = await browser.context.newPage();
-  await page.goto(site.url + '/marks.html');
-  const tabId = await tabIdOf(browser.worker, page);
-  const popup = await openPopup(browser.context, browser.id, tabId);
-  await popup.getByRole('button', { name: 'Start recording' }).click();
-  await popup.getByText('Recording this tab.').waitFor();
+  const { site, server, browser } = env;
+  const { page, tabId, popup } = await startRecording(env, '/marks.html');
   await page.bringToFront();
   await page.locator('#note').pressSequentially('Gift-Note-Secret');
 
@@ -154,6 +137,7 @@ test('mark two elements, check selectors, boxes, screenshots and the viewer', as
 });
 
 test('a mark made without a recording becomes a one-page report', async () => {
+  const { site, server, browser } = env;
   const page = await browser.context.newPage();
   await page.goto(site.url + '/marks.html');
   const tabId = await tabIdOf(browser.worker, page);
@@ -175,12 +159,8 @@ test('a mark made without a recording becomes a one-page report', async () => {
 });
 
 test('an element inside a same-origin iframe: frame chain, selector in the frame, frame fields blacked out', async () => {
-  const page = await browser.context.newPage();
-  await page.goto(site.url + '/marks.html?frame');
-  const tabId = await tabIdOf(browser.worker, page);
-  const popup = await openPopup(browser.context, browser.id, tabId);
-  await popup.getByRole('button', { name: 'Start recording' }).click();
-  await popup.getByText('Recording this tab.').waitFor();
+  const { site, server, browser } = env;
+  const { page, tabId, popup } = await startRecording(env, '/marks.html?frame');
   const frame = page.frameLocator('iframe[title="Payment"]');
   await page.bringToFront();
   await frame.locator('#holder').pressSequentially('Grace Hopper');

@@ -2,25 +2,13 @@
 // not in the extension's storage, not in any byte the server stored. The
 // ordinary text around them is still there, and the tester can leave entries
 // out before sharing.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startFixtureSite, startReproServer, launchBrowser, configure, tabIdOf, openPopup, fetchBundle, storedBytes,
+  testEnvironment, startRecording, stopAndShare, configure, tabIdOf, openPopup, fetchBundle, storedBytes,
 } from './harness.mjs';
 
-let site, server, browser;
-
-before(async () => {
-  site = await startFixtureSite();
-  server = await startReproServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.context.close();
-  server?.stop();
-  site?.close();
-});
+const env = testEnvironment();
 
 const SECRETS = {
   'typed password': 'Typed-Pass-Wd7',
@@ -52,13 +40,9 @@ function assertNoSecrets(where, text) {
 }
 
 test('planted secrets reach neither extension storage nor the server; the page text around them stays', async () => {
+  const { site, server, browser } = env;
   await configure(browser.context, browser.id, server.url, server.token, { blockSelectors: '.tester-blocked' });
-  const page = await browser.context.newPage();
-  await page.goto(site.url + '/privacy.html');
-  const tabId = await tabIdOf(browser.worker, page);
-  const popup = await openPopup(browser.context, browser.id, tabId);
-  await popup.getByRole('button', { name: 'Start recording' }).click();
-  await popup.getByText('Recording this tab.').waitFor();
+  const { page, tabId, popup } = await startRecording(env, '/privacy.html');
 
   await page.bringToFront();
   await page.waitForTimeout(300);
@@ -123,6 +107,7 @@ test('planted secrets reach neither extension storage nor the server; the page t
 });
 
 test('a site on the never-record list cannot be recorded', async () => {
+  const { site, server, browser } = env;
   await configure(browser.context, browser.id, server.url, server.token, { skipSites: [`${site.url}/strict*`] });
   const page = await browser.context.newPage();
   await page.goto(site.url + '/strict.html');
@@ -134,20 +119,13 @@ test('a site on the never-record list cannot be recorded', async () => {
 });
 
 test('"Mask all text" records every text of the page as stars, layout kept', async () => {
+  const { site, server, browser } = env;
   await configure(browser.context, browser.id, server.url, server.token, { maskAllText: true, autoUpload: true });
-  const page = await browser.context.newPage();
-  await page.goto(site.url + '/?mask-all');
-  const tabId = await tabIdOf(browser.worker, page);
-  const popup = await openPopup(browser.context, browser.id, tabId);
-  await popup.getByRole('button', { name: 'Start recording' }).click();
-  await popup.getByText('Recording this tab.').waitFor();
+  const { page, tabId, popup } = await startRecording(env, '/?mask-all');
   await page.bringToFront();
   await page.locator('#add').click();
   await page.waitForTimeout(800);
-  await popup.bringToFront();
-  await popup.getByRole('button', { name: 'Stop recording' }).click();
-  await popup.locator('#link').waitFor({ timeout: 20000 });
-  const bundle = await fetchBundle(await popup.locator('#link').getAttribute('href'));
+  const { bundle } = await stopAndShare(popup, { review: false });
   assert.equal(bundle.mask_policy.mask_all_text, true);
   const texts = bundle.events.flatMap((e) => (e.nodes || e.adds || []).filter((n) => n.k === 'text').map((n) => n.text));
   const masked = (text) => text.replace(/\S/g, '*');

@@ -1,38 +1,21 @@
 // A tester records a tab through the popup, stops, gets a share link; a
 // developer opens it and sees the replay with console and network. The
 // secret typed into the password field is in no byte the server stored.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import harValidator from 'har-validator';
 import {
-  startFixtureSite, startReproServer, launchBrowser, configure, tabIdOf, openPopup, fetchBundle, storedBytes, eventually,
+  testEnvironment, startRecording, stopAndShare, configure, tabIdOf, openPopup, fetchBundle, storedBytes, eventually,
 } from './harness.mjs';
 
 const SECRET = 'hunter2-Sup3rSecret';
 const TYPED_NAME = 'Ada Lovelace';
-let site, server, browser;
-
-before(async () => {
-  site = await startFixtureSite();
-  server = await startReproServer();
-  browser = await launchBrowser();
-  await configure(browser.context, browser.id, server.url, server.token);
-});
-
-after(async () => {
-  await browser?.context.close();
-  server?.stop();
-  site?.close();
-});
+const env = testEnvironment({});
 
 /** Record `act` on `path` through the popup; returns the share link. */
 async function record(path, act) {
-  const page = await browser.context.newPage();
-  await page.goto(site.url + path);
-  const tabId = await tabIdOf(browser.worker, page);
-  const popup = await openPopup(browser.context, browser.id, tabId);
-  await popup.getByRole('button', { name: 'Start recording' }).click();
-  await popup.getByText('Recording this tab.').waitFor();
+  const { server, browser } = env;
+  const { page, tabId, popup } = await startRecording(env, path);
   const badge = () => browser.worker.evaluate((tab) => chrome.action.getBadgeText({ tabId: tab }), tabId);
   assert.equal(await eventually(badge, (text) => text === 'REC'), 'REC', 'the toolbar badge shows the tab is recording');
   await page.bringToFront();
@@ -53,6 +36,7 @@ async function record(path, act) {
 }
 
 test('record an open page across a navigation, share, replay; the password never reaches the server', async () => {
+  const { site, server, browser } = env;
   const { href, page } = await record('/', async (p) => {
     await p.locator('#name').pressSequentially(TYPED_NAME);
     await p.locator('#password').pressSequentially(SECRET);
@@ -171,6 +155,7 @@ test('record an open page across a navigation, share, replay; the password never
 });
 
 test('record a page whose CSP forbids WebAssembly: the wasm2js recorder takes over', async () => {
+  const { site, server, browser } = env;
   const { href, page } = await record('/strict.html', async (p) => {
     await p.locator('#search').pressSequentially('shoes');
     await p.locator('#go').click();
@@ -187,6 +172,7 @@ test('record a page whose CSP forbids WebAssembly: the wasm2js recorder takes ov
 });
 
 test('pre-roll: the minute before Start is in the report, and can be turned off', async () => {
+  const { site, server, browser } = env;
   for (const preRoll of [true, false]) {
     await configure(browser.context, browser.id, server.url, server.token, { preRoll, autoUpload: true });
     await browser.worker.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
@@ -199,9 +185,7 @@ test('pre-roll: the minute before Start is in the report, and can be turned off'
     await popup.getByRole('button', { name: 'Start recording' }).click();
     await popup.getByText('Recording this tab.').waitFor();
     await page.waitForTimeout(800);
-    await popup.getByRole('button', { name: 'Stop recording' }).click();
-    await popup.locator('#link').waitFor({ timeout: 20000 });
-    const bundle = await fetchBundle(await popup.locator('#link').getAttribute('href'));
+    const { bundle } = await stopAndShare(popup, { review: false });
     const early = bundle.console.find((e) => e.args[0] === 'before start');
     const request = bundle.network.find((e) => e.url.endsWith('/api/ok?early=1'));
     if (preRoll) {

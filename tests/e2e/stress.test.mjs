@@ -1,31 +1,14 @@
 // A page logging 10,000 entries a second and issuing 500 requests keeps
 // recording, stays responsive, and yields a bundle within the caps.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFixtureSite, startReproServer, launchBrowser, configure, tabIdOf, openPopup, fetchBundle } from './harness.mjs';
+import { testEnvironment, startRecording, stopAndShare, configure, tabIdOf, openPopup, fetchBundle } from './harness.mjs';
 
-let site, server, browser;
-
-before(async () => {
-  site = await startFixtureSite();
-  server = await startReproServer();
-  browser = await launchBrowser();
-  await configure(browser.context, browser.id, server.url, server.token, { autoUpload: true });
-});
-
-after(async () => {
-  await browser?.context.close();
-  server?.stop();
-  site?.close();
-});
+const env = testEnvironment({ autoUpload: true });
 
 test('10,000 logs a second and 500 requests', async () => {
-  const page = await browser.context.newPage();
-  await page.goto(site.url + '/stress.html');
-  const tabId = await tabIdOf(browser.worker, page);
-  const popup = await openPopup(browser.context, browser.id, tabId);
-  await popup.getByRole('button', { name: 'Start recording' }).click();
-  await popup.getByText('Recording this tab.').waitFor();
+  const { site, server, browser } = env;
+  const { page, tabId, popup } = await startRecording(env, '/stress.html');
   await page.bringToFront();
   await page.waitForTimeout(500);
   const before = await page.evaluate(() => window.longTasks.length);
@@ -34,10 +17,7 @@ test('10,000 logs a second and 500 requests', async () => {
   await page.locator('#after').click();
   await page.waitForTimeout(1500);
   const longTasks = (await page.evaluate(() => window.longTasks)).slice(before);
-  await popup.bringToFront();
-  await popup.getByRole('button', { name: 'Stop recording' }).click();
-  await popup.locator('#link').waitFor({ timeout: 60000 });
-  const bundle = await fetchBundle(await popup.locator('#link').getAttribute('href'));
+  const { bundle } = await stopAndShare(popup, { review: false });
 
   const noise = bundle.console.filter((e) => e.args[0] === 'noise');
   assert.equal(noise.length, 5000, 'the per-page console limit holds');

@@ -1,25 +1,14 @@
 // When the upload fails the popup says why in words and keeps the recording;
 // once the tester fixes the settings, "Retry upload" delivers it. Only the
 // recorded tab is recorded: another tab of the same site leaves no trace.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFixtureSite, startReproServer, launchBrowser, configure, tabIdOf, openPopup, fetchBundle } from './harness.mjs';
+import { testEnvironment, configure, tabIdOf, openPopup, fetchBundle } from './harness.mjs';
 
-let site, server, browser;
-
-before(async () => {
-  site = await startFixtureSite();
-  server = await startReproServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.context.close();
-  server?.stop();
-  site?.close();
-});
+const env = testEnvironment();
 
 test('errors in words, then retry; other tabs are not recorded', async () => {
+  const { site, server, browser } = env;
   await configure(browser.context, browser.id, 'http://127.0.0.1:9', server.token);
   const recorded = await browser.context.newPage();
   await recorded.goto(site.url + '/');

@@ -1,6 +1,7 @@
 //! Rendering recorded (already masked) nodes back to HTML text, for the
 //! outer HTML a mark carries. Only what the recorder kept can appear here.
 
+use repro_manifest::markup::escape_html;
 use repro_manifest::{NodeData, NodeRecord};
 
 /// Elements that have no end tag.
@@ -8,20 +9,6 @@ const VOID: [&str; 14] = [
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
     "wbr", "param",
 ];
-
-fn escape(text: &str, attribute: bool) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' if attribute => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// HTML of the subtree in `records` (the first record is its root), cut to
 /// `max_chars` with an ellipsis.
@@ -42,14 +29,14 @@ pub fn render(records: &[NodeRecord], max_chars: usize) -> String {
                 out.push('<');
                 out.push_str(tag);
                 for (name, value) in attrs.iter().filter(|(n, _)| n != "data-repro-inlined-css") {
-                    out.push_str(&format!(" {name}=\"{}\"", escape(value, true)));
+                    out.push_str(&format!(" {name}=\"{}\"", escape_html(value)));
                 }
                 out.push('>');
                 if !VOID.contains(&tag.as_str()) {
                     open.push((record.id, tag));
                 }
             }
-            NodeData::Text { text } => out.push_str(&escape(text, false)),
+            NodeData::Text { text } => out.push_str(&escape_html(text)),
             NodeData::Comment { .. } | NodeData::Doctype { .. } | NodeData::Document => {}
         }
         if out.chars().count() > max_chars {
