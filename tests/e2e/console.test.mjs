@@ -11,6 +11,8 @@ test('console methods, previews, CSP violations and failed loads', async () => {
   const { page, tabId, popup } = await startRecording(env, '/console.html');
   await page.bringToFront();
   await page.waitForTimeout(300);
+  // The companion server sends no CORS headers: a cross-origin fetch to it fails like CORS does.
+  await page.evaluate((url) => { window.CROSS_ORIGIN = url; }, `${server.url}/healthz`);
   await page.locator('#go').click();
   await page.waitForTimeout(1200);
   const { bundle } = await stopAndShare(popup, { review: false });
@@ -35,6 +37,12 @@ test('console methods, previews, CSP violations and failed loads', async () => {
   const failedLoad = bundle.console.find((e) => e.source === 'resource' && e.args[0].includes('/missing.png'));
   assert.equal(failedLoad.level, 'error');
   assert.equal(failedLoad.args[0], `Failed to load <img> ${site.url}/missing.png`);
+  const hooked = (suffix, kind) => bundle.network.find((e) => e.kind === kind && e.url.endsWith(suffix));
+  assert.equal(hooked('/api/error', 'fetch').status, 500);
+  assert.equal(hooked('/api/slow', 'fetch').error, 'aborted');
+  assert.equal(hooked('/api/slow', 'xhr').error, 'aborted');
+  const cors = bundle.network.find((e) => e.url === `${server.url}/healthz` && e.kind === 'fetch');
+  assert.ok(cors && cors.status === undefined && /Failed to fetch/.test(cors.error), `a CORS failure: ${JSON.stringify(cors)}`);
   const missingImage = bundle.network.find((e) => e.kind === 'resource' && e.url.endsWith('/missing.png'));
   assert.deepEqual([missingImage.resource_type, missingImage.status], ['image', 404]);
   const beacon = bundle.network.find((e) => e.kind === 'beacon');

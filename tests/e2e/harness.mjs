@@ -25,6 +25,13 @@ export async function startFixtureSite() {
       res.writeHead(200, { 'content-type': 'application/json' });
       return res.end('{"ok":true}');
     }
+    if (url.pathname === '/api/error') {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      return res.end('{"error":"boom"}');
+    }
+    if (url.pathname === '/api/slow') {
+      return setTimeout(() => { res.writeHead(200); res.end('late'); }, 3000);
+    }
     if (url.pathname === '/api/profile') {
       res.writeHead(200, { 'content-type': 'application/json' });
       return res.end(JSON.stringify({ user: 'grace', password: 'resp-Password-Xx2', nested: { access_token: 'resp-Token-Mm8' } }));
