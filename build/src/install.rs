@@ -7,9 +7,13 @@ use std::path::Path;
 
 use crate::shell::{exists, run};
 
-/// The wasm target and binaryen.
+/// The wasm target, Node.js and binaryen.
 pub fn build_dependencies() -> Result<(), String> {
     let root = crate::root();
+    if !exists("npm") {
+        run("apt-get", &["update", "-qq"], &root)?;
+        run("apt-get", &["install", "-y", "-qq", "nodejs", "npm"], &root)?;
+    }
     run(
         "rustup",
         &["target", "add", "wasm32-unknown-unknown"],
@@ -29,9 +33,6 @@ pub fn test_dependencies() -> Result<(), String> {
             &["install", "-y", "-qq", "chromium", "chromium-driver"],
             &root,
         )?;
-    }
-    if !exists("node") {
-        run("apt-get", &["install", "-y", "-qq", "nodejs", "npm"], &root)?;
     }
     npm_install(&root.join("tests"))
 }
