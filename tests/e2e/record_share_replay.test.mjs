@@ -97,6 +97,7 @@ test('record an open page across a navigation, share, replay; the password never
   assert.ok(resource('/second.js').duration_ms >= 0);
   assert.equal(bundle.network.filter((e) => e.url.includes('/api/')).every((e) => e.kind !== 'resource'), true,
     'fetch and XHR are not listed twice');
+  assert.ok(!bundle.network.some((e) => e.url.startsWith('chrome-extension:')), 'Repro\'s own files are not the page\'s requests');
 
   // The developer opens the link.
   const viewer = await browser.context.newPage();

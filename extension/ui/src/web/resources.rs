@@ -20,6 +20,14 @@ thread_local! {
     static STARTS: RefCell<HashMap<String, f64>> = RefCell::new(HashMap::new());
 }
 
+/// Repro's own files (the recorder loaded into the tab, the mark form) and
+/// inline data are not the page's requests.
+fn is_own_or_inline(url: &str) -> bool {
+    ["chrome-extension:", "moz-extension:", "data:", "blob:"]
+        .iter()
+        .any(|scheme| url.starts_with(scheme))
+}
+
 /// Types the page hook reports itself.
 fn from_the_hook(resource_type: &str) -> bool {
     matches!(
@@ -79,6 +87,9 @@ pub async fn on_request_done(details: JsValue) -> Result<(), JsValue> {
         .map(|s| s as u16)
         .filter(|s| *s > 0);
     let url = get(&details, "url").as_string().unwrap_or_default();
+    if is_own_or_inline(&url) {
+        return Ok(());
+    }
     let entry = NetworkEntry {
         t,
         page,
