@@ -12,6 +12,7 @@ chrome.webNavigation.onCommitted.addListener(forward('on_navigation_committed'))
 chrome.webNavigation.onDOMContentLoaded.addListener(forward('on_dom_content_loaded'));
 chrome.tabs.onRemoved.addListener(forward('on_tab_removed'));
 chrome.runtime.onInstalled.addListener(forward('on_startup'));
+chrome.alarms.onAlarm.addListener(forward('on_alarm'));
 const everything = { urls: ['<all_urls>'] };
 chrome.webRequest.onBeforeRequest.addListener(forward('on_request_start'), everything);
 chrome.webRequest.onCompleted.addListener(forward('on_request_done'), everything);

@@ -78,12 +78,18 @@ function echoWebSocket(req, socket) {
   socket.on('error', () => {});
 }
 
-/** Start repro-server on a free loopback port with a fresh store; create a token. */
-export async function startReproServer() {
-  const data = mkdtempSync(join(tmpdir(), 'repro-store-'));
-  const out = execFileSync(SERVER_BIN, ['token', 'create', '--data', data], { encoding: 'utf8' });
-  const token = out.trim().split('\n').pop();
-  const child = spawn(SERVER_BIN, ['serve', '--listen', '127.0.0.1:0', '--data', data, '--assets', join(ROOT, 'dist', 'viewer')],
+/**
+ * Start repro-server on loopback with a fresh store and a new token; or, with
+ * `listen` and `data`, again on the same address and store.
+ */
+export async function startReproServer({ listen = '127.0.0.1:0', data } = {}) {
+  let token;
+  if (!data) {
+    data = mkdtempSync(join(tmpdir(), 'repro-store-'));
+    const out = execFileSync(SERVER_BIN, ['token', 'create', '--data', data], { encoding: 'utf8' });
+    token = out.trim().split('\n').pop();
+  }
+  const child = spawn(SERVER_BIN, ['serve', '--listen', listen, '--data', data, '--assets', join(ROOT, 'dist', 'viewer')],
     { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((resolve, reject) => {
     let seen = '';

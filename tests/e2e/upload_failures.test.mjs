@@ -1,9 +1,9 @@
 // When the upload fails the popup says why in words and keeps the recording;
-// once the tester fixes the settings, "Retry upload" delivers it. Only the
+// once the tester fixes the settings, "Retry now" delivers it; an unreachable server is retried by itself. Only the
 // recorded tab is recorded: another tab of the same site leaves no trace.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testEnvironment, configure, tabIdOf, openPopup, fetchBundle } from './harness.mjs';
+import { testEnvironment, startRecording, startReproServer, configure, tabIdOf, openPopup, fetchBundle } from './harness.mjs';
 
 const env = testEnvironment();
 
@@ -29,15 +29,15 @@ test('errors in words, then retry; other tabs are not recorded', async () => {
   await popup.bringToFront();
   await popup.getByRole('button', { name: 'Stop recording' }).click();
   await popup.getByRole('button', { name: 'Share report' }).click();
-  await popup.getByText(/Upload failed: could not reach the server at http:\/\/127\.0\.0\.1:9/).waitFor({ timeout: 15000 });
-  assert.ok(await popup.getByRole('button', { name: 'Retry upload' }).isVisible());
+  await popup.getByText(/Waiting for the server: could not reach the server at http:\/\/127\.0\.0\.1:9/).waitFor({ timeout: 15000 });
+  assert.ok(await popup.getByRole('button', { name: 'Retry now' }).isVisible());
 
   await configure(browser.context, browser.id, server.url, 'repro_not-a-real-token');
-  await popup.getByRole('button', { name: 'Retry upload' }).click();
+  await popup.getByRole('button', { name: 'Retry now' }).click();
   await popup.getByText(/did not accept the upload token; check it in Options \(401/).waitFor({ timeout: 15000 });
 
   await configure(browser.context, browser.id, server.url, server.token);
-  await popup.getByRole('button', { name: 'Retry upload' }).click();
+  await popup.getByRole('button', { name: 'Retry now' }).click();
   const link = popup.locator('#link');
   await link.waitFor({ timeout: 15000 });
   const bundle = await fetchBundle(await link.getAttribute('href'));
@@ -50,4 +50,27 @@ test('errors in words, then retry; other tabs are not recorded', async () => {
   const leftovers = await browser.worker.evaluate(async () => Object.keys(await chrome.storage.local.get(null)));
   assert.ok(!leftovers.some((key) => key.startsWith('chunk:') || key.startsWith('finished:')),
     `local copies are deleted once the server has the report: ${leftovers}`);
+});
+
+test('a report made while the server is down uploads by itself once it is back', async () => {
+  const { browser } = env;
+  const later = await startReproServer();
+  later.stop();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  await configure(browser.context, browser.id, later.url, later.token, { autoUpload: true });
+  const { page, popup } = await startRecording(env, '/?server-down');
+  await page.locator('#name').pressSequentially('offline');
+  await page.waitForTimeout(600);
+  await popup.bringToFront();
+  await popup.getByRole('button', { name: 'Stop recording' }).click();
+  await popup.getByText(/^Waiting for the server: could not reach the server/).waitFor({ timeout: 15000 });
+  const back = await startReproServer({ listen: new URL(later.url).host, data: later.data });
+  try {
+    const link = popup.locator('#link');
+    await link.waitFor({ timeout: 30000 });
+    const bundle = await fetchBundle(await link.getAttribute('href'));
+    assert.ok(bundle.events.some((e) => e.type === 'input' && e.value === '*******'));
+  } finally {
+    back.stop();
+  }
 });

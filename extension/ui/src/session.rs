@@ -159,7 +159,17 @@ pub enum UploadState {
         /// The share link.
         link: String,
     },
-    /// It failed; the recording is kept so it can be retried.
+    /// The server could not be reached or was busy: Repro tries again by
+    /// itself (with backoff), and the tester can retry now or discard.
+    Waiting {
+        /// The session whose chunks are kept.
+        session: String,
+        /// What went wrong last time, in words.
+        reason: String,
+        /// How many tries failed so far.
+        attempt: u32,
+    },
+    /// It failed in a way retrying cannot fix; the recording is kept.
     Failed {
         /// Why, in words.
         reason: String,
@@ -179,8 +189,30 @@ impl UploadState {
             UploadState::Preparing => "Preparing the report…".into(),
             UploadState::Uploading { bytes } => format!("Uploading {}…", human_bytes(*bytes)),
             UploadState::Done { .. } => "Uploaded. Share this link:".into(),
+            UploadState::Waiting { reason, attempt, .. } => format!(
+                "Waiting for the server: {reason}. Repro tries again by itself (tried {attempt} {}).",
+                if *attempt == 1 { "time" } else { "times" }
+            ),
             UploadState::Failed { reason, .. } => format!("Upload failed: {reason}"),
         }
+    }
+}
+
+/// How long to wait before try number `attempt + 1` after `attempt` failed
+/// tries: doubling from 2 s up to 5 min, spread by ±20 % with `jitter` in 0..1
+/// so that many browsers do not come back at the same moment.
+pub fn retry_delay_ms(attempt: u32, jitter: f64) -> u64 {
+    let base = 2_000u64
+        .saturating_mul(1u64 << attempt.saturating_sub(1).min(20))
+        .min(300_000);
+    (base as f64 * (0.8 + 0.4 * jitter.clamp(0.0, 1.0))) as u64
+}
+
+/// Can retrying fix a failure with this HTTP status (or none: unreachable)?
+pub fn is_retryable(status: Option<u16>) -> bool {
+    match status {
+        None => true,
+        Some(status) => status == 408 || status == 429 || status >= 500,
     }
 }
 
@@ -263,6 +295,17 @@ mod tests {
             summary.describe(),
             "12.3 s, 1 page, 40 page events, 3 console entries, 1 network request, 0 screenshots."
         );
+    }
+
+    #[test]
+    fn retries_back_off_with_jitter_and_a_ceiling() {
+        assert_eq!(retry_delay_ms(1, 0.5), 2_000);
+        assert_eq!(retry_delay_ms(2, 0.5), 4_000);
+        assert_eq!(retry_delay_ms(3, 0.0), 6_400);
+        assert_eq!(retry_delay_ms(30, 0.5), 300_000);
+        assert_eq!(retry_delay_ms(1, 1.0), 2_400);
+        assert!(is_retryable(None) && is_retryable(Some(503)) && is_retryable(Some(429)));
+        assert!(!is_retryable(Some(401)) && !is_retryable(Some(413)) && !is_retryable(Some(422)));
     }
 
     #[test]

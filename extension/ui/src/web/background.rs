@@ -333,9 +333,9 @@ pub(super) async fn stop(tab: i64) -> Result<JsValue, JsValue> {
 /// The stopped session waiting in `tab`'s upload state, if any.
 async fn stopped_session(tab: i64) -> Result<Option<String>, JsValue> {
     Ok(match load::<UploadState>(&upload_key(tab)).await? {
-        Some(UploadState::Review { session, .. }) | Some(UploadState::Failed { session, .. }) => {
-            Some(session)
-        }
+        Some(UploadState::Review { session, .. })
+        | Some(UploadState::Failed { session, .. })
+        | Some(UploadState::Waiting { session, .. }) => Some(session),
         _ => None,
     })
 }
@@ -378,6 +378,24 @@ pub async fn on_startup() -> Result<(), JsValue> {
 pub async fn on_storage_changed(changes: JsValue) -> Result<(), JsValue> {
     if !get(&changes, CONFIG_KEY).is_undefined() {
         register_page_hook().await?;
+    }
+    Ok(())
+}
+
+/// An alarm rang: retry a waiting upload.
+#[wasm_bindgen]
+pub async fn on_alarm(alarm: JsValue) -> Result<(), JsValue> {
+    let name = get(&alarm, "name").as_string().unwrap_or_default();
+    let Some(tab) = name
+        .strip_prefix("retry:")
+        .and_then(|t| t.parse::<i64>().ok())
+    else {
+        return Ok(());
+    };
+    if let Some(UploadState::Waiting { session, .. }) =
+        load::<UploadState>(&upload_key(tab)).await?
+    {
+        upload_session(tab, &session).await?;
     }
     Ok(())
 }

@@ -135,7 +135,10 @@ async fn try_render(tab: i64) -> Result<(), JsValue> {
         load(&upload_key(tab)).await?
     };
     let reviewing = matches!(upload, Some(UploadState::Review { .. }));
-    let failed = matches!(upload, Some(UploadState::Failed { .. }));
+    let failed = matches!(
+        upload,
+        Some(UploadState::Failed { .. }) | Some(UploadState::Waiting { .. })
+    );
     // A stopped recording is shared or discarded before the next one starts.
     show("start", !recording && !reviewing && !failed)?;
     show("stop", recording)?;

@@ -23,9 +23,9 @@ pub async fn review_main() -> Result<(), JsValue> {
         .and_then(|t| t.parse().ok())
         .ok_or("review.html needs ?tab=<id>")?;
     let session = match load::<UploadState>(&upload_key(tab)).await? {
-        Some(UploadState::Review { session, .. }) | Some(UploadState::Failed { session, .. }) => {
-            session
-        }
+        Some(UploadState::Review { session, .. })
+        | Some(UploadState::Failed { session, .. })
+        | Some(UploadState::Waiting { session, .. }) => session,
         other => {
             let words = other
                 .map(|s| s.describe())

@@ -12,8 +12,8 @@ use super::api::{call, get, load, load_prefixed, message_of, object, remove, sav
 use crate::assemble::{apply_exclusions, assemble, summarize, Exclusions};
 use crate::config::{Config, CONFIG_KEY};
 use crate::session::{
-    chunk_prefix, explain_refusal, finished_key, mark_prefix, review_key, upload_key,
-    SessionRecord, StoredMark, UploadState,
+    chunk_prefix, explain_refusal, finished_key, is_retryable, mark_prefix, retry_delay_ms,
+    review_key, upload_key, SessionRecord, StoredMark, UploadState,
 };
 
 /// A stopped session as recorded, before the tester's exclusions, with those
@@ -110,6 +110,12 @@ pub async fn upload_session(tab: i64, session_id: &str) -> Result<(), JsValue> {
         reason,
         session: session_id.to_string(),
     };
+    // Tries so far, carried over from a previous wait; a pending automatic retry is now moot.
+    let attempt = match load::<UploadState>(&key).await? {
+        Some(UploadState::Waiting { attempt, .. }) => attempt,
+        _ => 0,
+    };
+    call("chrome.alarms.clear", &[retry_alarm(tab).into()]).await?;
     save(&key, &UploadState::Preparing).await?;
     let Some(config) = load::<Config>(CONFIG_KEY).await? else {
         return save(
@@ -122,7 +128,16 @@ pub async fn upload_session(tab: i64, session_id: &str) -> Result<(), JsValue> {
     };
     let (bundle, keys) = match stored_bundle(session_id).await? {
         Ok(found) => found,
-        Err(reason) => return save(&key, &fail(reason)).await,
+        Err(reason) => {
+            // A retry that lost a race with another one that already delivered it.
+            if matches!(
+                load::<UploadState>(&key).await?,
+                Some(UploadState::Done { .. })
+            ) {
+                return Ok(());
+            }
+            return save(&key, &fail(reason)).await;
+        }
     };
     let json = serde_json::to_string(&bundle).map_err(|e| JsValue::from_str(&e.to_string()))?;
     let body = gzip(&json).await?;
@@ -138,8 +153,32 @@ pub async fn upload_session(tab: i64, session_id: &str) -> Result<(), JsValue> {
             save(&key, &UploadState::Done { link }).await?;
             remove(&keys).await
         }
-        Err(reason) => save(&key, &fail(reason)).await,
+        Err((reason, status)) if is_retryable(status) => {
+            let attempt = attempt + 1;
+            let delay = retry_delay_ms(attempt, js_sys::Math::random());
+            let when = js_sys::Date::now() + delay as f64;
+            call(
+                "chrome.alarms.create",
+                &[retry_alarm(tab).into(), object(&[("when", when.into())])],
+            )
+            .await?;
+            save(
+                &key,
+                &UploadState::Waiting {
+                    session: session_id.to_string(),
+                    reason,
+                    attempt,
+                },
+            )
+            .await
+        }
+        Err((reason, _)) => save(&key, &fail(reason)).await,
     }
+}
+
+/// The name of the alarm that retries `tab`'s upload.
+pub fn retry_alarm(tab: i64) -> String {
+    format!("retry:{tab}")
 }
 
 /// Gzip `text` with the browser's own CompressionStream.
@@ -159,8 +198,9 @@ async fn gzip(text: &str) -> Result<js_sys::Uint8Array, JsValue> {
     Ok(js_sys::Uint8Array::new(&buffer))
 }
 
-/// POST the compressed bundle; the share link, or why it failed in words.
-async fn post(config: &Config, body: &js_sys::Uint8Array) -> Result<String, String> {
+/// POST the compressed bundle; the share link, or why it failed in words
+/// with the HTTP status (none when the server could not be reached).
+async fn post(config: &Config, body: &js_sys::Uint8Array) -> Result<String, (String, Option<u16>)> {
     let url = format!("{}/api/reports", config.server_url);
     let headers = object(&[
         ("Authorization", format!("Bearer {}", config.token).into()),
@@ -175,13 +215,16 @@ async fn post(config: &Config, body: &js_sys::Uint8Array) -> Result<String, Stri
     let response = call("fetch", &[JsValue::from_str(&url), init])
         .await
         .map_err(|e| {
-            format!(
+            let words = format!(
                 "could not reach the server at {} ({})",
                 config.server_url,
                 message_of(&e)
-            )
+            );
+            (words, None)
         })?;
-    let response: web_sys::Response = response.dyn_into().map_err(|_| "no response".to_string())?;
+    let response: web_sys::Response = response
+        .dyn_into()
+        .map_err(|_| ("no response".to_string(), None))?;
     let status = response.status();
     let json = match response.json() {
         Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise)
@@ -190,12 +233,15 @@ async fn post(config: &Config, body: &js_sys::Uint8Array) -> Result<String, Stri
         Err(_) => JsValue::NULL,
     };
     if response.ok() {
-        return get(&json, "url")
-            .as_string()
-            .ok_or_else(|| "the server answered without a link".to_string());
+        return get(&json, "url").as_string().ok_or_else(|| {
+            (
+                "the server answered without a link".to_string(),
+                Some(status),
+            )
+        });
     }
-    Err(explain_refusal(
-        status,
-        get(&json, "error").as_string().as_deref(),
+    Err((
+        explain_refusal(status, get(&json, "error").as_string().as_deref()),
+        Some(status),
     ))
 }
