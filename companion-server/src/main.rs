@@ -58,7 +58,10 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
 
 const USAGE: &str = "usage:
   repro-server serve --listen ADDR:PORT --data FOLDER [--assets FOLDER] [--public-url URL] [--secret-scan on|off]
-  repro-server token create --data FOLDER [--label NAME]";
+  repro-server token create --data FOLDER [--label NAME]
+  repro-server token list --data FOLDER
+  repro-server token revoke NUMBER --data FOLDER
+  repro-server report revoke ID --data FOLDER";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -70,6 +73,17 @@ fn main() -> ExitCode {
     {
         ["serve", ..] => parse_options(&args[1..]).and_then(serve),
         ["token", "create", ..] => parse_options(&args[2..]).and_then(create_token),
+        ["token", "list", ..] => parse_options(&args[2..]).and_then(list_tokens),
+        ["token", "revoke", number, ..] => {
+            let number = number
+                .parse::<i64>()
+                .map_err(|_| format!("`{number}` is not a token number (see `token list`)"));
+            number.and_then(|n| parse_options(&args[3..]).and_then(|o| revoke_token(o, n)))
+        }
+        ["report", "revoke", id, ..] => {
+            let id = id.to_string();
+            parse_options(&args[3..]).and_then(|o| revoke_report(o, &id))
+        }
         _ => Err(USAGE.to_string()),
     };
     match outcome {
@@ -90,6 +104,58 @@ fn create_token(options: Options) -> Result<(), String> {
     println!("Created an upload token. It is shown only this once; paste it into the extension's options:");
     println!("{token}");
     Ok(())
+}
+
+fn open_store(options: &Options) -> Result<Store, String> {
+    Store::open(&options.data)
+        .map_err(|e| format!("cannot open the store in {}: {e}", options.data.display()))
+}
+
+fn list_tokens(options: Options) -> Result<(), String> {
+    let tokens = open_store(&options)?
+        .list_tokens()
+        .map_err(|e| e.to_string())?;
+    println!(
+        "{:>6}  {:<8}  {:>7}  {:<24}  label",
+        "number", "state", "reports", "created (Unix ms)"
+    );
+    for token in tokens {
+        let state = if token.revoked { "revoked" } else { "active" };
+        println!(
+            "{:>6}  {:<8}  {:>7}  {:<24}  {}",
+            token.id, state, token.reports, token.created_at, token.label
+        );
+    }
+    Ok(())
+}
+
+fn revoke_token(options: Options, number: i64) -> Result<(), String> {
+    match open_store(&options)?.revoke_token(number) {
+        Ok(()) => {
+            println!("Token {number} is revoked: uploads with it are refused from now on.");
+            Ok(())
+        }
+        Err(repro_server::StoreError::NotFound) => Err(format!(
+            "there is no token number {number} (see `token list`)"
+        )),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+fn revoke_report(options: Options, id: &str) -> Result<(), String> {
+    if !repro_manifest::is_valid_bundle_id(id) {
+        return Err(format!(
+            "`{id}` is not a report id (the 32 hex digits after /r/ in the link)"
+        ));
+    }
+    match open_store(&options)?.revoke_report(id) {
+        Ok(()) => {
+            println!("Report {id} is revoked: its link answers 410 Gone from now on.");
+            Ok(())
+        }
+        Err(repro_server::StoreError::NotFound) => Err(format!("there is no report {id}")),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 fn serve(options: Options) -> Result<(), String> {

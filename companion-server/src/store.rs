@@ -68,6 +68,21 @@ pub struct ReportMeta {
     pub revoked: bool,
 }
 
+/// What `token list` shows of an upload token (never the token itself).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenInfo {
+    /// The token's number, for `token revoke`.
+    pub id: i64,
+    /// The label given at creation.
+    pub label: String,
+    /// Unix ms of creation.
+    pub created_at: i64,
+    /// Whether it was revoked.
+    pub revoked: bool,
+    /// How many reports were uploaded with it.
+    pub reports: i64,
+}
+
 /// The outcome of storing a report.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stored {
@@ -169,6 +184,49 @@ impl Store {
             params![hash_token(&token), label, now_ms()],
         )?;
         Ok(token)
+    }
+
+    /// Every upload token, oldest first.
+    pub fn list_tokens(&self) -> Result<Vec<TokenInfo>, StoreError> {
+        let db = self.db();
+        let mut statement = db.prepare(
+            "SELECT t.id, t.label, t.created_at, t.revoked_at IS NOT NULL, \
+             (SELECT COUNT(*) FROM reports r WHERE r.token_id = t.id) FROM tokens t ORDER BY t.id",
+        )?;
+        let rows = statement.query_map([], |row| {
+            Ok(TokenInfo {
+                id: row.get(0)?,
+                label: row.get(1)?,
+                created_at: row.get(2)?,
+                revoked: row.get(3)?,
+                reports: row.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Revoke upload token number `id`: it can no longer upload.
+    pub fn revoke_token(&self, id: i64) -> Result<(), StoreError> {
+        let changed = self.db().execute(
+            "UPDATE tokens SET revoked_at = COALESCE(revoked_at, ?2) WHERE id = ?1",
+            params![id, now_ms()],
+        )?;
+        if changed == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// Revoke the share link of report `id`: it answers 410 from now on.
+    pub fn revoke_report(&self, id: &str) -> Result<(), StoreError> {
+        let changed = self.db().execute(
+            "UPDATE reports SET revoked_at = COALESCE(revoked_at, ?2) WHERE id = ?1",
+            params![id, now_ms()],
+        )?;
+        if changed == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
     }
 
     /// The id of a valid, unrevoked token.

@@ -1,0 +1,111 @@
+//! The `repro-server` command line against a real store in a temporary folder:
+//! tokens are listed without ever being shown again, revoked tokens cannot
+//! upload, revoked reports answer 410.
+
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+use std::process::Command;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use repro_server::{app, ServerState, Store};
+use tower::ServiceExt;
+
+fn cli(data: &std::path::Path, args: &[&str]) -> (bool, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_repro-server"))
+        .args(args)
+        .arg("--data")
+        .arg(data)
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), text)
+}
+
+fn upload(token: &str) -> Request<Body> {
+    Request::post("/api/reports")
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/json")
+        .body(Body::from(repro_manifest::example_bundle_json()))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn tokens_and_reports_are_managed_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, out) = cli(dir.path(), &["token", "create", "--label", "qa-team"]);
+    assert!(ok, "{out}");
+    let token = out.trim().lines().last().unwrap().to_string();
+    assert!(token.starts_with("repro_"));
+
+    let state = ServerState {
+        store: Arc::new(Store::open(dir.path()).unwrap()),
+        assets: dir.path().join("assets"),
+        public_url: None,
+        limits: Default::default(),
+        scan_secrets: true,
+    };
+    let response = app(state.clone()).oneshot(upload(&token)).await.unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let body = http_body_util::BodyExt::collect(response.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    let id = serde_json::from_slice::<serde_json::Value>(&body).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let (ok, listing) = cli(dir.path(), &["token", "list"]);
+    assert!(
+        ok && listing.contains("qa-team") && listing.contains("active"),
+        "{listing}"
+    );
+    assert!(!listing.contains(&token), "a token is never shown again");
+    assert!(
+        listing
+            .lines()
+            .any(|l| l.contains("qa-team") && l.split_whitespace().nth(2) == Some("1")),
+        "{listing}"
+    );
+
+    let (ok, out) = cli(dir.path(), &["token", "revoke", "1"]);
+    assert!(ok, "{out}");
+    let mut again: serde_json::Value =
+        serde_json::from_str(&repro_manifest::example_bundle_json()).unwrap();
+    again["id"] = serde_json::json!("ffffffffffffffffffffffffffffffff");
+    let request = Request::post("/api/reports")
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/json")
+        .body(Body::from(again.to_string()))
+        .unwrap();
+    assert_eq!(
+        app(state.clone()).oneshot(request).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert!(cli(dir.path(), &["token", "list"]).1.contains("revoked"));
+
+    let (ok, out) = cli(dir.path(), &["report", "revoke", &id]);
+    assert!(ok, "{out}");
+    for path in [
+        format!("/r/{id}"),
+        format!("/r/{id}/bundle.json"),
+        format!("/r/{id}/har"),
+    ] {
+        let response = app(state.clone())
+            .oneshot(Request::get(&path).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::GONE, "{path}");
+    }
+
+    let (ok, out) = cli(dir.path(), &["token", "revoke", "42"]);
+    assert!(!ok && out.contains("no token number 42"), "{out}");
+    let (ok, out) = cli(dir.path(), &["report", "revoke", "../etc"]);
+    assert!(!ok && out.contains("not a report id"), "{out}");
+}
