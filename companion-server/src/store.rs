@@ -207,26 +207,21 @@ impl Store {
 
     /// Revoke upload token number `id`: it can no longer upload.
     pub fn revoke_token(&self, id: i64) -> Result<(), StoreError> {
-        let changed = self.db().execute(
-            "UPDATE tokens SET revoked_at = COALESCE(revoked_at, ?2) WHERE id = ?1",
-            params![id, now_ms()],
-        )?;
-        if changed == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        self.revoke("tokens", &id)
     }
 
     /// Revoke the share link of report `id`: it answers 410 from now on.
     pub fn revoke_report(&self, id: &str) -> Result<(), StoreError> {
-        let changed = self.db().execute(
-            "UPDATE reports SET revoked_at = COALESCE(revoked_at, ?2) WHERE id = ?1",
-            params![id, now_ms()],
-        )?;
-        if changed == 0 {
-            return Err(StoreError::NotFound);
+        self.revoke("reports", &id)
+    }
+
+    /// Set `revoked_at` of row `id` of `table` (kept if already set).
+    fn revoke(&self, table: &'static str, id: &dyn rusqlite::ToSql) -> Result<(), StoreError> {
+        let sql = format!("UPDATE {table} SET revoked_at = COALESCE(revoked_at, ?2) WHERE id = ?1");
+        match self.db().execute(&sql, params![id, now_ms()])? {
+            0 => Err(StoreError::NotFound),
+            _ => Ok(()),
         }
-        Ok(())
     }
 
     /// The id of a valid, unrevoked token.
