@@ -46,6 +46,22 @@ fn note(t: u64, page: u32, what: &str, limit: u32) -> ConsoleEntry {
 }
 
 impl Caps {
+    /// Count and drop an entry without looking at it when its kind is already
+    /// past the limit (its note was given); `false` when it must be admitted.
+    pub fn drop_if_over(&mut self, console: bool) -> bool {
+        let (count, limit) = if console {
+            (&mut self.console, MAX_CONSOLE_PER_PAGE)
+        } else {
+            (&mut self.network, MAX_NETWORK_PER_PAGE)
+        };
+        if *count <= limit {
+            return false;
+        }
+        *count += 1;
+        self.dropped += 1;
+        true
+    }
+
     /// Decide about `entry`, seen at time `t` on page `page`.
     pub fn admit(&mut self, entry: &Entry, t: u64, page: u32) -> Admission {
         let (count, limit, what) = match entry {
@@ -86,5 +102,8 @@ mod tests {
         assert!(note.args[0].contains("5000 console entries"));
         assert_eq!(caps.admit(&console(), 8, 0), Admission::Drop);
         assert_eq!(caps.dropped, 2);
+        assert!(caps.drop_if_over(true), "past the limit: dropped unread");
+        assert!(!caps.drop_if_over(false), "network has its own limit");
+        assert_eq!(caps.dropped, 3);
     }
 }

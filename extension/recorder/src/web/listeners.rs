@@ -235,6 +235,11 @@ fn on_hook_message(event: Event) {
     {
         return;
     }
+    // Past a page's limit an entry is only counted: spare a noisy page the parsing.
+    let is_console = super::chrome::get(&data, "type").as_string().as_deref() == Some("console");
+    if with_recorder(|recorder| recorder.caps.drop_if_over(is_console)) != Some(false) {
+        return;
+    }
     let Ok(text) = js_sys::JSON::stringify(&data) else {
         return;
     };

@@ -9,15 +9,13 @@
 
 use std::cell::RefCell;
 
-use repro_manifest::{MarkCapture, MaskPolicy, Rect, Size};
+use repro_manifest::{MarkCapture, MaskPolicy, Rect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Event, EventTarget, HtmlElement, Node};
 
-use super::dom_walk::NodeSerializer;
-use super::state::{viewport, with_recorder};
-use crate::core::selector::{css_selector, xpath, Selector, Tree};
-use crate::core::{html, mask};
+use super::mark_capture::{describe_marked, top_rect};
+use super::state::viewport;
 
 type Handler = Closure<dyn FnMut(Event)>;
 
@@ -205,10 +203,8 @@ fn point(picker: &mut Picker, element: Element) {
     picker.current = Some(element);
 }
 
-// Elements of same-origin iframes belong to other realms, where `instanceof`
-// against this world's classes fails: check tag names and cast instead.
-
-/// The element under (x, y), looking inside same-origin iframes.
+/// The element under (x, y), looking inside same-origin iframes (whose
+/// elements belong to other realms: tag names are checked, then cast).
 fn element_at(document: &Document, x: f64, y: f64) -> Option<Element> {
     let mut element = document.element_from_point(x as f32, y as f32)?;
     let (mut x, mut y) = (x, y);
@@ -226,44 +222,6 @@ fn element_at(document: &Document, x: f64, y: f64) -> Option<Element> {
         }
     }
     Some(element)
-}
-
-/// The iframe elements holding `element`, innermost first.
-fn frames_of(element: &Element) -> Vec<Element> {
-    let mut frames = Vec::new();
-    let mut document = element.owner_document();
-    while let Some(frame) = document
-        .as_ref()
-        .and_then(|d| d.default_view())
-        .and_then(|w| w.frame_element().ok().flatten())
-    {
-        document = frame.owner_document();
-        frames.push(frame);
-    }
-    frames
-}
-
-/// Where `element`'s document starts in the top viewport.
-fn frame_offset(element: &Element) -> (f64, f64) {
-    frames_of(element).iter().fold((0.0, 0.0), |(x, y), frame| {
-        let rect = frame.get_bounding_client_rect();
-        (
-            x + rect.left() + frame.client_left() as f64,
-            y + rect.top() + frame.client_top() as f64,
-        )
-    })
-}
-
-/// `element`'s box in the top viewport.
-fn top_rect(element: &Element) -> Rect {
-    let (dx, dy) = frame_offset(element);
-    let r = element.get_bounding_client_rect();
-    Rect {
-        x: r.left() + dx,
-        y: r.top() + dy,
-        w: r.width(),
-        h: r.height(),
-    }
 }
 
 fn on_move(event: Event) {
@@ -382,233 +340,10 @@ fn choose() {
     });
 }
 
-/// One document of the page seen through the selector generator's eyes.
-struct PageTree(Document);
-
-impl Tree for PageTree {
-    type Node = Element;
-    fn parent(&self, node: &Element) -> Option<Element> {
-        node.parent_element()
-    }
-    fn tag(&self, node: &Element) -> String {
-        node.local_name()
-    }
-    fn attribute(&self, node: &Element, name: &str) -> Option<String> {
-        node.get_attribute(name)
-    }
-    fn children(&self, node: &Element) -> Vec<Element> {
-        let children = node.children();
-        (0..children.length())
-            .filter_map(|i| children.item(i))
-            .collect()
-    }
-    fn select(&self, selector: &Selector, limit: usize) -> Vec<Element> {
-        let Ok(found) = self.0.query_selector_all(&selector.to_string()) else {
-            return Vec::new();
-        };
-        (0..found.length().min(limit as u32))
-            .filter_map(|i| found.item(i).and_then(|n| n.dyn_into().ok()))
-            .collect()
-    }
-}
-
-const STYLES: [&str; 16] = [
-    "display",
-    "visibility",
-    "position",
-    "color",
-    "background-color",
-    "font-family",
-    "font-size",
-    "font-weight",
-    "line-height",
-    "width",
-    "height",
-    "margin",
-    "padding",
-    "opacity",
-    "z-index",
-    "overflow",
-];
-
-/// The tester saved the form: describe the chosen element (masked), leave
-/// mark mode, and return what the background needs for the mark.
+/// The tester saved the form: leave mark mode and describe the chosen
+/// element (masked) for the background.
 pub fn commit(policy: &MaskPolicy) -> Option<MarkCapture> {
     let element = PICKER.with(|p| p.borrow().as_ref().and_then(|p| p.chosen.clone()))?;
     stop();
-    let window = web_sys::window()?;
-    let own_document = element.owner_document()?;
-    let selector = css_selector(&PageTree(own_document.clone()), &element);
-    let mut frames: Vec<String> = frames_of(&element)
-        .iter()
-        .filter_map(|frame| {
-            Some(css_selector(&PageTree(frame.owner_document()?), frame).to_string())
-        })
-        .collect();
-    frames.reverse();
-    let mut records = Vec::new();
-    let mut serializer = NodeSerializer::new(policy.clone());
-    let masked = serializer.masks_text_under(element.parent_element().as_ref());
-    serializer.subtree(&element, 0, None, masked, &mut records);
-    let text_masked = masked || serializer.masks_text_under(Some(&element));
-    let raw_text = element.text_content().unwrap_or_default();
-    let raw_text: String = raw_text
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-        .take(500)
-        .collect();
-    let text = if text_masked {
-        super::dom_walk::mask_text(&raw_text)
-    } else {
-        mask::free_text(&raw_text)
-    };
-    let styles = window
-        .get_computed_style(&element)
-        .ok()
-        .flatten()
-        .map(|computed| {
-            STYLES
-                .iter()
-                .map(|name| {
-                    (
-                        name.to_string(),
-                        computed.get_property_value(name).unwrap_or_default(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let (t, page) = with_recorder(|r| (r.now(), r.page)).unwrap_or((0, 0));
-    Some(MarkCapture {
-        t,
-        page,
-        selector: selector.to_string(),
-        frames,
-        xpath: xpath(&PageTree(own_document), &element),
-        rect: top_rect(&element),
-        viewport: viewport(&window),
-        scroll: (
-            window.scroll_x().unwrap_or(0.0) as i32,
-            window.scroll_y().unwrap_or(0.0) as i32,
-        ),
-        text,
-        html: html::render(&records, 2000),
-        styles,
-        mask_rects: mask_rects(policy),
-    })
-}
-
-/// Boxes of everything the policy hides, in the viewport: form controls,
-/// masked and blocked elements, and text holding secret shapes.
-pub fn mask_rects(policy: &MaskPolicy) -> Vec<Rect> {
-    let Some(document) = document() else {
-        return Vec::new();
-    };
-    let size: Size = web_sys::window().map(|w| viewport(&w)).unwrap_or_default();
-    let visible = |r: &Rect| {
-        r.w > 0.0
-            && r.h > 0.0
-            && r.x < size.w as f64
-            && r.y < size.h as f64
-            && r.x + r.w > 0.0
-            && r.y + r.h > 0.0
-    };
-    let mut rects = Vec::new();
-    collect_mask_rects(&document, (0.0, 0.0), policy, &mut rects, 0);
-    rects.retain(visible);
-    rects
-}
-
-/// Elements of `document` (at `offset` in the top viewport) to black out,
-/// descending into same-origin iframes; a cross-origin iframe, whose content
-/// cannot be inspected, is blacked out whole.
-fn collect_mask_rects(
-    document: &Document,
-    offset: (f64, f64),
-    policy: &MaskPolicy,
-    rects: &mut Vec<Rect>,
-    depth: u32,
-) {
-    let shifted = |r: &web_sys::DomRect| Rect {
-        x: r.left() + offset.0,
-        y: r.top() + offset.1,
-        w: r.width(),
-        h: r.height(),
-    };
-    let elements = |selector: &str| -> Vec<Element> {
-        let Ok(found) = document.query_selector_all(selector) else {
-            return Vec::new();
-        };
-        (0..found.length())
-            .filter_map(|i| found.item(i))
-            .filter(|n| n.node_type() == Node::ELEMENT_NODE)
-            .map(|n| n.unchecked_into())
-            .collect()
-    };
-    let mut selectors = vec![policy.mask_selector.clone(), policy.block_selector.clone()];
-    if policy.mask_all_inputs {
-        selectors
-            .push("input, textarea, select, [contenteditable]:not([contenteditable=false])".into());
-    } else {
-        selectors.push(
-            "input[type=password], input[autocomplete*=cc-], input[autocomplete=one-time-code]"
-                .into(),
-        );
-    }
-    for selector in selectors {
-        rects.extend(
-            elements(&selector)
-                .iter()
-                .map(|e| shifted(&e.get_bounding_client_rect())),
-        );
-    }
-    for frame in elements("iframe, frame") {
-        let box_ = frame.get_bounding_client_rect();
-        let inner = frame
-            .unchecked_ref::<web_sys::HtmlIFrameElement>()
-            .content_document();
-        match inner {
-            Some(inner) if depth < 8 => {
-                let origin = (
-                    offset.0 + box_.left() + frame.client_left() as f64,
-                    offset.1 + box_.top() + frame.client_top() as f64,
-                );
-                collect_mask_rects(&inner, origin, policy, rects, depth + 1);
-            }
-            _ => rects.push(shifted(&box_)),
-        }
-    }
-    let (Some(body), Ok(range)) = (document.body(), document.create_range()) else {
-        return;
-    };
-    let Ok(walker) = document.create_tree_walker_with_what_to_show(&body, 4) else {
-        return;
-    };
-    while let Ok(Some(node)) = walker.next_node() {
-        let text = node.text_content().unwrap_or_default();
-        let spans: Vec<(usize, usize)> = if policy.mask_all_text {
-            vec![(0, text.len())]
-        } else {
-            repro_manifest::pii::find(&text)
-                .iter()
-                .map(|f| (f.start, f.end))
-                .collect()
-        };
-        for (start, end) in spans {
-            let utf16 = |byte: usize| text[..byte].encode_utf16().count() as u32;
-            if range.set_start(&node, utf16(start)).is_ok()
-                && range.set_end(&node, utf16(end)).is_ok()
-            {
-                if let Some(list) = range.get_client_rects() {
-                    rects.extend(
-                        (0..list.length())
-                            .filter_map(|i| list.get(i))
-                            .map(|r| shifted(&r)),
-                    );
-                }
-            }
-        }
-    }
+    describe_marked(&element, policy)
 }

@@ -7,6 +7,7 @@
 mod chrome;
 mod dom_walk;
 mod listeners;
+mod mark_capture;
 mod marker;
 mod mutations;
 mod state;

@@ -36,19 +36,15 @@ pub async fn review_material(session_id: &str) -> Result<Material, JsValue> {
         .iter()
         .filter_map(|(_, text)| serde_json::from_str(text).ok())
         .collect();
-    let marks: Vec<StoredMark> = load_prefixed(&mark_prefix(session_id))
-        .await?
+    let stored_marks = load_prefixed(&mark_prefix(session_id)).await?;
+    let marks: Vec<StoredMark> = stored_marks
         .iter()
         .filter_map(|(_, text)| serde_json::from_str(text).ok())
         .collect();
-    let mark_keys = load_prefixed(&mark_prefix(session_id))
-        .await?
-        .into_iter()
-        .map(|(key, _)| key);
     let bundle = assemble(&session, chunks, marks, stopped_at);
     let exclusions: Exclusions = load(&review_key(session_id)).await?.unwrap_or_default();
     let mut keys: Vec<String> = stored.into_iter().map(|(key, _)| key).collect();
-    keys.extend(mark_keys);
+    keys.extend(stored_marks.into_iter().map(|(key, _)| key));
     keys.push(finished_key(session_id));
     keys.push(review_key(session_id));
     Ok(Ok((bundle, exclusions, keys)))
@@ -90,16 +86,17 @@ pub async fn after_stop(tab: i64, session_id: &str) -> Result<(), JsValue> {
 
 /// Delete a stopped recording without sharing anything.
 pub async fn discard(tab: i64, session_id: &str) -> Result<(), JsValue> {
-    if let Ok((_, keys)) = stored_bundle(session_id).await? {
-        remove(&keys).await?;
+    let mut keys: Vec<String> = Vec::new();
+    for prefix in [chunk_prefix(session_id), mark_prefix(session_id)] {
+        keys.extend(
+            load_prefixed(&prefix)
+                .await?
+                .into_iter()
+                .map(|(key, _)| key),
+        );
     }
-    let mut leftovers: Vec<String> = load_prefixed(&chunk_prefix(session_id))
-        .await?
-        .into_iter()
-        .map(|(k, _)| k)
-        .collect();
-    leftovers.extend([finished_key(session_id), review_key(session_id)]);
-    remove(&leftovers).await?;
+    keys.extend([finished_key(session_id), review_key(session_id)]);
+    remove(&keys).await?;
     save(&upload_key(tab), &UploadState::Discarded).await
 }
 
