@@ -11,9 +11,15 @@
   let early = [];
   let first = 0; // entries before `first` were dropped (compacted now and then, never shifted one by one)
   let recorderReady = false;
-  const send = (m) => { try { window.postMessage(m, '*'); } catch (_) { /* unclonable: drop */ } };
+  // Entries go out in batches: one message per task of the page, not one per call.
+  let batch = [];
+  const sendBatch = () => {
+    const entries = batch;
+    batch = [];
+    try { window.postMessage({ __repro: 'hook', batch: entries }, '*'); } catch (_) { /* unclonable: drop */ }
+  };
+  const send = (m) => { if (batch.push(m) === 1) queueMicrotask(sendBatch); };
   const post = (m) => {
-    m.__repro = 'hook';
     if (recorderReady) return send(m);
     early.push(m);
     const horizon = Date.now() - 60000;

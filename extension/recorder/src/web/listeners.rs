@@ -220,7 +220,7 @@ fn on_resize(_event: Event) {
     });
 }
 
-/// A message from the MAIN-world hook: only from this window, only tagged ones.
+/// A batch of messages from the MAIN-world hook: only from this window, only tagged ones.
 fn on_hook_message(event: Event) {
     let Some(message) = event.dyn_ref::<MessageEvent>() else {
         return;
@@ -235,12 +235,23 @@ fn on_hook_message(event: Event) {
     {
         return;
     }
+    let batch = super::chrome::get(&data, "batch");
+    if !js_sys::Array::is_array(&batch) {
+        return;
+    }
+    for item in js_sys::Array::from(&batch).iter() {
+        take_hook_entry(&item);
+    }
+}
+
+/// One entry of the hook: counted, parsed strictly, masked and kept.
+fn take_hook_entry(data: &JsValue) {
     // Past a page's limit an entry is only counted: spare a noisy page the parsing.
-    let is_console = super::chrome::get(&data, "type").as_string().as_deref() == Some("console");
+    let is_console = super::chrome::get(data, "type").as_string().as_deref() == Some("console");
     if with_recorder(|recorder| recorder.caps.drop_if_over(is_console)) != Some(false) {
         return;
     }
-    let Ok(text) = js_sys::JSON::stringify(&data) else {
+    let Ok(text) = js_sys::JSON::stringify(data) else {
         return;
     };
     let Some(text) = text.as_string() else { return };
