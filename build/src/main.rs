@@ -5,6 +5,9 @@
 //! - `test`: install what the tests need (wasm target, Chromium, node
 //!   packages), build everything, and run every test, end-to-end included.
 //! - `build`: build `dist/chromium/` (unpacked and zipped) and `dist/viewer/`.
+//! - `bench`: build the extension and run the recorder benchmark against
+//!   rrweb in headless Chromium (`tests/bench/`); `--quick` takes one sample
+//!   of each, `--only=NAME` runs the page groups whose name contains NAME.
 //!
 //! It shells out to cargo, npm and apt-get; it never downloads anything
 //! outside the package registries.
@@ -32,9 +35,10 @@ fn main() -> ExitCode {
         Some("build") => build(),
         Some("run") => run(&args[1..]),
         Some("test") => test(),
+        Some("bench") => bench(&args[1..]),
         Some("install-test-deps") => install::test_dependencies(),
         _ => {
-            eprintln!("usage: cargo xtask <run [--listen ADDR] [--data DIR] | test | build | install-test-deps>");
+            eprintln!("usage: cargo xtask <run [--listen ADDR] [--data DIR] | test | bench [--quick] [--only=NAME] | build | install-test-deps>");
             return ExitCode::from(2);
         }
     };
@@ -100,6 +104,17 @@ fn run(args: &[String]) -> Result<(), String> {
         ],
         &root(),
     )
+}
+
+/// Build the extension and run the recorder benchmark (it writes
+/// `tests/bench/results.json` and prints the medians and ratios).
+fn bench(args: &[String]) -> Result<(), String> {
+    install::test_dependencies()?;
+    build()?;
+    let mut command = vec!["bench/run.mjs".to_string()];
+    command.extend(args.iter().cloned());
+    let command: Vec<&str> = command.iter().map(String::as_str).collect();
+    shell::run("node", &command, &root().join("tests"))
 }
 
 /// Install test dependencies, build, and run every test.

@@ -100,6 +100,11 @@ pub enum DomEvent {
         /// Document scroll position.
         #[serde(default)]
         scroll: (i32, i32),
+        /// How long the recorder took to walk and serialize the page, in
+        /// milliseconds of the page's main thread (for the tester's and the
+        /// benchmark's information).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        took_ms: Option<f64>,
     },
     /// A batch of DOM changes, applied in the order: removes, adds, attributes, texts.
     Mutation {

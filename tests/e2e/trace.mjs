@@ -3,30 +3,35 @@
 // message handlers and mutation callbacks), so a test can hold the tasks the
 // recorder causes to a budget apart from the page's own work.
 
-/** Run `work` while tracing `page`; resolves to its main-thread tasks `{ ms, extensionMs }`. */
-export async function traceTasks(context, page, work) {
+/**
+ * Run `work` while tracing `page`; resolves to its main-thread tasks
+ * `{ ms, extensionMs }`. With `light`, the detailed timeline is left out (far
+ * less overhead), but tasks and their script calls are still there.
+ */
+export async function traceTasks(context, page, work, { light = false } = {}) {
   const cdp = await context.newCDPSession(page);
   const events = [];
   cdp.on('Tracing.dataCollected', ({ value }) => events.push(...value));
   const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
   await cdp.send('Tracing.start', {
-    traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel'] },
+    traceConfig: { includedCategories: light ? ['devtools.timeline', 'toplevel'] : ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel'] },
     transferMode: 'ReportEvents',
   });
   await work();
   await cdp.send('Tracing.end');
   await complete;
   await cdp.detach();
-  return mainThreadTasks(events);
+  return mainThreadTasks(events, page.url());
 }
 
-function mainThreadTasks(events) {
+function mainThreadTasks(events, url) {
   const started = events.find((e) => e.name === 'TracingStartedInBrowser');
-  const frame = started?.args?.data?.frames?.find((f) => !f.parent);
+  const frames = started?.args?.data?.frames || [];
+  const frame = frames.find((f) => !f.parent && f.url === url) || frames.find((f) => !f.parent);
   const main = events.find((e) => e.name === 'thread_name' && e.args.name === 'CrRendererMain' && (!frame || e.pid === frame.processId));
   if (!main) throw new Error('no renderer main thread in the trace');
   const mine = events.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X');
-  const tasks = mine.filter((e) => e.name === 'RunTask').sort((a, b) => a.ts - b.ts);
+  const tasks = outermost(mine.filter((e) => e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask'));
   const calls = mine.filter((e) => e.name === 'FunctionCall').sort((a, b) => a.ts - b.ts);
   let next = 0;
   return tasks.map((task) => {
@@ -42,4 +47,15 @@ function mainThreadTasks(events) {
     }
     return { ms: task.dur / 1000, extensionMs: extension / 1000 };
   });
+}
+
+/** The events not nested in another of them, in time order. */
+function outermost(events) {
+  const sorted = events.sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+  const out = [];
+  for (const event of sorted) {
+    const last = out[out.length - 1];
+    if (!last || event.ts >= last.ts + last.dur) out.push(event);
+  }
+  return out;
 }

@@ -4,7 +4,9 @@
 //! while it reads: a form value or a masked text never exists unmasked in a
 //! record.
 
+use js_sys::JsString;
 use repro_manifest::{MaskPolicy, NodeData, NodeRecord};
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{
     Element, HtmlInputElement, HtmlLinkElement, HtmlSelectElement, HtmlTextAreaElement, Node,
@@ -22,20 +24,56 @@ pub const INLINED_CSS_ATTRIBUTE: &str = "data-repro-inlined-css";
 /// Selector of editable regions whose text is masked with the inputs.
 const EDITABLE: &str = "[contenteditable]:not([contenteditable=false]), textarea";
 
+#[wasm_bindgen]
+extern "C" {
+    /// An element, seen only for `matches` with a selector already in JS:
+    /// the walk asks it of every element, and passing the selector's text
+    /// over each time was a hot spot.
+    type Matchable;
+    #[wasm_bindgen(method, catch, js_name = matches)]
+    fn matches(this: &Matchable, selectors: &JsString) -> Result<bool, JsValue>;
+}
+
+/// `element.matches(selector)` for a selector held in JS.
+fn element_matches(element: &Element, selector: &JsString) -> Result<bool, JsValue> {
+    element.unchecked_ref::<Matchable>().matches(selector)
+}
+
+/// The policy's selectors, converted to JS strings once.
+struct Selectors {
+    block: JsString,
+    mask: JsString,
+    unmask: JsString,
+    editable: JsString,
+}
+
+/// Does `element` match `selector`? A selector that does not parse matches (fails closed).
+fn matches_or_fails_closed(element: &Element, selector: &JsString) -> bool {
+    !matches!(element_matches(element, selector), Ok(false))
+}
+
 /// Gives nodes their ids and serializes them under a masking policy.
 pub struct NodeSerializer {
     ids: js_sys::WeakMap,
     next_id: u32,
     policy: MaskPolicy,
+    selectors: Selectors,
 }
 
 impl NodeSerializer {
     /// A serializer whose first node (the document) gets id 1.
     pub fn new(policy: MaskPolicy) -> Self {
+        let selectors = Selectors {
+            block: JsString::from(policy.block_selector.as_str()),
+            mask: JsString::from(policy.mask_selector.as_str()),
+            unmask: JsString::from(policy.unmask_selector.as_str()),
+            editable: JsString::from(EDITABLE),
+        };
         NodeSerializer {
             ids: js_sys::WeakMap::new(),
             next_id: 1,
             policy,
+            selectors,
         }
     }
 
@@ -152,7 +190,7 @@ impl NodeSerializer {
         let tag = element.local_name();
         let svg = element.namespace_uri().as_deref() == Some(SVG_NS);
         // Selectors that do not parse fail closed: blocked, masked.
-        if !matches!(element.matches(&self.policy.block_selector), Ok(false)) {
+        if matches_or_fails_closed(element, &self.selectors.block) {
             return (blocked_placeholder(element, tag, svg), masked, false);
         }
         let mut attrs = Vec::new();
@@ -167,44 +205,62 @@ impl NodeSerializer {
             let value = mask::attribute_value(&name, &value);
             attrs.push((name, value));
         }
-        if let Some(value) = self.control_value(element) {
+        if let Some(value) = self.value_of_control(element, &tag) {
             attrs.push(("value".into(), value));
         }
-        if let Some(input) = element.dyn_ref::<HtmlInputElement>() {
+        if tag == "input" {
+            let input: &HtmlInputElement = element.unchecked_ref();
             attrs.retain(|(name, _)| name != "checked");
             if input.checked() {
                 attrs.push(("checked".into(), String::new()));
             }
         }
-        if let Some(css) = inline_stylesheet(element) {
-            attrs.push((INLINED_CSS_ATTRIBUTE.into(), mask::free_text(&css)));
+        if tag == "link" {
+            if let Some(css) = inline_stylesheet(element.unchecked_ref()) {
+                attrs.push((INLINED_CSS_ATTRIBUTE.into(), mask::free_text(&css)));
+            }
         }
         let children_masked = masked
             || self.policy.mask_all_text
-            || !matches!(element.matches(&self.policy.mask_selector), Ok(false))
+            || matches_or_fails_closed(element, &self.selectors.mask)
             || (self.policy.mask_all_inputs
-                && (tag == "textarea" || matches!(element.matches(EDITABLE), Ok(true))));
+                && (tag == "textarea"
+                    || matches!(element_matches(element, &self.selectors.editable), Ok(true))));
         let walk = !skip_children(&tag);
         (NodeData::Element { tag, attrs, svg }, children_masked, walk)
     }
 
     /// The masked current value of a form control, `None` for other elements.
     pub fn control_value(&self, element: &Element) -> Option<String> {
+        self.value_of_control(element, &element.local_name())
+    }
+
+    /// [`Self::control_value`] of an element whose local name is `tag`
+    /// (elements are told apart by name, which also holds across frames).
+    fn value_of_control(&self, element: &Element, tag: &str) -> Option<String> {
+        if !matches!(tag, "input" | "textarea" | "select") {
+            return None;
+        }
         let autocomplete = element.get_attribute("autocomplete").unwrap_or_default();
         let name = format!(
             "{} {}",
             element.get_attribute("name").unwrap_or_default(),
             element.id()
         );
-        let unmasked = matches!(element.matches(&self.policy.unmask_selector), Ok(true));
-        let (input_type, value) = if let Some(input) = element.dyn_ref::<HtmlInputElement>() {
-            (input.type_(), input.value())
-        } else if let Some(area) = element.dyn_ref::<HtmlTextAreaElement>() {
-            ("text".to_string(), area.value())
-        } else if let Some(select) = element.dyn_ref::<HtmlSelectElement>() {
-            ("text".to_string(), select.value())
-        } else {
-            return None;
+        let unmasked = matches!(element_matches(element, &self.selectors.unmask), Ok(true));
+        let (input_type, value) = match tag {
+            "input" => {
+                let input: &HtmlInputElement = element.unchecked_ref();
+                (input.type_(), input.value())
+            }
+            "textarea" => {
+                let area: &HtmlTextAreaElement = element.unchecked_ref();
+                ("text".to_string(), area.value())
+            }
+            _ => {
+                let select: &HtmlSelectElement = element.unchecked_ref();
+                ("text".to_string(), select.value())
+            }
         };
         let control = Control {
             input_type: &input_type,
@@ -248,8 +304,7 @@ fn blocked_placeholder(element: &Element, tag: String, svg: bool) -> NodeData {
 
 /// The text of a same-origin stylesheet linked by `element`; `None` for
 /// anything else (a cross-origin sheet's rules cannot be read).
-fn inline_stylesheet(element: &Element) -> Option<String> {
-    let link = element.dyn_ref::<HtmlLinkElement>()?;
+fn inline_stylesheet(link: &HtmlLinkElement) -> Option<String> {
     if !link
         .rel()
         .to_ascii_lowercase()

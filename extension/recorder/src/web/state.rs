@@ -50,9 +50,6 @@ fn window() -> Result<web_sys::Window, JsValue> {
 
 /// What this page tells the background when it starts: where it is and how it looks.
 fn hello_message(window: &web_sys::Window, document: &web_sys::Document, build: &str) -> JsValue {
-    let time_zone =
-        js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
-            .resolved_options();
     let navigator = window.navigator();
     let release = document
         .query_selector("meta[name=release], meta[name=version]")
@@ -74,7 +71,6 @@ fn hello_message(window: &web_sys::Window, document: &web_sys::Document, build: 
         ("height", window.inner_height().unwrap_or_default()),
         ("dpr", window.device_pixel_ratio().into()),
         ("language", navigator.language().unwrap_or_default().into()),
-        ("timeZone", get(&time_zone, "timeZone")),
         (
             "userAgent",
             navigator.user_agent().unwrap_or_default().into(),
@@ -118,10 +114,14 @@ pub async fn start(build: String) -> Result<(), JsValue> {
         caps: Default::default(),
     };
     let mut nodes = Vec::new();
+    let clock = window.performance();
+    let began = clock.as_ref().map(|c| c.now());
     recorder
         .serializer
         .subtree(document.unchecked_ref(), 0, None, false, &mut nodes);
+    let took_ms = began.zip(clock).map(|(began, c)| c.now() - began);
     let event = DomEvent::Snapshot {
+        took_ms,
         t: recorder.now(),
         page,
         nodes,

@@ -1,0 +1,39 @@
+// The page-side workloads of the benchmark, run in the page's own world the
+// same way for every recorder (and for none, the baseline).
+
+/** Name → function evaluated in the page; each returns once its DOM work is queued. */
+export const WORKLOADS = {
+  'append 10k nodes': () => {
+    const list = document.createElement('ul');
+    for (let i = 0; i < 2500; i++) {
+      const li = document.createElement('li');
+      const span = document.createElement('span');
+      span.textContent = `item ${i}`;
+      li.append(span, ` text ${i}`);
+      list.append(li);
+    }
+    document.getElementById('scratch').append(list);
+  },
+  '1k attribute changes': () => {
+    const elements = document.querySelectorAll('#app *');
+    for (let i = 0; i < 1000; i++) elements[i * 3].setAttribute('data-state', `s${i}`);
+  },
+  '1k text changes': () => {
+    const walker = document.createTreeWalker(document.getElementById('app'), NodeFilter.SHOW_TEXT);
+    for (let i = 0; i < 1000 && walker.nextNode(); i++) walker.currentNode.data = `changed ${i}`;
+  },
+  'remove a 1k-node subtree': () => document.getElementById('doomed').remove(),
+  '1k input events': () => {
+    const input = document.getElementById('typing');
+    for (let i = 0; i < 1000; i++) {
+      input.value = `typed ${i}`;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+  },
+  'scrolling': async () => {
+    for (let i = 1; i <= 30; i++) {
+      window.scrollTo(0, i * 100);
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+    }
+  },
+};
