@@ -3,18 +3,14 @@
 // message handlers and mutation callbacks), so a test can hold the tasks the
 // recorder causes to a budget apart from the page's own work.
 
-/**
- * Run `work` while tracing `page`; resolves to its main-thread tasks
- * `{ ms, extensionMs }`. With `light`, the detailed timeline is left out (far
- * less overhead), but tasks and their script calls are still there.
- */
-export async function traceTasks(context, page, work, { light = false } = {}) {
+/** Run `work` while tracing `page`; resolves to its main-thread tasks `{ ms, extensionMs }`. */
+export async function traceTasks(context, page, work) {
   const cdp = await context.newCDPSession(page);
   const events = [];
   cdp.on('Tracing.dataCollected', ({ value }) => events.push(...value));
   const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
   await cdp.send('Tracing.start', {
-    traceConfig: { includedCategories: light ? ['devtools.timeline', 'toplevel'] : ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel'] },
+    traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel'] },
     transferMode: 'ReportEvents',
   });
   await work();
