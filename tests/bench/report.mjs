@@ -21,8 +21,9 @@ function metrics(run, prefix = '', out = {}) {
 export function summarize(runs) {
   const byRecorder = {};
   for (const [recorder, samples] of Object.entries(runs)) {
-    const names = new Set(samples.flatMap((s) => Object.keys(metrics(s))));
-    byRecorder[recorder] = Object.fromEntries([...names].map((name) => [name, stats(samples.map((s) => metrics(s)[name]).filter((v) => v !== undefined))]));
+    const flat = samples.map((s) => metrics(s));
+    const names = new Set(flat.flatMap((f) => Object.keys(f)));
+    byRecorder[recorder] = Object.fromEntries([...names].map((name) => [name, stats(flat.map((f) => f[name]).filter((v) => v !== undefined))]));
   }
   const m = (recorder, name) => byRecorder[recorder]?.[name]?.median;
   const ratio = (a, b) => (a !== undefined && b ? a / b : undefined);

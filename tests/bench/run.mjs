@@ -7,11 +7,11 @@
 // Run it with `cargo xtask bench` (which builds the extension first).
 import { createServer } from 'node:http';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join, extname } from 'node:path';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
-import { ROOT, launchBrowser, configure, tabIdOf } from '../e2e/harness.mjs';
+import { ROOT, launchBrowser, configure, tabIdOf, fixtureFile } from '../e2e/harness.mjs';
 import { generatedPage } from './pages.mjs';
 import { WORKLOADS } from './workloads.mjs';
 import { summarize, report } from './report.mjs';
@@ -30,7 +30,6 @@ const GROUPS = [
   { name: 'fixture privacy.html', path: '/privacy.html', recorders: ['rrweb', 'repro'], reps: reps(3) },
 ];
 
-const SITE = join(ROOT, 'tests', 'fixtures', 'site');
 const RRWEB = readFileSync(join(ROOT, 'tests', 'node_modules', 'rrweb', 'dist', 'rrweb.umd.min.cjs'));
 const pages = new Map();
 
@@ -49,17 +48,10 @@ function startSite() {
       res.writeHead(200, { 'content-type': 'text/html', ...csp });
       return res.end(pages.get(nodes));
     }
-    const name = url.pathname.slice(1);
-    if (!/^[a-z0-9.-]+$/.test(name)) { res.writeHead(404); return res.end(); }
-    try {
-      const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
-      const body = readFileSync(join(SITE, name));
-      res.writeHead(200, { 'content-type': types[extname(name)] || 'application/octet-stream', ...csp });
-      res.end(body);
-    } catch {
-      res.writeHead(404);
-      res.end();
-    }
+    const file = fixtureFile(url.pathname.slice(1));
+    if (!file) { res.writeHead(404); return res.end(); }
+    res.writeHead(200, { 'content-type': file.type, ...csp });
+    res.end(file.body);
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
     url: `http://127.0.0.1:${server.address().port}`, close: () => server.close(),

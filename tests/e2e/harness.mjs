@@ -17,6 +17,16 @@ const SITE = join(ROOT, 'tests', 'fixtures', 'site');
 const SERVER_BIN = join(ROOT, 'target', 'debug', 'repro-server');
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
 
+/** A file of the fixture site by its bare name, with its content type; `null` when there is none. */
+export function fixtureFile(name) {
+  if (!/^[a-z0-9.-]+$/.test(name)) return null;
+  try {
+    return { body: readFileSync(join(SITE, name)), type: TYPES[extname(name)] || 'application/octet-stream' };
+  } catch {
+    return null;
+  }
+}
+
 /** Serve the fixture site; /strict.html carries a strict CSP; /api/* answers JSON. */
 export async function startFixtureSite() {
   const server = createServer((req, res) => {
@@ -41,10 +51,10 @@ export async function startFixtureSite() {
       return res.end('{"error":"missing"}');
     }
     const name = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
-    if (!/^[a-z0-9.-]+$/.test(name)) { res.writeHead(404); return res.end(); }
-    let body;
-    try { body = readFileSync(join(SITE, name)); } catch { res.writeHead(404); return res.end('not found'); }
-    const headers = { 'content-type': TYPES[extname(name)] || 'application/octet-stream' };
+    const file = fixtureFile(name);
+    if (!file) { res.writeHead(404); return res.end('not found'); }
+    const { body } = file;
+    const headers = { 'content-type': file.type };
     if (name === 'strict.html') headers['content-security-policy'] = "script-src 'self'";
     if (name === 'console.html') headers['content-security-policy'] = "img-src 'self'";
     res.writeHead(200, headers);
