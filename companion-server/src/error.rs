@@ -29,6 +29,10 @@ pub enum ApiError {
         /// What it looks like, in words.
         kind: String,
     },
+    /// 403: the token may not do this (another token began this upload).
+    Forbidden(String),
+    /// 409: the request does not fit what the server has (parts missing).
+    Conflict(String),
     /// 404: no such report (or a malformed id).
     NotFound,
     /// 410: the report was revoked.
@@ -49,6 +53,8 @@ impl IntoResponse for ApiError {
                 format!("the bundle still carries what looks like an unmasked {kind}; nothing was stored"),
                 Some(path),
             ),
+            ApiError::Forbidden(m) => (StatusCode::FORBIDDEN, m, None),
+            ApiError::Conflict(m) => (StatusCode::CONFLICT, m, None),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "no such report".to_string(), None),
             ApiError::Gone => (
                 StatusCode::GONE,

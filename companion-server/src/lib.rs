@@ -13,6 +13,8 @@
 mod error;
 mod exports;
 mod ingest;
+pub mod pending;
+mod resumable;
 mod routes;
 mod secret_scan;
 pub mod store;
@@ -22,6 +24,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use error::ApiError;
+pub use pending::PendingUploads;
 pub use store::{Store, StoreError};
 
 /// What every request handler shares.
@@ -37,7 +40,14 @@ pub struct ServerState {
     pub limits: repro_manifest::Limits,
     /// Refuse uploads that still carry a secret shape (on by default).
     pub scan_secrets: bool,
+    /// Unfinished uploads in parts.
+    pub pending: Arc<PendingUploads>,
+    /// The size of one part of an upload in parts, in bytes (the last may be smaller).
+    pub part_bytes: usize,
 }
+
+/// The part size clients are told to use unless the server is told otherwise: 1 MiB.
+pub const DEFAULT_PART_BYTES: usize = 1024 * 1024;
 
 /// The HTTP API and pages.
 pub fn app(state: ServerState) -> axum::Router {

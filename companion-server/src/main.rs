@@ -7,13 +7,16 @@
 //! Each option may also come from the environment: `REPRO_LISTEN`,
 //! `REPRO_DATA`, `REPRO_ASSETS`, `REPRO_PUBLIC_URL`, `REPRO_SECRET_SCAN`
 //! (`--secret-scan on|off`: refuse uploads that still carry a secret shape;
-//! on by default).
+//! on by default), `REPRO_PART_BYTES` (`--part-bytes N`: the part size of
+//! uploads in parts, 1 MiB by default), `REPRO_UPLOAD_EXPIRY_HOURS`
+//! (`--upload-expiry-hours H`: unfinished uploads in parts are deleted after
+//! H hours, 24 by default).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use repro_server::{app, ServerState, Store};
+use repro_server::{app, PendingUploads, ServerState, Store, DEFAULT_PART_BYTES};
 
 struct Options {
     listen: String,
@@ -22,6 +25,13 @@ struct Options {
     public_url: Option<String>,
     label: String,
     scan_secrets: bool,
+    part_bytes: usize,
+    upload_expiry_hours: u64,
+}
+
+fn number<T: std::str::FromStr>(flag: &str, text: &str) -> Result<T, String> {
+    text.parse()
+        .map_err(|_| format!("{flag} takes a whole number, not `{text}`"))
 }
 
 fn parse_options(args: &[String]) -> Result<Options, String> {
@@ -33,6 +43,14 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
         public_url: env("REPRO_PUBLIC_URL"),
         label: String::new(),
         scan_secrets: env("REPRO_SECRET_SCAN").as_deref() != Some("off"),
+        part_bytes: match env("REPRO_PART_BYTES") {
+            Some(text) => number("REPRO_PART_BYTES", &text)?,
+            None => DEFAULT_PART_BYTES,
+        },
+        upload_expiry_hours: match env("REPRO_UPLOAD_EXPIRY_HOURS") {
+            Some(text) => number("REPRO_UPLOAD_EXPIRY_HOURS", &text)?,
+            None => 24,
+        },
     };
     let mut rest = args.iter();
     while let Some(flag) = rest.next() {
@@ -50,6 +68,8 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
                     other => return Err(format!("--secret-scan takes on or off, not {other}")),
                 }
             }
+            "--part-bytes" => options.part_bytes = number(flag, &value()?)?,
+            "--upload-expiry-hours" => options.upload_expiry_hours = number(flag, &value()?)?,
             other => return Err(format!("unknown option {other}")),
         }
     }
@@ -58,6 +78,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
 
 const USAGE: &str = "usage:
   repro-server serve --listen ADDR:PORT --data FOLDER [--assets FOLDER] [--public-url URL] [--secret-scan on|off]
+                     [--part-bytes N] [--upload-expiry-hours H]
   repro-server token create --data FOLDER [--label NAME]
   repro-server token list --data FOLDER
   repro-server token revoke NUMBER --data FOLDER
@@ -167,12 +188,23 @@ fn serve(options: Options) -> Result<(), String> {
             options.assets.display()
         );
     }
+    if !(1024..=64 * 1024 * 1024).contains(&options.part_bytes) {
+        return Err(format!(
+            "--part-bytes must be between 1024 and 67108864, not {}",
+            options.part_bytes
+        ));
+    }
+    let pending_folder = options.data.join("uploads");
+    let pending = PendingUploads::open(&pending_folder)
+        .map_err(|e| format!("cannot open {}: {e}", pending_folder.display()))?;
     let state = ServerState {
         store: Arc::new(store),
         assets: options.assets,
         public_url: options.public_url,
         limits: repro_manifest::Limits::default(),
         scan_secrets: options.scan_secrets,
+        pending: Arc::new(pending),
+        part_bytes: options.part_bytes,
     };
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     runtime.block_on(async move {
@@ -184,11 +216,34 @@ fn serve(options: Options) -> Result<(), String> {
             "Repro server listening on http://{address} (store: {})",
             options.data.display()
         );
+        tokio::spawn(expire_unfinished_uploads(
+            state.pending.clone(),
+            options.upload_expiry_hours,
+        ));
         axum::serve(listener, app(state))
             .with_graceful_shutdown(shutdown_signal())
             .await
             .map_err(|e| e.to_string())
     })
+}
+
+/// Delete unfinished uploads older than `hours`, now and every few minutes.
+async fn expire_unfinished_uploads(pending: Arc<PendingUploads>, hours: u64) {
+    let max_age_ms = (hours * 3_600_000) as i64;
+    let every = std::time::Duration::from_millis((max_age_ms as u64 / 4).clamp(1_000, 600_000));
+    loop {
+        let pending = pending.clone();
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0);
+        if let Ok(removed @ 1..) =
+            tokio::task::spawn_blocking(move || pending.expire(now - max_age_ms)).await
+        {
+            eprintln!("expired {removed} unfinished upload(s) older than {hours} h");
+        }
+        tokio::time::sleep(every).await;
+    }
 }
 
 async fn shutdown_signal() {

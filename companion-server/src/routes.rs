@@ -1,4 +1,4 @@
-//! The HTTP surface: upload, share-link page, bundle download, viewer assets, health.
+//! The HTTP surface: upload (whole, or in parts: see `resumable`), share-link page, bundle download, viewer assets, health.
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
@@ -8,6 +8,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 
 use crate::ingest;
+use crate::resumable;
 use crate::viewer_page;
 use crate::{ApiError, ServerState};
 
@@ -15,6 +16,15 @@ use crate::{ApiError, ServerState};
 pub fn router(state: ServerState) -> Router {
     Router::new()
         .route("/api/reports", post(upload))
+        .route("/api/uploads/{bundle}/{sha256}", get(resumable::progress))
+        .route(
+            "/api/uploads/{bundle}/{sha256}/parts/{n}",
+            axum::routing::put(resumable::put_part),
+        )
+        .route(
+            "/api/uploads/{bundle}/{sha256}/complete",
+            post(resumable::complete),
+        )
         .route("/r/{id}", get(viewer))
         .route("/r/{id}/bundle.json", get(bundle))
         .route("/r/{id}/har", get(har))
@@ -34,6 +44,11 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .map(str::trim)
 }
 
+/// The share link of report `id`.
+pub(crate) fn report_link(state: &ServerState, headers: &HeaderMap, id: &str) -> String {
+    format!("{}/r/{id}", public_base(state, headers))
+}
+
 fn public_base(state: &ServerState, headers: &HeaderMap) -> String {
     if let Some(url) = &state.public_url {
         return url.trim_end_matches('/').to_string();
@@ -45,7 +60,7 @@ fn public_base(state: &ServerState, headers: &HeaderMap) -> String {
     format!("http://{host}")
 }
 
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(f)
@@ -53,20 +68,25 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| ApiError::Internal(e.to_string()))
 }
 
-async fn upload(
-    State(state): State<ServerState>,
-    headers: HeaderMap,
-    body: Body,
-) -> Result<Response, ApiError> {
-    let token = bearer(&headers)
+/// The id of the request's upload token, or a 401 saying what is missing.
+pub(crate) async fn authorize(state: &ServerState, headers: &HeaderMap) -> Result<i64, ApiError> {
+    let token = bearer(headers)
         .ok_or_else(|| {
             ApiError::Unauthorized("an upload needs `Authorization: Bearer <token>`".into())
         })?
         .to_string();
     let store = state.store.clone();
-    let token_id = blocking(move || store.check_token(&token))
+    blocking(move || store.check_token(&token))
         .await??
-        .ok_or_else(|| ApiError::Unauthorized("unknown or revoked upload token".into()))?;
+        .ok_or_else(|| ApiError::Unauthorized("unknown or revoked upload token".into()))
+}
+
+async fn upload(
+    State(state): State<ServerState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let token_id = authorize(&state, &headers).await?;
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -94,10 +114,33 @@ async fn upload(
             "the upload is larger than the limit of {max} bytes"
         ))
     })?;
+    store_upload(&state, &headers, token_id, body.to_vec(), gzipped, None).await
+}
+
+/// Decode, check and store an upload's body; answer with the report's link
+/// (201 when new, 200 when the bundle was stored before). With `bundle_id`,
+/// the body must carry that bundle.
+pub(crate) async fn store_upload(
+    state: &ServerState,
+    headers: &HeaderMap,
+    token_id: i64,
+    body: Vec<u8>,
+    gzipped: bool,
+    bundle_id: Option<&str>,
+) -> Result<Response, ApiError> {
     let limits = state.limits.clone();
     let scan = state.scan_secrets;
-    let upload = blocking(move || ingest::decode(body.to_vec(), gzipped, &limits, scan)).await??;
+    let upload = blocking(move || ingest::decode(body, gzipped, &limits, scan)).await??;
     let bundle = upload.bundle;
+    if let Some(expected) = bundle_id.filter(|id| *id != bundle.id) {
+        return Err(ApiError::BadBundle {
+            message: format!(
+                "the body holds bundle {} but was uploaded as bundle {expected}",
+                bundle.id
+            ),
+            path: Some("id".into()),
+        });
+    }
     let url = bundle
         .pages
         .first()
@@ -109,7 +152,7 @@ async fn upload(
     let gzip = upload.gzip;
     let stored =
         blocking(move || store.put_report(token_id, &bundle_id, &title, &url, &gzip)).await??;
-    let link = format!("{}/r/{}", public_base(&state, &headers), stored.id);
+    let link = report_link(state, headers, &stored.id);
     eprintln!(
         "upload: bundle {} -> report {} ({})",
         bundle.id,

@@ -297,7 +297,8 @@ impl Store {
         }
     }
 
-    fn report_for_bundle(&self, bundle_id: &str) -> Result<Option<String>, StoreError> {
+    /// The report holding bundle `bundle_id`, if it was stored.
+    pub fn report_for_bundle(&self, bundle_id: &str) -> Result<Option<String>, StoreError> {
         Ok(self
             .db()
             .query_row(

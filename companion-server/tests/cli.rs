@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use repro_server::{app, ServerState, Store};
+use repro_server::{app, PendingUploads, ServerState, Store};
 use tower::ServiceExt;
 
 fn cli(data: &std::path::Path, args: &[&str]) -> (bool, String) {
@@ -49,6 +49,8 @@ async fn tokens_and_reports_are_managed_from_the_command_line() {
         public_url: None,
         limits: Default::default(),
         scan_secrets: true,
+        pending: Arc::new(PendingUploads::open(&dir.path().join("uploads")).unwrap()),
+        part_bytes: repro_server::DEFAULT_PART_BYTES,
     };
     let response = app(state.clone()).oneshot(upload(&token)).await.unwrap();
     assert_eq!(response.status(), StatusCode::CREATED);

@@ -4,49 +4,14 @@
 
 #![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
 
-use std::io::Write;
-use std::path::Path;
-use std::sync::Arc;
+mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use common::{example, fixture, fixture_with, gzip, send, stored_blobs};
 use http_body_util::BodyExt;
-use repro_server::{app, ServerState, Store};
+use repro_server::app;
 use tower::ServiceExt;
-
-struct Fixture {
-    _dir: tempfile::TempDir,
-    state: ServerState,
-    token: String,
-}
-
-fn fixture() -> Fixture {
-    fixture_with(repro_manifest::Limits::default())
-}
-
-fn fixture_with(limits: repro_manifest::Limits) -> Fixture {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open(dir.path()).expect("store opens");
-    let token = store.create_token("test").expect("token");
-    let state = ServerState {
-        store: Arc::new(store),
-        assets: dir.path().join("assets"),
-        public_url: None,
-        limits,
-        scan_secrets: true,
-    };
-    Fixture {
-        _dir: dir,
-        state,
-        token,
-    }
-}
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    e.write_all(bytes).unwrap();
-    e.finish().unwrap()
-}
 
 fn upload_request(token: Option<&str>, body: Vec<u8>, gzipped: bool) -> Request<Body> {
     let mut builder = Request::post("/api/reports")
@@ -59,26 +24,6 @@ fn upload_request(token: Option<&str>, body: Vec<u8>, gzipped: bool) -> Request<
         builder = builder.header("content-encoding", "gzip");
     }
     builder.body(Body::from(body)).unwrap()
-}
-
-async fn send(state: &ServerState, request: Request<Body>) -> (StatusCode, serde_json::Value) {
-    let response = app(state.clone()).oneshot(request).await.unwrap();
-    let status = response.status();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
-    )
-}
-
-fn stored_blobs(dir: &Path) -> usize {
-    std::fs::read_dir(dir.join("bundles"))
-        .map(|d| d.count())
-        .unwrap_or(0)
-}
-
-fn example() -> Vec<u8> {
-    repro_manifest::example_bundle_json().into_bytes()
 }
 
 #[tokio::test]

@@ -1,0 +1,260 @@
+//! Uploads in parts through the real router and store: parts arrive in any
+//! order and may be sent twice, only `complete` makes a report, a retry
+//! after a lost answer returns the same report, and every refusal says why.
+
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use common::{example, fixture, gzip, send, stored_blobs};
+use sha2::{Digest, Sha256};
+
+fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn bundle_id() -> String {
+    serde_json::from_slice::<serde_json::Value>(&example()).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+fn request(method: &str, path: &str, token: &str, body: Vec<u8>) -> Request<Body> {
+    Request::builder()
+        .method(method)
+        .uri(path)
+        .header("host", "repro.test")
+        .header("authorization", format!("Bearer {token}"))
+        .body(Body::from(body))
+        .unwrap()
+}
+
+fn pending_uploads(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir.join("uploads")).unwrap().count()
+}
+
+#[tokio::test]
+async fn parts_in_any_order_make_one_report_and_a_retry_returns_it() {
+    let f = fixture();
+    let body = gzip(&example());
+    let base = format!("/api/uploads/{}/{}", bundle_id(), sha256(&body));
+    let (status, progress) = send(&f.state, request("GET", &base, &f.token, vec![])).await;
+    assert_eq!(status, StatusCode::OK, "{progress}");
+    assert_eq!(progress["part_bytes"], 64);
+    assert_eq!(progress["parts"], serde_json::json!([]));
+    assert!(progress["report"].is_null());
+
+    let parts: Vec<&[u8]> = body.chunks(64).collect();
+    assert!(parts.len() > 3, "the example spans several parts");
+    let mut order: Vec<usize> = (0..parts.len()).rev().collect();
+    order.push(1); // a part sent twice (its answer was lost) is harmless
+    for n in order.iter().copied().skip(1) {
+        let path = format!("{base}/parts/{n}");
+        let (status, answer) =
+            send(&f.state, request("PUT", &path, &f.token, parts[n].to_vec())).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+    }
+    let (_, progress) = send(&f.state, request("GET", &base, &f.token, vec![])).await;
+    let arrived: Vec<u64> = progress["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["n"].as_u64().unwrap())
+        .collect();
+    assert_eq!(arrived, (0..parts.len() as u64 - 1).collect::<Vec<_>>());
+
+    let complete = format!("{base}/complete");
+    let count = serde_json::to_vec(&serde_json::json!({ "parts": parts.len() })).unwrap();
+    let (status, answer) = send(
+        &f.state,
+        request("POST", &complete, &f.token, count.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{answer}");
+    let last = parts.len() - 1;
+    assert_eq!(
+        answer["error"],
+        format!("part {last} has not arrived; send it and complete again")
+    );
+    assert_eq!(
+        stored_blobs(f._dir.path()),
+        0,
+        "nothing is stored before every part is in"
+    );
+
+    let path = format!("{base}/parts/{last}");
+    send(
+        &f.state,
+        request("PUT", &path, &f.token, parts[last].to_vec()),
+    )
+    .await;
+    let (status, first) = send(
+        &f.state,
+        request("POST", &complete, &f.token, count.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    assert_eq!(
+        pending_uploads(f._dir.path()),
+        0,
+        "the parts are gone once stored"
+    );
+    let id = first["id"].as_str().unwrap();
+    let stored = std::fs::read(f._dir.path().join(format!("bundles/{id}.json.gz"))).unwrap();
+    assert_eq!(
+        stored, body,
+        "the stored blob is byte for byte what was sent"
+    );
+
+    // The answer was lost: the client asks again, or completes again.
+    let (_, progress) = send(&f.state, request("GET", &base, &f.token, vec![])).await;
+    assert_eq!(progress["report"]["id"], first["id"]);
+    let (status, again) = send(&f.state, request("POST", &complete, &f.token, count)).await;
+    assert_eq!((status, &again["id"]), (StatusCode::OK, &first["id"]));
+    assert_eq!(stored_blobs(f._dir.path()), 1);
+}
+
+#[tokio::test]
+async fn parts_that_do_not_match_their_checksum_are_dropped() {
+    let f = fixture();
+    let body = gzip(&example());
+    let base = format!("/api/uploads/{}/{}", bundle_id(), "0".repeat(64));
+    for (n, part) in body.chunks(64).enumerate() {
+        send(
+            &f.state,
+            request("PUT", &format!("{base}/parts/{n}"), &f.token, part.to_vec()),
+        )
+        .await;
+    }
+    let count =
+        serde_json::to_vec(&serde_json::json!({ "parts": body.chunks(64).count() })).unwrap();
+    let (status, answer) = send(
+        &f.state,
+        request("POST", &format!("{base}/complete"), &f.token, count),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        answer["error"]
+            .as_str()
+            .unwrap()
+            .contains("do not match the SHA-256"),
+        "{answer}"
+    );
+    assert_eq!(pending_uploads(f._dir.path()), 0);
+    assert_eq!(stored_blobs(f._dir.path()), 0);
+}
+
+#[tokio::test]
+async fn an_upload_in_parts_is_checked_like_a_whole_one() {
+    let f = fixture();
+    let other_token = f.state.store.create_token("other").unwrap();
+    let body = gzip(&example());
+    let base = format!("/api/uploads/{}/{}", bundle_id(), sha256(&body));
+    send(
+        &f.state,
+        request(
+            "PUT",
+            &format!("{base}/parts/0"),
+            &f.token,
+            body[..64].to_vec(),
+        ),
+    )
+    .await;
+
+    let cases = [
+        (
+            request("PUT", &format!("{base}/parts/1"), &other_token, vec![1]),
+            StatusCode::FORBIDDEN,
+            "another upload token",
+        ),
+        (
+            request("GET", &base, &other_token, vec![]),
+            StatusCode::FORBIDDEN,
+            "another upload token",
+        ),
+        (
+            request("PUT", &format!("{base}/parts/1"), "repro_nope", vec![1]),
+            StatusCode::UNAUTHORIZED,
+            "unknown",
+        ),
+        (
+            request("PUT", &format!("{base}/parts/1"), &f.token, vec![0; 65]),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "at most 64 bytes",
+        ),
+        (
+            request("PUT", &format!("{base}/parts/999999999"), &f.token, vec![1]),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "past the largest upload",
+        ),
+        (
+            request("GET", "/api/uploads/..%2F..%2Fetc/passwd", &f.token, vec![]),
+            StatusCode::BAD_REQUEST,
+            "32 hex digits",
+        ),
+        (
+            request(
+                "POST",
+                &format!("{base}/complete"),
+                &f.token,
+                b"{}".to_vec(),
+            ),
+            StatusCode::BAD_REQUEST,
+            "\"parts\"",
+        ),
+    ];
+    for (request, status, words) in cases {
+        let (got, answer) = send(&f.state, request).await;
+        assert_eq!(got, status, "{answer}");
+        assert!(
+            answer["error"].as_str().unwrap().contains(words),
+            "{answer}"
+        );
+    }
+
+    // A bundle uploaded under another bundle's id is refused, and its parts dropped.
+    let mut renamed: serde_json::Value = serde_json::from_slice(&example()).unwrap();
+    renamed["id"] = serde_json::json!("f".repeat(32));
+    let body = gzip(&serde_json::to_vec(&renamed).unwrap());
+    let base = format!("/api/uploads/{}/{}", bundle_id(), sha256(&body));
+    send(
+        &f.state,
+        request(
+            "PUT",
+            &format!("{base}/parts/0"),
+            &f.token,
+            body[..64].to_vec(),
+        ),
+    )
+    .await;
+    let mut parts = 1;
+    for (n, part) in body.chunks(64).enumerate().skip(1) {
+        send(
+            &f.state,
+            request("PUT", &format!("{base}/parts/{n}"), &f.token, part.to_vec()),
+        )
+        .await;
+        parts += 1;
+    }
+    let count = serde_json::to_vec(&serde_json::json!({ "parts": parts })).unwrap();
+    let (status, answer) = send(
+        &f.state,
+        request("POST", &format!("{base}/complete"), &f.token, count),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+    assert_eq!(answer["path"], "id");
+    assert_eq!(stored_blobs(f._dir.path()), 0);
+    assert_eq!(
+        pending_uploads(f._dir.path()),
+        1,
+        "only the first, unfinished upload is left"
+    );
+}
