@@ -13,6 +13,7 @@ chrome.webNavigation.onDOMContentLoaded.addListener(forward('on_dom_content_load
 chrome.tabs.onRemoved.addListener(forward('on_tab_removed'));
 chrome.runtime.onInstalled.addListener(forward('on_startup'));
 chrome.alarms.onAlarm.addListener(forward('on_alarm'));
+chrome.notifications.onClicked.addListener(forward('on_notification_clicked'));
 // fetch, XHR, beacons and WebSockets come from the page hook; leaving them out
 // here spares a busy page's requests a trip through this worker.
 const everything = { urls: ['<all_urls>'], types: ['main_frame', 'sub_frame', 'stylesheet', 'script', 'image', 'font', 'object', 'media', 'other'] };

@@ -34,10 +34,24 @@ pub struct Config {
     /// so that a recording (or a mark) starts with what led up to it.
     #[serde(default = "on")]
     pub pre_roll: bool,
+    /// Keep a report's local copy after the server has confirmed it.
+    #[serde(default)]
+    pub keep_local_copies: bool,
+    /// Most megabytes of recordings kept in the browser; at the budget,
+    /// recording stops instead of dropping anything.
+    #[serde(default = "default_budget_mb")]
+    pub storage_budget_mb: f64,
 }
 
 fn on() -> bool {
     true
+}
+
+/// The local storage budget unless the tester sets another: 500 MB.
+pub const DEFAULT_BUDGET_MB: f64 = 500.0;
+
+fn default_budget_mb() -> f64 {
+    DEFAULT_BUDGET_MB
 }
 
 /// What the options form holds, before checking.
@@ -59,6 +73,10 @@ pub struct ConfigForm {
     pub skip_sites: String,
     /// "Keep the last minute"
     pub pre_roll: bool,
+    /// "Keep a local copy after upload"
+    pub keep_local_copies: bool,
+    /// "Local storage budget (MB)", as typed
+    pub storage_budget_mb: String,
 }
 
 impl Config {
@@ -89,6 +107,16 @@ impl Config {
                 ));
             }
         }
+        let storage_budget_mb = match form.storage_budget_mb.trim() {
+            "" => DEFAULT_BUDGET_MB,
+            text => text
+                .parse::<f64>()
+                .ok()
+                .filter(|mb| mb.is_finite() && *mb >= 0.1)
+                .ok_or_else(|| {
+                    format!("The local storage budget must be a number of megabytes, at least 0.1 (not `{text}`)")
+                })?,
+        };
         let skip_sites = form
             .skip_sites
             .lines()
@@ -105,6 +133,8 @@ impl Config {
             block_selectors: form.block_selectors.trim().to_string(),
             skip_sites,
             pre_roll: form.pre_roll,
+            keep_local_copies: form.keep_local_copies,
+            storage_budget_mb,
         })
     }
 
@@ -197,6 +227,14 @@ mod tests {
         assert!(Config::from_form(&bad_selector, |_| false)
             .unwrap_err()
             .contains("Also mask"));
+        assert_eq!(c.storage_budget_mb, DEFAULT_BUDGET_MB);
+        let bad_budget = ConfigForm {
+            storage_budget_mb: "lots".into(),
+            ..form()
+        };
+        assert!(Config::from_form(&bad_budget, |_| true)
+            .unwrap_err()
+            .contains("at least 0.1 (not `lots`)"));
     }
 
     #[test]

@@ -10,11 +10,6 @@ pub fn session_key(tab: i64) -> String {
     format!("session:{tab}")
 }
 
-/// Storage key of the upload state shown for `tab`.
-pub fn upload_key(tab: i64) -> String {
-    format!("upload:{tab}")
-}
-
 /// Prefix of every chunk key of session `session_id`.
 pub fn chunk_prefix(session_id: &str) -> String {
     format!("chunk:{session_id}:")
@@ -134,14 +129,47 @@ impl Summary {
     }
 }
 
-/// Where a tab's last recording is on its way to the server.
+/// Storage key of a stopped recording's entry in the tester's report list
+/// (the upload queue and the history are these entries).
+pub fn report_key(session_id: &str) -> String {
+    format!("report:{session_id}")
+}
+
+/// Prefix of every report entry.
+pub const REPORT_PREFIX: &str = "report:";
+
+/// Storage key naming the report a tab's popup shows (its last stopped recording).
+pub fn tab_report_key(tab: i64) -> String {
+    format!("upload:{tab}")
+}
+
+/// A stopped recording in the tester's list: from review to the link. It is
+/// keyed by session, not by tab, so it outlives its tab and the browser.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// The recording session (its bundle id).
+    pub session: String,
+    /// The tab it was recorded in (tab ids do not survive a browser restart).
+    pub tab: i64,
+    /// Title of the first page.
+    pub title: String,
+    /// URL of the first page (masked like the recording).
+    pub page: String,
+    /// Unix ms when it was stopped.
+    pub stopped_at: u64,
+    /// Where it is on its way to the server.
+    pub state: UploadState,
+    /// Why the recording stopped, when it was not the tester's Stop.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_reason: Option<String>,
+}
+
+/// Where a stopped recording is on its way to the server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum UploadState {
     /// Stopped; the tester reviews what will be shared before anything leaves.
     Review {
-        /// The stopped session.
-        session: String,
         /// What it holds.
         summary: Summary,
     },
@@ -149,10 +177,13 @@ pub enum UploadState {
     Discarded,
     /// Chunks are being joined into a bundle.
     Preparing,
-    /// The bundle is being sent.
+    /// The bundle is being sent, in parts.
     Uploading {
         /// Compressed size in bytes.
         bytes: u64,
+        /// Bytes the server has so far.
+        #[serde(default)]
+        sent: u64,
     },
     /// The server stored it.
     Done {
@@ -162,8 +193,6 @@ pub enum UploadState {
     /// The server could not be reached or was busy: Repro tries again by
     /// itself (with backoff), and the tester can retry now or discard.
     Waiting {
-        /// The session whose chunks are kept.
-        session: String,
         /// What went wrong last time, in words.
         reason: String,
         /// How many tries failed so far.
@@ -173,8 +202,6 @@ pub enum UploadState {
     Failed {
         /// Why, in words.
         reason: String,
-        /// The session whose chunks are kept.
-        session: String,
     },
 }
 
@@ -182,19 +209,87 @@ impl UploadState {
     /// The state in words, for the popup.
     pub fn describe(&self) -> String {
         match self {
-            UploadState::Review { summary, .. } => {
+            UploadState::Review { summary } => {
                 format!("Review before sharing: {}", summary.describe())
             }
             UploadState::Discarded => "The recording was discarded; nothing was shared.".into(),
             UploadState::Preparing => "Preparing the report…".into(),
-            UploadState::Uploading { bytes } => format!("Uploading {}…", human_bytes(*bytes)),
+            UploadState::Uploading { bytes, sent } => format!(
+                "Uploading {} % of {}…",
+                (*sent * 100).checked_div(*bytes).unwrap_or(0).min(100),
+                human_bytes(*bytes)
+            ),
             UploadState::Done { .. } => "Uploaded. Share this link:".into(),
-            UploadState::Waiting { reason, attempt, .. } => format!(
+            UploadState::Waiting { reason, attempt } => format!(
                 "Waiting for the server: {reason}. Repro tries again by itself (tried {attempt} {}).",
                 if *attempt == 1 { "time" } else { "times" }
             ),
-            UploadState::Failed { reason, .. } => format!("Upload failed: {reason}"),
+            UploadState::Failed { reason } => format!("Upload failed: {reason}"),
         }
+    }
+
+    /// The state in a few words, for a line of the report list.
+    pub fn short(&self) -> String {
+        match self {
+            UploadState::Review { .. } => "waiting for your review".into(),
+            UploadState::Discarded => "discarded".into(),
+            UploadState::Preparing => "preparing".into(),
+            UploadState::Uploading { bytes, sent } => format!(
+                "uploading {} %",
+                (*sent * 100).checked_div(*bytes).unwrap_or(0).min(100)
+            ),
+            UploadState::Done { .. } => "uploaded".into(),
+            UploadState::Waiting { reason, attempt } => {
+                format!("waiting for the server (tried {attempt}×): {reason}")
+            }
+            UploadState::Failed { reason } => format!("failed: {reason}"),
+        }
+    }
+
+    /// Still on its way: the recording is kept and may be retried or discarded.
+    pub fn is_pending(&self) -> bool {
+        matches!(
+            self,
+            UploadState::Review { .. }
+                | UploadState::Preparing
+                | UploadState::Uploading { .. }
+                | UploadState::Waiting { .. }
+                | UploadState::Failed { .. }
+        )
+    }
+}
+
+/// How full the local storage budget is, in the tester's words.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BudgetState {
+    /// Plenty of room.
+    Fine,
+    /// 80 % or more used: say so before anything has to stop.
+    Warning(String),
+    /// Used up: no new recording starts, a running one stops; nothing kept is dropped.
+    Full(String),
+}
+
+/// Judge `used` bytes against a budget of `budget_mb` megabytes.
+pub fn budget_state(used: u64, budget_mb: f64) -> BudgetState {
+    let budget = (budget_mb * 1024.0 * 1024.0).max(1.0);
+    let share = used as f64 / budget;
+    let words = format!(
+        "Repro keeps {} of recordings in this browser, {:.0} % of its {} budget",
+        human_bytes(used),
+        share * 100.0,
+        human_bytes(budget as u64)
+    );
+    if share >= 1.0 {
+        BudgetState::Full(format!(
+            "{words}. Recording is paused until you share or discard reports, or raise the budget in Options; nothing already recorded is dropped."
+        ))
+    } else if share >= 0.8 {
+        BudgetState::Warning(format!(
+            "{words}. At the budget, recording stops (nothing recorded is dropped): share or discard waiting reports."
+        ))
+    } else {
+        BudgetState::Fine
     }
 }
 
@@ -212,7 +307,8 @@ pub fn retry_delay_ms(attempt: u32, jitter: f64) -> u64 {
 pub fn is_retryable(status: Option<u16>) -> bool {
     match status {
         None => true,
-        Some(status) => status == 408 || status == 429 || status >= 500,
+        // 409: parts missing or mismatched; the next try asks what arrived.
+        Some(status) => status == 408 || status == 409 || status == 429 || status >= 500,
     }
 }
 
@@ -229,6 +325,7 @@ pub fn human_bytes(bytes: u64) -> String {
 pub fn explain_refusal(status: u16, server_message: Option<&str>) -> String {
     let hint = match status {
         401 => "the server did not accept the upload token; check it in Options",
+        409 => "the upload's parts did not fit together; Repro sends them again",
         403 => "this upload token may not upload",
         413 => "the recording is larger than the server accepts",
         429 => "the server is busy; try again in a moment",
@@ -306,6 +403,29 @@ mod tests {
         assert_eq!(retry_delay_ms(1, 1.0), 2_400);
         assert!(is_retryable(None) && is_retryable(Some(503)) && is_retryable(Some(429)));
         assert!(!is_retryable(Some(401)) && !is_retryable(Some(413)) && !is_retryable(Some(422)));
+    }
+
+    #[test]
+    fn progress_and_budgets_read_as_words() {
+        let uploading = UploadState::Uploading {
+            bytes: 2 * 1024 * 1024,
+            sent: 820 * 1024,
+        };
+        assert_eq!(uploading.describe(), "Uploading 40 % of 2.0 MB…");
+        assert_eq!(budget_state(10, 1.0), BudgetState::Fine);
+        let BudgetState::Warning(words) = budget_state(900 * 1024, 1.0) else {
+            panic!("90 % warns");
+        };
+        assert!(
+            words.starts_with(
+                "Repro keeps 900.0 KB of recordings in this browser, 88 % of its 1.0 MB budget."
+            ),
+            "{words}"
+        );
+        assert!(matches!(
+            budget_state(2 * 1024 * 1024, 1.0),
+            BudgetState::Full(_)
+        ));
     }
 
     #[test]

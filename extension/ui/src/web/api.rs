@@ -79,14 +79,27 @@ pub async fn remove(keys: &[String]) -> Result<(), JsValue> {
     Ok(())
 }
 
-/// Every `(key, text)` whose key starts with `prefix`, sorted by key.
+/// Every `(key, text)` whose key starts with `prefix`, sorted by key. Only
+/// those values are read where the browser can list keys (Chrome 130+);
+/// older ones read everything.
 pub async fn load_prefixed(prefix: &str) -> Result<Vec<(String, String)>, JsValue> {
-    let all = call("chrome.storage.local.get", &[JsValue::NULL]).await?;
+    let query = match call("chrome.storage.local.getKeys", &[]).await {
+        Ok(keys) => js_sys::Array::from(&keys)
+            .iter()
+            .filter(|key| key.as_string().is_some_and(|k| k.starts_with(prefix)))
+            .collect::<js_sys::Array>()
+            .into(),
+        Err(_) => JsValue::NULL,
+    };
+    if !query.is_null() && js_sys::Array::from(&query).length() == 0 {
+        return Ok(Vec::new());
+    }
+    let found = call("chrome.storage.local.get", &[query]).await?;
     let mut out = Vec::new();
-    for key in js_sys::Object::keys(all.unchecked_ref::<js_sys::Object>()).iter() {
+    for key in js_sys::Object::keys(found.unchecked_ref::<js_sys::Object>()).iter() {
         let Some(key) = key.as_string() else { continue };
         if key.starts_with(prefix) {
-            if let Some(text) = get(&all, &key).as_string() {
+            if let Some(text) = get(&found, &key).as_string() {
                 out.push((key, text));
             }
         }

@@ -8,10 +8,12 @@ use repro_manifest::{Chunk, Environment, Page};
 use wasm_bindgen::prelude::*;
 
 use super::api::{call, get, load, load_prefixed, message_of, object, remove, save, store_text};
-use super::upload::{after_stop, discard, upload_session};
+use super::reports::{budget, tab_report};
+use super::upload::{after_stop, discard, remove_from_list, resume_queue, upload_session};
 use crate::config::{Config, CONFIG_KEY};
 use crate::session::{
-    chunk_key, finished_key, session_key, site_pattern, upload_key, SessionRecord, UploadState,
+    chunk_key, finished_key, session_key, site_pattern, tab_report_key, BudgetState, SessionRecord,
+    UploadState,
 };
 use crate::user_agent;
 
@@ -21,6 +23,7 @@ pub async fn on_message(message: JsValue, sender: JsValue) -> Result<JsValue, Js
     let kind = get(&message, "kind").as_string().unwrap_or_default();
     let sender_tab = get(&get(&sender, "tab"), "id").as_f64().map(|id| id as i64);
     let named_tab = get(&message, "tab").as_f64().map(|id| id as i64);
+    let session = get(&message, "session").as_string().unwrap_or_default();
     let answer = match (kind.as_str(), sender_tab, named_tab) {
         ("hello", Some(tab), _) => hello(tab, &message).await,
         ("chunks", Some(tab), _) => store_chunks(tab, &get(&message, "chunks")).await,
@@ -29,9 +32,12 @@ pub async fn on_message(message: JsValue, sender: JsValue) -> Result<JsValue, Js
         ("mark", _, Some(tab)) => super::marks::begin(tab).await,
         ("mark-save", Some(tab), _) => super::marks::save(tab, &message).await,
         ("mark-cancel", Some(tab), _) => super::marks::cancel(tab).await,
-        ("stop", _, Some(tab)) => stop(tab).await,
+        ("stop", _, Some(tab)) => stop(tab, None).await,
         ("share" | "retry", _, Some(tab)) => share(tab).await,
         ("discard", _, Some(tab)) => discard_stopped(tab).await,
+        ("retry-report", _, _) => upload_session(&session).await.map(|_| JsValue::TRUE),
+        ("discard-report", _, _) => discard(&session).await.map(|_| JsValue::TRUE),
+        ("remove-report", _, _) => remove_from_list(&session).await.map(|_| JsValue::TRUE),
         _ => Err(JsValue::from_str("unknown message")),
     };
     answer.or_else(|error| Ok(object(&[("error", message_of(&error).into())])))
@@ -197,6 +203,9 @@ pub(super) async fn start(tab: i64, mark_only: bool) -> Result<JsValue, JsValue>
             "This site is on your never-record list (see Options).",
         ));
     }
+    if let BudgetState::Full(words) = budget().await? {
+        return Err(JsValue::from_str(&words));
+    }
     let session = SessionRecord {
         id: random_id(),
         tab,
@@ -208,7 +217,8 @@ pub(super) async fn start(tab: i64, mark_only: bool) -> Result<JsValue, JsValue>
         mark_only,
     };
     save(&session_key(tab), &session).await?;
-    remove(&[upload_key(tab)]).await?;
+    // The tab's last report stays in the list; the popup now shows the new recording.
+    remove(&[tab_report_key(tab)]).await?;
     let injected = async {
         inject(tab, "page-hook.js", true).await?;
         inject(tab, "content.js", false).await
@@ -290,12 +300,21 @@ async fn hello(tab: i64, message: &JsValue) -> Result<JsValue, JsValue> {
     ]))
 }
 
-/// Persist chunks under their page and sequence number (storing one twice is harmless).
+/// Persist chunks under their page and sequence number (storing one twice
+/// is harmless). When the local storage budget is used up, the recording
+/// stops, keeping everything recorded so far.
 async fn store_chunks(tab: i64, chunks: &JsValue) -> Result<JsValue, JsValue> {
     let Some(session) = load::<SessionRecord>(&session_key(tab)).await? else {
         return Ok(object(&[("stored", false.into())]));
     };
     persist_chunks(&session.id, chunks).await?;
+    if let BudgetState::Full(words) = budget().await? {
+        // Not awaited here: stopping asks this same page for its last chunks.
+        wasm_bindgen_futures::spawn_local(async move {
+            // A tab that went away meanwhile was stopped by its own event.
+            let _ = stop(tab, Some(format!("Recording stopped by itself. {words}"))).await;
+        });
+    }
     Ok(object(&[("stored", true.into())]))
 }
 
@@ -313,8 +332,9 @@ async fn persist_chunks(session_id: &str, chunks: &JsValue) -> Result<(), JsValu
     Ok(())
 }
 
-/// Stop recording `tab` and take it to review (or upload).
-pub(super) async fn stop(tab: i64) -> Result<JsValue, JsValue> {
+/// Stop recording `tab` and take it to review (or upload); `reason` when
+/// it was not the tester's Stop.
+pub(super) async fn stop(tab: i64, reason: Option<String>) -> Result<JsValue, JsValue> {
     let Some(session) = load::<SessionRecord>(&session_key(tab)).await? else {
         return status(tab).await;
     };
@@ -334,24 +354,25 @@ pub(super) async fn stop(tab: i64) -> Result<JsValue, JsValue> {
     register_page_hook().await?;
     // The tab may be gone already; its badge went with it.
     let _ = set_badge(tab, "").await;
-    after_stop(tab, &session.id).await?;
+    after_stop(&session, stopped_at, reason).await?;
     status(tab).await
 }
 
-/// The stopped session waiting in `tab`'s upload state, if any.
+/// The stopped session of `tab` still waiting for the tester or the server, if any.
 async fn stopped_session(tab: i64) -> Result<Option<String>, JsValue> {
-    Ok(match load::<UploadState>(&upload_key(tab)).await? {
-        Some(UploadState::Review { session, .. })
-        | Some(UploadState::Failed { session, .. })
-        | Some(UploadState::Waiting { session, .. }) => Some(session),
-        _ => None,
-    })
+    Ok(tab_report(tab).await?.and_then(|report| {
+        matches!(
+            report.state,
+            UploadState::Review { .. } | UploadState::Failed { .. } | UploadState::Waiting { .. }
+        )
+        .then_some(report.session)
+    }))
 }
 
 /// The tester shares (or retries sharing) the stopped recording.
 async fn share(tab: i64) -> Result<JsValue, JsValue> {
     if let Some(session) = stopped_session(tab).await? {
-        upload_session(tab, &session).await?;
+        upload_session(&session).await?;
     }
     status(tab).await
 }
@@ -359,7 +380,7 @@ async fn share(tab: i64) -> Result<JsValue, JsValue> {
 /// The tester throws the stopped recording away.
 pub(super) async fn discard_stopped(tab: i64) -> Result<JsValue, JsValue> {
     if let Some(session) = stopped_session(tab).await? {
-        discard(tab, &session).await?;
+        discard(&session).await?;
     }
     status(tab).await
 }
@@ -369,16 +390,18 @@ pub(super) async fn discard_stopped(tab: i64) -> Result<JsValue, JsValue> {
 pub async fn on_tab_removed(tab: f64) -> Result<(), JsValue> {
     let tab = tab as i64;
     if load::<SessionRecord>(&session_key(tab)).await?.is_some() {
-        stop(tab).await?;
+        stop(tab, None).await?;
     }
     Ok(())
 }
 
 /// The extension was installed, updated, or the browser started: register
-/// the page hook as the settings say.
+/// the page hook as the settings say, and send on every report that was on
+/// its way to the server.
 #[wasm_bindgen]
 pub async fn on_startup() -> Result<(), JsValue> {
-    register_page_hook().await
+    register_page_hook().await?;
+    resume_queue().await
 }
 
 /// Extension storage changed: follow a change of settings.
@@ -390,20 +413,12 @@ pub async fn on_storage_changed(changes: JsValue) -> Result<(), JsValue> {
     Ok(())
 }
 
-/// An alarm rang: retry a waiting upload.
+/// An alarm rang: retry a waiting upload, or one the worker was stopped in the middle of.
 #[wasm_bindgen]
 pub async fn on_alarm(alarm: JsValue) -> Result<(), JsValue> {
     let name = get(&alarm, "name").as_string().unwrap_or_default();
-    let Some(tab) = name
-        .strip_prefix("retry:")
-        .and_then(|t| t.parse::<i64>().ok())
-    else {
-        return Ok(());
-    };
-    if let Some(UploadState::Waiting { session, .. }) =
-        load::<UploadState>(&upload_key(tab)).await?
-    {
-        upload_session(tab, &session).await?;
+    if let Some(session) = name.strip_prefix("retry:") {
+        upload_session(session).await?;
     }
     Ok(())
 }

@@ -115,7 +115,7 @@ pub async fn save(tab: i64, form: &JsValue) -> Result<JsValue, JsValue> {
     )
     .await?;
     if session.mark_only {
-        stop(tab).await?;
+        stop(tab, None).await?;
     }
     Ok(object(&[("ok", true.into())]))
 }
@@ -133,7 +133,7 @@ pub async fn cancel(tab: i64) -> Result<JsValue, JsValue> {
     .await;
     if let Some(session) = load::<SessionRecord>(&session_key(tab)).await? {
         if session.mark_only && load_prefixed(&mark_prefix(&session.id)).await?.is_empty() {
-            stop(tab).await?;
+            stop(tab, None).await?;
             return discard_stopped(tab).await;
         }
     }

@@ -21,6 +21,8 @@ pub async fn options_main() -> Result<(), JsValue> {
         input("auto-upload")?.set_checked(config.auto_upload);
         input("mask-all")?.set_checked(config.mask_all_text);
         input("pre-roll")?.set_checked(config.pre_roll);
+        input("keep-copies")?.set_checked(config.keep_local_copies);
+        input("budget")?.set_value(&config.storage_budget_mb.to_string());
         input("mask-selectors")?.set_value(&config.mask_selectors);
         input("block-selectors")?.set_value(&config.block_selectors);
         by_id::<HtmlTextAreaElement>("skip-sites")?.set_value(&config.skip_sites.join("\n"));
@@ -49,6 +51,8 @@ fn read_form() -> Result<ConfigForm, JsValue> {
         auto_upload: input("auto-upload")?.checked(),
         mask_all_text: input("mask-all")?.checked(),
         pre_roll: input("pre-roll")?.checked(),
+        keep_local_copies: input("keep-copies")?.checked(),
+        storage_budget_mb: input("budget")?.value(),
         mask_selectors: input("mask-selectors")?.value(),
         block_selectors: input("block-selectors")?.value(),
         skip_sites: by_id::<HtmlTextAreaElement>("skip-sites")?.value(),

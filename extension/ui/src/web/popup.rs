@@ -6,9 +6,13 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::api::{call, get, load, message_of, object};
-use super::html::{by_id, on, set_text, show};
+use super::html::{by_id, document, on, set_text, show};
+use super::reports::{all_reports, budget, tab_report};
 use crate::config::{Config, CONFIG_KEY};
-use crate::session::{upload_key, UploadState};
+use crate::session::{BudgetState, Report, UploadState};
+
+/// How many other reports the list shows.
+const LISTED: usize = 20;
 
 /// Wire the popup page.
 #[wasm_bindgen]
@@ -30,6 +34,26 @@ pub async fn popup_main() -> Result<(), JsValue> {
     on("discard", "click", move |_| command(tab, "discard"))?;
     by_id::<web_sys::HtmlAnchorElement>("review-link")?.set_href(&format!("review.html?tab={tab}"));
     on("copy", "click", |_| copy_link())?;
+    on(
+        "reports",
+        "click",
+        move |event: web_sys::Event| async move {
+            let Some(button) = event
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .filter(|e| e.local_name() == "button")
+            else {
+                return;
+            };
+            let (Some(kind), Some(session)) = (
+                button.get_attribute("data-kind"),
+                button.get_attribute("data-session"),
+            ) else {
+                return;
+            };
+            report_command(tab, &kind, &session).await;
+        },
+    )?;
     on("options", "click", |event: web_sys::Event| async move {
         event.prevent_default();
         let _ = call("chrome.runtime.openOptionsPage", &[]).await;
@@ -67,6 +91,23 @@ async fn command(tab: i64, kind: &str) {
         set_text("upload", "Stopping…").ok();
     }
     let message = object(&[("kind", kind.into()), ("tab", (tab as f64).into())]);
+    match call("chrome.runtime.sendMessage", &[message]).await {
+        Ok(answer) => {
+            if let Some(error) = get(&answer, "error").as_string() {
+                set_text("error", &error).ok();
+            }
+        }
+        Err(error) => {
+            set_text("error", &message_of(&error)).ok();
+        }
+    }
+    render(tab).await;
+}
+
+/// A button of the report list: retry, discard or remove one report.
+async fn report_command(tab: i64, kind: &str, session: &str) {
+    set_text("error", "").ok();
+    let message = object(&[("kind", kind.into()), ("session", session.into())]);
     match call("chrome.runtime.sendMessage", &[message]).await {
         Ok(answer) => {
             if let Some(error) = get(&answer, "error").as_string() {
@@ -129,11 +170,15 @@ async fn try_render(tab: i64) -> Result<(), JsValue> {
     )?;
     let configured = load::<Config>(CONFIG_KEY).await?.is_some();
     show("setup", !configured)?;
-    let upload: Option<UploadState> = if recording {
+    let report = if recording {
         None
     } else {
-        load(&upload_key(tab)).await?
+        tab_report(tab).await?
     };
+    let stop_reason = report.as_ref().and_then(|r| r.stop_reason.clone());
+    show("stop-reason", stop_reason.is_some())?;
+    set_text("stop-reason", stop_reason.as_deref().unwrap_or_default())?;
+    let upload: Option<UploadState> = report.as_ref().map(|r| r.state.clone());
     let reviewing = matches!(upload, Some(UploadState::Review { .. }));
     let failed = matches!(
         upload,
@@ -162,6 +207,78 @@ async fn try_render(tab: i64) -> Result<(), JsValue> {
         let anchor: web_sys::HtmlAnchorElement = by_id("link")?;
         anchor.set_href(&link);
         anchor.set_text_content(Some(&link));
+    }
+    let warning = match budget().await? {
+        BudgetState::Fine => None,
+        BudgetState::Warning(words) | BudgetState::Full(words) => Some(words),
+    };
+    show("budget", warning.is_some())?;
+    set_text("budget", warning.as_deref().unwrap_or_default())?;
+    let shown = report.map(|r| r.session);
+    let others: Vec<Report> = all_reports()
+        .await?
+        .into_iter()
+        .filter(|r| Some(&r.session) != shown.as_ref() && r.state != UploadState::Discarded)
+        .take(LISTED)
+        .collect();
+    show("history", !others.is_empty())?;
+    list_reports(&others)
+}
+
+/// Fill the list of the tester's other reports, newest first (as text, never HTML).
+fn list_reports(reports: &[Report]) -> Result<(), JsValue> {
+    let document = document()?;
+    let list = by_id::<web_sys::Element>("reports")?;
+    list.set_text_content(None);
+    let element = |tag: &str, text: &str| -> Result<web_sys::Element, JsValue> {
+        let element = document.create_element(tag)?;
+        element.set_text_content(Some(text));
+        Ok(element)
+    };
+    for report in reports {
+        let item = document.create_element("li")?;
+        let name = if report.title.is_empty() {
+            &report.page
+        } else {
+            &report.title
+        };
+        let strong = element("strong", name)?;
+        item.append_child(&strong)?;
+        let when = js_sys::Date::new(&(report.stopped_at as f64).into())
+            .to_locale_string("default", &JsValue::UNDEFINED);
+        let small = element("small", &format!(" {}", String::from(when)))?;
+        item.append_child(&small)?;
+        let line_break = document.create_element("br")?;
+        item.append_child(&line_break)?;
+        let state = element("span", &report.state.short())?;
+        item.append_child(&state)?;
+        let buttons: &[(&str, &str)] = match &report.state {
+            UploadState::Done { link } => {
+                let anchor = element("a", link)?;
+                anchor.set_attribute("href", link)?;
+                anchor.set_attribute("target", "_blank")?;
+                anchor.set_attribute("rel", "noopener")?;
+                item.append_child(&document.create_text_node(" "))?;
+                item.append_child(&anchor)?;
+                &[("remove-report", "Remove from list")]
+            }
+            UploadState::Review { .. } => {
+                &[("retry-report", "Share"), ("discard-report", "Discard")]
+            }
+            UploadState::Waiting { .. } | UploadState::Failed { .. } => {
+                &[("retry-report", "Retry"), ("discard-report", "Discard")]
+            }
+            _ => &[],
+        };
+        for (kind, label) in buttons {
+            let button = element("button", label)?;
+            button.set_attribute("type", "button")?;
+            button.set_attribute("data-kind", kind)?;
+            button.set_attribute("data-session", &report.session)?;
+            item.append_child(&document.create_text_node(" "))?;
+            item.append_child(&button)?;
+        }
+        list.append_child(&item)?;
     }
     Ok(())
 }

@@ -7,11 +7,12 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement};
 
-use super::api::{call, load, message_of, object, save};
+use super::api::{call, message_of, object, save};
 use super::html::{by_id, document, on, set_text, show};
+use super::reports::{set_state, tab_report};
 use super::upload::review_material;
 use crate::assemble::{apply_exclusions, summarize, Exclusions};
-use crate::session::{review_key, upload_key, UploadState};
+use crate::session::{review_key, UploadState};
 
 /// Wire the review page.
 #[wasm_bindgen]
@@ -22,13 +23,21 @@ pub async fn review_main() -> Result<(), JsValue> {
         .get("tab")
         .and_then(|t| t.parse().ok())
         .ok_or("review.html needs ?tab=<id>")?;
-    let session = match load::<UploadState>(&upload_key(tab)).await? {
-        Some(UploadState::Review { session, .. })
-        | Some(UploadState::Failed { session, .. })
-        | Some(UploadState::Waiting { session, .. }) => session,
+    let report = tab_report(tab).await?;
+    let session = match report {
+        Some(report)
+            if matches!(
+                report.state,
+                UploadState::Review { .. }
+                    | UploadState::Failed { .. }
+                    | UploadState::Waiting { .. }
+            ) =>
+        {
+            report.session
+        }
         other => {
             let words = other
-                .map(|s| s.describe())
+                .map(|r| r.state.describe())
                 .unwrap_or_else(|| "There is no stopped recording to review.".into());
             set_text("summary", &words)?;
             return Ok(());
@@ -82,11 +91,10 @@ pub async fn review_main() -> Result<(), JsValue> {
                 let mut shared = bundle;
                 apply_exclusions(&mut shared, &exclusions);
                 let state = UploadState::Review {
-                    session,
                     summary: summarize(&shared),
                 };
-                let _ = save(&upload_key(tab), &state).await;
                 let _ = show_summary_of(&state);
+                let _ = set_state(&session, state).await;
             }
         })?;
     }
@@ -199,7 +207,7 @@ async fn act(tab: i64, kind: &str) {
         set_text("result", &message_of(&error)).ok();
         return;
     }
-    let state: Option<UploadState> = load(&upload_key(tab)).await.ok().flatten();
+    let state: Option<UploadState> = tab_report(tab).await.ok().flatten().map(|r| r.state);
     let words = state
         .as_ref()
         .map(UploadState::describe)

@@ -1,19 +1,22 @@
 //! A stopped recording, from review to the companion server.
 //!
 //! The session's chunks stay in extension storage until the server has
-//! confirmed the report; a failed upload keeps them and can be retried, and
-//! "Discard" deletes them without anything leaving the browser.
+//! confirmed the report; a failed upload keeps them and is retried (by an
+//! alarm, which also brings a stopped worker back to an interrupted upload),
+//! and "Discard" deletes them without anything leaving the browser.
 
 use repro_manifest::{Bundle, Chunk};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::api::{call, get, load, load_prefixed, message_of, object, remove, save};
+use super::api::{call, get, load, load_prefixed, object, remove};
+use super::reports::{add_report, all_reports, forget, load_report, notify_uploaded, set_state};
+use super::transfer::send_bundle;
 use crate::assemble::{apply_exclusions, assemble, summarize, Exclusions};
 use crate::config::{Config, CONFIG_KEY};
 use crate::session::{
-    chunk_prefix, explain_refusal, finished_key, is_retryable, mark_prefix, retry_delay_ms,
-    review_key, upload_key, SessionRecord, StoredMark, UploadState,
+    chunk_prefix, finished_key, is_retryable, mark_prefix, retry_delay_ms, review_key, Report,
+    SessionRecord, StoredMark, UploadState,
 };
 
 /// A stopped session as recorded, before the tester's exclusions, with those
@@ -63,29 +66,41 @@ pub async fn stored_bundle(
         }))
 }
 
-/// Stopped: upload at once if the tester chose so, else wait for review.
-pub async fn after_stop(tab: i64, session_id: &str) -> Result<(), JsValue> {
+/// Stopped: add the report to the tester's list, then upload it at once if
+/// the tester chose so, else wait for review.
+pub async fn after_stop(
+    session: &SessionRecord,
+    stopped_at: u64,
+    stop_reason: Option<String>,
+) -> Result<(), JsValue> {
+    let first_page = session.pages.first();
+    let mut report = Report {
+        session: session.id.clone(),
+        tab: session.tab,
+        title: first_page.map(|p| p.title.clone()).unwrap_or_default(),
+        page: first_page.map(|p| p.url.clone()).unwrap_or_default(),
+        stopped_at,
+        state: UploadState::Preparing,
+        stop_reason,
+    };
     let auto = load::<Config>(CONFIG_KEY)
         .await?
         .is_some_and(|c| c.auto_upload);
     if auto {
-        return upload_session(tab, session_id).await;
+        add_report(&report).await?;
+        return upload_session(&session.id).await;
     }
-    let state = match stored_bundle(session_id).await? {
+    report.state = match stored_bundle(&session.id).await? {
         Ok((bundle, _)) => UploadState::Review {
-            session: session_id.to_string(),
             summary: summarize(&bundle),
         },
-        Err(reason) => UploadState::Failed {
-            reason,
-            session: session_id.to_string(),
-        },
+        Err(reason) => UploadState::Failed { reason },
     };
-    save(&upload_key(tab), &state).await
+    add_report(&report).await
 }
 
-/// Delete a stopped recording without sharing anything.
-pub async fn discard(tab: i64, session_id: &str) -> Result<(), JsValue> {
+/// Delete what the browser keeps of session `session_id`'s recording.
+async fn delete_local_copy(session_id: &str) -> Result<(), JsValue> {
     let mut keys: Vec<String> = Vec::new();
     for prefix in [chunk_prefix(session_id), mark_prefix(session_id)] {
         keys.extend(
@@ -96,86 +111,130 @@ pub async fn discard(tab: i64, session_id: &str) -> Result<(), JsValue> {
         );
     }
     keys.extend([finished_key(session_id), review_key(session_id)]);
-    remove(&keys).await?;
-    save(&upload_key(tab), &UploadState::Discarded).await
+    remove(&keys).await
 }
 
-/// Assemble session `session_id` and upload it, keeping the tab's upload state current.
-pub async fn upload_session(tab: i64, session_id: &str) -> Result<(), JsValue> {
-    let key = upload_key(tab);
-    let fail = |reason: String| UploadState::Failed {
-        reason,
-        session: session_id.to_string(),
+/// Delete a stopped recording without sharing anything.
+pub async fn discard(session_id: &str) -> Result<(), JsValue> {
+    call("chrome.alarms.clear", &[retry_alarm(session_id).into()]).await?;
+    delete_local_copy(session_id).await?;
+    set_state(session_id, UploadState::Discarded).await
+}
+
+/// Take session `session_id` off the tester's list, with any local copy left.
+pub async fn remove_from_list(session_id: &str) -> Result<(), JsValue> {
+    if load_report(session_id)
+        .await?
+        .is_some_and(|r| r.state.is_pending())
+    {
+        return Err(JsValue::from_str(
+            "this report has not reached the server: share or discard it first",
+        ));
+    }
+    delete_local_copy(session_id).await?;
+    forget(session_id).await
+}
+
+/// If the worker stops in the middle of an upload, this alarm brings it back
+/// to try again; every part that arrives pushes it further out.
+const WATCHDOG_MS: f64 = 90_000.0;
+
+async fn arm_alarm(session_id: &str, in_ms: f64) -> Result<(), JsValue> {
+    let when = js_sys::Date::now() + in_ms;
+    call(
+        "chrome.alarms.create",
+        &[
+            retry_alarm(session_id).into(),
+            object(&[("when", when.into())]),
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Assemble session `session_id` and upload it, keeping its entry's state current.
+pub async fn upload_session(session_id: &str) -> Result<(), JsValue> {
+    let Some(report) = load_report(session_id).await? else {
+        return Ok(());
     };
-    // Tries so far, carried over from a previous wait; a pending automatic retry is now moot.
-    let attempt = match load::<UploadState>(&key).await? {
-        Some(UploadState::Waiting { attempt, .. }) => attempt,
+    if matches!(
+        report.state,
+        UploadState::Done { .. } | UploadState::Discarded
+    ) {
+        return Ok(());
+    }
+    // Tries so far, carried over from a previous wait.
+    let attempt = match report.state {
+        UploadState::Waiting { attempt, .. } => attempt,
         _ => 0,
     };
-    call("chrome.alarms.clear", &[retry_alarm(tab).into()]).await?;
-    save(&key, &UploadState::Preparing).await?;
+    arm_alarm(session_id, WATCHDOG_MS).await?;
+    set_state(session_id, UploadState::Preparing).await?;
+    let fail = |reason: String| UploadState::Failed { reason };
     let Some(config) = load::<Config>(CONFIG_KEY).await? else {
-        return save(
-            &key,
-            &fail(
-                "no server is set: open Options and enter the server URL and upload token".into(),
-            ),
-        )
-        .await;
+        call("chrome.alarms.clear", &[retry_alarm(session_id).into()]).await?;
+        let words = "no server is set: open Options and enter the server URL and upload token";
+        return set_state(session_id, fail(words.into())).await;
     };
     let (bundle, keys) = match stored_bundle(session_id).await? {
         Ok(found) => found,
         Err(reason) => {
-            // A retry that lost a race with another one that already delivered it.
-            if matches!(
-                load::<UploadState>(&key).await?,
-                Some(UploadState::Done { .. })
-            ) {
-                return Ok(());
-            }
-            return save(&key, &fail(reason)).await;
+            call("chrome.alarms.clear", &[retry_alarm(session_id).into()]).await?;
+            return set_state(session_id, fail(reason)).await;
         }
     };
     let json = serde_json::to_string(&bundle).map_err(|e| JsValue::from_str(&e.to_string()))?;
     let body = gzip(&json).await?;
-    save(
-        &key,
-        &UploadState::Uploading {
-            bytes: body.length() as u64,
-        },
-    )
-    .await?;
-    match post(&config, &body).await {
+    let bytes = body.length() as u64;
+    set_state(session_id, UploadState::Uploading { bytes, sent: 0 }).await?;
+    let progress = |sent: u64| async move {
+        let _ = arm_alarm(session_id, WATCHDOG_MS).await;
+        let _ = set_state(session_id, UploadState::Uploading { bytes, sent }).await;
+    };
+    match send_bundle(&config, session_id, &body, progress).await {
         Ok(link) => {
-            save(&key, &UploadState::Done { link }).await?;
-            remove(&keys).await
+            call("chrome.alarms.clear", &[retry_alarm(session_id).into()]).await?;
+            set_state(session_id, UploadState::Done { link }).await?;
+            if !config.keep_local_copies {
+                remove(&keys).await?;
+            }
+            if let Some(report) = load_report(session_id).await? {
+                // A browser without notifications still has the link in the popup.
+                let _ = notify_uploaded(&report).await;
+            }
+            Ok(())
         }
         Err((reason, status)) if is_retryable(status) => {
             let attempt = attempt + 1;
             let delay = retry_delay_ms(attempt, js_sys::Math::random());
-            let when = js_sys::Date::now() + delay as f64;
-            call(
-                "chrome.alarms.create",
-                &[retry_alarm(tab).into(), object(&[("when", when.into())])],
-            )
-            .await?;
-            save(
-                &key,
-                &UploadState::Waiting {
-                    session: session_id.to_string(),
-                    reason,
-                    attempt,
-                },
-            )
-            .await
+            arm_alarm(session_id, delay as f64).await?;
+            set_state(session_id, UploadState::Waiting { reason, attempt }).await
         }
-        Err((reason, _)) => save(&key, &fail(reason)).await,
+        Err((reason, _)) => {
+            call("chrome.alarms.clear", &[retry_alarm(session_id).into()]).await?;
+            set_state(session_id, fail(reason)).await
+        }
     }
 }
 
-/// The name of the alarm that retries `tab`'s upload.
-pub fn retry_alarm(tab: i64) -> String {
-    format!("retry:{tab}")
+/// After a browser restart (alarms may not survive one) or an update: every
+/// report that was on its way to the server goes on.
+pub async fn resume_queue() -> Result<(), JsValue> {
+    for report in all_reports().await? {
+        let interrupted = matches!(
+            report.state,
+            UploadState::Preparing | UploadState::Uploading { .. } | UploadState::Waiting { .. }
+        );
+        if interrupted {
+            upload_session(&report.session).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The name of the alarm that retries session `session_id`'s upload.
+pub fn retry_alarm(session_id: &str) -> String {
+    format!("retry:{session_id}")
 }
 
 /// Gzip `text` with the browser's own CompressionStream.
@@ -193,52 +252,4 @@ async fn gzip(text: &str) -> Result<js_sys::Uint8Array, JsValue> {
     let response = web_sys::Response::new_with_opt_readable_stream(Some(&compressed))?;
     let buffer = wasm_bindgen_futures::JsFuture::from(response.array_buffer()?).await?;
     Ok(js_sys::Uint8Array::new(&buffer))
-}
-
-/// POST the compressed bundle; the share link, or why it failed in words
-/// with the HTTP status (none when the server could not be reached).
-async fn post(config: &Config, body: &js_sys::Uint8Array) -> Result<String, (String, Option<u16>)> {
-    let url = format!("{}/api/reports", config.server_url);
-    let headers = object(&[
-        ("Authorization", format!("Bearer {}", config.token).into()),
-        ("Content-Type", "application/json".into()),
-        ("Content-Encoding", "gzip".into()),
-    ]);
-    let init = object(&[
-        ("method", "POST".into()),
-        ("headers", headers),
-        ("body", body.clone().into()),
-    ]);
-    let response = call("fetch", &[JsValue::from_str(&url), init])
-        .await
-        .map_err(|e| {
-            let words = format!(
-                "could not reach the server at {} ({})",
-                config.server_url,
-                message_of(&e)
-            );
-            (words, None)
-        })?;
-    let response: web_sys::Response = response
-        .dyn_into()
-        .map_err(|_| ("no response".to_string(), None))?;
-    let status = response.status();
-    let json = match response.json() {
-        Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise)
-            .await
-            .unwrap_or(JsValue::NULL),
-        Err(_) => JsValue::NULL,
-    };
-    if response.ok() {
-        return get(&json, "url").as_string().ok_or_else(|| {
-            (
-                "the server answered without a link".to_string(),
-                Some(status),
-            )
-        });
-    }
-    Err((
-        explain_refusal(status, get(&json, "error").as_string().as_deref()),
-        Some(status),
-    ))
 }

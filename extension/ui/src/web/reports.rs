@@ -1,0 +1,133 @@
+//! The tester's report list in extension storage: one entry per stopped
+//! recording, keyed by its session, which is both the upload queue and the
+//! history the popup shows. Also the local storage budget and the
+//! notification that a report reached the server.
+
+use wasm_bindgen::prelude::*;
+
+use super::api::{call, load, load_prefixed, object, remove, save};
+use crate::config::{Config, CONFIG_KEY, DEFAULT_BUDGET_MB};
+use crate::session::{
+    budget_state, report_key, tab_report_key, BudgetState, Report, UploadState, REPORT_PREFIX,
+};
+
+/// The entry of session `session_id`.
+pub async fn load_report(session_id: &str) -> Result<Option<Report>, JsValue> {
+    load(&report_key(session_id)).await
+}
+
+/// The entry a tab's popup shows: the tab's last stopped recording.
+pub async fn tab_report(tab: i64) -> Result<Option<Report>, JsValue> {
+    match load::<String>(&tab_report_key(tab)).await? {
+        Some(session) => load_report(&session).await,
+        None => Ok(None),
+    }
+}
+
+/// Every entry, newest first.
+pub async fn all_reports() -> Result<Vec<Report>, JsValue> {
+    let mut reports: Vec<Report> = load_prefixed(REPORT_PREFIX)
+        .await?
+        .iter()
+        .filter_map(|(_, text)| serde_json::from_str(text).ok())
+        .collect();
+    reports.sort_by_key(|r| std::cmp::Reverse(r.stopped_at));
+    Ok(reports)
+}
+
+/// Add an entry and make it the one its tab's popup shows.
+pub async fn add_report(report: &Report) -> Result<(), JsValue> {
+    save(&report_key(&report.session), report).await?;
+    save(&tab_report_key(report.tab), &report.session).await
+}
+
+/// Move session `session_id` to `state` (nothing if its entry is gone).
+pub async fn set_state(session_id: &str, state: UploadState) -> Result<(), JsValue> {
+    if let Some(mut report) = load_report(session_id).await? {
+        report.state = state;
+        save(&report_key(session_id), &report).await?;
+    }
+    Ok(())
+}
+
+/// Drop the entry of session `session_id` from the list.
+pub async fn forget(session_id: &str) -> Result<(), JsValue> {
+    let mut keys = vec![report_key(session_id)];
+    if let Some(report) = load_report(session_id).await? {
+        if load::<String>(&tab_report_key(report.tab))
+            .await?
+            .as_deref()
+            == Some(session_id)
+        {
+            keys.push(tab_report_key(report.tab));
+        }
+    }
+    remove(&keys).await
+}
+
+/// Bytes Repro keeps in extension storage.
+pub async fn storage_used() -> Result<u64, JsValue> {
+    let used = call("chrome.storage.local.getBytesInUse", &[JsValue::NULL]).await?;
+    Ok(used.as_f64().unwrap_or(0.0) as u64)
+}
+
+/// How full the local storage budget is.
+pub async fn budget() -> Result<BudgetState, JsValue> {
+    let budget_mb = load::<Config>(CONFIG_KEY)
+        .await?
+        .map_or(DEFAULT_BUDGET_MB, |c| c.storage_budget_mb);
+    Ok(budget_state(storage_used().await?, budget_mb))
+}
+
+/// Tell the tester a report reached the server, unless the popup is open
+/// (it shows the link itself). Clicking the notification opens the link.
+pub async fn notify_uploaded(report: &Report) -> Result<(), JsValue> {
+    let popup: js_sys::Array = std::iter::once(JsValue::from_str("POPUP")).collect();
+    let open = call(
+        "chrome.runtime.getContexts",
+        &[object(&[("contextTypes", popup.into())])],
+    )
+    .await
+    .map(|contexts| js_sys::Array::from(&contexts).length() > 0)
+    .unwrap_or(false);
+    if open {
+        return Ok(());
+    }
+    let what = if report.title.is_empty() {
+        report.page.clone()
+    } else {
+        report.title.clone()
+    };
+    let options = object(&[
+        ("type", "basic".into()),
+        ("iconUrl", "icon-128.png".into()),
+        ("title", "Repro: report uploaded".into()),
+        (
+            "message",
+            format!("{what}\nClick to open the share link.").into(),
+        ),
+    ]);
+    call(
+        "chrome.notifications.create",
+        &[report_key(&report.session).into(), options],
+    )
+    .await?;
+    Ok(())
+}
+
+/// A notification was clicked: open its report's link.
+#[wasm_bindgen]
+pub async fn on_notification_clicked(id: String) -> Result<(), JsValue> {
+    let Some(session) = id.strip_prefix(REPORT_PREFIX) else {
+        return Ok(());
+    };
+    if let Some(Report {
+        state: UploadState::Done { link },
+        ..
+    }) = load_report(session).await?
+    {
+        call("chrome.tabs.create", &[object(&[("url", link.into())])]).await?;
+    }
+    let _ = call("chrome.notifications.clear", &[id.into()]).await;
+    Ok(())
+}
