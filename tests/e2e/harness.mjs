@@ -92,14 +92,14 @@ function echoWebSocket(req, socket) {
  * Start repro-server on loopback with a fresh store and a new token; or, with
  * `listen` and `data`, again on the same address and store.
  */
-export async function startReproServer({ listen = '127.0.0.1:0', data } = {}) {
+export async function startReproServer({ listen = '127.0.0.1:0', data, args = [] } = {}) {
   let token;
   if (!data) {
     data = mkdtempSync(join(tmpdir(), 'repro-store-'));
     const out = execFileSync(SERVER_BIN, ['token', 'create', '--data', data], { encoding: 'utf8' });
     token = out.trim().split('\n').pop();
   }
-  const child = spawn(SERVER_BIN, ['serve', '--listen', listen, '--data', data, '--assets', join(ROOT, 'dist', 'viewer')],
+  const child = spawn(SERVER_BIN, ['serve', '--listen', listen, '--data', data, '--assets', join(ROOT, 'dist', 'viewer'), ...args],
     { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((resolve, reject) => {
     let seen = '';
@@ -131,10 +131,10 @@ export function storedBytes(folder) {
   });
 }
 
-/** Chromium with the built extension; returns the context, its id and service worker. */
-export async function launchBrowser() {
+/** Chromium with the built extension (on a new profile, or on `profile` again); returns the context, its id and service worker. */
+export async function launchBrowser({ profile = mkdtempSync(join(tmpdir(), 'repro-profile-')) } = {}) {
   const extension = join(ROOT, 'dist', 'chromium');
-  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'repro-profile-')), {
+  const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
     headless: true,
     viewport: { width: 1000, height: 700 },
@@ -145,6 +145,24 @@ export async function launchBrowser() {
   if (!worker) worker = await context.waitForEvent('serviceworker');
   const id = new URL(worker.url()).host;
   return { context, id, worker };
+}
+
+/**
+ * Stop the extension's service worker as Chrome does when it is idle (through
+ * the DevTools protocol). Chrome starts a new one at the next event;
+ * `browser.worker` then reaches the new one.
+ */
+export async function stopServiceWorker(browser) {
+  const page = browser.context.pages()[0] ?? await browser.context.newPage();
+  const cdp = await browser.context.newCDPSession(page);
+  const { targetInfos } = await cdp.send('Target.getTargets');
+  const target = targetInfos.find((t) => t.type === 'service_worker' && t.url.includes(browser.id));
+  if (!target) throw new Error('the extension has no running service worker');
+  await cdp.send('Target.closeTarget', { targetId: target.targetId });
+  // Playwright hears of the end late; the protocol's target list is prompt.
+  const running = async () => (await cdp.send('Target.getTargets')).targetInfos.some((t) => t.targetId === target.targetId);
+  if (await eventually(running, (alive) => !alive)) throw new Error('the service worker did not stop');
+  await cdp.detach();
 }
 
 /** Fill the options page as a tester would; `extra` sets the privacy rules. */
@@ -159,6 +177,7 @@ export async function configure(context, id, serverUrl, token, extra = {}) {
   await options.getByLabel('Also block').fill(extra.blockSelectors || '');
   await options.getByLabel('Never record').fill((extra.skipSites || []).join('\n'));
   await options.getByLabel('Keep the last minute').setChecked(extra.preRoll !== false);
+  await options.getByLabel('Local storage budget').fill(String(extra.budgetMb ?? 500));
   await options.getByRole('button', { name: 'Save' }).click();
   await options.getByText('Saved.').waitFor();
   await options.close();
