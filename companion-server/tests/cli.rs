@@ -111,3 +111,44 @@ async fn tokens_and_reports_are_managed_from_the_command_line() {
     let (ok, out) = cli(dir.path(), &["report", "revoke", "../etc"]);
     assert!(!ok && out.contains("not a report id"), "{out}");
 }
+
+#[test]
+fn the_server_deletes_unfinished_uploads_past_their_expiry() {
+    let dir = tempfile::tempdir().unwrap();
+    let uploads = dir.path().join("uploads");
+    let pending = PendingUploads::open(&uploads).unwrap();
+    let key = repro_server::pending::UploadKey::parse(&"a".repeat(32), &"b".repeat(64)).unwrap();
+    pending.put_part(&key, 1, 0, b"half an upload").unwrap();
+    let (ok, out) = cli(dir.path(), &["serve", "--part-bytes", "12"]);
+    assert!(
+        !ok && out.contains("--part-bytes must be between 1024"),
+        "{out}"
+    );
+
+    let mut server = Command::new(env!("CARGO_BIN_EXE_repro-server"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--upload-expiry-hours",
+            "0",
+            "--data",
+        ])
+        .arg(dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::fs::read_dir(&uploads).unwrap().count() > 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    server.kill().unwrap();
+    let output = server.wait_with_output().unwrap();
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(std::fs::read_dir(&uploads).unwrap().count(), 0, "{log}");
+    assert!(
+        log.contains("expired 1 unfinished upload(s) older than 0 h"),
+        "{log}"
+    );
+}

@@ -149,20 +149,24 @@ export async function launchBrowser({ profile = mkdtempSync(join(tmpdir(), 'repr
 
 /**
  * Stop the extension's service worker as Chrome does when it is idle (through
- * the DevTools protocol). Chrome starts a new one at the next event;
- * `browser.worker` then reaches the new one.
+ * the DevTools protocol). Chrome starts a new one at the next event, and
+ * `browser.worker` reaches it. Returns a check that the worker running now is
+ * not the one that was stopped (a mark left in the old one's globals is gone).
  */
 export async function stopServiceWorker(browser) {
+  await browser.worker.evaluate(() => { self.reproTestMark = 'the worker before the stop'; });
   const page = browser.context.pages()[0] ?? await browser.context.newPage();
   const cdp = await browser.context.newCDPSession(page);
   const { targetInfos } = await cdp.send('Target.getTargets');
   const target = targetInfos.find((t) => t.type === 'service_worker' && t.url.includes(browser.id));
   if (!target) throw new Error('the extension has no running service worker');
   await cdp.send('Target.closeTarget', { targetId: target.targetId });
-  // Playwright hears of the end late; the protocol's target list is prompt.
-  const running = async () => (await cdp.send('Target.getTargets')).targetInfos.some((t) => t.targetId === target.targetId);
-  if (await eventually(running, (alive) => !alive)) throw new Error('the service worker did not stop');
   await cdp.detach();
+  const timeout = (ms) => new Promise((resolve) => setTimeout(() => resolve('no answer'), ms));
+  return async () => {
+    const mark = () => Promise.race([browser.worker.evaluate(() => self.reproTestMark ?? 'none'), timeout(1000)]);
+    return (await eventually(mark, (m) => m === 'none')) === 'none';
+  };
 }
 
 /** Fill the options page as a tester would; `extra` sets the privacy rules. */
@@ -178,6 +182,7 @@ export async function configure(context, id, serverUrl, token, extra = {}) {
   await options.getByLabel('Never record').fill((extra.skipSites || []).join('\n'));
   await options.getByLabel('Keep the last minute').setChecked(extra.preRoll !== false);
   await options.getByLabel('Local storage budget').fill(String(extra.budgetMb ?? 500));
+  await options.getByLabel('Keep a local copy after upload').setChecked(Boolean(extra.keepCopies));
   await options.getByRole('button', { name: 'Save' }).click();
   await options.getByText('Saved.').waitFor();
   await options.close();

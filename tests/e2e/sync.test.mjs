@@ -71,11 +71,17 @@ async function cuttingProxy(target, { cutPart }) {
 test('the service worker is stopped mid-recording while the tester types; the replay has every keystroke', async () => {
   const { server, browser } = env;
   await configure(browser.context, browser.id, server.url, server.token);
-  const { page, popup } = await startRecording(env, '/?worker-stopped');
+  const { page, popup, tabId } = await startRecording(env, '/?worker-stopped');
+  // The recorder is listening once its first chunk (the snapshot) is stored.
+  const snapshotStored = () => browser.worker.evaluate(async (tab) => {
+    const all = await chrome.storage.local.get(null);
+    const session = all[`session:${tab}`] && JSON.parse(all[`session:${tab}`]).id;
+    return Boolean(session) && Object.keys(all).some((key) => key.startsWith(`chunk:${session}:`));
+  }, tabId);
+  assert.ok(await eventually(snapshotStored, Boolean), 'the recorder started');
   const field = page.locator('#name');
-  await browser.worker.evaluate(() => { self.reproTestMarker = 'the worker before the stop'; });
   await field.pressSequentially('abcd', { delay: 60 });
-  await stopServiceWorker(browser);
+  const restarted = await stopServiceWorker(browser);
   await field.pressSequentially('efghij', { delay: 60 });
   await page.waitForTimeout(1500);
   const { bundle } = await stopAndShare(popup);
@@ -83,8 +89,7 @@ test('the service worker is stopped mid-recording while the tester types; the re
   const typed = bundle.events.filter((e) => e.type === 'input' && e.id === nameId).map((e) => e.value);
   assert.deepEqual(typed, Array.from({ length: 10 }, (_, i) => '*'.repeat(i + 1)),
     'one masked input event per keystroke, in order, none missing around the restart');
-  assert.equal(await browser.worker.evaluate(() => self.reproTestMarker), undefined,
-    'the worker that took the rest of the recording is a new one');
+  assert.ok(await restarted(), 'the worker that took the rest of the recording is a new one');
 });
 
 test('a connection cut in the middle of an upload in parts resumes at that part; a lost answer makes no duplicate', async () => {
@@ -178,6 +183,29 @@ test('at the local storage budget the recording stops by itself, keeps what it h
     const bundle = await (await fetch(`${await popup.locator('#link').getAttribute('href')}/bundle.json`)).json();
     assert.ok(bundle.console.filter((e) => e.args[0] === 'filler').length > 100, 'what was recorded before the stop is in the report');
     await popup.locator('#budget').waitFor({ state: 'hidden' });
+  } finally {
+    await configure(browser.context, browser.id, server.url, server.token);
+  }
+});
+
+test('with "Keep a local copy" the recording stays after upload until it is removed from the list', async () => {
+  const { server, browser, site } = env;
+  await configure(browser.context, browser.id, server.url, server.token, { keepCopies: true });
+  try {
+    const { page, popup } = await startRecording(env, '/?keep-copy');
+    await page.locator('#name').pressSequentially('kept');
+    await page.waitForTimeout(600);
+    const { href, bundle } = await stopAndShare(popup);
+    const keysOf = () => browser.worker.evaluate(async (id) => Object.keys(await chrome.storage.local.get(null)).filter((k) => k.includes(id)), bundle.id);
+    assert.ok((await keysOf()).some((k) => k.startsWith('chunk:')), 'the local copy is kept after the upload');
+
+    const other = await browser.context.newPage();
+    await other.goto(`${site.url}/?another-tab`);
+    const list = await openPopup(browser.context, browser.id, await tabIdOf(browser.worker, other));
+    const entry = list.locator('#reports li', { has: list.locator(`a[href="${href}"]`) });
+    await entry.getByRole('button', { name: 'Remove from list' }).click();
+    await entry.waitFor({ state: 'detached' });
+    assert.deepEqual(await eventually(keysOf, (keys) => keys.length === 0), [], 'removing it deletes the local copy and the entry');
   } finally {
     await configure(browser.context, browser.id, server.url, server.token);
   }

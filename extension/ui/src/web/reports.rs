@@ -41,9 +41,17 @@ pub async fn add_report(report: &Report) -> Result<(), JsValue> {
     save(&tab_report_key(report.tab), &report.session).await
 }
 
-/// Move session `session_id` to `state` (nothing if its entry is gone).
+/// Move session `session_id` to `state`. Nothing happens if its entry is
+/// gone, or already uploaded or discarded: those are final, so a second try
+/// that lost a race with the one that delivered cannot undo it.
 pub async fn set_state(session_id: &str, state: UploadState) -> Result<(), JsValue> {
     if let Some(mut report) = load_report(session_id).await? {
+        if matches!(
+            report.state,
+            UploadState::Done { .. } | UploadState::Discarded
+        ) {
+            return Ok(());
+        }
         report.state = state;
         save(&report_key(session_id), &report).await?;
     }
