@@ -37,6 +37,8 @@ pub enum ApiError {
     NotFound,
     /// 410: the report was revoked.
     Gone,
+    /// 410: the link expired at this Unix ms.
+    Expired(i64),
     /// 500: something broke on our side.
     Internal(String),
 }
@@ -59,6 +61,14 @@ impl IntoResponse for ApiError {
             ApiError::Gone => (
                 StatusCode::GONE,
                 "this report was revoked".to_string(),
+                None,
+            ),
+            ApiError::Expired(at) => (
+                StatusCode::GONE,
+                format!(
+                    "this link expired on {} (UTC)",
+                    crate::dates::utc_minute(at)
+                ),
                 None,
             ),
             ApiError::Internal(detail) => {

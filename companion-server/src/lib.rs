@@ -10,13 +10,16 @@
 //! format's limits, and stores blob first, metadata second, so that a reader
 //! never sees half a report.
 
+mod dates;
 mod error;
 mod exports;
+pub mod housekeeping;
 mod ingest;
 pub mod pending;
 mod resumable;
 mod routes;
 mod secret_scan;
+pub mod settings;
 pub mod store;
 mod viewer_page;
 

@@ -4,81 +4,28 @@
 //! repro-server serve --listen 127.0.0.1:8080 --data ./data [--assets dist/viewer] [--public-url URL]
 //! repro-server token create --data ./data [--label NAME]
 //! ```
-//! Each option may also come from the environment: `REPRO_LISTEN`,
-//! `REPRO_DATA`, `REPRO_ASSETS`, `REPRO_PUBLIC_URL`, `REPRO_SECRET_SCAN`
-//! (`--secret-scan on|off`: refuse uploads that still carry a secret shape;
-//! on by default), `REPRO_PART_BYTES` (`--part-bytes N`: the part size of
-//! uploads in parts, 1 MiB by default), `REPRO_UPLOAD_EXPIRY_HOURS`
-//! (`--upload-expiry-hours H`: unfinished uploads in parts are deleted after
-//! H hours, 24 by default).
+//! Every option may also come from the environment or a settings file (see
+//! `repro_server::settings`): `--part-bytes N` is `REPRO_PART_BYTES=N`.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
-use repro_server::{app, PendingUploads, ServerState, Store, DEFAULT_PART_BYTES};
+use repro_server::housekeeping::{self, Ages};
+use repro_server::settings::Settings;
+use repro_server::{app, PendingUploads, ServerState, Store};
 
-struct Options {
-    listen: String,
-    data: PathBuf,
-    assets: PathBuf,
-    public_url: Option<String>,
-    label: String,
-    scan_secrets: bool,
-    part_bytes: usize,
-    upload_expiry_hours: u64,
-}
-
-fn number<T: std::str::FromStr>(flag: &str, text: &str) -> Result<T, String> {
-    text.parse()
-        .map_err(|_| format!("{flag} takes a whole number, not `{text}`"))
-}
-
-fn parse_options(args: &[String]) -> Result<Options, String> {
-    let env = |name: &str| std::env::var(name).ok();
-    let mut options = Options {
-        listen: env("REPRO_LISTEN").unwrap_or_else(|| "127.0.0.1:8080".into()),
-        data: PathBuf::from(env("REPRO_DATA").unwrap_or_else(|| "data".into())),
-        assets: PathBuf::from(env("REPRO_ASSETS").unwrap_or_else(|| "dist/viewer".into())),
-        public_url: env("REPRO_PUBLIC_URL"),
-        label: String::new(),
-        scan_secrets: env("REPRO_SECRET_SCAN").as_deref() != Some("off"),
-        part_bytes: match env("REPRO_PART_BYTES") {
-            Some(text) => number("REPRO_PART_BYTES", &text)?,
-            None => DEFAULT_PART_BYTES,
-        },
-        upload_expiry_hours: match env("REPRO_UPLOAD_EXPIRY_HOURS") {
-            Some(text) => number("REPRO_UPLOAD_EXPIRY_HOURS", &text)?,
-            None => 24,
-        },
-    };
-    let mut rest = args.iter();
-    while let Some(flag) = rest.next() {
-        let mut value = || rest.next().cloned().ok_or(format!("{flag} needs a value"));
-        match flag.as_str() {
-            "--listen" => options.listen = value()?,
-            "--data" => options.data = PathBuf::from(value()?),
-            "--assets" => options.assets = PathBuf::from(value()?),
-            "--public-url" => options.public_url = Some(value()?),
-            "--label" => options.label = value()?,
-            "--secret-scan" => {
-                options.scan_secrets = match value()?.as_str() {
-                    "on" => true,
-                    "off" => false,
-                    other => return Err(format!("--secret-scan takes on or off, not {other}")),
-                }
-            }
-            "--part-bytes" => options.part_bytes = number(flag, &value()?)?,
-            "--upload-expiry-hours" => options.upload_expiry_hours = number(flag, &value()?)?,
-            other => return Err(format!("unknown option {other}")),
-        }
-    }
-    Ok(options)
+fn parse_options(args: &[String]) -> Result<Settings, String> {
+    Settings::parse(
+        args,
+        |name| std::env::var(name).ok(),
+        |path| std::fs::read_to_string(path),
+    )
 }
 
 const USAGE: &str = "usage:
   repro-server serve --listen ADDR:PORT --data FOLDER [--assets FOLDER] [--public-url URL] [--secret-scan on|off]
-                     [--part-bytes N] [--upload-expiry-hours H]
+                     [--part-bytes N] [--upload-expiry-hours H] [--retention-days D] [--rate-limit N] [--config FILE]
   repro-server token create --data FOLDER [--label NAME]
   repro-server token list --data FOLDER
   repro-server token revoke NUMBER --data FOLDER
@@ -116,7 +63,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn create_token(options: Options) -> Result<(), String> {
+fn create_token(options: Settings) -> Result<(), String> {
     let store = Store::open(&options.data)
         .map_err(|e| format!("cannot open the store in {}: {e}", options.data.display()))?;
     let token = store
@@ -127,12 +74,12 @@ fn create_token(options: Options) -> Result<(), String> {
     Ok(())
 }
 
-fn open_store(options: &Options) -> Result<Store, String> {
+fn open_store(options: &Settings) -> Result<Store, String> {
     Store::open(&options.data)
         .map_err(|e| format!("cannot open the store in {}: {e}", options.data.display()))
 }
 
-fn list_tokens(options: Options) -> Result<(), String> {
+fn list_tokens(options: Settings) -> Result<(), String> {
     let tokens = open_store(&options)?
         .list_tokens()
         .map_err(|e| e.to_string())?;
@@ -150,7 +97,7 @@ fn list_tokens(options: Options) -> Result<(), String> {
     Ok(())
 }
 
-fn revoke_token(options: Options, number: i64) -> Result<(), String> {
+fn revoke_token(options: Settings, number: i64) -> Result<(), String> {
     match open_store(&options)?.revoke_token(number) {
         Ok(()) => {
             println!("Token {number} is revoked: uploads with it are refused from now on.");
@@ -163,7 +110,7 @@ fn revoke_token(options: Options, number: i64) -> Result<(), String> {
     }
 }
 
-fn revoke_report(options: Options, id: &str) -> Result<(), String> {
+fn revoke_report(options: Settings, id: &str) -> Result<(), String> {
     if !repro_manifest::is_valid_bundle_id(id) {
         return Err(format!(
             "`{id}` is not a report id (the 32 hex digits after /r/ in the link)"
@@ -179,7 +126,7 @@ fn revoke_report(options: Options, id: &str) -> Result<(), String> {
     }
 }
 
-fn serve(options: Options) -> Result<(), String> {
+fn serve(options: Settings) -> Result<(), String> {
     let store = Store::open(&options.data)
         .map_err(|e| format!("cannot open the store in {}: {e}", options.data.display()))?;
     if !options.assets.join("viewer.js").exists() {
@@ -199,8 +146,8 @@ fn serve(options: Options) -> Result<(), String> {
         .map_err(|e| format!("cannot open {}: {e}", pending_folder.display()))?;
     let state = ServerState {
         store: Arc::new(store),
-        assets: options.assets,
-        public_url: options.public_url,
+        assets: options.assets.clone(),
+        public_url: options.public_url.clone(),
         limits: repro_manifest::Limits::default(),
         scan_secrets: options.scan_secrets,
         pending: Arc::new(pending),
@@ -216,34 +163,23 @@ fn serve(options: Options) -> Result<(), String> {
             "Repro server listening on http://{address} (store: {})",
             options.data.display()
         );
-        tokio::spawn(expire_unfinished_uploads(
+        eprintln!("settings: {}", options.describe());
+        let ages = Ages {
+            unfinished_upload: Duration::from_secs(options.upload_expiry_hours * 3600),
+            report: options
+                .retention_days
+                .map(|days| Duration::from_secs(days * 86_400)),
+        };
+        tokio::spawn(housekeeping::run(
+            state.store.clone(),
             state.pending.clone(),
-            options.upload_expiry_hours,
+            ages,
         ));
         axum::serve(listener, app(state))
             .with_graceful_shutdown(shutdown_signal())
             .await
             .map_err(|e| e.to_string())
     })
-}
-
-/// Delete unfinished uploads older than `hours`, now and every few minutes.
-async fn expire_unfinished_uploads(pending: Arc<PendingUploads>, hours: u64) {
-    let max_age_ms = (hours * 3_600_000) as i64;
-    let every = std::time::Duration::from_millis((max_age_ms as u64 / 4).clamp(1_000, 600_000));
-    loop {
-        let pending = pending.clone();
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis() as i64)
-            .unwrap_or(0);
-        if let Ok(removed @ 1..) =
-            tokio::task::spawn_blocking(move || pending.expire(now - max_age_ms)).await
-        {
-            eprintln!("expired {removed} unfinished upload(s) older than {hours} h");
-        }
-        tokio::time::sleep(every).await;
-    }
 }
 
 async fn shutdown_signal() {

@@ -7,6 +7,7 @@
 //! GET  /api/uploads/{bundle}/{sha256}            → {"part_bytes", "parts": [{"n", "bytes"}], "report"}
 //! PUT  /api/uploads/{bundle}/{sha256}/parts/{n}  (application/octet-stream, at most part_bytes)
 //! POST /api/uploads/{bundle}/{sha256}/complete   {"parts": N} → {"id", "url"} like POST /api/reports
+//!      (and like it, `?expires_in_days=N` ends the link after N days)
 //! ```
 //!
 //! After a dropped connection the client asks what arrived and sends only
@@ -16,14 +17,14 @@
 //! lost response never makes a duplicate. Unfinished uploads expire.
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use sha2::{Digest, Sha256};
 
 use crate::pending::{PendingError, UploadKey};
-use crate::routes::{authorize, blocking, report_link, store_upload};
+use crate::routes::{authorize, blocking, link_expiry, report_link, store_upload, Received};
 use crate::{ApiError, ServerState};
 
 fn upload_key(bundle: &str, sha256: &str) -> Result<UploadKey, ApiError> {
@@ -143,10 +144,12 @@ pub async fn put_part(
 pub async fn complete(
     State(state): State<ServerState>,
     Path((bundle, sha256)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let token_id = authorize(&state, &headers).await?;
+    let expires_at = link_expiry(query.as_deref())?;
     let key = upload_key(&bundle, &sha256)?;
     let count = serde_json::from_slice::<serde_json::Value>(&body)
         .ok()
@@ -189,7 +192,13 @@ pub async fn complete(
             "the joined parts do not match the SHA-256 in the upload's name; they were dropped: send them again".into(),
         ));
     }
-    let outcome = store_upload(&state, &headers, token_id, joined, true, Some(&bundle)).await;
+    let received = Received {
+        body: joined,
+        gzipped: true,
+        bundle_id: Some(&bundle),
+        expires_at,
+    };
+    let outcome = store_upload(&state, &headers, token_id, received).await;
     // Stored, or refused for what it is: either way its parts have served.
     if !matches!(outcome, Err(ApiError::Internal(_))) {
         blocking(move || pending.remove(&key)).await?;

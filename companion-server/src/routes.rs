@@ -1,7 +1,7 @@
 //! The HTTP surface: upload (whole, or in parts: see `resumable`), share-link page, bundle download, viewer assets, health.
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -81,12 +81,34 @@ pub(crate) async fn authorize(state: &ServerState, headers: &HeaderMap) -> Resul
         .ok_or_else(|| ApiError::Unauthorized("unknown or revoked upload token".into()))
 }
 
+/// The link's end from `?expires_in_days=N` (1 to 3650), as Unix ms.
+pub(crate) fn link_expiry(query: Option<&str>) -> Result<Option<i64>, ApiError> {
+    let Some(days) = query
+        .unwrap_or("")
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("expires_in_days="))
+    else {
+        return Ok(None);
+    };
+    match days.parse::<i64>() {
+        Ok(days @ 1..=3650) => Ok(Some(crate::store::now_ms() + days * 86_400_000)),
+        _ => Err(ApiError::BadBundle {
+            message: format!(
+                "expires_in_days must be a whole number of days from 1 to 3650, not `{days}`"
+            ),
+            path: Some("expires_in_days".into()),
+        }),
+    }
+}
+
 async fn upload(
     State(state): State<ServerState>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
     let token_id = authorize(&state, &headers).await?;
+    let expires_at = link_expiry(query.as_deref())?;
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -114,20 +136,41 @@ async fn upload(
             "the upload is larger than the limit of {max} bytes"
         ))
     })?;
-    store_upload(&state, &headers, token_id, body.to_vec(), gzipped, None).await
+    let upload = Received {
+        body: body.to_vec(),
+        gzipped,
+        bundle_id: None,
+        expires_at,
+    };
+    store_upload(&state, &headers, token_id, upload).await
+}
+
+/// An upload's body as received, and what was asked of it.
+pub(crate) struct Received<'a> {
+    /// The body (the bundle's JSON, maybe gzip-compressed).
+    pub body: Vec<u8>,
+    /// Whether it is gzip-compressed.
+    pub gzipped: bool,
+    /// The bundle id it must carry, when the URL named one.
+    pub bundle_id: Option<&'a str>,
+    /// When the link ends (Unix ms), if the tester chose so.
+    pub expires_at: Option<i64>,
 }
 
 /// Decode, check and store an upload's body; answer with the report's link
-/// (201 when new, 200 when the bundle was stored before). With `bundle_id`,
-/// the body must carry that bundle.
+/// (201 when new, 200 when the bundle was stored before).
 pub(crate) async fn store_upload(
     state: &ServerState,
     headers: &HeaderMap,
     token_id: i64,
-    body: Vec<u8>,
-    gzipped: bool,
-    bundle_id: Option<&str>,
+    received: Received<'_>,
 ) -> Result<Response, ApiError> {
+    let Received {
+        body,
+        gzipped,
+        bundle_id,
+        expires_at,
+    } = received;
     let limits = state.limits.clone();
     let scan = state.scan_secrets;
     let upload = blocking(move || ingest::decode(body, gzipped, &limits, scan)).await??;
@@ -151,7 +194,8 @@ pub(crate) async fn store_upload(
     let title = bundle.title.clone();
     let gzip = upload.gzip;
     let stored =
-        blocking(move || store.put_report(token_id, &bundle_id, &title, &url, &gzip)).await??;
+        blocking(move || store.put_report(token_id, &bundle_id, &title, &url, &gzip, expires_at))
+            .await??;
     let link = report_link(state, headers, &stored.id);
     eprintln!(
         "upload: bundle {} -> report {} ({})",
@@ -187,6 +231,9 @@ async fn live_report(state: &ServerState, id: &str) -> Result<crate::store::Repo
     if meta.revoked {
         return Err(ApiError::Gone);
     }
+    if let Some(at) = meta.expires_at.filter(|at| *at <= crate::store::now_ms()) {
+        return Err(ApiError::Expired(at));
+    }
     Ok(meta)
 }
 
@@ -199,6 +246,13 @@ async fn viewer(State(state): State<ServerState>, Path(id): Path<String>) -> Res
         Err(ApiError::Gone) => {
             viewer_page::missing(StatusCode::GONE, "This report was revoked by its owner.")
         }
+        Err(ApiError::Expired(at)) => viewer_page::missing(
+            StatusCode::GONE,
+            &format!(
+                "This link expired on {} (UTC), as its tester chose.",
+                crate::dates::utc_minute(at)
+            ),
+        ),
         Err(other) => other.into_response(),
     }
 }

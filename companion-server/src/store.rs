@@ -66,6 +66,8 @@ pub struct ReportMeta {
     pub bytes: i64,
     /// Whether the link was revoked.
     pub revoked: bool,
+    /// Unix ms after which the link answers 410, if the tester chose an expiry.
+    pub expires_at: Option<i64>,
 }
 
 /// What `token list` shows of an upload token (never the token itself).
@@ -115,9 +117,14 @@ CREATE TABLE IF NOT EXISTS reports (
     url TEXT NOT NULL,
     created_at INTEGER NOT NULL,
     bytes INTEGER NOT NULL,
-    revoked_at INTEGER
+    revoked_at INTEGER,
+    expires_at INTEGER
 );
+CREATE INDEX IF NOT EXISTS reports_created_at ON reports(created_at);
 ";
+
+/// Columns added after the first release, for stores created before them.
+const ADDED_COLUMNS: &[(&str, &str, &str)] = &[("reports", "expires_at", "INTEGER")];
 
 /// 32 lowercase hex digits from 128 random bits.
 pub fn random_id() -> Result<String, StoreError> {
@@ -134,7 +141,8 @@ fn hash_token(token: &str) -> String {
         .collect()
 }
 
-fn now_ms() -> i64 {
+/// Now, in Unix milliseconds.
+pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
@@ -162,6 +170,16 @@ impl Store {
         db.pragma_update(None, "synchronous", "FULL")?;
         db.pragma_update(None, "foreign_keys", "ON")?;
         db.execute_batch(SCHEMA)?;
+        for (table, column, kind) in ADDED_COLUMNS {
+            let present: bool = db.query_row(
+                &format!("SELECT COUNT(*) > 0 FROM pragma_table_info('{table}') WHERE name = ?1"),
+                params![column],
+                |row| row.get(0),
+            )?;
+            if !present {
+                db.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {kind}"))?;
+            }
+        }
         Ok(Store {
             db: Mutex::new(db),
             blobs,
@@ -241,7 +259,7 @@ impl Store {
     }
 
     /// Store a report: blob first, then metadata. A bundle id seen before
-    /// returns the existing report.
+    /// returns the existing report. `expires_at` (Unix ms) ends the link.
     pub fn put_report(
         &self,
         token_id: i64,
@@ -249,6 +267,7 @@ impl Store {
         title: &str,
         url: &str,
         gzip: &[u8],
+        expires_at: Option<i64>,
     ) -> Result<Stored, StoreError> {
         if let Some(id) = self.report_for_bundle(bundle_id)? {
             return Ok(Stored { id, created: false });
@@ -277,8 +296,8 @@ impl Store {
                 Some(existing) => Err(existing),
                 None => {
                     tx.execute(
-                        "INSERT INTO reports (id, bundle_id, token_id, title, url, created_at, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                        params![id, bundle_id, token_id, title, url, now_ms(), gzip.len() as i64],
+                        "INSERT INTO reports (id, bundle_id, token_id, title, url, created_at, bytes, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                        params![id, bundle_id, token_id, title, url, now_ms(), gzip.len() as i64, expires_at],
                     )?;
                     tx.commit()?;
                     Ok(())
@@ -313,7 +332,7 @@ impl Store {
     pub fn report(&self, id: &str) -> Result<ReportMeta, StoreError> {
         self.db()
             .query_row(
-                "SELECT id, bundle_id, title, url, created_at, bytes, revoked_at IS NOT NULL FROM reports WHERE id = ?1",
+                "SELECT id, bundle_id, title, url, created_at, bytes, revoked_at IS NOT NULL, expires_at FROM reports WHERE id = ?1",
                 params![id],
                 |row| {
                     Ok(ReportMeta {
@@ -324,6 +343,7 @@ impl Store {
                         created_at: row.get(4)?,
                         bytes: row.get(5)?,
                         revoked: row.get(6)?,
+                        expires_at: row.get(7)?,
                     })
                 },
             )
@@ -338,5 +358,39 @@ impl Store {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(StoreError::NotFound),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// Delete every report uploaded before `before_ms`: rows first (in one
+    /// transaction), then blobs; how many went. A crash in between leaves
+    /// only unreferenced blobs, which no link reaches.
+    pub fn delete_reports_created_before(&self, before_ms: i64) -> Result<usize, StoreError> {
+        let ids: Vec<String> = {
+            let mut db = self.db();
+            let tx = db.transaction()?;
+            let ids = {
+                let mut statement = tx.prepare("SELECT id FROM reports WHERE created_at < ?1")?;
+                let rows = statement.query_map(params![before_ms], |row| row.get(0))?;
+                rows.collect::<Result<Vec<String>, _>>()?
+            };
+            tx.execute(
+                "DELETE FROM reports WHERE created_at < ?1",
+                params![before_ms],
+            )?;
+            tx.commit()?;
+            ids
+        };
+        for id in &ids {
+            let _ = fs::remove_file(self.blob_path(id));
+        }
+        Ok(ids.len())
+    }
+
+    /// Can the store serve? The database answers and the blob folder takes a file.
+    pub fn check_ready(&self) -> Result<(), StoreError> {
+        self.db().query_row("SELECT 1", [], |_| Ok(()))?;
+        let probe = self.tmp.join(format!("ready-{}.probe", random_id()?));
+        fs::write(&probe, b"ok")?;
+        fs::remove_file(&probe)?;
+        Ok(())
     }
 }

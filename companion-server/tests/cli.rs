@@ -124,6 +124,16 @@ fn the_server_deletes_unfinished_uploads_past_their_expiry() {
         !ok && out.contains("--part-bytes must be between 1024"),
         "{out}"
     );
+    let settings = dir.path().join("repro.env");
+    std::fs::write(&settings, "# a comment\nREPRO_RATE_LIMIT=often\n").unwrap();
+    let (ok, out) = cli(
+        dir.path(),
+        &["serve", "--config", settings.to_str().unwrap()],
+    );
+    assert!(
+        !ok && out.contains("repro.env:2: rate-limit takes a whole number, not `often`"),
+        "{out}"
+    );
 
     let mut server = Command::new(env!("CARGO_BIN_EXE_repro-server"))
         .args([
@@ -148,7 +158,7 @@ fn the_server_deletes_unfinished_uploads_past_their_expiry() {
     let log = String::from_utf8_lossy(&output.stderr);
     assert_eq!(std::fs::read_dir(&uploads).unwrap().count(), 0, "{log}");
     assert!(
-        log.contains("expired 1 unfinished upload(s) older than 0 h"),
+        log.contains("housekeeping: deleted 1 unfinished upload(s) and 0 report(s)"),
         "{log}"
     );
 }

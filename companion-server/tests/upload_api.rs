@@ -276,3 +276,65 @@ async fn the_secret_scan_can_be_turned_off_per_deployment() {
     .await;
     assert_eq!(status, StatusCode::CREATED);
 }
+
+#[tokio::test]
+async fn a_link_with_an_expiry_answers_410_after_it() {
+    let f = fixture();
+    let mut request = upload_request(Some(&f.token), example(), false);
+    *request.uri_mut() = "/api/reports?expires_in_days=0".parse().unwrap();
+    let (status, body) = send(&f.state, request).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["path"], "expires_in_days");
+
+    let mut request = upload_request(Some(&f.token), example(), false);
+    *request.uri_mut() = "/api/reports?expires_in_days=7".parse().unwrap();
+    let (status, body) = send(&f.state, request).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let id = body["id"].as_str().unwrap();
+    let expires_at = f.state.store.report(id).unwrap().expires_at.unwrap();
+    let week = repro_server::store::now_ms() + 7 * 86_400_000;
+    assert!((week - expires_at).abs() < 60_000, "seven days from now");
+    let page = app(f.state.clone())
+        .oneshot(
+            Request::get(format!("/r/{id}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+
+    let expired = f
+        .state
+        .store
+        .put_report(
+            1,
+            &"e".repeat(32),
+            "old",
+            "u",
+            b"x",
+            Some(1_767_225_600_000),
+        )
+        .unwrap();
+    for path in [
+        format!("/r/{}", expired.id),
+        format!("/r/{}/bundle.json", expired.id),
+    ] {
+        let response = app(f.state.clone())
+            .oneshot(Request::get(&path).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::GONE, "{path}");
+        let text = String::from_utf8(
+            response
+                .into_body()
+                .collect()
+                .await
+                .unwrap()
+                .to_bytes()
+                .to_vec(),
+        )
+        .unwrap();
+        assert!(text.contains("expired on 2026-01-01 00:00"), "{text}");
+    }
+}

@@ -1,0 +1,51 @@
+//! Dates in words for pages and messages, from Unix milliseconds, in UTC
+//! (the server has no time-zone database and needs none for this).
+
+/// `1767225600000` → `2026-01-01 00:00`.
+pub fn utc_minute(unix_ms: i64) -> String {
+    let minutes = unix_ms.div_euclid(60_000);
+    let days = minutes.div_euclid(1_440);
+    let minute_of_day = minutes.rem_euclid(1_440);
+    let (year, month, day) = civil_date(days);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}",
+        minute_of_day / 60,
+        minute_of_day % 60
+    )
+}
+
+/// The proleptic Gregorian date `days` after 1970-01-01.
+fn civil_date(days: i64) -> (i64, u32, u32) {
+    // Count in 400-year eras from 0000-03-01, so that leap days end each year.
+    let shifted = days + 719_468;
+    let era = shifted.div_euclid(146_097);
+    let day_of_era = shifted.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    let day = (day_of_year - (153 * month_from_march + 2) / 5 + 1) as u32;
+    let month = if month_from_march < 10 {
+        month_from_march + 3
+    } else {
+        month_from_march - 9
+    } as u32;
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_utc() {
+        assert_eq!(utc_minute(0), "1970-01-01 00:00");
+        assert_eq!(utc_minute(1_767_225_600_000), "2026-01-01 00:00");
+        assert_eq!(
+            utc_minute(951_782_400_000 + 90 * 60_000),
+            "2000-02-29 01:30"
+        );
+        assert_eq!(utc_minute(1_795_910_400_000 - 60_000), "2026-11-28 23:59");
+    }
+}
