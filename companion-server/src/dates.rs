@@ -14,6 +14,21 @@ pub fn utc_minute(unix_ms: i64) -> String {
     )
 }
 
+/// `1767225600123` → `2026-01-01T00:00:00.123Z` (RFC 3339, for logs).
+pub fn utc_millis(unix_ms: i64) -> String {
+    let seconds = unix_ms.div_euclid(1000);
+    let days = seconds.div_euclid(86_400);
+    let second_of_day = seconds.rem_euclid(86_400);
+    let (year, month, day) = civil_date(days);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        second_of_day / 3600,
+        second_of_day / 60 % 60,
+        second_of_day % 60,
+        unix_ms.rem_euclid(1000)
+    )
+}
+
 /// The proleptic Gregorian date `days` after 1970-01-01.
 fn civil_date(days: i64) -> (i64, u32, u32) {
     // Count in 400-year eras from 0000-03-01, so that leap days end each year.
@@ -47,5 +62,6 @@ mod tests {
             "2000-02-29 01:30"
         );
         assert_eq!(utc_minute(1_795_910_400_000 - 60_000), "2026-11-28 23:59");
+        assert_eq!(utc_millis(1_767_225_661_123), "2026-01-01T00:01:01.123Z");
     }
 }

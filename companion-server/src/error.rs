@@ -39,12 +39,47 @@ pub enum ApiError {
     Gone,
     /// 410: the link expired at this Unix ms.
     Expired(i64),
+    /// 429: this token sent too much; try again after the duration.
+    TooMany(std::time::Duration),
+    /// 503: the server cannot serve now (its store is unreachable).
+    Unavailable(String),
     /// 500: something broke on our side.
     Internal(String),
 }
 
+/// Why a request was refused, in one word, attached to the response for the
+/// request log and the metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refusal(pub &'static str);
+
+impl ApiError {
+    /// The refusal's reason, in one word.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::TooLarge(_) => "too_large",
+            ApiError::UnsupportedMedia(_) => "unsupported_media",
+            ApiError::BadBundle { .. } => "bad_request",
+            ApiError::Secret { .. } => "secret",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::NotFound => "not_found",
+            ApiError::Gone => "revoked",
+            ApiError::Expired(_) => "expired",
+            ApiError::TooMany(_) => "rate_limited",
+            ApiError::Unavailable(_) => "unavailable",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let reason = self.reason();
+        let retry_after = match &self {
+            ApiError::TooMany(wait) => Some((wait.as_secs_f64().ceil() as u64).max(1)),
+            _ => None,
+        };
         let (status, message, path) = match self {
             ApiError::Unauthorized(m) => (StatusCode::UNAUTHORIZED, m, None),
             ApiError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, m, None),
@@ -71,8 +106,17 @@ impl IntoResponse for ApiError {
                 ),
                 None,
             ),
+            ApiError::TooMany(wait) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                format!(
+                    "this upload token sent more than its rate limit allows; try again in {} s",
+                    (wait.as_secs_f64().ceil() as u64).max(1)
+                ),
+                None,
+            ),
+            ApiError::Unavailable(m) => (StatusCode::SERVICE_UNAVAILABLE, m, None),
             ApiError::Internal(detail) => {
-                eprintln!("internal error: {detail}");
+                crate::log::event("error", "internal error", serde_json::json!({ "detail": detail }));
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal error".to_string(),
@@ -84,7 +128,14 @@ impl IntoResponse for ApiError {
             Some(path) => serde_json::json!({ "error": message, "path": path }),
             None => serde_json::json!({ "error": message }),
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response.extensions_mut().insert(Refusal(reason));
+        response
     }
 }
 

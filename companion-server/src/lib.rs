@@ -15,7 +15,11 @@ mod error;
 mod exports;
 pub mod housekeeping;
 mod ingest;
+mod log;
+pub mod metrics;
 pub mod pending;
+pub mod rate_limit;
+mod request_log;
 mod resumable;
 mod routes;
 mod secret_scan;
@@ -47,6 +51,29 @@ pub struct ServerState {
     pub pending: Arc<PendingUploads>,
     /// The size of one part of an upload in parts, in bytes (the last may be smaller).
     pub part_bytes: usize,
+    /// Requests per minute each upload token may make.
+    pub rate_limit: Arc<rate_limit::RateLimiter>,
+    /// Counters for `/metrics`.
+    pub metrics: Arc<metrics::Metrics>,
+}
+
+impl ServerState {
+    /// A state over `store` and `pending` serving the viewer from `assets`,
+    /// with the default limits, part size, secret scan and rate limit (600
+    /// requests a minute per token); set other fields as needed.
+    pub fn new(store: Store, pending: PendingUploads, assets: PathBuf) -> ServerState {
+        ServerState {
+            store: Arc::new(store),
+            assets,
+            public_url: None,
+            limits: repro_manifest::Limits::default(),
+            scan_secrets: true,
+            pending: Arc::new(pending),
+            part_bytes: DEFAULT_PART_BYTES,
+            rate_limit: Arc::new(rate_limit::RateLimiter::new(600)),
+            metrics: Arc::new(metrics::Metrics::default()),
+        }
+    }
 }
 
 /// The part size clients are told to use unless the server is told otherwise: 1 MiB.

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use repro_server::housekeeping::{self, Ages};
+use repro_server::rate_limit::RateLimiter;
 use repro_server::settings::Settings;
 use repro_server::{app, PendingUploads, ServerState, Store};
 
@@ -145,13 +146,11 @@ fn serve(options: Settings) -> Result<(), String> {
     let pending = PendingUploads::open(&pending_folder)
         .map_err(|e| format!("cannot open {}: {e}", pending_folder.display()))?;
     let state = ServerState {
-        store: Arc::new(store),
-        assets: options.assets.clone(),
         public_url: options.public_url.clone(),
-        limits: repro_manifest::Limits::default(),
         scan_secrets: options.scan_secrets,
-        pending: Arc::new(pending),
         part_bytes: options.part_bytes,
+        rate_limit: Arc::new(RateLimiter::new(options.rate_limit_per_minute)),
+        ..ServerState::new(store, pending, options.assets.clone())
     };
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     runtime.block_on(async move {
@@ -163,7 +162,10 @@ fn serve(options: Settings) -> Result<(), String> {
             "Repro server listening on http://{address} (store: {})",
             options.data.display()
         );
-        eprintln!("settings: {}", options.describe());
+        eprintln!(
+            "{}",
+            serde_json::json!({"level": "info", "msg": "settings", "settings": options.describe()})
+        );
         let ages = Ages {
             unfinished_upload: Duration::from_secs(options.upload_expiry_hours * 3600),
             report: options

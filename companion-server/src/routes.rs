@@ -31,6 +31,13 @@ pub fn router(state: ServerState) -> Router {
         .route("/r/{id}/console.txt", get(console_text))
         .route("/assets/{*path}", get(asset))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .route("/api/openapi.json", get(openapi))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::request_log::log_request,
+        ))
         .layer(axum::extract::DefaultBodyLimit::disable())
         .with_state(state)
 }
@@ -76,9 +83,45 @@ pub(crate) async fn authorize(state: &ServerState, headers: &HeaderMap) -> Resul
         })?
         .to_string();
     let store = state.store.clone();
-    blocking(move || store.check_token(&token))
+    let token_id = blocking(move || store.check_token(&token))
         .await??
-        .ok_or_else(|| ApiError::Unauthorized("unknown or revoked upload token".into()))
+        .ok_or_else(|| ApiError::Unauthorized("unknown or revoked upload token".into()))?;
+    state
+        .rate_limit
+        .take(token_id, std::time::Instant::now())
+        .map_err(ApiError::TooMany)?;
+    Ok(token_id)
+}
+
+/// Ready to serve: the database answers and the blob folder takes a file.
+async fn readyz(State(state): State<ServerState>) -> Result<&'static str, ApiError> {
+    let store = state.store.clone();
+    match blocking(move || store.check_ready()).await? {
+        Ok(()) => Ok("ready"),
+        Err(e) => Err(ApiError::Unavailable(format!(
+            "the store is not ready: {e}"
+        ))),
+    }
+}
+
+/// The counters, for Prometheus.
+async fn metrics(State(state): State<ServerState>) -> Response {
+    let mut response = state.metrics.render().into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; version=0.0.4"),
+    );
+    response
+}
+
+/// The OpenAPI document of the HTTP API.
+async fn openapi() -> Response {
+    let mut response = include_str!("../openapi.json").into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
 }
 
 /// The link's end from `?expires_in_days=N` (1 to 3650), as Unix ms.
@@ -193,15 +236,18 @@ pub(crate) async fn store_upload(
     let bundle_id = bundle.id.clone();
     let title = bundle.title.clone();
     let gzip = upload.gzip;
+    let stored_bytes = gzip.len() as u64;
     let stored =
         blocking(move || store.put_report(token_id, &bundle_id, &title, &url, &gzip, expires_at))
             .await??;
     let link = report_link(state, headers, &stored.id);
-    eprintln!(
-        "upload: bundle {} -> report {} ({})",
-        bundle.id,
-        stored.id,
-        if stored.created { "new" } else { "repeat" }
+    if stored.created {
+        state.metrics.stored(stored_bytes);
+    }
+    crate::log::event(
+        "info",
+        "report stored",
+        serde_json::json!({"bundle": bundle.id, "report": stored.id, "new": stored.created}),
     );
     let status = if stored.created {
         StatusCode::CREATED

@@ -51,6 +51,15 @@ pub fn page(meta: &ReportMeta) -> Response {
         &meta.title
     });
     let id = escape(&meta.id);
+    let expiry = meta
+        .expires_at
+        .map(|at| {
+            format!(
+                "<span id=\"expiry\">This link expires on {} (UTC).</span>",
+                crate::dates::utc_minute(at)
+            )
+        })
+        .unwrap_or_default();
     html_response(
         StatusCode::OK,
         format!(
@@ -64,7 +73,7 @@ pub fn page(meta: &ReportMeta) -> Response {
 </head>
 <body data-bundle="/r/{id}/bundle.json">
 <header><h1 id="title">{title}</h1><a href="/r/{id}/bundle.json" download>Download bundle (JSON)</a>
-<a href="/r/{id}/har" download>Download network log (HAR)</a><a href="/r/{id}/console.txt" download>Download console (text)</a></header>
+<a href="/r/{id}/har" download>Download network log (HAR)</a><a href="/r/{id}/console.txt" download>Download console (text)</a>{expiry}</header>
 <p id="viewer-error" role="alert" hidden></p>
 <main>
   <div>

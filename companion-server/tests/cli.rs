@@ -5,7 +5,6 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use std::process::Command;
-use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -43,15 +42,11 @@ async fn tokens_and_reports_are_managed_from_the_command_line() {
     let token = out.trim().lines().last().unwrap().to_string();
     assert!(token.starts_with("repro_"));
 
-    let state = ServerState {
-        store: Arc::new(Store::open(dir.path()).unwrap()),
-        assets: dir.path().join("assets"),
-        public_url: None,
-        limits: Default::default(),
-        scan_secrets: true,
-        pending: Arc::new(PendingUploads::open(&dir.path().join("uploads")).unwrap()),
-        part_bytes: repro_server::DEFAULT_PART_BYTES,
-    };
+    let state = ServerState::new(
+        Store::open(dir.path()).unwrap(),
+        PendingUploads::open(&dir.path().join("uploads")).unwrap(),
+        dir.path().join("assets"),
+    );
     let response = app(state.clone()).oneshot(upload(&token)).await.unwrap();
     assert_eq!(response.status(), StatusCode::CREATED);
     let body = http_body_util::BodyExt::collect(response.into_body())

@@ -303,6 +303,10 @@ async fn a_link_with_an_expiry_answers_410_after_it() {
         .await
         .unwrap();
     assert_eq!(page.status(), StatusCode::OK);
+    let html = page.into_body().collect().await.unwrap().to_bytes();
+    let html = String::from_utf8_lossy(&html);
+    let date = &html[html.find("This link expires on ").unwrap()..][..44];
+    assert!(date.ends_with("(UTC)."), "{date}");
 
     let expired = f
         .state

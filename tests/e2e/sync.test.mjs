@@ -188,14 +188,19 @@ test('at the local storage budget the recording stops by itself, keeps what it h
   }
 });
 
-test('with "Keep a local copy" the recording stays after upload until it is removed from the list', async () => {
+test('with "Keep a local copy" the recording stays after upload until it is removed from the list; a chosen link expiry shows in the viewer', async () => {
   const { server, browser, site } = env;
-  await configure(browser.context, browser.id, server.url, server.token, { keepCopies: true });
+  await configure(browser.context, browser.id, server.url, server.token, { keepCopies: true, linkExpiryDays: 7 });
   try {
     const { page, popup } = await startRecording(env, '/?keep-copy');
     await page.locator('#name').pressSequentially('kept');
     await page.waitForTimeout(600);
     const { href, bundle } = await stopAndShare(popup);
+    const viewer = await browser.context.newPage();
+    await viewer.goto(href);
+    const expiry = new Date(Date.now() + 7 * 86400000).toISOString().slice(0, 10);
+    await viewer.getByText(`This link expires on ${expiry}`).waitFor();
+    await viewer.close();
     const keysOf = () => browser.worker.evaluate(async (id) => Object.keys(await chrome.storage.local.get(null)).filter((k) => k.includes(id)), bundle.id);
     assert.ok((await keysOf()).some((k) => k.startsWith('chunk:')), 'the local copy is kept after the upload');
 

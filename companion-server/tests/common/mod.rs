@@ -5,7 +5,6 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -27,16 +26,11 @@ pub fn fixture_with(limits: repro_manifest::Limits) -> Fixture {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = Store::open(dir.path()).expect("store opens");
     let token = store.create_token("test").expect("token");
+    let pending = PendingUploads::open(&dir.path().join("uploads")).expect("uploads folder");
     let state = ServerState {
-        store: Arc::new(store),
-        assets: dir.path().join("assets"),
-        public_url: None,
         limits,
-        scan_secrets: true,
-        pending: Arc::new(
-            PendingUploads::open(&dir.path().join("uploads")).expect("uploads folder"),
-        ),
         part_bytes: 64,
+        ..ServerState::new(store, pending, dir.path().join("assets"))
     };
     Fixture {
         _dir: dir,

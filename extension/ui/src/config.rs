@@ -41,6 +41,9 @@ pub struct Config {
     /// recording stops instead of dropping anything.
     #[serde(default = "default_budget_mb")]
     pub storage_budget_mb: f64,
+    /// Share links end this many days after upload; 0 keeps them until revoked.
+    #[serde(default)]
+    pub link_expiry_days: u32,
 }
 
 fn on() -> bool {
@@ -77,6 +80,8 @@ pub struct ConfigForm {
     pub keep_local_copies: bool,
     /// "Local storage budget (MB)", as typed
     pub storage_budget_mb: String,
+    /// "Share links expire after", in days (0: never)
+    pub link_expiry_days: u32,
 }
 
 impl Config {
@@ -135,6 +140,7 @@ impl Config {
             pre_roll: form.pre_roll,
             keep_local_copies: form.keep_local_copies,
             storage_budget_mb,
+            link_expiry_days: form.link_expiry_days.min(3650),
         })
     }
 

@@ -2,7 +2,7 @@
 //! tester's privacy rules.
 
 use wasm_bindgen::prelude::*;
-use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 
 use super::api::{load, message_of, save};
 use super::html::{by_id, document, on, set_text};
@@ -23,6 +23,7 @@ pub async fn options_main() -> Result<(), JsValue> {
         input("pre-roll")?.set_checked(config.pre_roll);
         input("keep-copies")?.set_checked(config.keep_local_copies);
         input("budget")?.set_value(&config.storage_budget_mb.to_string());
+        by_id::<HtmlSelectElement>("link-expiry")?.set_value(&config.link_expiry_days.to_string());
         input("mask-selectors")?.set_value(&config.mask_selectors);
         input("block-selectors")?.set_value(&config.block_selectors);
         by_id::<HtmlTextAreaElement>("skip-sites")?.set_value(&config.skip_sites.join("\n"));
@@ -53,6 +54,10 @@ fn read_form() -> Result<ConfigForm, JsValue> {
         pre_roll: input("pre-roll")?.checked(),
         keep_local_copies: input("keep-copies")?.checked(),
         storage_budget_mb: input("budget")?.value(),
+        link_expiry_days: by_id::<HtmlSelectElement>("link-expiry")?
+            .value()
+            .parse()
+            .unwrap_or(0),
         mask_selectors: input("mask-selectors")?.value(),
         block_selectors: input("block-selectors")?.value(),
         skip_sites: by_id::<HtmlTextAreaElement>("skip-sites")?.value(),

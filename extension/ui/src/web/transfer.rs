@@ -84,7 +84,7 @@ where
     let answer = request(
         config,
         "POST",
-        &format!("{base}/complete"),
+        &format!("{base}/complete{}", expiry_query(config)),
         Some(finish.into()),
     )
     .await?;
@@ -93,8 +93,17 @@ where
 
 /// The whole body in one request, for a server without the parts API.
 async fn send_whole(config: &Config, body: &js_sys::Uint8Array) -> Result<String, Failure> {
-    let answer = request(config, "POST", "/api/reports", Some(body.clone().into())).await?;
+    let path = format!("/api/reports{}", expiry_query(config));
+    let answer = request(config, "POST", &path, Some(body.clone().into())).await?;
     link_of(&answer)
+}
+
+/// `?expires_in_days=N` when the tester chose an expiry for share links.
+fn expiry_query(config: &Config) -> String {
+    match config.link_expiry_days {
+        0 => String::new(),
+        days => format!("?expires_in_days={days}"),
+    }
 }
 
 fn link_of(answer: &JsValue) -> Result<String, Failure> {
@@ -112,7 +121,7 @@ async fn request(
 ) -> Result<JsValue, Failure> {
     let url = format!("{}{path}", config.server_url);
     let mut headers = vec![("Authorization", format!("Bearer {}", config.token).into())];
-    match (method, path.ends_with("/api/reports")) {
+    match (method, path.starts_with("/api/reports")) {
         ("PUT", _) => headers.push(("Content-Type", "application/octet-stream".into())),
         (_, true) => {
             headers.push(("Content-Type", "application/json".into()));
