@@ -157,3 +157,68 @@ fn the_server_deletes_unfinished_uploads_past_their_expiry() {
         "{log}"
     );
 }
+
+/// Start `repro-server serve` on a free port over `data`; the child and its address.
+fn serve(data: &std::path::Path) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_repro-server"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+        .arg(data)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let line = std::io::BufReader::new(stdout)
+        .lines()
+        .next()
+        .unwrap()
+        .unwrap();
+    let address = line
+        .split("http://")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_string();
+    (child, address)
+}
+
+#[test]
+fn a_stopping_server_finishes_the_upload_in_flight() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let (_, out) = cli(dir.path(), &["token", "create"]);
+    let token = out.trim().lines().last().unwrap().to_string();
+    let (mut server, address) = serve(dir.path());
+    let body = repro_manifest::example_bundle_json();
+    let mut connection = std::net::TcpStream::connect(&address).unwrap();
+    write!(
+        connection,
+        "POST /api/reports HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    let (first, rest) = body.split_at(body.len() / 2);
+    connection.write_all(first.as_bytes()).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let terminated = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(terminated.success());
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    connection.write_all(rest.as_bytes()).unwrap();
+    let mut answer = String::new();
+    connection.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 201"), "{answer}");
+    let status = server.wait().unwrap();
+    assert!(status.success(), "the server then stops cleanly: {status}");
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("bundles"))
+            .unwrap()
+            .count(),
+        1
+    );
+}
