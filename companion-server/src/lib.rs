@@ -15,6 +15,7 @@ mod error;
 mod exports;
 pub mod housekeeping;
 mod ingest;
+pub mod integrity;
 mod log;
 pub mod metrics;
 pub mod pending;

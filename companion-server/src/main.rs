@@ -30,7 +30,8 @@ const USAGE: &str = "usage:
   repro-server token create --data FOLDER [--label NAME]
   repro-server token list --data FOLDER
   repro-server token revoke NUMBER --data FOLDER
-  repro-server report revoke ID --data FOLDER";
+  repro-server report revoke ID --data FOLDER
+  repro-server check --data FOLDER [--repair]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -48,6 +49,15 @@ fn main() -> ExitCode {
                 .parse::<i64>()
                 .map_err(|_| format!("`{number}` is not a token number (see `token list`)"));
             number.and_then(|n| parse_options(&args[3..]).and_then(|o| revoke_token(o, n)))
+        }
+        ["check", ..] => {
+            let repair = args.iter().any(|a| a == "--repair");
+            let rest: Vec<String> = args[1..]
+                .iter()
+                .filter(|a| *a != "--repair")
+                .cloned()
+                .collect();
+            parse_options(&rest).and_then(|o| check_store(o, repair))
         }
         ["report", "revoke", id, ..] => {
             let id = id.to_string();
@@ -108,6 +118,33 @@ fn revoke_token(options: Settings, number: i64) -> Result<(), String> {
             "there is no token number {number} (see `token list`)"
         )),
         Err(e) => Err(e.to_string()),
+    }
+}
+
+fn check_store(options: Settings, repair: bool) -> Result<(), String> {
+    let findings = repro_server::integrity::check(&open_store(&options)?, repair)
+        .map_err(|e| e.to_string())?;
+    for problem in &findings.problems {
+        println!("problem: {problem}");
+    }
+    for id in &findings.orphans {
+        let done = if repair {
+            "deleted"
+        } else {
+            "delete with --repair"
+        };
+        println!("orphan blob (no report names it; {done}): bundles/{id}.json.gz");
+    }
+    println!(
+        "{} report(s) checked, {} problem(s), {} orphan blob(s)",
+        findings.reports,
+        findings.problems.len(),
+        findings.orphans.len()
+    );
+    if findings.is_sound() {
+        Ok(())
+    } else {
+        Err("the store has problems (listed above)".into())
     }
 }
 

@@ -393,4 +393,38 @@ impl Store {
         fs::remove_file(&probe)?;
         Ok(())
     }
+
+    /// `(report id, bundle id)` of every report.
+    pub fn report_ids(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let db = self.db();
+        let mut statement = db.prepare("SELECT id, bundle_id FROM reports ORDER BY id")?;
+        let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The report ids that have a blob file.
+    pub fn blob_ids(&self) -> Result<Vec<String>, StoreError> {
+        let mut ids = Vec::new();
+        for entry in fs::read_dir(&self.blobs)?.flatten() {
+            let name = entry.file_name().to_string_lossy().to_string();
+            if let Some(id) = name.strip_suffix(".json.gz") {
+                ids.push(id.to_string());
+            }
+        }
+        ids.sort();
+        Ok(ids)
+    }
+
+    /// Delete the blob of `id` (one no row names).
+    pub fn remove_blob(&self, id: &str) -> Result<(), StoreError> {
+        fs::remove_file(self.blob_path(id))?;
+        Ok(())
+    }
+
+    /// SQLite's own check of the database file: `ok`, or what is wrong.
+    pub fn database_check(&self) -> Result<String, StoreError> {
+        Ok(self
+            .db()
+            .query_row("PRAGMA integrity_check", [], |row| row.get(0))?)
+    }
 }

@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
+mod common;
+
 use std::process::Command;
 
 use axum::body::Body;
@@ -158,40 +160,13 @@ fn the_server_deletes_unfinished_uploads_past_their_expiry() {
     );
 }
 
-/// Start `repro-server serve` on a free port over `data`; the child and its address.
-fn serve(data: &std::path::Path) -> (std::process::Child, String) {
-    use std::io::BufRead;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_repro-server"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
-        .arg(data)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let line = std::io::BufReader::new(stdout)
-        .lines()
-        .next()
-        .unwrap()
-        .unwrap();
-    let address = line
-        .split("http://")
-        .nth(1)
-        .unwrap()
-        .split(' ')
-        .next()
-        .unwrap()
-        .to_string();
-    (child, address)
-}
-
 #[test]
 fn a_stopping_server_finishes_the_upload_in_flight() {
     use std::io::{Read, Write};
     let dir = tempfile::tempdir().unwrap();
     let (_, out) = cli(dir.path(), &["token", "create"]);
     let token = out.trim().lines().last().unwrap().to_string();
-    let (mut server, address) = serve(dir.path());
+    let (mut server, address) = common::live::serve(dir.path(), &[]);
     let body = repro_manifest::example_bundle_json();
     let mut connection = std::net::TcpStream::connect(&address).unwrap();
     write!(

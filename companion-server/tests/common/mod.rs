@@ -12,6 +12,8 @@ use http_body_util::BodyExt;
 use repro_server::{app, PendingUploads, ServerState, Store};
 use tower::ServiceExt;
 
+pub mod live;
+
 pub struct Fixture {
     pub _dir: tempfile::TempDir,
     pub state: ServerState,
