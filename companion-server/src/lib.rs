@@ -14,7 +14,7 @@ mod dates;
 mod error;
 mod exports;
 pub mod housekeeping;
-mod ingest;
+pub mod ingest;
 pub mod integrity;
 mod log;
 pub mod metrics;
