@@ -29,6 +29,32 @@ pub fn utc_millis(unix_ms: i64) -> String {
     )
 }
 
+/// `2026-01-01` → the Unix ms of that day's start in UTC; `None` if it is not such a date.
+pub fn parse_day(text: &str) -> Option<i64> {
+    let mut parts = text.trim().splitn(3, '-');
+    let year: i64 = parts.next()?.parse().ok()?;
+    let month: i64 = parts.next()?.parse().ok()?;
+    let day: i64 = parts.next()?.parse().ok()?;
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || !(1970..=9999).contains(&year) {
+        return None;
+    }
+    // Days since 1970-01-01, counting years from March so leap days end them.
+    let (y, m) = if month <= 2 {
+        (year - 1, month + 9)
+    } else {
+        (year, month - 3)
+    };
+    let era = y.div_euclid(400);
+    let year_of_era = y - era * 400;
+    let day_of_year = (153 * m + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    let days = era * 146_097 + day_of_era - 719_468;
+    let round_trip = utc_minute(days * 86_400_000);
+    round_trip
+        .starts_with(&format!("{year:04}-{month:02}-{day:02}"))
+        .then_some(days * 86_400_000)
+}
+
 /// The proleptic Gregorian date `days` after 1970-01-01.
 fn civil_date(days: i64) -> (i64, u32, u32) {
     // Count in 400-year eras from 0000-03-01, so that leap days end each year.
@@ -63,5 +89,9 @@ mod tests {
         );
         assert_eq!(utc_minute(1_795_910_400_000 - 60_000), "2026-11-28 23:59");
         assert_eq!(utc_millis(1_767_225_661_123), "2026-01-01T00:01:01.123Z");
+        assert_eq!(parse_day("2026-01-01"), Some(1_767_225_600_000));
+        assert_eq!(parse_day("2000-02-29"), Some(951_782_400_000));
+        assert_eq!(parse_day("2026-02-30"), None);
+        assert_eq!(parse_day("yesterday"), None);
     }
 }

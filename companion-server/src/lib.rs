@@ -26,6 +26,8 @@ mod routes;
 mod secret_scan;
 pub mod settings;
 pub mod store;
+mod team_pages;
+pub mod team_store;
 mod viewer_page;
 
 use std::path::PathBuf;

@@ -27,7 +27,7 @@ fn parse_options(args: &[String]) -> Result<Settings, String> {
 const USAGE: &str = "usage:
   repro-server serve --listen ADDR:PORT --data FOLDER [--assets FOLDER] [--public-url URL] [--secret-scan on|off]
                      [--part-bytes N] [--upload-expiry-hours H] [--retention-days D] [--rate-limit N] [--config FILE]
-  repro-server token create --data FOLDER [--label NAME]
+  repro-server token create --data FOLDER [--label NAME] [--admin]
   repro-server token list --data FOLDER
   repro-server token revoke NUMBER --data FOLDER
   repro-server report revoke ID --data FOLDER
@@ -42,7 +42,15 @@ fn main() -> ExitCode {
         .as_slice()
     {
         ["serve", ..] => parse_options(&args[1..]).and_then(serve),
-        ["token", "create", ..] => parse_options(&args[2..]).and_then(create_token),
+        ["token", "create", ..] => {
+            let admin = args.iter().any(|a| a == "--admin");
+            let rest: Vec<String> = args[2..]
+                .iter()
+                .filter(|a| *a != "--admin")
+                .cloned()
+                .collect();
+            parse_options(&rest).and_then(|o| create_token(o, admin))
+        }
         ["token", "list", ..] => parse_options(&args[2..]).and_then(list_tokens),
         ["token", "revoke", number, ..] => {
             let number = number
@@ -74,11 +82,11 @@ fn main() -> ExitCode {
     }
 }
 
-fn create_token(options: Settings) -> Result<(), String> {
+fn create_token(options: Settings, admin: bool) -> Result<(), String> {
     let store = Store::open(&options.data)
         .map_err(|e| format!("cannot open the store in {}: {e}", options.data.display()))?;
     let token = store
-        .create_token(&options.label)
+        .create_token_with(&options.label, admin)
         .map_err(|e| e.to_string())?;
     println!("Created an upload token. It is shown only this once; paste it into the extension's options:");
     println!("{token}");

@@ -9,6 +9,7 @@ use axum::{Json, Router};
 
 use crate::ingest;
 use crate::resumable;
+use crate::team_pages;
 use crate::viewer_page;
 use crate::{ApiError, ServerState};
 
@@ -30,6 +31,13 @@ pub fn router(state: ServerState) -> Router {
         .route("/r/{id}/har", get(har))
         .route("/r/{id}/console.txt", get(console_text))
         .route("/assets/{*path}", get(asset))
+        .route("/reports", get(team_pages::reports))
+        .route("/reports/{id}/delete", post(team_pages::delete_report))
+        .route("/sign-in", post(team_pages::sign_in))
+        .route("/sign-out", post(team_pages::sign_out))
+        .route("/admin", get(team_pages::admin))
+        .route("/admin/tokens", post(team_pages::create_token))
+        .route("/admin/tokens/{n}/revoke", post(team_pages::revoke_token))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))

@@ -83,6 +83,8 @@ pub struct TokenInfo {
     pub revoked: bool,
     /// How many reports were uploaded with it.
     pub reports: i64,
+    /// Whether it may manage tokens and every report.
+    pub admin: bool,
 }
 
 /// The outcome of storing a report.
@@ -121,10 +123,19 @@ CREATE TABLE IF NOT EXISTS reports (
     expires_at INTEGER
 );
 CREATE INDEX IF NOT EXISTS reports_created_at ON reports(created_at);
+CREATE TABLE IF NOT EXISTS sessions (
+    hash TEXT PRIMARY KEY,
+    token_id INTEGER NOT NULL REFERENCES tokens(id),
+    csrf TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+);
 ";
 
 /// Columns added after the first release, for stores created before them.
-const ADDED_COLUMNS: &[(&str, &str, &str)] = &[("reports", "expires_at", "INTEGER")];
+const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
+    ("reports", "expires_at", "INTEGER"),
+    ("tokens", "admin", "INTEGER NOT NULL DEFAULT 0"),
+];
 
 /// 32 lowercase hex digits from 128 random bits.
 pub fn random_id() -> Result<String, StoreError> {
@@ -134,7 +145,7 @@ pub fn random_id() -> Result<String, StoreError> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-fn hash_token(token: &str) -> String {
+pub(crate) fn hash_token(token: &str) -> String {
     Sha256::digest(token.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -187,7 +198,7 @@ impl Store {
         })
     }
 
-    fn db(&self) -> std::sync::MutexGuard<'_, Connection> {
+    pub(crate) fn db(&self) -> std::sync::MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite inconsistent.
         self.db
             .lock()
@@ -196,10 +207,16 @@ impl Store {
 
     /// Create an upload token; the token itself is returned once and only its hash kept.
     pub fn create_token(&self, label: &str) -> Result<String, StoreError> {
+        self.create_token_with(label, false)
+    }
+
+    /// Create an upload token; an `admin` one may also manage tokens and
+    /// every report on the admin and reports pages.
+    pub fn create_token_with(&self, label: &str, admin: bool) -> Result<String, StoreError> {
         let token = format!("repro_{}", random_id()?);
         self.db().execute(
-            "INSERT INTO tokens (hash, label, created_at) VALUES (?1, ?2, ?3)",
-            params![hash_token(&token), label, now_ms()],
+            "INSERT INTO tokens (hash, label, created_at, admin) VALUES (?1, ?2, ?3, ?4)",
+            params![hash_token(&token), label, now_ms(), admin],
         )?;
         Ok(token)
     }
@@ -209,7 +226,7 @@ impl Store {
         let db = self.db();
         let mut statement = db.prepare(
             "SELECT t.id, t.label, t.created_at, t.revoked_at IS NOT NULL, \
-             (SELECT COUNT(*) FROM reports r WHERE r.token_id = t.id) FROM tokens t ORDER BY t.id",
+             (SELECT COUNT(*) FROM reports r WHERE r.token_id = t.id), t.admin FROM tokens t ORDER BY t.id",
         )?;
         let rows = statement.query_map([], |row| {
             Ok(TokenInfo {
@@ -218,6 +235,7 @@ impl Store {
                 created_at: row.get(2)?,
                 revoked: row.get(3)?,
                 reports: row.get(4)?,
+                admin: row.get(5)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -254,7 +272,7 @@ impl Store {
             .optional()?)
     }
 
-    fn blob_path(&self, id: &str) -> PathBuf {
+    pub(crate) fn blob_path(&self, id: &str) -> PathBuf {
         self.blobs.join(format!("{id}.json.gz"))
     }
 

@@ -1,0 +1,277 @@
+//! The team pages through the real router and store: sign-in with a token,
+//! the report list and its search, who may delete what, the admin page's
+//! tokens (shown once, never listed), and the checks that keep other sites
+//! from acting for a signed-in holder.
+
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use common::{example, fixture, send};
+use http_body_util::BodyExt;
+use repro_server::{app, ServerState};
+use tower::ServiceExt;
+
+async fn call(
+    state: &ServerState,
+    request: Request<Body>,
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let response = app(state.clone()).oneshot(request).await.unwrap();
+    let (parts, body) = response.into_parts();
+    let body = body.collect().await.unwrap().to_bytes();
+    (
+        parts.status,
+        parts.headers,
+        String::from_utf8_lossy(&body).to_string(),
+    )
+}
+
+fn form(path: &str, cookie: Option<&str>, fields: &str) -> Request<Body> {
+    let mut request =
+        Request::post(path).header("content-type", "application/x-www-form-urlencoded");
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.body(Body::from(fields.to_string())).unwrap()
+}
+
+fn page(path: &str, cookie: &str) -> Request<Body> {
+    Request::get(path)
+        .header("cookie", cookie)
+        .body(Body::empty())
+        .unwrap()
+}
+
+/// Sign in with `token`; the cookie to send, and the page's check value.
+async fn sign_in(state: &ServerState, token: &str) -> (String, String) {
+    let (status, headers, _) = call(
+        state,
+        form("/sign-in", None, &format!("token={token}&next=/reports")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let cookie = headers["set-cookie"].to_str().unwrap().to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let cookie = cookie.split(';').next().unwrap().to_string();
+    let (_, _, html) = call(state, page("/reports", &cookie)).await;
+    let csrf = html
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    (cookie, csrf)
+}
+
+async fn upload(state: &ServerState, token: &str, n: u8, title: &str, url: &str) -> String {
+    let mut bundle: serde_json::Value = serde_json::from_slice(&example()).unwrap();
+    bundle["id"] = serde_json::json!(format!("{n:032x}"));
+    bundle["title"] = serde_json::json!(title);
+    bundle["pages"][0]["url"] = serde_json::json!(url);
+    let request = Request::post("/api/reports")
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/json")
+        .body(Body::from(bundle.to_string()))
+        .unwrap();
+    let (status, body) = send(state, request).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body["id"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn token_holders_list_search_and_delete_their_reports() {
+    let f = fixture();
+    let bob = f.state.store.create_token("bob").unwrap();
+    let mine = upload(
+        &f.state,
+        &f.token,
+        1,
+        "Checkout <script>alert(1)</script> fails",
+        "https://shop.test/checkout",
+    )
+    .await;
+    let theirs = upload(
+        &f.state,
+        &bob,
+        2,
+        "Search is slow",
+        "https://shop.test/search",
+    )
+    .await;
+
+    let (status, _, html) = call(
+        &f.state,
+        Request::get("/reports").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Upload token") && !html.contains("Search is slow"),
+        "signed out: the sign-in form only"
+    );
+    let (status, _, html) = call(&f.state, form("/sign-in", None, "token=repro_wrong")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(html.contains("unknown or revoked"));
+
+    let (cookie, csrf) = sign_in(&f.state, &f.token).await;
+    let (_, headers, html) = call(&f.state, page("/reports", &cookie)).await;
+    assert!(html.contains("2 reports"), "{html}");
+    assert!(
+        html.contains("Checkout &lt;script&gt;") && !html.contains("<script>"),
+        "titles are text"
+    );
+    assert!(html.contains(">bob<"), "the tester is the token's label");
+    assert!(headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("default-src 'none'"));
+    for (search, expected) in [
+        ("q=checkout", "1 report<"),
+        ("q=shop.test%2Fsearch", "1 report<"),
+        ("tester=bo", "1 report<"),
+        ("q=nothing-like-this", "0 reports"),
+        ("from=2000-01-01&to=2999-12-31", "2 reports"),
+        ("to=2000-01-01", "0 reports"),
+    ] {
+        let (_, _, html) = call(&f.state, page(&format!("/reports?{search}"), &cookie)).await;
+        assert!(html.contains(expected), "{search}: {expected}");
+    }
+    let (_, _, html) = call(&f.state, page("/reports?from=last-week", &cookie)).await;
+    assert!(html.contains("From `last-week` is not a date like 2026-01-31"));
+
+    let delete = |id: &str, csrf: &str| {
+        form(
+            &format!("/reports/{id}/delete"),
+            Some(&cookie),
+            &format!("csrf={csrf}"),
+        )
+    };
+    let (status, _, _) = call(&f.state, delete(&mine, "forged")).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a form without the session's check value is refused"
+    );
+    let (status, _, html) = call(&f.state, delete(&theirs, &csrf)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{html}");
+    let (status, _, _) = call(&f.state, delete(&mine, &csrf)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _, _) = call(
+        &f.state,
+        Request::get(format!("/r/{mine}"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "a deleted report's link is gone"
+    );
+    assert!(!f
+        ._dir
+        .path()
+        .join(format!("bundles/{mine}.json.gz"))
+        .exists());
+
+    let (status, headers, _) = call(
+        &f.state,
+        form("/sign-out", Some(&cookie), &format!("csrf={csrf}")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(headers["set-cookie"]
+        .to_str()
+        .unwrap()
+        .contains("Max-Age=0"));
+    let (_, _, html) = call(&f.state, page("/reports", &cookie)).await;
+    assert!(html.contains("Upload token"), "signed out");
+}
+
+#[tokio::test]
+async fn admins_create_list_and_revoke_tokens() {
+    let f = fixture();
+    let admin = f.state.store.create_token_with("lead", true).unwrap();
+    let (cookie, _) = sign_in(&f.state, &f.token).await;
+    let (status, _, html) = call(&f.state, page("/admin", &cookie)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{html}");
+
+    let (cookie, csrf) = sign_in(&f.state, &admin).await;
+    let (status, _, html) = call(&f.state, page("/admin", &cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(">lead<") && html.contains(">admin<") && html.contains(">test<"));
+    assert!(
+        !html.contains(&admin) && !html.contains(&f.token),
+        "tokens are never listed"
+    );
+
+    let (status, _, html) = call(
+        &f.state,
+        form(
+            "/admin/tokens",
+            Some(&cookie),
+            &format!("csrf={csrf}&label=carol"),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let created = html
+        .split("<code id=\"new-token\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(created.starts_with("repro_"));
+    assert!(f.state.store.check_token(&created).unwrap().is_some());
+    let (_, _, html) = call(&f.state, page("/admin", &cookie)).await;
+    assert!(
+        html.contains(">carol<") && !html.contains(&created),
+        "shown once only"
+    );
+
+    let (holder_cookie, _) = sign_in(&f.state, &created).await;
+    let number = f
+        .state
+        .store
+        .list_tokens()
+        .unwrap()
+        .iter()
+        .find(|t| t.label == "carol")
+        .unwrap()
+        .id;
+    let (status, _, _) = call(
+        &f.state,
+        form(
+            &format!("/admin/tokens/{number}/revoke"),
+            Some(&cookie),
+            "csrf=forged",
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = call(
+        &f.state,
+        form(
+            &format!("/admin/tokens/{number}/revoke"),
+            Some(&cookie),
+            &format!("csrf={csrf}"),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(f.state.store.check_token(&created).unwrap().is_none());
+    let (_, _, html) = call(&f.state, page("/reports", &holder_cookie)).await;
+    assert!(
+        html.contains("Upload token"),
+        "a revoked token's sign-in ends with it"
+    );
+}
