@@ -314,7 +314,11 @@ pub async fn delete_report(
 async fn admin_holder(state: &ServerState, headers: &HeaderMap) -> Result<Holder, Response> {
     match holder(state, headers).await {
         Ok(Some(holder)) if holder.admin => Ok(holder),
-        Ok(Some(_)) => Err(page(StatusCode::FORBIDDEN, "Refused", "<p role=\"alert\">Managing tokens needs an admin token (<code>repro-server token create --admin</code>).</p>")),
+        Ok(Some(_)) => Err(sign_in_page(
+            StatusCode::FORBIDDEN,
+            "/admin",
+            "Managing tokens needs an admin token (repro-server token create --admin); sign in with one.",
+        )),
         Ok(None) => Err(sign_in_page(StatusCode::OK, "/admin", "")),
         Err(e) => Err(e.into_response()),
     }

@@ -14,7 +14,7 @@ import { before, after } from 'node:test';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SITE = join(ROOT, 'tests', 'fixtures', 'site');
-const SERVER_BIN = join(ROOT, 'target', 'debug', 'repro-server');
+export const SERVER_BIN = join(ROOT, 'target', 'debug', 'repro-server');
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
 
 /** A file of the fixture site by its bare name, with its content type; `null` when there is none. */
@@ -100,7 +100,16 @@ export async function startReproServer({ listen = '127.0.0.1:0', data, args = []
     token = out.trim().split('\n').pop();
   }
   const child = spawn(SERVER_BIN, ['serve', '--listen', listen, '--data', data, '--assets', join(ROOT, 'dist', 'viewer'), ...args],
-    { stdio: ['ignore', 'pipe', 'inherit'] });
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  // The server logs every request; only warnings and errors reach the test output.
+  let partial = '';
+  child.stderr.on('data', (chunk) => {
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop();
+    for (const line of lines) {
+      if (!line.startsWith('{"') || !/"level":"info"/.test(line)) process.stderr.write(`repro-server: ${line}\n`);
+    }
+  });
   const url = await new Promise((resolve, reject) => {
     let seen = '';
     child.stdout.on('data', (chunk) => {
