@@ -239,6 +239,11 @@ pub(super) async fn status(tab: i64) -> Result<JsValue, JsValue> {
     let session: Option<SessionRecord> = load(&session_key(tab)).await?;
     Ok(object(&[
         ("recording", session.is_some().into()),
+        // The page's recorder has said hello: from here its events are recorded.
+        (
+            "ready",
+            session.as_ref().is_some_and(|s| !s.pages.is_empty()).into(),
+        ),
         (
             "sessionStart",
             session.map(|s| s.started_at as f64).unwrap_or(0.0).into(),

@@ -160,12 +160,13 @@ async fn try_render(tab: i64) -> Result<(), JsValue> {
     )
     .await?;
     let recording = get(&status, "recording").as_bool() == Some(true);
+    let ready = get(&status, "ready").as_bool() == Some(true);
     set_text(
         "status",
-        if recording {
-            "Recording this tab."
-        } else {
-            "Not recording."
+        match (recording, ready) {
+            (true, true) => "Recording this tab.",
+            (true, false) => "Starting the recorder on this page…",
+            _ => "Not recording.",
         },
     )?;
     let configured = load::<Config>(CONFIG_KEY).await?.is_some();
