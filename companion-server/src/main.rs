@@ -33,6 +33,12 @@ const USAGE: &str = "usage:
   repro-server report revoke ID --data FOLDER
   repro-server check --data FOLDER [--repair]";
 
+/// Whether `switch` (a flag without a value) is in `args`, and the other arguments.
+fn take_switch(args: &[String], switch: &str) -> (bool, Vec<String>) {
+    let rest: Vec<String> = args.iter().filter(|a| *a != switch).cloned().collect();
+    (rest.len() < args.len(), rest)
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let outcome = match args
@@ -43,12 +49,7 @@ fn main() -> ExitCode {
     {
         ["serve", ..] => parse_options(&args[1..]).and_then(serve),
         ["token", "create", ..] => {
-            let admin = args.iter().any(|a| a == "--admin");
-            let rest: Vec<String> = args[2..]
-                .iter()
-                .filter(|a| *a != "--admin")
-                .cloned()
-                .collect();
+            let (admin, rest) = take_switch(&args[2..], "--admin");
             parse_options(&rest).and_then(|o| create_token(o, admin))
         }
         ["token", "list", ..] => parse_options(&args[2..]).and_then(list_tokens),
@@ -59,12 +60,7 @@ fn main() -> ExitCode {
             number.and_then(|n| parse_options(&args[3..]).and_then(|o| revoke_token(o, n)))
         }
         ["check", ..] => {
-            let repair = args.iter().any(|a| a == "--repair");
-            let rest: Vec<String> = args[1..]
-                .iter()
-                .filter(|a| *a != "--repair")
-                .cloned()
-                .collect();
+            let (repair, rest) = take_switch(&args[1..], "--repair");
             parse_options(&rest).and_then(|o| check_store(o, repair))
         }
         ["report", "revoke", id, ..] => {

@@ -29,25 +29,7 @@ fn page(status: StatusCode, title: &str, body: &str) -> Response {
          <title>{} · Repro</title></head><body>{body}</body></html>",
         escape(title)
     );
-    let mut response = (status, html).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    response
+    crate::viewer_page::html_with_policy(status, html, CSP)
 }
 
 /// `1536` → `1.5 KB`.
@@ -324,6 +306,22 @@ async fn admin_holder(state: &ServerState, headers: &HeaderMap) -> Result<Holder
     }
 }
 
+/// The admin holding a form's session, if its check value is right.
+async fn form_admin(
+    state: &ServerState,
+    headers: &HeaderMap,
+    form: &Fields,
+) -> Result<Holder, Response> {
+    let holder = form_holder(state, headers, form).await?;
+    if holder.admin {
+        return Ok(holder);
+    }
+    Err(admin_holder(state, headers)
+        .await
+        .err()
+        .unwrap_or_else(|| StatusCode::FORBIDDEN.into_response()))
+}
+
 fn token_table(
     state: &ServerState,
     holder: &Holder,
@@ -390,14 +388,8 @@ pub async fn create_token(
     headers: HeaderMap,
     Form(form): Form<Fields>,
 ) -> Response {
-    let holder = match form_holder(&state, &headers, &form).await {
-        Ok(holder) if holder.admin => holder,
-        Ok(_) => {
-            return admin_holder(&state, &headers)
-                .await
-                .err()
-                .unwrap_or_else(|| StatusCode::FORBIDDEN.into_response())
-        }
+    let holder = match form_admin(&state, &headers, &form).await {
+        Ok(holder) => holder,
         Err(refusal) => return refusal,
     };
     let label = form
@@ -424,15 +416,8 @@ pub async fn revoke_token(
     headers: HeaderMap,
     Form(form): Form<Fields>,
 ) -> Response {
-    match form_holder(&state, &headers, &form).await {
-        Ok(holder) if holder.admin => {}
-        Ok(_) => {
-            return admin_holder(&state, &headers)
-                .await
-                .err()
-                .unwrap_or_else(|| StatusCode::FORBIDDEN.into_response())
-        }
-        Err(refusal) => return refusal,
+    if let Err(refusal) = form_admin(&state, &headers, &form).await {
+        return refusal;
     }
     let store = state.store.clone();
     match blocking(move || store.revoke_token(number)).await {

@@ -18,6 +18,11 @@ font-src http: https: data:; media-src http: https: data:; connect-src 'self'; \
 frame-src 'self' about:; form-action 'none'; frame-ancestors 'none'";
 
 fn html_response(status: StatusCode, html: String) -> Response {
+    html_with_policy(status, html, CSP)
+}
+
+/// An HTML page that nothing may frame, refer from or cache, under `csp`.
+pub fn html_with_policy(status: StatusCode, html: String, csp: &'static str) -> Response {
     let mut response = (status, html).into_response();
     let headers = response.headers_mut();
     headers.insert(
@@ -26,7 +31,7 @@ fn html_response(status: StatusCode, html: String) -> Response {
     );
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
+        HeaderValue::from_static(csp),
     );
     headers.insert(
         header::REFERRER_POLICY,

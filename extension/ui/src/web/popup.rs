@@ -86,28 +86,28 @@ async fn controlled_tab() -> Result<i64, JsValue> {
 }
 
 async fn command(tab: i64, kind: &str) {
-    set_text("error", "").ok();
     if kind == "stop" {
         set_text("upload", "Stopping…").ok();
     }
-    let message = object(&[("kind", kind.into()), ("tab", (tab as f64).into())]);
-    match call("chrome.runtime.sendMessage", &[message]).await {
-        Ok(answer) => {
-            if let Some(error) = get(&answer, "error").as_string() {
-                set_text("error", &error).ok();
-            }
-        }
-        Err(error) => {
-            set_text("error", &message_of(&error)).ok();
-        }
-    }
-    render(tab).await;
+    ask(
+        tab,
+        object(&[("kind", kind.into()), ("tab", (tab as f64).into())]),
+    )
+    .await;
 }
 
 /// A button of the report list: retry, discard or remove one report.
 async fn report_command(tab: i64, kind: &str, session: &str) {
+    ask(
+        tab,
+        object(&[("kind", kind.into()), ("session", session.into())]),
+    )
+    .await;
+}
+
+/// Send `message` to the background, show its error if any, and show `tab`'s state again.
+async fn ask(tab: i64, message: JsValue) {
     set_text("error", "").ok();
-    let message = object(&[("kind", kind.into()), ("session", session.into())]);
     match call("chrome.runtime.sendMessage", &[message]).await {
         Ok(answer) => {
             if let Some(error) = get(&answer, "error").as_string() {
