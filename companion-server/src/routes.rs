@@ -32,7 +32,7 @@ pub fn router(state: ServerState) -> Router {
         .route("/r/{id}/console.txt", get(console_text))
         .route("/assets/{*path}", get(asset))
         .route("/reports", get(team_pages::reports))
-        .route("/reports/{id}/delete", post(team_pages::delete_report))
+        .route("/reports/{id}/{action}", post(team_pages::report_action))
         .route("/sign-in", post(team_pages::sign_in))
         .route("/sign-out", post(team_pages::sign_out))
         .route("/admin", get(team_pages::admin))
@@ -292,7 +292,9 @@ async fn live_report(state: &ServerState, id: &str) -> Result<crate::store::Repo
 }
 
 async fn viewer(State(state): State<ServerState>, Path(id): Path<String>) -> Response {
-    match live_report(&state, &id).await {
+    let outcome = live_report(&state, &id).await;
+    let refusal = outcome.as_ref().err().map(ApiError::reason);
+    let mut response = match outcome {
         Ok(meta) => viewer_page::page(&meta),
         Err(ApiError::NotFound) => {
             viewer_page::missing(StatusCode::NOT_FOUND, "There is no report at this link.")
@@ -308,7 +310,13 @@ async fn viewer(State(state): State<ServerState>, Path(id): Path<String>) -> Res
             ),
         ),
         Err(other) => other.into_response(),
+    };
+    if let Some(reason) = refusal {
+        response
+            .extensions_mut()
+            .insert(crate::error::Refusal(reason));
     }
+    response
 }
 
 async fn bundle(

@@ -1,5 +1,6 @@
 //! The team's pages, plain HTML forms with no script: `/reports` lists every
-//! report with search by title or URL, tester and date, and deletes; `/admin`
+//! report with search by title or URL, tester and date, revokes links and
+//! deletes reports; `/admin`
 //! (admin tokens only) creates, lists and revokes upload tokens. A token
 //! holder signs in once with the token; the browser then keeps a random
 //! session id in an `HttpOnly`, `SameSite=Strict` cookie, and every form
@@ -217,15 +218,21 @@ pub async fn reports(
                 None => String::new(),
             }
         };
-        let delete = if holder.admin || holder.token_id == row.token_id {
-            format!(
-                "<form method=\"post\" action=\"/reports/{}/delete\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><button type=\"submit\">Delete</button></form>",
-                escape(&row.id),
-                escape(&holder.csrf)
-            )
-        } else {
-            String::new()
-        };
+        let mut delete = String::new();
+        if holder.admin || holder.token_id == row.token_id {
+            let actions: &[(&str, &str)] = if row.revoked {
+                &[("delete", "Delete")]
+            } else {
+                &[("revoke", "Revoke link"), ("delete", "Delete")]
+            };
+            for (action, label) in actions {
+                delete.push_str(&format!(
+                    "<form method=\"post\" action=\"/reports/{}/{action}\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><button type=\"submit\">{label}</button></form>",
+                    escape(&row.id),
+                    escape(&holder.csrf)
+                ));
+            }
+        }
         table.push_str(&format!(
             "<tr><td><a href=\"/r/{id}\">{title}</a></td><td>{url}</td><td>{tester}</td><td>{when}</td><td>{size}</td><td>{state_words}</td><td>{delete}</td></tr>",
             id = escape(&row.id),
@@ -262,16 +269,23 @@ pub async fn reports(
     page(StatusCode::OK, "Reports", &body)
 }
 
-/// `POST /reports/{id}/delete`: by the token that uploaded it, or an admin.
-pub async fn delete_report(
+/// `POST /reports/{id}/delete` or `/reports/{id}/revoke`: by the token that
+/// uploaded the report, or an admin. A revoked link answers 410; a deleted
+/// report is gone with its bundle.
+pub async fn report_action(
     State(state): State<ServerState>,
-    Path(id): Path<String>,
+    Path((id, action)): Path<(String, String)>,
     headers: HeaderMap,
     Form(form): Form<Fields>,
 ) -> Response {
     let holder = match form_holder(&state, &headers, &form).await {
         Ok(holder) => holder,
         Err(refusal) => return refusal,
+    };
+    let revoke = match action.as_str() {
+        "delete" => false,
+        "revoke" => true,
+        _ => return ApiError::NotFound.into_response(),
     };
     if !repro_manifest::is_valid_bundle_id(&id) {
         return ApiError::NotFound.into_response();
@@ -282,12 +296,17 @@ pub async fn delete_report(
         if owner != holder.token_id && !holder.admin {
             return Ok(false);
         }
-        store.delete_report(&id).map(|_| true)
+        if revoke {
+            store.revoke_report(&id)
+        } else {
+            store.delete_report(&id)
+        }
+        .map(|_| true)
     })
     .await;
     match outcome {
         Ok(Ok(true)) => redirect("/reports", None),
-        Ok(Ok(false)) => page(StatusCode::FORBIDDEN, "Refused", "<p role=\"alert\">Only the tester who uploaded a report, or an admin, may delete it.</p>"),
+        Ok(Ok(false)) => page(StatusCode::FORBIDDEN, "Refused", "<p role=\"alert\">Only the tester who uploaded a report, or an admin, may revoke or delete it.</p>"),
         Ok(Err(e)) => ApiError::from(e).into_response(),
         Err(e) => e.into_response(),
     }

@@ -91,11 +91,13 @@ async fn metrics_count_uploads_refusals_and_time() {
     send(&f.state, upload(&f.token, &"1".repeat(32))).await;
     send(&f.state, upload(&f.token, &"1".repeat(32))).await;
     send(&f.state, upload("repro_wrong", &"2".repeat(32))).await;
+    text(&f.state, &format!("/r/{}", "3".repeat(32))).await;
     let (status, metrics) = text(&f.state, "/metrics").await;
     assert_eq!(status, StatusCode::OK);
     for line in [
         "repro_reports_stored_total 1\n",
         "repro_refusals_total{reason=\"unauthorized\"} 1\n",
+        "repro_refusals_total{reason=\"not_found\"} 1\n",
         "repro_http_responses_total{status=\"201\"} 1\n",
         "repro_http_responses_total{status=\"200\"} 1\n",
         "repro_upload_duration_seconds_count 2\n",
@@ -159,7 +161,7 @@ async fn the_openapi_document_covers_every_route() {
         "GET /metrics",
         "GET /api/openapi.json",
         "GET /reports",
-        "POST /reports/{id}/delete",
+        "POST /reports/{id}/{action}",
         "POST /sign-in",
         "POST /sign-out",
         "GET /admin",
@@ -176,7 +178,8 @@ async fn the_openapi_document_covers_every_route() {
             .replace("{sha256}", &"b".repeat(64))
             .replace("{n}", "0")
             .replace("{id}", &"c".repeat(32))
-            .replace("{path}", "viewer.js");
+            .replace("{path}", "viewer.js")
+            .replace("{action}", "revoke");
         let request = Request::builder()
             .method(method)
             .uri(&path)

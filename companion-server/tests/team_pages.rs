@@ -161,6 +161,26 @@ async fn token_holders_list_search_and_delete_their_reports() {
     );
     let (status, _, html) = call(&f.state, delete(&theirs, &csrf)).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{html}");
+    let revoke = form(
+        &format!("/reports/{mine}/revoke"),
+        Some(&cookie),
+        &format!("csrf={csrf}"),
+    );
+    let (status, _, _) = call(&f.state, revoke).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _, _) = call(
+        &f.state,
+        Request::get(format!("/r/{mine}"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::GONE, "a revoked link answers 410");
+    let (_, _, html) = call(&f.state, page("/reports?q=checkout", &cookie)).await;
+    assert!(
+        html.contains(">revoked<") && !html.contains("Revoke link"),
+        "{html}"
+    );
     let (status, _, _) = call(&f.state, delete(&mine, &csrf)).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (status, _, _) = call(
