@@ -342,3 +342,24 @@ async fn a_link_with_an_expiry_answers_410_after_it() {
         assert!(text.contains("expired on 2026-01-01 00:00"), "{text}");
     }
 }
+
+#[tokio::test]
+async fn json_nested_too_deep_is_refused_before_it_can_hurt() {
+    let f = fixture();
+    let depth = 100_000;
+    let bomb = format!("{{\"events\":{}{}}}", "[".repeat(depth), "]".repeat(depth));
+    let (status, body) = send(
+        &f.state,
+        upload_request(Some(&f.token), gzip(bomb.as_bytes()), true),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("recursion limit exceeded"),
+        "{body}"
+    );
+    assert_eq!(stored_blobs(f._dir.path()), 0);
+}
