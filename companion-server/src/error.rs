@@ -106,11 +106,11 @@ impl IntoResponse for ApiError {
                 ),
                 None,
             ),
-            ApiError::TooMany(wait) => (
+            ApiError::TooMany(_) => (
                 StatusCode::TOO_MANY_REQUESTS,
                 format!(
                     "this upload token sent more than its rate limit allows; try again in {} s",
-                    (wait.as_secs_f64().ceil() as u64).max(1)
+                    retry_after.unwrap_or(1)
                 ),
                 None,
             ),

@@ -16,7 +16,7 @@ mod exports;
 pub mod housekeeping;
 pub mod ingest;
 pub mod integrity;
-mod log;
+pub mod log;
 pub mod metrics;
 pub mod pending;
 pub mod rate_limit;

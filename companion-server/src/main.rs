@@ -203,9 +203,10 @@ fn serve(options: Settings) -> Result<(), String> {
             "Repro server listening on http://{address} (store: {})",
             options.data.display()
         );
-        eprintln!(
-            "{}",
-            serde_json::json!({"level": "info", "msg": "settings", "settings": options.describe()})
+        repro_server::log::event(
+            "info",
+            "settings",
+            serde_json::json!({ "settings": options.describe() }),
         );
         let ages = Ages {
             unfinished_upload: Duration::from_secs(options.upload_expiry_hours * 3600),

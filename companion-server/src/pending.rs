@@ -12,6 +12,8 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::store::{now_ms, write_durably};
+
 /// Which upload: a bundle id (32 hex digits) and the body's SHA-256 (64 hex digits).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UploadKey {
@@ -75,6 +77,8 @@ impl Progress {
 pub enum PendingError {
     /// Another token began this upload.
     NotYours,
+    /// With this part the upload would pass its limit of so many bytes.
+    TooLarge(u64),
     /// These part numbers (below the count asked for) have not arrived.
     Missing(Vec<u32>),
     /// The file system failed.
@@ -96,27 +100,6 @@ const OWNER: &str = "owner";
 
 fn part_name(n: u32) -> String {
     format!("{n:06}.part")
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
-
-fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension("tmp");
-    {
-        let mut file = fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-    }
-    fs::rename(&tmp, path)?;
-    if let Some(dir) = path.parent() {
-        fs::File::open(dir)?.sync_all()?;
-    }
-    Ok(())
 }
 
 impl PendingUploads {
@@ -174,13 +157,15 @@ impl PendingUploads {
     }
 
     /// Keep part `n` of `key`, sent with token `token_id` (the first part
-    /// makes the token the upload's owner). Sending a part again replaces it.
+    /// makes the token the upload's owner), unless the parts would then pass
+    /// `max_total` bytes. Sending a part again replaces it.
     pub fn put_part(
         &self,
         key: &UploadKey,
         token_id: i64,
         n: u32,
         bytes: &[u8],
+        max_total: u64,
     ) -> Result<(), PendingError> {
         let folder = self.folder(key);
         fs::create_dir_all(&folder)?;
@@ -197,11 +182,16 @@ impl PendingUploads {
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
             Err(e) => return Err(e.into()),
         }
-        match self.progress(key)? {
-            Some(progress) if progress.token_id != token_id => return Err(PendingError::NotYours),
-            _ => {}
+        if let Some(progress) = self.progress(key)? {
+            if progress.token_id != token_id {
+                return Err(PendingError::NotYours);
+            }
+            if progress.bytes_except(n) + bytes.len() as u64 > max_total {
+                return Err(PendingError::TooLarge(max_total));
+            }
         }
-        write_whole(&folder.join(part_name(n)), bytes)?;
+        let part = folder.join(part_name(n));
+        write_durably(&part.with_extension("tmp"), &part, bytes)?;
         Ok(())
     }
 
@@ -275,10 +265,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let pending = PendingUploads::open(dir.path()).unwrap();
         assert!(pending.progress(&key()).unwrap().is_none());
-        pending.put_part(&key(), 7, 1, b"world").unwrap();
-        pending.put_part(&key(), 7, 0, b"hello ").unwrap();
+        pending.put_part(&key(), 7, 1, b"world", 100).unwrap();
+        pending.put_part(&key(), 7, 0, b"hello ", 100).unwrap();
         assert!(matches!(
-            pending.put_part(&key(), 8, 2, b"!"),
+            pending.put_part(&key(), 8, 2, b"!", 100),
             Err(PendingError::NotYours)
         ));
         let progress = pending.progress(&key()).unwrap().unwrap();

@@ -51,6 +51,9 @@ impl From<PendingError> for ApiError {
                 if parts.len() == 1 { "has" } else { "have" },
                 if parts.len() == 1 { "it" } else { "them" },
             )),
+            PendingError::TooLarge(max) => ApiError::TooLarge(format!(
+                "the upload is larger than the limit of {max} bytes"
+            )),
             PendingError::Io(e) => ApiError::Internal(format!("pending uploads: {e}")),
         }
     }
@@ -122,21 +125,7 @@ pub async fn put_part(
         .map_err(|_| ApiError::TooLarge(format!("a part may be at most {part_bytes} bytes")))?;
     let pending = state.pending.clone();
     let len = bytes.len();
-    blocking(move || {
-        if let Some(progress) = pending.progress(&key)? {
-            if progress.token_id != token_id {
-                return Err(ApiError::from(PendingError::NotYours));
-            }
-            if progress.bytes_except(n) + len as u64 > max_total as u64 {
-                return Err(ApiError::TooLarge(format!(
-                    "the upload is larger than the limit of {max_total} bytes"
-                )));
-            }
-        }
-        pending.put_part(&key, token_id, n, &bytes)?;
-        Ok(())
-    })
-    .await??;
+    blocking(move || pending.put_part(&key, token_id, n, &bytes, max_total as u64)).await??;
     Ok(Json(serde_json::json!({ "n": n, "bytes": len })).into_response())
 }
 

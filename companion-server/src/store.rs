@@ -160,8 +160,18 @@ pub fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-fn sync_dir(dir: &Path) -> Result<(), StoreError> {
-    fs::File::open(dir)?.sync_all()?;
+/// Write `bytes` to `tmp`, sync it, rename it to `dest` and sync `dest`'s
+/// folder: after a crash `dest` is whole or absent, never cut.
+pub(crate) fn write_durably(tmp: &Path, dest: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    {
+        let mut file = fs::File::create(tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+    }
+    fs::rename(tmp, dest)?;
+    if let Some(dir) = dest.parent() {
+        fs::File::open(dir)?.sync_all()?;
+    }
     Ok(())
 }
 
@@ -291,15 +301,8 @@ impl Store {
             return Ok(Stored { id, created: false });
         }
         let id = random_id()?;
-        let tmp = self.tmp.join(format!("{id}.part"));
-        {
-            let mut file = fs::File::create(&tmp)?;
-            file.write_all(gzip)?;
-            file.sync_all()?;
-        }
         let final_path = self.blob_path(&id);
-        fs::rename(&tmp, &final_path)?;
-        sync_dir(&self.blobs)?;
+        write_durably(&self.tmp.join(format!("{id}.part")), &final_path, gzip)?;
         let inserted = {
             let mut db = self.db();
             let tx = db.transaction()?;

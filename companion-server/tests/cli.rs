@@ -115,7 +115,9 @@ fn the_server_deletes_unfinished_uploads_past_their_expiry() {
     let uploads = dir.path().join("uploads");
     let pending = PendingUploads::open(&uploads).unwrap();
     let key = repro_server::pending::UploadKey::parse(&"a".repeat(32), &"b".repeat(64)).unwrap();
-    pending.put_part(&key, 1, 0, b"half an upload").unwrap();
+    pending
+        .put_part(&key, 1, 0, b"half an upload", 1024)
+        .unwrap();
     let (ok, out) = cli(dir.path(), &["serve", "--part-bytes", "12"]);
     assert!(
         !ok && out.contains("--part-bytes must be between 1024"),

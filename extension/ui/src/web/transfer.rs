@@ -38,7 +38,7 @@ where
         )
     })?;
     let base = format!("/api/uploads/{bundle_id}/{digest}");
-    let state = match request(config, "GET", &base, None).await {
+    let state = match request(config, "GET", &base, Body::None).await {
         Ok(json) => json,
         Err((_, Some(404 | 405))) => return send_whole(config, body).await,
         Err(failure) => return Err(failure),
@@ -71,30 +71,23 @@ where
                 config,
                 "PUT",
                 &format!("{base}/parts/{n}"),
-                Some(part.into()),
+                Body::Part(part),
             )
             .await?;
         }
         sent += (end - start) as u64;
         progress(sent).await;
     }
-    let finish = js_sys::JSON::stringify(&object(&[("parts", count.into())]))
-        .map(String::from)
-        .unwrap_or_default();
-    let answer = request(
-        config,
-        "POST",
-        &format!("{base}/complete{}", expiry_query(config)),
-        Some(finish.into()),
-    )
-    .await?;
+    let finish = format!("{{\"parts\":{count}}}");
+    let path = format!("{base}/complete{}", expiry_query(config));
+    let answer = request(config, "POST", &path, Body::Json(finish)).await?;
     link_of(&answer)
 }
 
 /// The whole body in one request, for a server without the parts API.
 async fn send_whole(config: &Config, body: &js_sys::Uint8Array) -> Result<String, Failure> {
     let path = format!("/api/reports{}", expiry_query(config));
-    let answer = request(config, "POST", &path, Some(body.clone().into())).await?;
+    let answer = request(config, "POST", &path, Body::GzipJson(body.clone())).await?;
     link_of(&answer)
 }
 
@@ -112,23 +105,43 @@ fn link_of(answer: &JsValue) -> Result<String, Failure> {
         .ok_or_else(|| ("the server answered without a link".into(), None))
 }
 
+/// What a request carries.
+enum Body {
+    /// Nothing.
+    None,
+    /// A part of the gzip body, as bytes.
+    Part(js_sys::Uint8Array),
+    /// JSON text.
+    Json(String),
+    /// The whole bundle, gzip-compressed JSON.
+    GzipJson(js_sys::Uint8Array),
+}
+
 /// One request to the server; its JSON answer, or why it failed in words.
 async fn request(
     config: &Config,
     method: &str,
     path: &str,
-    body: Option<JsValue>,
+    body: Body,
 ) -> Result<JsValue, Failure> {
     let url = format!("{}{path}", config.server_url);
     let mut headers = vec![("Authorization", format!("Bearer {}", config.token).into())];
-    match (method, path.starts_with("/api/reports")) {
-        ("PUT", _) => headers.push(("Content-Type", "application/octet-stream".into())),
-        (_, true) => {
+    let body: Option<JsValue> = match body {
+        Body::None => None,
+        Body::Part(bytes) => {
+            headers.push(("Content-Type", "application/octet-stream".into()));
+            Some(bytes.into())
+        }
+        Body::Json(text) => {
+            headers.push(("Content-Type", "application/json".into()));
+            Some(text.into())
+        }
+        Body::GzipJson(bytes) => {
             headers.push(("Content-Type", "application/json".into()));
             headers.push(("Content-Encoding", "gzip".into()));
+            Some(bytes.into())
         }
-        _ => headers.push(("Content-Type", "application/json".into())),
-    }
+    };
     let mut init = vec![("method", method.into()), ("headers", object(&headers))];
     if let Some(body) = body {
         init.push(("body", body));
