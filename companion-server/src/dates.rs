@@ -29,6 +29,13 @@ pub fn utc_millis(unix_ms: i64) -> String {
     )
 }
 
+/// `1767225600123` → `20260101T000000Z` (the basic ISO 8601 form S3 signatures use).
+pub fn utc_basic_seconds(unix_ms: i64) -> String {
+    let full = utc_millis(unix_ms);
+    let without_fraction = full.split('.').next().unwrap_or_default();
+    format!("{}Z", without_fraction.replace(['-', ':'], ""))
+}
+
 /// `2026-01-01` → the Unix ms of that day's start in UTC; `None` if it is not such a date.
 pub fn parse_day(text: &str) -> Option<i64> {
     let mut parts = text.trim().splitn(3, '-');
@@ -78,6 +85,11 @@ fn civil_date(days: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn basic_form_for_signatures() {
+        assert_eq!(utc_basic_seconds(1_767_225_600_123), "20260101T000000Z");
+    }
 
     #[test]
     fn dates_in_utc() {

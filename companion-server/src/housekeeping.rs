@@ -37,7 +37,7 @@ pub fn sweep(
     ages: Ages,
     now: i64,
 ) -> Result<Swept, crate::StoreError> {
-    let uploads = pending.expire(before(now, ages.unfinished_upload));
+    let uploads = pending.expire(before(now, ages.unfinished_upload))?;
     let reports = match ages.report {
         Some(age) => store.delete_reports_created_before(before(now, age))?,
         None => 0,
@@ -79,7 +79,7 @@ mod tests {
     fn reports_past_the_retention_go_with_their_blobs() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
-        let pending = PendingUploads::open(&dir.path().join("uploads")).unwrap();
+        let pending = PendingUploads::new(store.database());
         store.create_token("t").unwrap();
         let stored = store
             .put_report(1, &"c".repeat(32), "t", "u", b"blob", None)

@@ -10,6 +10,8 @@
 //! format's limits, and stores blob first, metadata second, so that a reader
 //! never sees half a report.
 
+pub mod blobs;
+pub mod database;
 mod dates;
 mod error;
 mod exports;
@@ -40,7 +42,7 @@ pub use store::{Store, StoreError};
 /// What every request handler shares.
 #[derive(Clone)]
 pub struct ServerState {
-    /// The embedded store.
+    /// The store (embedded, or PostgreSQL + S3).
     pub store: Arc<Store>,
     /// Folder of the viewer's assets (`dist/viewer`).
     pub assets: PathBuf,

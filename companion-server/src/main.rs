@@ -27,6 +27,8 @@ fn parse_options(args: &[String]) -> Result<Settings, String> {
 const USAGE: &str = "usage:
   repro-server serve --listen ADDR:PORT --data FOLDER [--assets FOLDER] [--public-url URL] [--secret-scan on|off]
                      [--part-bytes N] [--upload-expiry-hours H] [--retention-days D] [--rate-limit N] [--config FILE]
+                     [--database-url postgres://… [--database-schema NAME]]
+                     [--s3-endpoint URL --s3-bucket NAME --s3-access-key ID --s3-secret-key KEY [--s3-region R] [--s3-prefix P/]]
   repro-server token create --data FOLDER [--label NAME] [--admin]
   repro-server token list --data FOLDER
   repro-server token revoke NUMBER --data FOLDER
@@ -79,9 +81,7 @@ fn main() -> ExitCode {
 }
 
 fn create_token(options: Settings, admin: bool) -> Result<(), String> {
-    let store = Store::open(&options.data)
-        .map_err(|e| format!("cannot open the store in {}: {e}", options.data.display()))?;
-    let token = store
+    let token = open_store(&options)?
         .create_token_with(&options.label, admin)
         .map_err(|e| e.to_string())?;
     println!("Created an upload token. It is shown only this once; paste it into the extension's options:");
@@ -90,8 +90,14 @@ fn create_token(options: Settings, admin: bool) -> Result<(), String> {
 }
 
 fn open_store(options: &Settings) -> Result<Store, String> {
-    Store::open(&options.data)
-        .map_err(|e| format!("cannot open the store in {}: {e}", options.data.display()))
+    let backends = options.backends()?;
+    Store::open_with(&options.data, &backends).map_err(|e| {
+        if backends == Default::default() {
+            format!("cannot open the store in {}: {e}", options.data.display())
+        } else {
+            format!("cannot open the store: {e}")
+        }
+    })
 }
 
 fn list_tokens(options: Settings) -> Result<(), String> {
@@ -126,8 +132,8 @@ fn revoke_token(options: Settings, number: i64) -> Result<(), String> {
 }
 
 fn check_store(options: Settings, repair: bool) -> Result<(), String> {
-    let findings = repro_server::integrity::check(&open_store(&options)?, repair)
-        .map_err(|e| e.to_string())?;
+    let store = open_store(&options)?;
+    let findings = repro_server::integrity::check(&store, repair).map_err(|e| e.to_string())?;
     for problem in &findings.problems {
         println!("problem: {problem}");
     }
@@ -137,7 +143,10 @@ fn check_store(options: Settings, repair: bool) -> Result<(), String> {
         } else {
             "delete with --repair"
         };
-        println!("orphan blob (no report names it; {done}): bundles/{id}.json.gz");
+        println!(
+            "orphan blob (no report names it; {done}): {}",
+            store.blob_location(id)
+        );
     }
     println!(
         "{} report(s) checked, {} problem(s), {} orphan blob(s)",
@@ -169,8 +178,7 @@ fn revoke_report(options: Settings, id: &str) -> Result<(), String> {
 }
 
 fn serve(options: Settings) -> Result<(), String> {
-    let store = Store::open(&options.data)
-        .map_err(|e| format!("cannot open the store in {}: {e}", options.data.display()))?;
+    let store = open_store(&options)?;
     if !options.assets.join("viewer.js").exists() {
         eprintln!(
             "warning: no viewer assets in {} (build them with `cargo xtask build`); share links will not replay",
@@ -183,9 +191,8 @@ fn serve(options: Settings) -> Result<(), String> {
             options.part_bytes
         ));
     }
-    let pending_folder = options.data.join("uploads");
-    let pending = PendingUploads::open(&pending_folder)
-        .map_err(|e| format!("cannot open {}: {e}", pending_folder.display()))?;
+    let pending = PendingUploads::new(store.database());
+    let described = store.describe();
     let state = ServerState {
         public_url: options.public_url.clone(),
         scan_secrets: options.scan_secrets,
@@ -200,7 +207,7 @@ fn serve(options: Settings) -> Result<(), String> {
             .map_err(|e| format!("cannot listen on {}: {e}", options.listen))?;
         let address = listener.local_addr().map_err(|e| e.to_string())?;
         println!(
-            "Repro server listening on http://{address} (store: {})",
+            "Repro server listening on http://{address} (data: {}; {described})",
             options.data.display()
         );
         repro_server::log::event(

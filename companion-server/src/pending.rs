@@ -1,19 +1,15 @@
-//! Unfinished multi-part uploads, kept in a folder until they complete.
+//! Unfinished multi-part uploads, kept in the store's database until they
+//! complete, so that every replica of the server sees every part.
 //!
 //! An upload is named by its bundle id and the SHA-256 of its whole body, so
 //! a client that prepares a different body for the same bundle starts a new
-//! upload instead of mixing parts. Each part is its own file, written whole
-//! (temporary file, synced, renamed): a dropped connection leaves the part
-//! complete or absent, never cut. An upload belongs to the token that sent
-//! its first part; it is deleted when it completes, or when it is older than
-//! the server's expiry.
+//! upload instead of mixing parts. Each part is one row written in one
+//! transaction: a dropped connection leaves the part complete or absent,
+//! never cut. An upload belongs to the token that sent its first part; it is
+//! deleted when it completes, or when it is older than the server's expiry.
 
-use std::fs;
-use std::io::Write;
-use std::path::{Path, PathBuf};
-
-use crate::store::{now_ms, write_durably};
-
+use crate::database::{Database, Value};
+use crate::store::{now_ms, StoreError};
 /// Which upload: a bundle id (32 hex digits) and the body's SHA-256 (64 hex digits).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UploadKey {
@@ -45,7 +41,7 @@ impl UploadKey {
         &self.sha256
     }
 
-    fn folder_name(&self) -> String {
+    fn name(&self) -> String {
         format!("{}-{}", self.bundle_id, self.sha256)
     }
 }
@@ -81,79 +77,59 @@ pub enum PendingError {
     TooLarge(u64),
     /// These part numbers (below the count asked for) have not arrived.
     Missing(Vec<u32>),
-    /// The file system failed.
-    Io(std::io::Error),
+    /// The store failed.
+    Store(StoreError),
 }
 
-impl From<std::io::Error> for PendingError {
-    fn from(e: std::io::Error) -> Self {
-        PendingError::Io(e)
+impl From<StoreError> for PendingError {
+    fn from(e: StoreError) -> Self {
+        PendingError::Store(e)
     }
 }
 
-/// The folder of unfinished uploads.
+/// The unfinished uploads, in the store's database.
 pub struct PendingUploads {
-    root: PathBuf,
+    db: Database,
 }
 
-const OWNER: &str = "owner";
-
-fn part_name(n: u32) -> String {
-    format!("{n:06}.part")
+/// A refusal decided inside a transaction, carried out of it.
+enum Refusal {
+    NotYours,
+    TooLarge,
 }
 
 impl PendingUploads {
-    /// Open (or create) the folder; temporary files of parts that were being
-    /// written when the server stopped are dropped.
-    pub fn open(root: &Path) -> std::io::Result<PendingUploads> {
-        fs::create_dir_all(root)?;
-        for upload in fs::read_dir(root)?.flatten() {
-            for file in fs::read_dir(upload.path())?.flatten() {
-                if file.path().extension().is_some_and(|e| e == "tmp") {
-                    let _ = fs::remove_file(file.path());
-                }
-            }
-        }
-        Ok(PendingUploads {
-            root: root.to_path_buf(),
-        })
-    }
-
-    fn folder(&self, key: &UploadKey) -> PathBuf {
-        self.root.join(key.folder_name())
+    /// The unfinished uploads kept in `db`.
+    pub fn new(db: Database) -> PendingUploads {
+        PendingUploads { db }
     }
 
     /// What has arrived of `key`, or `None` if nothing has.
     pub fn progress(&self, key: &UploadKey) -> Result<Option<Progress>, PendingError> {
-        let folder = self.folder(key);
-        let owner = match fs::read_to_string(folder.join(OWNER)) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(e.into()),
-        };
-        let mut fields = owner.split_whitespace().map(str::parse::<i64>);
-        let (Some(Ok(token_id)), Some(Ok(started_at))) = (fields.next(), fields.next()) else {
-            return Err(PendingError::Io(std::io::Error::other(format!(
-                "unreadable owner file in {}",
-                folder.display()
-            ))));
-        };
-        let mut parts = Vec::new();
-        for entry in fs::read_dir(&folder)?.flatten() {
-            let name = entry.file_name().to_string_lossy().to_string();
-            if let Some(n) = name
-                .strip_suffix(".part")
-                .and_then(|n| n.parse::<u32>().ok())
-            {
-                parts.push((n, entry.metadata()?.len()));
-            }
-        }
-        parts.sort_unstable();
-        Ok(Some(Progress {
-            token_id,
-            started_at,
-            parts,
-        }))
+        let name: Value = key.name().into();
+        let found = self.db.transaction(move |tx| {
+            let Some(owner) = tx.query_one(
+                "SELECT token_id, started_at FROM uploads WHERE name = ?1",
+                std::slice::from_ref(&name),
+            )?
+            else {
+                return Ok(None);
+            };
+            let parts = tx
+                .query(
+                    "SELECT n, size FROM upload_parts WHERE name = ?1 ORDER BY n",
+                    &[name],
+                )?
+                .iter()
+                .map(|row| Ok((row.int(0)? as u32, row.int(1)? as u64)))
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            Ok(Some(Progress {
+                token_id: owner.int(0)?,
+                started_at: owner.int(1)?,
+                parts,
+            }))
+        })?;
+        Ok(found)
     }
 
     /// Keep part `n` of `key`, sent with token `token_id` (the first part
@@ -167,80 +143,101 @@ impl PendingUploads {
         bytes: &[u8],
         max_total: u64,
     ) -> Result<(), PendingError> {
-        let folder = self.folder(key);
-        fs::create_dir_all(&folder)?;
-        let owner_file = folder.join(OWNER);
-        match fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&owner_file)
-        {
-            Ok(mut file) => {
-                file.write_all(format!("{token_id} {}", now_ms()).as_bytes())?;
-                file.sync_all()?;
+        let name: Value = key.name().into();
+        let size = bytes.len() as i64;
+        let bytes = Value::Bytes(bytes.to_vec());
+        let outcome = self.db.transaction(move |tx| {
+            tx.execute(
+                "INSERT INTO uploads (name, token_id, started_at) VALUES (?1, ?2, ?3) ON CONFLICT (name) DO NOTHING",
+                &[name.clone(), token_id.into(), now_ms().into()],
+            )?;
+            let owner = tx
+                .query_one("SELECT token_id FROM uploads WHERE name = ?1", std::slice::from_ref(&name))?
+                .map(|row| row.int(0))
+                .transpose()?;
+            if owner != Some(token_id) {
+                return Ok(Err(Refusal::NotYours));
             }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-            Err(e) => return Err(e.into()),
+            let others = tx
+                .query_one(
+                    "SELECT COALESCE(SUM(size), 0) FROM upload_parts WHERE name = ?1 AND n <> ?2",
+                    &[name.clone(), i64::from(n).into()],
+                )?
+                .map(|row| row.int(0))
+                .transpose()?
+                .unwrap_or(0);
+            if (others + size) as u64 > max_total {
+                return Ok(Err(Refusal::TooLarge));
+            }
+            tx.execute(
+                "INSERT INTO upload_parts (name, n, size, bytes) VALUES (?1, ?2, ?3, ?4) \
+                 ON CONFLICT (name, n) DO UPDATE SET size = excluded.size, bytes = excluded.bytes",
+                &[name, i64::from(n).into(), size.into(), bytes],
+            )?;
+            Ok(Ok(()))
+        })?;
+        match outcome {
+            Ok(()) => Ok(()),
+            Err(Refusal::NotYours) => Err(PendingError::NotYours),
+            Err(Refusal::TooLarge) => Err(PendingError::TooLarge(max_total)),
         }
-        if let Some(progress) = self.progress(key)? {
-            if progress.token_id != token_id {
-                return Err(PendingError::NotYours);
-            }
-            if progress.bytes_except(n) + bytes.len() as u64 > max_total {
-                return Err(PendingError::TooLarge(max_total));
-            }
-        }
-        let part = folder.join(part_name(n));
-        write_durably(&part.with_extension("tmp"), &part, bytes)?;
-        Ok(())
     }
 
     /// Parts `0..count` of `key` joined in order.
     pub fn assemble(&self, key: &UploadKey, count: u32) -> Result<Vec<u8>, PendingError> {
-        let folder = self.folder(key);
+        let name: Value = key.name().into();
+        let mut rows = self.db.query(
+            "SELECT n, bytes FROM upload_parts WHERE name = ?1 ORDER BY n",
+            vec![name],
+        )?;
+        let present: std::collections::HashSet<i64> =
+            rows.iter().filter_map(|row| row.int(0).ok()).collect();
         let missing: Vec<u32> = (0..count)
-            .filter(|n| !folder.join(part_name(*n)).exists())
+            .filter(|n| !present.contains(&i64::from(*n)))
             .collect();
         if !missing.is_empty() {
             return Err(PendingError::Missing(missing));
         }
         let mut body = Vec::new();
-        for n in 0..count {
-            body.extend(fs::read(folder.join(part_name(n)))?);
+        for row in rows.iter_mut().take(count as usize) {
+            body.extend(row.take_bytes(1)?);
         }
         Ok(body)
     }
 
     /// Forget upload `key` and its parts.
     pub fn remove(&self, key: &UploadKey) {
-        let _ = fs::remove_dir_all(self.folder(key));
+        let name: Value = key.name().into();
+        let _ = self.db.transaction(move |tx| {
+            tx.execute(
+                "DELETE FROM upload_parts WHERE name = ?1",
+                std::slice::from_ref(&name),
+            )?;
+            tx.execute("DELETE FROM uploads WHERE name = ?1", &[name])
+        });
+    }
+
+    /// How many uploads are unfinished.
+    pub fn unfinished(&self) -> Result<usize, StoreError> {
+        let count = self
+            .db
+            .query_one("SELECT COUNT(*) FROM uploads", Vec::new())?
+            .map(|row| row.int(0))
+            .transpose()?
+            .unwrap_or(0);
+        Ok(count as usize)
     }
 
     /// Delete every upload that began before `before_ms`; how many went.
-    pub fn expire(&self, before_ms: i64) -> usize {
-        let Ok(entries) = fs::read_dir(&self.root) else {
-            return 0;
-        };
-        let mut removed = 0;
-        for entry in entries.flatten() {
-            let started_at = fs::read_to_string(entry.path().join(OWNER))
-                .ok()
-                .and_then(|t| t.split_whitespace().nth(1)?.parse::<i64>().ok());
-            // A folder without a readable owner is a first part cut short: old by definition.
-            let modified = entry
-                .metadata()
-                .and_then(|m| m.modified())
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map(|d| d.as_millis() as i64)
-                .unwrap_or(0);
-            if started_at.unwrap_or(modified) < before_ms
-                && fs::remove_dir_all(entry.path()).is_ok()
-            {
-                removed += 1;
-            }
-        }
-        removed
+    pub fn expire(&self, before_ms: i64) -> Result<usize, StoreError> {
+        let removed = self.db.transaction(move |tx| {
+            tx.execute(
+                "DELETE FROM upload_parts WHERE name IN (SELECT name FROM uploads WHERE started_at < ?1)",
+                &[before_ms.into()],
+            )?;
+            tx.execute("DELETE FROM uploads WHERE started_at < ?1", &[before_ms.into()])
+        })?;
+        Ok(removed as usize)
     }
 }
 
@@ -263,7 +260,8 @@ mod tests {
     #[test]
     fn parts_join_in_order_and_belong_to_their_token() {
         let dir = tempfile::tempdir().unwrap();
-        let pending = PendingUploads::open(dir.path()).unwrap();
+        let store = crate::Store::open(dir.path()).unwrap();
+        let pending = PendingUploads::new(store.database());
         assert!(pending.progress(&key()).unwrap().is_none());
         pending.put_part(&key(), 7, 1, b"world", 100).unwrap();
         pending.put_part(&key(), 7, 0, b"hello ", 100).unwrap();
@@ -279,8 +277,8 @@ mod tests {
             Err(PendingError::Missing(m)) if m == vec![2]
         ));
         assert_eq!(pending.assemble(&key(), 2).unwrap(), b"hello world");
-        assert_eq!(pending.expire(0), 0);
-        assert_eq!(pending.expire(now_ms() + 1), 1);
+        assert_eq!(pending.expire(0).unwrap(), 0);
+        assert_eq!(pending.expire(now_ms() + 1).unwrap(), 1);
         assert!(pending.progress(&key()).unwrap().is_none());
     }
 }

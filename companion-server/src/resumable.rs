@@ -54,7 +54,7 @@ impl From<PendingError> for ApiError {
             PendingError::TooLarge(max) => ApiError::TooLarge(format!(
                 "the upload is larger than the limit of {max} bytes"
             )),
-            PendingError::Io(e) => ApiError::Internal(format!("pending uploads: {e}")),
+            PendingError::Store(e) => e.into(),
         }
     }
 }

@@ -8,6 +8,9 @@
 
 use std::path::PathBuf;
 
+use crate::blobs::S3Settings;
+use crate::store::Backends;
+
 /// Everything `repro-server` can be told.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
@@ -31,6 +34,13 @@ pub struct Settings {
     pub retention_days: Option<u64>,
     /// Upload requests one token may make per minute (parts count each).
     pub rate_limit_per_minute: u32,
+    /// PostgreSQL URL for metadata (else SQLite in `data`).
+    pub database_url: Option<String>,
+    /// PostgreSQL schema for Repro's tables.
+    pub database_schema: Option<String>,
+    /// S3 endpoint for blobs (else `bundles/` in `data`), bucket, region,
+    /// keys and key prefix.
+    pub s3: S3Settings,
 }
 
 impl Default for Settings {
@@ -46,6 +56,12 @@ impl Default for Settings {
             upload_expiry_hours: 24,
             retention_days: None,
             rate_limit_per_minute: 600,
+            database_url: None,
+            database_schema: None,
+            s3: S3Settings {
+                region: "us-east-1".into(),
+                ..S3Settings::default()
+            },
         }
     }
 }
@@ -62,6 +78,14 @@ const NAMES: &[&str] = &[
     "upload-expiry-hours",
     "retention-days",
     "rate-limit",
+    "database-url",
+    "database-schema",
+    "s3-endpoint",
+    "s3-bucket",
+    "s3-region",
+    "s3-access-key",
+    "s3-secret-key",
+    "s3-prefix",
 ];
 
 /// `part-bytes` → `REPRO_PART_BYTES`.
@@ -101,6 +125,14 @@ impl Settings {
                 }
             }
             "rate-limit" => self.rate_limit_per_minute = number(&what, value)?,
+            "database-url" => self.database_url = Some(value.to_string()),
+            "database-schema" => self.database_schema = Some(value.to_string()),
+            "s3-endpoint" => self.s3.endpoint = value.to_string(),
+            "s3-bucket" => self.s3.bucket = value.to_string(),
+            "s3-region" => self.s3.region = value.to_string(),
+            "s3-access-key" => self.s3.access_key = value.to_string(),
+            "s3-secret-key" => self.s3.secret_key = value.to_string(),
+            "s3-prefix" => self.s3.prefix = value.to_string(),
             other => return Err(format!("unknown option {origin}{other}")),
         }
         Ok(())
@@ -161,10 +193,67 @@ impl Settings {
         Ok(settings)
     }
 
-    /// The settings in force, one line, with secrets (passwords in URLs) redacted.
+    /// Where the store keeps metadata and blobs: a PostgreSQL URL and an S3
+    /// bucket when given (every S3 setting but the prefix and region is then
+    /// needed), else the data folder.
+    pub fn backends(&self) -> Result<Backends, String> {
+        let s3 = &self.s3;
+        let s3 = if s3.endpoint.is_empty() {
+            if !(s3.bucket.is_empty() && s3.access_key.is_empty() && s3.secret_key.is_empty()) {
+                return Err(
+                    "S3 settings were given without --s3-endpoint (REPRO_S3_ENDPOINT)".into(),
+                );
+            }
+            None
+        } else {
+            let missing: Vec<&str> = [
+                ("--s3-bucket", &s3.bucket),
+                ("--s3-access-key", &s3.access_key),
+                ("--s3-secret-key", &s3.secret_key),
+            ]
+            .iter()
+            .filter(|(_, value)| value.is_empty())
+            .map(|(name, _)| *name)
+            .collect();
+            if !missing.is_empty() {
+                return Err(format!(
+                    "with --s3-endpoint, also give {}",
+                    missing.join(", ")
+                ));
+            }
+            Some(s3.clone())
+        };
+        Ok(Backends {
+            database_url: self.database_url.clone(),
+            database_schema: self.database_schema.clone(),
+            s3,
+        })
+    }
+
+    /// The settings in force, one line, with secrets (passwords in URLs, the S3 secret key) redacted.
     pub fn describe(&self) -> String {
+        let database = match &self.database_url {
+            Some(url) => format!(
+                "{} schema={}",
+                redact_url(url),
+                self.database_schema.as_deref().unwrap_or("(default)")
+            ),
+            None => "(SQLite in data)".into(),
+        };
+        let blobs = if self.s3.endpoint.is_empty() {
+            "(folder in data)".into()
+        } else {
+            format!(
+                "{} bucket={} region={} prefix={} access-key={} secret-key=***",
+                redact_url(&self.s3.endpoint),
+                self.s3.bucket,
+                self.s3.region,
+                self.s3.prefix,
+                self.s3.access_key
+            )
+        };
         format!(
-            "listen={} data={} assets={} public-url={} secret-scan={} part-bytes={} upload-expiry-hours={} retention-days={} rate-limit={}/min",
+            "listen={} data={} assets={} public-url={} secret-scan={} part-bytes={} upload-expiry-hours={} retention-days={} rate-limit={}/min database={database} blobs={blobs}",
             self.listen,
             self.data.display(),
             self.assets.display(),
@@ -256,5 +345,40 @@ mod tests {
             ..Settings::default()
         };
         assert!(!settings.describe().contains(":b@"));
+        let settings = Settings::parse(
+            &args(&[
+                "--database-url",
+                "postgres://repro:pg-secret@db/repro",
+                "--s3-endpoint",
+                "http://s3:9000",
+                "--s3-bucket",
+                "reports",
+                "--s3-access-key",
+                "AK",
+                "--s3-secret-key",
+                "s3-secret",
+            ]),
+            |_| None,
+            |_| Ok(String::new()),
+        )
+        .unwrap();
+        let described = settings.describe();
+        assert!(!described.contains("pg-secret") && !described.contains("s3-secret"));
+        assert!(described.contains("bucket=reports"));
+        assert!(settings.backends().unwrap().s3.is_some());
+    }
+
+    #[test]
+    fn s3_settings_come_whole() {
+        let parse =
+            |list: &[&str]| Settings::parse(&args(list), |_| None, |_| Ok(String::new())).unwrap();
+        assert_eq!(
+            parse(&["--s3-endpoint", "http://s3:9000", "--s3-bucket", "b"])
+                .backends()
+                .unwrap_err(),
+            "with --s3-endpoint, also give --s3-access-key, --s3-secret-key"
+        );
+        assert!(parse(&["--s3-bucket", "b"]).backends().is_err());
+        assert_eq!(parse(&[]).backends().unwrap(), Backends::default());
     }
 }

@@ -1,26 +1,32 @@
-//! The embedded store: SQLite for metadata, a folder for bundle blobs.
+//! The store: report metadata, upload tokens and sign-in sessions in a
+//! database (SQLite in the data folder by default, PostgreSQL for several
+//! replicas), report blobs in a blob store (a folder by default, an
+//! S3-compatible bucket for several replicas). The same code runs on both.
 //!
-//! An upload is written blob first (to a temporary file, synced, then renamed
-//! into place), then its metadata row in one transaction: a crash leaves at
-//! most an unreferenced blob, never a visible half report. Uploads are
-//! idempotent by bundle id. Tokens are stored as SHA-256 hashes only.
+//! An upload is written blob first (whole or not at all), then its metadata
+//! row in one transaction: a crash leaves at most an unreferenced blob, never
+//! a visible half report. Uploads are idempotent by bundle id, also between
+//! replicas racing on the same bundle. Tokens are stored as SHA-256 hashes only.
 
 use std::fmt;
 use std::fs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::path::Path;
 
-use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
+
+use crate::blobs::{Blobs, FolderBlobs, S3Blobs, S3Settings};
+use crate::database::{Database, PostgresDatabase, Row, SqliteDatabase, Value};
 
 /// A store failure.
 #[derive(Debug)]
 pub enum StoreError {
     /// The thing asked for does not exist.
     NotFound,
-    /// SQLite failed.
-    Database(rusqlite::Error),
+    /// The metadata database failed.
+    Database(String),
+    /// The S3-compatible object store failed.
+    ObjectStore(String),
     /// The file system failed.
     Io(std::io::Error),
 }
@@ -30,18 +36,13 @@ impl fmt::Display for StoreError {
         match self {
             StoreError::NotFound => write!(f, "not found"),
             StoreError::Database(e) => write!(f, "database: {e}"),
+            StoreError::ObjectStore(e) => write!(f, "object store: {e}"),
             StoreError::Io(e) => write!(f, "file system: {e}"),
         }
     }
 }
 
 impl std::error::Error for StoreError {}
-
-impl From<rusqlite::Error> for StoreError {
-    fn from(e: rusqlite::Error) -> Self {
-        StoreError::Database(e)
-    }
-}
 
 impl From<std::io::Error> for StoreError {
     fn from(e: std::io::Error) -> Self {
@@ -96,46 +97,23 @@ pub struct Stored {
     pub created: bool,
 }
 
-/// SQLite + folder store.
-pub struct Store {
-    db: Mutex<Connection>,
-    blobs: PathBuf,
-    tmp: PathBuf,
+/// Where a store keeps its metadata and blobs besides the data folder.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Backends {
+    /// PostgreSQL URL for metadata; SQLite in the data folder when `None`.
+    pub database_url: Option<String>,
+    /// PostgreSQL schema for Repro's tables (created if missing).
+    pub database_schema: Option<String>,
+    /// S3-compatible bucket for blobs; `bundles/` in the data folder when `None`.
+    pub s3: Option<S3Settings>,
 }
 
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS tokens (
-    id INTEGER PRIMARY KEY,
-    hash TEXT NOT NULL UNIQUE,
-    label TEXT NOT NULL DEFAULT '',
-    created_at INTEGER NOT NULL,
-    revoked_at INTEGER
-);
-CREATE TABLE IF NOT EXISTS reports (
-    id TEXT PRIMARY KEY,
-    bundle_id TEXT NOT NULL UNIQUE,
-    token_id INTEGER NOT NULL REFERENCES tokens(id),
-    title TEXT NOT NULL,
-    url TEXT NOT NULL,
-    created_at INTEGER NOT NULL,
-    bytes INTEGER NOT NULL,
-    revoked_at INTEGER,
-    expires_at INTEGER
-);
-CREATE INDEX IF NOT EXISTS reports_created_at ON reports(created_at);
-CREATE TABLE IF NOT EXISTS sessions (
-    hash TEXT PRIMARY KEY,
-    token_id INTEGER NOT NULL REFERENCES tokens(id),
-    csrf TEXT NOT NULL,
-    expires_at INTEGER NOT NULL
-);
-";
-
-/// Columns added after the first release, for stores created before them.
-const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
-    ("reports", "expires_at", "INTEGER"),
-    ("tokens", "admin", "INTEGER NOT NULL DEFAULT 0"),
-];
+/// The one storage abstraction: a metadata database (SQLite or PostgreSQL)
+/// and a blob store (folder or S3-compatible bucket).
+pub struct Store {
+    db: Database,
+    blobs: Blobs,
+}
 
 /// 32 lowercase hex digits from 128 random bits.
 pub fn random_id() -> Result<String, StoreError> {
@@ -175,44 +153,57 @@ pub(crate) fn write_durably(tmp: &Path, dest: &Path, bytes: &[u8]) -> std::io::R
     Ok(())
 }
 
+fn report_meta(row: &Row) -> Result<ReportMeta, StoreError> {
+    Ok(ReportMeta {
+        id: row.text(0)?,
+        bundle_id: row.text(1)?,
+        title: row.text(2)?,
+        url: row.text(3)?,
+        created_at: row.int(4)?,
+        bytes: row.int(5)?,
+        revoked: row.bool(6)?,
+        expires_at: row.opt_int(7)?,
+    })
+}
+
 impl Store {
-    /// Open (or create) the store in `folder`.
+    /// Open (or create) the embedded store in `folder`: SQLite and `bundles/`.
     pub fn open(folder: &Path) -> Result<Store, StoreError> {
-        let blobs = folder.join("bundles");
-        let tmp = folder.join("tmp");
-        fs::create_dir_all(&blobs)?;
-        fs::create_dir_all(&tmp)?;
-        // Half-written uploads from before a crash were never visible: drop them.
-        for entry in fs::read_dir(&tmp)?.flatten() {
-            let _ = fs::remove_file(entry.path());
-        }
-        let db = Connection::open(folder.join("repro.sqlite3"))?;
-        db.pragma_update(None, "journal_mode", "WAL")?;
-        db.pragma_update(None, "synchronous", "FULL")?;
-        db.pragma_update(None, "foreign_keys", "ON")?;
-        db.execute_batch(SCHEMA)?;
-        for (table, column, kind) in ADDED_COLUMNS {
-            let present: bool = db.query_row(
-                &format!("SELECT COUNT(*) > 0 FROM pragma_table_info('{table}') WHERE name = ?1"),
-                params![column],
-                |row| row.get(0),
-            )?;
-            if !present {
-                db.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {kind}"))?;
-            }
-        }
-        Ok(Store {
-            db: Mutex::new(db),
-            blobs,
-            tmp,
-        })
+        Store::open_with(folder, &Backends::default())
     }
 
-    pub(crate) fn db(&self) -> std::sync::MutexGuard<'_, Connection> {
-        // A panic while holding the lock cannot leave SQLite inconsistent.
-        self.db
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    /// Open the store with metadata and blobs where `backends` says, the
+    /// data folder holding whatever they leave local.
+    pub fn open_with(folder: &Path, backends: &Backends) -> Result<Store, StoreError> {
+        let db = match &backends.database_url {
+            Some(url) => Database::Postgres(PostgresDatabase::open(
+                url,
+                backends.database_schema.as_deref(),
+            )?),
+            None => {
+                fs::create_dir_all(folder)?;
+                Database::Sqlite(SqliteDatabase::open(&folder.join("repro.sqlite3"))?)
+            }
+        };
+        let blobs = match &backends.s3 {
+            Some(s3) => Blobs::S3(Box::new(S3Blobs::open(s3.clone())?)),
+            None => Blobs::Folder(FolderBlobs::open(folder)?),
+        };
+        Ok(Store { db, blobs })
+    }
+
+    /// The metadata database (the unfinished uploads share it).
+    pub fn database(&self) -> Database {
+        self.db.clone()
+    }
+
+    /// Where metadata and blobs are, in words, for the log.
+    pub fn describe(&self) -> String {
+        let blobs = match &self.blobs {
+            Blobs::Folder(_) => "a folder",
+            Blobs::S3(_) => "an S3-compatible bucket",
+        };
+        format!("metadata in {}, blobs in {blobs}", self.db.describe())
     }
 
     /// Create an upload token; the token itself is returned once and only its hash kept.
@@ -224,47 +215,59 @@ impl Store {
     /// every report on the admin and reports pages.
     pub fn create_token_with(&self, label: &str, admin: bool) -> Result<String, StoreError> {
         let token = format!("repro_{}", random_id()?);
-        self.db().execute(
+        self.db.execute(
             "INSERT INTO tokens (hash, label, created_at, admin) VALUES (?1, ?2, ?3, ?4)",
-            params![hash_token(&token), label, now_ms(), admin],
+            vec![
+                hash_token(&token).into(),
+                label.into(),
+                now_ms().into(),
+                admin.into(),
+            ],
         )?;
         Ok(token)
     }
 
     /// Every upload token, oldest first.
     pub fn list_tokens(&self) -> Result<Vec<TokenInfo>, StoreError> {
-        let db = self.db();
-        let mut statement = db.prepare(
-            "SELECT t.id, t.label, t.created_at, t.revoked_at IS NOT NULL, \
-             (SELECT COUNT(*) FROM reports r WHERE r.token_id = t.id), t.admin FROM tokens t ORDER BY t.id",
-        )?;
-        let rows = statement.query_map([], |row| {
-            Ok(TokenInfo {
-                id: row.get(0)?,
-                label: row.get(1)?,
-                created_at: row.get(2)?,
-                revoked: row.get(3)?,
-                reports: row.get(4)?,
-                admin: row.get(5)?,
+        self.db
+            .query(
+                "SELECT t.id, t.label, t.created_at, t.revoked_at IS NOT NULL, \
+                 (SELECT COUNT(*) FROM reports r WHERE r.token_id = t.id), t.admin FROM tokens t ORDER BY t.id",
+                Vec::new(),
+            )?
+            .iter()
+            .map(|row| {
+                Ok(TokenInfo {
+                    id: row.int(0)?,
+                    label: row.text(1)?,
+                    created_at: row.int(2)?,
+                    revoked: row.bool(3)?,
+                    reports: row.int(4)?,
+                    admin: row.bool(5)?,
+                })
             })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+            .collect()
     }
 
     /// Revoke upload token number `id`: it can no longer upload.
     pub fn revoke_token(&self, id: i64) -> Result<(), StoreError> {
-        self.revoke("tokens", &id)
+        self.revoke(
+            "UPDATE tokens SET revoked_at = COALESCE(revoked_at, ?2) WHERE id = ?1",
+            id.into(),
+        )
     }
 
     /// Revoke the share link of report `id`: it answers 410 from now on.
     pub fn revoke_report(&self, id: &str) -> Result<(), StoreError> {
-        self.revoke("reports", &id)
+        self.revoke(
+            "UPDATE reports SET revoked_at = COALESCE(revoked_at, ?2) WHERE id = ?1",
+            id.into(),
+        )
     }
 
-    /// Set `revoked_at` of row `id` of `table` (kept if already set).
-    fn revoke(&self, table: &'static str, id: &dyn rusqlite::ToSql) -> Result<(), StoreError> {
-        let sql = format!("UPDATE {table} SET revoked_at = COALESCE(revoked_at, ?2) WHERE id = ?1");
-        match self.db().execute(&sql, params![id, now_ms()])? {
+    /// Run a revoking `UPDATE` on row `id`; `NotFound` when no row matched.
+    fn revoke(&self, sql: &'static str, id: Value) -> Result<(), StoreError> {
+        match self.db.execute(sql, vec![id, now_ms().into()])? {
             0 => Err(StoreError::NotFound),
             _ => Ok(()),
         }
@@ -272,18 +275,13 @@ impl Store {
 
     /// The id of a valid, unrevoked token.
     pub fn check_token(&self, token: &str) -> Result<Option<i64>, StoreError> {
-        Ok(self
-            .db()
-            .query_row(
+        self.db
+            .query_one(
                 "SELECT id FROM tokens WHERE hash = ?1 AND revoked_at IS NULL",
-                params![hash_token(token)],
-                |row| row.get(0),
-            )
-            .optional()?)
-    }
-
-    pub(crate) fn blob_path(&self, id: &str) -> PathBuf {
-        self.blobs.join(format!("{id}.json.gz"))
+                vec![hash_token(token).into()],
+            )?
+            .map(|row| row.int(0))
+            .transpose()
     }
 
     /// Store a report: blob first, then metadata. A bundle id seen before
@@ -301,151 +299,142 @@ impl Store {
             return Ok(Stored { id, created: false });
         }
         let id = random_id()?;
-        let final_path = self.blob_path(&id);
-        write_durably(&self.tmp.join(format!("{id}.part")), &final_path, gzip)?;
-        let inserted = {
-            let mut db = self.db();
-            let tx = db.transaction()?;
-            let existing: Option<String> = tx
-                .query_row(
-                    "SELECT id FROM reports WHERE bundle_id = ?1",
-                    params![bundle_id],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            match existing {
-                Some(existing) => Err(existing),
-                None => {
-                    tx.execute(
-                        "INSERT INTO reports (id, bundle_id, token_id, title, url, created_at, bytes, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                        params![id, bundle_id, token_id, title, url, now_ms(), gzip.len() as i64, expires_at],
-                    )?;
-                    tx.commit()?;
-                    Ok(())
-                }
-            }
-        };
-        match inserted {
-            Ok(()) => Ok(Stored { id, created: true }),
-            Err(existing) => {
-                let _ = fs::remove_file(&final_path);
+        self.blobs.put(&id, gzip)?;
+        let row = vec![
+            id.clone().into(),
+            bundle_id.into(),
+            token_id.into(),
+            title.into(),
+            url.into(),
+            now_ms().into(),
+            (gzip.len() as i64).into(),
+            expires_at.into(),
+        ];
+        // The insert does nothing when another upload of the bundle won the race.
+        let existing = self.db.transaction(move |tx| {
+            tx.execute(
+                "INSERT INTO reports (id, bundle_id, token_id, title, url, created_at, bytes, expires_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (bundle_id) DO NOTHING",
+                &row,
+            )?;
+            tx.query_one("SELECT id FROM reports WHERE bundle_id = ?1", &row[1..2])?
+                .map(|row| row.text(0))
+                .transpose()
+        })?;
+        match existing {
+            Some(stored) if stored == id => Ok(Stored { id, created: true }),
+            Some(stored) => {
+                let _ = self.blobs.delete(&id);
                 Ok(Stored {
-                    id: existing,
+                    id: stored,
                     created: false,
                 })
             }
+            None => Err(StoreError::Database(
+                "the report row vanished while it was written".into(),
+            )),
         }
     }
 
     /// The report holding bundle `bundle_id`, if it was stored.
     pub fn report_for_bundle(&self, bundle_id: &str) -> Result<Option<String>, StoreError> {
-        Ok(self
-            .db()
-            .query_row(
+        self.db
+            .query_one(
                 "SELECT id FROM reports WHERE bundle_id = ?1",
-                params![bundle_id],
-                |r| r.get(0),
-            )
-            .optional()?)
+                vec![bundle_id.into()],
+            )?
+            .map(|row| row.text(0))
+            .transpose()
     }
 
     /// A report's metadata.
     pub fn report(&self, id: &str) -> Result<ReportMeta, StoreError> {
-        self.db()
-            .query_row(
-                "SELECT id, bundle_id, title, url, created_at, bytes, revoked_at IS NOT NULL, expires_at FROM reports WHERE id = ?1",
-                params![id],
-                |row| {
-                    Ok(ReportMeta {
-                        id: row.get(0)?,
-                        bundle_id: row.get(1)?,
-                        title: row.get(2)?,
-                        url: row.get(3)?,
-                        created_at: row.get(4)?,
-                        bytes: row.get(5)?,
-                        revoked: row.get(6)?,
-                        expires_at: row.get(7)?,
-                    })
-                },
-            )
-            .optional()?
-            .ok_or(StoreError::NotFound)
+        let row = self
+            .db
+            .query_one(
+                "SELECT id, bundle_id, title, url, created_at, bytes, revoked_at IS NOT NULL, expires_at \
+                 FROM reports WHERE id = ?1",
+                vec![id.into()],
+            )?
+            .ok_or(StoreError::NotFound)?;
+        report_meta(&row)
     }
 
     /// A report's stored blob (gzip-compressed bundle JSON).
     pub fn blob(&self, id: &str) -> Result<Vec<u8>, StoreError> {
-        match fs::read(self.blob_path(id)) {
-            Ok(bytes) => Ok(bytes),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(StoreError::NotFound),
-            Err(e) => Err(e.into()),
-        }
+        self.blobs.get(id)
     }
 
     /// Delete every report uploaded before `before_ms`: rows first (in one
     /// transaction), then blobs; how many went. A crash in between leaves
     /// only unreferenced blobs, which no link reaches.
     pub fn delete_reports_created_before(&self, before_ms: i64) -> Result<usize, StoreError> {
-        let ids: Vec<String> = {
-            let mut db = self.db();
-            let tx = db.transaction()?;
-            let ids = {
-                let mut statement = tx.prepare("SELECT id FROM reports WHERE created_at < ?1")?;
-                let rows = statement.query_map(params![before_ms], |row| row.get(0))?;
-                rows.collect::<Result<Vec<String>, _>>()?
-            };
+        let ids = self.db.transaction(move |tx| {
+            let ids = tx
+                .query(
+                    "SELECT id FROM reports WHERE created_at < ?1",
+                    &[before_ms.into()],
+                )?
+                .iter()
+                .map(|row| row.text(0))
+                .collect::<Result<Vec<_>, _>>()?;
             tx.execute(
                 "DELETE FROM reports WHERE created_at < ?1",
-                params![before_ms],
+                &[before_ms.into()],
             )?;
-            tx.commit()?;
-            ids
-        };
+            Ok(ids)
+        })?;
         for id in &ids {
-            let _ = fs::remove_file(self.blob_path(id));
+            let _ = self.blobs.delete(id);
         }
         Ok(ids.len())
     }
 
-    /// Can the store serve? The database answers and the blob folder takes a file.
-    pub fn check_ready(&self) -> Result<(), StoreError> {
-        self.db().query_row("SELECT 1", [], |_| Ok(()))?;
-        let probe = self.tmp.join(format!("ready-{}.probe", random_id()?));
-        fs::write(&probe, b"ok")?;
-        fs::remove_file(&probe)?;
+    /// Delete report `id`: its row (its link answers 404 at once), then its blob.
+    pub fn delete_report(&self, id: &str) -> Result<(), StoreError> {
+        if self
+            .db
+            .execute("DELETE FROM reports WHERE id = ?1", vec![id.into()])?
+            == 0
+        {
+            return Err(StoreError::NotFound);
+        }
+        let _ = self.blobs.delete(id);
         Ok(())
+    }
+
+    /// Can the store serve? The database answers and the blob store takes a write.
+    pub fn check_ready(&self) -> Result<(), StoreError> {
+        self.db.query("SELECT 1", Vec::new())?;
+        self.blobs.check_ready()
     }
 
     /// `(report id, bundle id)` of every report.
     pub fn report_ids(&self) -> Result<Vec<(String, String)>, StoreError> {
-        let db = self.db();
-        let mut statement = db.prepare("SELECT id, bundle_id FROM reports ORDER BY id")?;
-        let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.db
+            .query("SELECT id, bundle_id FROM reports ORDER BY id", Vec::new())?
+            .iter()
+            .map(|row| Ok((row.text(0)?, row.text(1)?)))
+            .collect()
     }
 
-    /// The report ids that have a blob file.
+    /// The report ids that have a blob, sorted.
     pub fn blob_ids(&self) -> Result<Vec<String>, StoreError> {
-        let mut ids = Vec::new();
-        for entry in fs::read_dir(&self.blobs)?.flatten() {
-            let name = entry.file_name().to_string_lossy().to_string();
-            if let Some(id) = name.strip_suffix(".json.gz") {
-                ids.push(id.to_string());
-            }
-        }
-        ids.sort();
-        Ok(ids)
+        self.blobs.ids()
+    }
+
+    /// Where the blob of `id` is, in words.
+    pub fn blob_location(&self, id: &str) -> String {
+        self.blobs.locate(id)
     }
 
     /// Delete the blob of `id` (one no row names).
     pub fn remove_blob(&self, id: &str) -> Result<(), StoreError> {
-        fs::remove_file(self.blob_path(id))?;
-        Ok(())
+        self.blobs.delete(id)
     }
 
-    /// SQLite's own check of the database file: `ok`, or what is wrong.
+    /// The database engine's own check: `ok`, or what is wrong.
     pub fn database_check(&self) -> Result<String, StoreError> {
-        Ok(self
-            .db()
-            .query_row("PRAGMA integrity_check", [], |row| row.get(0))?)
+        self.db.check()
     }
 }

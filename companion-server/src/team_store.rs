@@ -2,8 +2,6 @@
 //! who you are once; the browser then holds a random session id, stored here
 //! only as a hash), the report list with search, and deletion.
 
-use rusqlite::{params, OptionalExtension};
-
 use crate::store::{hash_token, now_ms, random_id, Store, StoreError};
 
 /// How long a sign-in lasts: 12 hours.
@@ -64,7 +62,7 @@ fn like(text: &str) -> String {
         .replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_");
-    format!("%{escaped}%")
+    format!("%{}%", escaped.to_lowercase())
 }
 
 impl Store {
@@ -76,109 +74,96 @@ impl Store {
         };
         let session = format!("{}{}", random_id()?, random_id()?);
         let now = now_ms();
-        let db = self.db();
-        db.execute("DELETE FROM sessions WHERE expires_at < ?1", params![now])?;
-        db.execute(
-            "INSERT INTO sessions (hash, token_id, csrf, expires_at) VALUES (?1, ?2, ?3, ?4)",
-            params![
-                hash_token(&session),
-                token_id,
-                random_id()?,
-                now + SESSION_MS
-            ],
-        )?;
+        let row = vec![
+            hash_token(&session).into(),
+            token_id.into(),
+            random_id()?.into(),
+            (now + SESSION_MS).into(),
+        ];
+        self.database().transaction(move |tx| {
+            tx.execute("DELETE FROM sessions WHERE expires_at < ?1", &[now.into()])?;
+            tx.execute(
+                "INSERT INTO sessions (hash, token_id, csrf, expires_at) VALUES (?1, ?2, ?3, ?4)",
+                &row,
+            )
+        })?;
         Ok(Some(session))
     }
 
     /// Who holds `session`, if it is live and its token not revoked.
     pub fn holder(&self, session: &str) -> Result<Option<Holder>, StoreError> {
-        Ok(self
-            .db()
-            .query_row(
+        self.database()
+            .query_one(
                 "SELECT t.id, t.label, t.admin, s.csrf FROM sessions s JOIN tokens t ON t.id = s.token_id \
                  WHERE s.hash = ?1 AND s.expires_at > ?2 AND t.revoked_at IS NULL",
-                params![hash_token(session), now_ms()],
-                |row| {
-                    Ok(Holder {
-                        token_id: row.get(0)?,
-                        label: row.get(1)?,
-                        admin: row.get(2)?,
-                        csrf: row.get(3)?,
-                    })
-                },
-            )
-            .optional()?)
+                vec![hash_token(session).into(), now_ms().into()],
+            )?
+            .map(|row| {
+                Ok(Holder {
+                    token_id: row.int(0)?,
+                    label: row.text(1)?,
+                    admin: row.bool(2)?,
+                    csrf: row.text(3)?,
+                })
+            })
+            .transpose()
     }
 
     /// End `session`.
     pub fn sign_out(&self, session: &str) -> Result<(), StoreError> {
-        self.db().execute(
+        self.database().execute(
             "DELETE FROM sessions WHERE hash = ?1",
-            params![hash_token(session)],
+            vec![hash_token(session).into()],
         )?;
         Ok(())
     }
 
-    /// Reports matching `query`, newest first, at most `limit`.
+    /// Reports matching `query`, newest first, at most `limit`. Text matches
+    /// ignore case the same way on both database engines.
     pub fn find_reports(
         &self,
         query: &ReportQuery,
         limit: u32,
     ) -> Result<Vec<ReportRow>, StoreError> {
-        let db = self.db();
-        let mut statement = db.prepare(
-            "SELECT r.id, r.title, r.url, t.label, r.token_id, r.created_at, r.bytes, r.revoked_at IS NOT NULL, r.expires_at \
-             FROM reports r JOIN tokens t ON t.id = r.token_id \
-             WHERE (r.title LIKE ?1 ESCAPE '\\' OR r.url LIKE ?1 ESCAPE '\\') AND t.label LIKE ?2 ESCAPE '\\' \
-             AND r.created_at >= ?3 AND r.created_at < ?4 ORDER BY r.created_at DESC, r.id LIMIT ?5",
-        )?;
-        let rows = statement.query_map(
-            params![
-                like(&query.text),
-                like(&query.tester),
-                query.from.unwrap_or(i64::MIN),
-                query.until.unwrap_or(i64::MAX),
-                limit
-            ],
-            |row| {
+        self.database()
+            .query(
+                "SELECT r.id, r.title, r.url, t.label, r.token_id, r.created_at, r.bytes, r.revoked_at IS NOT NULL, r.expires_at \
+                 FROM reports r JOIN tokens t ON t.id = r.token_id \
+                 WHERE (LOWER(r.title) LIKE ?1 ESCAPE '\\' OR LOWER(r.url) LIKE ?1 ESCAPE '\\') AND LOWER(t.label) LIKE ?2 ESCAPE '\\' \
+                 AND r.created_at >= ?3 AND r.created_at < ?4 ORDER BY r.created_at DESC, r.id LIMIT ?5",
+                vec![
+                    like(&query.text).into(),
+                    like(&query.tester).into(),
+                    query.from.unwrap_or(i64::MIN).into(),
+                    query.until.unwrap_or(i64::MAX).into(),
+                    i64::from(limit).into(),
+                ],
+            )?
+            .iter()
+            .map(|row| {
                 Ok(ReportRow {
-                    id: row.get(0)?,
-                    title: row.get(1)?,
-                    url: row.get(2)?,
-                    tester: row.get(3)?,
-                    token_id: row.get(4)?,
-                    created_at: row.get(5)?,
-                    bytes: row.get(6)?,
-                    revoked: row.get(7)?,
-                    expires_at: row.get(8)?,
+                    id: row.text(0)?,
+                    title: row.text(1)?,
+                    url: row.text(2)?,
+                    tester: row.text(3)?,
+                    token_id: row.int(4)?,
+                    created_at: row.int(5)?,
+                    bytes: row.int(6)?,
+                    revoked: row.bool(7)?,
+                    expires_at: row.opt_int(8)?,
                 })
-            },
-        )?;
-        Ok(rows.collect::<Result<_, _>>()?)
+            })
+            .collect()
     }
 
     /// The token that uploaded report `id`.
     pub fn report_owner(&self, id: &str) -> Result<i64, StoreError> {
-        self.db()
-            .query_row(
+        self.database()
+            .query_one(
                 "SELECT token_id FROM reports WHERE id = ?1",
-                params![id],
-                |row| row.get(0),
-            )
-            .optional()?
-            .ok_or(StoreError::NotFound)
-    }
-
-    /// Delete report `id`: its row (its link answers 404 at once), then its blob.
-    pub fn delete_report(&self, id: &str) -> Result<(), StoreError> {
-        if self
-            .db()
-            .execute("DELETE FROM reports WHERE id = ?1", params![id])?
-            == 0
-        {
-            return Err(StoreError::NotFound);
-        }
-        let _ = std::fs::remove_file(self.blob_path(id));
-        Ok(())
+                vec![id.into()],
+            )?
+            .ok_or(StoreError::NotFound)?
+            .int(0)
     }
 }

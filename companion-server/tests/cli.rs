@@ -8,25 +8,13 @@ mod common;
 
 use std::process::Command;
 
+use common::live::cli;
+use common::open_store;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use repro_server::{app, PendingUploads, ServerState, Store};
+use repro_server::{app, PendingUploads, ServerState};
 use tower::ServiceExt;
-
-fn cli(data: &std::path::Path, args: &[&str]) -> (bool, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_repro-server"))
-        .args(args)
-        .arg("--data")
-        .arg(data)
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (output.status.success(), text)
-}
 
 fn upload(token: &str) -> Request<Body> {
     Request::post("/api/reports")
@@ -44,11 +32,9 @@ async fn tokens_and_reports_are_managed_from_the_command_line() {
     let token = out.trim().lines().last().unwrap().to_string();
     assert!(token.starts_with("repro_"));
 
-    let state = ServerState::new(
-        Store::open(dir.path()).unwrap(),
-        PendingUploads::open(&dir.path().join("uploads")).unwrap(),
-        dir.path().join("assets"),
-    );
+    let store = open_store(dir.path());
+    let pending = PendingUploads::new(store.database());
+    let state = ServerState::new(store, pending, dir.path().join("assets"));
     let response = app(state.clone()).oneshot(upload(&token)).await.unwrap();
     assert_eq!(response.status(), StatusCode::CREATED);
     let body = http_body_util::BodyExt::collect(response.into_body())
@@ -112,8 +98,7 @@ async fn tokens_and_reports_are_managed_from_the_command_line() {
 #[test]
 fn the_server_deletes_unfinished_uploads_past_their_expiry() {
     let dir = tempfile::tempdir().unwrap();
-    let uploads = dir.path().join("uploads");
-    let pending = PendingUploads::open(&uploads).unwrap();
+    let pending = PendingUploads::new(open_store(dir.path()).database());
     let key = repro_server::pending::UploadKey::parse(&"a".repeat(32), &"b".repeat(64)).unwrap();
     pending
         .put_part(&key, 1, 0, b"half an upload", 1024)
@@ -134,7 +119,7 @@ fn the_server_deletes_unfinished_uploads_past_their_expiry() {
         "{out}"
     );
 
-    let mut server = Command::new(env!("CARGO_BIN_EXE_repro-server"))
+    let mut server = Command::new(common::live::BINARY)
         .args([
             "serve",
             "--listen",
@@ -144,18 +129,19 @@ fn the_server_deletes_unfinished_uploads_past_their_expiry() {
             "--data",
         ])
         .arg(dir.path())
+        .args(common::backend_flags(dir.path()))
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while std::fs::read_dir(&uploads).unwrap().count() > 0 && std::time::Instant::now() < deadline {
+    while pending.unfinished().unwrap() > 0 && std::time::Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     server.kill().unwrap();
     let output = server.wait_with_output().unwrap();
     let log = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(std::fs::read_dir(&uploads).unwrap().count(), 0, "{log}");
+    assert_eq!(pending.unfinished().unwrap(), 0, "{log}");
     assert!(
         log.contains("housekeeping: deleted 1 unfinished upload(s) and 0 report(s)"),
         "{log}"
@@ -166,8 +152,7 @@ fn the_server_deletes_unfinished_uploads_past_their_expiry() {
 fn a_stopping_server_finishes_the_upload_in_flight() {
     use std::io::{Read, Write};
     let dir = tempfile::tempdir().unwrap();
-    let (_, out) = cli(dir.path(), &["token", "create"]);
-    let token = out.trim().lines().last().unwrap().to_string();
+    let token = common::live::create_token(dir.path());
     let (mut server, address) = common::live::serve(dir.path(), &[]);
     let body = repro_manifest::example_bundle_json();
     let mut connection = std::net::TcpStream::connect(&address).unwrap();
@@ -192,10 +177,5 @@ fn a_stopping_server_finishes_the_upload_in_flight() {
     assert!(answer.starts_with("HTTP/1.1 201"), "{answer}");
     let status = server.wait().unwrap();
     assert!(status.success(), "the server then stops cleanly: {status}");
-    assert_eq!(
-        std::fs::read_dir(dir.path().join("bundles"))
-            .unwrap()
-            .count(),
-        1
-    );
+    assert_eq!(open_store(dir.path()).blob_ids().unwrap().len(), 1);
 }

@@ -13,7 +13,7 @@ use std::net::TcpStream;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::live::{bundle_of_size, create_token, get, read_response, serve, upload_head, BINARY};
+use common::live::{bundle_of_size, create_token, get, read_response, serve, upload_head};
 
 const CLIENTS: u64 = 50;
 
@@ -78,7 +78,7 @@ fn a_killed_server_keeps_every_acknowledged_upload_and_no_half_one() {
     }
     again.kill().unwrap();
     again.wait().unwrap();
-    let store = repro_server::Store::open(dir.path()).unwrap();
+    let store = common::open_store(dir.path());
     for (n, (bundle_id, body)) in bundles.iter().enumerate() {
         if acknowledged.iter().any(|(a, _)| *a == n) {
             continue;
@@ -94,13 +94,8 @@ fn a_killed_server_keeps_every_acknowledged_upload_and_no_half_one() {
             );
         }
     }
-    let check = std::process::Command::new(BINARY)
-        .args(["check", "--data"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    let said = String::from_utf8_lossy(&check.stdout);
-    assert!(check.status.success(), "{said}");
+    let (ok, said) = common::live::cli(dir.path(), &["check"]);
+    assert!(ok, "{said}");
     assert!(said.contains("0 problem(s)"), "{said}");
     println!(
         "crash test: {} of {CLIENTS} uploads acknowledged before SIGKILL; {said}",

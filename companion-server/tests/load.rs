@@ -54,16 +54,15 @@ fn two_hundred_one_megabyte_bundles_from_twenty_clients() {
         "bounded in time: {elapsed:?}"
     );
     assert_eq!(
-        std::fs::read_dir(dir.path().join("bundles"))
-            .unwrap()
-            .count(),
+        common::open_store(dir.path()).blob_ids().unwrap().len(),
         UPLOADS
     );
     latencies.sort();
     let at = |q: f64| latencies[((latencies.len() - 1) as f64 * q).round() as usize];
     let summary = format!(
-        "load test ({} build): {UPLOADS} uploads of {:.2} MB from {CLIENTS} clients in {:.1} s: p50 {:.0} ms, p99 {:.0} ms, {:.1} uploads/s, {:.1} MB/s",
+        "load test ({} build, {}): {UPLOADS} uploads of {:.2} MB from {CLIENTS} clients in {:.1} s: p50 {:.0} ms, p99 {:.0} ms, {:.1} uploads/s, {:.1} MB/s",
         if cfg!(debug_assertions) { "debug" } else { "release" },
+        if common::on_scale_out_backends() { "PostgreSQL + S3" } else { "SQLite + folder" },
         total_bytes as f64 / UPLOADS as f64 / 1e6,
         elapsed.as_secs_f64(),
         at(0.5).as_secs_f64() * 1000.0,

@@ -35,8 +35,8 @@ fn request(method: &str, path: &str, token: &str, body: Vec<u8>) -> Request<Body
         .unwrap()
 }
 
-fn pending_uploads(dir: &std::path::Path) -> usize {
-    std::fs::read_dir(dir.join("uploads")).unwrap().count()
+fn pending_uploads(state: &repro_server::ServerState) -> usize {
+    state.pending.unfinished().unwrap()
 }
 
 #[tokio::test]
@@ -83,7 +83,7 @@ async fn parts_in_any_order_make_one_report_and_a_retry_returns_it() {
         format!("part {last} has not arrived; send it and complete again")
     );
     assert_eq!(
-        stored_blobs(f._dir.path()),
+        stored_blobs(&f.state),
         0,
         "nothing is stored before every part is in"
     );
@@ -101,7 +101,7 @@ async fn parts_in_any_order_make_one_report_and_a_retry_returns_it() {
     .await;
     assert_eq!(status, StatusCode::CREATED, "{first}");
     assert_eq!(
-        pending_uploads(f._dir.path()),
+        pending_uploads(&f.state),
         0,
         "the parts are gone once stored"
     );
@@ -117,7 +117,7 @@ async fn parts_in_any_order_make_one_report_and_a_retry_returns_it() {
     assert_eq!(progress["report"]["id"], first["id"]);
     let (status, again) = send(&f.state, request("POST", &complete, &f.token, count)).await;
     assert_eq!((status, &again["id"]), (StatusCode::OK, &first["id"]));
-    assert_eq!(stored_blobs(f._dir.path()), 1);
+    assert_eq!(stored_blobs(&f.state), 1);
 }
 
 #[tokio::test]
@@ -147,8 +147,8 @@ async fn parts_that_do_not_match_their_checksum_are_dropped() {
             .contains("do not match the SHA-256"),
         "{answer}"
     );
-    assert_eq!(pending_uploads(f._dir.path()), 0);
-    assert_eq!(stored_blobs(f._dir.path()), 0);
+    assert_eq!(pending_uploads(&f.state), 0);
+    assert_eq!(stored_blobs(&f.state), 0);
 }
 
 #[tokio::test]
@@ -251,9 +251,9 @@ async fn an_upload_in_parts_is_checked_like_a_whole_one() {
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
     assert_eq!(answer["path"], "id");
-    assert_eq!(stored_blobs(f._dir.path()), 0);
+    assert_eq!(stored_blobs(&f.state), 0);
     assert_eq!(
-        pending_uploads(f._dir.path()),
+        pending_uploads(&f.state),
         1,
         "only the first, unfinished upload is left"
     );

@@ -97,7 +97,7 @@ async fn a_repeated_upload_returns_the_same_link() {
     .await;
     assert_eq!((first, again), (StatusCode::CREATED, StatusCode::OK));
     assert_eq!(a["id"], b["id"]);
-    assert_eq!(stored_blobs(f._dir.path()), 1);
+    assert_eq!(stored_blobs(&f.state), 1);
 }
 
 #[tokio::test]
@@ -158,7 +158,7 @@ async fn refusals_say_why_and_store_nothing() {
     .await;
     assert_eq!(got, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(body["path"], "events[2]", "{body}");
-    assert_eq!(stored_blobs(f._dir.path()), 0);
+    assert_eq!(stored_blobs(&f.state), 0);
 }
 
 #[tokio::test]
@@ -179,7 +179,7 @@ async fn a_gzip_bomb_is_refused_while_inflating() {
     let f = fixture_with(limits);
     let (status, _) = send(&f.state, upload_request(Some(&f.token), example(), false)).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(stored_blobs(f._dir.path()), 0);
+    assert_eq!(stored_blobs(&f.state), 0);
 }
 
 #[tokio::test]
@@ -260,7 +260,7 @@ async fn a_bundle_still_carrying_a_secret_is_refused_without_echoing_it() {
             "{body}"
         );
     }
-    assert_eq!(stored_blobs(f._dir.path()), 0);
+    assert_eq!(stored_blobs(&f.state), 0);
 }
 
 #[tokio::test]
@@ -361,5 +361,5 @@ async fn json_nested_too_deep_is_refused_before_it_can_hurt() {
             .contains("recursion limit exceeded"),
         "{body}"
     );
-    assert_eq!(stored_blobs(f._dir.path()), 0);
+    assert_eq!(stored_blobs(&f.state), 0);
 }

@@ -10,20 +10,29 @@ use std::process::{Child, Command, Stdio};
 /// The binary under test.
 pub const BINARY: &str = env!("CARGO_BIN_EXE_repro-server");
 
-/// Create an upload token in the store at `data`.
-pub fn create_token(data: &Path) -> String {
+/// Run `repro-server ARGS --data DATA` on the test's backends; whether it
+/// succeeded, and what it printed (stdout then stderr).
+pub fn cli(data: &Path, args: &[&str]) -> (bool, String) {
     let output = Command::new(BINARY)
-        .args(["token", "create", "--data"])
+        .args(args)
+        .arg("--data")
         .arg(data)
+        .args(super::backend_flags(data))
         .output()
         .unwrap();
-    String::from_utf8(output.stdout)
-        .unwrap()
-        .trim()
-        .lines()
-        .last()
-        .unwrap()
-        .to_string()
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), text)
+}
+
+/// Create an upload token in the store at `data`.
+pub fn create_token(data: &Path) -> String {
+    let (ok, out) = cli(data, &["token", "create"]);
+    assert!(ok, "{out}");
+    out.trim().lines().last().unwrap().to_string()
 }
 
 /// Start `repro-server serve` on a free port over `data`, with `extra`
@@ -32,6 +41,7 @@ pub fn serve(data: &Path, extra: &[&str]) -> (Child, String) {
     let mut child = Command::new(BINARY)
         .args(["serve", "--listen", "127.0.0.1:0", "--data"])
         .arg(data)
+        .args(super::backend_flags(data))
         .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

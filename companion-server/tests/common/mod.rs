@@ -1,5 +1,11 @@
 //! What the server's API tests share: a router over a real store in a
 //! temporary folder, with one upload token, and helpers to send requests.
+//!
+//! The store is the embedded one, or PostgreSQL + S3 when the environment
+//! names them the way an operator would (`REPRO_DATABASE_URL`,
+//! `REPRO_S3_ENDPOINT`, …; `cargo xtask test` runs the suite both ways).
+//! Each test then gets its own schema and key prefix, named after its
+//! temporary folder.
 
 #![allow(clippy::unwrap_used, dead_code)] // test helpers; not every test file uses each
 
@@ -9,6 +15,7 @@ use std::path::Path;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
+use repro_server::settings::Settings;
 use repro_server::{app, PendingUploads, ServerState, Store};
 use tower::ServiceExt;
 
@@ -26,9 +33,9 @@ pub fn fixture() -> Fixture {
 
 pub fn fixture_with(limits: repro_manifest::Limits) -> Fixture {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open(dir.path()).expect("store opens");
+    let store = open_store(dir.path());
     let token = store.create_token("test").expect("token");
-    let pending = PendingUploads::open(&dir.path().join("uploads")).expect("uploads folder");
+    let pending = PendingUploads::new(store.database());
     let state = ServerState {
         limits,
         part_bytes: 64,
@@ -57,10 +64,43 @@ pub async fn send(state: &ServerState, request: Request<Body>) -> (StatusCode, s
     )
 }
 
-pub fn stored_blobs(dir: &Path) -> usize {
-    std::fs::read_dir(dir.join("bundles"))
-        .map(|d| d.count())
-        .unwrap_or(0)
+/// How many blobs the store holds.
+pub fn stored_blobs(state: &ServerState) -> usize {
+    state.store.blob_ids().expect("blobs listed").len()
+}
+
+/// Flags giving the store of `data` its own PostgreSQL schema and S3 key
+/// prefix when the environment names those backends; none otherwise.
+pub fn backend_flags(data: &Path) -> Vec<String> {
+    let name = format!(
+        "t_{}",
+        &repro_server::blobs::sigv4::sha256_hex(data.to_string_lossy().as_bytes())[..20]
+    );
+    let mut flags = Vec::new();
+    if std::env::var_os("REPRO_DATABASE_URL").is_some() {
+        flags.extend(["--database-schema".to_string(), name.clone()]);
+    }
+    if std::env::var_os("REPRO_S3_ENDPOINT").is_some() {
+        flags.extend(["--s3-prefix".to_string(), format!("{name}/")]);
+    }
+    flags
+}
+
+/// The store of `data`, opened exactly as `repro-server` would open it
+/// with this environment and [`backend_flags`].
+pub fn open_store(data: &Path) -> Store {
+    let settings = Settings::parse(
+        &backend_flags(data),
+        |name| std::env::var(name).ok(),
+        |path| std::fs::read_to_string(path),
+    )
+    .expect("test settings");
+    Store::open_with(data, &settings.backends().expect("test backends")).expect("store opens")
+}
+
+/// Whether the suite runs on PostgreSQL + S3.
+pub fn on_scale_out_backends() -> bool {
+    std::env::var_os("REPRO_DATABASE_URL").is_some()
 }
 
 pub fn example() -> Vec<u8> {

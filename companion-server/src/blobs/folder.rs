@@ -1,0 +1,75 @@
+//! Blobs as files in `bundles/` of the data folder, each written to `tmp/`,
+//! synced and renamed into place.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::blob_name;
+use crate::store::{random_id, write_durably, StoreError};
+
+/// The blob folder of an embedded store.
+pub struct FolderBlobs {
+    blobs: PathBuf,
+    tmp: PathBuf,
+}
+
+impl FolderBlobs {
+    /// Open (or create) `bundles/` and `tmp/` in `folder`; half-written
+    /// blobs from before a crash (never visible) are dropped.
+    pub fn open(folder: &Path) -> Result<FolderBlobs, StoreError> {
+        let blobs = folder.join("bundles");
+        let tmp = folder.join("tmp");
+        fs::create_dir_all(&blobs)?;
+        fs::create_dir_all(&tmp)?;
+        for entry in fs::read_dir(&tmp)?.flatten() {
+            let _ = fs::remove_file(entry.path());
+        }
+        Ok(FolderBlobs { blobs, tmp })
+    }
+
+    /// The file of report `id`'s blob.
+    pub fn path(&self, id: &str) -> PathBuf {
+        self.blobs.join(blob_name(id))
+    }
+
+    pub(super) fn put(&self, id: &str, bytes: &[u8]) -> Result<(), StoreError> {
+        Ok(write_durably(
+            &self.tmp.join(format!("{id}.part")),
+            &self.path(id),
+            bytes,
+        )?)
+    }
+
+    pub(super) fn get(&self, id: &str) -> Result<Vec<u8>, StoreError> {
+        match fs::read(self.path(id)) {
+            Ok(bytes) => Ok(bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(StoreError::NotFound),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub(super) fn delete(&self, id: &str) -> Result<(), StoreError> {
+        match fs::remove_file(self.path(id)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
+            _ => Ok(()),
+        }
+    }
+
+    pub(super) fn ids(&self) -> Result<Vec<String>, StoreError> {
+        let mut ids = Vec::new();
+        for entry in fs::read_dir(&self.blobs)?.flatten() {
+            let name = entry.file_name().to_string_lossy().to_string();
+            if let Some(id) = name.strip_suffix(".json.gz") {
+                ids.push(id.to_string());
+            }
+        }
+        Ok(ids)
+    }
+
+    pub(super) fn check_ready(&self) -> Result<(), StoreError> {
+        let probe = self.tmp.join(format!("ready-{}.probe", random_id()?));
+        fs::write(&probe, b"ok")?;
+        fs::remove_file(&probe)?;
+        Ok(())
+    }
+}
