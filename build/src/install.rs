@@ -1,6 +1,7 @@
 //! Installing what the build and the tests need on a fresh Debian machine:
 //! the wasm target, npm packages (binaryen for wasm-opt and wasm2js,
-//! playwright-core), Debian's Chromium and ChromeDriver. Each step is
+//! playwright-core), Debian's Chromium and ChromeDriver, Debian's PostgreSQL
+//! and the `s3s-fs` S3-compatible server for the scale-out tests. Each step is
 //! idempotent and skipped when already done.
 
 use std::path::Path;
@@ -31,6 +32,26 @@ pub fn test_dependencies() -> Result<(), String> {
         run(
             "apt-get",
             &["install", "-y", "-qq", "chromium", "chromium-driver"],
+            &root,
+        )?;
+    }
+    if crate::services::postgres_bin().is_none() {
+        run("apt-get", &["update", "-qq"], &root)?;
+        run("apt-get", &["install", "-y", "-qq", "postgresql"], &root)?;
+    }
+    if !exists("s3s-fs") {
+        // The newest s3s-fs needs a newer Rust than Debian's machines here have.
+        run(
+            "cargo",
+            &[
+                "install",
+                "s3s-fs",
+                "--version",
+                "0.14.1",
+                "--features",
+                "binary",
+                "--locked",
+            ],
             &root,
         )?;
     }

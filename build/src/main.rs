@@ -4,6 +4,7 @@
 //!   build the server, and start it on its embedded store.
 //! - `test`: install what the tests need (wasm target, Chromium, node
 //!   packages), build everything, and run every test, end-to-end included.
+//! - `test-server`: run the server's tests only, on both backends.
 //! - `build`: build `dist/chromium/` (unpacked and zipped) and `dist/viewer/`.
 //! - `bench`: build the extension and run the recorder benchmark against
 //!   rrweb in headless Chromium (`tests/bench/`); `--quick` takes one sample
@@ -14,6 +15,7 @@
 
 mod dist;
 mod install;
+mod services;
 mod shell;
 mod wasm;
 mod zip;
@@ -35,10 +37,11 @@ fn main() -> ExitCode {
         Some("build") => build(),
         Some("run") => run(&args[1..]),
         Some("test") => test(),
+        Some("test-server") => install::test_dependencies().and_then(|()| server_tests()),
         Some("bench") => bench(&args[1..]),
         Some("install-test-deps") => install::test_dependencies(),
         _ => {
-            eprintln!("usage: cargo xtask <run [--listen ADDR] [--data DIR] | test | bench [--quick] [--only=NAME] | build | install-test-deps>");
+            eprintln!("usage: cargo xtask <run [--listen ADDR] [--data DIR] | test | test-server | bench [--quick] [--only=NAME] | build | install-test-deps>");
             return ExitCode::from(2);
         }
     };
@@ -117,6 +120,25 @@ fn bench(args: &[String]) -> Result<(), String> {
     shell::run("node", &command, &root().join("tests"))
 }
 
+/// The server's tests on the embedded store, then on PostgreSQL + S3.
+fn server_tests() -> Result<(), String> {
+    shell::run("cargo", &["test", "-p", "repro-server"], &root())?;
+    scale_out_server_tests()
+}
+
+/// The server's whole test suite again, on a throwaway PostgreSQL and S3
+/// server, reached through the same `REPRO_*` variables an operator sets.
+fn scale_out_server_tests() -> Result<(), String> {
+    let services = services::Services::start()?;
+    eprintln!("+ (PostgreSQL and s3s-fs started for the scale-out backend)");
+    shell::run_with_env(
+        "cargo",
+        &["test", "-p", "repro-server", "--no-fail-fast"],
+        &root(),
+        &services.environment,
+    )
+}
+
 /// Install test dependencies, build, and run every test.
 fn test() -> Result<(), String> {
     install::test_dependencies()?;
@@ -155,6 +177,7 @@ fn test() -> Result<(), String> {
     )?;
     shell::run("cargo", &["build", "-p", "repro-server"], &root)?;
     shell::run("cargo", &["test", "--workspace"], &root)?;
+    scale_out_server_tests()?;
     shell::run(
         "node",
         &["--test", "--test-concurrency=1", "e2e/"],

@@ -160,7 +160,7 @@ impl PendingUploads {
             }
             let others = tx
                 .query_one(
-                    "SELECT COALESCE(SUM(size), 0) FROM upload_parts WHERE name = ?1 AND n <> ?2",
+                    "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM upload_parts WHERE name = ?1 AND n <> ?2",
                     &[name.clone(), i64::from(n).into()],
                 )?
                 .map(|row| row.int(0))

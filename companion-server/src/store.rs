@@ -403,9 +403,9 @@ impl Store {
         Ok(())
     }
 
-    /// Can the store serve? The database answers and the blob store takes a write.
+    /// Can the store serve? The database answers with Repro's tables and the blob store is there.
     pub fn check_ready(&self) -> Result<(), StoreError> {
-        self.db.query("SELECT 1", Vec::new())?;
+        self.db.query("SELECT 1 FROM tokens LIMIT 1", Vec::new())?;
         self.blobs.check_ready()
     }
 

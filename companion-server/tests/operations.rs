@@ -73,13 +73,47 @@ async fn a_token_past_its_rate_limit_is_told_when_to_come_back() {
 }
 
 #[tokio::test]
+async fn the_store_is_where_the_settings_say() {
+    let f = fixture();
+    let (status, _) = send(&f.state, upload(&f.token, &"4".repeat(32))).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let described = f.state.store.describe();
+    let local_database = f._dir.path().join("repro.sqlite3").exists();
+    let local_blobs = f._dir.path().join("bundles").exists();
+    if common::on_scale_out_backends() {
+        assert_eq!(
+            described,
+            "metadata in PostgreSQL, blobs in an S3-compatible bucket"
+        );
+        assert!(
+            !local_database && !local_blobs,
+            "nothing of the store is on the replica's disk"
+        );
+    } else {
+        assert_eq!(described, "metadata in SQLite, blobs in a folder");
+        assert!(local_database && local_blobs);
+    }
+}
+
+#[tokio::test]
 async fn readiness_follows_the_store() {
     let f = fixture();
     assert_eq!(
         text(&f.state, "/readyz").await,
         (StatusCode::OK, "ready".into())
     );
-    std::fs::remove_dir_all(f._dir.path().join("tmp")).unwrap();
+    if common::on_scale_out_backends() {
+        // The tables vanish (a wrong database, a restore gone wrong).
+        let schema = common::backend_flags(f._dir.path())[1].clone();
+        let drop = format!("DROP SCHEMA {schema} CASCADE");
+        f.state
+            .store
+            .database()
+            .transaction(move |tx| tx.execute(&drop, &[]))
+            .unwrap();
+    } else {
+        std::fs::remove_dir_all(f._dir.path().join("tmp")).unwrap();
+    }
     let (status, body) = text(&f.state, "/readyz").await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(body.contains("the store is not ready"), "{body}");

@@ -106,7 +106,7 @@ async fn parts_in_any_order_make_one_report_and_a_retry_returns_it() {
         "the parts are gone once stored"
     );
     let id = first["id"].as_str().unwrap();
-    let stored = std::fs::read(f._dir.path().join(format!("bundles/{id}.json.gz"))).unwrap();
+    let stored = f.state.store.blob(id).unwrap();
     assert_eq!(
         stored, body,
         "the stored blob is byte for byte what was sent"

@@ -96,6 +96,24 @@ pub fn post_bundle(address: &str, token: &str, body: &[u8]) -> std::io::Result<(
     read_response(&mut connection)
 }
 
+/// Send `method path` with the upload token and `body`; status and answer.
+pub fn call(
+    address: &str,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: &[u8],
+) -> std::io::Result<(u16, Vec<u8>)> {
+    let mut connection = TcpStream::connect(address)?;
+    write!(
+        connection,
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/octet-stream\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )?;
+    connection.write_all(body)?;
+    read_response(&mut connection)
+}
+
 /// GET `path`; status and body (uncompressed: no Accept-Encoding is sent).
 pub fn get(address: &str, path: &str) -> std::io::Result<(u16, Vec<u8>)> {
     let mut connection = TcpStream::connect(address)?;
