@@ -4,7 +4,8 @@
 //!   build the server, and start it on its embedded store.
 //! - `test`: install what the tests need (wasm target, Chromium, node
 //!   packages), build everything, and run every test, end-to-end included.
-//! - `test-server`: run the server's tests only, on both backends.
+//! - `test-server [CARGO TEST ARGS]`: run the server's tests only, on both
+//!   backends (`--release --test load -- --nocapture` prints the load numbers).
 //! - `build`: build `dist/chromium/` (unpacked and zipped) and `dist/viewer/`.
 //! - `bench`: build the extension and run the recorder benchmark against
 //!   rrweb in headless Chromium (`tests/bench/`); `--quick` takes one sample
@@ -37,11 +38,13 @@ fn main() -> ExitCode {
         Some("build") => build(),
         Some("run") => run(&args[1..]),
         Some("test") => test(),
-        Some("test-server") => install::test_dependencies().and_then(|()| server_tests()),
+        Some("test-server") => {
+            install::test_dependencies().and_then(|()| server_tests(&args[1..]))
+        }
         Some("bench") => bench(&args[1..]),
         Some("install-test-deps") => install::test_dependencies(),
         _ => {
-            eprintln!("usage: cargo xtask <run [--listen ADDR] [--data DIR] | test | test-server | bench [--quick] [--only=NAME] | build | install-test-deps>");
+            eprintln!("usage: cargo xtask <run [--listen ADDR] [--data DIR] | test | test-server [CARGO TEST ARGS] | bench [--quick] [--only=NAME] | build | install-test-deps>");
             return ExitCode::from(2);
         }
     };
@@ -120,23 +123,23 @@ fn bench(args: &[String]) -> Result<(), String> {
     shell::run("node", &command, &root().join("tests"))
 }
 
-/// The server's tests on the embedded store, then on PostgreSQL + S3.
-fn server_tests() -> Result<(), String> {
-    shell::run("cargo", &["test", "-p", "repro-server"], &root())?;
-    scale_out_server_tests()
+/// The server's tests on the embedded store, then on PostgreSQL + S3;
+/// `extra` goes to both `cargo test` runs (`--release --test load -- --nocapture`).
+fn server_tests(extra: &[String]) -> Result<(), String> {
+    let mut args = vec!["test", "-p", "repro-server"];
+    args.extend(extra.iter().map(String::as_str));
+    shell::run("cargo", &args, &root())?;
+    scale_out_server_tests(extra)
 }
 
 /// The server's whole test suite again, on a throwaway PostgreSQL and S3
 /// server, reached through the same `REPRO_*` variables an operator sets.
-fn scale_out_server_tests() -> Result<(), String> {
+fn scale_out_server_tests(extra: &[String]) -> Result<(), String> {
     let services = services::Services::start()?;
     eprintln!("+ (PostgreSQL and s3s-fs started for the scale-out backend)");
-    shell::run_with_env(
-        "cargo",
-        &["test", "-p", "repro-server", "--no-fail-fast"],
-        &root(),
-        &services.environment,
-    )
+    let mut args = vec!["test", "-p", "repro-server", "--no-fail-fast"];
+    args.extend(extra.iter().map(String::as_str));
+    shell::run_with_env("cargo", &args, &root(), &services.environment)
 }
 
 /// Install test dependencies, build, and run every test.
@@ -177,7 +180,7 @@ fn test() -> Result<(), String> {
     )?;
     shell::run("cargo", &["build", "-p", "repro-server"], &root)?;
     shell::run("cargo", &["test", "--workspace"], &root)?;
-    scale_out_server_tests()?;
+    scale_out_server_tests(&[])?;
     shell::run(
         "node",
         &["--test", "--test-concurrency=1", "e2e/"],
