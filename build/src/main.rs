@@ -38,9 +38,7 @@ fn main() -> ExitCode {
         Some("build") => build(),
         Some("run") => run(&args[1..]),
         Some("test") => test(),
-        Some("test-server") => {
-            install::test_dependencies().and_then(|()| server_tests(&args[1..]))
-        }
+        Some("test-server") => install::test_dependencies().and_then(|()| server_tests(&args[1..])),
         Some("bench") => bench(&args[1..]),
         Some("install-test-deps") => install::test_dependencies(),
         _ => {

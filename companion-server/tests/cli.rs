@@ -179,3 +179,58 @@ fn a_stopping_server_finishes_the_upload_in_flight() {
     assert!(status.success(), "the server then stops cleanly: {status}");
     assert_eq!(open_store(dir.path()).blob_ids().unwrap().len(), 1);
 }
+
+#[test]
+fn check_names_missing_blobs_and_repairs_orphans() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open_store(dir.path());
+    let token_id = {
+        let token = store.create_token("t").unwrap();
+        store.check_token(&token).unwrap().unwrap()
+    };
+    let blob = common::gzip(&common::example());
+    let bundle_id = |n: u32| format!("{n:032x}");
+    let lost = store
+        .put_report(token_id, &bundle_id(1), "t", "u", &blob, None)
+        .unwrap()
+        .id;
+    let orphan = store
+        .put_report(token_id, &bundle_id(2), "t", "u", &blob, None)
+        .unwrap()
+        .id;
+    store.remove_blob(&lost).unwrap();
+    // As if the server died between writing a blob and committing its row.
+    let forget = orphan.clone();
+    store
+        .database()
+        .transaction(move |tx| tx.execute("DELETE FROM reports WHERE id = ?1", &[forget.into()]))
+        .unwrap();
+
+    let (ok, out) = cli(dir.path(), &["check"]);
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains(&format!("problem: report {lost}: blob: not found")),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "orphan blob (no report names it; delete with --repair): "
+        )),
+        "{out}"
+    );
+    assert!(out.contains(&orphan), "{out}");
+    assert!(
+        out.contains("1 report(s) checked, 1 problem(s), 1 orphan blob(s)"),
+        "{out}"
+    );
+
+    let (_, out) = cli(dir.path(), &["check", "--repair"]);
+    assert!(out.contains("deleted"), "{out}");
+    assert_eq!(store.blob_ids().unwrap(), Vec::<String>::new());
+    store.delete_report(&lost).unwrap();
+    let (ok, out) = cli(dir.path(), &["check"]);
+    assert!(
+        ok && out.contains("0 report(s) checked, 0 problem(s), 0 orphan blob(s)"),
+        "{out}"
+    );
+}
