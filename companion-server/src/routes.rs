@@ -112,9 +112,17 @@ async fn readyz(State(state): State<ServerState>) -> Result<&'static str, ApiErr
     }
 }
 
-/// The counters, for Prometheus.
+/// The counters, and the unfinished uploads in the store, for Prometheus.
 async fn metrics(State(state): State<ServerState>) -> Response {
-    let mut response = state.metrics.render().into_response();
+    let pending = state.pending.clone();
+    let mut text = state.metrics.render();
+    // Shared by every replica, so it is read from the store, not counted here.
+    if let Ok(Ok(unfinished)) = blocking(move || pending.unfinished()).await {
+        text.push_str(&format!(
+            "# HELP repro_unfinished_uploads Uploads in parts begun and not yet completed or expired.\n# TYPE repro_unfinished_uploads gauge\nrepro_unfinished_uploads {unfinished}\n"
+        ));
+    }
+    let mut response = text.into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/plain; version=0.0.4"),

@@ -135,6 +135,7 @@ async fn metrics_count_uploads_refusals_and_time() {
         "repro_http_responses_total{status=\"201\"} 1\n",
         "repro_http_responses_total{status=\"200\"} 1\n",
         "repro_upload_duration_seconds_count 2\n",
+        "repro_unfinished_uploads 0\n",
     ] {
         assert!(metrics.contains(line), "{line} in\n{metrics}");
     }

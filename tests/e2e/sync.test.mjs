@@ -126,7 +126,8 @@ test('a connection cut in the middle of an upload in parts resumes at that part;
     assert.deepEqual([...proxy.checksums], [digest], 'every try named the same body, and it is what was stored');
     const bundle = JSON.parse(gunzipSync(blob));
     assert.ok(bundle.events.some((e) => e.type === 'input' && e.value === '*********'));
-    assert.equal(readdirSync(join(server.data, 'uploads')).length, 0, 'no unfinished upload is left');
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    assert.match(metrics, /^repro_unfinished_uploads 0$/m, 'no unfinished upload is left');
   } finally {
     proxy.close();
     server.stop();
