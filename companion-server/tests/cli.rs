@@ -213,9 +213,7 @@ fn check_names_missing_blobs_and_repairs_orphans() {
         "{out}"
     );
     assert!(
-        out.contains(&format!(
-            "orphan blob (no report names it; delete with --repair): "
-        )),
+        out.contains("orphan blob (no report names it; delete with --repair): "),
         "{out}"
     );
     assert!(out.contains(&orphan), "{out}");
