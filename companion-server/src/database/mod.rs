@@ -12,6 +12,53 @@ use crate::store::StoreError;
 pub use self::postgres::PostgresDatabase;
 pub use self::sqlite::SqliteDatabase;
 
+/// Repro's tables, in the words of an engine: its 64-bit integer type, its
+/// auto-numbered primary key, and its bytes type.
+fn schema(int: &str, identity: &str, bytes: &str) -> String {
+    format!(
+        "
+CREATE TABLE IF NOT EXISTS tokens (
+    id {identity},
+    hash TEXT NOT NULL UNIQUE,
+    label TEXT NOT NULL DEFAULT '',
+    created_at {int} NOT NULL,
+    revoked_at {int},
+    admin {int} NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS reports (
+    id TEXT PRIMARY KEY,
+    bundle_id TEXT NOT NULL UNIQUE,
+    token_id {int} NOT NULL REFERENCES tokens(id),
+    title TEXT NOT NULL,
+    url TEXT NOT NULL,
+    created_at {int} NOT NULL,
+    bytes {int} NOT NULL,
+    revoked_at {int},
+    expires_at {int}
+);
+CREATE INDEX IF NOT EXISTS reports_created_at ON reports(created_at);
+CREATE TABLE IF NOT EXISTS sessions (
+    hash TEXT PRIMARY KEY,
+    token_id {int} NOT NULL REFERENCES tokens(id),
+    csrf TEXT NOT NULL,
+    expires_at {int} NOT NULL
+);
+CREATE TABLE IF NOT EXISTS uploads (
+    name TEXT PRIMARY KEY,
+    token_id {int} NOT NULL,
+    started_at {int} NOT NULL
+);
+CREATE TABLE IF NOT EXISTS upload_parts (
+    name TEXT NOT NULL,
+    n {int} NOT NULL,
+    size {int} NOT NULL,
+    bytes {bytes} NOT NULL,
+    PRIMARY KEY (name, n)
+);
+"
+    )
+}
+
 /// A parameter or a column value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {

@@ -10,47 +10,6 @@ use rusqlite::{params_from_iter, Connection, ToSql};
 use super::{Row, Sql, Value};
 use crate::store::StoreError;
 
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS tokens (
-    id INTEGER PRIMARY KEY,
-    hash TEXT NOT NULL UNIQUE,
-    label TEXT NOT NULL DEFAULT '',
-    created_at INTEGER NOT NULL,
-    revoked_at INTEGER,
-    admin INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS reports (
-    id TEXT PRIMARY KEY,
-    bundle_id TEXT NOT NULL UNIQUE,
-    token_id INTEGER NOT NULL REFERENCES tokens(id),
-    title TEXT NOT NULL,
-    url TEXT NOT NULL,
-    created_at INTEGER NOT NULL,
-    bytes INTEGER NOT NULL,
-    revoked_at INTEGER,
-    expires_at INTEGER
-);
-CREATE INDEX IF NOT EXISTS reports_created_at ON reports(created_at);
-CREATE TABLE IF NOT EXISTS sessions (
-    hash TEXT PRIMARY KEY,
-    token_id INTEGER NOT NULL REFERENCES tokens(id),
-    csrf TEXT NOT NULL,
-    expires_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS uploads (
-    name TEXT PRIMARY KEY,
-    token_id INTEGER NOT NULL,
-    started_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS upload_parts (
-    name TEXT NOT NULL,
-    n INTEGER NOT NULL,
-    size INTEGER NOT NULL,
-    bytes BLOB NOT NULL,
-    PRIMARY KEY (name, n)
-);
-";
-
 /// Columns added after the first release, for stores created before them.
 const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     ("reports", "expires_at", "INTEGER"),
@@ -115,7 +74,7 @@ impl SqliteDatabase {
         db.pragma_update(None, "journal_mode", "WAL")?;
         db.pragma_update(None, "synchronous", "FULL")?;
         db.pragma_update(None, "foreign_keys", "ON")?;
-        db.execute_batch(SCHEMA)?;
+        db.execute_batch(&super::schema("INTEGER", "INTEGER PRIMARY KEY", "BLOB"))?;
         for (table, column, kind) in ADDED_COLUMNS {
             let present: bool = db.query_row(
                 &format!("SELECT COUNT(*) > 0 FROM pragma_table_info('{table}') WHERE name = ?1"),
