@@ -127,14 +127,19 @@ fn server_tests(extra: &[String]) -> Result<(), String> {
     let mut args = vec!["test", "-p", "repro-server"];
     args.extend(extra.iter().map(String::as_str));
     shell::run("cargo", &args, &root())?;
-    scale_out_server_tests(extra)
+    let services = start_services()?;
+    scale_out_server_tests(&services, extra)
+}
+
+fn start_services() -> Result<services::Services, String> {
+    let services = services::Services::start()?;
+    eprintln!("+ (PostgreSQL and s3s-fs started for the scale-out backend)");
+    Ok(services)
 }
 
 /// The server's whole test suite again, on a throwaway PostgreSQL and S3
 /// server, reached through the same `REPRO_*` variables an operator sets.
-fn scale_out_server_tests(extra: &[String]) -> Result<(), String> {
-    let services = services::Services::start()?;
-    eprintln!("+ (PostgreSQL and s3s-fs started for the scale-out backend)");
+fn scale_out_server_tests(services: &services::Services, extra: &[String]) -> Result<(), String> {
     let mut args = vec!["test", "-p", "repro-server", "--no-fail-fast"];
     args.extend(extra.iter().map(String::as_str));
     shell::run_with_env("cargo", &args, &root(), &services.environment)
@@ -178,10 +183,23 @@ fn test() -> Result<(), String> {
     )?;
     shell::run("cargo", &["build", "-p", "repro-server"], &root)?;
     shell::run("cargo", &["test", "--workspace"], &root)?;
-    scale_out_server_tests(&[])?;
+    let services = start_services()?;
+    scale_out_server_tests(&services, &[])?;
     shell::run(
         "node",
         &["--test", "--test-concurrency=1", "e2e/"],
         &root.join("tests"),
+    )?;
+    // Record, share, replay and the secret search once more, with the
+    // server on PostgreSQL + S3.
+    shell::run_with_env(
+        "node",
+        &[
+            "--test",
+            "--test-concurrency=1",
+            "e2e/record_share_replay.test.mjs",
+        ],
+        &root.join("tests"),
+        &services.environment,
     )
 }

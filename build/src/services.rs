@@ -16,7 +16,9 @@ pub struct Services {
     as_postgres_user: bool,
     s3: Child,
     s3_root: PathBuf,
-    /// `REPRO_DATABASE_URL`, `REPRO_S3_*`: what an operator would set.
+    /// `REPRO_DATABASE_URL`, `REPRO_S3_*`: what an operator would set; and
+    /// `REPRO_TEST_STORE_FOLDERS`, where the two keep their bytes on disk
+    /// (for the browser tests that search every stored byte for secrets).
     pub environment: Vec<(String, String)>,
 }
 
@@ -170,6 +172,7 @@ impl Services {
             .stderr(Stdio::null())
             .spawn()
             .map_err(|e| format!("could not start s3s-fs (cargo xtask install-test-deps): {e}"))?;
+        let store_folders = format!("{data}:{}", s3_root.display());
         let services = Services {
             postgres_data,
             pg_ctl: bin.join("pg_ctl"),
@@ -189,6 +192,7 @@ impl Services {
                 ("REPRO_S3_REGION".into(), "us-east-1".into()),
                 ("REPRO_S3_ACCESS_KEY".into(), "repro-test".into()),
                 ("REPRO_S3_SECRET_KEY".into(), s3_secret),
+                ("REPRO_TEST_STORE_FOLDERS".into(), store_folders),
             ],
         };
         wait_for_port(port, "PostgreSQL")?;

@@ -122,14 +122,25 @@ export async function startReproServer({ listen = '127.0.0.1:0', data, args = []
   return { url, token, data, stop: () => child.kill('SIGTERM') };
 }
 
-/** Every file the server stored, decompressed where it is gzip. */
+/**
+ * Every file the server stored, decompressed where it is gzip: its data
+ * folder and, when the server runs on PostgreSQL + S3, the folders where
+ * those keep their bytes (`REPRO_TEST_STORE_FOLDERS`, set by `cargo xtask test`).
+ */
 export function storedBytes(folder) {
+  const elsewhere = (process.env.REPRO_TEST_STORE_FOLDERS ?? '').split(':').filter(Boolean);
+  return [folder, ...elsewhere].flatMap(filesUnder);
+}
+
+function filesUnder(folder) {
   const files = [];
   const walk = (dir) => {
     for (const name of readdirSync(dir)) {
       const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else files.push(path);
+      const kind = statSync(path);
+      if (kind.isDirectory()) walk(path);
+      else if (kind.isFile()) files.push(path); // not PostgreSQL's socket
+
     }
   };
   walk(folder);
