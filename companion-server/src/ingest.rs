@@ -26,14 +26,23 @@ pub fn decode(
 ) -> Result<Upload, ApiError> {
     let json = if gzipped {
         let mut json = Vec::new();
-        let mut reader =
-            flate2::read::GzDecoder::new(body.as_slice()).take(limits.max_bundle_bytes as u64 + 1);
-        reader
+        let mut decoder = flate2::bufread::GzDecoder::new(body.as_slice());
+        (&mut decoder)
+            .take(limits.max_bundle_bytes as u64 + 1)
             .read_to_end(&mut json)
             .map_err(|e| ApiError::BadBundle {
                 message: format!("the gzip body does not decompress: {e}"),
                 path: None,
             })?;
+        // The body is stored as sent, so it must be one whole gzip stream
+        // that any reader inflates the same way: nothing may follow it.
+        let rest = decoder.into_inner().len();
+        if rest > 0 && json.len() <= limits.max_bundle_bytes {
+            return Err(ApiError::BadBundle {
+                message: format!("{rest} byte(s) follow the end of the gzip stream"),
+                path: None,
+            });
+        }
         json
     } else {
         body.clone()
@@ -87,4 +96,39 @@ pub fn inflate(gzip: &[u8]) -> Result<Vec<u8>, ApiError> {
         .read_to_end(&mut json)
         .map_err(|e| ApiError::Internal(format!("stored blob does not inflate: {e}")))?;
     Ok(json)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn example_gzip() -> Vec<u8> {
+        compress(repro_manifest::example_bundle_json().as_bytes())
+    }
+
+    #[test]
+    fn bytes_after_the_gzip_stream_are_refused() {
+        let mut body = example_gzip();
+        body.extend_from_slice(&[0x1f, 0x8b, 0x08]);
+        let refused = decode(body, true, &Limits::default(), true);
+        assert!(
+            matches!(&refused, Err(ApiError::BadBundle { message, .. }) if message == "3 byte(s) follow the end of the gzip stream"),
+            "{:?}",
+            refused.err()
+        );
+    }
+
+    #[test]
+    fn a_gzip_body_cut_in_its_trailer_is_refused() {
+        let whole = example_gzip();
+        assert!(decode(whole.clone(), true, &Limits::default(), true).is_ok());
+        for cut in 1..=8 {
+            let body = whole[..whole.len() - cut].to_vec();
+            assert!(
+                decode(body, true, &Limits::default(), true).is_err(),
+                "cut by {cut}"
+            );
+        }
+    }
 }
