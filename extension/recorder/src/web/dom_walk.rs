@@ -137,11 +137,13 @@ impl NodeSerializer {
                 data,
             });
             if walk_children {
-                let children = node.child_nodes();
-                for i in (0..children.length()).rev() {
-                    if let Some(child) = children.get(i) {
-                        stack.push((child, id, None, children_masked));
-                    }
+                // Last to first, so that the stack pops them in document
+                // order. Siblings, not `childNodes`: a NodeList object per
+                // node was among the walk's largest costs (measured).
+                let mut child = node.last_child();
+                while let Some(current) = child {
+                    child = current.previous_sibling();
+                    stack.push((current, id, None, children_masked));
                 }
             }
         }
@@ -194,16 +196,19 @@ impl NodeSerializer {
             return (blocked_placeholder(element, tag, svg), masked, false);
         }
         let mut attrs = Vec::new();
-        let named = element.attributes();
-        for i in 0..named.length() {
-            let Some(attr) = named.item(i) else { continue };
-            let name = attr.name();
-            let value = attr.value();
-            if name == "value" || !keep_attribute(&name, &value) {
-                continue;
+        // Names, then values by name: `attributes` and `item` make a
+        // NamedNodeMap and an Attr object per attribute, which cost the walk
+        // more than anything else (measured).
+        if element.has_attributes() {
+            for name in element.get_attribute_names().iter() {
+                let Some(name) = name.as_string() else { continue };
+                let value = element.get_attribute(&name).unwrap_or_default();
+                if name == "value" || !keep_attribute(&name, &value) {
+                    continue;
+                }
+                let value = mask::attribute_value(&name, &value);
+                attrs.push((name, value));
             }
-            let value = mask::attribute_value(&name, &value);
-            attrs.push((name, value));
         }
         if let Some(value) = self.value_of_control(element, &tag) {
             attrs.push(("value".into(), value));
