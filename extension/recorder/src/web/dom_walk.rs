@@ -201,7 +201,9 @@ impl NodeSerializer {
         // more than anything else (measured).
         if element.has_attributes() {
             for name in element.get_attribute_names().iter() {
-                let Some(name) = name.as_string() else { continue };
+                let Some(name) = name.as_string() else {
+                    continue;
+                };
                 let value = element.get_attribute(&name).unwrap_or_default();
                 if name == "value" || !keep_attribute(&name, &value) {
                     continue;
