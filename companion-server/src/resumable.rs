@@ -21,7 +21,6 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use sha2::{Digest, Sha256};
 
 use crate::pending::{PendingError, UploadKey};
 use crate::routes::{authorize, blocking, link_expiry, report_link, store_upload, Received};
@@ -170,10 +169,7 @@ pub async fn complete(
         })
         .await??
     };
-    let digest: String = Sha256::digest(&joined)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let digest = crate::blobs::sigv4::sha256_hex(&joined);
     if digest != key.sha256() {
         let key = key.clone();
         blocking(move || pending.remove(&key)).await?;

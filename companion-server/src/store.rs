@@ -13,8 +13,7 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
-
+use crate::blobs::sigv4::{hex, sha256_hex};
 use crate::blobs::{Blobs, FolderBlobs, S3Blobs, S3Settings};
 use crate::database::{Database, PostgresDatabase, Row, SqliteDatabase, Value};
 
@@ -120,14 +119,11 @@ pub fn random_id() -> Result<String, StoreError> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes)
         .map_err(|e| StoreError::Io(std::io::Error::other(e.to_string())))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hex(&bytes))
 }
 
 pub(crate) fn hash_token(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    sha256_hex(token.as_bytes())
 }
 
 /// Now, in Unix milliseconds.
