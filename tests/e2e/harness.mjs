@@ -263,10 +263,12 @@ export function testEnvironment(settings) {
   return env;
 }
 
-/** Open `path` of the fixture site in a new tab and start recording it through the popup. */
-export async function startRecording({ site, browser }, path) {
-  const page = await browser.context.newPage();
-  await page.goto(site.url + path);
+/** Open `path` of the fixture site in a new tab (or use the open `page`) and start recording it through the popup. */
+export async function startRecording({ site, browser }, path, page = null) {
+  if (!page) {
+    page = await browser.context.newPage();
+    await page.goto(site.url + path);
+  }
   const tabId = await tabIdOf(browser.worker, page);
   const popup = await openPopup(browser.context, browser.id, tabId);
   await popup.getByRole('button', { name: 'Start recording' }).click();

@@ -6,3 +6,4 @@ pub mod html;
 pub mod mask;
 pub mod network;
 pub mod selector;
+pub mod written_json;

@@ -52,6 +52,45 @@ fn matches_or_fails_closed(element: &Element, selector: &JsString) -> bool {
     !matches!(element_matches(element, selector), Ok(false))
 }
 
+/// How many nodes a walk serializes between two looks at the clock.
+const NODES_PER_CLOCK_CHECK: u32 = 128;
+
+/// A node waiting for the walk.
+struct Pending {
+    node: Node,
+    parent: u32,
+    before: Option<u32>,
+    masked: bool,
+}
+
+/// A walk over a subtree that can stop and go on later: the nodes still to
+/// visit and the records made so far.
+pub struct Walk {
+    stack: Vec<Pending>,
+    /// Records made so far, in document order.
+    pub records: Vec<NodeRecord>,
+    /// Check that each node is still under the parent it was found under
+    /// (set once the page changed while the walk was paused).
+    pub verify_parents: bool,
+}
+
+impl Walk {
+    /// A walk of `root` and its subtree; `root` goes under `parent` before
+    /// `before`, and `masked` says whether text under `root`'s parent is masked.
+    pub fn new(root: &Node, parent: u32, before: Option<u32>, masked: bool) -> Self {
+        Walk {
+            stack: vec![Pending {
+                node: root.clone(),
+                parent,
+                before,
+                masked,
+            }],
+            records: Vec::new(),
+            verify_parents: false,
+        }
+    }
+}
+
 /// Gives nodes their ids and serializes them under a masking policy.
 pub struct NodeSerializer {
     ids: js_sys::WeakMap,
@@ -124,13 +163,47 @@ impl NodeSerializer {
         masked: bool,
         out: &mut Vec<NodeRecord>,
     ) {
-        let mut stack = vec![(root.clone(), parent, before, masked)];
-        while let Some((node, parent, before, masked)) = stack.pop() {
+        let mut walk = Walk::new(root, parent, before, masked);
+        walk.records = std::mem::take(out);
+        self.walk_until(&mut walk, &mut || false);
+        *out = walk.records;
+    }
+
+    /// Go on with `walk` until it is done (`true`) or `out_of_time` says to
+    /// stop (`false`); `out_of_time` is asked every [`NODES_PER_CLOCK_CHECK`]
+    /// nodes.
+    pub fn walk_until(&mut self, walk: &mut Walk, out_of_time: &mut dyn FnMut() -> bool) -> bool {
+        let mut since_check = 0;
+        while let Some(pending) = walk.stack.pop() {
+            since_check += 1;
+            if since_check == NODES_PER_CLOCK_CHECK {
+                since_check = 0;
+                if out_of_time() {
+                    walk.stack.push(pending);
+                    return false;
+                }
+            }
+            let Pending {
+                node,
+                parent,
+                before,
+                masked,
+            } = pending;
+            // The page may have moved or removed a node after its parent was
+            // read and before the walk came back to it, or moved a node the
+            // walk had passed into a part it had not reached: such a node is
+            // left to the mutation records of the move.
+            if walk.verify_parents
+                && (self.id_of(&node).is_some()
+                    || (parent != 0 && !self.still_under(&node, parent)))
+            {
+                continue;
+            }
             let Some((data, children_masked, walk_children)) = self.describe(&node, masked) else {
                 continue;
             };
             let id = self.assign(&node);
-            out.push(NodeRecord {
+            walk.records.push(NodeRecord {
                 id,
                 parent,
                 before,
@@ -143,10 +216,23 @@ impl NodeSerializer {
                 let mut child = node.last_child();
                 while let Some(current) = child {
                     child = current.previous_sibling();
-                    stack.push((current, id, None, children_masked));
+                    walk.stack.push(Pending {
+                        node: current,
+                        parent: id,
+                        before: None,
+                        masked: children_masked,
+                    });
                 }
             }
         }
+        true
+    }
+
+    /// Is `node` still a child of the recorded node `parent`?
+    fn still_under(&self, node: &Node, parent: u32) -> bool {
+        node.parent_node()
+            .and_then(|actual| self.id_of(&actual))
+            .is_some_and(|actual| actual == parent)
     }
 
     /// What `node` is: its record data, whether its children's text is masked,

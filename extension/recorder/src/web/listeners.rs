@@ -8,6 +8,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, EventTarget, MessageEvent, MouseEvent, MutationObserver, Node};
 
 use super::mutations;
+use super::snapshot;
 use super::state::{viewport, with_recorder, Recorder};
 use super::transport::{flush_now, FLUSH_INTERVAL_MS};
 use crate::core::caps::Admission;
@@ -37,7 +38,10 @@ impl Listeners {
     ) -> Result<Self, JsValue> {
         let observer_callback =
             Closure::<dyn FnMut(js_sys::Array)>::new(|records: js_sys::Array| {
-                with_recorder(|recorder| mutations::record(recorder, &records));
+                with_recorder(|recorder| match recorder.snapshot.as_mut() {
+                    Some(snapshot) => snapshot.hold_records(records),
+                    None => mutations::record(recorder, &records),
+                });
             });
         let observer = MutationObserver::new(observer_callback.as_ref().unchecked_ref())?;
         let init = web_sys::MutationObserverInit::new();
@@ -47,7 +51,12 @@ impl Listeners {
         init.set_subtree(true);
         observer.observe_with_options(document, &init)?;
 
-        let tick = Closure::<dyn FnMut()>::new(flush_now);
+        // While the snapshot is walked there is nothing to send yet.
+        let tick = Closure::<dyn FnMut()>::new(|| {
+            if !snapshot::in_progress() {
+                flush_now();
+            }
+        });
         let interval = window.set_interval_with_callback_and_timeout_and_arguments_0(
             tick.as_ref().unchecked_ref(),
             FLUSH_INTERVAL_MS,
@@ -69,7 +78,10 @@ impl Listeners {
         listeners.listen(doc, "click", on_click)?;
         listeners.listen(win, "resize", on_resize)?;
         listeners.listen(win, "message", on_hook_message)?;
-        listeners.listen(win, "pagehide", |_| flush_now())?;
+        listeners.listen(win, "pagehide", |_| {
+            with_recorder(snapshot::complete_now);
+            flush_now();
+        })?;
         Ok(listeners)
     }
 
@@ -90,6 +102,11 @@ impl Listeners {
         )?;
         self.handlers.push((target.clone(), kind, handler));
         Ok(())
+    }
+
+    /// Mutation records the observer has not handed over yet.
+    pub fn take_records(&self) -> js_sys::Array {
+        self.observer.take_records()
     }
 
     /// Take the last mutations, then remove everything from the page.

@@ -10,6 +10,7 @@ mod listeners;
 mod mark_capture;
 mod marker;
 mod mutations;
+mod snapshot;
 mod state;
 mod transport;
 

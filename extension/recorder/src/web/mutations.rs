@@ -10,11 +10,22 @@ use repro_manifest::{AttributeChange, DomEvent, NodeRecord, TextChange};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, MutationRecord, Node};
 
+use super::snapshot::WalkedPlaces;
 use super::state::Recorder;
 use repro_manifest::markup::keep_attribute;
 
 /// Record one observer batch.
 pub fn record(recorder: &mut Recorder, records: &js_sys::Array) {
+    record_batch(recorder, records, None);
+}
+
+/// Record a batch held while the snapshot was walked: an added node the
+/// walk already recorded where it is now is not sent again.
+pub fn record_after_walk(recorder: &mut Recorder, records: &js_sys::Array, walked: &WalkedPlaces) {
+    record_batch(recorder, records, Some(walked));
+}
+
+fn record_batch(recorder: &mut Recorder, records: &js_sys::Array, walked: Option<&WalkedPlaces>) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
@@ -40,6 +51,9 @@ pub fn record(recorder: &mut Recorder, records: &js_sys::Array) {
                 let nodes = record.added_nodes();
                 for i in 0..nodes.length() {
                     let Some(node) = nodes.get(i) else { continue };
+                    if walked.is_some_and(|w| w.holds(&recorder.serializer, &node)) {
+                        continue;
+                    }
                     if !added.has(&node) {
                         added.add(&node);
                         added_order.push(node);

@@ -10,6 +10,7 @@ use wasm_bindgen::JsCast;
 use super::chrome::{self, ask_background, get, object};
 use super::dom_walk::NodeSerializer;
 use super::listeners::Listeners;
+use super::snapshot::SnapshotInProgress;
 use super::transport::Outbox;
 use crate::core::mask;
 
@@ -25,6 +26,8 @@ pub struct Recorder {
     pub outbox: Outbox,
     pub listeners: Option<Listeners>,
     pub caps: crate::core::caps::Caps,
+    /// The first snapshot while it is being walked.
+    pub snapshot: Option<SnapshotInProgress>,
 }
 
 impl Recorder {
@@ -33,9 +36,12 @@ impl Recorder {
         (js_sys::Date::now() - self.session_start as f64).max(0.0) as u64
     }
 
-    /// Queue a DOM event.
+    /// Queue a DOM event (held until the snapshot, if one is being walked).
     pub fn push(&mut self, event: DomEvent) {
-        self.outbox.chunk.events.push(EventRecord::Known(event));
+        match self.snapshot.as_mut() {
+            Some(snapshot) => snapshot.hold_event(event),
+            None => self.outbox.chunk.events.push(EventRecord::Known(event)),
+        }
     }
 }
 
@@ -112,31 +118,21 @@ pub async fn start(build: String) -> Result<(), JsValue> {
         outbox: Outbox::new(page),
         listeners: None,
         caps: Default::default(),
+        snapshot: None,
     };
-    let mut nodes = Vec::new();
-    let clock = window.performance();
-    let began = clock.as_ref().map(|c| c.now());
-    recorder
-        .serializer
-        .subtree(document.unchecked_ref(), 0, None, false, &mut nodes);
-    let took_ms = began.zip(clock).map(|(began, c)| c.now() - began);
-    let event = DomEvent::Snapshot {
-        took_ms,
-        t: recorder.now(),
-        page,
-        nodes,
-        viewport: viewport(&window),
-        scroll: (
-            window.scroll_x().unwrap_or(0.0) as i32,
-            window.scroll_y().unwrap_or(0.0) as i32,
-        ),
-    };
-    recorder.push(event);
+    recorder.snapshot = Some(SnapshotInProgress::begin(
+        &window,
+        &document,
+        recorder.now(),
+    ));
     RECORDER.with(|cell| *cell.borrow_mut() = Some(recorder));
+    // Listening starts before the walk, so that nothing the page does while
+    // it is walked is missed.
     let listeners = Listeners::install(&window, &document)?;
     with_recorder(|r| r.listeners = Some(listeners));
     // The page hook holds what happened before now until it hears this.
     let _ = window.post_message(&object(&[("__repro", "recorder-ready".into())]), "*");
+    super::snapshot::walk_in_slices().await;
     super::transport::flush_now();
     Ok(())
 }
@@ -240,6 +236,7 @@ pub fn stop() -> js_sys::Array {
     let Some(mut recorder) = RECORDER.with(|cell| cell.borrow_mut().take()) else {
         return chunks;
     };
+    super::snapshot::complete_now(&mut recorder);
     if let Some(listeners) = recorder.listeners.take() {
         listeners.remove(&mut recorder);
     }

@@ -9,6 +9,7 @@ use wasm_bindgen::prelude::*;
 
 use super::chrome::{ask_background, get, object};
 use super::state::with_recorder;
+use crate::core::written_json::chunk_with_leading_event;
 
 /// How often the gathered events are sealed and sent, in milliseconds.
 pub const FLUSH_INTERVAL_MS: i32 = 500;
@@ -17,6 +18,9 @@ pub const FLUSH_INTERVAL_MS: i32 = 500;
 pub struct Outbox {
     /// The chunk being gathered.
     pub chunk: Chunk,
+    /// An event already written as JSON (the snapshot, written while it
+    /// was walked) that goes before the chunk's other events.
+    leading_event: Option<String>,
     next_seq: u32,
     unsent: VecDeque<(u32, String)>,
     in_flight: bool,
@@ -30,15 +34,21 @@ impl Outbox {
                 page,
                 ..Chunk::default()
             },
+            leading_event: None,
             next_seq: 0,
             unsent: VecDeque::new(),
             in_flight: false,
         }
     }
 
+    /// Queue an event written as JSON before the events gathered so far.
+    pub fn push_written_event(&mut self, json: String) {
+        self.leading_event = Some(json);
+    }
+
     /// Take the gathered chunk (numbered), if it holds anything.
-    pub fn take(&mut self) -> Option<Chunk> {
-        if self.chunk.is_empty() {
+    fn take(&mut self) -> Option<Chunk> {
+        if self.chunk.is_empty() && self.leading_event.is_none() {
             return None;
         }
         let page = self.chunk.page;
@@ -57,6 +67,10 @@ impl Outbox {
     fn seal(&mut self) {
         if let Some(chunk) = self.take() {
             if let Ok(text) = serde_json::to_string(&chunk) {
+                let text = match self.leading_event.take() {
+                    Some(event) => chunk_with_leading_event(&text, &event),
+                    None => text,
+                };
                 self.unsent.push_back((chunk.seq, text));
             }
         }
