@@ -7,7 +7,11 @@ use crate::{ConsoleEntry, EventRecord, MaskPolicy, NetworkEntry};
 
 /// The format version this crate writes. Readers accept this version and
 /// every older one they know.
-pub const FORMAT_VERSION: u32 = 1;
+///
+/// - 1: the first.
+/// - 2: node lists (`nodes`, `adds`) in the compact form of
+///   [`crate::node_list`]; readers take both forms in either version.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// One recorded session, as the extension uploads it and the server stores it.
 ///

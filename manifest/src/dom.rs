@@ -1,8 +1,10 @@
 //! DOM events: a full snapshot of a page, then what changed.
 //!
-//! Nodes are sent flat, in document order, each naming its parent; no part of
-//! the format nests deeper than a few levels however deep the page is, so
-//! neither the recorder, the server nor the viewer recurses over a document.
+//! Nodes are sent flat, in document order; no part of the format nests
+//! deeper than a few levels however deep the page is, so neither the
+//! recorder, the server nor the viewer recurses over a document. Each record
+//! names its parent, but the written form ([`crate::node_list`]) leaves out
+//! what follows from the record before.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -94,6 +96,7 @@ pub enum DomEvent {
         /// Index into the bundle's pages.
         page: u32,
         /// Every node, in document order, the document first.
+        #[serde(with = "crate::node_list")]
         nodes: Vec<NodeRecord>,
         /// Viewport size.
         viewport: Size,
@@ -116,7 +119,11 @@ pub enum DomEvent {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         removes: Vec<u32>,
         /// Added nodes in document order; a subtree's nodes follow its root.
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "Vec::is_empty",
+            with = "crate::node_list"
+        )]
         adds: Vec<NodeRecord>,
         /// Attribute changes.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]

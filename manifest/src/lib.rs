@@ -24,6 +24,7 @@ mod example;
 mod limits;
 mod log;
 pub mod markup;
+pub mod node_list;
 pub mod pii;
 mod policy;
 mod validate;

@@ -28,7 +28,7 @@ export function summarize(runs) {
   const m = (recorder, name) => byRecorder[recorder]?.[name]?.median;
   const ratio = (a, b) => (a !== undefined && b ? a / b : undefined);
   const ratios = {
-    'full snapshot (one main-thread task each)': ratio(m('repro', 'start.snapshotMs'), m('rrweb', 'start.snapshotMs')),
+    'full snapshot (main-thread time)': ratio(m('repro', 'start.snapshotMs'), m('rrweb', 'start.snapshotMs')),
     'Start pressed to snapshot stored, vs rrweb snapshot': ratio(m('repro', 'start.startToStoredMs'), m('rrweb', 'start.snapshotMs')),
     'gzipped session bytes': ratio(m('repro', 'gzipBytes'), m('rrweb', 'gzipBytes')),
     'heap while recording': ratio(m('repro', 'heapRecordingMb'), m('rrweb', 'heapRecordingMb')),

@@ -94,7 +94,8 @@ const RECORDERS = {
   repro: {
     start: async ({ tabId, helper, worker }) => {
       // Resolves when the first chunk holding the snapshot is in extension
-      // storage, with the time the recorder's walk took (one task).
+      // storage, with the main-thread time the recorder's walk took (the sum
+      // of its slices).
       const stored = worker.evaluate(() => new Promise((resolve) => {
         const seen = (changes) => {
           for (const [key, change] of Object.entries(changes)) {
@@ -145,7 +146,15 @@ async function sample(env, group, recorder) {
   if (driver.prepare) await driver.prepare(page);
   const tabId = await tabIdOf(worker, page);
   const ctx = { page, tabId, helper, worker };
+  // Tasks of 50 ms or more while the recorder starts (the page itself is idle).
+  await page.evaluate(() => {
+    window.benchLongTasks = [];
+    new PerformanceObserver((list) => window.benchLongTasks.push(...list.getEntries().map((e) => e.duration)))
+      .observe({ type: 'longtask' });
+  });
   const started = await driver.start(ctx);
+  await page.waitForTimeout(200);
+  started.longestTaskMs = await page.evaluate(() => Math.max(0, ...window.benchLongTasks));
   const result = { nodes, start: started, workloads: {} };
   if (group.workloads) {
     for (const [name, work] of Object.entries(WORKLOADS)) {

@@ -286,3 +286,48 @@ export async function stopAndShare(popup, { review = true } = {}) {
   const href = await link.getAttribute('href');
   return { href, bundle: await fetchBundle(href) };
 }
+
+/**
+ * The node records of a snapshot's `nodes` or a mutation's `adds`, as
+ * objects `{ id, p, b, k, tag, attrs, svg, text, name }`: reads the compact
+ * form (texts as strings, elements as arrays, numbers closing elements,
+ * placements) and the first form (one object per record).
+ */
+export function nodesOf(list = []) {
+  const records = [];
+  let open = [];
+  let nextId;
+  let place = null;
+  for (const item of list) {
+    if (typeof item === 'number') {
+      open.length -= item;
+      continue;
+    }
+    if (item && typeof item === 'object' && !Array.isArray(item) && !('k' in item)) {
+      place = item;
+      continue;
+    }
+    let record;
+    if (item && typeof item === 'object' && 'id' in item) {
+      record = { ...item };
+      open = [record.p];
+    } else {
+      const data = typeof item === 'string' ? { k: 'text', text: item }
+        : Array.isArray(item) ? { k: 'element', tag: item[0], attrs: pairs(item.slice(1)) }
+          : { ...item };
+      if (place) open = [place.p];
+      record = { id: place?.id ?? nextId, p: open[open.length - 1], ...(place?.b ? { b: place.b } : {}), ...data };
+      place = null;
+    }
+    if (record.k === 'element' || record.k === 'document') open.push(record.id);
+    nextId = record.id + 1;
+    records.push(record);
+  }
+  return records;
+}
+
+function pairs(flat) {
+  const out = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i], flat[i + 1]]);
+  return out;
+}

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  testEnvironment, startRecording, stopAndShare, configure, tabIdOf, openPopup, fetchBundle, storedBytes,
+  testEnvironment, startRecording, stopAndShare, configure, tabIdOf, openPopup, fetchBundle, storedBytes, nodesOf,
 } from './harness.mjs';
 
 const env = testEnvironment();
@@ -82,7 +82,7 @@ test('planted secrets reach neither extension storage nor the server; the page t
   assert.ok(!text.includes('signed in as'), 'the entry left out in review is not shared');
   assert.equal(bundle.mask_policy.name, 'default + tester rules');
   assert.ok(bundle.events.some((e) => e.type === 'input' && e.value === '***'), 'CVC stays masked despite data-repro-unmask');
-  const blocked = bundle.events[0].nodes.filter((n) => n.attrs?.some(([name]) => name === 'data-repro-blocked'));
+  const blocked = nodesOf(bundle.events[0].nodes).filter((n) => n.attrs?.some(([name]) => name === 'data-repro-blocked'));
   assert.equal(blocked.length, 2, 'site and tester blocks become placeholders');
   const login = bundle.network.find((e) => e.url.includes('access_token=[masked]&page=2'));
   assert.ok(login, 'the token in the URL is masked, the rest of the URL kept');
@@ -127,7 +127,7 @@ test('"Mask all text" records every text of the page as stars, layout kept', asy
   await page.waitForTimeout(800);
   const { bundle } = await stopAndShare(popup, { review: false });
   assert.equal(bundle.mask_policy.mask_all_text, true);
-  const texts = bundle.events.flatMap((e) => (e.nodes || e.adds || []).filter((n) => n.k === 'text').map((n) => n.text));
+  const texts = bundle.events.flatMap((e) => nodesOf(e.nodes || e.adds).filter((n) => n.k === 'text').map((n) => n.text));
   const masked = (text) => text.replace(/\S/g, '*');
   assert.ok(texts.includes(masked('Fixture shop')), 'the heading is masked to its length, spaces kept');
   assert.ok(texts.includes(masked('Item added by the app')), 'added text is masked too');

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import harValidator from 'har-validator';
 import {
-  testEnvironment, startRecording, stopAndShare, configure, tabIdOf, openPopup, fetchBundle, storedBytes, eventually,
+  testEnvironment, startRecording, stopAndShare, configure, tabIdOf, openPopup, fetchBundle, storedBytes, eventually, nodesOf,
 } from './harness.mjs';
 
 const SECRET = 'hunter2-Sup3rSecret';
@@ -63,13 +63,13 @@ test('record an open page across a navigation, share, replay; the password never
   assert.ok(bundle.environment.time_zone.length > 0 && bundle.environment.language.length > 0);
   const snapshots = bundle.events.filter((e) => e.type === 'snapshot');
   assert.equal(snapshots.length, 2);
-  const css = snapshots[0].nodes.find((n) => n.tag === 'link');
+  const css = nodesOf(snapshots[0].nodes).find((n) => n.tag === 'link');
   assert.ok(css.attrs.some(([name, value]) => name === 'data-repro-inlined-css' && value.includes('rgb(20, 90, 160)')),
     'same-origin stylesheet inlined');
   const inputs = bundle.events.filter((e) => e.type === 'input');
   assert.ok(inputs.some((e) => e.value === '*'.repeat(TYPED_NAME.length)), 'typed text is masked to the same length');
   assert.ok(inputs.some((e) => e.checked === true), 'checkbox state recorded');
-  assert.ok(bundle.events.some((e) => e.type === 'mutation' && e.adds?.some((n) => n.text === 'Item added by the app')));
+  assert.ok(bundle.events.some((e) => e.type === 'mutation' && nodesOf(e.adds).some((n) => n.text === 'Item added by the app')));
   assert.ok(bundle.events.some((e) => e.type === 'scroll' && e.y > 0));
   assert.ok(bundle.events.some((e) => e.type === 'viewport' && e.size.w === 900));
   assert.ok(bundle.events.some((e) => e.type === 'click'));
@@ -165,7 +165,7 @@ test('record a page whose CSP forbids WebAssembly: the wasm2js recorder takes ov
   await page.close();
   const bundle = await fetchBundle(href);
   assert.equal(bundle.environment.recorder_build, 'js');
-  const texts = bundle.events.flatMap((e) => (e.nodes || e.adds || []).map((n) => n.text || ''));
+  const texts = bundle.events.flatMap((e) => nodesOf(e.nodes || e.adds).map((n) => n.text || ''));
   assert.ok(texts.includes('Strict CSP fixture'));
   assert.ok(texts.includes('Result under strict CSP'));
   assert.ok(bundle.console.some((e) => e.args[0] === 'strict page clicked'));

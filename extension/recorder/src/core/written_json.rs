@@ -4,16 +4,21 @@
 //! that no single task serializes the whole page. These put the pieces
 //! together with plain copies, without parsing them again.
 
+use repro_manifest::node_list::Encoder;
 use repro_manifest::{DomEvent, NodeRecord};
 
-/// Append `record` to `out`, a comma-separated list of node records.
-pub fn append_node(out: &mut String, record: &NodeRecord) {
-    if !out.is_empty() {
-        out.push(',');
-    }
-    // Writing into a String cannot fail, and a NodeRecord always serializes.
-    if let Ok(json) = serde_json::to_string(record) {
-        out.push_str(&json);
+/// Append `record` to `out`, the items of a node list in the compact form
+/// (comma-separated), which `encoder` has written so far.
+pub fn append_node(out: &mut String, encoder: &mut Encoder, record: &NodeRecord) {
+    let (place, item) = encoder.items(record);
+    for item in place.iter().chain([&item]) {
+        if !out.is_empty() {
+            out.push(',');
+        }
+        // Writing into a String cannot fail, and an item always serializes.
+        if let Ok(json) = serde_json::to_string(item) {
+            out.push_str(&json);
+        }
     }
 }
 
@@ -91,8 +96,9 @@ mod tests {
     #[test]
     fn a_snapshot_written_in_pieces_reads_as_the_whole() {
         let mut nodes = String::new();
+        let mut encoder = Encoder::new();
         for record in records() {
-            append_node(&mut nodes, &record);
+            append_node(&mut nodes, &mut encoder, &record);
         }
         let json = snapshot_with_nodes(&snapshot(Vec::new()), &nodes);
         let read: DomEvent = serde_json::from_str(&json).unwrap();

@@ -8,6 +8,7 @@
 //! is already in the snapshot, so its record is dropped; a node the page
 //! moved away before the walk reached it is left to the records of the move.
 
+use repro_manifest::node_list::Encoder;
 use repro_manifest::{DomEvent, Size};
 use wasm_bindgen::prelude::*;
 use web_sys::{Node, Performance};
@@ -26,6 +27,7 @@ pub struct SnapshotInProgress {
     walk: Walk,
     /// The records walked so far, written as JSON (comma-separated).
     nodes_json: String,
+    encoder: Encoder,
     places: WalkedPlaces,
     t: u64,
     viewport: Size,
@@ -42,6 +44,7 @@ impl SnapshotInProgress {
         SnapshotInProgress {
             walk: Walk::new(document.as_ref(), 0, None, false),
             nodes_json: String::new(),
+            encoder: Encoder::new(),
             places: WalkedPlaces {
                 first_id: 0,
                 parents: Vec::new(),
@@ -82,7 +85,7 @@ impl SnapshotInProgress {
                 self.places.first_id = record.id;
             }
             self.places.parents.push(record.parent);
-            append_node(&mut self.nodes_json, &record);
+            append_node(&mut self.nodes_json, &mut self.encoder, &record);
         }
     }
 }
