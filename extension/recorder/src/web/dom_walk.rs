@@ -32,6 +32,13 @@ extern "C" {
     type Matchable;
     #[wasm_bindgen(method, catch, js_name = matches)]
     fn matches(this: &Matchable, selectors: &JsString) -> Result<bool, JsValue>;
+
+    /// An element, seen only for `getAttribute` with a name already in JS
+    /// (as `getAttributeNames` gives it): sending the name back from wasm
+    /// decoded it a second time for every attribute.
+    type Attributed;
+    #[wasm_bindgen(method, js_name = getAttribute)]
+    fn get_attribute_by(this: &Attributed, name: &JsValue) -> Option<String>;
 }
 
 /// `element.matches(selector)` for a selector held in JS.
@@ -286,11 +293,12 @@ impl NodeSerializer {
         // NamedNodeMap and an Attr object per attribute, which cost the walk
         // more than anything else (measured).
         if element.has_attributes() {
-            for name in element.get_attribute_names().iter() {
-                let Some(name) = name.as_string() else {
+            let attributed: &Attributed = element.unchecked_ref();
+            for js_name in element.get_attribute_names().iter() {
+                let Some(name) = js_name.as_string() else {
                     continue;
                 };
-                let value = element.get_attribute(&name).unwrap_or_default();
+                let value = attributed.get_attribute_by(&js_name).unwrap_or_default();
                 if name == "value" || !keep_attribute(&name, &value) {
                     continue;
                 }

@@ -20,7 +20,7 @@ use crate::core::written_json::{append_node, snapshot_with_nodes};
 /// How long a slice walks before it writes what it walked and gives the page
 /// the main thread back, in milliseconds. Writing takes about a third of
 /// the walk's time, and Chromium counts a task over 50 ms as long.
-const WALK_MS: f64 = 20.0;
+const WALK_MS: f64 = 15.0;
 
 /// A snapshot being walked, and what happened in the page since it began.
 pub struct SnapshotInProgress {
