@@ -178,7 +178,7 @@ impl NodeSerializer {
 
     /// Go on with `walk` until it is done (`true`) or `out_of_time` says to
     /// stop (`false`); `out_of_time` is asked every [`NODES_PER_CLOCK_CHECK`]
-    /// nodes.
+    /// nodes, so `|| true` walks one batch of that many.
     pub fn walk_until(&mut self, walk: &mut Walk, out_of_time: &mut dyn FnMut() -> bool) -> bool {
         let mut since_check = 0;
         while let Some(pending) = walk.stack.pop() {

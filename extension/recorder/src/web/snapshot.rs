@@ -17,10 +17,14 @@ use super::dom_walk::{NodeSerializer, Walk};
 use super::state::{with_recorder, Recorder};
 use crate::core::written_json::{append_node, snapshot_with_nodes};
 
-/// How long a slice walks before it writes what it walked and gives the page
-/// the main thread back, in milliseconds. Writing takes about a third of
-/// the walk's time, and Chromium counts a task over 50 ms as long.
-const WALK_MS: f64 = 15.0;
+/// How long a slice walks and writes before it gives the page the main
+/// thread back, in milliseconds; Chromium counts a task over 50 ms as long,
+/// and a garbage collection may fall into any slice.
+const SLICE_MS: f64 = 20.0;
+
+/// The first slice's budget: its code runs cold (compiled on first use), and
+/// measured 30–45 ms in traces when it had the whole budget.
+const FIRST_SLICE_MS: f64 = 5.0;
 
 /// A snapshot being walked, and what happened in the page since it began.
 pub struct SnapshotInProgress {
@@ -96,13 +100,23 @@ fn walk_slice(recorder: &mut Recorder) -> bool {
         return true;
     };
     let began = snapshot.now();
-    let deadline = began + WALK_MS;
-    let clock = snapshot.clock.clone();
-    let mut out_of_time = || clock.as_ref().is_some_and(|c| c.now() >= deadline);
-    let done = recorder
-        .serializer
-        .walk_until(&mut snapshot.walk, &mut out_of_time);
-    snapshot.write_walked();
+    let budget = if snapshot.busy_ms == 0.0 {
+        FIRST_SLICE_MS
+    } else {
+        SLICE_MS
+    };
+    let deadline = began + budget;
+    // A batch of nodes at a time, walked then written, so that the clock
+    // bounds both.
+    let done = loop {
+        let batch_done = recorder
+            .serializer
+            .walk_until(&mut snapshot.walk, &mut || true);
+        snapshot.write_walked();
+        if batch_done || snapshot.now() >= deadline {
+            break batch_done;
+        }
+    };
     snapshot.busy_ms += snapshot.now() - began;
     done
 }
