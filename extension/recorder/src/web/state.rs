@@ -57,7 +57,7 @@ fn window() -> Result<web_sys::Window, JsValue> {
 /// What this page tells the background when it starts: where it is and how it looks.
 fn hello_message(window: &web_sys::Window, document: &web_sys::Document, build: &str) -> JsValue {
     let navigator = window.navigator();
-    // In the head only: asking the whole document took 8 ms on a
+    // In the head only: asking the whole document took 7–8 ms on a
     // 100,000-node page (measured), in the same task as starting up.
     let release = document
         .query_selector("head")
