@@ -208,16 +208,15 @@ impl Decoder {
                 return Ok(Some(self.opened(record)));
             }
             ReadItem::Text(text) => NodeData::Text { text },
-            ReadItem::Element(mut parts) => {
-                if parts.is_empty() {
-                    return Err("an element without a tag".into());
-                }
-                if parts.len() % 2 == 0 {
+            ReadItem::Element(parts) => {
+                if parts.len() % 2 == 0 && !parts.is_empty() {
                     return Err("an element's attributes come in name, value pairs".into());
                 }
-                let tag = parts.remove(0);
                 let mut attrs = Vec::with_capacity(parts.len() / 2);
                 let mut parts = parts.into_iter();
+                let Some(tag) = parts.next() else {
+                    return Err("an element without a tag".into());
+                };
                 while let (Some(name), Some(value)) = (parts.next(), parts.next()) {
                     attrs.push((name, value));
                 }

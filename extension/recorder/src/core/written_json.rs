@@ -8,35 +8,34 @@ use repro_manifest::node_list::Encoder;
 use repro_manifest::{DomEvent, NodeRecord};
 
 /// Append `record` to `out`, the items of a node list in the compact form
-/// (comma-separated), which `encoder` has written so far.
-pub fn append_node(out: &mut String, encoder: &mut Encoder, record: &NodeRecord) {
+/// (comma-separated JSON), which `encoder` has written so far.
+pub fn append_node(out: &mut Vec<u8>, encoder: &mut Encoder, record: &NodeRecord) {
     let (place, item) = encoder.items(record);
     for item in place.iter().chain([&item]) {
         if !out.is_empty() {
-            out.push(',');
+            out.push(b',');
         }
-        // Writing into a String cannot fail, and an item always serializes.
-        if let Ok(json) = serde_json::to_string(item) {
-            out.push_str(&json);
-        }
+        // Writing into a Vec cannot fail, and an item always serializes.
+        let _ = serde_json::to_writer(&mut *out, item);
     }
 }
 
 /// The JSON of `snapshot` (whose `nodes` are empty) with `nodes`, the
 /// records written by [`append_node`], as its nodes.
-pub fn snapshot_with_nodes(snapshot: &DomEvent, nodes: &str) -> String {
+pub fn snapshot_with_nodes(snapshot: &DomEvent, nodes: &[u8]) -> String {
     const EMPTY: &str = "\"nodes\":[]";
     let head = serde_json::to_string(snapshot).unwrap_or_default();
     let Some(at) = head.find(EMPTY) else {
         return head;
     };
-    let mut out = String::with_capacity(head.len() + nodes.len());
-    out.push_str(&head[..at]);
-    out.push_str("\"nodes\":[");
-    out.push_str(nodes);
-    out.push(']');
-    out.push_str(&head[at + EMPTY.len()..]);
-    out
+    let mut out = Vec::with_capacity(head.len() + nodes.len());
+    out.extend_from_slice(&head.as_bytes()[..at]);
+    out.extend_from_slice(b"\"nodes\":[");
+    out.extend_from_slice(nodes);
+    out.push(b']');
+    out.extend_from_slice(&head.as_bytes()[at + EMPTY.len()..]);
+    // serde_json writes UTF-8 only.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// `chunk` (a chunk's JSON) with `event` (an event's JSON) first among its
@@ -95,7 +94,7 @@ mod tests {
 
     #[test]
     fn a_snapshot_written_in_pieces_reads_as_the_whole() {
-        let mut nodes = String::new();
+        let mut nodes = Vec::new();
         let mut encoder = Encoder::new();
         for record in records() {
             append_node(&mut nodes, &mut encoder, &record);

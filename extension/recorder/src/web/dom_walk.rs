@@ -236,7 +236,7 @@ impl NodeSerializer {
     }
 
     /// Is `node` still a child of the recorded node `parent`?
-    fn still_under(&self, node: &Node, parent: u32) -> bool {
+    pub fn still_under(&self, node: &Node, parent: u32) -> bool {
         node.parent_node()
             .and_then(|actual| self.id_of(&actual))
             .is_some_and(|actual| actual == parent)

@@ -30,7 +30,7 @@ const FIRST_SLICE_MS: f64 = 5.0;
 pub struct SnapshotInProgress {
     walk: Walk,
     /// The records walked so far, written as JSON (comma-separated).
-    nodes_json: String,
+    nodes_json: Vec<u8>,
     encoder: Encoder,
     places: WalkedPlaces,
     t: u64,
@@ -47,7 +47,7 @@ impl SnapshotInProgress {
     pub fn begin(window: &web_sys::Window, document: &web_sys::Document, t: u64) -> Self {
         SnapshotInProgress {
             walk: Walk::new(document.as_ref(), 0, None, false),
-            nodes_json: String::new(),
+            nodes_json: Vec::new(),
             encoder: Encoder::new(),
             places: WalkedPlaces {
                 first_id: 0,
@@ -215,9 +215,7 @@ impl WalkedPlaces {
         let Some(&parent) = self.parents.get(index as usize) else {
             return false;
         };
-        node.parent_node()
-            .and_then(|actual| serializer.id_of(&actual))
-            .is_some_and(|actual| actual == parent)
+        serializer.still_under(node, parent)
     }
 }
 
