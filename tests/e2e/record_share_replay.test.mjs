@@ -141,6 +141,10 @@ test('record an open page across a navigation, share, replay; the password never
   assert.equal(await frame.locator('#name').inputValue(), '*'.repeat(TYPED_NAME.length), 'masked input replayed');
   assert.equal(await frame.locator('#password').inputValue(), '*'.repeat(SECRET.length));
   assert.equal(await frame.locator('#agree').isChecked(), true, 'checkbox state replayed');
+  const namespaces = await frame.locator('#badge').evaluate((svg) => [svg, svg.querySelector('circle'), svg.querySelector('foreignObject'), svg.querySelector('#in-svg')].map((n) => n && `${n.localName} ${n.namespaceURI}`));
+  assert.deepEqual(namespaces, [
+    'svg http://www.w3.org/2000/svg', 'circle http://www.w3.org/2000/svg', 'foreignObject http://www.w3.org/2000/svg', 'p http://www.w3.org/1999/xhtml',
+  ], 'SVG elements replay as SVG, with their names\' case, and HTML inside a foreignObject as HTML');
   const replayedH1Color = await frame.locator('h1').evaluate((h) => getComputedStyle(h).color);
   assert.equal(replayedH1Color, 'rgb(20, 90, 160)', 'the inlined stylesheet styles the replay');
   await viewer.close();

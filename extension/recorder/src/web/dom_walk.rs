@@ -26,12 +26,27 @@ const EDITABLE: &str = "[contenteditable]:not([contenteditable=false]), textarea
 
 #[wasm_bindgen]
 extern "C" {
-    /// An element, seen only for `matches` with a selector already in JS:
-    /// the walk asks it of every element, and passing the selector's text
-    /// over each time was a hot spot.
+    /// An element, seen only for `matches` and `closest` with a selector
+    /// already in JS and known to parse: the walk asks it of every element.
+    /// Passing the selector's text over each time was a hot spot, and so was
+    /// a catching binding, which allocates a closure and an `arguments`
+    /// object per call (measured: half of all the walk's allocations).
     type Matchable;
-    #[wasm_bindgen(method, catch, js_name = matches)]
-    fn matches(this: &Matchable, selectors: &JsString) -> Result<bool, JsValue>;
+    #[wasm_bindgen(method, js_name = matches)]
+    fn matches(this: &Matchable, selectors: &JsString) -> bool;
+    #[wasm_bindgen(method, js_name = closest)]
+    fn closest(this: &Matchable, selectors: &JsString) -> Option<Element>;
+
+    /// The node-id map, a `WeakMap` from nodes to ids, with bindings that
+    /// take and give ids as numbers: `js_sys::WeakMap` boxes each id and
+    /// hands back the map from `set`, three more crossings per node.
+    type IdMap;
+    #[wasm_bindgen(method, js_name = get)]
+    fn get_id(this: &IdMap, node: &Node) -> Option<u32>;
+    #[wasm_bindgen(method, js_name = set)]
+    fn set_id(this: &IdMap, node: &Node, id: u32);
+    #[wasm_bindgen(method, js_name = delete)]
+    fn delete_id(this: &IdMap, node: &Node);
 
     /// An element, seen only for `getAttribute` with a name already in JS
     /// (as `getAttributeNames` gives it): sending the name back from wasm
@@ -41,22 +56,57 @@ extern "C" {
     fn get_attribute_by(this: &Attributed, name: &JsValue) -> Option<String>;
 }
 
-/// `element.matches(selector)` for a selector held in JS.
-fn element_matches(element: &Element, selector: &JsString) -> Result<bool, JsValue> {
-    element.unchecked_ref::<Matchable>().matches(selector)
+/// A selector of the masking policy, converted to a JS string once and
+/// checked once: `None` when the browser cannot parse it.
+struct Selector(Option<JsString>);
+
+impl Selector {
+    fn new(text: &str) -> Self {
+        let parses = web_sys::window()
+            .and_then(|window| window.document())
+            .is_some_and(|document| {
+                document
+                    .create_document_fragment()
+                    .query_selector(text)
+                    .is_ok()
+            });
+        Selector(parses.then(|| JsString::from(text)))
+    }
+
+    /// Does `element` match? A selector that does not parse matches (fails closed).
+    fn matches_or_fails_closed(&self, element: &Element) -> bool {
+        match &self.0 {
+            Some(selector) => element.unchecked_ref::<Matchable>().matches(selector),
+            None => true,
+        }
+    }
+
+    /// Does `element` match? A selector that does not parse does not.
+    fn matches(&self, element: &Element) -> bool {
+        self.0
+            .as_ref()
+            .is_some_and(|selector| element.unchecked_ref::<Matchable>().matches(selector))
+    }
+
+    /// Is `element` or one of its ancestors matched? A selector that does
+    /// not parse says yes (fails closed).
+    fn inside_or_fails_closed(&self, element: &Element) -> bool {
+        match &self.0 {
+            Some(selector) => element
+                .unchecked_ref::<Matchable>()
+                .closest(selector)
+                .is_some(),
+            None => true,
+        }
+    }
 }
 
-/// The policy's selectors, converted to JS strings once.
+/// The policy's selectors.
 struct Selectors {
-    block: JsString,
-    mask: JsString,
-    unmask: JsString,
-    editable: JsString,
-}
-
-/// Does `element` match `selector`? A selector that does not parse matches (fails closed).
-fn matches_or_fails_closed(element: &Element, selector: &JsString) -> bool {
-    !matches!(element_matches(element, selector), Ok(false))
+    block: Selector,
+    mask: Selector,
+    unmask: Selector,
+    editable: Selector,
 }
 
 /// How many nodes a walk serializes between two looks at the clock.
@@ -100,7 +150,7 @@ impl Walk {
 
 /// Gives nodes their ids and serializes them under a masking policy.
 pub struct NodeSerializer {
-    ids: js_sys::WeakMap,
+    ids: IdMap,
     next_id: u32,
     policy: MaskPolicy,
     selectors: Selectors,
@@ -110,13 +160,13 @@ impl NodeSerializer {
     /// A serializer whose first node (the document) gets id 1.
     pub fn new(policy: MaskPolicy) -> Self {
         let selectors = Selectors {
-            block: JsString::from(policy.block_selector.as_str()),
-            mask: JsString::from(policy.mask_selector.as_str()),
-            unmask: JsString::from(policy.unmask_selector.as_str()),
-            editable: JsString::from(EDITABLE),
+            block: Selector::new(&policy.block_selector),
+            mask: Selector::new(&policy.mask_selector),
+            unmask: Selector::new(&policy.unmask_selector),
+            editable: Selector::new(EDITABLE),
         };
         NodeSerializer {
-            ids: js_sys::WeakMap::new(),
+            ids: js_sys::WeakMap::new().unchecked_into(),
             next_id: 1,
             policy,
             selectors,
@@ -130,21 +180,18 @@ impl NodeSerializer {
 
     /// The id of a recorded node.
     pub fn id_of(&self, node: &Node) -> Option<u32> {
-        self.ids
-            .get(node.unchecked_ref())
-            .as_f64()
-            .map(|id| id as u32)
+        self.ids.get_id(node)
     }
 
     /// Forget a node (it left the document); a re-added node gets a new id.
     pub fn forget(&self, node: &Node) {
-        self.ids.delete(node.unchecked_ref());
+        self.ids.delete_id(node);
     }
 
     fn assign(&mut self, node: &Node) -> u32 {
         let id = self.next_id;
         self.next_id += 1;
-        self.ids.set(node.unchecked_ref(), &(id as f64).into());
+        self.ids.set_id(node, id);
         id
     }
 
@@ -154,9 +201,9 @@ impl NodeSerializer {
             return true;
         }
         let Some(element) = element else { return false };
-        // A selector the browser cannot parse masks (fails closed).
-        let inside = |selector: &str| !matches!(element.closest(selector), Ok(None));
-        inside(&self.policy.mask_selector) || (self.policy.mask_all_inputs && inside(EDITABLE))
+        self.selectors.mask.inside_or_fails_closed(element)
+            || (self.policy.mask_all_inputs
+                && self.selectors.editable.inside_or_fails_closed(element))
     }
 
     /// Serialize `root` and its subtree, appending records to `out` in document order.
@@ -282,13 +329,15 @@ impl NodeSerializer {
     }
 
     fn describe_element(&self, element: &Element, masked: bool) -> (NodeData, bool, bool) {
-        let tag = element.local_name();
-        let svg = element.namespace_uri().as_deref() == Some(SVG_NS);
+        let (tag, svg) = name_and_namespace(element);
         // Selectors that do not parse fail closed: blocked, masked.
-        if matches_or_fails_closed(element, &self.selectors.block) {
+        if self.selectors.block.matches_or_fails_closed(element) {
             return (blocked_placeholder(element, tag, svg), masked, false);
         }
         let mut attrs = Vec::new();
+        // Editable as `[contenteditable]:not([contenteditable=false])` says,
+        // told from the names read here rather than one more `matches`.
+        let mut editable = false;
         // Names, then values by name: `attributes` and `item` make a
         // NamedNodeMap and an Attr object per attribute, which cost the walk
         // more than anything else (measured).
@@ -299,6 +348,7 @@ impl NodeSerializer {
                     continue;
                 };
                 let value = attributed.get_attribute_by(&js_name).unwrap_or_default();
+                editable |= name == "contenteditable" && value != "false";
                 if name == "value" || !keep_attribute(&name, &value) {
                     continue;
                 }
@@ -323,10 +373,8 @@ impl NodeSerializer {
         }
         let children_masked = masked
             || self.policy.mask_all_text
-            || matches_or_fails_closed(element, &self.selectors.mask)
-            || (self.policy.mask_all_inputs
-                && (tag == "textarea"
-                    || matches!(element_matches(element, &self.selectors.editable), Ok(true))));
+            || self.selectors.mask.matches_or_fails_closed(element)
+            || (self.policy.mask_all_inputs && (tag == "textarea" || editable));
         let walk = !skip_children(&tag);
         (NodeData::Element { tag, attrs, svg }, children_masked, walk)
     }
@@ -348,7 +396,7 @@ impl NodeSerializer {
             element.get_attribute("name").unwrap_or_default(),
             element.id()
         );
-        let unmasked = matches!(element_matches(element, &self.selectors.unmask), Ok(true));
+        let unmasked = self.selectors.unmask.matches(element);
         let (input_type, value) = match tag {
             "input" => {
                 let input: &HtmlInputElement = element.unchecked_ref();
@@ -371,6 +419,25 @@ impl NodeSerializer {
         };
         Some(mask::control_value(&self.policy, &control, &value))
     }
+}
+
+/// An element's local name, and whether it is an SVG element.
+///
+/// One string from `tagName` where it can tell: an HTML element of an HTML
+/// document has it in upper case, and every other element (SVG, MathML,
+/// XHTML) keeps the case of its qualified name, which has lower-case letters
+/// in every name SVG and MathML define. Other names take `localName` and
+/// `namespaceURI`, two strings more, as every element did before (measured:
+/// about 3 % of the walk).
+fn name_and_namespace(element: &Element) -> (String, bool) {
+    let mut tag = element.tag_name();
+    let html = !tag.bytes().any(|b| b.is_ascii_lowercase() || b == b':');
+    if html {
+        tag.make_ascii_lowercase();
+        return (tag, false);
+    }
+    let svg = element.namespace_uri().as_deref() == Some(SVG_NS);
+    (element.local_name(), svg)
 }
 
 /// Mask text keeping whitespace, so that line breaks and layout hold.
