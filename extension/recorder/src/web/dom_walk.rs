@@ -4,6 +4,9 @@
 //! while it reads: a form value or a masked text never exists unmasked in a
 //! record.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use js_sys::JsString;
 use repro_manifest::{MaskPolicy, NodeData, NodeRecord};
 use wasm_bindgen::prelude::*;
@@ -37,6 +40,12 @@ extern "C" {
     #[wasm_bindgen(method, js_name = closest)]
     fn closest(this: &Matchable, selectors: &JsString) -> Option<Element>;
 
+    /// A document, fragment or element, seen only for `querySelector` with
+    /// a selector already in JS and known to parse.
+    type Queryable;
+    #[wasm_bindgen(method, js_name = querySelector)]
+    fn query_selector(this: &Queryable, selectors: &JsString) -> Option<Element>;
+
     /// The node-id map, a `WeakMap` from nodes to ids, with bindings that
     /// take and give ids as numbers: `js_sys::WeakMap` boxes each id and
     /// hands back the map from `set`, three more crossings per node.
@@ -48,12 +57,13 @@ extern "C" {
     #[wasm_bindgen(method, js_name = delete)]
     fn delete_id(this: &IdMap, node: &Node);
 
-    /// An element, seen only for `getAttribute` with a name already in JS
-    /// (as `getAttributeNames` gives it): sending the name back from wasm
-    /// decoded it a second time for every attribute.
+    /// An element, seen only for its attributes: the names in one call, and
+    /// each value by a name already in JS (see [`AttributeNames`]).
     type Attributed;
+    #[wasm_bindgen(method, js_name = getAttributeNames)]
+    fn attribute_names(this: &Attributed) -> Vec<String>;
     #[wasm_bindgen(method, js_name = getAttribute)]
-    fn get_attribute_by(this: &Attributed, name: &JsValue) -> Option<String>;
+    fn get_attribute_by(this: &Attributed, name: &JsString) -> Option<String>;
 }
 
 /// A selector of the masking policy, converted to a JS string once and
@@ -78,6 +88,28 @@ impl Selector {
         match &self.0 {
             Some(selector) => element.unchecked_ref::<Matchable>().matches(selector),
             None => true,
+        }
+    }
+
+    /// Does no node of the subtree of `root`, `root` included, match? A
+    /// selector that does not parse matches every element (fails closed).
+    fn none_under(&self, root: &Node) -> bool {
+        let Some(selector) = &self.0 else {
+            return false;
+        };
+        match root.node_type() {
+            Node::ELEMENT_NODE => {
+                !root.unchecked_ref::<Matchable>().matches(selector)
+                    && root
+                        .unchecked_ref::<Queryable>()
+                        .query_selector(selector)
+                        .is_none()
+            }
+            Node::DOCUMENT_NODE | Node::DOCUMENT_FRAGMENT_NODE => root
+                .unchecked_ref::<Queryable>()
+                .query_selector(selector)
+                .is_none(),
+            _ => true,
         }
     }
 
@@ -120,10 +152,21 @@ struct Pending {
     masked: bool,
 }
 
+/// Which selectors no element of a walk's subtree matched when the walk
+/// began: asked once of the whole subtree (`querySelector`), which spares
+/// two `matches` per element while the page has not changed since.
+#[derive(Clone, Copy, Default)]
+struct Unmatched {
+    block: bool,
+    mask: bool,
+}
+
 /// A walk over a subtree that can stop and go on later: the nodes still to
 /// visit and the records made so far.
 pub struct Walk {
     stack: Vec<Pending>,
+    /// Asked when the walk first runs.
+    unmatched: Option<Unmatched>,
     /// Records made so far, in document order.
     pub records: Vec<NodeRecord>,
     /// Check that each node is still under the parent it was found under
@@ -143,13 +186,40 @@ impl Walk {
                 masked,
             }],
             records: Vec::new(),
+            unmatched: None,
             verify_parents: false,
         }
     }
 }
 
+/// Attribute names met so far, each as a JS string made once: a page uses
+/// few names many times, and sending a name from wasm to JS decodes it
+/// (measured: a hot spot when done per attribute).
+#[derive(Default)]
+struct AttributeNames(RefCell<HashMap<String, JsString>>);
+
+impl AttributeNames {
+    /// Names beyond this many are converted each time they are met.
+    const MAX: usize = 4096;
+
+    /// The value of the attribute `name` of `element`.
+    fn value(&self, element: &Attributed, name: &str) -> Option<String> {
+        let mut names = self.0.borrow_mut();
+        if let Some(js_name) = names.get(name) {
+            return element.get_attribute_by(js_name);
+        }
+        let js_name = JsString::from(name);
+        let value = element.get_attribute_by(&js_name);
+        if names.len() < Self::MAX {
+            names.insert(name.to_string(), js_name);
+        }
+        value
+    }
+}
+
 /// Gives nodes their ids and serializes them under a masking policy.
 pub struct NodeSerializer {
+    attribute_names: AttributeNames,
     ids: IdMap,
     next_id: u32,
     policy: MaskPolicy,
@@ -166,6 +236,7 @@ impl NodeSerializer {
             editable: Selector::new(EDITABLE),
         };
         NodeSerializer {
+            attribute_names: AttributeNames::default(),
             ids: js_sys::WeakMap::new().unchecked_into(),
             next_id: 1,
             policy,
@@ -227,6 +298,17 @@ impl NodeSerializer {
     /// stop (`false`); `out_of_time` is asked every [`NODES_PER_CLOCK_CHECK`]
     /// nodes, so `|| true` walks one batch of that many.
     pub fn walk_until(&mut self, walk: &mut Walk, out_of_time: &mut dyn FnMut() -> bool) -> bool {
+        if walk.unmatched.is_none() {
+            walk.unmatched = walk.stack.last().map(|root| Unmatched {
+                block: self.selectors.block.none_under(&root.node),
+                mask: self.selectors.mask.none_under(&root.node),
+            });
+        }
+        // Once the page has changed, an element may match that did not.
+        let unmatched = match walk.verify_parents {
+            true => Unmatched::default(),
+            false => walk.unmatched.unwrap_or_default(),
+        };
         let mut since_check = 0;
         while let Some(pending) = walk.stack.pop() {
             since_check += 1;
@@ -253,7 +335,9 @@ impl NodeSerializer {
             {
                 continue;
             }
-            let Some((data, children_masked, walk_children)) = self.describe(&node, masked) else {
+            let Some((data, children_masked, walk_children)) =
+                self.describe(&node, masked, unmatched)
+            else {
                 continue;
             };
             let id = self.assign(&node);
@@ -291,11 +375,16 @@ impl NodeSerializer {
 
     /// What `node` is: its record data, whether its children's text is masked,
     /// and whether its children are recorded at all. `None`: not recorded.
-    fn describe(&self, node: &Node, masked: bool) -> Option<(NodeData, bool, bool)> {
+    fn describe(
+        &self,
+        node: &Node,
+        masked: bool,
+        unmatched: Unmatched,
+    ) -> Option<(NodeData, bool, bool)> {
         match node.node_type() {
             Node::ELEMENT_NODE => {
                 let element: &Element = node.unchecked_ref();
-                Some(self.describe_element(element, masked))
+                Some(self.describe_element(element, masked, unmatched))
             }
             Node::TEXT_NODE | Node::CDATA_SECTION_NODE => {
                 let text = node.text_content().unwrap_or_default();
@@ -328,10 +417,15 @@ impl NodeSerializer {
         }
     }
 
-    fn describe_element(&self, element: &Element, masked: bool) -> (NodeData, bool, bool) {
+    fn describe_element(
+        &self,
+        element: &Element,
+        masked: bool,
+        unmatched: Unmatched,
+    ) -> (NodeData, bool, bool) {
         let (tag, svg) = name_and_namespace(element);
         // Selectors that do not parse fail closed: blocked, masked.
-        if self.selectors.block.matches_or_fails_closed(element) {
+        if !unmatched.block && self.selectors.block.matches_or_fails_closed(element) {
             return (blocked_placeholder(element, tag, svg), masked, false);
         }
         let mut attrs = Vec::new();
@@ -343,11 +437,11 @@ impl NodeSerializer {
         // more than anything else (measured).
         if element.has_attributes() {
             let attributed: &Attributed = element.unchecked_ref();
-            for js_name in element.get_attribute_names().iter() {
-                let Some(name) = js_name.as_string() else {
-                    continue;
-                };
-                let value = attributed.get_attribute_by(&js_name).unwrap_or_default();
+            for name in attributed.attribute_names() {
+                let value = self
+                    .attribute_names
+                    .value(attributed, &name)
+                    .unwrap_or_default();
                 editable |= name == "contenteditable" && value != "false";
                 if name == "value" || !keep_attribute(&name, &value) {
                     continue;
@@ -373,7 +467,7 @@ impl NodeSerializer {
         }
         let children_masked = masked
             || self.policy.mask_all_text
-            || self.selectors.mask.matches_or_fails_closed(element)
+            || (!unmatched.mask && self.selectors.mask.matches_or_fails_closed(element))
             || (self.policy.mask_all_inputs && (tag == "textarea" || editable));
         let walk = !skip_children(&tag);
         (NodeData::Element { tag, attrs, svg }, children_masked, walk)
