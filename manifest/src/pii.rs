@@ -61,16 +61,22 @@ pub fn find(text: &str) -> Vec<Finding> {
         return found;
     }
     let bytes = text.as_bytes();
+    // Card numbers and IBANs hold digits, and addresses an `@`: a text
+    // without them (most texts of a page) is not scanned for them at all.
+    let digits = bytes.iter().any(u8::is_ascii_digit);
+    let at_sign = bytes.contains(&b'@');
     let mut i = 0;
     while i < bytes.len() {
         let at_boundary = i == 0 || !is_word_byte(bytes[i - 1]);
         let hit = if at_boundary {
-            card_at(bytes, i)
+            digits
+                .then(|| card_at(bytes, i))
+                .flatten()
                 .or_else(|| jwt_at(bytes, i))
                 .or_else(|| bearer_at(bytes, i))
                 .or_else(|| api_key_at(bytes, i))
-                .or_else(|| iban_at(bytes, i))
-                .or_else(|| email_at(bytes, i))
+                .or_else(|| digits.then(|| iban_at(bytes, i)).flatten())
+                .or_else(|| at_sign.then(|| email_at(bytes, i)).flatten())
         } else {
             None
         };
@@ -138,13 +144,15 @@ fn card_at(bytes: &[u8], start: usize) -> Option<Finding> {
     if !matches!(bytes[start], b'2'..=b'6') {
         return None;
     }
-    let mut digits = Vec::with_capacity(19);
+    let mut digits = [0u8; 20];
+    let mut count = 0;
     let mut i = start;
     let mut end = start;
-    while i < bytes.len() && digits.len() <= 19 {
+    while i < bytes.len() && count < digits.len() {
         let b = bytes[i];
         if b.is_ascii_digit() {
-            digits.push(b - b'0');
+            digits[count] = b - b'0';
+            count += 1;
             i += 1;
             end = i;
         } else if (b == b' ' || b == b'-')
@@ -156,7 +164,7 @@ fn card_at(bytes: &[u8], start: usize) -> Option<Finding> {
             break;
         }
     }
-    if !(13..=19).contains(&digits.len()) || !ends_at_boundary(bytes, end) || !luhn(&digits) {
+    if !(13..=19).contains(&count) || !ends_at_boundary(bytes, end) || !luhn(&digits[..count]) {
         return None;
     }
     Some(Finding {
