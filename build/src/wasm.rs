@@ -118,7 +118,7 @@ fn package(krate: &WasmCrate) -> Result<(), String> {
     bindgen(&stripped, &web_dir, krate.stem, Target::Web)?;
     let wasm_file = web_dir.join(format!("{}_bg.wasm", krate.stem));
     let mut args = PRECOMPILED_STD_FEATURES.to_vec();
-    args.extend(["-Oz", "-g", "--strip-producers"]);
+    args.extend(["-Oz", "--strip-debug", "--strip-producers"]);
     let wasm_file = path_str(&wasm_file);
     args.extend([wasm_file.as_str(), "-o", wasm_file.as_str()]);
     wasm_opt(&args)?;
