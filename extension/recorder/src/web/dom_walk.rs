@@ -57,11 +57,18 @@ extern "C" {
     #[wasm_bindgen(method, js_name = delete)]
     fn delete_id(this: &IdMap, node: &Node);
 
-    /// An element, seen only for its attributes: the names in one call, and
-    /// each value by a name already in JS (see [`AttributeNames`]).
+    /// An element, seen only for its attributes: the names in one array,
+    /// and each value by a name already in JS (see [`AttributeNames`]).
     type Attributed;
     #[wasm_bindgen(method, js_name = getAttributeNames)]
-    fn attribute_names(this: &Attributed) -> Vec<String>;
+    fn attribute_names(this: &Attributed) -> NameList;
+
+    /// The array `getAttributeNames` gives, read as one string: names joined
+    /// by a space, which no attribute name holds. One crossing for all the
+    /// names, where reading the array took three per name.
+    type NameList;
+    #[wasm_bindgen(method, js_name = join)]
+    fn join(this: &NameList, separator: &JsString) -> String;
     #[wasm_bindgen(method, js_name = getAttribute)]
     fn get_attribute_by(this: &Attributed, name: &JsString) -> Option<String>;
 }
@@ -195,16 +202,30 @@ impl Walk {
 /// Attribute names met so far, each as a JS string made once: a page uses
 /// few names many times, and sending a name from wasm to JS decodes it
 /// (measured: a hot spot when done per attribute).
-#[derive(Default)]
-struct AttributeNames(RefCell<HashMap<String, JsString>>);
+struct AttributeNames {
+    known: RefCell<HashMap<String, JsString>>,
+    separator: JsString,
+}
 
 impl AttributeNames {
+    fn new() -> Self {
+        AttributeNames {
+            known: RefCell::default(),
+            separator: JsString::from(" "),
+        }
+    }
+
+    /// The names of `element`'s attributes, space-separated.
+    fn of(&self, element: &Attributed) -> String {
+        element.attribute_names().join(&self.separator)
+    }
+
     /// Names beyond this many are converted each time they are met.
     const MAX: usize = 4096;
 
     /// The value of the attribute `name` of `element`.
     fn value(&self, element: &Attributed, name: &str) -> Option<String> {
-        let mut names = self.0.borrow_mut();
+        let mut names = self.known.borrow_mut();
         if let Some(js_name) = names.get(name) {
             return element.get_attribute_by(js_name);
         }
@@ -236,7 +257,7 @@ impl NodeSerializer {
             editable: Selector::new(EDITABLE),
         };
         NodeSerializer {
-            attribute_names: AttributeNames::default(),
+            attribute_names: AttributeNames::new(),
             ids: js_sys::WeakMap::new().unchecked_into(),
             next_id: 1,
             policy,
@@ -437,17 +458,22 @@ impl NodeSerializer {
         // more than anything else (measured).
         if element.has_attributes() {
             let attributed: &Attributed = element.unchecked_ref();
-            for name in attributed.attribute_names() {
-                let value = self
-                    .attribute_names
-                    .value(attributed, &name)
-                    .unwrap_or_default();
-                editable |= name == "contenteditable" && value != "false";
-                if name == "value" || !keep_attribute(&name, &value) {
+            let names = self.attribute_names.of(attributed);
+            for name in names.split(' ') {
+                // The control's current value is read below.
+                if name == "value" {
                     continue;
                 }
-                let value = mask::attribute_value(&name, &value);
-                attrs.push((name, value));
+                let value = self
+                    .attribute_names
+                    .value(attributed, name)
+                    .unwrap_or_default();
+                editable |= name == "contenteditable" && value != "false";
+                if !keep_attribute(name, &value) {
+                    continue;
+                }
+                let value = mask::attribute_value(name, &value);
+                attrs.push((name.to_string(), value));
             }
         }
         if let Some(value) = self.value_of_control(element, &tag) {
