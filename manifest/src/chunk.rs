@@ -31,6 +31,18 @@ impl Chunk {
     }
 }
 
+/// Where a chunk is kept: its page and sequence number, read without
+/// building its events. The rest of the chunk is only checked to be JSON
+/// (reading a whole 10k-node snapshot chunk into values, to learn two
+/// numbers, held up storing it: measured).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub struct ChunkPlace {
+    /// Page index the chunk belongs to.
+    pub page: u32,
+    /// Sequence number within the page.
+    pub seq: u32,
+}
+
 /// What the page-side recorder reports of a marked element, for the
 /// background to turn into a [`crate::Mark`] with its screenshots.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -60,4 +72,23 @@ pub struct MarkCapture {
     pub styles: Vec<(String, String)>,
     /// Viewport boxes to black out in the screenshot (masked and blocked content).
     pub mask_rects: Vec<crate::Rect>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chunk_place_is_read_past_any_events() {
+        let text = r#"{"page":2,"seq":7,"events":[{"type":"snapshot","t":1,"nodes":[["p"],"x",1]}],"console":[],"network":[]}"#;
+        let place: ChunkPlace = serde_json::from_str(text).unwrap();
+        assert_eq!(place, ChunkPlace { page: 2, seq: 7 });
+    }
+
+    #[test]
+    fn a_chunk_place_is_not_read_from_broken_json() {
+        let cut = r#"{"page":2,"seq":7,"events":[{"type":"snap"#;
+        assert!(serde_json::from_str::<ChunkPlace>(cut).is_err());
+        assert!(serde_json::from_str::<ChunkPlace>(r#"{"seq":7,"events":[]}"#).is_err());
+    }
 }

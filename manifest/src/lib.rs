@@ -30,7 +30,7 @@ mod policy;
 mod validate;
 
 pub use bundle::{Bundle, Environment, Mark, Page, Rect, Screenshot, Size, FORMAT_VERSION};
-pub use chunk::{Chunk, MarkCapture};
+pub use chunk::{Chunk, ChunkPlace, MarkCapture};
 pub use dom::{AttributeChange, DomEvent, EventRecord, NodeData, NodeRecord, TextChange};
 pub use example::example_bundle_json;
 pub use limits::Limits;

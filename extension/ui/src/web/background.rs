@@ -4,7 +4,7 @@
 //! stopped between any two events. The JavaScript loader registers the
 //! listeners synchronously and forwards each event here.
 
-use repro_manifest::{Chunk, Environment, Page};
+use repro_manifest::{ChunkPlace, Environment, Page};
 use wasm_bindgen::prelude::*;
 
 use super::api::{call, get, load, load_prefixed, message_of, object, remove, save, store_text};
@@ -329,7 +329,7 @@ async fn persist_chunks(session_id: &str, chunks: &JsValue) -> Result<(), JsValu
     };
     for text in list.iter().filter_map(|t| t.as_string()) {
         // The recorder's own output: a chunk that does not parse is a bug, not input to keep.
-        let Ok(chunk) = serde_json::from_str::<Chunk>(&text) else {
+        let Ok(chunk) = serde_json::from_str::<ChunkPlace>(&text) else {
             continue;
         };
         store_text(&chunk_key(session_id, chunk.page, chunk.seq), &text).await?;
