@@ -159,6 +159,31 @@ struct Pending {
     masked: bool,
 }
 
+/// Where a walk stands among the children of a recorded element.
+enum Cursor {
+    /// Before the first child.
+    Start,
+    /// Inside the subtree of the child in the frame above.
+    Descended,
+    /// At this child, not walked yet (the walk stopped for time).
+    At(Node),
+    /// Past this child.
+    After(Node),
+}
+
+/// A recorded element whose children the walk is going through, one at a
+/// time: each child is read when the walk gets to it, so that no task reads
+/// all the children of an element with tens of thousands of them (measured:
+/// 30–50 ms in the first slice of the 100k page, when they were all read at
+/// once).
+struct Frame {
+    element: Node,
+    id: u32,
+    /// Whether text under the element is masked.
+    masked: bool,
+    cursor: Cursor,
+}
+
 /// Which selectors no element of a walk's subtree matched when the walk
 /// began: asked once of the whole subtree (`querySelector`), which spares
 /// two `matches` per element while the page has not changed since.
@@ -171,7 +196,10 @@ struct Unmatched {
 /// A walk over a subtree that can stop and go on later: the nodes still to
 /// visit and the records made so far.
 pub struct Walk {
-    stack: Vec<Pending>,
+    /// The root, until the walk has been to it.
+    root: Option<Pending>,
+    /// The recorded elements whose children are being walked, outermost first.
+    frames: Vec<Frame>,
     /// Asked when the walk first runs.
     unmatched: Option<Unmatched>,
     /// Records made so far, in document order.
@@ -179,6 +207,9 @@ pub struct Walk {
     /// Check that each node is still under the parent it was found under
     /// (set once the page changed while the walk was paused).
     pub verify_parents: bool,
+    /// The nodes the page added since the walk began: left to the records
+    /// that added them, which place them among their siblings.
+    added_since: Option<js_sys::Set>,
 }
 
 impl Walk {
@@ -186,15 +217,35 @@ impl Walk {
     /// `before`, and `masked` says whether text under `root`'s parent is masked.
     pub fn new(root: &Node, parent: u32, before: Option<u32>, masked: bool) -> Self {
         Walk {
-            stack: vec![Pending {
+            root: Some(Pending {
                 node: root.clone(),
                 parent,
                 before,
                 masked,
-            }],
+            }),
+            frames: Vec::new(),
             records: Vec::new(),
             unmatched: None,
             verify_parents: false,
+            added_since: None,
+        }
+    }
+
+    /// The page changed while the walk waited: from now on each node is
+    /// checked, and the nodes `records` added are left to those records.
+    pub fn page_changed(&mut self, records: &js_sys::Array) {
+        self.verify_parents = true;
+        let added = self
+            .added_since
+            .get_or_insert_with(|| js_sys::Set::new(&JsValue::UNDEFINED));
+        for record in records.iter() {
+            let record: web_sys::MutationRecord = record.unchecked_into();
+            let nodes = record.added_nodes();
+            for i in 0..nodes.length() {
+                if let Some(node) = nodes.get(i) {
+                    added.add(&node);
+                }
+            }
         }
     }
 }
@@ -320,7 +371,7 @@ impl NodeSerializer {
     /// nodes, so `|| true` walks one batch of that many.
     pub fn walk_until(&mut self, walk: &mut Walk, out_of_time: &mut dyn FnMut() -> bool) -> bool {
         if walk.unmatched.is_none() {
-            walk.unmatched = walk.stack.last().map(|root| Unmatched {
+            walk.unmatched = walk.root.as_ref().map(|root| Unmatched {
                 block: self.selectors.block.none_under(&root.node),
                 mask: self.selectors.mask.none_under(&root.node),
             });
@@ -330,61 +381,107 @@ impl NodeSerializer {
             true => Unmatched::default(),
             false => walk.unmatched.unwrap_or_default(),
         };
+        if let Some(root) = walk.root.take() {
+            // A root the page moved away from its parent while the walk
+            // waited is left to the mutation records of the move.
+            if !(walk.verify_parents
+                && root.parent != 0
+                && !self.still_under(&root.node, root.parent))
+            {
+                self.visit(walk, root, unmatched);
+            }
+        }
         let mut since_check = 0;
-        while let Some(pending) = walk.stack.pop() {
+        while let Some(frame) = walk.frames.last_mut() {
+            let cursor = std::mem::replace(&mut frame.cursor, Cursor::Descended);
+            // A child the page moved away while the walk waited leaves no
+            // way on from it: go through the children again from the first,
+            // passing those recorded or added since.
+            let next = match cursor {
+                Cursor::At(child) | Cursor::After(child)
+                    if walk.verify_parents && !self.still_under(&child, frame.id) =>
+                {
+                    frame.element.first_child()
+                }
+                Cursor::Start => frame.element.first_child(),
+                Cursor::At(child) => Some(child),
+                Cursor::After(child) => child.next_sibling(),
+                Cursor::Descended => {
+                    unreachable!("a frame's cursor is reset when the frame above it closes")
+                }
+            };
+            let Some(node) = next else {
+                let done = walk.frames.pop().map(|frame| frame.element);
+                if let (Some(outer), Some(element)) = (walk.frames.last_mut(), done) {
+                    outer.cursor = Cursor::After(element);
+                }
+                continue;
+            };
             since_check += 1;
             if since_check == NODES_PER_CLOCK_CHECK {
                 since_check = 0;
                 if out_of_time() {
-                    walk.stack.push(pending);
+                    frame.cursor = Cursor::At(node);
                     return false;
                 }
             }
-            let Pending {
-                node,
-                parent,
-                before,
-                masked,
-            } = pending;
-            // The page may have moved or removed a node after its parent was
-            // read and before the walk came back to it, or moved a node the
-            // walk had passed into a part it had not reached: such a node is
-            // left to the mutation records of the move.
+            // A node recorded already (moved here from a part the walk had
+            // passed), or one the page added since the walk began, is left
+            // to the records of the page's changes.
             if walk.verify_parents
                 && (self.id_of(&node).is_some()
-                    || (parent != 0 && !self.still_under(&node, parent)))
+                    || walk
+                        .added_since
+                        .as_ref()
+                        .is_some_and(|added| added.has(&node)))
             {
+                frame.cursor = Cursor::After(node);
                 continue;
             }
-            let Some((data, children_masked, walk_children)) =
-                self.describe(&node, masked, unmatched)
-            else {
-                continue;
+            let pending = Pending {
+                node,
+                parent: frame.id,
+                before: None,
+                masked: frame.masked,
             };
-            let id = self.assign(&node);
-            walk.records.push(NodeRecord {
-                id,
-                parent,
-                before,
-                data,
-            });
-            if walk_children {
-                // Last to first, so that the stack pops them in document
-                // order. Siblings, not `childNodes`: a NodeList object per
-                // node was among the walk's largest costs (measured).
-                let mut child = node.last_child();
-                while let Some(current) = child {
-                    child = current.previous_sibling();
-                    walk.stack.push(Pending {
-                        node: current,
-                        parent: id,
-                        before: None,
-                        masked: children_masked,
-                    });
-                }
-            }
+            self.visit(walk, pending, unmatched);
         }
         true
+    }
+
+    /// Record `pending`'s node, and open a frame for its children if they
+    /// are walked; otherwise the walk goes on past it.
+    fn visit(&mut self, walk: &mut Walk, pending: Pending, unmatched: Unmatched) {
+        let Pending {
+            node,
+            parent,
+            before,
+            masked,
+        } = pending;
+        let described = self.describe(&node, masked, unmatched);
+        let Some((data, children_masked, walk_children)) = described else {
+            if let Some(frame) = walk.frames.last_mut() {
+                frame.cursor = Cursor::After(node);
+            }
+            return;
+        };
+        let id = self.assign(&node);
+        walk.records.push(NodeRecord {
+            id,
+            parent,
+            before,
+            data,
+        });
+        if walk_children {
+            walk.frames.push(Frame {
+                element: node,
+                id,
+                masked: children_masked,
+                cursor: Cursor::Start,
+            });
+        } else if let Some(frame) = walk.frames.last_mut() {
+            frame.cursor = Cursor::After(node);
+        }
     }
 
     /// Is `node` still a child of the recorded node `parent`?

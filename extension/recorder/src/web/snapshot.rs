@@ -74,7 +74,7 @@ impl SnapshotInProgress {
     /// Keep a batch of mutation records until the walk ends. From now on
     /// the walk checks that each node is still where it was found.
     pub fn hold_records(&mut self, records: js_sys::Array) {
-        self.walk.verify_parents = true;
+        self.walk.page_changed(&records);
         self.held_records.push(records);
     }
 
