@@ -221,7 +221,7 @@ impl WalkedPlaces {
 
 /// Resolve after the page had a turn: a message to ourselves queues a task
 /// without the 4 ms clamp that nested timers get.
-async fn next_task() {
+pub(super) async fn next_task() {
     let Ok(channel) = web_sys::MessageChannel::new() else {
         return;
     };
