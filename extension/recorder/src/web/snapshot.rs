@@ -4,9 +4,10 @@
 //! Each slice walks for at most [`SLICE_MS`], then the walk yields to the
 //! page. What the page changes meanwhile is held: listener events and
 //! mutation records wait until the walk ends, then follow the snapshot in
-//! the order they happened. A change to a part the walk had not reached yet
-//! is already in the snapshot, so its record is dropped; a node the page
-//! moved away before the walk reached it is left to the records of the move.
+//! the order they happened. The walk leaves every node the page added (or
+//! moved) since it began to the records that added it, which place it
+//! among its siblings; a record adding a node the walk did record where it
+//! is now is dropped.
 
 use repro_manifest::node_list::Encoder;
 use repro_manifest::{DomEvent, Size};
