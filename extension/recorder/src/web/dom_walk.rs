@@ -4,10 +4,6 @@
 //! while it reads: a form value or a masked text never exists unmasked in a
 //! record.
 
-use std::cell::RefCell;
-use std::collections::HashMap;
-
-use js_sys::JsString;
 use repro_manifest::{MaskPolicy, NodeData, NodeRecord};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -15,6 +11,8 @@ use web_sys::{
     Element, HtmlInputElement, HtmlLinkElement, HtmlSelectElement, HtmlTextAreaElement, Node,
 };
 
+use super::attribute_reading::{AttributeNames, Attributed};
+use super::policy_selectors::{Selectors, Unmatched};
 use crate::core::mask::{self, Control};
 use repro_manifest::markup::{keep_attribute, skip_children};
 
@@ -24,28 +22,8 @@ const SVG_NS: &str = "http://www.w3.org/2000/svg";
 /// into a `<style>` so the replay does not depend on the live site.
 pub const INLINED_CSS_ATTRIBUTE: &str = "data-repro-inlined-css";
 
-/// Selector of editable regions whose text is masked with the inputs.
-const EDITABLE: &str = "[contenteditable]:not([contenteditable=false]), textarea";
-
 #[wasm_bindgen]
 extern "C" {
-    /// An element, seen only for `matches` and `closest` with a selector
-    /// already in JS and known to parse: the walk asks it of every element.
-    /// Passing the selector's text over each time was a hot spot, and so was
-    /// a catching binding, which allocates a closure and an `arguments`
-    /// object per call (measured: half of all the walk's allocations).
-    type Matchable;
-    #[wasm_bindgen(method, js_name = matches)]
-    fn matches(this: &Matchable, selectors: &JsString) -> bool;
-    #[wasm_bindgen(method, js_name = closest)]
-    fn closest(this: &Matchable, selectors: &JsString) -> Option<Element>;
-
-    /// A document, fragment or element, seen only for `querySelector` with
-    /// a selector already in JS and known to parse.
-    type Queryable;
-    #[wasm_bindgen(method, js_name = querySelector)]
-    fn query_selector(this: &Queryable, selectors: &JsString) -> Option<Element>;
-
     /// The node-id map, a `WeakMap` from nodes to ids, with bindings that
     /// take and give ids as numbers: `js_sys::WeakMap` boxes each id and
     /// hands back the map from `set`, three more crossings per node.
@@ -56,96 +34,6 @@ extern "C" {
     fn set_id(this: &IdMap, node: &Node, id: u32);
     #[wasm_bindgen(method, js_name = delete)]
     fn delete_id(this: &IdMap, node: &Node);
-
-    /// An element, seen only for its attributes: the names in one array,
-    /// and each value by a name already in JS (see [`AttributeNames`]).
-    type Attributed;
-    #[wasm_bindgen(method, js_name = getAttributeNames)]
-    fn attribute_names(this: &Attributed) -> NameList;
-
-    /// The array `getAttributeNames` gives, read as one string: names joined
-    /// by a space, which no attribute name holds. One crossing for all the
-    /// names, where reading the array took three per name.
-    type NameList;
-    #[wasm_bindgen(method, js_name = join)]
-    fn join(this: &NameList, separator: &JsString) -> String;
-    #[wasm_bindgen(method, js_name = getAttribute)]
-    fn get_attribute_by(this: &Attributed, name: &JsString) -> Option<String>;
-}
-
-/// A selector of the masking policy, converted to a JS string once and
-/// checked once: `None` when the browser cannot parse it.
-struct Selector(Option<JsString>);
-
-impl Selector {
-    fn new(text: &str) -> Self {
-        let parses = web_sys::window()
-            .and_then(|window| window.document())
-            .is_some_and(|document| {
-                document
-                    .create_document_fragment()
-                    .query_selector(text)
-                    .is_ok()
-            });
-        Selector(parses.then(|| JsString::from(text)))
-    }
-
-    /// Does `element` match? A selector that does not parse matches (fails closed).
-    fn matches_or_fails_closed(&self, element: &Element) -> bool {
-        match &self.0 {
-            Some(selector) => element.unchecked_ref::<Matchable>().matches(selector),
-            None => true,
-        }
-    }
-
-    /// Does no node of the subtree of `root`, `root` included, match? A
-    /// selector that does not parse matches every element (fails closed).
-    fn none_under(&self, root: &Node) -> bool {
-        let Some(selector) = &self.0 else {
-            return false;
-        };
-        match root.node_type() {
-            Node::ELEMENT_NODE => {
-                !root.unchecked_ref::<Matchable>().matches(selector)
-                    && root
-                        .unchecked_ref::<Queryable>()
-                        .query_selector(selector)
-                        .is_none()
-            }
-            Node::DOCUMENT_NODE | Node::DOCUMENT_FRAGMENT_NODE => root
-                .unchecked_ref::<Queryable>()
-                .query_selector(selector)
-                .is_none(),
-            _ => true,
-        }
-    }
-
-    /// Does `element` match? A selector that does not parse does not.
-    fn matches(&self, element: &Element) -> bool {
-        self.0
-            .as_ref()
-            .is_some_and(|selector| element.unchecked_ref::<Matchable>().matches(selector))
-    }
-
-    /// Is `element` or one of its ancestors matched? A selector that does
-    /// not parse says yes (fails closed).
-    fn inside_or_fails_closed(&self, element: &Element) -> bool {
-        match &self.0 {
-            Some(selector) => element
-                .unchecked_ref::<Matchable>()
-                .closest(selector)
-                .is_some(),
-            None => true,
-        }
-    }
-}
-
-/// The policy's selectors.
-struct Selectors {
-    block: Selector,
-    mask: Selector,
-    unmask: Selector,
-    editable: Selector,
 }
 
 /// How many nodes a walk serializes between two looks at the clock.
@@ -182,15 +70,6 @@ struct Frame {
     /// Whether text under the element is masked.
     masked: bool,
     cursor: Cursor,
-}
-
-/// Which selectors no element of a walk's subtree matched when the walk
-/// began: asked once of the whole subtree (`querySelector`), which spares
-/// two `matches` per element while the page has not changed since.
-#[derive(Clone, Copy, Default)]
-struct Unmatched {
-    block: bool,
-    mask: bool,
 }
 
 /// A walk over a subtree that can stop and go on later: the nodes still to
@@ -250,45 +129,6 @@ impl Walk {
     }
 }
 
-/// Attribute names met so far, each as a JS string made once: a page uses
-/// few names many times, and sending a name from wasm to JS decodes it
-/// (measured: a hot spot when done per attribute).
-struct AttributeNames {
-    known: RefCell<HashMap<String, JsString>>,
-    separator: JsString,
-}
-
-impl AttributeNames {
-    fn new() -> Self {
-        AttributeNames {
-            known: RefCell::default(),
-            separator: JsString::from(" "),
-        }
-    }
-
-    /// The names of `element`'s attributes, space-separated.
-    fn of(&self, element: &Attributed) -> String {
-        element.attribute_names().join(&self.separator)
-    }
-
-    /// Names beyond this many are converted each time they are met.
-    const MAX: usize = 4096;
-
-    /// The value of the attribute `name` of `element`.
-    fn value(&self, element: &Attributed, name: &str) -> Option<String> {
-        let mut names = self.known.borrow_mut();
-        if let Some(js_name) = names.get(name) {
-            return element.get_attribute_by(js_name);
-        }
-        let js_name = JsString::from(name);
-        let value = element.get_attribute_by(&js_name);
-        if names.len() < Self::MAX {
-            names.insert(name.to_string(), js_name);
-        }
-        value
-    }
-}
-
 /// Gives nodes their ids and serializes them under a masking policy.
 pub struct NodeSerializer {
     attribute_names: AttributeNames,
@@ -301,12 +141,7 @@ pub struct NodeSerializer {
 impl NodeSerializer {
     /// A serializer whose first node (the document) gets id 1.
     pub fn new(policy: MaskPolicy) -> Self {
-        let selectors = Selectors {
-            block: Selector::new(&policy.block_selector),
-            mask: Selector::new(&policy.mask_selector),
-            unmask: Selector::new(&policy.unmask_selector),
-            editable: Selector::new(EDITABLE),
-        };
+        let selectors = Selectors::new(&policy);
         NodeSerializer {
             attribute_names: AttributeNames::new(),
             ids: js_sys::WeakMap::new().unchecked_into(),
@@ -371,10 +206,10 @@ impl NodeSerializer {
     /// nodes, so `|| true` walks one batch of that many.
     pub fn walk_until(&mut self, walk: &mut Walk, out_of_time: &mut dyn FnMut() -> bool) -> bool {
         if walk.unmatched.is_none() {
-            walk.unmatched = walk.root.as_ref().map(|root| Unmatched {
-                block: self.selectors.block.none_under(&root.node),
-                mask: self.selectors.mask.none_under(&root.node),
-            });
+            walk.unmatched = walk
+                .root
+                .as_ref()
+                .map(|root| self.selectors.unmatched_under(&root.node));
         }
         // Once the page has changed, an element may match that did not.
         let unmatched = match walk.verify_parents {
@@ -607,12 +442,14 @@ impl NodeSerializer {
         if !matches!(tag, "input" | "textarea" | "select") {
             return None;
         }
-        let autocomplete = element.get_attribute("autocomplete").unwrap_or_default();
-        let name = format!(
-            "{} {}",
-            element.get_attribute("name").unwrap_or_default(),
-            element.id()
-        );
+        let attributed: &Attributed = element.unchecked_ref();
+        let attribute = |name| {
+            self.attribute_names
+                .value(attributed, name)
+                .unwrap_or_default()
+        };
+        let autocomplete = attribute("autocomplete");
+        let name = format!("{} {}", attribute("name"), element.id());
         let unmasked = self.selectors.unmask.matches(element);
         let (input_type, value) = match tag {
             "input" => {

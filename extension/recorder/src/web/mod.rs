@@ -4,12 +4,14 @@
 //! which session and page this is, waits for the document to be parsed, takes
 //! the snapshot, then observes until the background says stop.
 
+mod attribute_reading;
 mod chrome;
 mod dom_walk;
 mod listeners;
 mod mark_capture;
 mod marker;
 mod mutations;
+mod policy_selectors;
 mod snapshot;
 mod state;
 mod transport;

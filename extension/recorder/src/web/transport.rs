@@ -97,11 +97,12 @@ pub fn flush_now() {
         }
         outbox.in_flight = true;
         let texts = js_sys::Array::new();
+        let mut bytes = 0;
         for (_, text) in &outbox.unsent {
             texts.push(&JsValue::from_str(text));
+            bytes += text.len();
         }
         let last = outbox.unsent.back().map(|(seq, _)| *seq).unwrap_or(0);
-        let bytes: usize = outbox.unsent.iter().map(|(_, text)| text.len()).sum();
         Some((texts, last, bytes))
     })
     .flatten();

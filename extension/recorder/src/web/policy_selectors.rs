@@ -1,0 +1,136 @@
+//! The masking policy's selectors as the walk asks them: converted to JS
+//! strings and checked once, then matched without a catching binding. A
+//! selector the browser cannot parse fails closed: it blocks or masks.
+
+use js_sys::JsString;
+use repro_manifest::MaskPolicy;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, Node};
+
+/// Selector of editable regions whose text is masked with the inputs.
+const EDITABLE: &str = "[contenteditable]:not([contenteditable=false]), textarea";
+
+#[wasm_bindgen]
+extern "C" {
+    /// An element, seen only for `matches` and `closest` with a selector
+    /// already in JS and known to parse: the walk asks it of every element.
+    /// Passing the selector's text over each time was a hot spot, and so was
+    /// a catching binding, which allocates a closure and an `arguments`
+    /// object per call (measured: half of all the walk's allocations).
+    type Matchable;
+    #[wasm_bindgen(method, js_name = matches)]
+    fn matches(this: &Matchable, selectors: &JsString) -> bool;
+    #[wasm_bindgen(method, js_name = closest)]
+    fn closest(this: &Matchable, selectors: &JsString) -> Option<Element>;
+
+    /// A document, fragment or element, seen only for `querySelector` with
+    /// a selector already in JS and known to parse.
+    type Queryable;
+    #[wasm_bindgen(method, js_name = querySelector)]
+    fn query_selector(this: &Queryable, selectors: &JsString) -> Option<Element>;
+}
+
+/// A selector of the masking policy, converted to a JS string once and
+/// checked once: `None` when the browser cannot parse it.
+pub(super) struct Selector(Option<JsString>);
+
+impl Selector {
+    fn new(text: &str) -> Self {
+        let parses = web_sys::window()
+            .and_then(|window| window.document())
+            .is_some_and(|document| {
+                document
+                    .create_document_fragment()
+                    .query_selector(text)
+                    .is_ok()
+            });
+        Selector(parses.then(|| JsString::from(text)))
+    }
+
+    /// Does `element` match? A selector that does not parse matches (fails closed).
+    pub(super) fn matches_or_fails_closed(&self, element: &Element) -> bool {
+        match &self.0 {
+            Some(selector) => element.unchecked_ref::<Matchable>().matches(selector),
+            None => true,
+        }
+    }
+
+    /// Does no node of the subtree of `root`, `root` included, match? A
+    /// selector that does not parse matches every element (fails closed).
+    fn none_under(&self, root: &Node) -> bool {
+        let Some(selector) = &self.0 else {
+            return false;
+        };
+        match root.node_type() {
+            Node::ELEMENT_NODE => {
+                !root.unchecked_ref::<Matchable>().matches(selector)
+                    && root
+                        .unchecked_ref::<Queryable>()
+                        .query_selector(selector)
+                        .is_none()
+            }
+            Node::DOCUMENT_NODE | Node::DOCUMENT_FRAGMENT_NODE => root
+                .unchecked_ref::<Queryable>()
+                .query_selector(selector)
+                .is_none(),
+            _ => true,
+        }
+    }
+
+    /// Does `element` match? A selector that does not parse does not.
+    pub(super) fn matches(&self, element: &Element) -> bool {
+        self.0
+            .as_ref()
+            .is_some_and(|selector| element.unchecked_ref::<Matchable>().matches(selector))
+    }
+
+    /// Is `element` or one of its ancestors matched? A selector that does
+    /// not parse says yes (fails closed).
+    pub(super) fn inside_or_fails_closed(&self, element: &Element) -> bool {
+        match &self.0 {
+            Some(selector) => element
+                .unchecked_ref::<Matchable>()
+                .closest(selector)
+                .is_some(),
+            None => true,
+        }
+    }
+}
+
+/// The policy's selectors.
+pub(super) struct Selectors {
+    pub(super) block: Selector,
+    pub(super) mask: Selector,
+    pub(super) unmask: Selector,
+    pub(super) editable: Selector,
+}
+
+impl Selectors {
+    /// The selectors of `policy`, and the one of editable regions.
+    pub(super) fn new(policy: &MaskPolicy) -> Self {
+        Selectors {
+            block: Selector::new(&policy.block_selector),
+            mask: Selector::new(&policy.mask_selector),
+            unmask: Selector::new(&policy.unmask_selector),
+            editable: Selector::new(EDITABLE),
+        }
+    }
+
+    /// Which of the block and mask selectors match nothing under `root`.
+    pub(super) fn unmatched_under(&self, root: &Node) -> Unmatched {
+        Unmatched {
+            block: self.block.none_under(root),
+            mask: self.mask.none_under(root),
+        }
+    }
+}
+
+/// Which selectors no element of a walk's subtree matched when the walk
+/// began: asked once of the whole subtree (`querySelector`), which spares
+/// two `matches` per element while the page has not changed since.
+#[derive(Clone, Copy, Default)]
+pub(super) struct Unmatched {
+    pub(super) block: bool,
+    pub(super) mask: bool,
+}
