@@ -1,8 +1,10 @@
 //! The recorder's pure-Rust core: decisions that need no browser, tested natively.
 
 pub mod caps;
+pub mod fast_hash;
 pub mod hook;
 pub mod html;
+pub mod last_change;
 pub mod mask;
 pub mod network;
 pub mod selector;

@@ -2,10 +2,11 @@
 //! the names in one string, each value by a name kept as a JS string.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use js_sys::JsString;
 use wasm_bindgen::prelude::*;
+
+use crate::core::fast_hash::FastHashMap;
 
 #[wasm_bindgen]
 extern "C" {
@@ -29,7 +30,7 @@ extern "C" {
 /// few names many times, and sending a name from wasm to JS decodes it
 /// (measured: a hot spot when done per attribute).
 pub(super) struct AttributeNames {
-    known: RefCell<HashMap<String, JsString>>,
+    known: RefCell<FastHashMap<String, JsString>>,
     separator: JsString,
 }
 

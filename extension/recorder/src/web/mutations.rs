@@ -4,14 +4,14 @@
 //! node added then changed in the same batch is sent once, in its final
 //! state); a node added and removed in the same batch is not sent at all.
 
-use std::collections::HashMap;
-
 use repro_manifest::{AttributeChange, DomEvent, NodeRecord, TextChange};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, MutationRecord, Node};
 
 use super::snapshot::WalkedPlaces;
 use super::state::Recorder;
+use crate::core::fast_hash::FastHashMap;
+use crate::core::last_change::last_per_node;
 use repro_manifest::markup::keep_attribute;
 
 /// Record one observer batch.
@@ -156,7 +156,7 @@ fn attribute_changes(
     added: &js_sys::Set,
     targets: Vec<(Element, String)>,
 ) -> Vec<AttributeChange> {
-    let mut latest: HashMap<(u32, String), Option<String>> = HashMap::new();
+    let mut latest: FastHashMap<(u32, String), Option<String>> = FastHashMap::default();
     let mut order = Vec::new();
     for (element, name) in targets {
         if added.has(&element) || !doc.contains(Some(&element)) {
@@ -201,25 +201,26 @@ fn attribute_changes(
 }
 
 fn text_changes(recorder: &Recorder, doc: &Node, targets: Vec<Node>) -> Vec<TextChange> {
-    let mut out: Vec<TextChange> = Vec::new();
-    for node in targets {
+    let changed = targets.into_iter().filter_map(|node| {
         if node.node_type() != Node::TEXT_NODE || !doc.contains(Some(&node)) {
-            continue;
+            return None;
         }
-        let Some(id) = recorder.serializer.id_of(&node) else {
-            continue;
-        };
-        let text = node.text_content().unwrap_or_default();
-        let masked = recorder
-            .serializer
-            .masks_text_under(node.parent_element().as_ref());
-        let text = if masked {
-            super::dom_walk::mask_text(&text)
-        } else {
-            crate::core::mask::free_text(&text)
-        };
-        out.retain(|change| change.id != id);
-        out.push(TextChange { id, text });
-    }
-    out
+        Some((recorder.serializer.id_of(&node)?, node))
+    });
+    // Each node read once: its text now is what every change led to.
+    last_per_node(changed)
+        .into_iter()
+        .map(|(id, node)| {
+            let text = node.text_content().unwrap_or_default();
+            let masked = recorder
+                .serializer
+                .masks_text_under(node.parent_element().as_ref());
+            let text = if masked {
+                super::dom_walk::mask_text(&text)
+            } else {
+                crate::core::mask::free_text(&text)
+            };
+            TextChange { id, text }
+        })
+        .collect()
 }
