@@ -431,6 +431,12 @@ impl NodeSerializer {
         (NodeData::Element { tag, attrs, svg }, children_masked, walk)
     }
 
+    /// The value of `element`'s attribute `name` (unmasked), through the
+    /// cache of attribute names kept as JS strings.
+    pub fn attribute(&self, element: &Element, name: &str) -> Option<String> {
+        self.attribute_names.value(element.unchecked_ref(), name)
+    }
+
     /// The masked current value of a form control, `None` for other elements.
     pub fn control_value(&self, element: &Element) -> Option<String> {
         self.value_of_control(element, &element.local_name())

@@ -61,10 +61,9 @@ fn record_batch(recorder: &mut Recorder, records: &js_sys::Array, walked: Option
                 }
             }
             "attributes" => {
+                // Only elements have attributes.
                 if let (Some(target), Some(name)) = (record.target(), record.attribute_name()) {
-                    if let Ok(element) = target.dyn_into::<Element>() {
-                        attribute_targets.push((element, name));
-                    }
+                    attribute_targets.push((target.unchecked_into(), name));
                 }
             }
             "characterData" => {
@@ -77,7 +76,8 @@ fn record_batch(recorder: &mut Recorder, records: &js_sys::Array, walked: Option
     }
 
     let adds = serialize_added(recorder, doc, &added, &added_order);
-    let attrs = attribute_changes(recorder, doc, &added, attribute_targets);
+    let any_added = (!added_order.is_empty()).then_some(&added);
+    let attrs = attribute_changes(recorder, doc, any_added, attribute_targets);
     let texts = text_changes(recorder, doc, text_targets);
     if removes.is_empty() && adds.is_empty() && attrs.is_empty() && texts.is_empty() {
         return;
@@ -150,52 +150,49 @@ fn serialize_added(
     out
 }
 
+/// The current value of each attribute the batch changed, once per element
+/// and name, in the order they were first changed; `added`: the nodes the
+/// batch added, whose attributes their records carry already (`None` when
+/// it added none).
 fn attribute_changes(
     recorder: &Recorder,
     doc: &Node,
-    added: &js_sys::Set,
+    added: Option<&js_sys::Set>,
     targets: Vec<(Element, String)>,
 ) -> Vec<AttributeChange> {
-    let mut latest: FastHashMap<(u32, String), Option<String>> = FastHashMap::default();
-    let mut order = Vec::new();
+    let mut seen: FastHashMap<(u32, String), ()> = FastHashMap::default();
+    let mut changed = Vec::new();
     for (element, name) in targets {
-        if added.has(&element) || !doc.contains(Some(&element)) {
+        if added.is_some_and(|added| added.has(&element)) || !doc.contains(Some(&element)) {
             continue;
         }
         let Some(id) = recorder.serializer.id_of(&element) else {
             continue;
         };
-        let value = if name == "value" {
-            recorder
-                .serializer
-                .control_value(&element)
-                .or_else(|| element.get_attribute(&name))
-        } else {
-            element.get_attribute(&name)
-        };
-        let value = match value {
-            Some(v) if keep_attribute(&name, &v) => {
-                Some(crate::core::mask::attribute_value(&name, &v))
-            }
-            Some(_) => continue,
-            None if keep_attribute(&name, "") => None,
-            None => continue,
-        };
-        let key = (id, name);
-        if !latest.contains_key(&key) {
-            order.push(key.clone());
+        // The value now is what every change of the batch led to: read once.
+        if seen.insert((id, name.clone()), ()).is_none() {
+            changed.push((id, element, name));
         }
-        latest.insert(key, value);
     }
-    order
+    changed
         .into_iter()
-        .map(|key| {
-            let value = latest.remove(&key).flatten();
-            AttributeChange {
-                id: key.0,
-                name: key.1,
-                value,
-            }
+        .filter_map(|(id, element, name)| {
+            let value = match name.as_str() {
+                "value" => recorder
+                    .serializer
+                    .control_value(&element)
+                    .or_else(|| recorder.serializer.attribute(&element, &name)),
+                _ => recorder.serializer.attribute(&element, &name),
+            };
+            let value = match value {
+                Some(v) if keep_attribute(&name, &v) => {
+                    Some(crate::core::mask::attribute_value(&name, &v))
+                }
+                Some(_) => return None,
+                None if keep_attribute(&name, "") => None,
+                None => return None,
+            };
+            Some(AttributeChange { id, name, value })
         })
         .collect()
 }
