@@ -8,7 +8,7 @@
 //! its own recording down by choosing colliding names, and the attribute
 //! name cache is bounded.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// A multiplicative hash over 32-bit words (the golden-ratio constant).
@@ -57,6 +57,9 @@ impl Hasher for FastHasher {
 
 /// A `HashMap` hashed with [`FastHasher`].
 pub type FastHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
+
+/// A `HashSet` hashed with [`FastHasher`].
+pub type FastHashSet<T> = HashSet<T, BuildHasherDefault<FastHasher>>;
 
 #[cfg(test)]
 mod tests {

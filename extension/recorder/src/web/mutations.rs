@@ -10,7 +10,7 @@ use web_sys::{Element, MutationRecord, Node};
 
 use super::snapshot::WalkedPlaces;
 use super::state::Recorder;
-use crate::core::fast_hash::FastHashMap;
+use crate::core::fast_hash::FastHashSet;
 use crate::core::last_change::last_per_node;
 use repro_manifest::markup::keep_attribute;
 
@@ -160,7 +160,7 @@ fn attribute_changes(
     added: Option<&js_sys::Set>,
     targets: Vec<(Element, String)>,
 ) -> Vec<AttributeChange> {
-    let mut seen: FastHashMap<(u32, String), ()> = FastHashMap::default();
+    let mut seen: FastHashSet<(u32, String)> = FastHashSet::default();
     let mut changed = Vec::new();
     for (element, name) in targets {
         if added.is_some_and(|added| added.has(&element)) || !doc.contains(Some(&element)) {
@@ -170,7 +170,7 @@ fn attribute_changes(
             continue;
         };
         // The value now is what every change of the batch led to: read once.
-        if seen.insert((id, name.clone()), ()).is_none() {
+        if seen.insert((id, name.clone())) {
             changed.push((id, element, name));
         }
     }
