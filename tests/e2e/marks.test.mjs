@@ -1,7 +1,8 @@
 // The tester marks two elements during a recording: each mark's selector
 // matches exactly that element, its box is right, its screenshots decode to
 // images of the right size with masked regions painted black, and the viewer
-// outlines the element at the mark's time.
+// outlines the element at the mark's time. A Stop pressed while a mark is
+// still being saved waits for it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testEnvironment, startRecording, stopAndShare, configure, tabIdOf, openPopup, fetchBundle } from './harness.mjs';
@@ -30,7 +31,11 @@ async function pixel(page, base64, x, y) {
   }, { data: base64, x, y });
 }
 
-async function markElement(page, popup, locator, comment, kind, severity) {
+/**
+ * Mark `locator`'s element through the popup and the mark form; unless
+ * `waitUntilClosed` is false, return once the form has closed.
+ */
+async function markElement(page, popup, locator, comment, kind, severity, { waitUntilClosed = true } = {}) {
   await popup.bringToFront();
   await popup.getByRole('button', { name: 'Mark an element' }).click();
   await page.bringToFront();
@@ -50,7 +55,7 @@ async function markElement(page, popup, locator, comment, kind, severity) {
   await form.getByLabel('Kind').selectOption(kind);
   await form.getByLabel('Severity').selectOption(severity);
   await form.getByRole('button', { name: 'Save mark' }).click();
-  for (let i = 0; i < 100 && page.frames().some((f) => f.url().endsWith('/mark.html')); i++) {
+  for (let i = 0; i < 100 && waitUntilClosed && page.frames().some((f) => f.url().endsWith('/mark.html')); i++) {
     await page.waitForTimeout(100);
   }
   return box;
@@ -156,6 +161,20 @@ test('a mark made without a recording becomes a one-page report', async () => {
   const ready = bundle.console.find((e) => e.args[0] === 'catalogue ready');
   assert.ok(ready && ready.before_start_ms > 0, 'the console of the minute before the mark is in the report');
   assert.equal(bundle.screenshots.length, 2);
+});
+
+test('Stop pressed right after Save keeps the mark', async () => {
+  const { page, tabId, popup } = await startRecording(env, '/marks.html?hurry');
+  await page.bringToFront();
+  await markElement(page, popup, page.locator('#results li').nth(4), 'Saved in a hurry', 'bug', 'low', { waitUntilClosed: false });
+  // Before the background has taken the screenshot and stored the mark.
+  await popup.evaluate((tab) => chrome.runtime.sendMessage({ kind: 'stop', tab }), tabId);
+  await popup.bringToFront();
+  await popup.getByRole('button', { name: 'Share report' }).click();
+  await popup.locator('#link').waitFor({ timeout: 20000 });
+  const bundle = await fetchBundle(await popup.locator('#link').getAttribute('href'));
+  assert.deepEqual(bundle.marks.map((mark) => mark.comment), ['Saved in a hurry']);
+  await Promise.all([page.close(), popup.close()]);
 });
 
 test('an element inside a same-origin iframe: frame chain, selector in the frame, frame fields blacked out', async () => {

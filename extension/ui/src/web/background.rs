@@ -344,6 +344,7 @@ pub(super) async fn stop(tab: i64, reason: Option<String>) -> Result<JsValue, Js
         return status(tab).await;
     };
     let stopped_at = js_sys::Date::now() as u64;
+    super::marks::saves_done(tab).await;
     // The page hands over what it has not yet sent; a tab that is gone or
     // between pages answers nothing, and the stored chunks are what we have.
     if let Ok(answer) = call(
