@@ -1,8 +1,11 @@
 //! Splicing JSON written ahead of time into the JSON around it.
 //!
 //! A large page's snapshot is written slice by slice while it is walked, so
-//! that no single task serializes the whole page. These put the pieces
-//! together with plain copies, without parsing them again.
+//! that no single task serializes the whole page, and each slice's JSON
+//! leaves wasm memory as a JS string (wasm memory never shrinks: what it
+//! grows to for one large snapshot it keeps until the page goes away).
+//! These say where the pieces go in the JSON around them, without parsing
+//! them again.
 
 use repro_manifest::node_list::Encoder;
 use repro_manifest::{DomEvent, NodeRecord};
@@ -20,41 +23,47 @@ pub fn append_node(out: &mut Vec<u8>, encoder: &mut Encoder, record: &NodeRecord
     }
 }
 
-/// The JSON of `snapshot` (whose `nodes` are empty) with `nodes`, the
-/// records written by [`append_node`], as its nodes.
-pub fn snapshot_with_nodes(snapshot: &DomEvent, nodes: &[u8]) -> String {
+/// The JSON of `snapshot` (whose `nodes` are empty) cut where its nodes go:
+/// what goes before the records written by [`append_node`], and what goes
+/// after them. The records themselves never need to be in one piece of
+/// wasm memory with the rest (a large page's are megabytes).
+pub fn around_nodes(snapshot: &DomEvent) -> (String, String) {
     const EMPTY: &str = "\"nodes\":[]";
-    let head = serde_json::to_string(snapshot).unwrap_or_default();
+    let mut head = serde_json::to_string(snapshot).unwrap_or_default();
     let Some(at) = head.find(EMPTY) else {
-        return head;
+        return (head, String::new());
     };
-    let mut out = Vec::with_capacity(head.len() + nodes.len());
-    out.extend_from_slice(&head.as_bytes()[..at]);
-    out.extend_from_slice(b"\"nodes\":[");
-    out.extend_from_slice(nodes);
-    out.push(b']');
-    out.extend_from_slice(&head.as_bytes()[at + EMPTY.len()..]);
-    // serde_json writes UTF-8 only.
-    String::from_utf8(out).unwrap_or_default()
+    let after = head[at + EMPTY.len() - 1..].to_string();
+    head.truncate(at + EMPTY.len() - 1);
+    (head, after)
 }
 
-/// `chunk` (a chunk's JSON) with `event` (an event's JSON) first among its
-/// events.
-pub fn chunk_with_leading_event(chunk: &str, event: &str) -> String {
+/// The JSON of `mutation` (whose `adds` are empty, and so left out) cut
+/// where its added nodes go: what goes before the records written by
+/// [`append_node`], and what goes after them.
+pub fn around_added_nodes(mutation: &DomEvent) -> (String, String) {
+    let mut head = serde_json::to_string(mutation).unwrap_or_default();
+    // An event is an object with its type, time and page at least.
+    head.pop();
+    head.push_str(",\"adds\":[");
+    (head, "]}".to_string())
+}
+
+/// `chunk` (a chunk's JSON) cut where an event goes first among its events:
+/// what goes before the event, and what goes after it (with the comma that
+/// parts it from the chunk's own events, if it has any).
+pub fn around_leading_event(chunk: &str) -> (&str, String) {
     const EVENTS: &str = "\"events\":[";
     // A chunk starts with its page and sequence numbers, then its events.
     let Some(at) = chunk.find(EVENTS).map(|at| at + EVENTS.len()) else {
-        return chunk.to_string();
+        return (chunk, String::new());
     };
-    let others = !chunk[at..].starts_with(']');
-    let mut out = String::with_capacity(chunk.len() + event.len() + 1);
-    out.push_str(&chunk[..at]);
-    out.push_str(event);
-    if others {
-        out.push(',');
-    }
-    out.push_str(&chunk[at..]);
-    out
+    let rest = &chunk[at..];
+    let after = match rest.starts_with(']') {
+        true => rest.to_string(),
+        false => format!(",{rest}"),
+    };
+    (&chunk[..at], after)
 }
 
 #[cfg(test)]
@@ -99,9 +108,34 @@ mod tests {
         for record in records() {
             append_node(&mut nodes, &mut encoder, &record);
         }
-        let json = snapshot_with_nodes(&snapshot(Vec::new()), &nodes);
+        let (before, after) = around_nodes(&snapshot(Vec::new()));
+        let json = format!("{before}{}{after}", String::from_utf8(nodes).unwrap());
         let read: DomEvent = serde_json::from_str(&json).unwrap();
         assert_eq!(read, snapshot(records()));
+    }
+
+    #[test]
+    fn a_mutation_written_in_pieces_reads_as_the_whole() {
+        let mutation = |adds| DomEvent::Mutation {
+            t: 7,
+            page: 2,
+            removes: vec![4],
+            adds,
+            attrs: Vec::new(),
+            texts: vec![repro_manifest::TextChange {
+                id: 3,
+                text: "\"adds\":[ in a text".into(),
+            }],
+        };
+        let mut nodes = Vec::new();
+        let mut encoder = Encoder::new();
+        for record in records() {
+            append_node(&mut nodes, &mut encoder, &record);
+        }
+        let (before, after) = around_added_nodes(&mutation(Vec::new()));
+        let json = format!("{before}{}{after}", String::from_utf8(nodes).unwrap());
+        let read: DomEvent = serde_json::from_str(&json).unwrap();
+        assert_eq!(read, mutation(records()));
     }
 
     #[test]
@@ -114,7 +148,9 @@ mod tests {
                 events: others.clone(),
                 ..Chunk::default()
             };
-            let text = chunk_with_leading_event(&serde_json::to_string(&chunk).unwrap(), &event);
+            let chunk = serde_json::to_string(&chunk).unwrap();
+            let (before, after) = around_leading_event(&chunk);
+            let text = format!("{before}{event}{after}");
             let read: Chunk = serde_json::from_str(&text).unwrap();
             assert_eq!(read.seq, 3);
             assert_eq!(read.events.len(), others.len() + 1);

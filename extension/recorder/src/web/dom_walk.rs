@@ -13,6 +13,7 @@ use web_sys::{
 
 use super::attribute_reading::{AttributeNames, Attributed};
 use super::policy_selectors::{Selectors, Unmatched};
+use super::written_nodes::WrittenNodes;
 use crate::core::mask::{self, Control};
 use repro_manifest::markup::{keep_attribute, skip_children};
 
@@ -184,21 +185,41 @@ impl NodeSerializer {
                 && self.selectors.editable.inside_or_fails_closed(element))
     }
 
-    /// Serialize `root` and its subtree, appending records to `out` in document order.
-    /// `root` goes under `parent` before `before`; `masked` says whether text under
-    /// `root`'s parent is masked.
+    /// Serialize `root` and its subtree into records, in document order (for
+    /// a small subtree); arguments as for [`Self::subtree`].
+    pub fn subtree_records(
+        &mut self,
+        root: &Node,
+        parent: u32,
+        before: Option<u32>,
+        masked: bool,
+    ) -> Vec<NodeRecord> {
+        let mut walk = Walk::new(root, parent, before, masked);
+        self.walk_until(&mut walk, &mut || false);
+        walk.records
+    }
+
+    /// Serialize `root` and its subtree, writing records to `out` in document
+    /// order, a batch at a time. `root` goes under `parent` before `before`;
+    /// `masked` says whether text under `root`'s parent is masked.
     pub fn subtree(
         &mut self,
         root: &Node,
         parent: u32,
         before: Option<u32>,
         masked: bool,
-        out: &mut Vec<NodeRecord>,
+        out: &mut WrittenNodes,
     ) {
         let mut walk = Walk::new(root, parent, before, masked);
-        walk.records = std::mem::take(out);
-        self.walk_until(&mut walk, &mut || false);
-        *out = walk.records;
+        loop {
+            let done = self.walk_until(&mut walk, &mut || true);
+            for record in walk.records.drain(..) {
+                out.append(&record);
+            }
+            if done {
+                break;
+            }
+        }
     }
 
     /// Go on with `walk` until it is done (`true`) or `out_of_time` says to

@@ -118,10 +118,9 @@ pub fn describe_marked(element: &Element, policy: &MaskPolicy) -> Option<MarkCap
         })
         .collect();
     frames.reverse();
-    let mut records = Vec::new();
     let mut serializer = NodeSerializer::new(policy.clone());
     let masked = serializer.masks_text_under(element.parent_element().as_ref());
-    serializer.subtree(element, 0, None, masked, &mut records);
+    let records = serializer.subtree_records(element, 0, None, masked);
     let text_masked = masked || serializer.masks_text_under(Some(element));
     let raw_text = element.text_content().unwrap_or_default();
     let raw_text: String = raw_text

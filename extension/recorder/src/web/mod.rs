@@ -15,6 +15,7 @@ mod policy_selectors;
 mod snapshot;
 mod state;
 mod transport;
+mod written_nodes;
 
 use wasm_bindgen::prelude::*;
 

@@ -3,15 +3,19 @@
 //! Added subtrees are serialized as they are when the batch is handled (so a
 //! node added then changed in the same batch is sent once, in its final
 //! state); a node added and removed in the same batch is not sent at all.
+//! They are written as JSON while they are walked, out of wasm memory (see
+//! `written_nodes`), and so is the event that carries them.
 
-use repro_manifest::{AttributeChange, DomEvent, NodeRecord, TextChange};
+use repro_manifest::{AttributeChange, DomEvent, TextChange};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, MutationRecord, Node};
 
 use super::snapshot::WalkedPlaces;
 use super::state::Recorder;
+use super::written_nodes::WrittenNodes;
 use crate::core::fast_hash::FastHashSet;
 use crate::core::last_change::last_per_node;
+use crate::core::written_json::around_added_nodes;
 use repro_manifest::markup::keep_attribute;
 
 /// Record one observer batch.
@@ -84,14 +88,24 @@ fn record_batch(recorder: &mut Recorder, records: &js_sys::Array, walked: Option
     }
     let t = recorder.now();
     let page = recorder.page;
-    recorder.push(DomEvent::Mutation {
+    let event = DomEvent::Mutation {
         t,
         page,
         removes,
-        adds,
+        adds: Vec::new(),
         attrs,
         texts,
-    });
+    };
+    if adds.is_empty() {
+        recorder.push(event);
+        return;
+    }
+    // Batches are recorded once the snapshot is queued, so nothing holds
+    // events any more: the written event follows those queued before it.
+    let (before, after) = around_added_nodes(&event);
+    recorder
+        .outbox
+        .push_written_event(adds.between(&before, &after));
 }
 
 fn has_added_ancestor(node: &Node, added: &js_sys::Set) -> bool {
@@ -105,14 +119,15 @@ fn has_added_ancestor(node: &Node, added: &js_sys::Set) -> bool {
     false
 }
 
+/// The added subtrees, written.
 fn serialize_added(
     recorder: &mut Recorder,
     doc: &Node,
     added: &js_sys::Set,
     order: &[Node],
-) -> Vec<NodeRecord> {
+) -> WrittenNodes {
     let done = js_sys::Set::new(&wasm_bindgen::JsValue::UNDEFINED);
-    let mut out = Vec::new();
+    let mut out = WrittenNodes::new();
     for node in order {
         if !doc.contains(Some(node))
             || has_added_ancestor(node, added)

@@ -9,14 +9,14 @@
 //! among its siblings; a record adding a node the walk did record where it
 //! is now is dropped.
 
-use repro_manifest::node_list::Encoder;
 use repro_manifest::{DomEvent, Size};
 use wasm_bindgen::prelude::*;
 use web_sys::{Node, Performance};
 
 use super::dom_walk::{NodeSerializer, Walk};
 use super::state::{with_recorder, Recorder};
-use crate::core::written_json::{append_node, snapshot_with_nodes};
+use super::written_nodes::WrittenNodes;
+use crate::core::written_json::around_nodes;
 
 /// How long a slice walks and writes before it gives the page the main
 /// thread back, in milliseconds; Chromium counts a task over 50 ms as long,
@@ -30,9 +30,9 @@ const FIRST_SLICE_MS: f64 = 5.0;
 /// A snapshot being walked, and what happened in the page since it began.
 pub struct SnapshotInProgress {
     walk: Walk,
-    /// The records walked so far, written as JSON (comma-separated).
-    nodes_json: Vec<u8>,
-    encoder: Encoder,
+    /// The records walked so far, as JSON, out of wasm memory but for the
+    /// last piece.
+    written: WrittenNodes,
     places: WalkedPlaces,
     t: u64,
     viewport: Size,
@@ -48,8 +48,7 @@ impl SnapshotInProgress {
     pub fn begin(window: &web_sys::Window, document: &web_sys::Document, t: u64) -> Self {
         SnapshotInProgress {
             walk: Walk::new(document.as_ref(), 0, None, false),
-            nodes_json: Vec::new(),
-            encoder: Encoder::new(),
+            written: WrittenNodes::new(),
             places: WalkedPlaces {
                 first_id: 0,
                 parents: Vec::new(),
@@ -90,7 +89,7 @@ impl SnapshotInProgress {
                 self.places.first_id = record.id;
             }
             self.places.parents.push(record.parent);
-            append_node(&mut self.nodes_json, &mut self.encoder, &record);
+            self.written.append(&record);
         }
     }
 }
@@ -118,6 +117,7 @@ fn walk_slice(recorder: &mut Recorder) -> bool {
             break batch_done;
         }
     };
+    snapshot.written.move_out();
     snapshot.busy_ms += snapshot.now() - began;
     done
 }
@@ -132,6 +132,7 @@ pub fn complete_now(recorder: &mut Recorder) {
         .serializer
         .walk_until(&mut snapshot.walk, &mut || false);
     snapshot.write_walked();
+    snapshot.written.move_out();
     snapshot.busy_ms += snapshot.now() - began;
     queue_finished(recorder);
 }
@@ -163,7 +164,7 @@ fn queue_finished(recorder: &mut Recorder) {
         return;
     };
     let SnapshotInProgress {
-        nodes_json,
+        written,
         places,
         t,
         viewport,
@@ -181,10 +182,10 @@ fn queue_finished(recorder: &mut Recorder) {
         viewport,
         scroll,
     };
+    let (before, after) = around_nodes(&head);
     recorder
         .outbox
-        .push_written_event(snapshot_with_nodes(&head, &nodes_json));
-    drop(nodes_json);
+        .push_written_event(written.between(&before, &after));
     for event in held_events {
         recorder.push(event);
     }

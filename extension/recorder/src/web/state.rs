@@ -248,7 +248,7 @@ pub fn stop() -> js_sys::Array {
         listeners.remove(&mut recorder);
     }
     for text in recorder.outbox.drain_all() {
-        chunks.push(&JsValue::from_str(&text));
+        chunks.push(&text);
     }
     chunks
 }

@@ -1,15 +1,16 @@
 //! Handing chunks to the background: sealed every half second, kept until the
 //! background acknowledges them (it stores each under its page and sequence
-//! number, so a chunk sent twice is stored once).
+//! number, so a chunk sent twice is stored once). A sealed chunk is kept as a
+//! JS string, out of wasm memory, which never shrinks once grown.
 
 use std::collections::VecDeque;
 
+use js_sys::JsString;
 use repro_manifest::Chunk;
-use wasm_bindgen::prelude::*;
 
 use super::chrome::{ask_background, get, object};
 use super::state::with_recorder;
-use crate::core::written_json::chunk_with_leading_event;
+use crate::core::written_json::around_leading_event;
 
 /// How often the gathered events are sealed and sent, in milliseconds.
 pub const FLUSH_INTERVAL_MS: i32 = 500;
@@ -18,11 +19,12 @@ pub const FLUSH_INTERVAL_MS: i32 = 500;
 pub struct Outbox {
     /// The chunk being gathered.
     pub chunk: Chunk,
-    /// An event already written as JSON (the snapshot, written while it
-    /// was walked) that goes before the chunk's other events.
-    leading_event: Option<String>,
+    /// Events already written as JSON (the snapshot, written while it was
+    /// walked, and mutations that added nodes), and the events gathered
+    /// before each, written when it came: they go before the chunk's events.
+    written_events: js_sys::Array,
     next_seq: u32,
-    unsent: VecDeque<(u32, String)>,
+    unsent: VecDeque<(u32, JsString)>,
     in_flight: bool,
 }
 
@@ -34,21 +36,29 @@ impl Outbox {
                 page,
                 ..Chunk::default()
             },
-            leading_event: None,
+            written_events: js_sys::Array::new(),
             next_seq: 0,
             unsent: VecDeque::new(),
             in_flight: false,
         }
     }
 
-    /// Queue an event written as JSON before the events gathered so far.
-    pub fn push_written_event(&mut self, json: String) {
-        self.leading_event = Some(json);
+    /// Queue an event written as JSON, after the events gathered so far.
+    pub fn push_written_event(&mut self, json: JsString) {
+        if !self.chunk.events.is_empty() {
+            let events = std::mem::take(&mut self.chunk.events);
+            if let Ok(text) = serde_json::to_string(&events) {
+                // The events without the array's brackets.
+                let items = &text[1..text.len() - 1];
+                self.written_events.push(&JsString::from(items));
+            }
+        }
+        self.written_events.push(&json);
     }
 
     /// Take the gathered chunk (numbered), if it holds anything.
     fn take(&mut self) -> Option<Chunk> {
-        if self.chunk.is_empty() && self.leading_event.is_none() {
+        if self.chunk.is_empty() && self.written_events.length() == 0 {
             return None;
         }
         let page = self.chunk.page;
@@ -67,9 +77,16 @@ impl Outbox {
     fn seal(&mut self) {
         if let Some(chunk) = self.take() {
             if let Ok(text) = serde_json::to_string(&chunk) {
-                let text = match self.leading_event.take() {
-                    Some(event) => chunk_with_leading_event(&text, &event),
-                    None => text,
+                let text = match self.written_events.length() {
+                    0 => JsString::from(text),
+                    _ => {
+                        let written =
+                            std::mem::replace(&mut self.written_events, js_sys::Array::new());
+                        let (before, after) = around_leading_event(&text);
+                        JsString::from(before)
+                            .concat(&written.join(","))
+                            .concat(&JsString::from(after))
+                    }
                 };
                 self.unsent.push_back((chunk.seq, text));
             }
@@ -77,7 +94,7 @@ impl Outbox {
     }
 
     /// Seal the gathered chunk and return every unacknowledged one.
-    pub fn drain_all(&mut self) -> Vec<String> {
+    pub fn drain_all(&mut self) -> Vec<JsString> {
         self.seal();
         self.unsent.drain(..).map(|(_, text)| text).collect()
     }
@@ -99,8 +116,8 @@ pub fn flush_now() {
         let texts = js_sys::Array::new();
         let mut bytes = 0;
         for (_, text) in &outbox.unsent {
-            texts.push(&JsValue::from_str(text));
-            bytes += text.len();
+            texts.push(text);
+            bytes += text.length() as usize;
         }
         let last = outbox.unsent.back().map(|(seq, _)| *seq).unwrap_or(0);
         Some((texts, last, bytes))
