@@ -2,11 +2,11 @@
 //!
 //! Its stack is 256 KiB instead of Rust's 1 MiB default: the stack is part
 //! of the wasm memory every recorded page holds for as long as it is open
-//! (and in the wasm2js build an ArrayBuffer of the page's heap), and the
-//! recorder's deepest use of it, a network body of JSON nested as deep as
-//! serde_json reads (128 levels), is checked by a browser test. The stack
-//! comes first in memory, so running past its end traps rather than
-//! overwriting data.
+//! (and in the wasm2js build an ArrayBuffer of the page's heap). The
+//! recorder does not recurse over what a page gives it (the walk is
+//! iterative, JSON bodies are read a token at a time; the privacy test sends
+//! one nested 200 deep). The stack comes first in memory, so running past
+//! its end traps rather than overwriting data.
 
 fn main() {
     if std::env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("wasm32") {

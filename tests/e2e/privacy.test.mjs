@@ -31,6 +31,8 @@ const SECRETS = {
   'password key in a JSON response body': 'resp-Password-Xx2',
   'token key in a nested JSON response body': 'resp-Token-Mm8',
   'cookie': 'cookie-Secret-Vb6',
+  'password key in a JSON body cut at the size limit': 'cut-Password-Fz2',
+  'password key in a JSON body nested 200 deep': 'deep-Password-Wq4',
 };
 
 function assertNoSecrets(where, text) {
@@ -95,6 +97,12 @@ test('planted secrets reach neither extension storage nor the server; the page t
   const profile = bundle.network.find((e) => e.url.endsWith('/api/profile'));
   assert.deepEqual(JSON.parse(profile.response_body.text),
     { user: 'grace', password: '[masked by Repro]', nested: { access_token: '[masked by Repro]' } });
+  const long = bundle.network.find((e) => e.url.endsWith('?long=1'));
+  assert.ok(long.request_body.truncated && long.request_body.text.startsWith('{"password":"[masked by Repro]","rows":"xxx'),
+    'a JSON body cut at the size limit still loses its secret fields');
+  const deep = bundle.network.find((e) => e.url.endsWith('?deep=1'));
+  assert.ok(deep.request_body.text.endsWith('{"password":"[masked by Repro]"}' + '}'.repeat(200)),
+    'so does one nested deeper than a JSON parser reads');
   const form = bundle.network.find((e) => e.kind === 'xhr');
   assert.equal(form.request_body.text, 'user=grace&password=[masked by Repro]');
 

@@ -4,6 +4,7 @@ pub mod caps;
 pub mod fast_hash;
 pub mod hook;
 pub mod html;
+pub mod json_redaction;
 pub mod last_change;
 pub mod mask;
 pub mod network;

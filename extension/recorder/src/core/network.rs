@@ -1,8 +1,11 @@
 //! Masking what the page hook saw of a request: secret headers keep only
 //! their names, bodies lose the values of secret-named fields (JSON and
 //! form-encoded), and every remaining text goes through the secret detectors.
+//! JSON bodies are read by `json_redaction`.
 
 use repro_manifest::{pii, Body};
+
+use super::json_redaction::redact_json;
 
 /// The longest body text kept, in characters.
 pub const MAX_BODY_CHARS: usize = 65_536;
@@ -127,40 +130,6 @@ pub fn redact_form(text: &str) -> String {
         .join("&")
 }
 
-/// A JSON text with secret-named fields replaced and every string masked;
-/// `None` if `text` is not JSON.
-pub fn redact_json(text: &str) -> Option<String> {
-    let trimmed = text.trim_start();
-    if !(trimmed.starts_with('{') || trimmed.starts_with('[')) {
-        return None;
-    }
-    let mut value: serde_json::Value = serde_json::from_str(text).ok()?;
-    redact_value(&mut value);
-    serde_json::to_string(&value).ok()
-}
-
-fn redact_value(value: &mut serde_json::Value) {
-    use serde_json::Value;
-    match value {
-        Value::String(text) => {
-            if let std::borrow::Cow::Owned(masked) = pii::mask(text) {
-                *text = masked;
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(redact_value),
-        Value::Object(fields) => {
-            for (key, field) in fields.iter_mut() {
-                if is_secret_field(key) && !field.is_null() {
-                    *field = Value::String(MASKED.into());
-                } else {
-                    redact_value(field);
-                }
-            }
-        }
-        _ => {}
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,16 +149,16 @@ mod tests {
     }
 
     #[test]
-    fn json_bodies_lose_secret_fields_and_shapes() {
-        let masked = redact_json(r#"{"user":"ada","password":"hunter2","nested":{"api_key":"k","note":"mail ada@example.com"},"items":[{"cvv":123}],"status_code":200}"#).unwrap();
-        let value: serde_json::Value = serde_json::from_str(&masked).unwrap();
-        assert_eq!(value["user"], "ada");
-        assert_eq!(value["password"], MASKED);
-        assert_eq!(value["nested"]["api_key"], MASKED);
-        assert_eq!(value["nested"]["note"], "mail ***************");
-        assert_eq!(value["items"][0]["cvv"], MASKED);
-        assert_eq!(value["status_code"], 200, "a near miss stays readable");
-        assert!(redact_json("not json").is_none());
+    fn a_json_body_cut_at_the_limit_keeps_no_secret_field() {
+        let text = format!(
+            r#"{{"password":"hunter2","rows":"{}"}}"#,
+            "x".repeat(MAX_BODY_CHARS)
+        );
+        let b = body(Some(text.clone()), text.len() as u64, "application/json");
+        assert!(b.truncated);
+        let kept = b.text.unwrap();
+        assert!(!kept.contains("hunter2"));
+        assert!(kept.starts_with(&format!(r#"{{"password":"{MASKED}","rows":"xxx"#)));
     }
 
     #[test]
