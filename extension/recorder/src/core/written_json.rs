@@ -101,16 +101,20 @@ mod tests {
         ]
     }
 
-    #[test]
-    fn a_snapshot_written_in_pieces_reads_as_the_whole() {
+    /// [`records`] written by [`append_node`] between `(before, after)`, read back.
+    fn read_with_records((before, after): (String, String)) -> DomEvent {
         let mut nodes = Vec::new();
         let mut encoder = Encoder::new();
         for record in records() {
             append_node(&mut nodes, &mut encoder, &record);
         }
-        let (before, after) = around_nodes(&snapshot(Vec::new()));
         let json = format!("{before}{}{after}", String::from_utf8(nodes).unwrap());
-        let read: DomEvent = serde_json::from_str(&json).unwrap();
+        serde_json::from_str(&json).unwrap()
+    }
+
+    #[test]
+    fn a_snapshot_written_in_pieces_reads_as_the_whole() {
+        let read = read_with_records(around_nodes(&snapshot(Vec::new())));
         assert_eq!(read, snapshot(records()));
     }
 
@@ -127,14 +131,7 @@ mod tests {
                 text: "\"adds\":[ in a text".into(),
             }],
         };
-        let mut nodes = Vec::new();
-        let mut encoder = Encoder::new();
-        for record in records() {
-            append_node(&mut nodes, &mut encoder, &record);
-        }
-        let (before, after) = around_added_nodes(&mutation(Vec::new()));
-        let json = format!("{before}{}{after}", String::from_utf8(nodes).unwrap());
-        let read: DomEvent = serde_json::from_str(&json).unwrap();
+        let read = read_with_records(around_added_nodes(&mutation(Vec::new())));
         assert_eq!(read, mutation(records()));
     }
 
