@@ -33,6 +33,8 @@ const SECRETS = {
   'cookie': 'cookie-Secret-Vb6',
   'password key in a JSON body cut at the size limit': 'cut-Password-Fz2',
   'password key in a JSON body nested 200 deep': 'deep-Password-Wq4',
+  'password element in an XML body': 'xml-Password-Jq5',
+  'secret attribute in an XML body': 'xml-Attr-Secret-Pp1',
 };
 
 function assertNoSecrets(where, text) {
@@ -103,6 +105,10 @@ test('planted secrets reach neither extension storage nor the server; the page t
   const deep = bundle.network.find((e) => e.url.endsWith('?deep=1'));
   assert.ok(deep.request_body.text.endsWith('{"password":"[masked by Repro]"}' + '}'.repeat(200)),
     'so does one nested deeper than a JSON parser reads');
+  const xml = bundle.network.find((e) => e.url.endsWith('?xml=1'));
+  assert.equal(xml.request_body.text,
+    '<login><user>grace</user><wsse:Password>[masked by Repro]</wsse:Password><key kind="api" secret="[masked by Repro]"/></login>',
+    'an XML body loses its secret elements and attributes, the rest kept');
   const form = bundle.network.find((e) => e.kind === 'xhr');
   assert.equal(form.request_body.text, 'user=grace&password=[masked by Repro]');
 

@@ -10,3 +10,4 @@ pub mod mask;
 pub mod network;
 pub mod selector;
 pub mod written_json;
+pub mod xml_redaction;

@@ -1,11 +1,12 @@
 //! Masking what the page hook saw of a request: secret headers keep only
 //! their names, bodies lose the values of secret-named fields (JSON and
 //! form-encoded), and every remaining text goes through the secret detectors.
-//! JSON bodies are read by `json_redaction`.
+//! JSON bodies are read by `json_redaction`, XML ones by `xml_redaction`.
 
 use repro_manifest::{pii, Body};
 
 use super::json_redaction::redact_json;
+use super::xml_redaction::redact_xml;
 
 /// The longest body text kept, in characters.
 pub const MAX_BODY_CHARS: usize = 65_536;
@@ -97,6 +98,8 @@ pub fn body(text: Option<String>, size: u64, mime: &str) -> Body {
     let truncated = cut || size > text.chars().count() as u64;
     let masked = if let Some(json) = redact_json(&text) {
         json
+    } else if let Some(xml) = redact_xml(&text) {
+        xml
     } else if mime.contains("x-www-form-urlencoded") || looks_form_encoded(&text) {
         redact_form(&text)
     } else {
