@@ -29,18 +29,18 @@ pub fn redact_xml(text: &str) -> Option<String> {
         };
         push_text(&mut out, &rest[..open], secret_depth > 0);
         rest = &rest[open..];
-        if let Some(body) = rest.strip_prefix("<![CDATA[") {
-            let end = body.find("]]>").unwrap_or(body.len());
-            out.push_str("<![CDATA[");
+        // Character data and comments: text up to their end, kept as such.
+        let section = [("<![CDATA[", "]]>"), ("<!--", "-->")]
+            .into_iter()
+            .find(|(start, _)| rest.starts_with(start));
+        if let Some((start, close)) = section {
+            let body = &rest[start.len()..];
+            let end = body.find(close).unwrap_or(body.len());
+            out.push_str(start);
             push_text(&mut out, &body[..end], secret_depth > 0);
-            rest = &body[end..];
-            continue;
-        }
-        if let Some(body) = rest.strip_prefix("<!--") {
-            let end = body.find("-->").unwrap_or(body.len());
-            out.push_str("<!--");
-            push_text(&mut out, &body[..end], secret_depth > 0);
-            rest = &body[end..];
+            let after = (end + close.len()).min(body.len());
+            out.push_str(&body[end..after]);
+            rest = &body[after..];
             continue;
         }
         let end = tag_end(rest);
