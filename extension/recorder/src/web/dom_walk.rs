@@ -476,7 +476,11 @@ impl NodeSerializer {
                 .unwrap_or_default()
         };
         let autocomplete = attribute("autocomplete");
-        let name = format!("{} {}", attribute("name"), element.id());
+        // Joined without `format!`, whose machinery showed in profiles of
+        // the walk (a page may have hundreds of controls).
+        let mut name = attribute("name");
+        name.push(' ');
+        name.push_str(&element.id());
         let unmasked = self.selectors.unmask.matches(element);
         let (input_type, value) = match tag {
             "input" => {
