@@ -132,7 +132,6 @@ pub fn complete_now(recorder: &mut Recorder) {
         .serializer
         .walk_until(&mut snapshot.walk, &mut || false);
     snapshot.write_walked();
-    snapshot.written.move_out();
     snapshot.busy_ms += snapshot.now() - began;
     queue_finished(recorder);
 }
