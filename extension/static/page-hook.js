@@ -6,8 +6,9 @@
 (() => {
   if (window.__reproHook) return;
   Object.defineProperty(window, '__reproHook', { value: true });
-  // Until a recorder of this document says it listens, keep the last minute
-  // (at most 1000 entries) in this page's memory only: the pre-roll.
+  // Until a recorder of this document says it listens, and again once it has
+  // stopped, keep the last minute (at most 1000 entries) in this page's
+  // memory only: the pre-roll.
   let early = [];
   let first = 0; // entries before `first` were dropped (compacted now and then, never shifted one by one)
   let recorderReady = false;
@@ -27,10 +28,13 @@
     if (first > 1000) { early = early.slice(first); first = 0; }
   };
   addEventListener('message', (e) => {
-    if (e.source !== window || !e.data || e.data.__repro !== 'recorder-ready' || recorderReady) return;
+    if (e.source !== window || !e.data) return;
+    if (e.data.__repro === 'recorder-stopped') recorderReady = false;
+    if (e.data.__repro !== 'recorder-ready' || recorderReady) return;
     recorderReady = true;
     early.slice(first).forEach(send);
     early = [];
+    first = 0;
   });
   const preview = (v, depth, seen) => {
     if (typeof v === 'string') return v.length > 10000 ? `${v.slice(0, 10000)}…` : v;

@@ -176,6 +176,37 @@ test('record a page whose CSP forbids WebAssembly: the wasm2js recorder takes ov
   assert.ok(bundle.events.some((e) => e.type === 'input' && e.value === '*****'));
 });
 
+test('Start again on the same page after a report: a second report of its own, with what the page did in between', async () => {
+  const { browser } = env;
+  const first = await startRecording(env, '/?twice');
+  await first.page.bringToFront();
+  await first.page.locator('#name').pressSequentially('first take');
+  await first.page.waitForTimeout(600);
+  const { bundle: one } = await stopAndShare(first.popup);
+  await first.popup.close();
+  // Form values are masked by default: one star per character.
+  const typed = (bundle) => bundle.events.filter((e) => e.type === 'input').map((e) => e.value.length);
+  assert.equal(Math.max(...typed(one)), 'first take'.length);
+
+  const { page } = first;
+  await page.evaluate(() => console.info('between the two recordings'));
+  const second = await startRecording(env, null, page);
+  await page.bringToFront();
+  await page.locator('#name').fill('');
+  await page.locator('#name').pressSequentially('second take');
+  await page.waitForTimeout(600);
+  const { bundle: two } = await stopAndShare(second.popup);
+  assert.equal(two.pages.length, 1);
+  assert.equal(two.events.filter((e) => e.type === 'snapshot').length, 1, 'one snapshot: the recorder started once');
+  const snapshotName = nodesOf(two.events.find((e) => e.type === 'snapshot').nodes).find((n) => n.attrs?.some(([name, value]) => name === 'id' && value === 'name'));
+  assert.ok(snapshotName, 'the second snapshot has the page');
+  assert.deepEqual(typed(two), [0, ...Array.from('second take', (_, i) => i + 1)], 'the second take, nothing of the first');
+  const between = two.console.filter((e) => e.args[0] === 'between the two recordings');
+  assert.equal(between.length, 1, 'the pre-roll holds what the page logged between the two');
+  assert.ok(between[0].before_start_ms > 0);
+  await Promise.all([page.close(), second.popup.close()]);
+});
+
 test('pre-roll: the minute before Start is in the report, and can be turned off', async () => {
   const { site, server, browser } = env;
   for (const preRoll of [true, false]) {

@@ -16,6 +16,29 @@ use crate::core::mask;
 
 thread_local! {
     static RECORDER: RefCell<Option<Recorder>> = const { RefCell::new(None) };
+    /// A start is between its first check and the recorder being in place
+    /// (waiting for the document or the background's answer).
+    static STARTING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Marks a start in progress until dropped, so a second Start (the loader
+/// run again while the first waits) does not begin a second recorder.
+struct Starting;
+
+impl Starting {
+    fn begin() -> Option<Self> {
+        if STARTING.with(|s| s.get()) || with_recorder(|_| ()).is_some() {
+            return None;
+        }
+        STARTING.with(|s| s.set(true));
+        Some(Starting)
+    }
+}
+
+impl Drop for Starting {
+    fn drop(&mut self) {
+        STARTING.with(|s| s.set(false));
+    }
 }
 
 /// Everything one document's recording holds.
@@ -97,9 +120,9 @@ fn hello_message(window: &web_sys::Window, document: &web_sys::Document, build: 
 
 /// Ask the background whether to record, then snapshot and observe.
 pub async fn start(build: String) -> Result<(), JsValue> {
-    if with_recorder(|_| ()).is_some() {
+    let Some(starting) = Starting::begin() else {
         return Ok(());
-    }
+    };
     let window = window()?;
     let document = window
         .document()
@@ -133,6 +156,7 @@ pub async fn start(build: String) -> Result<(), JsValue> {
         recorder.now(),
     ));
     RECORDER.with(|cell| *cell.borrow_mut() = Some(recorder));
+    drop(starting);
     // Listening starts before the walk, so that nothing the page does while
     // it is walked is missed.
     let listeners = Listeners::install(&window, &document)?;
@@ -249,6 +273,10 @@ pub fn stop() -> js_sys::Array {
     }
     for text in recorder.outbox.drain_all() {
         chunks.push(&text);
+    }
+    // The page hook keeps the pre-roll again until the next Start.
+    if let Some(window) = web_sys::window() {
+        let _ = window.post_message(&object(&[("__repro", "recorder-stopped".into())]), "*");
     }
     chunks
 }
