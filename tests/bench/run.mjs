@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
-import { ROOT, launchBrowser, configure, tabIdOf, fixtureFile } from '../e2e/harness.mjs';
+import { ROOT, launchBrowser, configure, tabIdOf, fixtureFile, wasmMemoryBytes } from '../e2e/harness.mjs';
 import { generatedPage } from './pages.mjs';
 import { WORKLOADS } from './workloads.mjs';
 import { summarize, report } from './report.mjs';
@@ -56,39 +56,6 @@ function startSite() {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
     url: `http://127.0.0.1:${server.address().port}`, close: () => server.close(),
   })));
-}
-
-/**
- * The size of every WebAssembly memory of the tab's worlds (the page's and
- * the extension's isolated one), in bytes: `Runtime.getHeapUsage` counts
- * the backing stores of ArrayBuffers made in script (wasm2js's memory) but
- * not those of wasm memories (checked against heap snapshots: 2.4 MB of
- * wasm memory on the 10k page and 9.9 MB on the 100k page were missing
- * from it until 2026-12-03).
- */
-async function wasmMemoryBytes(cdp) {
-  const contexts = [];
-  const seen = ({ context }) => contexts.push(context.id);
-  cdp.on('Runtime.executionContextCreated', seen);
-  await cdp.send('Runtime.enable');
-  cdp.off('Runtime.executionContextCreated', seen);
-  let bytes = 0;
-  for (const contextId of contexts) {
-    try {
-      const { result: prototype } = await cdp.send('Runtime.evaluate', { expression: 'WebAssembly.Memory.prototype', contextId, objectGroup: 'bench-heap' });
-      const { objects } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: prototype.objectId, objectGroup: 'bench-heap' });
-      const { result } = await cdp.send('Runtime.callFunctionOn', {
-        objectId: objects.objectId, returnByValue: true,
-        functionDeclaration: 'function () { return this.reduce((sum, memory) => sum + memory.buffer.byteLength, 0); }',
-      });
-      bytes += result.value;
-    } catch {
-      // A context that went away meanwhile holds nothing.
-    }
-  }
-  await cdp.send('Runtime.releaseObjectGroup', { objectGroup: 'bench-heap' }).catch(() => {});
-  await cdp.send('Runtime.disable');
-  return bytes;
 }
 
 /** JS heap, ArrayBuffer backing stores and wasm memories after a full GC, in MB. */
