@@ -2,8 +2,10 @@
 //!
 //! Every wasm crate is compiled once, as MVP wasm (`.cargo/config.toml`), with
 //! the `wasm` profile. From that one module:
-//! - `wasm-bindgen --target web`, then `wasm-opt -Oz`: what extension pages,
-//!   the viewer and most pages' recorder load;
+//! - `wasm-bindgen --target web`, then `wasm-opt -Oz`: what extension pages
+//!   and the viewer load; for the recorder, `--target no-modules` instead, a
+//!   classic script the background injects before each start, so that every
+//!   recording gets an instance of its own that is garbage once it stops;
 //! - for the recorder only, `wasm-bindgen --target bundler`, binaryen's
 //!   lowering passes and `wasm2js`: the same recorder as plain JavaScript,
 //!   for pages whose CSP forbids compiling WebAssembly (docs/PLATFORM.md).
@@ -21,6 +23,8 @@ struct WasmCrate {
     stem: &'static str,
     out_dir: &'static str,
     also_as_js: bool,
+    /// Glue as a classic script defining this global, not an ES module.
+    script_global: Option<&'static str>,
 }
 
 const CRATES: [WasmCrate; 3] = [
@@ -29,18 +33,21 @@ const CRATES: [WasmCrate; 3] = [
         stem: "repro_recorder",
         out_dir: "extension",
         also_as_js: true,
+        script_global: Some("reproRecorder"),
     },
     WasmCrate {
         package: "repro-extension-ui",
         stem: "repro_extension_ui",
         out_dir: "extension",
         also_as_js: false,
+        script_global: None,
     },
     WasmCrate {
         package: "repro-viewer",
         stem: "repro_viewer",
         out_dir: "viewer",
         also_as_js: false,
+        script_global: None,
     },
 ];
 
@@ -115,7 +122,15 @@ fn package(krate: &WasmCrate) -> Result<(), String> {
     ])?;
 
     let web_dir = staging().join(krate.out_dir).join("pkg");
-    bindgen(&stripped, &web_dir, krate.stem, Target::Web)?;
+    match krate.script_global {
+        Some(global) => {
+            bindgen(&stripped, &web_dir, krate.stem, Target::Script(global))?;
+            let glue = web_dir.join(format!("{}.js", krate.stem));
+            let js = fs::read_to_string(&glue).map_err(|e| e.to_string())?;
+            fs::write(&glue, redeclarable_global(&js, global)?).map_err(|e| e.to_string())?;
+        }
+        None => bindgen(&stripped, &web_dir, krate.stem, Target::Web)?,
+    }
     let wasm_file = web_dir.join(format!("{}_bg.wasm", krate.stem));
     let mut args = PRECOMPILED_STD_FEATURES.to_vec();
     args.extend(["-Oz", "--strip-debug", "--strip-producers"]);
@@ -133,6 +148,8 @@ fn package(krate: &WasmCrate) -> Result<(), String> {
 enum Target {
     Web,
     Bundler,
+    /// `--target no-modules` with this global.
+    Script(&'static str),
 }
 
 fn bindgen(input: &Path, out_dir: &Path, stem: &str, target: Target) -> Result<(), String> {
@@ -142,6 +159,9 @@ fn bindgen(input: &Path, out_dir: &Path, stem: &str, target: Target) -> Result<(
     match target {
         Target::Web => bindgen.web(true),
         Target::Bundler => bindgen.bundler(true),
+        Target::Script(global) => bindgen
+            .no_modules(true)
+            .and_then(|b| b.no_modules_global(global)),
     }
     .map_err(|e| e.to_string())?;
     bindgen
@@ -193,6 +213,19 @@ fn as_javascript(stripped: &Path, out_dir: &Path, stem: &str) -> Result<(), Stri
         fs::remove_file(leftover).map_err(|e| e.to_string())?;
     }
     Ok(())
+}
+
+/// No-modules glue declares its global with `let`, and a second injection
+/// into the same content-script world would throw on the redeclaration: make
+/// it a `var`, which a new injection simply assigns again.
+pub fn redeclarable_global(js: &str, global: &str) -> Result<String, String> {
+    let from = format!("let {global} = (function(exports) {{");
+    if js.matches(&from).count() != 1 {
+        return Err(format!(
+            "the no-modules glue does not declare `{from}` once"
+        ));
+    }
+    Ok(js.replacen(&from, &format!("var {global} = (function(exports) {{"), 1))
 }
 
 /// wasm2js grows memory by copying into a new ArrayBuffer without detaching
@@ -253,5 +286,14 @@ mod tests {
         assert!(!patched.contains("copy()"));
         assert!(patched.ends_with(" b"));
         assert!(super::patch_memory_growth("nothing here").is_err());
+    }
+
+    #[test]
+    fn the_script_global_becomes_a_var() {
+        let js =
+            "\n            let g = (function(exports) {\n let x = 1;\n })({ __proto__: null });";
+        let patched = super::redeclarable_global(js, "g").unwrap();
+        assert!(patched.contains("var g = (function(exports) {\n let x = 1;"));
+        assert!(super::redeclarable_global("let h = 1;", "g").is_err());
     }
 }

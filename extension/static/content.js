@@ -1,17 +1,22 @@
-// Loads the Rust recorder into this document once (the wasm build, or the
-// wasm2js build of the same crate where the page's CSP forbids compiling
-// WebAssembly) and starts it; run again for each Start in the same document.
+// Starts the Rust recorder in this document. The background injects the wasm
+// glue (`pkg/repro_recorder.js`, global `reproRecorder`) just before this
+// file, so each recording gets an instance of its own; the recorder calls
+// `forget` once it has stopped, and its instance and memory become garbage.
+// Where the page's CSP forbids compiling WebAssembly, the wasm2js build of
+// the same crate runs instead. A Start while an instance runs reuses it.
 (async () => {
   const url = (path) => chrome.runtime.getURL(path);
-  globalThis.__reproRecorder ??= (async () => {
+  const glue = reproRecorder;
+  reproRecorder = undefined;
+  const loading = (globalThis.__reproRecorder ??= (async () => {
     try {
-      const recorder = await import(url('pkg/repro_recorder.js'));
-      await recorder.default({ module_or_path: url('pkg/repro_recorder_bg.wasm') });
-      return [recorder, 'wasm'];
+      await glue({ module_or_path: url('pkg/repro_recorder_bg.wasm') });
+      return [glue, 'wasm'];
     } catch (_) {
       return [await import(url('pkg-js/repro_recorder.js')), 'js'];
     }
-  })();
-  const [recorder, build] = await globalThis.__reproRecorder;
-  await recorder.start(build);
+  })());
+  const forget = () => { if (globalThis.__reproRecorder === loading) globalThis.__reproRecorder = undefined; };
+  const [recorder, build] = await loading;
+  await recorder.start(build, forget);
 })();

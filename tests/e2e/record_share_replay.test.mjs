@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import harValidator from 'har-validator';
 import {
   testEnvironment, startRecording, stopAndShare, configure, tabIdOf, openPopup, fetchBundle, storedBytes, eventually, nodesOf,
+  wasmMemoryBytes,
 } from './harness.mjs';
 
 const SECRET = 'hunter2-Sup3rSecret';
@@ -176,14 +177,21 @@ test('record a page whose CSP forbids WebAssembly: the wasm2js recorder takes ov
   assert.ok(bundle.events.some((e) => e.type === 'input' && e.value === '*****'));
 });
 
-test('Start again on the same page after a report: a second report of its own, with what the page did in between', async () => {
+test('Start again on the same page after a report: a second report of its own, with what the page did in between; a stopped recorder frees its memory', async () => {
   const { browser } = env;
   const first = await startRecording(env, '/?twice');
   await first.page.bringToFront();
   await first.page.locator('#name').pressSequentially('first take');
   await first.page.waitForTimeout(600);
+  const cdp = await browser.context.newCDPSession(first.page);
+  const recorderMemory = async () => {
+    await cdp.send('HeapProfiler.collectGarbage');
+    return wasmMemoryBytes(cdp);
+  };
+  assert.ok(await recorderMemory() > 0, 'the recording recorder has its wasm memory');
   const { bundle: one } = await stopAndShare(first.popup);
   await first.popup.close();
+  assert.equal(await eventually(recorderMemory, (bytes) => bytes === 0), 0, 'a stopped recorder leaves no wasm memory behind');
   // Form values are masked by default: one star per character.
   const typed = (bundle) => bundle.events.filter((e) => e.type === 'input').map((e) => e.value.length);
   assert.equal(Math.max(...typed(one)), 'first take'.length);
@@ -195,7 +203,9 @@ test('Start again on the same page after a report: a second report of its own, w
   await page.locator('#name').fill('');
   await page.locator('#name').pressSequentially('second take');
   await page.waitForTimeout(600);
+  assert.ok(await recorderMemory() > 0, 'a new instance records');
   const { bundle: two } = await stopAndShare(second.popup);
+  await cdp.detach();
   assert.equal(two.pages.length, 1);
   assert.equal(two.events.filter((e) => e.type === 'snapshot').length, 1, 'one snapshot: the recorder started once');
   const snapshotName = nodesOf(two.events.find((e) => e.type === 'snapshot').nodes).find((n) => n.attrs?.some(([name, value]) => name === 'id' && value === 'name'));

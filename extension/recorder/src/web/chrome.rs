@@ -11,6 +11,10 @@ extern "C" {
     /// `chrome.runtime.onMessage.addListener(listener)`.
     #[wasm_bindgen(js_namespace = ["chrome", "runtime", "onMessage"], js_name = addListener)]
     pub fn add_message_listener(listener: &js_sys::Function);
+
+    /// `chrome.runtime.onMessage.removeListener(listener)`.
+    #[wasm_bindgen(js_namespace = ["chrome", "runtime", "onMessage"], js_name = removeListener)]
+    pub fn remove_message_listener(listener: &js_sys::Function);
 }
 
 /// Build a plain object from `(key, value)` pairs.

@@ -20,8 +20,10 @@ mod written_nodes;
 use wasm_bindgen::prelude::*;
 
 /// Start recording this document, if the background says the tab is being
-/// recorded. `build` names the build that runs (`wasm` or `js`).
+/// recorded. `build` names the build that runs (`wasm` or `js`); `forget`
+/// is the loader's, called once this instance has nothing left in the page
+/// (it was not asked to record, or it stopped), so that it can be dropped.
 #[wasm_bindgen]
-pub async fn start(build: String) -> Result<(), JsValue> {
-    state::start(build).await
+pub async fn start(build: String, forget: Option<js_sys::Function>) -> Result<(), JsValue> {
+    state::start(build, forget).await
 }

@@ -19,6 +19,10 @@ thread_local! {
     /// A start is between its first check and the recorder being in place
     /// (waiting for the document or the background's answer).
     static STARTING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// The loader's `forget`: it drops its hold on this instance.
+    static FORGET: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
+    /// Our `chrome.runtime.onMessage` listener, while installed.
+    static MESSAGE_LISTENER: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
 }
 
 /// Marks a start in progress until dropped, so a second Start (the loader
@@ -118,18 +122,41 @@ fn hello_message(window: &web_sys::Window, document: &web_sys::Document, build: 
     ])
 }
 
-/// Ask the background whether to record, then snapshot and observe.
-pub async fn start(build: String) -> Result<(), JsValue> {
+/// Ask the background whether to record, then snapshot and observe. Once
+/// there is nothing to record (not asked to, or stopped meanwhile), let the
+/// loader drop this instance.
+pub async fn start(build: String, forget: Option<js_sys::Function>) -> Result<(), JsValue> {
     let Some(starting) = Starting::begin() else {
         return Ok(());
     };
+    FORGET.with(|cell| *cell.borrow_mut() = forget);
+    let outcome = record(&build, starting).await;
+    if with_recorder(|_| ()).is_none() {
+        let_go();
+    }
+    outcome
+}
+
+/// Take nothing more from the page or the background, and tell the loader
+/// this instance can be dropped: with no listener left anywhere, its wasm
+/// memory and glue become garbage.
+fn let_go() {
+    if let Some(listener) = MESSAGE_LISTENER.with(|cell| cell.borrow_mut().take()) {
+        chrome::remove_message_listener(&listener);
+    }
+    if let Some(forget) = FORGET.with(|cell| cell.borrow_mut().take()) {
+        let _ = forget.call0(&JsValue::NULL);
+    }
+}
+
+async fn record(build: &str, starting: Starting) -> Result<(), JsValue> {
     let window = window()?;
     let document = window
         .document()
         .ok_or_else(|| JsValue::from_str("no document"))?;
     wait_until_parsed(&document).await?;
     install_message_listener();
-    let answer = ask_background(&hello_message(&window, &document, &build)).await?;
+    let answer = ask_background(&hello_message(&window, &document, build)).await?;
     if get(&answer, "recording").as_bool() != Some(true) {
         return Ok(());
     }
@@ -198,10 +225,7 @@ async fn wait_until_parsed(document: &web_sys::Document) -> Result<(), JsValue> 
 /// Listen for the background's commands: stop (answer with the last
 /// chunks), and mark mode (pick, commit, cancel).
 fn install_message_listener() {
-    thread_local! {
-        static INSTALLED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-    }
-    if INSTALLED.with(|i| i.replace(true)) {
+    if MESSAGE_LISTENER.with(|cell| cell.borrow().is_some()) {
         return;
     }
     let listener = Closure::<dyn FnMut(JsValue, JsValue, js_sys::Function) -> JsValue>::new(
@@ -247,7 +271,13 @@ fn install_message_listener() {
             }
         },
     );
-    chrome::add_message_listener(listener.as_ref().unchecked_ref());
+    let function: js_sys::Function = listener
+        .as_ref()
+        .unchecked_ref::<js_sys::Function>()
+        .clone();
+    chrome::add_message_listener(&function);
+    MESSAGE_LISTENER.with(|cell| *cell.borrow_mut() = Some(function));
+    // Freed with the function once it is removed and collected.
     listener.forget();
 }
 
@@ -262,9 +292,14 @@ async fn sleep(ms: i32) {
 
 /// Stop recording this document: take the last mutations, remove every
 /// listener, and return every chunk not yet acknowledged, as JSON texts.
+/// Then let the loader drop this instance.
 pub fn stop() -> js_sys::Array {
     let chunks = js_sys::Array::new();
+    super::marker::stop();
     let Some(mut recorder) = RECORDER.with(|cell| cell.borrow_mut().take()) else {
+        if !STARTING.with(|s| s.get()) {
+            let_go();
+        }
         return chunks;
     };
     super::snapshot::complete_now(&mut recorder);
@@ -278,5 +313,6 @@ pub fn stop() -> js_sys::Array {
     if let Some(window) = web_sys::window() {
         let _ = window.post_message(&object(&[("__repro", "recorder-stopped".into())]), "*");
     }
+    let_go();
     chunks
 }

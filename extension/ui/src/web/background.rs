@@ -47,7 +47,7 @@ pub async fn on_message(message: JsValue, sender: JsValue) -> Result<JsValue, Js
 #[wasm_bindgen]
 pub async fn on_navigation_committed(details: JsValue) -> Result<(), JsValue> {
     if let Some(tab) = recorded_top_frame(&details).await? {
-        inject(tab, "page-hook.js", true).await?;
+        inject(tab, &["page-hook.js"], true).await?;
         if let (Some(mut session), Some(pattern)) = (
             load::<SessionRecord>(&session_key(tab)).await?,
             get(&details, "url")
@@ -134,8 +134,8 @@ pub async fn on_dom_content_loaded(details: JsValue) -> Result<(), JsValue> {
         {
             return Ok(());
         }
-        inject(tab, "page-hook.js", true).await?;
-        inject(tab, "content.js", false).await?;
+        inject(tab, &["page-hook.js"], true).await?;
+        inject(tab, &RECORDER_FILES, false).await?;
     }
     Ok(())
 }
@@ -151,9 +151,15 @@ async fn recorded_top_frame(details: &JsValue) -> Result<Option<i64>, JsValue> {
     Ok(session.map(|_| tab))
 }
 
-/// Run an extension file in the tab: the page hook in the page's world, the loader in ours.
-async fn inject(tab: i64, file: &str, main_world: bool) -> Result<(), JsValue> {
-    let files: js_sys::Array = std::iter::once(JsValue::from_str(file)).collect();
+/// The recorder's wasm glue, then its loader: each injection evaluates the
+/// glue afresh, so a new recording gets a new instance (and a stopped one's
+/// memory can be collected).
+const RECORDER_FILES: [&str; 2] = ["pkg/repro_recorder.js", "content.js"];
+
+/// Run extension files in the tab, in order: the page hook in the page's
+/// world, the recorder in ours.
+async fn inject(tab: i64, files: &[&str], main_world: bool) -> Result<(), JsValue> {
+    let files: js_sys::Array = files.iter().map(|f| JsValue::from_str(f)).collect();
     let mut options = vec![
         ("target", object(&[("tabId", (tab as f64).into())])),
         ("files", files.into()),
@@ -220,8 +226,8 @@ pub(super) async fn start(tab: i64, mark_only: bool) -> Result<JsValue, JsValue>
     // The tab's last report stays in the list; the popup now shows the new recording.
     remove(&[tab_report_key(tab)]).await?;
     let injected = async {
-        inject(tab, "page-hook.js", true).await?;
-        inject(tab, "content.js", false).await
+        inject(tab, &["page-hook.js"], true).await?;
+        inject(tab, &RECORDER_FILES, false).await
     };
     if let Err(error) = injected.await {
         remove(&[session_key(tab)]).await?;
