@@ -218,7 +218,7 @@ fn as_javascript(stripped: &Path, out_dir: &Path, stem: &str) -> Result<(), Stri
 /// No-modules glue declares its global with `let`, and a second injection
 /// into the same content-script world would throw on the redeclaration: make
 /// it a `var`, which a new injection simply assigns again.
-pub fn redeclarable_global(js: &str, global: &str) -> Result<String, String> {
+fn redeclarable_global(js: &str, global: &str) -> Result<String, String> {
     let from = format!("let {global} = (function(exports) {{");
     if js.matches(&from).count() != 1 {
         return Err(format!(

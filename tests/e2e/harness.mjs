@@ -241,8 +241,8 @@ export async function wasmMemoryBytes(cdp) {
   let bytes = 0;
   for (const contextId of contexts) {
     try {
-      const { result: prototype } = await cdp.send('Runtime.evaluate', { expression: 'WebAssembly.Memory.prototype', contextId, objectGroup: 'bench-heap' });
-      const { objects } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: prototype.objectId, objectGroup: 'bench-heap' });
+      const { result: prototype } = await cdp.send('Runtime.evaluate', { expression: 'WebAssembly.Memory.prototype', contextId, objectGroup: 'wasm-memory' });
+      const { objects } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: prototype.objectId, objectGroup: 'wasm-memory' });
       const { result } = await cdp.send('Runtime.callFunctionOn', {
         objectId: objects.objectId, returnByValue: true,
         functionDeclaration: 'function () { return this.reduce((sum, memory) => sum + memory.buffer.byteLength, 0); }',
@@ -252,7 +252,7 @@ export async function wasmMemoryBytes(cdp) {
       // A context that went away meanwhile holds nothing.
     }
   }
-  await cdp.send('Runtime.releaseObjectGroup', { objectGroup: 'bench-heap' }).catch(() => {});
+  await cdp.send('Runtime.releaseObjectGroup', { objectGroup: 'wasm-memory' }).catch(() => {});
   await cdp.send('Runtime.disable');
   return bytes;
 }
