@@ -64,3 +64,32 @@ test('a large page changing in every task is walked in slices and replays exactl
   assert.equal(first, -1, `replay differs at line ${first}: live ${JSON.stringify(live.slice(first, first + 3))}, replayed ${JSON.stringify(replayed.slice(first, first + 3))}`);
   assert.equal(replayed.length, live.length);
 });
+
+test('a snapshot too long for one message is handed over in parts and stored whole', async () => {
+  const { browser } = env;
+  const page = await browser.context.newPage();
+  await page.goto(`${env.site.url}/long-texts.html`);
+  const turtles = '🐢'.repeat(250000);
+  // The snapshot's chunk reaches storage while the page is recorded: in
+  // parts, since it is longer than one (a chunk the background never took
+  // would wait for the stop, which hands over everything unsent at once).
+  const stored = browser.worker.evaluate(() => new Promise((resolve) => {
+    const seen = (changes) => {
+      for (const [key, change] of Object.entries(changes)) {
+        if (key.startsWith('chunk:') && String(change.newValue).includes('"type":"snapshot"')) {
+          chrome.storage.onChanged.removeListener(seen);
+          resolve(String(change.newValue).length);
+        }
+      }
+    };
+    chrome.storage.onChanged.addListener(seen);
+  }));
+  const recording = await startRecording(env, null, page);
+  const units = await Promise.race([stored, new Promise((resolve) => setTimeout(() => resolve(0), 15000))]);
+  assert.ok(units > 2 * 524288, `the snapshot's chunk was stored while recording, ${units} UTF-16 units long`);
+  const { bundle } = await stopAndShare(recording.popup, { review: false });
+  const [snapshot] = bundle.events.filter((e) => e.type === 'snapshot');
+  const texts = nodesOf(snapshot.nodes).filter((n) => n.k === 'text' && n.text.startsWith('🐢')).map((n) => n.text);
+  assert.equal(texts.length, 3);
+  for (const text of texts) assert.ok(text === turtles, `a text came back changed: ${text.length} units, ${[...text].filter((c) => c !== '🐢').length} other characters`);
+});

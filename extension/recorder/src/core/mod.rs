@@ -7,6 +7,7 @@ pub mod html;
 pub mod json_redaction;
 pub mod last_change;
 pub mod mask;
+pub mod message_parts;
 pub mod network;
 pub mod selector;
 pub mod written_json;

@@ -7,9 +7,11 @@ use std::collections::VecDeque;
 
 use js_sys::JsString;
 use repro_manifest::Chunk;
+use wasm_bindgen::JsValue;
 
 use super::chrome::{ask_background, get, object};
 use super::state::with_recorder;
+use crate::core::message_parts::{part_ranges, PART_UNITS};
 use crate::core::written_json::around_leading_event;
 
 /// How often the gathered events are sealed and sent, in milliseconds.
@@ -100,9 +102,6 @@ impl Outbox {
     }
 }
 
-/// A batch of chunks this large is sent in a task after the one that seals it.
-const LARGE_BATCH_BYTES: usize = 1 << 20;
-
 /// Seal what was gathered and send everything unacknowledged, unless a send
 /// is already on its way.
 pub fn flush_now() {
@@ -113,30 +112,20 @@ pub fn flush_now() {
             return None;
         }
         outbox.in_flight = true;
-        let texts = js_sys::Array::new();
-        let mut bytes = 0;
-        for (_, text) in &outbox.unsent {
-            texts.push(text);
-            bytes += text.length() as usize;
-        }
+        let texts: Vec<JsString> = outbox.unsent.iter().map(|(_, text)| text.clone()).collect();
         let last = outbox.unsent.back().map(|(seq, _)| *seq).unwrap_or(0);
-        Some((texts, last, bytes))
+        Some((texts, last))
     })
     .flatten();
-    let Some((texts, last, bytes)) = batch else {
+    let Some((texts, last)) = batch else {
         return;
     };
     wasm_bindgen_futures::spawn_local(async move {
-        // Handing a large batch to the messaging layer takes it tens of ms
-        // (about 30 for the 3.5 MB snapshot of the 100k page, measured):
-        // not in the same task as sealing and copying it out.
-        if bytes > LARGE_BATCH_BYTES {
-            super::snapshot::next_task().await;
-        }
-        let message = object(&[("kind", "chunks".into()), ("chunks", texts.into())]);
-        let acknowledged = match ask_background(&message).await {
-            Ok(answer) => get(&answer, "stored").as_bool() == Some(true),
-            Err(_) => false,
+        let units: u32 = texts.iter().map(|text| text.length()).sum();
+        let acknowledged = if units <= PART_UNITS {
+            send_chunks(&texts).await
+        } else {
+            send_one_by_one(&texts).await
         };
         with_recorder(|recorder| {
             let outbox = &mut recorder.outbox;
@@ -146,4 +135,61 @@ pub fn flush_now() {
             }
         });
     });
+}
+
+/// Hand `texts` to the background in one message; `true` once it stored them.
+async fn send_chunks(texts: &[JsString]) -> bool {
+    let list: js_sys::Array = texts.iter().collect();
+    let message = object(&[("kind", "chunks".into()), ("chunks", list.into())]);
+    stored(&message).await
+}
+
+/// Hand a large batch to the background a chunk at a time, and a long chunk
+/// a part at a time, each in a task after the one that sealed it.
+async fn send_one_by_one(texts: &[JsString]) -> bool {
+    for text in texts {
+        super::snapshot::next_task().await;
+        let parts = parts_of(text);
+        if parts.len() == 1 {
+            if !send_chunks(std::slice::from_ref(text)).await {
+                return false;
+            }
+            continue;
+        }
+        let count = parts.len();
+        // Each part after the first goes in the task that brings the
+        // answer to the one before.
+        for (index, (start, end)) in parts.into_iter().enumerate() {
+            let message = object(&[
+                ("kind", "chunk-part".into()),
+                ("part", (index as u32).into()),
+                ("parts", (count as u32).into()),
+                ("text", text.substring(start, end).into()),
+            ]);
+            let answer = ask_background(&message).await;
+            let taken = answer.is_ok_and(|answer| {
+                let key = if index + 1 == count { "stored" } else { "held" };
+                get(&answer, key).as_bool() == Some(true)
+            });
+            if !taken {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// Did the background store what `message` carried?
+async fn stored(message: &JsValue) -> bool {
+    match ask_background(message).await {
+        Ok(answer) => get(&answer, "stored").as_bool() == Some(true),
+        Err(_) => false,
+    }
+}
+
+/// Where to cut `text` into parts for the messaging layer.
+fn parts_of(text: &JsString) -> Vec<(u32, u32)> {
+    part_ranges(text.length(), PART_UNITS, |i| {
+        (0xD800 as f64..=0xDBFF as f64).contains(&text.char_code_at(i))
+    })
 }

@@ -8,6 +8,7 @@ use repro_manifest::{ChunkPlace, Environment, Page};
 use wasm_bindgen::prelude::*;
 
 use super::api::{call, get, load, load_prefixed, message_of, object, remove, save, store_text};
+use super::chunk_parts::{self, Taken};
 use super::reports::{budget, tab_report};
 use super::upload::{after_stop, discard, remove_from_list, resume_queue, upload_session};
 use crate::config::{Config, CONFIG_KEY};
@@ -27,6 +28,7 @@ pub async fn on_message(message: JsValue, sender: JsValue) -> Result<JsValue, Js
     let answer = match (kind.as_str(), sender_tab, named_tab) {
         ("hello", Some(tab), _) => hello(tab, &message).await,
         ("chunks", Some(tab), _) => store_chunks(tab, &get(&message, "chunks")).await,
+        ("chunk-part", Some(tab), _) => store_chunk_part(tab, &message).await,
         ("status", _, Some(tab)) => status(tab).await,
         ("start", _, Some(tab)) => start(tab, false).await,
         ("mark", _, Some(tab)) => super::marks::begin(tab).await,
@@ -329,6 +331,15 @@ async fn store_chunks(tab: i64, chunks: &JsValue) -> Result<JsValue, JsValue> {
     Ok(object(&[("stored", true.into())]))
 }
 
+/// Hold a part of a long chunk, and store the chunk once its last part came.
+async fn store_chunk_part(tab: i64, message: &JsValue) -> Result<JsValue, JsValue> {
+    match chunk_parts::take(tab, message) {
+        Taken::Held => Ok(object(&[("held", true.into())])),
+        Taken::Refused => Ok(object(&[("held", false.into()), ("stored", false.into())])),
+        Taken::Whole(text) => store_chunks(tab, &js_sys::Array::of1(&text)).await,
+    }
+}
+
 async fn persist_chunks(session_id: &str, chunks: &JsValue) -> Result<(), JsValue> {
     let Ok(list) = chunks.clone().dyn_into::<js_sys::Array>() else {
         return Ok(());
@@ -350,6 +361,7 @@ pub(super) async fn stop(tab: i64, reason: Option<String>) -> Result<JsValue, Js
         return status(tab).await;
     };
     let stopped_at = js_sys::Date::now() as u64;
+    chunk_parts::forget(tab);
     super::marks::saves_done(tab).await;
     // The page hands over what it has not yet sent; a tab that is gone or
     // between pages answers nothing, and the stored chunks are what we have.

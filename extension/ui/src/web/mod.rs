@@ -2,6 +2,7 @@
 
 mod api;
 mod background;
+mod chunk_parts;
 mod html;
 mod mark_form;
 mod marks;
