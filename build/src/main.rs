@@ -14,6 +14,7 @@
 //! It shells out to cargo, npm and apt-get; it never downloads anything
 //! outside the package registries.
 
+mod classic_script;
 mod dist;
 mod install;
 mod services;

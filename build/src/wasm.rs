@@ -8,13 +8,16 @@
 //!   recording gets an instance of its own that is garbage once it stops;
 //! - for the recorder only, `wasm-bindgen --target bundler`, binaryen's
 //!   lowering passes and `wasm2js`: the same recorder as plain JavaScript,
-//!   for pages whose CSP forbids compiling WebAssembly (docs/PLATFORM.md).
+//!   for pages whose CSP forbids compiling WebAssembly (docs/PLATFORM.md),
+//!   made one classic script (global `reproRecorderJs`) so that it too is
+//!   dropped when a recording stops.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use wasm_bindgen_cli_support::Bindgen;
 
+use crate::classic_script::classic_script;
 use crate::shell::run;
 
 /// A wasm crate and where its output goes.
@@ -140,7 +143,10 @@ fn package(krate: &WasmCrate) -> Result<(), String> {
 
     if krate.also_as_js {
         let js_dir = staging().join(krate.out_dir).join("pkg-js");
-        as_javascript(&stripped, &js_dir, krate.stem)?;
+        let global = krate
+            .script_global
+            .ok_or("a crate built as JavaScript needs a script global")?;
+        as_javascript(&stripped, &js_dir, krate.stem, &format!("{global}Js"))?;
     }
     Ok(())
 }
@@ -169,9 +175,9 @@ fn bindgen(input: &Path, out_dir: &Path, stem: &str, target: Target) -> Result<(
         .map_err(|e| format!("wasm-bindgen on {}: {e:#}", input.display()))
 }
 
-/// The recorder as JavaScript: bundler glue whose `.wasm` import points at
-/// the wasm2js translation of the lowered module.
-fn as_javascript(stripped: &Path, out_dir: &Path, stem: &str) -> Result<(), String> {
+/// The recorder as JavaScript: the bundler glue and the wasm2js translation
+/// of the lowered module, as one classic script defining `global`.
+fn as_javascript(stripped: &Path, out_dir: &Path, stem: &str, global: &str) -> Result<(), String> {
     bindgen(stripped, out_dir, stem, Target::Bundler)?;
     let bg_wasm = out_dir.join(format!("{stem}_bg.wasm"));
     let lowered = out_dir.join(format!("{stem}_lowered.wasm"));
@@ -196,20 +202,14 @@ fn as_javascript(stripped: &Path, out_dir: &Path, stem: &str) -> Result<(), Stri
         &["-O", &path_str(&lowered), "-o", &path_str(&translated)],
         &crate::root(),
     )?;
-    let js = fs::read_to_string(&translated).map_err(|e| e.to_string())?;
-    fs::write(&translated, crate::wasm::patch_memory_growth(&js)?).map_err(|e| e.to_string())?;
+    let read =
+        |path: &Path| fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()));
+    let patched = patch_memory_growth(&read(&translated)?)?;
     let entry = out_dir.join(format!("{stem}.js"));
-    let glue = fs::read_to_string(&entry).map_err(|e| e.to_string())?;
-    let from = format!("./{stem}_bg.wasm\"");
-    if !glue.contains(&from) {
-        return Err(format!("{} does not import {from}", entry.display()));
-    }
-    fs::write(
-        &entry,
-        glue.replace(&from, &format!("./{stem}_bg.wasm.js\"")),
-    )
-    .map_err(|e| e.to_string())?;
-    for leftover in [bg_wasm, lowered] {
+    let glue = out_dir.join(format!("{stem}_bg.js"));
+    let script = classic_script(&read(&entry)?, &read(&glue)?, &patched, stem, global)?;
+    fs::write(&entry, script).map_err(|e| e.to_string())?;
+    for leftover in [bg_wasm, lowered, glue, translated] {
         fs::remove_file(leftover).map_err(|e| e.to_string())?;
     }
     Ok(())
@@ -233,7 +233,7 @@ fn redeclarable_global(js: &str, global: &str) -> Result<String, String> {
 /// aborts on the first large page (docs/PLATFORM.md). Replace its two memory
 /// functions: grow geometrically with `ArrayBuffer.prototype.transfer`, which
 /// detaches the old buffer, and keep the logical page count apart.
-pub fn patch_memory_growth(js: &str) -> Result<String, String> {
+fn patch_memory_growth(js: &str) -> Result<String, String> {
     const START: &str = " function __wasm_memory_size() {";
     const END: &str = "  return oldPages;\n }\n";
     let start = js

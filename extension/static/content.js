@@ -3,7 +3,9 @@
 // file, so each recording gets an instance of its own; the recorder calls
 // `forget` once it has stopped, and its instance and memory become garbage.
 // Where the page's CSP forbids compiling WebAssembly, the wasm2js build of
-// the same crate runs instead. A Start while an instance runs reuses it.
+// the same crate runs instead: the background injects it on request
+// (`pkg-js/repro_recorder.js`, global `reproRecorderJs`), and it too is
+// dropped at stop. A Start while an instance runs reuses it.
 (async () => {
   const url = (path) => chrome.runtime.getURL(path);
   const glue = reproRecorder;
@@ -13,7 +15,11 @@
       await glue({ module_or_path: url('pkg/repro_recorder_bg.wasm') });
       return [glue, 'wasm'];
     } catch (_) {
-      return [await import(url('pkg-js/repro_recorder.js')), 'js'];
+      const answer = await chrome.runtime.sendMessage({ kind: 'recorder-js' });
+      if (answer?.error) throw new Error(answer.error);
+      const js = reproRecorderJs;
+      reproRecorderJs = undefined;
+      return [js, 'js'];
     }
   })());
   const forget = () => { if (globalThis.__reproRecorder === loading) globalThis.__reproRecorder = undefined; };

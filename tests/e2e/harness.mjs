@@ -225,14 +225,11 @@ export async function openPopup(context, id, tabId) {
 }
 
 /**
- * The size of every WebAssembly memory of the tab's worlds (the page's and
- * the extension's isolated one), in bytes: `Runtime.getHeapUsage` counts
- * the backing stores of ArrayBuffers made in script (wasm2js's memory) but
- * not those of wasm memories (checked against heap snapshots: 2.4 MB of
- * wasm memory on the 10k page and 9.9 MB on the 100k page were missing
- * from it until 2026-12-03).
+ * The bytes held by every object whose prototype is `prototype` (an
+ * expression) in each of the tab's worlds (the page's and the extension's
+ * isolated one), each object measured by `size` (a function's source).
  */
-export async function wasmMemoryBytes(cdp) {
+async function heldBytes(cdp, prototype, size) {
   const contexts = [];
   const seen = ({ context }) => contexts.push(context.id);
   cdp.on('Runtime.executionContextCreated', seen);
@@ -241,20 +238,41 @@ export async function wasmMemoryBytes(cdp) {
   let bytes = 0;
   for (const contextId of contexts) {
     try {
-      const { result: prototype } = await cdp.send('Runtime.evaluate', { expression: 'WebAssembly.Memory.prototype', contextId, objectGroup: 'wasm-memory' });
-      const { objects } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: prototype.objectId, objectGroup: 'wasm-memory' });
-      const { result } = await cdp.send('Runtime.callFunctionOn', {
+      const { result } = await cdp.send('Runtime.evaluate', { expression: prototype, contextId, objectGroup: 'held-bytes' });
+      const { objects } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: result.objectId, objectGroup: 'held-bytes' });
+      const { result: sum } = await cdp.send('Runtime.callFunctionOn', {
         objectId: objects.objectId, returnByValue: true,
-        functionDeclaration: 'function () { return this.reduce((sum, memory) => sum + memory.buffer.byteLength, 0); }',
+        functionDeclaration: `function () { return this.reduce((sum, object) => sum + (${size})(object), 0); }`,
       });
-      bytes += result.value;
+      bytes += sum.value;
     } catch {
       // A context that went away meanwhile holds nothing.
     }
   }
-  await cdp.send('Runtime.releaseObjectGroup', { objectGroup: 'wasm-memory' }).catch(() => {});
+  await cdp.send('Runtime.releaseObjectGroup', { objectGroup: 'held-bytes' }).catch(() => {});
   await cdp.send('Runtime.disable');
   return bytes;
+}
+
+/**
+ * The size of every WebAssembly memory of the tab's worlds, in bytes:
+ * `Runtime.getHeapUsage` counts the backing stores of ArrayBuffers made in
+ * script (wasm2js's memory) but not those of wasm memories (checked against
+ * heap snapshots: 2.4 MB of wasm memory on the 10k page and 9.9 MB on the
+ * 100k page were missing from it until 2026-12-03).
+ */
+export function wasmMemoryBytes(cdp) {
+  return heldBytes(cdp, 'WebAssembly.Memory.prototype', '(memory) => memory.buffer.byteLength');
+}
+
+/**
+ * The size of the backing stores of every ArrayBuffer in the tab's worlds
+ * (the wasm2js recorder's memory is one, 320 KiB at first);
+ * `Runtime.queryObjects` does not list ArrayBuffers or typed arrays.
+ */
+export async function arrayBufferBytes(cdp) {
+  const { backingStorageSize } = await cdp.send('Runtime.getHeapUsage');
+  return backingStorageSize;
 }
 
 /** Download a report's bundle through its share link. */

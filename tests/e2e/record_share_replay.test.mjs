@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import harValidator from 'har-validator';
 import {
   testEnvironment, startRecording, stopAndShare, configure, tabIdOf, openPopup, fetchBundle, storedBytes, eventually, nodesOf,
-  wasmMemoryBytes,
+  wasmMemoryBytes, arrayBufferBytes,
 } from './harness.mjs';
 
 const SECRET = 'hunter2-Sup3rSecret';
@@ -160,13 +160,25 @@ test('record an open page across a navigation, share, replay; the password never
   }
 });
 
-test('record a page whose CSP forbids WebAssembly: the wasm2js recorder takes over', async () => {
+test('record a page whose CSP forbids WebAssembly: the wasm2js recorder takes over, and is dropped at stop', async () => {
   const { site, server, browser } = env;
+  let cdp;
+  let recording;
+  const buffers = async () => {
+    await cdp.send('HeapProfiler.collectGarbage');
+    return arrayBufferBytes(cdp);
+  };
   const { href, page } = await record('/strict.html', async (p) => {
+    cdp = await browser.context.newCDPSession(p);
+    recording = await buffers();
     await p.locator('#search').pressSequentially('shoes');
     await p.locator('#go').click();
     await p.getByText('Result under strict CSP').waitFor();
   });
+  // The recorder's memory (320 KiB at least) is an ArrayBuffer of its own.
+  const stopped = await eventually(buffers, (bytes) => recording - bytes >= 327680);
+  assert.ok(recording - stopped >= 327680, `a stopped wasm2js recorder leaves its memory behind: ${recording} bytes of ArrayBuffers while recording, ${stopped} after`);
+  await cdp.detach();
   await page.close();
   const bundle = await fetchBundle(href);
   assert.equal(bundle.environment.recorder_build, 'js');

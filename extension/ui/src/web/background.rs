@@ -29,6 +29,9 @@ pub async fn on_message(message: JsValue, sender: JsValue) -> Result<JsValue, Js
         ("hello", Some(tab), _) => hello(tab, &message).await,
         ("chunks", Some(tab), _) => store_chunks(tab, &get(&message, "chunks")).await,
         ("chunk-part", Some(tab), _) => store_chunk_part(tab, &message).await,
+        ("recorder-js", Some(tab), _) => inject(tab, &[RECORDER_JS_FILE], false)
+            .await
+            .map(|_| JsValue::TRUE),
         ("status", _, Some(tab)) => status(tab).await,
         ("start", _, Some(tab)) => start(tab, false).await,
         ("mark", _, Some(tab)) => super::marks::begin(tab).await,
@@ -157,6 +160,10 @@ async fn recorded_top_frame(details: &JsValue) -> Result<Option<i64>, JsValue> {
 /// glue afresh, so a new recording gets a new instance (and a stopped one's
 /// memory can be collected).
 const RECORDER_FILES: [&str; 2] = ["pkg/repro_recorder.js", "content.js"];
+
+/// The wasm2js build of the recorder, which the loader asks for where the
+/// page's CSP forbids compiling WebAssembly.
+const RECORDER_JS_FILE: &str = "pkg-js/repro_recorder.js";
 
 /// Run extension files in the tab, in order: the page hook in the page's
 /// world, the recorder in ours.
