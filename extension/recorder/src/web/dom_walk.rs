@@ -167,6 +167,11 @@ impl NodeSerializer {
         self.ids.delete_id(node);
     }
 
+    /// How many ids were given so far.
+    pub fn ids_given(&self) -> u32 {
+        self.next_id - 1
+    }
+
     fn assign(&mut self, node: &Node) -> u32 {
         let id = self.next_id;
         self.next_id += 1;

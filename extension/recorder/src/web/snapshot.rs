@@ -2,9 +2,11 @@
 //! freezes while it is recorded.
 //!
 //! Each slice walks for at most [`SLICE_MS`], then the walk yields to the
-//! page. What the page changes meanwhile is held: listener events and
-//! mutation records wait until the walk ends, then follow the snapshot in
-//! the order they happened. The walk leaves every node the page added (or
+//! page; near a growth of the browser's table of the recorder's node
+//! wrappers, slices walk one batch each (`core::slice_pacing`). What the
+//! page changes meanwhile is held: listener events and mutation records
+//! wait until the walk ends, then follow the snapshot in the order they
+//! happened. The walk leaves every node the page added (or
 //! moved) since it began to the records that added it, which place it
 //! among its siblings; a record adding a node the walk did record where it
 //! is now is dropped.
@@ -16,6 +18,7 @@ use web_sys::{Node, Performance};
 use super::dom_walk::{NodeSerializer, Walk};
 use super::state::{with_recorder, Recorder};
 use super::written_nodes::WrittenNodes;
+use crate::core::slice_pacing::near_wrapper_table_growth;
 use crate::core::written_json::around_nodes;
 
 /// How long a slice walks and writes before it gives the page the main
@@ -105,7 +108,9 @@ fn walk_slice(recorder: &mut Recorder) -> bool {
     } else {
         SLICE_MS
     };
-    let deadline = began + budget;
+    // Near a growth of the wrapper table, a slice walks one batch.
+    let growth = near_wrapper_table_growth(recorder.serializer.ids_given());
+    let deadline = began + if growth { 0.0 } else { budget };
     // A batch of nodes at a time, walked then written, so that the clock
     // bounds both.
     let done = loop {
@@ -113,7 +118,10 @@ fn walk_slice(recorder: &mut Recorder) -> bool {
             .serializer
             .walk_until(&mut snapshot.walk, &mut || true);
         snapshot.write_walked();
-        if batch_done || snapshot.now() >= deadline {
+        if batch_done
+            || snapshot.now() >= deadline
+            || near_wrapper_table_growth(recorder.serializer.ids_given())
+        {
             break batch_done;
         }
     };
