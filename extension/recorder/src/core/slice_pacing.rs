@@ -14,7 +14,7 @@
 //! each slice walks one batch, so the growth is not added to a slice's
 //! own time. Of 22 Starts on the 100k page (traced), 6 still had a
 //! recorder task of 50 ms or more (50–56 ms, and one of 109 ms), each a
-//! garbage collection inside a slice; without this, 4 of 6 did (51–90 ms).
+//! garbage collection inside a slice; without this, 11 of 15 did (50–90 ms).
 //!
 //! This leans on how Chromium sizes that table. Where it does not apply
 //! (another browser, or wrappers made before the walk), the cost is a few
