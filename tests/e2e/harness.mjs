@@ -225,11 +225,14 @@ export async function openPopup(context, id, tabId) {
 }
 
 /**
- * The bytes held by every object whose prototype is `prototype` (an
- * expression) in each of the tab's worlds (the page's and the extension's
- * isolated one), each object measured by `size` (a function's source).
+ * The size of every WebAssembly memory of the tab's worlds (the page's and
+ * the extension's isolated one), in bytes: `Runtime.getHeapUsage` counts
+ * the backing stores of ArrayBuffers made in script (wasm2js's memory) but
+ * not those of wasm memories (checked against heap snapshots: 2.4 MB of
+ * wasm memory on the 10k page and 9.9 MB on the 100k page were missing
+ * from it until 2026-12-03).
  */
-async function heldBytes(cdp, prototype, size) {
+export async function wasmMemoryBytes(cdp) {
   const contexts = [];
   const seen = ({ context }) => contexts.push(context.id);
   cdp.on('Runtime.executionContextCreated', seen);
@@ -238,31 +241,20 @@ async function heldBytes(cdp, prototype, size) {
   let bytes = 0;
   for (const contextId of contexts) {
     try {
-      const { result } = await cdp.send('Runtime.evaluate', { expression: prototype, contextId, objectGroup: 'held-bytes' });
-      const { objects } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: result.objectId, objectGroup: 'held-bytes' });
-      const { result: sum } = await cdp.send('Runtime.callFunctionOn', {
+      const { result: prototype } = await cdp.send('Runtime.evaluate', { expression: 'WebAssembly.Memory.prototype', contextId, objectGroup: 'wasm-memory' });
+      const { objects } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: prototype.objectId, objectGroup: 'wasm-memory' });
+      const { result } = await cdp.send('Runtime.callFunctionOn', {
         objectId: objects.objectId, returnByValue: true,
-        functionDeclaration: `function () { return this.reduce((sum, object) => sum + (${size})(object), 0); }`,
+        functionDeclaration: 'function () { return this.reduce((sum, memory) => sum + memory.buffer.byteLength, 0); }',
       });
-      bytes += sum.value;
+      bytes += result.value;
     } catch {
       // A context that went away meanwhile holds nothing.
     }
   }
-  await cdp.send('Runtime.releaseObjectGroup', { objectGroup: 'held-bytes' }).catch(() => {});
+  await cdp.send('Runtime.releaseObjectGroup', { objectGroup: 'wasm-memory' }).catch(() => {});
   await cdp.send('Runtime.disable');
   return bytes;
-}
-
-/**
- * The size of every WebAssembly memory of the tab's worlds, in bytes:
- * `Runtime.getHeapUsage` counts the backing stores of ArrayBuffers made in
- * script (wasm2js's memory) but not those of wasm memories (checked against
- * heap snapshots: 2.4 MB of wasm memory on the 10k page and 9.9 MB on the
- * 100k page were missing from it until 2026-12-03).
- */
-export function wasmMemoryBytes(cdp) {
-  return heldBytes(cdp, 'WebAssembly.Memory.prototype', '(memory) => memory.buffer.byteLength');
 }
 
 /**
