@@ -27,6 +27,7 @@ pub mod markup;
 pub mod node_list;
 pub mod pii;
 mod policy;
+pub mod substring;
 mod validate;
 
 pub use bundle::{Bundle, Environment, Mark, Page, Rect, Screenshot, Size, FORMAT_VERSION};

@@ -88,7 +88,7 @@ pub fn mask_url(url: &str) -> String {
 /// Is a parameter or field named like a secret?
 pub fn is_secret_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    SECRET_PARAM_PARTS.iter().any(|part| lower.contains(part))
+    crate::substring::contains_any(&lower, &SECRET_PARAM_PARTS)
 }
 
 #[cfg(test)]

@@ -40,7 +40,7 @@ const SENSITIVE_NAME_PARTS: [&str; 11] = [
 /// Is this control's value sensitive whatever the policy says?
 pub fn always_masked(control: &Control) -> bool {
     let name = control.name.to_ascii_lowercase();
-    SENSITIVE_NAME_PARTS.iter().any(|part| name.contains(part))
+    repro_manifest::substring::contains_any(&name, &SENSITIVE_NAME_PARTS)
         || control.input_type.eq_ignore_ascii_case("password")
         || control.input_type.eq_ignore_ascii_case("hidden")
         || control.autocomplete.split_ascii_whitespace().any(|token| {

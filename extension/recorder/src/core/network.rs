@@ -62,7 +62,8 @@ pub fn is_secret_field(name: &str) -> bool {
     const EXACT: [&str; 8] = [
         "auth", "pin", "otp", "pwd", "card", "session", "key", "iban",
     ];
-    CONTAINS.iter().any(|part| normalized.contains(part)) || EXACT.contains(&normalized.as_str())
+    repro_manifest::substring::contains_any(&normalized, &CONTAINS)
+        || EXACT.contains(&normalized.as_str())
 }
 
 /// Headers as recorded: secret ones by name only, others with secret shapes masked.
