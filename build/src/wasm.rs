@@ -204,7 +204,7 @@ fn as_javascript(stripped: &Path, out_dir: &Path, stem: &str, global: &str) -> R
     )?;
     let read =
         |path: &Path| fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()));
-    let patched = patch_memory_growth(&read(&translated)?)?;
+    let patched = without_indentation(&patch_memory_growth(&read(&translated)?)?)?;
     let entry = out_dir.join(format!("{stem}.js"));
     let glue = out_dir.join(format!("{stem}_bg.js"));
     let script = classic_script(&read(&entry)?, &read(&glue)?, &patched, stem, global)?;
@@ -213,6 +213,27 @@ fn as_javascript(stripped: &Path, out_dir: &Path, stem: &str, global: &str) -> R
         fs::remove_file(leftover).map_err(|e| e.to_string())?;
     }
     Ok(())
+}
+
+/// The translation without the spaces that indent its lines: a quarter of
+/// its bytes, which every Start on a strict-CSP page has the browser compile
+/// and keep as the script's source (measured in Node's V8, a translation
+/// of 1.97 MB with function names: compiled in 27.8 and 29.9 ms, medians of
+/// two runs of 8, as it is; in 25.2 and 23.5 ms without).
+/// Only safe where no string or template spans lines: wasm2js writes none,
+/// and a backtick, which could open a template, fails the build.
+fn without_indentation(js: &str) -> Result<String, String> {
+    if js.contains('`') {
+        return Err(
+            "the wasm2js translation has a backtick; its indentation cannot be dropped safely"
+                .into(),
+        );
+    }
+    let mut out = String::with_capacity(js.len());
+    for line in js.split_inclusive('\n') {
+        out.push_str(line.trim_start_matches([' ', '\t']));
+    }
+    Ok(out)
 }
 
 /// No-modules glue declares its global with `let`, and a second injection
@@ -286,6 +307,17 @@ mod tests {
         assert!(!patched.contains("copy()"));
         assert!(patched.ends_with(" b"));
         assert!(super::patch_memory_growth("nothing here").is_err());
+    }
+
+    #[test]
+    fn indentation_goes_and_everything_else_stays() {
+        let js = "function f($0) {\n  $0 = $0 + 1 | 0;\n\t return \"a  b\";\n}\n";
+        let stripped = super::without_indentation(js).unwrap();
+        assert_eq!(
+            stripped,
+            "function f($0) {\n$0 = $0 + 1 | 0;\nreturn \"a  b\";\n}\n"
+        );
+        assert!(super::without_indentation("let s = `a\n  b`;").is_err());
     }
 
     #[test]
