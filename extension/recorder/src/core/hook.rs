@@ -100,7 +100,7 @@ fn cap(text: String) -> String {
         Some((at, _)) => format!("{}… [truncated by Repro]", &text[..at]),
         None => text,
     };
-    super::mask::free_text(&capped)
+    super::mask::free_text(capped)
 }
 
 fn session_time(wall: f64, session_start: u64) -> u64 {

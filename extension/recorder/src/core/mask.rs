@@ -3,6 +3,8 @@
 //! Every control value is masked by default. Passwords, payment fields and
 //! one-time codes are masked whatever the policy or the page says.
 
+use std::borrow::Cow;
+
 use repro_manifest::MaskPolicy;
 
 /// `autocomplete` tokens that mark a value as always sensitive.
@@ -141,17 +143,23 @@ mod tests {
 
 /// An attribute's value as recorded: URLs lose their token parameters, and
 /// any secret shape in the value is masked.
-pub fn attribute_value(name: &str, value: &str) -> String {
+pub fn attribute_value(name: &str, value: String) -> String {
     if repro_manifest::markup::is_url_attribute(name) {
-        repro_manifest::pii::mask(&repro_manifest::mask_url(value)).into_owned()
+        free_text(repro_manifest::mask_url(&value))
     } else {
-        repro_manifest::pii::mask(value).into_owned()
+        free_text(value)
     }
 }
 
-/// Free text (a text node, a console argument, a title) as recorded.
-pub fn free_text(text: &str) -> String {
-    repro_manifest::pii::mask(text).into_owned()
+/// Free text (a text node, a console argument, a title) as recorded: `text`
+/// itself when it holds no secret (most texts of a page), so that it is not
+/// copied once more.
+pub fn free_text(text: String) -> String {
+    let masked = match repro_manifest::pii::mask(&text) {
+        Cow::Owned(masked) => Some(masked),
+        Cow::Borrowed(_) => None,
+    };
+    masked.unwrap_or(text)
 }
 
 #[cfg(test)]
@@ -161,14 +169,17 @@ mod text_tests {
     #[test]
     fn attributes_and_text_lose_their_secrets() {
         assert_eq!(
-            attribute_value("title", "Mail ada@example.com"),
+            attribute_value("title", "Mail ada@example.com".into()),
             "Mail ***************"
         );
         assert_eq!(
-            attribute_value("href", "/reset?token=abc&x=1"),
+            attribute_value("href", "/reset?token=abc&x=1".into()),
             "/reset?token=[masked]&x=1"
         );
-        assert_eq!(free_text("card 4111111111111111"), "card ****************");
-        assert_eq!(free_text("plain words"), "plain words");
+        assert_eq!(
+            free_text("card 4111111111111111".into()),
+            "card ****************"
+        );
+        assert_eq!(free_text("plain words".into()), "plain words");
     }
 }

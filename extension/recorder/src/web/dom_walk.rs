@@ -370,7 +370,7 @@ impl NodeSerializer {
                 let text = if masked || self.policy.mask_all_text {
                     mask_text(&text)
                 } else {
-                    mask::free_text(&text)
+                    mask::free_text(text)
                 };
                 Some((NodeData::Text { text }, masked, false))
             }
@@ -430,7 +430,7 @@ impl NodeSerializer {
                 if !keep_attribute(name, &value) {
                     continue;
                 }
-                let value = mask::attribute_value(name, &value);
+                let value = mask::attribute_value(name, value);
                 attrs.push((name.to_string(), value));
             }
         }
@@ -446,7 +446,7 @@ impl NodeSerializer {
         }
         if tag == "link" {
             if let Some(css) = inline_stylesheet(element.unchecked_ref()) {
-                attrs.push((INLINED_CSS_ATTRIBUTE.into(), mask::free_text(&css)));
+                attrs.push((INLINED_CSS_ATTRIBUTE.into(), mask::free_text(css)));
             }
         }
         let children_masked = masked

@@ -133,7 +133,7 @@ pub fn describe_marked(element: &Element, policy: &MaskPolicy) -> Option<MarkCap
     let text = if text_masked {
         super::dom_walk::mask_text(&raw_text)
     } else {
-        mask::free_text(&raw_text)
+        mask::free_text(raw_text)
     };
     let styles = window
         .get_computed_style(element)

@@ -201,7 +201,7 @@ fn attribute_changes(
             };
             let value = match value {
                 Some(v) if keep_attribute(&name, &v) => {
-                    Some(crate::core::mask::attribute_value(&name, &v))
+                    Some(crate::core::mask::attribute_value(&name, v))
                 }
                 Some(_) => return None,
                 None if keep_attribute(&name, "") => None,
@@ -230,7 +230,7 @@ fn text_changes(recorder: &Recorder, doc: &Node, targets: Vec<Node>) -> Vec<Text
             let text = if masked {
                 super::dom_walk::mask_text(&text)
             } else {
-                crate::core::mask::free_text(&text)
+                crate::core::mask::free_text(text)
             };
             TextChange { id, text }
         })

@@ -101,12 +101,12 @@ fn hello_message(window: &web_sys::Window, document: &web_sys::Document, build: 
         ("build", build.into()),
         (
             "url",
-            mask::free_text(&repro_manifest::mask_url(
+            mask::free_text(repro_manifest::mask_url(
                 &document.url().unwrap_or_default(),
             ))
             .into(),
         ),
-        ("title", mask::free_text(&document.title()).into()),
+        ("title", mask::free_text(document.title()).into()),
         ("width", window.inner_width().unwrap_or_default()),
         ("height", window.inner_height().unwrap_or_default()),
         ("dpr", window.device_pixel_ratio().into()),
