@@ -69,12 +69,13 @@ pub fn find(text: &str) -> Vec<Finding> {
     while i < bytes.len() {
         let at_boundary = i == 0 || !is_word_byte(bytes[i - 1]);
         let hit = if at_boundary {
+            let token = may_start_token(bytes[i]);
             digits
                 .then(|| card_at(bytes, i))
                 .flatten()
-                .or_else(|| jwt_at(bytes, i))
-                .or_else(|| bearer_at(bytes, i))
-                .or_else(|| api_key_at(bytes, i))
+                .or_else(|| token.then(|| jwt_at(bytes, i)).flatten())
+                .or_else(|| token.then(|| bearer_at(bytes, i)).flatten())
+                .or_else(|| token.then(|| api_key_at(bytes, i)).flatten())
                 .or_else(|| digits.then(|| iban_at(bytes, i)).flatten())
                 .or_else(|| at_sign.then(|| email_at(bytes, i)).flatten())
         } else {
@@ -118,6 +119,12 @@ pub fn mask(text: &str) -> Cow<'_, str> {
     }
     out.push_str(&text[copied..]);
     Cow::Owned(out)
+}
+
+/// Can a JWT, a bearer credential or a known API key start with `b`? Most
+/// words of a page cannot, and are not looked at for them.
+fn may_start_token(b: u8) -> bool {
+    matches!(b, b'e' | b'b' | b'B' | b'A' | b'g' | b's' | b'r' | b'x')
 }
 
 fn is_word_byte(b: u8) -> bool {
@@ -381,6 +388,19 @@ fn email_at(bytes: &[u8], start: usize) -> Option<Finding> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn every_token_shape_starts_with_a_byte_looked_at() {
+        for (prefix, _) in super::KEY_SHAPES {
+            assert!(super::may_start_token(prefix[0]), "{prefix:?}");
+        }
+        for first in [b'e', b'b', b'B', b's'] {
+            // `eyJ` (JWT), `bearer`/`Bearer`, `sk-`
+            assert!(super::may_start_token(first));
+        }
+        assert!(!super::may_start_token(b'h'));
+    }
+
     use super::*;
 
     fn kinds(text: &str) -> Vec<SecretKind> {
