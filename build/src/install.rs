@@ -23,8 +23,9 @@ pub fn build_dependencies() -> Result<(), String> {
     npm_install(&root.join("extension"))
 }
 
-/// Everything the build needs, plus Chromium and the test packages.
-pub fn test_dependencies() -> Result<(), String> {
+/// Everything the build needs, plus Chromium and the test packages
+/// (playwright-core, rrweb): what the benchmark runs on.
+pub fn browser_dependencies() -> Result<(), String> {
     build_dependencies()?;
     let root = crate::root();
     if !Path::new("/usr/bin/chromium").exists() || !Path::new("/usr/bin/chromedriver").exists() {
@@ -35,6 +36,14 @@ pub fn test_dependencies() -> Result<(), String> {
             &root,
         )?;
     }
+    npm_install(&root.join("tests"))
+}
+
+/// What the browser needs, plus PostgreSQL and `s3s-fs` for the server's
+/// scale-out tests: everything the tests run on.
+pub fn test_dependencies() -> Result<(), String> {
+    browser_dependencies()?;
+    let root = crate::root();
     if crate::services::postgres_bin().is_none() {
         run("apt-get", &["update", "-qq"], &root)?;
         run("apt-get", &["install", "-y", "-qq", "postgresql"], &root)?;
@@ -55,7 +64,7 @@ pub fn test_dependencies() -> Result<(), String> {
             &root,
         )?;
     }
-    npm_install(&root.join("tests"))
+    Ok(())
 }
 
 /// `npm install` is quick when nothing changed, and follows the lock file.

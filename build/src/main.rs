@@ -114,7 +114,9 @@ fn run(args: &[String]) -> Result<(), String> {
 /// Build the extension and run the recorder benchmark (it writes
 /// `tests/bench/results.json` and prints the medians and ratios).
 fn bench(args: &[String]) -> Result<(), String> {
-    install::test_dependencies()?;
+    // The browser, not the server's databases: a first run on a new
+    // checkout does not compile s3s-fs it never uses.
+    install::browser_dependencies()?;
     build()?;
     let mut command = vec!["bench/run.mjs".to_string()];
     command.extend(args.iter().cloned());
