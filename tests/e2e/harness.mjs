@@ -151,9 +151,8 @@ function filesUnder(folder) {
   });
 }
 
-/** Chromium with the built extension (on a new profile, or on `profile` again); returns the context, its id and service worker. */
-export async function launchBrowser({ profile = mkdtempSync(join(tmpdir(), 'repro-profile-')) } = {}) {
-  const extension = join(ROOT, 'dist', 'chromium');
+/** Chromium with the built extension (or the one in `extension`), on a new profile or on `profile` again; returns the context, its id and service worker. */
+export async function launchBrowser({ profile = mkdtempSync(join(tmpdir(), 'repro-profile-')), extension = join(ROOT, 'dist', 'chromium') } = {}) {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
     headless: true,

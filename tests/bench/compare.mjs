@@ -1,0 +1,108 @@
+// Two builds of the extension measured side by side, to tell whether a
+// change helped: each build runs in a headless Chromium of its own, and
+// fresh tabs of a generated page take turns between them, so that both see
+// the same machine state. Per tab: the snapshot's main-thread time, Start
+// to the snapshot stored, each workload of the benchmark (to the end of
+// every listener and mutation callback), and the heap while recording.
+//
+//   node bench/compare.mjs BEFORE_DIR AFTER_DIR [--runs=16] [--nodes=10000] [--csp]
+//
+// (from `tests/`; each DIR an unpacked extension such as `../dist/chromium`;
+// `--csp` serves the page with a CSP that forbids WebAssembly, so the
+// wasm2js build runs). Prints medians (min–max) per build.
+import { createServer } from 'node:http';
+import { resolve } from 'node:path';
+import { launchBrowser, configure, tabIdOf, wasmMemoryBytes } from '../e2e/harness.mjs';
+import { generatedPage } from './pages.mjs';
+import { WORKLOADS } from './workloads.mjs';
+
+const option = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
+const dirs = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+if (dirs.length !== 2) {
+  console.error('usage: node bench/compare.mjs BEFORE_DIR AFTER_DIR [--runs=16] [--nodes=10000] [--csp]');
+  process.exit(2);
+}
+const runs = Number(option('runs', 16));
+const html = generatedPage(Number(option('nodes', 10000)));
+const csp = process.argv.includes('--csp') ? { 'content-security-policy': "script-src 'self'" } : {};
+const server = createServer((req, res) => { res.writeHead(200, { 'content-type': 'text/html', ...csp }); res.end(html); });
+await new Promise((done) => server.listen(0, '127.0.0.1', done));
+const url = `http://127.0.0.1:${server.address().port}/gen`;
+// Scrolling waits for frames, which a recorder does not change.
+const workloads = Object.keys(WORKLOADS).filter((name) => name !== 'scrolling');
+
+async function open(extension) {
+  const browser = await launchBrowser({ extension: resolve(extension) });
+  // No server: recordings are discarded; no pre-roll hook on the pages.
+  await configure(browser.context, browser.id, 'http://127.0.0.1:9', 'unused', { preRoll: false });
+  const helper = await browser.context.newPage();
+  await helper.goto(`chrome-extension://${browser.id}/options.html`);
+  return { ...browser, helper, samples: {} };
+}
+
+/** JS heap, ArrayBuffers and wasm memories after a full GC, in MB. */
+async function heapMb(cdp) {
+  await cdp.send('HeapProfiler.collectGarbage');
+  const usage = await cdp.send('Runtime.getHeapUsage');
+  return (usage.usedSize + (usage.backingStorageSize || 0) + await wasmMemoryBytes(cdp)) / 1e6;
+}
+
+async function sample(build, round) {
+  const note = (name, value) => (build.samples[name] ??= []).push(value);
+  const page = await build.context.newPage();
+  await page.goto(`${url}?${round}`);
+  await page.bringToFront();
+  await page.waitForTimeout(300);
+  const cdp = await build.context.newCDPSession(page);
+  const heapBefore = await heapMb(cdp);
+  const tabId = await tabIdOf(build.worker, page);
+  const stored = build.worker.evaluate(() => new Promise((done) => {
+    const seen = (changes) => {
+      for (const [key, change] of Object.entries(changes)) {
+        if (key.startsWith('chunk:') && String(change.newValue).includes('"type":"snapshot"')) {
+          chrome.storage.onChanged.removeListener(seen);
+          done({ at: Date.now(), tookMs: JSON.parse(change.newValue).events.find((e) => e.type === 'snapshot').took_ms });
+        }
+      }
+    };
+    chrome.storage.onChanged.addListener(seen);
+  }));
+  await new Promise((done) => setTimeout(done, 50)); // the listener is in place
+  const pressed = Date.now();
+  await build.helper.evaluate((tab) => chrome.runtime.sendMessage({ kind: 'start', tab }), tabId);
+  const { at, tookMs } = await stored;
+  note('snapshot, ms', tookMs);
+  note('Start→stored, ms', at - pressed);
+  await page.waitForTimeout(300);
+  for (const name of workloads) {
+    note(`${name}, ms`, await page.evaluate(async (source) => {
+      const began = performance.now();
+      await (0, eval)(`(${source})`)();
+      await new Promise((done) => queueMicrotask(done));
+      return performance.now() - began;
+    }, WORKLOADS[name].toString()));
+    await page.waitForTimeout(700); // the chunk sealed every 500 ms falls here
+  }
+  note('heap while recording, MB', (await heapMb(cdp)) - heapBefore);
+  await build.helper.evaluate((tab) => chrome.runtime.sendMessage({ kind: 'stop', tab }), tabId);
+  await build.helper.evaluate((tab) => chrome.runtime.sendMessage({ kind: 'discard', tab }), tabId);
+  await cdp.detach();
+  await page.close();
+}
+
+const builds = [await open(dirs[0]), await open(dirs[1])];
+for (let round = 0; round < runs; round++) {
+  process.stderr.write(`round ${round + 1}/${runs}\n`);
+  for (const build of round % 2 ? [builds[1], builds[0]] : builds) await sample(build, round);
+}
+const median = (xs) => {
+  const s = xs.slice().sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const shown = (xs) => `${median(xs).toFixed(1)} (${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)})`;
+console.log(`| ${runs} tabs each | before: ${dirs[0]} | after: ${dirs[1]} |\n|---|---|---|`);
+for (const name of Object.keys(builds[0].samples)) {
+  console.log(`| ${name} | ${shown(builds[0].samples[name])} | ${shown(builds[1].samples[name])} |`);
+}
+for (const build of builds) await build.context.close();
+server.close();
