@@ -15,6 +15,7 @@ import { resolve } from 'node:path';
 import { launchBrowser, configure, tabIdOf, wasmMemoryBytes } from '../e2e/harness.mjs';
 import { generatedPage } from './pages.mjs';
 import { WORKLOADS } from './workloads.mjs';
+import { watchSnapshotStored } from './snapshot_stored.mjs';
 
 const option = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
 const dirs = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -56,18 +57,8 @@ async function sample(build, round) {
   const cdp = await build.context.newCDPSession(page);
   const heapBefore = await heapMb(cdp);
   const tabId = await tabIdOf(build.worker, page);
-  const stored = build.worker.evaluate(() => new Promise((done) => {
-    const seen = (changes) => {
-      for (const [key, change] of Object.entries(changes)) {
-        if (key.startsWith('chunk:') && String(change.newValue).includes('"type":"snapshot"')) {
-          chrome.storage.onChanged.removeListener(seen);
-          done({ at: Date.now(), tookMs: JSON.parse(change.newValue).events.find((e) => e.type === 'snapshot').took_ms });
-        }
-      }
-    };
-    chrome.storage.onChanged.addListener(seen);
-  }));
-  await new Promise((done) => setTimeout(done, 50)); // the listener is in place
+  const { ready, stored } = watchSnapshotStored(build.worker);
+  await ready;
   const pressed = Date.now();
   await build.helper.evaluate((tab) => chrome.runtime.sendMessage({ kind: 'start', tab }), tabId);
   const { at, tookMs } = await stored;

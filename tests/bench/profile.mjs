@@ -4,6 +4,7 @@
 import { createServer } from 'node:http';
 import { launchBrowser, configure, tabIdOf } from '../e2e/harness.mjs';
 import { generatedPage } from './pages.mjs';
+import { watchSnapshotStored } from './snapshot_stored.mjs';
 
 const nodes = Number(process.argv[2] ?? 100000);
 const html = generatedPage(nodes);
@@ -22,21 +23,11 @@ const cdp = await browser.context.newCDPSession(page);
 await cdp.send('Profiler.enable');
 await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
 const tabId = await tabIdOf(browser.worker, page);
-const stored = browser.worker.evaluate(() => new Promise((resolve) => {
-  const seen = (changes) => {
-    for (const [key, change] of Object.entries(changes)) {
-      if (key.startsWith('chunk:') && String(change.newValue).includes('"type":"snapshot"')) {
-        chrome.storage.onChanged.removeListener(seen);
-        resolve(JSON.parse(change.newValue).events.find((e) => e.type === 'snapshot').took_ms);
-      }
-    }
-  };
-  chrome.storage.onChanged.addListener(seen);
-}));
-await new Promise((r) => setTimeout(r, 50));
+const { ready, stored } = watchSnapshotStored(browser.worker);
+await ready;
 await cdp.send('Profiler.start');
 await helper.evaluate((tab) => chrome.runtime.sendMessage({ kind: 'start', tab }), tabId);
-const tookMs = await stored;
+const { tookMs } = await stored;
 const { profile } = await cdp.send('Profiler.stop');
 const self = new Map();
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));

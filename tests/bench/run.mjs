@@ -14,6 +14,7 @@ import os from 'node:os';
 import { ROOT, launchBrowser, configure, tabIdOf, fixtureFile, wasmMemoryBytes } from '../e2e/harness.mjs';
 import { generatedPage } from './pages.mjs';
 import { WORKLOADS } from './workloads.mjs';
+import { watchSnapshotStored } from './snapshot_stored.mjs';
 import { summarize, report } from './report.mjs';
 
 const QUICK = process.argv.includes('--quick');
@@ -98,19 +99,8 @@ const RECORDERS = {
       // Resolves when the first chunk holding the snapshot is in extension
       // storage, with the main-thread time the recorder's walk took (the sum
       // of its slices).
-      const stored = worker.evaluate(() => new Promise((resolve) => {
-        const seen = (changes) => {
-          for (const [key, change] of Object.entries(changes)) {
-            if (key.startsWith('chunk:') && String(change.newValue).includes('"type":"snapshot"')) {
-              chrome.storage.onChanged.removeListener(seen);
-              const snapshot = JSON.parse(change.newValue).events.find((e) => e.type === 'snapshot');
-              resolve({ at: Date.now(), tookMs: snapshot.took_ms });
-            }
-          }
-        };
-        chrome.storage.onChanged.addListener(seen);
-      }));
-      await new Promise((resolve) => setTimeout(resolve, 50)); // the listener is in place
+      const { ready, stored } = watchSnapshotStored(worker);
+      await ready;
       const pressed = Date.now();
       await helper.evaluate((tab) => chrome.runtime.sendMessage({ kind: 'start', tab }), tabId);
       const { at, tookMs } = await stored;
