@@ -12,10 +12,9 @@
 // wasm2js build runs). Prints medians (min–max) per build.
 import { createServer } from 'node:http';
 import { resolve } from 'node:path';
-import { launchBrowser, configure, tabIdOf, wasmMemoryBytes } from '../e2e/harness.mjs';
+import { launchBrowser, configure, tabIdOf, wasmMemoryBytes, watchSnapshotStored } from '../e2e/harness.mjs';
 import { generatedPage } from './pages.mjs';
 import { WORKLOADS } from './workloads.mjs';
-import { watchSnapshotStored } from './snapshot_stored.mjs';
 
 const option = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
 const dirs = process.argv.slice(2).filter((a) => !a.startsWith('--'));

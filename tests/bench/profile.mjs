@@ -2,9 +2,8 @@
 // suite): node bench/profile.mjs [nodes]; prints the functions with the most
 // self time while the recorder starts.
 import { createServer } from 'node:http';
-import { launchBrowser, configure, tabIdOf } from '../e2e/harness.mjs';
+import { launchBrowser, configure, tabIdOf, watchSnapshotStored } from '../e2e/harness.mjs';
 import { generatedPage } from './pages.mjs';
-import { watchSnapshotStored } from './snapshot_stored.mjs';
 
 const nodes = Number(process.argv[2] ?? 100000);
 const html = generatedPage(nodes);

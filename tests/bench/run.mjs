@@ -11,10 +11,9 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
-import { ROOT, launchBrowser, configure, tabIdOf, fixtureFile, wasmMemoryBytes } from '../e2e/harness.mjs';
+import { ROOT, launchBrowser, configure, tabIdOf, fixtureFile, wasmMemoryBytes, watchSnapshotStored } from '../e2e/harness.mjs';
 import { generatedPage } from './pages.mjs';
 import { WORKLOADS } from './workloads.mjs';
-import { watchSnapshotStored } from './snapshot_stored.mjs';
 import { summarize, report } from './report.mjs';
 
 const QUICK = process.argv.includes('--quick');

@@ -266,6 +266,31 @@ export async function arrayBufferBytes(cdp) {
   return backingStorageSize;
 }
 
+/**
+ * Watch the extension's service worker for the first stored chunk that
+ * holds a snapshot. Await the result's `ready` before pressing Start; its
+ * `stored` resolves with when the chunk was stored (`at`, ms since the
+ * epoch), the snapshot's `took_ms` (`tookMs`: the main-thread time of the
+ * walk's slices) and the chunk's length in UTF-16 units (`units`).
+ */
+export function watchSnapshotStored(worker) {
+  const stored = worker.evaluate(() => new Promise((resolve) => {
+    const seen = (changes) => {
+      for (const [key, change] of Object.entries(changes)) {
+        if (key.startsWith('chunk:') && String(change.newValue).includes('"type":"snapshot"')) {
+          chrome.storage.onChanged.removeListener(seen);
+          const snapshot = JSON.parse(change.newValue).events.find((e) => e.type === 'snapshot');
+          resolve({ at: Date.now(), tookMs: snapshot.took_ms, units: String(change.newValue).length });
+        }
+      }
+    };
+    chrome.storage.onChanged.addListener(seen);
+  }));
+  // The evaluation is sent; give the listener time to be in place.
+  const ready = new Promise((resolve) => setTimeout(resolve, 50));
+  return { ready, stored };
+}
+
 /** Download a report's bundle through its share link. */
 export async function fetchBundle(link) {
   const response = await fetch(`${link}/bundle.json`);

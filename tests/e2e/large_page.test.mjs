@@ -3,7 +3,7 @@
 // shows exactly what the page showed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testEnvironment, startRecording, stopAndShare, nodesOf } from './harness.mjs';
+import { testEnvironment, startRecording, stopAndShare, nodesOf, watchSnapshotStored } from './harness.mjs';
 import { traceTasks } from './trace.mjs';
 
 const env = testEnvironment({ autoUpload: true });
@@ -73,19 +73,10 @@ test('a snapshot too long for one message is handed over in parts and stored who
   // The snapshot's chunk reaches storage while the page is recorded: in
   // parts, since it is longer than one (a chunk the background never took
   // would wait for the stop, which hands over everything unsent at once).
-  const stored = browser.worker.evaluate(() => new Promise((resolve) => {
-    const seen = (changes) => {
-      for (const [key, change] of Object.entries(changes)) {
-        if (key.startsWith('chunk:') && String(change.newValue).includes('"type":"snapshot"')) {
-          chrome.storage.onChanged.removeListener(seen);
-          resolve(String(change.newValue).length);
-        }
-      }
-    };
-    chrome.storage.onChanged.addListener(seen);
-  }));
+  const { ready, stored } = watchSnapshotStored(browser.worker);
+  await ready;
   const recording = await startRecording(env, null, page);
-  const units = await Promise.race([stored, new Promise((resolve) => setTimeout(() => resolve(0), 15000))]);
+  const units = await Promise.race([stored.then((s) => s.units), new Promise((resolve) => setTimeout(() => resolve(0), 15000))]);
   assert.ok(units > 2 * 524288, `the snapshot's chunk was stored while recording, ${units} UTF-16 units long`);
   const { bundle } = await stopAndShare(recording.popup, { review: false });
   const [snapshot] = bundle.events.filter((e) => e.type === 'snapshot');
