@@ -12,9 +12,9 @@
 // wasm2js build runs). Prints medians (min–max) per build.
 import { createServer } from 'node:http';
 import { resolve } from 'node:path';
-import { launchBrowser, configure, tabIdOf, wasmMemoryBytes, watchSnapshotStored } from '../e2e/harness.mjs';
+import { launchBrowser, configure, tabIdOf, heapMb, watchSnapshotStored } from '../e2e/harness.mjs';
 import { generatedPage } from './pages.mjs';
-import { WORKLOADS } from './workloads.mjs';
+import { WORKLOADS, timeWorkload } from './workloads.mjs';
 
 const option = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
 const dirs = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -40,13 +40,6 @@ async function open(extension) {
   return { ...browser, helper, samples: {} };
 }
 
-/** JS heap, ArrayBuffers and wasm memories after a full GC, in MB. */
-async function heapMb(cdp) {
-  await cdp.send('HeapProfiler.collectGarbage');
-  const usage = await cdp.send('Runtime.getHeapUsage');
-  return (usage.usedSize + (usage.backingStorageSize || 0) + await wasmMemoryBytes(cdp)) / 1e6;
-}
-
 async function sample(build, round) {
   const note = (name, value) => (build.samples[name] ??= []).push(value);
   const page = await build.context.newPage();
@@ -65,12 +58,7 @@ async function sample(build, round) {
   note('Start→stored, ms', at - pressed);
   await page.waitForTimeout(300);
   for (const name of workloads) {
-    note(`${name}, ms`, await page.evaluate(async (source) => {
-      const began = performance.now();
-      await (0, eval)(`(${source})`)();
-      await new Promise((done) => queueMicrotask(done));
-      return performance.now() - began;
-    }, WORKLOADS[name].toString()));
+    note(`${name}, ms`, (await timeWorkload(page, name)).callbacks);
     await page.waitForTimeout(700); // the chunk sealed every 500 ms falls here
   }
   note('heap while recording, MB', (await heapMb(cdp)) - heapBefore);

@@ -5,15 +5,14 @@
 // ratios to rrweb, and writes everything to bench/results.json.
 //
 // Run it with `cargo xtask bench` (which builds the extension first).
-import { createServer } from 'node:http';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
-import { ROOT, launchBrowser, configure, tabIdOf, fixtureFile, wasmMemoryBytes, watchSnapshotStored } from '../e2e/harness.mjs';
-import { generatedPage } from './pages.mjs';
-import { WORKLOADS } from './workloads.mjs';
+import { ROOT, launchBrowser, configure, tabIdOf, heapMb } from '../e2e/harness.mjs';
+import { startSite } from './site.mjs';
+import { RECORDERS } from './recorders.mjs';
+import { WORKLOADS, timeWorkload } from './workloads.mjs';
 import { summarize, report } from './report.mjs';
 
 const QUICK = process.argv.includes('--quick');
@@ -29,94 +28,6 @@ const GROUPS = [
   { name: 'fixture index.html', path: '/index.html', recorders: ['rrweb', 'repro'], reps: reps(3) },
   { name: 'fixture privacy.html', path: '/privacy.html', recorders: ['rrweb', 'repro'], reps: reps(3) },
 ];
-
-const RRWEB = readFileSync(join(ROOT, 'tests', 'node_modules', 'rrweb', 'dist', 'rrweb.umd.min.cjs'));
-const pages = new Map();
-
-function startSite() {
-  const server = createServer((req, res) => {
-    const url = new URL(req.url, 'http://bench');
-    const csp = url.searchParams.has('csp') ? { 'content-security-policy': "script-src 'self'" } : {};
-    if (url.pathname === '/rrweb.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' });
-      return res.end(RRWEB);
-    }
-    const generated = url.pathname.match(/^\/gen\/(\d+)$/);
-    if (generated) {
-      const nodes = Number(generated[1]);
-      if (!pages.has(nodes)) pages.set(nodes, generatedPage(nodes));
-      res.writeHead(200, { 'content-type': 'text/html', ...csp });
-      return res.end(pages.get(nodes));
-    }
-    const file = fixtureFile(url.pathname.slice(1));
-    if (!file) { res.writeHead(404); return res.end(); }
-    res.writeHead(200, { 'content-type': file.type, ...csp });
-    res.end(file.body);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
-    url: `http://127.0.0.1:${server.address().port}`, close: () => server.close(),
-  })));
-}
-
-/** JS heap, ArrayBuffer backing stores and wasm memories after a full GC, in MB. */
-async function heapMb(cdp) {
-  await cdp.send('HeapProfiler.collectGarbage');
-  const usage = await cdp.send('Runtime.getHeapUsage');
-  return (usage.usedSize + (usage.backingStorageSize || 0) + await wasmMemoryBytes(cdp)) / 1e6;
-}
-
-const RECORDERS = {
-  none: {
-    start: async () => ({}),
-    stop: async () => ({}),
-  },
-  rrweb: {
-    prepare: (page) => page.addScriptTag({ url: '/rrweb.js' }),
-    start: async ({ page }) => ({
-      // Started from a task of the page's own, so that the long-task
-      // observer sees it as the page would.
-      snapshotMs: await page.evaluate(() => new Promise((resolve) => setTimeout(() => {
-        window.benchEvents = [];
-        const started = performance.now();
-        window.benchStop = window.rrweb.record({ emit: (event) => window.benchEvents.push(event) });
-        resolve(performance.now() - started);
-      }, 0))),
-    }),
-    stop: async ({ page }) => {
-      const json = await page.evaluate(() => {
-        window.benchStop();
-        const text = JSON.stringify(window.benchEvents);
-        window.benchEvents = null;
-        window.benchStop = null;
-        return text;
-      });
-      return { gzipBytes: gzipSync(json).length };
-    },
-  },
-  repro: {
-    start: async ({ tabId, helper, worker }) => {
-      // Resolves when the first chunk holding the snapshot is in extension
-      // storage, with the main-thread time the recorder's walk took (the sum
-      // of its slices).
-      const { ready, stored } = watchSnapshotStored(worker);
-      await ready;
-      const pressed = Date.now();
-      await helper.evaluate((tab) => chrome.runtime.sendMessage({ kind: 'start', tab }), tabId);
-      const { at, tookMs } = await stored;
-      const session = await worker.evaluate(async (tab) => JSON.parse((await chrome.storage.local.get(`session:${tab}`))[`session:${tab}`]), tabId);
-      return { snapshotMs: tookMs, startToStoredMs: at - pressed, session: session.id, build: session.environment?.recorder_build };
-    },
-    stop: async ({ tabId, helper, worker }, started) => {
-      await helper.evaluate((tab) => chrome.runtime.sendMessage({ kind: 'stop', tab }), tabId);
-      const chunks = await worker.evaluate(async (id) => {
-        const all = await chrome.storage.local.get(null);
-        return Object.keys(all).filter((key) => key.startsWith(`chunk:${id}:`)).sort().map((key) => all[key]);
-      }, started.session);
-      await helper.evaluate((tab) => chrome.runtime.sendMessage({ kind: 'discard', tab }), tabId);
-      return { gzipBytes: gzipSync(`[${chunks.join(',')}]`).length };
-    },
-  },
-};
 
 async function sample(env, group, recorder) {
   const { context, worker, helper, site } = env;
@@ -148,21 +59,10 @@ async function sample(env, group, recorder) {
   started.longestTaskMs = await page.evaluate(() => Math.max(0, ...window.benchLongTasks));
   const result = { nodes, start: started, workloads: {}, workloadsToNextTask: {} };
   if (group.workloads) {
-    for (const [name, work] of Object.entries(WORKLOADS)) {
-      // The page's work and every recorder's listeners and mutation
-      // callbacks: the observers of both worlds are called in the microtask
-      // queued at the first change, before this function goes on. Then on
-      // to the next task, which may or may not include a rendering step
-      // (style and layout of what was added), depending on whether a frame
-      // fell due meanwhile: reported, but not what the ratios use.
-      const times = await page.evaluate(async (source) => {
-        const began = performance.now();
-        await (0, eval)(`(${source})`)();
-        await new Promise((resolve) => queueMicrotask(resolve));
-        const callbacks = performance.now() - began;
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        return { callbacks, nextTask: performance.now() - began };
-      }, work.toString());
+    for (const name of Object.keys(WORKLOADS)) {
+      // The ratios use the time to the end of the callbacks; the time to
+      // the next task is reported as well.
+      const times = await timeWorkload(page, name);
       result.workloads[name] = times.callbacks;
       result.workloadsToNextTask[name] = times.nextTask;
       await page.waitForTimeout(SETTLE_MS);

@@ -37,3 +37,22 @@ export const WORKLOADS = {
     }
   },
 };
+
+/**
+ * Run workload `name` in `page`, timed in the page: to the end of the
+ * page's work and of every recorder's listeners and mutation callbacks
+ * (`callbacks`: both worlds' observers are called in the microtask queued
+ * at the first change, before the function goes on), and to the next task
+ * (`nextTask`), which may include a rendering step depending on whether a
+ * frame fell due. In ms.
+ */
+export function timeWorkload(page, name) {
+  return page.evaluate(async (source) => {
+    const began = performance.now();
+    await (0, eval)(`(${source})`)();
+    await new Promise((resolve) => queueMicrotask(resolve));
+    const callbacks = performance.now() - began;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    return { callbacks, nextTask: performance.now() - began };
+  }, WORKLOADS[name].toString());
+}

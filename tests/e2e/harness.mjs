@@ -256,6 +256,13 @@ export async function wasmMemoryBytes(cdp) {
   return bytes;
 }
 
+/** JS heap, ArrayBuffer backing stores and wasm memories after a full GC, in MB. */
+export async function heapMb(cdp) {
+  await cdp.send('HeapProfiler.collectGarbage');
+  const usage = await cdp.send('Runtime.getHeapUsage');
+  return (usage.usedSize + (usage.backingStorageSize || 0) + await wasmMemoryBytes(cdp)) / 1e6;
+}
+
 /**
  * The size of the backing stores of every ArrayBuffer in the tab's worlds
  * (the wasm2js recorder's memory is one, 320 KiB at first);
