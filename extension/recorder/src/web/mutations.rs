@@ -42,8 +42,8 @@ fn record_batch(recorder: &mut Recorder, records: &js_sys::Array, walked: Option
 
     for record in records.iter() {
         let record: MutationRecord = record.unchecked_into();
-        match record.type_().as_str() {
-            "childList" => {
+        match kind_of(&record) {
+            Some(Kind::ChildList) => {
                 let removed = record.removed_nodes();
                 for i in 0..removed.length() {
                     let Some(node) = removed.get(i) else { continue };
@@ -64,18 +64,9 @@ fn record_batch(recorder: &mut Recorder, records: &js_sys::Array, walked: Option
                     }
                 }
             }
-            "attributes" => {
-                // Only elements have attributes.
-                if let (Some(target), Some(name)) = (record.target(), record.attribute_name()) {
-                    attribute_targets.push((target.unchecked_into(), name));
-                }
-            }
-            "characterData" => {
-                if let Some(target) = record.target() {
-                    text_targets.push(target);
-                }
-            }
-            _ => {}
+            Some(Kind::Attribute(element, name)) => attribute_targets.push((element, name)),
+            Some(Kind::Text(node)) => text_targets.push(node),
+            None => {}
         }
     }
 
@@ -106,6 +97,33 @@ fn record_batch(recorder: &mut Recorder, records: &js_sys::Array, walked: Option
     recorder
         .outbox
         .push_written_event(adds.between(&before, &after));
+}
+
+/// What a mutation record changed.
+enum Kind {
+    ChildList,
+    /// This attribute of this element.
+    Attribute(Element, String),
+    /// The text of this text node.
+    Text(Node),
+}
+
+/// What `record` changed, told without reading its `type`, a string that
+/// would be allocated, decoded and freed in wasm memory for every record:
+/// only an attribute record names an attribute, and only a character-data
+/// record targets a character-data node. `None`: nothing the recorder
+/// sends (a comment's text, which it does not record).
+fn kind_of(record: &MutationRecord) -> Option<Kind> {
+    if let Some(name) = record.attribute_name() {
+        // Only elements have attributes.
+        return Some(Kind::Attribute(record.target()?.unchecked_into(), name));
+    }
+    let target = record.target()?;
+    match target.node_type() {
+        Node::TEXT_NODE | Node::CDATA_SECTION_NODE => Some(Kind::Text(target)),
+        Node::COMMENT_NODE | Node::PROCESSING_INSTRUCTION_NODE => None,
+        _ => Some(Kind::ChildList),
+    }
 }
 
 fn has_added_ancestor(node: &Node, added: &js_sys::Set) -> bool {
@@ -173,31 +191,36 @@ fn attribute_changes(
     recorder: &Recorder,
     doc: &Node,
     added: Option<&js_sys::Set>,
-    targets: Vec<(Element, String)>,
+    mut targets: Vec<(Element, String)>,
 ) -> Vec<AttributeChange> {
-    let mut seen: FastHashSet<(u32, String)> = FastHashSet::default();
-    let mut changed = Vec::new();
-    for (element, name) in targets {
-        if added.is_some_and(|added| added.has(&element)) || !doc.contains(Some(&element)) {
-            continue;
-        }
-        let Some(id) = recorder.serializer.id_of(&element) else {
-            continue;
-        };
-        // The value now is what every change of the batch led to: read once.
-        if seen.insert((id, name.clone())) {
-            changed.push((id, element, name));
+    // The first change of each element and name, by index into `targets`.
+    let mut firsts = Vec::new();
+    {
+        let mut seen: FastHashSet<(u32, &str)> = FastHashSet::default();
+        for (index, (element, name)) in targets.iter().enumerate() {
+            if added.is_some_and(|added| added.has(element)) || !doc.contains(Some(element)) {
+                continue;
+            }
+            let Some(id) = recorder.serializer.id_of(element) else {
+                continue;
+            };
+            // The value now is what every change of the batch led to: read once.
+            if seen.insert((id, name)) {
+                firsts.push((id, index));
+            }
         }
     }
-    changed
+    firsts
         .into_iter()
-        .filter_map(|(id, element, name)| {
+        .filter_map(|(id, index)| {
+            let (element, name) = &mut targets[index];
+            let name = std::mem::take(name);
             let value = match name.as_str() {
                 "value" => recorder
                     .serializer
-                    .control_value(&element)
-                    .or_else(|| recorder.serializer.attribute(&element, &name)),
-                _ => recorder.serializer.attribute(&element, &name),
+                    .control_value(element)
+                    .or_else(|| recorder.serializer.attribute(element, &name)),
+                _ => recorder.serializer.attribute(element, &name),
             };
             let value = match value {
                 Some(v) if keep_attribute(&name, &v) => {
@@ -214,7 +237,7 @@ fn attribute_changes(
 
 fn text_changes(recorder: &Recorder, doc: &Node, targets: Vec<Node>) -> Vec<TextChange> {
     let changed = targets.into_iter().filter_map(|node| {
-        if node.node_type() != Node::TEXT_NODE || !doc.contains(Some(&node)) {
+        if !doc.contains(Some(&node)) {
             return None;
         }
         Some((recorder.serializer.id_of(&node)?, node))
