@@ -5,11 +5,13 @@
 // to the snapshot stored, each workload of the benchmark (to the end of
 // every listener and mutation callback), and the heap while recording.
 //
-//   node bench/compare.mjs BEFORE_DIR AFTER_DIR [--runs=16] [--nodes=10000] [--csp]
+//   node bench/compare.mjs BEFORE_DIR AFTER_DIR [--runs=16] [--nodes=10000] [--csp] [--passes=1]
 //
 // (from `tests/`; each DIR an unpacked extension such as `../dist/chromium`;
 // `--csp` serves the page with a CSP that forbids WebAssembly, so the
-// wasm2js build runs). Prints medians (min–max) per build.
+// wasm2js build runs; `--passes=N` runs the workloads N times over in each
+// tab, the later passes with the recorder's code warm, as bench/warm.mjs
+// does). Prints medians (min–max) per build.
 import { createServer } from 'node:http';
 import { resolve } from 'node:path';
 import { launchBrowser, configure, tabIdOf, heapMb, watchSnapshotStored } from '../e2e/harness.mjs';
@@ -19,10 +21,11 @@ import { WORKLOADS, timeWorkload } from './workloads.mjs';
 const option = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
 const dirs = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 if (dirs.length !== 2) {
-  console.error('usage: node bench/compare.mjs BEFORE_DIR AFTER_DIR [--runs=16] [--nodes=10000] [--csp]');
+  console.error('usage: node bench/compare.mjs BEFORE_DIR AFTER_DIR [--runs=16] [--nodes=10000] [--csp] [--passes=1]');
   process.exit(2);
 }
 const runs = Number(option('runs', 16));
+const passes = Number(option('passes', 1));
 const html = generatedPage(Number(option('nodes', 10000)));
 const csp = process.argv.includes('--csp') ? { 'content-security-policy': "script-src 'self'" } : {};
 const server = createServer((req, res) => { res.writeHead(200, { 'content-type': 'text/html', ...csp }); res.end(html); });
@@ -57,9 +60,12 @@ async function sample(build, round) {
   note('snapshot, ms', tookMs);
   note('Start→stored, ms', at - pressed);
   await page.waitForTimeout(300);
-  for (const name of workloads) {
-    note(`${name}, ms`, (await timeWorkload(page, name)).callbacks);
-    await page.waitForTimeout(700); // the chunk sealed every 500 ms falls here
+  for (let pass = 1; pass <= passes; pass++) {
+    // The removal has nothing left to remove after its first pass.
+    for (const name of workloads.filter((w) => pass === 1 || w !== 'remove a 1k-node subtree')) {
+      note(`${name}${pass > 1 ? `, pass ${pass}` : ''}, ms`, (await timeWorkload(page, name)).callbacks);
+      await page.waitForTimeout(700); // the chunk sealed every 500 ms falls here
+    }
   }
   note('heap while recording, MB', (await heapMb(cdp)) - heapBefore);
   await build.helper.evaluate((tab) => chrome.runtime.sendMessage({ kind: 'stop', tab }), tabId);
