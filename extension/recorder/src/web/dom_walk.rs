@@ -185,9 +185,14 @@ impl NodeSerializer {
             return true;
         }
         let Some(element) = element else { return false };
-        self.selectors.mask.inside_or_fails_closed(element)
-            || (self.policy.mask_all_inputs
-                && self.selectors.editable.inside_or_fails_closed(element))
+        // A list fails to parse when either part does: closed, as either would.
+        match self.policy.mask_all_inputs {
+            true => self
+                .selectors
+                .mask_or_editable
+                .inside_or_fails_closed(element),
+            false => self.selectors.mask.inside_or_fails_closed(element),
+        }
     }
 
     /// Serialize `root` and its subtree into records, in document order (for

@@ -13,8 +13,7 @@ use web_sys::{Element, MutationRecord, Node};
 use super::snapshot::WalkedPlaces;
 use super::state::Recorder;
 use super::written_nodes::WrittenNodes;
-use crate::core::fast_hash::FastHashSet;
-use crate::core::last_change::last_per_node;
+use crate::core::last_change::{last_of_each, last_per_node};
 use crate::core::written_json::around_added_nodes;
 use repro_manifest::markup::keep_attribute;
 
@@ -193,23 +192,29 @@ fn attribute_changes(
     added: Option<&js_sys::Set>,
     mut targets: Vec<(Element, String)>,
 ) -> Vec<AttributeChange> {
-    // The first change of each element and name, by index into `targets`.
+    // The value now is what every change of the batch led to: each
+    // element and name read once, at the place of its first change.
     let mut firsts = Vec::new();
-    {
-        let mut seen: FastHashSet<(u32, &str)> = FastHashSet::default();
-        for (index, (element, name)) in targets.iter().enumerate() {
-            if added.is_some_and(|added| added.has(element)) || !doc.contains(Some(element)) {
-                continue;
-            }
-            let Some(id) = recorder.serializer.id_of(element) else {
-                continue;
-            };
-            // The value now is what every change of the batch led to: read once.
-            if seen.insert((id, name)) {
-                firsts.push((id, index));
-            }
+    for (index, (element, _)) in targets.iter().enumerate() {
+        if added.is_some_and(|added| added.has(element)) || !doc.contains(Some(element)) {
+            continue;
+        }
+        if let Some(id) = recorder.serializer.id_of(element) {
+            firsts.push((id, index));
         }
     }
+    // Reversed, the first of each becomes the last of each.
+    let keys = firsts
+        .iter()
+        .rev()
+        .map(|&(id, index)| (id, &targets[index].1));
+    let mut keep = last_of_each(keys);
+    keep.reverse();
+    let firsts: Vec<(u32, usize)> = firsts
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(first, keep)| keep.then_some(first))
+        .collect();
     firsts
         .into_iter()
         .filter_map(|(id, index)| {

@@ -103,7 +103,9 @@ pub(super) struct Selectors {
     pub(super) block: Selector,
     pub(super) mask: Selector,
     pub(super) unmask: Selector,
-    pub(super) editable: Selector,
+    /// The mask selector and [`EDITABLE`] in one list, which `closest`
+    /// answers in one call (a text's changes ask it of every text).
+    pub(super) mask_or_editable: Selector,
 }
 
 impl Selectors {
@@ -113,7 +115,7 @@ impl Selectors {
             block: Selector::new(&policy.block_selector),
             mask: Selector::new(&policy.mask_selector),
             unmask: Selector::new(&policy.unmask_selector),
-            editable: Selector::new(EDITABLE),
+            mask_or_editable: Selector::new(&format!("{}, {EDITABLE}", policy.mask_selector)),
         }
     }
 
