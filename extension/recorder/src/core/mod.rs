@@ -1,6 +1,7 @@
 //! The recorder's pure-Rust core: decisions that need no browser, tested natively.
 
 pub mod caps;
+pub mod fast_hash;
 pub mod hook;
 pub mod html;
 pub mod json_redaction;

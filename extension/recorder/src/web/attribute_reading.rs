@@ -6,6 +6,8 @@ use std::cell::RefCell;
 use js_sys::JsString;
 use wasm_bindgen::prelude::*;
 
+use crate::core::fast_hash::FastHashMap;
+
 #[wasm_bindgen]
 extern "C" {
     /// An element, seen only for its attributes: the names in one array,
@@ -26,11 +28,9 @@ extern "C" {
 
 /// Attribute names met so far, each as a JS string made once: a page uses
 /// few names many times, and sending a name from wasm to JS decodes it
-/// (measured: a hot spot when done per attribute). Kept sorted and found by
-/// binary search: a hash map's table works on 64-bit words, which the
-/// wasm2js build turns into helper calls, and a page has tens of names.
+/// (measured: a hot spot when done per attribute).
 pub(super) struct AttributeNames {
-    known: RefCell<Vec<(String, JsString)>>,
+    known: RefCell<FastHashMap<String, JsString>>,
     separator: JsString,
 }
 
@@ -53,17 +53,14 @@ impl AttributeNames {
     /// The value of the attribute `name` of `element`.
     pub(super) fn value(&self, element: &Attributed, name: &str) -> Option<String> {
         let mut names = self.known.borrow_mut();
-        let place = names.binary_search_by(|(known, _)| known.as_str().cmp(name));
-        match place {
-            Ok(found) => element.get_attribute_by(&names[found].1),
-            Err(place) => {
-                let js_name = JsString::from(name);
-                let value = element.get_attribute_by(&js_name);
-                if names.len() < Self::MAX {
-                    names.insert(place, (name.to_string(), js_name));
-                }
-                value
-            }
+        if let Some(js_name) = names.get(name) {
+            return element.get_attribute_by(js_name);
         }
+        let js_name = JsString::from(name);
+        let value = element.get_attribute_by(&js_name);
+        if names.len() < Self::MAX {
+            names.insert(name.to_string(), js_name);
+        }
+        value
     }
 }
