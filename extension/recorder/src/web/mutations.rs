@@ -100,6 +100,7 @@ fn record_batch(recorder: &mut Recorder, records: &js_sys::Array, walked: Option
 
 /// What a mutation record changed.
 enum Kind {
+    /// Children added or removed.
     ChildList,
     /// This attribute of this element.
     Attribute(Element, String),
