@@ -12,10 +12,11 @@
 // wasm2js build runs; `--passes=N` runs the workloads N times over in each
 // tab, the later passes with the recorder's code warm, as bench/warm.mjs
 // does). Prints medians (min–max) per build.
-import { createServer } from 'node:http';
 import { resolve } from 'node:path';
-import { launchBrowser, configure, tabIdOf, heapMb, watchSnapshotStored } from '../e2e/harness.mjs';
-import { generatedPage } from './pages.mjs';
+import { tabIdOf, heapMb, watchSnapshotStored } from '../e2e/harness.mjs';
+import { startSite } from './site.mjs';
+import { openBenchBrowser } from './recorders.mjs';
+import { stats, fmt } from './report.mjs';
 import { WORKLOADS, timeWorkload } from './workloads.mjs';
 
 const option = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
@@ -26,27 +27,19 @@ if (dirs.length !== 2) {
 }
 const runs = Number(option('runs', 16));
 const passes = Number(option('passes', 1));
-const html = generatedPage(Number(option('nodes', 10000)));
-const csp = process.argv.includes('--csp') ? { 'content-security-policy': "script-src 'self'" } : {};
-const server = createServer((req, res) => { res.writeHead(200, { 'content-type': 'text/html', ...csp }); res.end(html); });
-await new Promise((done) => server.listen(0, '127.0.0.1', done));
-const url = `http://127.0.0.1:${server.address().port}/gen`;
+const site = await startSite();
+const url = `${site.url}/gen/${Number(option('nodes', 10000))}?${process.argv.includes('--csp') ? 'csp&' : ''}`;
 // Scrolling waits for frames, which a recorder does not change.
 const workloads = Object.keys(WORKLOADS).filter((name) => name !== 'scrolling');
 
 async function open(extension) {
-  const browser = await launchBrowser({ extension: resolve(extension) });
-  // No server: recordings are discarded; no pre-roll hook on the pages.
-  await configure(browser.context, browser.id, 'http://127.0.0.1:9', 'unused', { preRoll: false });
-  const helper = await browser.context.newPage();
-  await helper.goto(`chrome-extension://${browser.id}/options.html`);
-  return { ...browser, helper, samples: {} };
+  return { ...(await openBenchBrowser({ extension: resolve(extension) })), samples: {} };
 }
 
 async function sample(build, round) {
   const note = (name, value) => (build.samples[name] ??= []).push(value);
   const page = await build.context.newPage();
-  await page.goto(`${url}?${round}`);
+  await page.goto(`${url}round=${round}`);
   await page.bringToFront();
   await page.waitForTimeout(300);
   const cdp = await build.context.newCDPSession(page);
@@ -79,14 +72,10 @@ for (let round = 0; round < runs; round++) {
   process.stderr.write(`round ${round + 1}/${runs}\n`);
   for (const build of round % 2 ? [builds[1], builds[0]] : builds) await sample(build, round);
 }
-const median = (xs) => {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const shown = (xs) => `${median(xs).toFixed(1)} (${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)})`;
+const shown = (xs) => fmt(stats(xs));
 console.log(`| ${runs} tabs each | before: ${dirs[0]} | after: ${dirs[1]} |\n|---|---|---|`);
 for (const name of Object.keys(builds[0].samples)) {
   console.log(`| ${name} | ${shown(builds[0].samples[name])} | ${shown(builds[1].samples[name])} |`);
 }
 for (const build of builds) await build.context.close();
-server.close();
+site.close();

@@ -1,21 +1,16 @@
 // One CPU profile of Repro's snapshot of a generated page (not part of the
 // suite): node bench/profile.mjs [nodes]; prints the functions with the most
 // self time while the recorder starts.
-import { createServer } from 'node:http';
-import { launchBrowser, configure, tabIdOf, watchSnapshotStored } from '../e2e/harness.mjs';
-import { generatedPage } from './pages.mjs';
+import { tabIdOf, watchSnapshotStored } from '../e2e/harness.mjs';
+import { startSite } from './site.mjs';
+import { openBenchBrowser } from './recorders.mjs';
 
 const nodes = Number(process.argv[2] ?? 100000);
-const html = generatedPage(nodes);
-const server = createServer((req, res) => { res.writeHead(200, { 'content-type': 'text/html' }); res.end(html); });
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const url = `http://127.0.0.1:${server.address().port}/gen`;
-const browser = await launchBrowser();
-await configure(browser.context, browser.id, 'http://127.0.0.1:9', 'unused', { preRoll: false });
-const helper = await browser.context.newPage();
-await helper.goto(`chrome-extension://${browser.id}/options.html`);
+const site = await startSite();
+const browser = await openBenchBrowser();
+const { helper } = browser;
 const page = await browser.context.newPage();
-await page.goto(url);
+await page.goto(`${site.url}/gen/${nodes}`);
 await page.bringToFront();
 await page.waitForTimeout(500);
 const cdp = await browser.context.newCDPSession(page);
@@ -44,4 +39,4 @@ for (const [name, ms] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0
 }
 await helper.evaluate((tab) => chrome.runtime.sendMessage({ kind: 'stop', tab }), tabId);
 await browser.context.close();
-server.close();
+site.close();

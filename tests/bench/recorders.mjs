@@ -2,7 +2,21 @@
 // page's own time), rrweb (npm, pinned, served by the site) and Repro (the
 // real extension, started as its popup would).
 import { gzipSync } from 'node:zlib';
-import { watchSnapshotStored } from '../e2e/harness.mjs';
+import { launchBrowser, configure, watchSnapshotStored } from '../e2e/harness.mjs';
+
+/**
+ * Chromium with the built extension (or the one in `extension`), set up
+ * for measuring: no server (recordings stop in review and are discarded)
+ * and no pre-roll hook (no page but Repro's own samples carries it); with
+ * `helper`, an extension page that sends Start and Stop as the popup would.
+ */
+export async function openBenchBrowser(options = {}) {
+  const browser = await launchBrowser(options);
+  await configure(browser.context, browser.id, 'http://127.0.0.1:9', 'unused', { preRoll: false });
+  const helper = await browser.context.newPage();
+  await helper.goto(`chrome-extension://${browser.id}/options.html`);
+  return { ...browser, helper };
+}
 
 /** Name → `{ prepare?, start, stop }`, each taking `{ page, tabId, helper, worker }`. */
 export const RECORDERS = {

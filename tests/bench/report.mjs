@@ -5,7 +5,8 @@ const median = (xs) => {
   const s = xs.slice().sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-const stats = (xs) => (xs.length ? { median: median(xs), min: Math.min(...xs), max: Math.max(...xs) } : undefined);
+/** Median, min and max of `xs` (`undefined` when empty). */
+export const stats = (xs) => (xs.length ? { median: median(xs), min: Math.min(...xs), max: Math.max(...xs) } : undefined);
 
 /** Every numeric metric of the runs, flattened to `a.b` names. */
 function metrics(run, prefix = '', out = {}) {
@@ -42,7 +43,8 @@ export function summarize(runs) {
   return { byRecorder, ratios };
 }
 
-const fmt = (s) => (s ? `${s.median.toFixed(1)} (${s.min.toFixed(1)}–${s.max.toFixed(1)})` : '–');
+/** Stats as `median (min–max)`. */
+export const fmt = (s) => (s ? `${s.median.toFixed(1)} (${s.min.toFixed(1)}–${s.max.toFixed(1)})` : '–');
 
 /** The text report. */
 export function report(out) {

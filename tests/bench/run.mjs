@@ -9,9 +9,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
-import { ROOT, launchBrowser, configure, tabIdOf, heapMb } from '../e2e/harness.mjs';
+import { ROOT, tabIdOf, heapMb } from '../e2e/harness.mjs';
 import { startSite } from './site.mjs';
-import { RECORDERS } from './recorders.mjs';
+import { RECORDERS, openBenchBrowser } from './recorders.mjs';
 import { WORKLOADS, timeWorkload } from './workloads.mjs';
 import { summarize, report } from './report.mjs';
 
@@ -81,13 +81,8 @@ async function main() {
   const began = Date.now();
   const loadBefore = os.loadavg();
   const site = await startSite();
-  const browser = await launchBrowser();
-  // No server is needed: recordings stop in review and are discarded. The
-  // pre-roll hook is off so that no page but Repro's own samples carries it.
-  await configure(browser.context, browser.id, 'http://127.0.0.1:9', 'unused', { preRoll: false });
-  const helper = await browser.context.newPage();
-  await helper.goto(`chrome-extension://${browser.id}/options.html`);
-  const env = { context: browser.context, worker: browser.worker, helper, site, samples: 0 };
+  const browser = await openBenchBrowser();
+  const env = { context: browser.context, worker: browser.worker, helper: browser.helper, site, samples: 0 };
   const results = [];
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
   for (const group of GROUPS.filter((g) => !only || g.name.includes(only))) {

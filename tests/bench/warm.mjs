@@ -11,9 +11,10 @@
 // CSP that forbids WebAssembly, so that Repro runs its wasm2js build).
 // Prints medians (min–max) per recorder and pass, and Repro's ratio to
 // rrweb of the time over the page's own.
-import { launchBrowser, configure, tabIdOf } from '../e2e/harness.mjs';
+import { tabIdOf } from '../e2e/harness.mjs';
 import { startSite } from './site.mjs';
-import { RECORDERS } from './recorders.mjs';
+import { RECORDERS, openBenchBrowser } from './recorders.mjs';
+import { stats, fmt } from './report.mjs';
 import { WORKLOADS, timeWorkload } from './workloads.mjs';
 
 const PASSES = 3;
@@ -25,11 +26,8 @@ const workloads = Object.keys(WORKLOADS).filter((name) => !['remove a 1k-node su
 const recorders = ['none', 'rrweb', 'repro'];
 
 const site = await startSite();
-const browser = await launchBrowser();
-// No server: recordings are discarded; no pre-roll hook on the pages.
-await configure(browser.context, browser.id, 'http://127.0.0.1:9', 'unused', { preRoll: false });
-const helper = await browser.context.newPage();
-await helper.goto(`chrome-extension://${browser.id}/options.html`);
+const browser = await openBenchBrowser();
+const { helper } = browser;
 /** `recorder|workload|pass` → ms. */
 const times = new Map();
 
@@ -61,11 +59,8 @@ for (let round = 0; round < runs; round++) {
 await browser.context.close();
 site.close();
 
-const median = (xs) => {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const shown = (xs) => `${median(xs).toFixed(1)} (${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)})`;
+const median = (xs) => stats(xs).median;
+const shown = (xs) => fmt(stats(xs));
 console.log(`| ${path}, ${runs} tabs each | pass | ${recorders.join(' | ')} | Repro / rrweb over the page's own |`);
 console.log(`|---|---|${recorders.map(() => '---|').join('')}---|`);
 for (const name of workloads) {
