@@ -2,7 +2,7 @@
 // page's own time), rrweb (npm, pinned, served by the site) and Repro (the
 // real extension, started as its popup would).
 import { gzipSync } from 'node:zlib';
-import { launchBrowser, configure, watchSnapshotStored } from '../e2e/harness.mjs';
+import { launchBrowser, configure, watchSnapshotStored, extensionStorage } from '../e2e/harness.mjs';
 
 /**
  * Chromium with the built extension (or the one in `extension`), set up
@@ -62,10 +62,8 @@ export const RECORDERS = {
     },
     stop: async ({ tabId, helper, worker }, started) => {
       await helper.evaluate((tab) => chrome.runtime.sendMessage({ kind: 'stop', tab }), tabId);
-      const chunks = await worker.evaluate(async (id) => {
-        const all = await chrome.storage.local.get(null);
-        return Object.keys(all).filter((key) => key.startsWith(`chunk:${id}:`)).sort().map((key) => all[key]);
-      }, started.session);
+      const all = await extensionStorage(worker);
+      const chunks = Object.keys(all).filter((key) => key.startsWith(`chunk:${started.session}:`)).sort().map((key) => all[key]);
       await helper.evaluate((tab) => chrome.runtime.sendMessage({ kind: 'discard', tab }), tabId);
       return { gzipBytes: gzipSync(`[${chunks.join(',')}]`).length };
     },

@@ -277,25 +277,62 @@ export async function arrayBufferBytes(cdp) {
  * Watch the extension's service worker for the first stored chunk that
  * holds a snapshot. Await the result's `ready` before pressing Start; its
  * `stored` resolves with when the chunk was stored (`at`, ms since the
- * epoch), the snapshot's `took_ms` (`tookMs`: the main-thread time of the
- * walk's slices) and the chunk's length in UTF-16 units (`units`).
+ * epoch: its IndexedDB transaction committed, or, for builds before
+ * IndexedDB that `bench/compare.mjs` may measure, `chrome.storage.local`
+ * changed), the snapshot's `took_ms` (`tookMs`: the main-thread time of
+ * the walk's slices) and the chunk's length in UTF-16 units (`units`).
  */
 export function watchSnapshotStored(worker) {
   const stored = worker.evaluate(() => new Promise((resolve) => {
-    const seen = (changes) => {
+    const put = IDBObjectStore.prototype.put;
+    const found = (text) => {
+      IDBObjectStore.prototype.put = put;
+      chrome.storage.onChanged.removeListener(changed);
+      const snapshot = JSON.parse(text).events.find((e) => e.type === 'snapshot');
+      resolve({ at: Date.now(), tookMs: snapshot.took_ms, units: text.length });
+    };
+    const holdsSnapshot = (key, value) => String(key).startsWith('chunk:') && String(value).includes('"type":"snapshot"');
+    // IndexedDB has no change events: watch the writes instead.
+    IDBObjectStore.prototype.put = function watchedPut(value, key) {
+      const request = put.call(this, value, key);
+      if (holdsSnapshot(key, value)) this.transaction.addEventListener('complete', () => found(value));
+      return request;
+    };
+    const changed = (changes) => {
       for (const [key, change] of Object.entries(changes)) {
-        if (key.startsWith('chunk:') && String(change.newValue).includes('"type":"snapshot"')) {
-          chrome.storage.onChanged.removeListener(seen);
-          const snapshot = JSON.parse(change.newValue).events.find((e) => e.type === 'snapshot');
-          resolve({ at: Date.now(), tookMs: snapshot.took_ms, units: String(change.newValue).length });
-        }
+        if (holdsSnapshot(key, change.newValue)) found(change.newValue);
       }
     };
-    chrome.storage.onChanged.addListener(seen);
+    chrome.storage.onChanged.addListener(changed);
   }));
-  // The evaluation is sent; give the listener time to be in place.
+  // The evaluation is sent; give the watch time to be in place.
   const ready = new Promise((resolve) => setTimeout(resolve, 50));
   return { ready, stored };
+}
+
+/**
+ * Everything the extension keeps in the browser, as `{ key: text }`: its
+ * `chrome.storage.local` and the chunks in its IndexedDB.
+ */
+export function extensionStorage(worker) {
+  return worker.evaluate(async () => {
+    const all = await chrome.storage.local.get(null);
+    // Opened only if it exists: opening creates it, without its stores.
+    if (!(await indexedDB.databases()).some((d) => d.name === 'repro')) return all;
+    const done = (request) => new Promise((resolve, reject) => {
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const db = await done(indexedDB.open('repro'));
+    try {
+      const chunks = db.transaction('chunks').objectStore('chunks');
+      const [keys, texts] = await Promise.all([done(chunks.getAllKeys()), done(chunks.getAll())]);
+      keys.forEach((key, i) => { all[key] = texts[i]; });
+    } finally {
+      db.close();
+    }
+    return all;
+  });
 }
 
 /** Download a report's bundle through its share link. */

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  testEnvironment, startRecording, stopAndShare, configure, tabIdOf, openPopup, fetchBundle, storedBytes, nodesOf,
+  testEnvironment, startRecording, stopAndShare, configure, tabIdOf, openPopup, fetchBundle, storedBytes, nodesOf, extensionStorage,
 } from './harness.mjs';
 
 const env = testEnvironment();
@@ -63,8 +63,10 @@ test('planted secrets reach neither extension storage nor the server; the page t
   await popup.bringToFront();
   await popup.getByRole('button', { name: 'Stop recording' }).click();
   await popup.getByText(/^Review before sharing: /).waitFor();
-  const stored = await browser.worker.evaluate(async () => JSON.stringify(await chrome.storage.local.get(null)));
+  const stored = JSON.stringify(await extensionStorage(browser.worker));
   assert.ok(stored.includes('chunk:'), 'the recording waits in extension storage');
+  const local = await browser.worker.evaluate(async () => Object.keys(await chrome.storage.local.get(null)));
+  assert.ok(!local.some((key) => key.startsWith('chunk:')), 'its chunks are in IndexedDB, not in chrome.storage.local');
   assertNoSecrets('extension storage', stored);
 
   // The tester leaves one console entry out on the review page, then shares.
@@ -116,7 +118,7 @@ test('planted secrets reach neither extension storage nor the server; the page t
     assertNoSecrets(path, bytes);
     assertNoSecrets(`${path} (raw)`, raw.toString('latin1'));
   }
-  const leftovers = await browser.worker.evaluate(async () => JSON.stringify(await chrome.storage.local.get(null)));
+  const leftovers = JSON.stringify(await extensionStorage(browser.worker));
   assertNoSecrets('extension storage after sharing', leftovers);
 });
 

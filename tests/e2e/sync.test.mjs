@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   testEnvironment, startRecording, stopAndShare, startReproServer, configure, launchBrowser,
-  stopServiceWorker, openPopup, tabIdOf, eventually,
+  stopServiceWorker, openPopup, tabIdOf, eventually, extensionStorage,
 } from './harness.mjs';
 
 const env = testEnvironment();
@@ -73,11 +73,11 @@ test('the service worker is stopped mid-recording while the tester types; the re
   await configure(browser.context, browser.id, server.url, server.token);
   const { page, popup, tabId } = await startRecording(env, '/?worker-stopped');
   // The recorder is listening once its first chunk (the snapshot) is stored.
-  const snapshotStored = () => browser.worker.evaluate(async (tab) => {
-    const all = await chrome.storage.local.get(null);
-    const session = all[`session:${tab}`] && JSON.parse(all[`session:${tab}`]).id;
+  const snapshotStored = async () => {
+    const all = await extensionStorage(browser.worker);
+    const session = all[`session:${tabId}`] && JSON.parse(all[`session:${tabId}`]).id;
     return Boolean(session) && Object.keys(all).some((key) => key.startsWith(`chunk:${session}:`));
-  }, tabId);
+  };
   assert.ok(await eventually(snapshotStored, Boolean), 'the recorder started');
   const field = page.locator('#name');
   await field.pressSequentially('abcd', { delay: 60 });
@@ -168,6 +168,43 @@ test('the browser is closed with a report queued; reopened on the same profile, 
   }
 });
 
+test('chunks an earlier version kept in chrome.storage.local are shared with the rest, then deleted', async () => {
+  const { server, browser } = env;
+  await configure(browser.context, browser.id, server.url, server.token);
+  const { page, popup, tabId } = await startRecording(env, '/?earlier-version');
+  await page.locator('#name').pressSequentially('before');
+  await page.waitForTimeout(800);
+  // Move every chunk stored so far (the snapshot among them) to where
+  // versions before IndexedDB kept them.
+  const moved = await browser.worker.evaluate(async (tab) => {
+    const session = JSON.parse((await chrome.storage.local.get(`session:${tab}`))[`session:${tab}`]).id;
+    const done = (request) => new Promise((resolve, reject) => {
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const db = await done(indexedDB.open('repro'));
+    const range = IDBKeyRange.bound(`chunk:${session}:`, `chunk:${session}:\uffff`);
+    const chunks = db.transaction('chunks').objectStore('chunks');
+    const [keys, texts] = await Promise.all([done(chunks.getAllKeys(range)), done(chunks.getAll(range))]);
+    await chrome.storage.local.set(Object.fromEntries(keys.map((key, i) => [key, texts[i]])));
+    const writing = db.transaction(['chunks', 'sizes'], 'readwrite');
+    for (const store of ['chunks', 'sizes']) writing.objectStore(store).delete(range);
+    await new Promise((resolve) => { writing.oncomplete = resolve; });
+    db.close();
+    return keys.length;
+  }, tabId);
+  assert.ok(moved >= 1, 'the snapshot was stored before the move');
+  await page.locator('#name').pressSequentially(' after');
+  await page.waitForTimeout(800);
+  const { bundle } = await stopAndShare(popup);
+  assert.ok(bundle.events.some((e) => e.type === 'snapshot'), 'the snapshot kept in chrome.storage.local is shared');
+  const typed = bundle.events.filter((e) => e.type === 'input').map((e) => e.value);
+  // Inputs are masked by default: a star per character.
+  assert.equal(typed.at(-1), '*'.repeat('before after'.length), 'what was typed after the move is shared too');
+  const left = Object.keys(await extensionStorage(browser.worker)).filter((key) => key.startsWith(`chunk:${bundle.id}:`));
+  assert.deepEqual(left, [], 'the chunks in both places are deleted once the server has the report');
+});
+
 test('at the local storage budget the recording stops by itself, keeps what it has, and the popup says why', async () => {
   const { server, browser } = env;
   await configure(browser.context, browser.id, server.url, server.token, { budgetMb: 0.1 });
@@ -202,7 +239,7 @@ test('with "Keep a local copy" the recording stays after upload until it is remo
     const expiry = new Date(Date.now() + 7 * 86400000).toISOString().slice(0, 10);
     await viewer.getByText(`This link expires on ${expiry}`).waitFor();
     await viewer.close();
-    const keysOf = () => browser.worker.evaluate(async (id) => Object.keys(await chrome.storage.local.get(null)).filter((k) => k.includes(id)), bundle.id);
+    const keysOf = async () => Object.keys(await extensionStorage(browser.worker)).filter((k) => k.includes(bundle.id));
     assert.ok((await keysOf()).some((k) => k.startsWith('chunk:')), 'the local copy is kept after the upload');
 
     const other = await browser.context.newPage();

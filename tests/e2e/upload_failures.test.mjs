@@ -3,7 +3,7 @@
 // recorded tab is recorded: another tab of the same site leaves no trace.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testEnvironment, startRecording, startReproServer, configure, tabIdOf, openPopup, fetchBundle } from './harness.mjs';
+import { testEnvironment, startRecording, startReproServer, configure, tabIdOf, openPopup, fetchBundle, extensionStorage } from './harness.mjs';
 
 const env = testEnvironment();
 
@@ -47,7 +47,7 @@ test('errors in words, then retry; other tabs are not recorded', async () => {
   const text = JSON.stringify(bundle);
   assert.ok(!text.includes('Item added by the app'), 'nothing from the other tab');
   assert.ok(!bundle.console.some((e) => e.args.includes('item added')), 'no console entry from the other tab');
-  const leftovers = await browser.worker.evaluate(async () => Object.keys(await chrome.storage.local.get(null)));
+  const leftovers = Object.keys(await extensionStorage(browser.worker));
   assert.ok(!leftovers.some((key) => key.startsWith('chunk:') || key.startsWith('finished:')),
     `local copies are deleted once the server has the report: ${leftovers}`);
 });

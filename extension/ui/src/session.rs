@@ -10,14 +10,22 @@ pub fn session_key(tab: i64) -> String {
     format!("session:{tab}")
 }
 
+/// What every chunk key starts with.
+const CHUNK_KEY_START: &str = "chunk:";
+
+/// Is `key` (or a prefix of keys) a chunk's?
+pub fn is_chunk_key(key: &str) -> bool {
+    key.starts_with(CHUNK_KEY_START)
+}
+
 /// Prefix of every chunk key of session `session_id`.
 pub fn chunk_prefix(session_id: &str) -> String {
-    format!("chunk:{session_id}:")
+    format!("{CHUNK_KEY_START}{session_id}:")
 }
 
 /// Storage key of one chunk; zero-padded so that keys sort in recording order.
 pub fn chunk_key(session_id: &str, page: u32, seq: u32) -> String {
-    format!("chunk:{session_id}:{page:06}:{seq:09}")
+    format!("{CHUNK_KEY_START}{session_id}:{page:06}:{seq:09}")
 }
 
 /// A tab's recording, from Start to Stop.

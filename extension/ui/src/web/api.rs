@@ -1,10 +1,15 @@
 //! A thin, promise-aware door to the `chrome.*` extension APIs and to
-//! extension storage, where every value is kept as JSON text.
+//! extension storage, where every value is kept as JSON text: chunks in
+//! IndexedDB (`super::chunk_store`), everything else in
+//! `chrome.storage.local`.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+
+use super::chunk_store;
+use crate::session::is_chunk_key;
 
 /// Call the extension API at `path` (e.g. `chrome.tabs.sendMessage`) with
 /// `args`, awaiting its promise if it returns one.
@@ -64,9 +69,17 @@ pub async fn save<T: Serialize>(key: &str, value: &T) -> Result<(), JsValue> {
 
 /// Store `text` under `key`.
 pub async fn store_text(key: &str, text: &str) -> Result<(), JsValue> {
+    store_js_text(key, &JsValue::from_str(text)).await
+}
+
+/// Store `text`, a JS string, under `key`.
+pub async fn store_js_text(key: &str, text: &JsValue) -> Result<(), JsValue> {
+    if is_chunk_key(key) {
+        return chunk_store::put(key, text).await;
+    }
     call(
         "chrome.storage.local.set",
-        &[object(&[(key, JsValue::from_str(text))])],
+        &[object(&[(key, text.clone())])],
     )
     .await?;
     Ok(())
@@ -74,15 +87,29 @@ pub async fn store_text(key: &str, text: &str) -> Result<(), JsValue> {
 
 /// Remove the given keys.
 pub async fn remove(keys: &[String]) -> Result<(), JsValue> {
+    let chunks: Vec<String> = keys.iter().filter(|k| is_chunk_key(k)).cloned().collect();
+    chunk_store::remove(&chunks).await?;
+    // Chunk keys too: earlier versions kept chunks in `chrome.storage.local`.
     let list: js_sys::Array = keys.iter().map(|k| JsValue::from_str(k)).collect();
     call("chrome.storage.local.remove", &[list.into()]).await?;
     Ok(())
 }
 
-/// Every `(key, text)` whose key starts with `prefix`, sorted by key. Only
-/// those values are read where the browser can list keys (Chrome 130+);
-/// older ones read everything.
+/// Every `(key, text)` whose key starts with `prefix`, sorted by key.
 pub async fn load_prefixed(prefix: &str) -> Result<Vec<(String, String)>, JsValue> {
+    let mut out = load_prefixed_locally(prefix).await?;
+    if is_chunk_key(prefix) {
+        out.extend(chunk_store::load_prefixed(prefix).await?);
+        out.sort();
+        out.dedup_by(|a, b| a.0 == b.0);
+    }
+    Ok(out)
+}
+
+/// [`load_prefixed`] from `chrome.storage.local` alone. Only those values
+/// are read where the browser can list keys (Chrome 130+); older ones read
+/// everything.
+async fn load_prefixed_locally(prefix: &str) -> Result<Vec<(String, String)>, JsValue> {
     let query = match call("chrome.storage.local.getKeys", &[]).await {
         Ok(keys) => js_sys::Array::from(&keys)
             .iter()

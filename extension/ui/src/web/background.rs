@@ -7,7 +7,7 @@
 use repro_manifest::{ChunkPlace, Environment, Page};
 use wasm_bindgen::prelude::*;
 
-use super::api::{call, get, load, load_prefixed, message_of, object, remove, save, store_text};
+use super::api::{call, get, load, load_prefixed, message_of, object, remove, save, store_js_text};
 use super::chunk_parts::{self, Taken};
 use super::reports::{budget, tab_report};
 use super::upload::{after_stop, discard, remove_from_list, resume_queue, upload_session};
@@ -351,12 +351,15 @@ async fn persist_chunks(session_id: &str, chunks: &JsValue) -> Result<(), JsValu
     let Ok(list) = chunks.clone().dyn_into::<js_sys::Array>() else {
         return Ok(());
     };
-    for text in list.iter().filter_map(|t| t.as_string()) {
+    for value in list.iter() {
+        let Some(text) = value.as_string() else {
+            continue;
+        };
         // The recorder's own output: a chunk that does not parse is a bug, not input to keep.
         let Ok(chunk) = serde_json::from_str::<ChunkPlace>(&text) else {
             continue;
         };
-        store_text(&chunk_key(session_id, chunk.page, chunk.seq), &text).await?;
+        store_js_text(&chunk_key(session_id, chunk.page, chunk.seq), &value).await?;
     }
     Ok(())
 }

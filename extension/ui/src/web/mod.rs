@@ -3,6 +3,7 @@
 mod api;
 mod background;
 mod chunk_parts;
+mod chunk_store;
 mod html;
 mod mark_form;
 mod marks;

@@ -73,10 +73,10 @@ pub async fn forget(session_id: &str) -> Result<(), JsValue> {
     remove(&keys).await
 }
 
-/// Bytes Repro keeps in extension storage.
+/// Bytes Repro keeps in extension storage (chunks included).
 pub async fn storage_used() -> Result<u64, JsValue> {
     let used = call("chrome.storage.local.getBytesInUse", &[JsValue::NULL]).await?;
-    Ok(used.as_f64().unwrap_or(0.0) as u64)
+    Ok(used.as_f64().unwrap_or(0.0) as u64 + super::chunk_store::bytes_used().await?)
 }
 
 /// How full the local storage budget is.
