@@ -11,6 +11,7 @@ mod listeners;
 mod mark_capture;
 mod marker;
 mod mutations;
+mod native_snapshot;
 mod policy_selectors;
 mod snapshot;
 mod state;
