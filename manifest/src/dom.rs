@@ -108,10 +108,6 @@ pub enum DomEvent {
         /// benchmark's information).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         took_ms: Option<f64>,
-        /// How the recorder read the page: `markup` (from the browser's
-        /// serializer) or `walk` (node by node), for the same readers.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        read_from: Option<String>,
     },
     /// A batch of DOM changes, applied in the order: removes, adds, attributes, texts.
     Mutation {

@@ -7,7 +7,7 @@ import { openBenchBrowser } from './recorders.mjs';
 
 const nodes = Number(process.argv[2] ?? 100000);
 const site = await startSite();
-const browser = await openBenchBrowser(process.env.EXT ? { extension: process.env.EXT } : {});
+const browser = await openBenchBrowser();
 const { helper } = browser;
 const page = await browser.context.newPage();
 await page.goto(`${site.url}/gen/${nodes}`);
@@ -21,7 +21,7 @@ const { ready, stored } = watchSnapshotStored(browser.worker);
 await ready;
 await cdp.send('Profiler.start');
 await helper.evaluate((tab) => chrome.runtime.sendMessage({ kind: 'start', tab }), tabId);
-const { tookMs, readFrom } = await stored;
+const { tookMs } = await stored;
 const { profile } = await cdp.send('Profiler.stop');
 const self = new Map();
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -33,7 +33,7 @@ profile.samples.forEach((id, i) => {
   self.set(name, (self.get(name) ?? 0) + (dt[i] ?? 0) / 1000);
 });
 const total = [...self.values()].reduce((a, b) => a + b, 0);
-console.log(`snapshot (${readFrom}) took_ms ${tookMs.toFixed(0)}; profiled ${total.toFixed(0)} ms`);
+console.log(`snapshot took_ms ${tookMs.toFixed(0)}; profiled ${total.toFixed(0)} ms`);
 for (const [name, ms] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 30)) {
   console.log(`${ms.toFixed(1).padStart(8)} ms  ${name}`);
 }

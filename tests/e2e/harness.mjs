@@ -289,7 +289,7 @@ export function watchSnapshotStored(worker) {
       IDBObjectStore.prototype.put = put;
       chrome.storage.onChanged.removeListener(changed);
       const snapshot = JSON.parse(text).events.find((e) => e.type === 'snapshot');
-      resolve({ at: Date.now(), tookMs: snapshot.took_ms, readFrom: snapshot.read_from, units: text.length });
+      resolve({ at: Date.now(), tookMs: snapshot.took_ms, units: text.length });
     };
     const holdsSnapshot = (key, value) => String(key).startsWith('chunk:') && String(value).includes('"type":"snapshot"');
     // IndexedDB has no change events: watch the writes instead.

@@ -10,7 +10,6 @@ pub mod mask;
 pub mod message_parts;
 pub mod network;
 pub mod selector;
-pub mod serialized_markup;
 pub mod slice_pacing;
 pub mod written_json;
 pub mod xml_redaction;

@@ -79,7 +79,6 @@ mod tests {
             viewport: Size { w: 800, h: 600 },
             scroll: (0, 10),
             took_ms: Some(12.5),
-            read_from: Some("markup".into()),
         }
     }
 

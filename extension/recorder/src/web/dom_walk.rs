@@ -172,23 +172,6 @@ impl NodeSerializer {
         self.next_id - 1
     }
 
-    /// The next id, for a node to be bound to it later ([`Self::bind`]).
-    pub fn reserve_id(&mut self) -> u32 {
-        let id = self.next_id;
-        self.next_id += 1;
-        id
-    }
-
-    /// Give `node` the id `id`, reserved before.
-    pub fn bind(&self, node: &Node, id: u32) {
-        self.ids.set_id(node, id);
-    }
-
-    /// Forget that the ids from `first` on were reserved (none was bound).
-    pub fn give_back_ids_from(&mut self, first: u32) {
-        self.next_id = first;
-    }
-
     fn assign(&mut self, node: &Node) -> u32 {
         let id = self.next_id;
         self.next_id += 1;
@@ -492,7 +475,7 @@ impl NodeSerializer {
 
     /// [`Self::control_value`] of an element whose local name is `tag`
     /// (elements are told apart by name, which also holds across frames).
-    pub(super) fn value_of_control(&self, element: &Element, tag: &str) -> Option<String> {
+    fn value_of_control(&self, element: &Element, tag: &str) -> Option<String> {
         if !matches!(tag, "input" | "textarea" | "select") {
             return None;
         }
@@ -565,7 +548,7 @@ pub fn mask_text(text: &str) -> String {
         .collect()
 }
 
-pub(super) fn blocked_placeholder(element: &Element, tag: String, svg: bool) -> NodeData {
+fn blocked_placeholder(element: &Element, tag: String, svg: bool) -> NodeData {
     let rect = element.get_bounding_client_rect();
     let style = format!(
         "width:{}px;height:{}px;background:#d0d0d0;display:inline-block",
@@ -584,7 +567,7 @@ pub(super) fn blocked_placeholder(element: &Element, tag: String, svg: bool) -> 
 
 /// The text of a same-origin stylesheet linked by `element`; `None` for
 /// anything else (a cross-origin sheet's rules cannot be read).
-pub(super) fn inline_stylesheet(link: &HtmlLinkElement) -> Option<String> {
+fn inline_stylesheet(link: &HtmlLinkElement) -> Option<String> {
     if !link
         .rel()
         .to_ascii_lowercase()

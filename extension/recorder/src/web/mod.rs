@@ -11,7 +11,6 @@ mod listeners;
 mod mark_capture;
 mod marker;
 mod mutations;
-mod native_snapshot;
 mod policy_selectors;
 mod snapshot;
 mod state;

@@ -16,7 +16,6 @@ use wasm_bindgen::prelude::*;
 use web_sys::{Node, Performance};
 
 use super::dom_walk::{NodeSerializer, Walk};
-use super::native_snapshot::{self, NativeSnapshot};
 use super::state::{with_recorder, Recorder};
 use super::written_nodes::WrittenNodes;
 use crate::core::slice_pacing::near_wrapper_table_growth;
@@ -34,11 +33,6 @@ const FIRST_SLICE_MS: f64 = 5.0;
 /// A snapshot being walked, and what happened in the page since it began.
 pub struct SnapshotInProgress {
     walk: Walk,
-    /// The snapshot read from the page's markup, its nodes getting their
-    /// ids; `None` while the page is walked instead.
-    native: Option<NativeSnapshot>,
-    /// Whether reading the markup was tried (in the first slice).
-    native_tried: bool,
     /// The records walked so far, as JSON, out of wasm memory but for the
     /// last piece.
     written: WrittenNodes,
@@ -57,8 +51,6 @@ impl SnapshotInProgress {
     pub fn begin(window: &web_sys::Window, document: &web_sys::Document, t: u64) -> Self {
         SnapshotInProgress {
             walk: Walk::new(document.as_ref(), 0, None, false),
-            native: None,
-            native_tried: false,
             written: WrittenNodes::new(),
             places: WalkedPlaces {
                 first_id: 0,
@@ -105,70 +97,11 @@ impl SnapshotInProgress {
     }
 }
 
-/// Nodes given their ids between two looks at the clock.
-const IDS_PER_CLOCK_CHECK: usize = 512;
-
-/// First try to read the snapshot from the page's markup, in one task: if
-/// that works, what the page changed before is in it, and the records of
-/// those changes are dropped.
-fn try_native(recorder: &mut Recorder) {
-    let Some(snapshot) = recorder.snapshot.as_mut() else {
-        return;
-    };
-    snapshot.native_tried = true;
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let began = snapshot.now();
-    match native_snapshot::capture(&mut recorder.serializer, &document, &mut snapshot.written) {
-        Some(native) => {
-            snapshot.native = Some(native);
-            snapshot.held_records.clear();
-            if let Some(listeners) = &recorder.listeners {
-                let _ = listeners.take_records();
-            }
-        }
-        None => snapshot.written = WrittenNodes::new(),
-    }
-    snapshot.written.move_out();
-    snapshot.busy_ms += snapshot.now() - began;
-}
-
-/// Give the nodes of a snapshot read from the markup their ids, for one
-/// slice; `true` once all have them.
-fn bind_slice(recorder: &mut Recorder, all: bool) -> bool {
-    let Some(snapshot) = recorder.snapshot.as_mut() else {
-        return true;
-    };
-    let began = snapshot.now();
-    let Some(native) = snapshot.native.as_mut() else {
-        return true;
-    };
-    let deadline = began + SLICE_MS;
-    let done = loop {
-        let done = native.bind(&recorder.serializer, IDS_PER_CLOCK_CHECK);
-        if done
-            || (!all && snapshot.clock.as_ref().map(|c| c.now()).unwrap_or_default() >= deadline)
-        {
-            break done;
-        }
-    };
-    snapshot.busy_ms += snapshot.now() - began;
-    done
-}
-
 /// Walk and write one slice of the snapshot; `true` once the walk is done.
 fn walk_slice(recorder: &mut Recorder) -> bool {
     let Some(snapshot) = recorder.snapshot.as_mut() else {
         return true;
     };
-    if !snapshot.native_tried {
-        try_native(recorder);
-        return false;
-    }
-    if snapshot.native.is_some() {
-        return bind_slice(recorder, false);
-    }
     let began = snapshot.now();
     let budget = if snapshot.busy_ms == 0.0 {
         FIRST_SLICE_MS
@@ -202,11 +135,6 @@ pub fn complete_now(recorder: &mut Recorder) {
     let Some(snapshot) = recorder.snapshot.as_mut() else {
         return;
     };
-    if snapshot.native.is_some() {
-        bind_slice(recorder, true);
-        queue_finished(recorder);
-        return;
-    }
     let began = snapshot.now();
     recorder
         .serializer
@@ -242,10 +170,6 @@ fn queue_finished(recorder: &mut Recorder) {
     let Some(snapshot) = recorder.snapshot.take() else {
         return;
     };
-    let read_from = match snapshot.native {
-        Some(_) => "markup",
-        None => "walk",
-    };
     let SnapshotInProgress {
         written,
         places,
@@ -259,7 +183,6 @@ fn queue_finished(recorder: &mut Recorder) {
     } = snapshot;
     let head = DomEvent::Snapshot {
         took_ms: Some(busy_ms),
-        read_from: Some(read_from.into()),
         t,
         page: recorder.page,
         nodes: Vec::new(),
