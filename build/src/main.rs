@@ -95,6 +95,7 @@ fn run(args: &[String]) -> Result<(), String> {
         server.display()
     );
     println!("  Then in the extension's Options: Server URL http://{listen} and that token.");
+    println!("  The team's reports: http://{listen}/ (sign in with a token).");
     println!();
     shell::run(
         &server.to_string_lossy(),

@@ -31,6 +31,11 @@ pub fn router(state: ServerState) -> Router {
         .route("/r/{id}/har", get(har))
         .route("/r/{id}/console.txt", get(console_text))
         .route("/assets/{*path}", get(asset))
+        // The server's address alone leads to the team's reports.
+        .route(
+            "/",
+            get(|| async { axum::response::Redirect::to("/reports") }),
+        )
         .route("/reports", get(team_pages::reports))
         .route("/reports/{id}/{action}", post(team_pages::report_action))
         .route("/sign-in", post(team_pages::sign_in))

@@ -195,6 +195,7 @@ async fn the_openapi_document_covers_every_route() {
         "GET /readyz",
         "GET /metrics",
         "GET /api/openapi.json",
+        "GET /",
         "GET /reports",
         "POST /reports/{id}/{action}",
         "POST /sign-in",

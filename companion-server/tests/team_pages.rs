@@ -86,6 +86,21 @@ async fn upload(state: &ServerState, token: &str, n: u8, title: &str, url: &str)
 }
 
 #[tokio::test]
+async fn the_server_address_alone_leads_to_the_reports_page() {
+    let f = fixture();
+    let (status, headers, _) = call(&f.state, Request::get("/").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers["location"], "/reports");
+    let (status, _, html) = call(
+        &f.state,
+        Request::get("/reports").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("name=\"token\""), "a sign-in form: {html}");
+}
+
+#[tokio::test]
 async fn token_holders_list_search_and_delete_their_reports() {
     let f = fixture();
     let bob = f.state.store.create_token("bob").unwrap();

@@ -16,7 +16,9 @@ test('a tester finds, searches and deletes a report on the reports page', async 
   const { href, bundle } = await stopAndShare(popup);
 
   const reports = await browser.context.newPage();
-  await reports.goto(`${server.url}/reports`);
+  // The server's address alone leads to the reports page.
+  await reports.goto(`${server.url}/`);
+  assert.equal(new URL(reports.url()).pathname, '/reports');
   await reports.getByLabel('Upload token').fill(server.token);
   await reports.getByRole('button', { name: 'Sign in' }).click();
   const row = reports.locator('#reports tr', { has: reports.locator(`a[href="/r/${href.split('/r/')[1]}"]`) });
