@@ -5,7 +5,8 @@
 // Where the page's CSP forbids compiling WebAssembly, the wasm2js build of
 // the same crate runs instead: the background injects it on request
 // (`pkg-js/repro_recorder.js`, global `reproRecorderJs`), and it too is
-// dropped at stop. A Start while an instance runs reuses it.
+// dropped at stop. A Start while an instance runs reuses it. A recorder that
+// fails tells the background, which notes it in the report.
 (async () => {
   const url = (path) => chrome.runtime.getURL(path);
   const glue = reproRecorder;
@@ -23,6 +24,11 @@
     }
   })());
   const forget = () => { if (globalThis.__reproRecorder === loading) globalThis.__reproRecorder = undefined; };
-  const [recorder, build] = await loading;
-  await recorder.start(build, forget);
+  try {
+    const [recorder, build] = await loading;
+    await recorder.start(build, forget);
+  } catch (error) {
+    // The report must say that this page's replay is missing, not be empty without a word.
+    chrome.runtime.sendMessage({ kind: 'recorder-failed', error: String(error?.message ?? error) }).catch(() => {});
+  }
 })();

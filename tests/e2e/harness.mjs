@@ -11,6 +11,7 @@ import { gunzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { chromium } from 'playwright-core';
 import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SITE = join(ROOT, 'tests', 'fixtures', 'site');
@@ -27,7 +28,7 @@ export function fixtureFile(name) {
   }
 }
 
-/** Serve the fixture site; /strict.html carries a strict CSP; /api/* answers JSON. */
+/** Serve the fixture site; /strict.html and any page asked with `?strict` carry a strict CSP; /api/* answers JSON. */
 export async function startFixtureSite() {
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://fixture');
@@ -55,7 +56,7 @@ export async function startFixtureSite() {
     if (!file) { res.writeHead(404); return res.end('not found'); }
     const { body } = file;
     const headers = { 'content-type': file.type };
-    if (name === 'strict.html') headers['content-security-policy'] = "script-src 'self'";
+    if (name === 'strict.html' || url.searchParams.has('strict')) headers['content-security-policy'] = "script-src 'self'";
     if (name === 'console.html') headers['content-security-policy'] = "img-src 'self'";
     res.writeHead(200, headers);
     res.end(body);
@@ -396,6 +397,36 @@ export async function stopAndShare(popup, { review = true } = {}) {
   await link.waitFor({ timeout: 60000 });
   const href = await link.getAttribute('href');
   return { href, bundle: await fetchBundle(href) };
+}
+
+/**
+ * Mark `locator`'s element through the popup and the mark form; unless
+ * `waitUntilClosed` is false, return once the form has closed.
+ */
+export async function markElement(page, popup, locator, comment, kind, severity, { waitUntilClosed = true } = {}) {
+  await popup.bringToFront();
+  await popup.getByRole('button', { name: 'Mark an element' }).click();
+  await page.bringToFront();
+  await locator.scrollIntoViewIfNeeded();
+  let form;
+  for (let i = 0; i < 50 && !form; i++) {
+    const box = await locator.boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForTimeout(50);
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForTimeout(150);
+    form = page.frames().find((f) => f.url().endsWith('/mark.html'));
+  }
+  assert.ok(form, 'the mark form opened beside the element');
+  const box = await locator.boundingBox();
+  await form.getByLabel('Comment').fill(comment);
+  await form.getByLabel('Kind').selectOption(kind);
+  await form.getByLabel('Severity').selectOption(severity);
+  await form.getByRole('button', { name: 'Save mark' }).click();
+  for (let i = 0; i < 100 && waitUntilClosed && page.frames().some((f) => f.url().endsWith('/mark.html')); i++) {
+    await page.waitForTimeout(100);
+  }
+  return box;
 }
 
 /**

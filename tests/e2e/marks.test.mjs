@@ -5,7 +5,9 @@
 // still being saved waits for it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testEnvironment, startRecording, stopAndShare, configure, tabIdOf, openPopup, fetchBundle } from './harness.mjs';
+import {
+  testEnvironment, startRecording, stopAndShare, configure, tabIdOf, openPopup, fetchBundle, markElement,
+} from './harness.mjs';
 
 const env = testEnvironment({});
 
@@ -29,36 +31,6 @@ async function pixel(page, base64, x, y) {
     ctx.drawImage(image, 0, 0);
     return Array.from(ctx.getImageData(Math.round(x), Math.round(y), 1, 1).data.slice(0, 3));
   }, { data: base64, x, y });
-}
-
-/**
- * Mark `locator`'s element through the popup and the mark form; unless
- * `waitUntilClosed` is false, return once the form has closed.
- */
-async function markElement(page, popup, locator, comment, kind, severity, { waitUntilClosed = true } = {}) {
-  await popup.bringToFront();
-  await popup.getByRole('button', { name: 'Mark an element' }).click();
-  await page.bringToFront();
-  await locator.scrollIntoViewIfNeeded();
-  let form;
-  for (let i = 0; i < 50 && !form; i++) {
-    const box = await locator.boundingBox();
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await page.waitForTimeout(50);
-    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-    await page.waitForTimeout(150);
-    form = page.frames().find((f) => f.url().endsWith('/mark.html'));
-  }
-  assert.ok(form, 'the mark form opened beside the element');
-  const box = await locator.boundingBox();
-  await form.getByLabel('Comment').fill(comment);
-  await form.getByLabel('Kind').selectOption(kind);
-  await form.getByLabel('Severity').selectOption(severity);
-  await form.getByRole('button', { name: 'Save mark' }).click();
-  for (let i = 0; i < 100 && waitUntilClosed && page.frames().some((f) => f.url().endsWith('/mark.html')); i++) {
-    await page.waitForTimeout(100);
-  }
-  return box;
 }
 
 test('mark two elements, check selectors, boxes, screenshots and the viewer', async () => {

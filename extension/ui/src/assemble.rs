@@ -64,7 +64,66 @@ pub fn summarize(bundle: &Bundle) -> Summary {
         console: bundle.console.len(),
         network: bundle.network.len(),
         screenshots: bundle.screenshots.len(),
+        problems: problems_of(bundle),
     }
+}
+
+/// The sequence number of the chunk that notes a recorder's failure: after
+/// every chunk the recorder itself may send for that page.
+pub const RECORDER_FAILURE_SEQ: u32 = 999_999_999;
+
+/// The start of the note a failed recorder leaves in the console list.
+const RECORDER_FAILURE_NOTE: &str = "Repro's recorder failed on this page";
+
+/// A chunk noting that the recorder of page `page` failed at `t` with
+/// `error` (masked like any page text).
+pub fn recorder_failure_chunk(page: u32, t: u64, error: &str) -> Chunk {
+    let error = repro_manifest::pii::mask(error);
+    Chunk {
+        page,
+        seq: RECORDER_FAILURE_SEQ,
+        console: vec![repro_manifest::ConsoleEntry {
+            t,
+            page,
+            level: repro_manifest::ConsoleLevel::Error,
+            source: repro_manifest::ConsoleSource::Repro,
+            args: vec![format!(
+                "{RECORDER_FAILURE_NOTE}, so its replay is missing or incomplete: {error}"
+            )],
+            stack: None,
+            before_start_ms: None,
+        }],
+        ..Chunk::default()
+    }
+}
+
+/// What the report lacks, in words: each page whose recorder failed, and
+/// each page without a snapshot (its replay would be empty).
+fn problems_of(bundle: &Bundle) -> Vec<String> {
+    let mut problems: Vec<String> = bundle
+        .console
+        .iter()
+        .filter(|e| e.source == repro_manifest::ConsoleSource::Repro)
+        .filter(|e| {
+            e.args
+                .first()
+                .is_some_and(|a| a.starts_with(RECORDER_FAILURE_NOTE))
+        })
+        .map(|e| format!("page {}: {}", e.page + 1, e.args[0]))
+        .collect();
+    for (index, page) in bundle.pages.iter().enumerate() {
+        let has_snapshot = bundle.events.iter().any(|e| {
+            matches!(e, repro_manifest::EventRecord::Known(repro_manifest::DomEvent::Snapshot { page, .. }) if *page as usize == index)
+        });
+        if !has_snapshot {
+            problems.push(format!(
+                "page {} ({}) has no snapshot, so its replay is empty",
+                index + 1,
+                page.url
+            ));
+        }
+    }
+    problems
 }
 
 /// The bundle of `session`, stopped at `stopped_at` (Unix ms), from its
@@ -208,6 +267,46 @@ mod tests {
         );
         assert_eq!(bundle.console.iter().map(|e| e.t).collect::<Vec<_>>(), [2]);
         assert_eq!(summarize(&bundle).console, 1);
+    }
+
+    #[test]
+    fn a_failed_recorder_and_a_page_without_snapshot_are_named_in_the_summary() {
+        let failure = recorder_failure_chunk(0, 40, "TypeError: boom at ada@example.com");
+        let bundle = assemble(&session(), vec![failure], Vec::new(), 5_000);
+        let problems = summarize(&bundle).problems;
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].starts_with("page 1: Repro's recorder failed on this page"));
+        assert!(
+            !problems[0].contains("ada@example.com"),
+            "the error is masked like page text"
+        );
+        assert_eq!(
+            problems[1],
+            "page 1 (http://a.test/) has no snapshot, so its replay is empty"
+        );
+        bundle
+            .validate(&Limits::default())
+            .expect("a bundle with a failure note is valid");
+    }
+
+    #[test]
+    fn a_page_with_its_snapshot_has_no_problem() {
+        let snapshot = repro_manifest::DomEvent::Snapshot {
+            took_ms: None,
+            t: 0,
+            page: 0,
+            nodes: Vec::new(),
+            viewport: Default::default(),
+            scroll: (0, 0),
+        };
+        let chunk = Chunk {
+            page: 0,
+            seq: 0,
+            events: vec![repro_manifest::EventRecord::Known(snapshot)],
+            ..Chunk::default()
+        };
+        let bundle = assemble(&session(), vec![chunk], Vec::new(), 5_000);
+        assert_eq!(summarize(&bundle).problems, Vec::<String>::new());
     }
 
     fn shot(t: u64) -> repro_manifest::Screenshot {

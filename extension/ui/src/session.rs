@@ -118,6 +118,10 @@ pub struct Summary {
     pub network: usize,
     /// Screenshots.
     pub screenshots: usize,
+    /// What the report lacks (a page whose recorder failed, a page without
+    /// a snapshot), in words.
+    #[serde(default)]
+    pub problems: Vec<String>,
 }
 
 impl Summary {
@@ -125,7 +129,7 @@ impl Summary {
     pub fn describe(&self) -> String {
         let plural =
             |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-        format!(
+        let counts = format!(
             "{:.1} s, {}, {}, {}, {}, {}.",
             self.duration_ms as f64 / 1000.0,
             plural(self.pages, "page", "pages"),
@@ -133,7 +137,11 @@ impl Summary {
             plural(self.console, "console entry", "console entries"),
             plural(self.network, "network request", "network requests"),
             plural(self.screenshots, "screenshot", "screenshots"),
-        )
+        );
+        match self.problems.is_empty() {
+            true => counts,
+            false => format!("{counts} Not captured: {}.", self.problems.join("; ")),
+        }
     }
 }
 
@@ -395,11 +403,21 @@ mod tests {
             console: 3,
             network: 1,
             screenshots: 0,
+            problems: Vec::new(),
         };
         assert_eq!(
             summary.describe(),
             "12.3 s, 1 page, 40 page events, 3 console entries, 1 network request, 0 screenshots."
         );
+        let failed = Summary {
+            problems: vec![
+                "page 1 (http://a.test/) has no snapshot, so its replay is empty".into(),
+            ],
+            ..summary
+        };
+        assert!(failed.describe().ends_with(
+            " Not captured: page 1 (http://a.test/) has no snapshot, so its replay is empty."
+        ));
     }
 
     #[test]

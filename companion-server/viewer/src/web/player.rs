@@ -43,6 +43,10 @@ impl Player {
     /// past a new page, else apply the events in between.
     pub(super) fn seek(&mut self, t: u64) {
         let Some(snapshot) = snapshot_for(&self.events, t) else {
+            // Nothing to rebuild: the clock still runs, and the banner says why.
+            self.time = t;
+            self.show_time();
+            show_no_snapshot();
             return;
         };
         let must_rebuild = self.next == 0 || t < self.time || snapshot >= self.next;
@@ -81,6 +85,18 @@ impl Player {
                 .class_list()
                 .toggle_with_force("future", *t > self.time);
         }
+    }
+}
+
+/// Say that the report holds no page to replay (its recorder failed or
+/// captured nothing), instead of an empty frame without a word.
+fn show_no_snapshot() {
+    if let Ok(banner) = by_id::<HtmlElement>("viewer-error") {
+        banner.set_text_content(Some(
+            "This report holds no recorded page to replay: the recorder captured no snapshot. \
+             Repro's note in the console list says why, where it could tell.",
+        ));
+        banner.set_hidden(false);
     }
 }
 

@@ -12,10 +12,13 @@ use crate::core::fast_hash::FastHashMap;
 extern "C" {
     /// An element, seen only for its attributes: the names in one array,
     /// and each value by a name already in JS (see [`AttributeNames`]).
+    /// The methods are `Element.prototype`'s, whatever the page's forms
+    /// name their fields (see `dom_reads`).
+    #[wasm_bindgen(js_name = Element)]
     pub(super) type Attributed;
-    #[wasm_bindgen(method, js_name = getAttributeNames)]
+    #[wasm_bindgen(method, final, js_name = getAttributeNames)]
     fn attribute_names(this: &Attributed) -> NameList;
-    #[wasm_bindgen(method, js_name = getAttribute)]
+    #[wasm_bindgen(method, final, js_name = getAttribute)]
     fn get_attribute_by(this: &Attributed, name: &JsString) -> Option<String>;
 
     /// The array `getAttributeNames` gives, read as one string: names joined

@@ -7,11 +7,10 @@
 use repro_manifest::{MaskPolicy, NodeData, NodeRecord};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{
-    Element, HtmlInputElement, HtmlLinkElement, HtmlSelectElement, HtmlTextAreaElement, Node,
-};
+use web_sys::{Element, Node};
 
 use super::attribute_reading::{AttributeNames, Attributed};
+use super::dom_reads;
 use super::policy_selectors::{Selectors, Unmatched};
 use super::written_nodes::WrittenNodes;
 use crate::core::mask::{self, Control};
@@ -267,11 +266,11 @@ impl NodeSerializer {
                 Cursor::At(child) | Cursor::After(child)
                     if walk.verify_parents && !self.still_under(&child, frame.id) =>
                 {
-                    frame.element.first_child()
+                    dom_reads::first_child(&frame.element)
                 }
-                Cursor::Start => frame.element.first_child(),
+                Cursor::Start => dom_reads::first_child(&frame.element),
                 Cursor::At(child) => Some(child),
-                Cursor::After(child) => child.next_sibling(),
+                Cursor::After(child) => dom_reads::next_sibling(&child),
                 Cursor::Descended => {
                     unreachable!("a frame's cursor is reset when the frame above it closes")
                 }
@@ -352,7 +351,7 @@ impl NodeSerializer {
 
     /// Is `node` still a child of the recorded node `parent`?
     pub fn still_under(&self, node: &Node, parent: u32) -> bool {
-        node.parent_node()
+        dom_reads::parent_node(node)
             .and_then(|actual| self.id_of(&actual))
             .is_some_and(|actual| actual == parent)
     }
@@ -365,13 +364,13 @@ impl NodeSerializer {
         masked: bool,
         unmatched: Unmatched,
     ) -> Option<(NodeData, bool, bool)> {
-        match node.node_type() {
+        match dom_reads::node_type(node) {
             Node::ELEMENT_NODE => {
                 let element: &Element = node.unchecked_ref();
                 Some(self.describe_element(element, masked, unmatched))
             }
             Node::TEXT_NODE | Node::CDATA_SECTION_NODE => {
-                let text = node.text_content().unwrap_or_default();
+                let text = dom_reads::text_content(node).unwrap_or_default();
                 let text = if masked || self.policy.mask_all_text {
                     mask_text(&text)
                 } else {
@@ -386,16 +385,13 @@ impl NodeSerializer {
                 masked,
                 false,
             )),
-            Node::DOCUMENT_TYPE_NODE => {
-                let doctype: &web_sys::DocumentType = node.unchecked_ref();
-                Some((
-                    NodeData::Doctype {
-                        name: doctype.name(),
-                    },
-                    masked,
-                    false,
-                ))
-            }
+            Node::DOCUMENT_TYPE_NODE => Some((
+                NodeData::Doctype {
+                    name: dom_reads::doctype_name(node),
+                },
+                masked,
+                false,
+            )),
             Node::DOCUMENT_NODE => Some((NodeData::Document, masked, true)),
             _ => None,
         }
@@ -419,7 +415,7 @@ impl NodeSerializer {
         // Names, then values by name: `attributes` and `item` make a
         // NamedNodeMap and an Attr object per attribute, which cost the walk
         // more than anything else (measured).
-        if element.has_attributes() {
+        if dom_reads::has_attributes(element) {
             let attributed: &Attributed = element.unchecked_ref();
             let names = self.attribute_names.of(attributed);
             for name in names.split(' ') {
@@ -443,14 +439,14 @@ impl NodeSerializer {
             attrs.push(("value".into(), value));
         }
         if tag == "input" {
-            let input: &HtmlInputElement = element.unchecked_ref();
             attrs.retain(|(name, _)| name != "checked");
-            if input.checked() {
+            let (_, _, checked) = dom_reads::input_state(element);
+            if checked {
                 attrs.push(("checked".into(), String::new()));
             }
         }
         if tag == "link" {
-            if let Some(css) = inline_stylesheet(element.unchecked_ref()) {
+            if let Some(css) = inline_stylesheet(element) {
                 attrs.push((INLINED_CSS_ATTRIBUTE.into(), mask::free_text(css)));
             }
         }
@@ -470,7 +466,7 @@ impl NodeSerializer {
 
     /// The masked current value of a form control, `None` for other elements.
     pub fn control_value(&self, element: &Element) -> Option<String> {
-        self.value_of_control(element, &element.local_name())
+        self.value_of_control(element, &dom_reads::local_name(element))
     }
 
     /// [`Self::control_value`] of an element whose local name is `tag`
@@ -490,21 +486,15 @@ impl NodeSerializer {
         // the walk (a page may have hundreds of controls).
         let mut name = attribute("name");
         name.push(' ');
-        name.push_str(&element.id());
+        name.push_str(&dom_reads::id(element));
         let unmasked = self.selectors.unmask.matches(element);
         let (input_type, value) = match tag {
             "input" => {
-                let input: &HtmlInputElement = element.unchecked_ref();
-                (input.type_(), input.value())
+                let (value, input_type, _) = dom_reads::input_state(element);
+                (input_type, value)
             }
-            "textarea" => {
-                let area: &HtmlTextAreaElement = element.unchecked_ref();
-                ("text".to_string(), area.value())
-            }
-            _ => {
-                let select: &HtmlSelectElement = element.unchecked_ref();
-                ("text".to_string(), select.value())
-            }
+            "textarea" => ("text".to_string(), dom_reads::text_area_value(element)),
+            _ => ("text".to_string(), dom_reads::select_value(element)),
         };
         let control = Control {
             input_type: &input_type,
@@ -525,14 +515,14 @@ impl NodeSerializer {
 /// `namespaceURI`, two strings more, as every element did before (measured:
 /// about 3 % of the walk).
 fn name_and_namespace(element: &Element) -> (String, bool) {
-    let mut tag = element.tag_name();
+    let mut tag = dom_reads::tag_name(element);
     let html = !tag.bytes().any(|b| b.is_ascii_lowercase() || b == b':');
     if html {
         tag.make_ascii_lowercase();
         return (tag, false);
     }
-    let svg = element.namespace_uri().as_deref() == Some(SVG_NS);
-    (element.local_name(), svg)
+    let svg = dom_reads::namespace_uri(element).as_deref() == Some(SVG_NS);
+    (dom_reads::local_name(element), svg)
 }
 
 /// Mask text keeping whitespace, so that line breaks and layout hold.
@@ -549,7 +539,7 @@ pub fn mask_text(text: &str) -> String {
 }
 
 fn blocked_placeholder(element: &Element, tag: String, svg: bool) -> NodeData {
-    let rect = element.get_bounding_client_rect();
+    let rect = dom_reads::bounding_rect(element);
     let style = format!(
         "width:{}px;height:{}px;background:#d0d0d0;display:inline-block",
         rect.width().round(),
@@ -567,16 +557,16 @@ fn blocked_placeholder(element: &Element, tag: String, svg: bool) -> NodeData {
 
 /// The text of a same-origin stylesheet linked by `element`; `None` for
 /// anything else (a cross-origin sheet's rules cannot be read).
-fn inline_stylesheet(link: &HtmlLinkElement) -> Option<String> {
-    if !link
-        .rel()
+fn inline_stylesheet(link: &Element) -> Option<String> {
+    let (rel, sheet) = dom_reads::link_rel_and_sheet(link);
+    if !rel
         .to_ascii_lowercase()
         .split_ascii_whitespace()
         .any(|r| r == "stylesheet")
     {
         return None;
     }
-    let sheet: web_sys::CssStyleSheet = link.sheet()?.dyn_into().ok()?;
+    let sheet: web_sys::CssStyleSheet = sheet?.dyn_into().ok()?;
     let rules = sheet.css_rules().ok()?;
     let mut css = String::new();
     for i in 0..rules.length() {

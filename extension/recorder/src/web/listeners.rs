@@ -95,11 +95,7 @@ impl Listeners {
         let options = web_sys::AddEventListenerOptions::new();
         options.set_capture(true);
         options.set_passive(true);
-        target.add_event_listener_with_callback_and_add_event_listener_options(
-            kind,
-            handler.as_ref().unchecked_ref(),
-            &options,
-        )?;
+        super::dom_reads::add_listener(target, kind, handler.as_ref().unchecked_ref(), &options);
         self.handlers.push((target.clone(), kind, handler));
         Ok(())
     }
@@ -116,11 +112,7 @@ impl Listeners {
         self.observer.disconnect();
         self.window.clear_interval_with_handle(self.interval);
         for (target, kind, handler) in &self.handlers {
-            let _ = target.remove_event_listener_with_callback_and_bool(
-                kind,
-                handler.as_ref().unchecked_ref(),
-                true,
-            );
+            super::dom_reads::remove_listener(target, kind, handler.as_ref().unchecked_ref(), true);
         }
     }
 }
@@ -142,8 +134,8 @@ fn on_input(event: Event) {
         let checked = element
             .dyn_ref::<web_sys::HtmlInputElement>()
             .and_then(|input| {
-                let kind = input.type_();
-                (kind == "checkbox" || kind == "radio").then(|| input.checked())
+                let (_, kind, checked) = super::dom_reads::input_state(input);
+                (kind == "checkbox" || kind == "radio").then_some(checked)
             });
         if value.is_none() && checked.is_none() {
             return;
@@ -165,7 +157,7 @@ fn on_scroll(event: Event) {
             return;
         };
         let (x, y) = match node.dyn_ref::<Element>() {
-            Some(element) => (element.scroll_left(), element.scroll_top()),
+            Some(element) => super::dom_reads::scroll_position(element),
             None => {
                 let Some(window) = web_sys::window() else {
                     return;

@@ -10,6 +10,7 @@ use repro_manifest::{MarkCapture, MaskPolicy, Rect, Size};
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Node};
 
+use super::dom_reads;
 use super::dom_walk::NodeSerializer;
 use super::state::{viewport, with_recorder};
 use crate::core::selector::{css_selector, xpath, Selector, Tree};
@@ -22,13 +23,13 @@ fn document() -> Option<Document> {
 /// The iframe elements holding `element`, innermost first.
 fn frames_of(element: &Element) -> Vec<Element> {
     let mut frames = Vec::new();
-    let mut document = element.owner_document();
+    let mut document = dom_reads::owner_document(element);
     while let Some(frame) = document
         .as_ref()
-        .and_then(|d| d.default_view())
+        .and_then(dom_reads::default_view)
         .and_then(|w| w.frame_element().ok().flatten())
     {
-        document = frame.owner_document();
+        document = dom_reads::owner_document(&frame);
         frames.push(frame);
     }
     frames
@@ -37,18 +38,16 @@ fn frames_of(element: &Element) -> Vec<Element> {
 /// Where `element`'s document starts in the top viewport.
 fn frame_offset(element: &Element) -> (f64, f64) {
     frames_of(element).iter().fold((0.0, 0.0), |(x, y), frame| {
-        let rect = frame.get_bounding_client_rect();
-        (
-            x + rect.left() + frame.client_left() as f64,
-            y + rect.top() + frame.client_top() as f64,
-        )
+        let rect = dom_reads::bounding_rect(frame);
+        let (left, top) = dom_reads::client_offset(frame);
+        (x + rect.left() + left, y + rect.top() + top)
     })
 }
 
 /// `element`'s box in the top viewport.
 pub fn top_rect(element: &Element) -> Rect {
     let (dx, dy) = frame_offset(element);
-    let r = element.get_bounding_client_rect();
+    let r = dom_reads::bounding_rect(element);
     Rect {
         x: r.left() + dx,
         y: r.top() + dy,
@@ -63,22 +62,22 @@ struct PageTree(Document);
 impl Tree for PageTree {
     type Node = Element;
     fn parent(&self, node: &Element) -> Option<Element> {
-        node.parent_element()
+        dom_reads::parent_element(node)
     }
     fn tag(&self, node: &Element) -> String {
-        node.local_name()
+        dom_reads::local_name(node)
     }
     fn attribute(&self, node: &Element, name: &str) -> Option<String> {
-        node.get_attribute(name)
+        dom_reads::get_attribute(node, name)
     }
     fn children(&self, node: &Element) -> Vec<Element> {
-        let children = node.children();
+        let children = dom_reads::children(node);
         (0..children.length())
             .filter_map(|i| children.item(i))
             .collect()
     }
     fn select(&self, selector: &Selector, limit: usize) -> Vec<Element> {
-        let Ok(found) = self.0.query_selector_all(&selector.to_string()) else {
+        let Ok(found) = dom_reads::query_all(&self.0, &selector.to_string()) else {
             return Vec::new();
         };
         (0..found.length().min(limit as u32))
@@ -109,20 +108,20 @@ const STYLES: [&str; 16] = [
 /// Describe `element` for its mark, masked under `policy`.
 pub fn describe_marked(element: &Element, policy: &MaskPolicy) -> Option<MarkCapture> {
     let window = web_sys::window()?;
-    let own_document = element.owner_document()?;
+    let own_document = dom_reads::owner_document(element)?;
     let selector = css_selector(&PageTree(own_document.clone()), element);
     let mut frames: Vec<String> = frames_of(element)
         .iter()
         .filter_map(|frame| {
-            Some(css_selector(&PageTree(frame.owner_document()?), frame).to_string())
+            Some(css_selector(&PageTree(dom_reads::owner_document(frame)?), frame).to_string())
         })
         .collect();
     frames.reverse();
     let mut serializer = NodeSerializer::new(policy.clone());
-    let masked = serializer.masks_text_under(element.parent_element().as_ref());
+    let masked = serializer.masks_text_under(dom_reads::parent_element(element).as_ref());
     let records = serializer.subtree_records(element, 0, None, masked);
     let text_masked = masked || serializer.masks_text_under(Some(element));
-    let raw_text = element.text_content().unwrap_or_default();
+    let raw_text = dom_reads::text_content(element).unwrap_or_default();
     let raw_text: String = raw_text
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -209,12 +208,12 @@ fn collect_mask_rects(
         h: r.height(),
     };
     let elements = |selector: &str| -> Vec<Element> {
-        let Ok(found) = document.query_selector_all(selector) else {
+        let Ok(found) = dom_reads::query_all(document, selector) else {
             return Vec::new();
         };
         (0..found.length())
             .filter_map(|i| found.item(i))
-            .filter(|n| n.node_type() == Node::ELEMENT_NODE)
+            .filter(|n| dom_reads::node_type(n) == Node::ELEMENT_NODE)
             .map(|n| n.unchecked_into())
             .collect()
     };
@@ -232,33 +231,32 @@ fn collect_mask_rects(
         rects.extend(
             elements(&selector)
                 .iter()
-                .map(|e| shifted(&e.get_bounding_client_rect())),
+                .map(|e| shifted(&dom_reads::bounding_rect(e))),
         );
     }
     for frame in elements("iframe, frame") {
-        let box_ = frame.get_bounding_client_rect();
+        let box_ = dom_reads::bounding_rect(&frame);
         let inner = frame
             .unchecked_ref::<web_sys::HtmlIFrameElement>()
             .content_document();
         match inner {
             Some(inner) if depth < 8 => {
-                let origin = (
-                    offset.0 + box_.left() + frame.client_left() as f64,
-                    offset.1 + box_.top() + frame.client_top() as f64,
-                );
+                let (left, top) = dom_reads::client_offset(&frame);
+                let origin = (offset.0 + box_.left() + left, offset.1 + box_.top() + top);
                 collect_mask_rects(&inner, origin, policy, rects, depth + 1);
             }
             _ => rects.push(shifted(&box_)),
         }
     }
-    let (Some(body), Ok(range)) = (document.body(), document.create_range()) else {
+    let (Some(body), Ok(range)) = (dom_reads::body(document), dom_reads::create_range(document))
+    else {
         return;
     };
-    let Ok(walker) = document.create_tree_walker_with_what_to_show(&body, 4) else {
+    let Ok(walker) = dom_reads::tree_walker(document, &body, 4) else {
         return;
     };
     while let Ok(Some(node)) = walker.next_node() {
-        let text = node.text_content().unwrap_or_default();
+        let text = dom_reads::text_content(&node).unwrap_or_default();
         let spans: Vec<(usize, usize)> = if policy.mask_all_text {
             vec![(0, text.len())]
         } else {

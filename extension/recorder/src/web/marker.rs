@@ -14,6 +14,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Event, EventTarget, HtmlElement, Node};
 
+use super::dom_reads;
 use super::mark_capture::{describe_marked, top_rect};
 use super::state::viewport;
 
@@ -70,17 +71,17 @@ pub fn start(form_url: String) -> Result<(), JsValue> {
         return Ok(());
     }
     let document = document().ok_or("no document")?;
-    let host = document.create_element("repro-mark-overlay")?;
+    let host = dom_reads::create_element(&document, "repro-mark-overlay")?;
     let init = web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Closed);
     let shadow = host.attach_shadow(&init)?;
-    let style = document.create_element("style")?;
+    let style = dom_reads::create_element(&document, "style")?;
     style.set_text_content(Some(OVERLAY_CSS));
     shadow.append_child(&style)?;
-    let highlight: HtmlElement = document.create_element("div")?.dyn_into()?;
+    let highlight: HtmlElement = dom_reads::create_element(&document, "div")?.dyn_into()?;
     highlight.set_class_name("box");
-    let label: HtmlElement = document.create_element("div")?.dyn_into()?;
+    let label: HtmlElement = dom_reads::create_element(&document, "div")?.dyn_into()?;
     label.set_class_name("label");
-    let glass: HtmlElement = document.create_element("div")?.dyn_into()?;
+    let glass: HtmlElement = dom_reads::create_element(&document, "div")?.dyn_into()?;
     glass.set_class_name("glass");
     shadow.append_child(&glass)?;
     shadow.append_child(&highlight)?;
@@ -101,8 +102,7 @@ pub fn start(form_url: String) -> Result<(), JsValue> {
         })
     });
     // Appended to <html>, outside <body>: fixed and pointer-transparent, it takes no room.
-    document
-        .document_element()
+    dom_reads::document_element(&document)
         .ok_or("no root element")?
         .append_child(&host)?;
     let window: EventTarget = web_sys::window().ok_or("no window")?.unchecked_into();
@@ -128,11 +128,7 @@ fn listen(target: &EventTarget, kind: &'static str, f: fn(Event)) -> Result<(), 
     let options = web_sys::AddEventListenerOptions::new();
     options.set_capture(true);
     options.set_passive(false);
-    target.add_event_listener_with_callback_and_add_event_listener_options(
-        kind,
-        handler.as_ref().unchecked_ref(),
-        &options,
-    )?;
+    dom_reads::add_listener(target, kind, handler.as_ref().unchecked_ref(), &options);
     PICKER.with(|p| {
         if let Some(picker) = p.borrow_mut().as_mut() {
             picker.handlers.push((target.clone(), kind, handler));
@@ -147,11 +143,7 @@ pub fn stop() {
         return;
     };
     for (target, kind, handler) in &picker.handlers {
-        let _ = target.remove_event_listener_with_callback_and_bool(
-            kind,
-            handler.as_ref().unchecked_ref(),
-            true,
-        );
+        dom_reads::remove_listener(target, kind, handler.as_ref().unchecked_ref(), true);
     }
     picker.host.remove();
 }
@@ -165,13 +157,14 @@ fn swallow(event: Event) {
 }
 
 fn describe(element: &Element) -> String {
-    let rect = element.get_bounding_client_rect();
-    let mut label = element.local_name();
-    if !element.id().is_empty() {
+    let rect = dom_reads::bounding_rect(element);
+    let mut label = dom_reads::local_name(element);
+    let id = dom_reads::id(element);
+    if !id.is_empty() {
         label.push('#');
-        label.push_str(&element.id());
+        label.push_str(&id);
     }
-    for class in element.class_name().split_whitespace().take(3) {
+    for class in dom_reads::class_name(element).split_whitespace().take(3) {
         label.push('.');
         label.push_str(class);
     }
@@ -206,17 +199,18 @@ fn point(picker: &mut Picker, element: Element) {
 /// The element under (x, y), looking inside same-origin iframes (whose
 /// elements belong to other realms: tag names are checked, then cast).
 fn element_at(document: &Document, x: f64, y: f64) -> Option<Element> {
-    let mut element = document.element_from_point(x as f32, y as f32)?;
+    let mut element = dom_reads::element_at_point(document, x, y)?;
     let (mut x, mut y) = (x, y);
-    while element.local_name() == "iframe" || element.local_name() == "frame" {
+    while matches!(dom_reads::local_name(&element).as_str(), "iframe" | "frame") {
         let frame: &web_sys::HtmlIFrameElement = element.unchecked_ref();
         let Some(inner) = frame.content_document() else {
             break;
         };
-        let rect = element.get_bounding_client_rect();
-        x -= rect.left() + element.client_left() as f64;
-        y -= rect.top() + element.client_top() as f64;
-        match inner.element_from_point(x as f32, y as f32) {
+        let rect = dom_reads::bounding_rect(&element);
+        let (left, top) = dom_reads::client_offset(&element);
+        x -= rect.left() + left;
+        y -= rect.top() + top;
+        match dom_reads::element_at_point(&inner, x, y) {
             Some(found) => element = found,
             None => break,
         }
@@ -259,11 +253,15 @@ fn climb(up: bool) {
             return;
         };
         if up {
-            if let Some(parent) = current.parent_element() {
+            if let Some(parent) = dom_reads::parent_element(&current) {
                 picker.trail.push(current);
                 point(picker, parent);
             }
-        } else if let Some(child) = picker.trail.pop().or_else(|| current.first_element_child()) {
+        } else if let Some(child) = picker
+            .trail
+            .pop()
+            .or_else(|| dom_reads::first_element_child(&current))
+        {
             point(picker, child);
         }
     });
@@ -320,7 +318,7 @@ fn choose() {
         let Some(element) = picker.current.clone() else {
             return;
         };
-        let Ok(frame) = document.create_element("iframe") else {
+        let Ok(frame) = dom_reads::create_element(&document, "iframe") else {
             return;
         };
         let _ = frame.set_attribute("src", &picker.form_url);

@@ -6,6 +6,7 @@
 
 mod attribute_reading;
 mod chrome;
+mod dom_reads;
 mod dom_walk;
 mod listeners;
 mod mark_capture;

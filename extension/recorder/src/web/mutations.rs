@@ -10,6 +10,7 @@ use repro_manifest::{AttributeChange, DomEvent, TextChange};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, MutationRecord, Node};
 
+use super::dom_reads;
 use super::snapshot::WalkedPlaces;
 use super::state::Recorder;
 use super::written_nodes::WrittenNodes;
@@ -119,7 +120,7 @@ fn kind_of(record: &MutationRecord) -> Option<Kind> {
         return Some(Kind::Attribute(record.target()?.unchecked_into(), name));
     }
     let target = record.target()?;
-    match target.node_type() {
+    match dom_reads::node_type(&target) {
         Node::TEXT_NODE | Node::CDATA_SECTION_NODE => Some(Kind::Text(target)),
         Node::COMMENT_NODE | Node::PROCESSING_INSTRUCTION_NODE => None,
         _ => Some(Kind::ChildList),
@@ -127,12 +128,12 @@ fn kind_of(record: &MutationRecord) -> Option<Kind> {
 }
 
 fn has_added_ancestor(node: &Node, added: &js_sys::Set) -> bool {
-    let mut current = node.parent_node();
+    let mut current = dom_reads::parent_node(node);
     while let Some(parent) = current {
         if added.has(&parent) {
             return true;
         }
-        current = parent.parent_node();
+        current = dom_reads::parent_node(&parent);
     }
     false
 }
@@ -147,13 +148,13 @@ fn serialize_added(
     let done = js_sys::Set::new(&wasm_bindgen::JsValue::UNDEFINED);
     let mut out = WrittenNodes::new();
     for node in order {
-        if !doc.contains(Some(node))
+        if !dom_reads::contains(doc, node)
             || has_added_ancestor(node, added)
             || super::marker::is_overlay(node)
         {
             continue;
         }
-        let Some(parent) = node.parent_node() else {
+        let Some(parent) = dom_reads::parent_node(node) else {
             continue;
         };
         let Some(parent_id) = recorder.serializer.id_of(&parent) else {
@@ -161,7 +162,7 @@ fn serialize_added(
         };
         // Insert before the first following sibling the viewer already has.
         let mut before = None;
-        let mut sibling = node.next_sibling();
+        let mut sibling = dom_reads::next_sibling(node);
         while let Some(candidate) = sibling {
             let settled = !added.has(&candidate) || done.has(&candidate);
             if settled {
@@ -170,11 +171,11 @@ fn serialize_added(
                     break;
                 }
             }
-            sibling = candidate.next_sibling();
+            sibling = dom_reads::next_sibling(&candidate);
         }
-        let masked = recorder
-            .serializer
-            .masks_text_under(parent.dyn_ref::<Element>());
+        let parent_element =
+            (dom_reads::node_type(&parent) == Node::ELEMENT_NODE).then(|| parent.unchecked_ref());
+        let masked = recorder.serializer.masks_text_under(parent_element);
         recorder
             .serializer
             .subtree(node, parent_id, before, masked, &mut out);
@@ -197,7 +198,7 @@ fn attribute_changes(
     // element and name read once, at the place of its first change.
     let mut firsts = Vec::new();
     for (index, (element, _)) in targets.iter().enumerate() {
-        if added.is_some_and(|added| added.has(element)) || !doc.contains(Some(element)) {
+        if added.is_some_and(|added| added.has(element)) || !dom_reads::contains(doc, element) {
             continue;
         }
         if let Some(id) = recorder.serializer.id_of(element) {
@@ -243,7 +244,7 @@ fn attribute_changes(
 
 fn text_changes(recorder: &Recorder, doc: &Node, targets: Vec<Node>) -> Vec<TextChange> {
     let changed = targets.into_iter().filter_map(|node| {
-        if !doc.contains(Some(&node)) {
+        if !dom_reads::contains(doc, &node) {
             return None;
         }
         Some((recorder.serializer.id_of(&node)?, node))
@@ -252,10 +253,10 @@ fn text_changes(recorder: &Recorder, doc: &Node, targets: Vec<Node>) -> Vec<Text
     last_per_node(changed)
         .into_iter()
         .map(|(id, node)| {
-            let text = node.text_content().unwrap_or_default();
+            let text = dom_reads::text_content(&node).unwrap_or_default();
             let masked = recorder
                 .serializer
-                .masks_text_under(node.parent_element().as_ref());
+                .masks_text_under(dom_reads::parent_element(&node).as_ref());
             let text = if masked {
                 super::dom_walk::mask_text(&text)
             } else {

@@ -18,17 +18,28 @@ extern "C" {
     /// Passing the selector's text over each time was a hot spot, and so was
     /// a catching binding, which allocates a closure and an `arguments`
     /// object per call (measured: half of all the walk's allocations).
+    /// `Element.prototype`'s methods, whatever the page's forms name their
+    /// fields (see `dom_reads`).
+    #[wasm_bindgen(js_name = Element)]
     type Matchable;
-    #[wasm_bindgen(method, js_name = matches)]
+    #[wasm_bindgen(method, final, js_name = matches)]
     fn matches(this: &Matchable, selectors: &JsString) -> bool;
-    #[wasm_bindgen(method, js_name = closest)]
+    #[wasm_bindgen(method, final, js_name = closest)]
     fn closest(this: &Matchable, selectors: &JsString) -> Option<Element>;
+    #[wasm_bindgen(method, final, js_name = querySelector)]
+    fn query_selector(this: &Matchable, selectors: &JsString) -> Option<Element>;
 
-    /// A document, fragment or element, seen only for `querySelector` with
-    /// a selector already in JS and known to parse.
-    type Queryable;
-    #[wasm_bindgen(method, js_name = querySelector)]
-    fn query_selector(this: &Queryable, selectors: &JsString) -> Option<Element>;
+    /// A document, seen only for `querySelector` (as for [`Matchable`]).
+    #[wasm_bindgen(js_name = Document)]
+    type QueryableDocument;
+    #[wasm_bindgen(method, final, js_name = querySelector)]
+    fn query_selector(this: &QueryableDocument, selectors: &JsString) -> Option<Element>;
+
+    /// A document fragment or shadow root, seen only for `querySelector`.
+    #[wasm_bindgen(js_name = DocumentFragment)]
+    type QueryableFragment;
+    #[wasm_bindgen(method, final, js_name = querySelector)]
+    fn query_selector(this: &QueryableFragment, selectors: &JsString) -> Option<Element>;
 }
 
 /// A selector of the masking policy, converted to a JS string once and
@@ -40,8 +51,7 @@ impl Selector {
         let parses = web_sys::window()
             .and_then(|window| window.document())
             .is_some_and(|document| {
-                document
-                    .create_document_fragment()
+                super::dom_reads::new_fragment(&document)
                     .query_selector(text)
                     .is_ok()
             });
@@ -62,16 +72,17 @@ impl Selector {
         let Some(selector) = &self.0 else {
             return false;
         };
-        match root.node_type() {
+        match super::dom_reads::node_type(root) {
             Node::ELEMENT_NODE => {
-                !root.unchecked_ref::<Matchable>().matches(selector)
-                    && root
-                        .unchecked_ref::<Queryable>()
-                        .query_selector(selector)
-                        .is_none()
+                let element = root.unchecked_ref::<Matchable>();
+                !element.matches(selector) && element.query_selector(selector).is_none()
             }
-            Node::DOCUMENT_NODE | Node::DOCUMENT_FRAGMENT_NODE => root
-                .unchecked_ref::<Queryable>()
+            Node::DOCUMENT_NODE => root
+                .unchecked_ref::<QueryableDocument>()
+                .query_selector(selector)
+                .is_none(),
+            Node::DOCUMENT_FRAGMENT_NODE => root
+                .unchecked_ref::<QueryableFragment>()
                 .query_selector(selector)
                 .is_none(),
             _ => true,

@@ -8,6 +8,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::chrome::{self, ask_background, get, object};
+use super::dom_reads;
 use super::dom_walk::NodeSerializer;
 use super::listeners::Listeners;
 use super::snapshot::SnapshotInProgress;
@@ -86,27 +87,24 @@ fn hello_message(window: &web_sys::Window, document: &web_sys::Document, build: 
     let navigator = window.navigator();
     // In the head only: asking the whole document took 7–8 ms on a
     // 100,000-node page (measured), in the same task as starting up.
-    let release = document
-        .query_selector("head")
-        .ok()
-        .flatten()
+    let release = dom_reads::head(document)
         .and_then(|head| {
-            head.query_selector("meta[name=release], meta[name=version]")
-                .ok()
-                .flatten()
+            dom_reads::query_all_under(&head, "meta[name=release], meta[name=version]")
+                .ok()?
+                .get(0)
         })
-        .and_then(|meta| meta.get_attribute("content"));
+        .and_then(|meta| dom_reads::get_attribute(meta.unchecked_ref(), "content"));
     object(&[
         ("kind", "hello".into()),
         ("build", build.into()),
         (
             "url",
-            mask::free_text(repro_manifest::mask_url(
-                &document.url().unwrap_or_default(),
-            ))
-            .into(),
+            mask::free_text(repro_manifest::mask_url(&dom_reads::document_url(document))).into(),
         ),
-        ("title", mask::free_text(document.title()).into()),
+        (
+            "title",
+            mask::free_text(dom_reads::document_title(document)).into(),
+        ),
         ("width", window.inner_width().unwrap_or_default()),
         ("height", window.inner_height().unwrap_or_default()),
         ("dpr", window.device_pixel_ratio().into()),
@@ -205,17 +203,13 @@ pub fn viewport(window: &web_sys::Window) -> Size {
 }
 
 async fn wait_until_parsed(document: &web_sys::Document) -> Result<(), JsValue> {
-    if document.ready_state() != "loading" {
+    if dom_reads::ready_state(document) != "loading" {
         return Ok(());
     }
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         let options = web_sys::AddEventListenerOptions::new();
         options.set_once(true);
-        let _ = document.add_event_listener_with_callback_and_add_event_listener_options(
-            "DOMContentLoaded",
-            &resolve,
-            &options,
-        );
+        dom_reads::add_listener(document, "DOMContentLoaded", &resolve, &options);
     });
     wasm_bindgen_futures::JsFuture::from(promise)
         .await

@@ -29,6 +29,7 @@ pub async fn on_message(message: JsValue, sender: JsValue) -> Result<JsValue, Js
         ("hello", Some(tab), _) => hello(tab, &message).await,
         ("chunks", Some(tab), _) => store_chunks(tab, &get(&message, "chunks")).await,
         ("chunk-part", Some(tab), _) => store_chunk_part(tab, &message).await,
+        ("recorder-failed", Some(tab), _) => recorder_failed(tab, &message).await,
         ("recorder-js", Some(tab), _) => inject(tab, &[RECORDER_JS_FILE], false)
             .await
             .map(|_| JsValue::TRUE),
@@ -318,6 +319,23 @@ async fn hello(tab: i64, message: &JsValue) -> Result<JsValue, JsValue> {
         ("page", page.into()),
         ("policy", policy.into()),
     ]))
+}
+
+/// The recorder of the tab's current page failed (`error` says how): the
+/// report keeps a note of it in its console list, from Repro, so that the
+/// review step and the replay say this page is missing or incomplete
+/// rather than showing an empty replay without a word.
+async fn recorder_failed(tab: i64, message: &JsValue) -> Result<JsValue, JsValue> {
+    let Some(session) = load::<SessionRecord>(&session_key(tab)).await? else {
+        return Ok(object(&[("stored", false.into())]));
+    };
+    let error = get(message, "error").as_string().unwrap_or_default();
+    let page = session.pages.len().saturating_sub(1) as u32;
+    let t = (js_sys::Date::now() as u64).saturating_sub(session.started_at);
+    let chunk = crate::assemble::recorder_failure_chunk(page, t, &error);
+    let text = serde_json::to_string(&chunk).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    store_js_text(&chunk_key(&session.id, chunk.page, chunk.seq), &text.into()).await?;
+    Ok(object(&[("stored", true.into())]))
 }
 
 /// Persist chunks under their page and sequence number (storing one twice

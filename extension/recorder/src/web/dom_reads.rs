@@ -1,0 +1,399 @@
+//! Every fact the recorder reads from the page's DOM, read through the
+//! getters and methods the DOM's prototypes define, never through the
+//! object's own properties.
+//!
+//! A page can shadow an element's or the document's properties by name
+//! (DOM clobbering): in a form, `<input name="tagName">` makes
+//! `form.tagName` that input, and `<img name="title">` makes
+//! `document.title` the image. A binding that reads `obj.tagName` then gets
+//! an element where it expects a string, throws inside the recorder, and
+//! the recording ends empty. The bindings here are `final`: the getter or
+//! method is taken from its prototype once, when the module loads, and
+//! called on the object, so what the page names its fields changes nothing.
+//!
+//! The rest of the recorder must read the page through this module, not
+//! through web-sys's getters (which read the property by name).
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, Node};
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = Node)]
+    type ProtoNode;
+    #[wasm_bindgen(method, getter, final, js_name = nodeType)]
+    fn node_type(this: &ProtoNode) -> u16;
+    #[wasm_bindgen(method, getter, final, js_name = firstChild)]
+    fn first_child(this: &ProtoNode) -> Option<Node>;
+    #[wasm_bindgen(method, getter, final, js_name = nextSibling)]
+    fn next_sibling(this: &ProtoNode) -> Option<Node>;
+    #[wasm_bindgen(method, getter, final, js_name = parentNode)]
+    fn parent_node(this: &ProtoNode) -> Option<Node>;
+    #[wasm_bindgen(method, getter, final, js_name = parentElement)]
+    fn parent_element(this: &ProtoNode) -> Option<Element>;
+    #[wasm_bindgen(method, getter, final, js_name = textContent)]
+    fn text_content(this: &ProtoNode) -> Option<String>;
+    #[wasm_bindgen(method, final, js_name = contains)]
+    fn contains(this: &ProtoNode, other: &Node) -> bool;
+    #[wasm_bindgen(method, getter, final, js_name = ownerDocument)]
+    fn owner_document(this: &ProtoNode) -> Option<Document>;
+
+    #[wasm_bindgen(js_name = Element)]
+    type ProtoElement;
+    #[wasm_bindgen(method, getter, final, js_name = tagName)]
+    fn tag_name(this: &ProtoElement) -> String;
+    #[wasm_bindgen(method, getter, final, js_name = localName)]
+    fn local_name(this: &ProtoElement) -> String;
+    #[wasm_bindgen(method, getter, final, js_name = namespaceURI)]
+    fn namespace_uri(this: &ProtoElement) -> Option<String>;
+    #[wasm_bindgen(method, getter, final, js_name = id)]
+    fn id(this: &ProtoElement) -> String;
+    #[wasm_bindgen(method, getter, final, js_name = scrollLeft)]
+    fn scroll_left(this: &ProtoElement) -> f64;
+    #[wasm_bindgen(method, getter, final, js_name = scrollTop)]
+    fn scroll_top(this: &ProtoElement) -> f64;
+    #[wasm_bindgen(method, getter, final, js_name = firstElementChild)]
+    fn first_element_child(this: &ProtoElement) -> Option<Element>;
+    #[wasm_bindgen(method, getter, final, js_name = children)]
+    fn children(this: &ProtoElement) -> web_sys::HtmlCollection;
+    #[wasm_bindgen(method, final, js_name = hasAttributes)]
+    fn has_attributes(this: &ProtoElement) -> bool;
+    #[wasm_bindgen(method, final, js_name = getAttribute)]
+    fn get_attribute(this: &ProtoElement, name: &str) -> Option<String>;
+    #[wasm_bindgen(method, getter, final, js_name = clientLeft)]
+    fn client_left(this: &ProtoElement) -> f64;
+    #[wasm_bindgen(method, getter, final, js_name = clientTop)]
+    fn client_top(this: &ProtoElement) -> f64;
+    #[wasm_bindgen(method, final, js_name = getBoundingClientRect)]
+    fn get_bounding_client_rect(this: &ProtoElement) -> web_sys::DomRect;
+    #[wasm_bindgen(method, final, catch, js_name = querySelectorAll)]
+    fn query_selector_all(
+        this: &ProtoElement,
+        selectors: &str,
+    ) -> Result<web_sys::NodeList, JsValue>;
+
+    #[wasm_bindgen(js_name = HTMLInputElement)]
+    type ProtoInput;
+    #[wasm_bindgen(method, getter, final, js_name = value)]
+    fn value(this: &ProtoInput) -> String;
+    #[wasm_bindgen(method, getter, final, js_name = type)]
+    fn type_(this: &ProtoInput) -> String;
+    #[wasm_bindgen(method, getter, final, js_name = checked)]
+    fn checked(this: &ProtoInput) -> bool;
+
+    #[wasm_bindgen(js_name = HTMLTextAreaElement)]
+    type ProtoTextArea;
+    #[wasm_bindgen(method, getter, final, js_name = value)]
+    fn value(this: &ProtoTextArea) -> String;
+
+    #[wasm_bindgen(js_name = HTMLSelectElement)]
+    type ProtoSelect;
+    #[wasm_bindgen(method, getter, final, js_name = value)]
+    fn value(this: &ProtoSelect) -> String;
+
+    #[wasm_bindgen(js_name = HTMLLinkElement)]
+    type ProtoLink;
+    #[wasm_bindgen(method, getter, final, js_name = rel)]
+    fn rel(this: &ProtoLink) -> String;
+    #[wasm_bindgen(method, getter, final, js_name = sheet)]
+    fn sheet(this: &ProtoLink) -> Option<web_sys::StyleSheet>;
+
+    #[wasm_bindgen(js_name = DocumentType)]
+    type ProtoDoctype;
+    #[wasm_bindgen(method, getter, final, js_name = name)]
+    fn name(this: &ProtoDoctype) -> String;
+
+    #[wasm_bindgen(js_name = Document)]
+    type ProtoDocument;
+    #[wasm_bindgen(method, getter, final, js_name = title)]
+    fn title(this: &ProtoDocument) -> String;
+    #[wasm_bindgen(method, getter, final, js_name = URL)]
+    fn url(this: &ProtoDocument) -> String;
+    #[wasm_bindgen(method, getter, final, js_name = readyState)]
+    fn ready_state(this: &ProtoDocument) -> String;
+    #[wasm_bindgen(method, getter, final, js_name = head)]
+    fn head(this: &ProtoDocument) -> Option<Element>;
+    #[wasm_bindgen(method, final, catch, js_name = querySelectorAll)]
+    fn query_selector_all(
+        this: &ProtoDocument,
+        selectors: &str,
+    ) -> Result<web_sys::NodeList, JsValue>;
+    #[wasm_bindgen(method, final, js_name = createDocumentFragment)]
+    fn create_document_fragment(this: &ProtoDocument) -> web_sys::DocumentFragment;
+    #[wasm_bindgen(method, final, catch, js_name = createElement)]
+    fn create_element(this: &ProtoDocument, tag: &str) -> Result<Element, JsValue>;
+    #[wasm_bindgen(method, final, catch, js_name = createRange)]
+    fn create_range(this: &ProtoDocument) -> Result<web_sys::Range, JsValue>;
+    #[wasm_bindgen(method, final, catch, js_name = createTreeWalker)]
+    fn create_tree_walker(
+        this: &ProtoDocument,
+        root: &Node,
+        what_to_show: u32,
+    ) -> Result<web_sys::TreeWalker, JsValue>;
+    #[wasm_bindgen(method, final, js_name = elementFromPoint)]
+    fn element_from_point(this: &ProtoDocument, x: f64, y: f64) -> Option<Element>;
+    #[wasm_bindgen(method, getter, final, js_name = documentElement)]
+    fn document_element(this: &ProtoDocument) -> Option<Element>;
+    #[wasm_bindgen(method, getter, final, js_name = body)]
+    fn body(this: &ProtoDocument) -> Option<web_sys::HtmlElement>;
+    #[wasm_bindgen(method, getter, final, js_name = defaultView)]
+    fn default_view(this: &ProtoDocument) -> Option<web_sys::Window>;
+
+    #[wasm_bindgen(js_name = EventTarget)]
+    type ProtoEventTarget;
+    #[wasm_bindgen(method, final, js_name = addEventListener)]
+    fn add_event_listener(
+        this: &ProtoEventTarget,
+        kind: &str,
+        listener: &js_sys::Function,
+        options: &web_sys::AddEventListenerOptions,
+    );
+    #[wasm_bindgen(method, final, js_name = removeEventListener)]
+    fn remove_event_listener(
+        this: &ProtoEventTarget,
+        kind: &str,
+        listener: &js_sys::Function,
+        capture: bool,
+    );
+}
+
+fn proto_node(node: &Node) -> &ProtoNode {
+    node.unchecked_ref()
+}
+
+fn proto_element(element: &Element) -> &ProtoElement {
+    element.unchecked_ref()
+}
+
+fn proto_document(document: &Document) -> &ProtoDocument {
+    document.unchecked_ref()
+}
+
+/// `node.nodeType`.
+pub fn node_type(node: &Node) -> u16 {
+    proto_node(node).node_type()
+}
+
+/// `node.firstChild`.
+pub fn first_child(node: &Node) -> Option<Node> {
+    proto_node(node).first_child()
+}
+
+/// `node.nextSibling`.
+pub fn next_sibling(node: &Node) -> Option<Node> {
+    proto_node(node).next_sibling()
+}
+
+/// `node.parentNode`.
+pub fn parent_node(node: &Node) -> Option<Node> {
+    proto_node(node).parent_node()
+}
+
+/// `node.parentElement`.
+pub fn parent_element(node: &Node) -> Option<Element> {
+    proto_node(node).parent_element()
+}
+
+/// `node.textContent`.
+pub fn text_content(node: &Node) -> Option<String> {
+    proto_node(node).text_content()
+}
+
+/// `node.contains(other)`.
+pub fn contains(node: &Node, other: &Node) -> bool {
+    proto_node(node).contains(other)
+}
+
+/// `node.ownerDocument`.
+pub fn owner_document(node: &Node) -> Option<Document> {
+    proto_node(node).owner_document()
+}
+
+/// `element.tagName`.
+pub fn tag_name(element: &Element) -> String {
+    proto_element(element).tag_name()
+}
+
+/// `element.localName`.
+pub fn local_name(element: &Element) -> String {
+    proto_element(element).local_name()
+}
+
+/// `element.namespaceURI`.
+pub fn namespace_uri(element: &Element) -> Option<String> {
+    proto_element(element).namespace_uri()
+}
+
+/// `element.id`.
+pub fn id(element: &Element) -> String {
+    proto_element(element).id()
+}
+
+/// The element's classes as its `class` attribute lists them (what
+/// `className` reflects, for SVG elements too).
+pub fn class_name(element: &Element) -> String {
+    get_attribute(element, "class").unwrap_or_default()
+}
+
+/// `element.scrollLeft` and `element.scrollTop`, in whole pixels.
+pub fn scroll_position(element: &Element) -> (i32, i32) {
+    let element = proto_element(element);
+    (element.scroll_left() as i32, element.scroll_top() as i32)
+}
+
+/// `element.firstElementChild`.
+pub fn first_element_child(element: &Element) -> Option<Element> {
+    proto_element(element).first_element_child()
+}
+
+/// `element.children`.
+pub fn children(element: &Element) -> web_sys::HtmlCollection {
+    proto_element(element).children()
+}
+
+/// `element.hasAttributes()`.
+pub fn has_attributes(element: &Element) -> bool {
+    proto_element(element).has_attributes()
+}
+
+/// `element.getAttribute(name)`.
+pub fn get_attribute(element: &Element, name: &str) -> Option<String> {
+    proto_element(element).get_attribute(name)
+}
+
+/// `element.clientLeft` and `element.clientTop`: where its content box starts inside its border.
+pub fn client_offset(element: &Element) -> (f64, f64) {
+    let element = proto_element(element);
+    (element.client_left(), element.client_top())
+}
+
+/// `element.getBoundingClientRect()`.
+pub fn bounding_rect(element: &Element) -> web_sys::DomRect {
+    proto_element(element).get_bounding_client_rect()
+}
+
+/// `element.querySelectorAll(selectors)`; an error for a selector that does not parse.
+pub fn query_all_under(element: &Element, selectors: &str) -> Result<web_sys::NodeList, JsValue> {
+    proto_element(element).query_selector_all(selectors)
+}
+
+/// An `<input>`'s current value, type and checkedness.
+pub fn input_state(input: &Element) -> (String, String, bool) {
+    let input: &ProtoInput = input.unchecked_ref();
+    (input.value(), input.type_(), input.checked())
+}
+
+/// A `<textarea>`'s current value.
+pub fn text_area_value(area: &Element) -> String {
+    area.unchecked_ref::<ProtoTextArea>().value()
+}
+
+/// A `<select>`'s current value.
+pub fn select_value(select: &Element) -> String {
+    select.unchecked_ref::<ProtoSelect>().value()
+}
+
+/// A `<link>`'s `rel` and its style sheet, if it has one.
+pub fn link_rel_and_sheet(link: &Element) -> (String, Option<web_sys::StyleSheet>) {
+    let link: &ProtoLink = link.unchecked_ref();
+    (link.rel(), link.sheet())
+}
+
+/// A doctype's name.
+pub fn doctype_name(doctype: &Node) -> String {
+    doctype.unchecked_ref::<ProtoDoctype>().name()
+}
+
+/// `document.title`.
+pub fn document_title(document: &Document) -> String {
+    proto_document(document).title()
+}
+
+/// `document.URL`.
+pub fn document_url(document: &Document) -> String {
+    proto_document(document).url()
+}
+
+/// `document.readyState`.
+pub fn ready_state(document: &Document) -> String {
+    proto_document(document).ready_state()
+}
+
+/// `document.head`.
+pub fn head(document: &Document) -> Option<Element> {
+    proto_document(document).head()
+}
+
+/// `document.querySelectorAll(selectors)`; an error for a selector that does not parse.
+pub fn query_all(document: &Document, selectors: &str) -> Result<web_sys::NodeList, JsValue> {
+    proto_document(document).query_selector_all(selectors)
+}
+
+/// `document.createDocumentFragment()`.
+pub fn new_fragment(document: &Document) -> web_sys::DocumentFragment {
+    proto_document(document).create_document_fragment()
+}
+
+/// `target.addEventListener(kind, listener, options)`.
+pub fn add_listener(
+    target: &web_sys::EventTarget,
+    kind: &str,
+    listener: &js_sys::Function,
+    options: &web_sys::AddEventListenerOptions,
+) {
+    target
+        .unchecked_ref::<ProtoEventTarget>()
+        .add_event_listener(kind, listener, options);
+}
+
+/// `target.removeEventListener(kind, listener, capture)`.
+pub fn remove_listener(
+    target: &web_sys::EventTarget,
+    kind: &str,
+    listener: &js_sys::Function,
+    capture: bool,
+) {
+    target
+        .unchecked_ref::<ProtoEventTarget>()
+        .remove_event_listener(kind, listener, capture);
+}
+
+/// `document.createElement(tag)`.
+pub fn create_element(document: &Document, tag: &str) -> Result<Element, JsValue> {
+    proto_document(document).create_element(tag)
+}
+
+/// `document.createRange()`.
+pub fn create_range(document: &Document) -> Result<web_sys::Range, JsValue> {
+    proto_document(document).create_range()
+}
+
+/// `document.createTreeWalker(root, what_to_show)`.
+pub fn tree_walker(
+    document: &Document,
+    root: &Node,
+    what_to_show: u32,
+) -> Result<web_sys::TreeWalker, JsValue> {
+    proto_document(document).create_tree_walker(root, what_to_show)
+}
+
+/// `document.elementFromPoint(x, y)`.
+pub fn element_at_point(document: &Document, x: f64, y: f64) -> Option<Element> {
+    proto_document(document).element_from_point(x, y)
+}
+
+/// `document.documentElement`.
+pub fn document_element(document: &Document) -> Option<Element> {
+    proto_document(document).document_element()
+}
+
+/// `document.body`.
+pub fn body(document: &Document) -> Option<web_sys::HtmlElement> {
+    proto_document(document).body()
+}
+
+/// `document.defaultView`.
+pub fn default_view(document: &Document) -> Option<web_sys::Window> {
+    proto_document(document).default_view()
+}
