@@ -11,6 +11,7 @@
 //! never sees half a report.
 
 pub mod blobs;
+mod blocking;
 pub mod database;
 mod dates;
 mod error;
@@ -20,6 +21,7 @@ pub mod ingest;
 pub mod integrity;
 pub mod log;
 pub mod metrics;
+mod operations;
 pub mod pending;
 pub mod rate_limit;
 mod request_log;
@@ -27,9 +29,13 @@ mod resumable;
 mod routes;
 mod secret_scan;
 pub mod settings;
+mod share;
 pub mod store;
+mod store_basics;
+mod store_error;
 mod team_pages;
 pub mod team_store;
+mod upload;
 mod viewer_page;
 
 use std::path::PathBuf;

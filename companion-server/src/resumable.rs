@@ -22,8 +22,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
+use crate::blocking::blocking;
 use crate::pending::{PendingError, UploadKey};
-use crate::routes::{authorize, blocking, link_expiry, report_link, store_upload, Received};
+use crate::upload::{authorize, link_expiry, report_link, store_upload, Received};
 use crate::{ApiError, ServerState};
 
 fn upload_key(bundle: &str, sha256: &str) -> Result<UploadKey, ApiError> {

@@ -8,46 +8,14 @@
 //! a visible half report. Uploads are idempotent by bundle id, also between
 //! replicas racing on the same bundle. Tokens are stored as SHA-256 hashes only.
 
-use std::fmt;
 use std::fs;
-use std::io::Write;
 use std::path::Path;
 
-use crate::blobs::sigv4::{hex, sha256_hex};
 use crate::blobs::{Blobs, FolderBlobs, S3Blobs, S3Settings};
 use crate::database::{Database, PostgresDatabase, Row, SqliteDatabase, Value};
-
-/// A store failure.
-#[derive(Debug)]
-pub enum StoreError {
-    /// The thing asked for does not exist.
-    NotFound,
-    /// The metadata database failed.
-    Database(String),
-    /// The S3-compatible object store failed.
-    ObjectStore(String),
-    /// The file system failed.
-    Io(std::io::Error),
-}
-
-impl fmt::Display for StoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            StoreError::NotFound => write!(f, "not found"),
-            StoreError::Database(e) => write!(f, "database: {e}"),
-            StoreError::ObjectStore(e) => write!(f, "object store: {e}"),
-            StoreError::Io(e) => write!(f, "file system: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for StoreError {}
-
-impl From<std::io::Error> for StoreError {
-    fn from(e: std::io::Error) -> Self {
-        StoreError::Io(e)
-    }
-}
+use crate::store_basics::sha256_hex;
+pub use crate::store_basics::{now_ms, random_id};
+pub use crate::store_error::StoreError;
 
 /// What the store knows of a report besides its blob.
 #[derive(Debug, Clone, PartialEq)]
@@ -114,39 +82,8 @@ pub struct Store {
     blobs: Blobs,
 }
 
-/// 32 lowercase hex digits from 128 random bits.
-pub fn random_id() -> Result<String, StoreError> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| StoreError::Io(std::io::Error::other(e.to_string())))?;
-    Ok(hex(&bytes))
-}
-
 pub(crate) fn hash_token(token: &str) -> String {
     sha256_hex(token.as_bytes())
-}
-
-/// Now, in Unix milliseconds.
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
-
-/// Write `bytes` to `tmp`, sync it, rename it to `dest` and sync `dest`'s
-/// folder: after a crash `dest` is whole or absent, never cut.
-pub(crate) fn write_durably(tmp: &Path, dest: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    {
-        let mut file = fs::File::create(tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-    }
-    fs::rename(tmp, dest)?;
-    if let Some(dir) = dest.parent() {
-        fs::File::open(dir)?.sync_all()?;
-    }
-    Ok(())
 }
 
 fn report_meta(row: &Row) -> Result<ReportMeta, StoreError> {

@@ -13,8 +13,8 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 
+use crate::blocking::blocking;
 use crate::dates::{parse_day, utc_minute};
-use crate::routes::blocking;
 use crate::team_store::{Holder, ReportQuery};
 use crate::{ApiError, ServerState};
 use repro_manifest::markup::escape_html as escape;

@@ -36,7 +36,10 @@ pub use dom::{AttributeChange, DomEvent, EventRecord, NodeData, NodeRecord, Text
 pub use example::example_bundle_json;
 pub use limits::Limits;
 pub use log::{Body, ConsoleEntry, ConsoleLevel, ConsoleSource, NetworkEntry, NetworkKind};
-pub use policy::{is_secret_name, mask_url, MaskPolicy, MASK_CHAR};
+pub use policy::{
+    is_secret_control_name, is_secret_field, is_secret_header, is_secret_name, mask_url,
+    MaskPolicy, INLINED_CSS_ATTRIBUTE, MASKED, MASKED_IN_URL, MASK_CHAR,
+};
 pub use validate::{is_safe_name, ValidationError};
 
 /// Is `id` a well-formed bundle id: 32 lowercase hexadecimal digits (128 bits)?

@@ -46,6 +46,88 @@ impl MaskPolicy {
     }
 }
 
+/// What a masked header value or body field is replaced with.
+pub const MASKED: &str = "[masked by Repro]";
+
+/// What a masked query-parameter value is replaced with in a URL (no
+/// spaces, so the URL stays one token).
+pub const MASKED_IN_URL: &str = "[masked]";
+
+/// The attribute that carries a linked stylesheet's text in a recording,
+/// which the viewer turns into a `<style>` (so the replay does not depend
+/// on the live site), and which is never shown as markup.
+pub const INLINED_CSS_ATTRIBUTE: &str = "data-repro-inlined-css";
+
+/// Headers whose values are always secret.
+const SECRET_HEADERS: [&str; 12] = [
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "set-cookie",
+    "x-api-key",
+    "x-auth-token",
+    "x-csrf-token",
+    "x-xsrf-token",
+    "x-forwarded-for",
+    "x-real-ip",
+    "x-amz-security-token",
+    "x-goog-api-key",
+];
+
+/// Is a header secret, by its name?
+pub fn is_secret_header(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    SECRET_HEADERS.contains(&name.as_str()) || is_secret_field(&name)
+}
+
+/// Parts of a body field's name (JSON key, form field, XML element or
+/// attribute), letters and digits only, lower-case, that make it secret.
+const SECRET_FIELD_PARTS: [&str; 14] = [
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "apikey",
+    "credential",
+    "cardnumber",
+    "cvc",
+    "cvv",
+    "ssn",
+    "privatekey",
+    "sessionid",
+    "authorization",
+    "signature",
+];
+
+/// Body field names that are secret when they are the whole name.
+const SECRET_FIELD_NAMES: [&str; 8] = [
+    "auth", "pin", "otp", "pwd", "card", "session", "key", "iban",
+];
+
+/// Is a body field (JSON key, form field, XML name) named like a secret?
+pub fn is_secret_field(name: &str) -> bool {
+    let normalized: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    crate::substring::contains_any(&normalized, &SECRET_FIELD_PARTS)
+        || SECRET_FIELD_NAMES.contains(&normalized.as_str())
+}
+
+/// Parts of a form control's name or id (compared lower-case) that make
+/// its value secret whatever the policy says.
+const SECRET_CONTROL_NAME_PARTS: [&str; 11] = [
+    "password", "passwd", "secret", "token", "card", "cvc", "cvv", "iban", "ssn", "onetime",
+    "one-time",
+];
+
+/// Is a form control named (its `name` and `id`) like a secret?
+pub fn is_secret_control_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    crate::substring::contains_any(&lower, &SECRET_CONTROL_NAME_PARTS)
+}
+
 /// Query parameter names whose values are secrets (compared lower-case, as substrings).
 const SECRET_PARAM_PARTS: [&str; 9] = [
     "token",
@@ -59,7 +141,7 @@ const SECRET_PARAM_PARTS: [&str; 9] = [
     "code",
 ];
 
-/// `url` with the values of token-like query parameters replaced by `[masked]`.
+/// `url` with the values of token-like query parameters replaced by [`MASKED_IN_URL`].
 pub fn mask_url(url: &str) -> String {
     let (before_fragment, fragment) = match url.split_once('#') {
         Some((b, f)) => (b, Some(f)),
@@ -72,7 +154,7 @@ pub fn mask_url(url: &str) -> String {
         .split('&')
         .map(|pair| match pair.split_once('=') {
             Some((name, value)) if !value.is_empty() && is_secret_name(name) => {
-                format!("{name}=[masked]")
+                format!("{name}={MASKED_IN_URL}")
             }
             _ => pair.to_string(),
         })

@@ -5,7 +5,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::blob_name;
-use crate::store::{random_id, write_durably, StoreError};
+use crate::store_basics::{random_id, write_durably};
+use crate::store_error::StoreError;
 
 /// The blob folder of an embedded store.
 pub struct FolderBlobs {

@@ -7,7 +7,7 @@ mod folder;
 mod s3;
 pub mod sigv4;
 
-use crate::store::StoreError;
+use crate::store_error::StoreError;
 
 pub use folder::FolderBlobs;
 pub use s3::{S3Blobs, S3Settings};

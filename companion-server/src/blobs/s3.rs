@@ -8,7 +8,8 @@ use std::time::Duration;
 use super::blob_name;
 use super::sigv4::{self, Credentials};
 use crate::dates::utc_basic_seconds;
-use crate::store::{now_ms, StoreError};
+use crate::store_basics::now_ms;
+use crate::store_error::StoreError;
 
 /// How to reach the bucket.
 #[derive(Debug, Clone, PartialEq, Default)]

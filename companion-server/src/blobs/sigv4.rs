@@ -5,6 +5,8 @@
 
 use sha2::{Digest, Sha256};
 
+pub use crate::store_basics::{hex, sha256_hex};
+
 /// Who signs, and where.
 #[derive(Clone)]
 pub struct Credentials {
@@ -14,16 +16,6 @@ pub struct Credentials {
     pub secret_key: String,
     /// The region name the store expects (`us-east-1`, `garage`, …).
     pub region: String,
-}
-
-/// Lowercase hex of `bytes`.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// SHA-256 of `bytes`, as lowercase hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
 }
 
 /// HMAC-SHA256 (RFC 2104) of `message` under `key`.

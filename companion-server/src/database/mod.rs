@@ -7,7 +7,7 @@
 mod postgres;
 mod sqlite;
 
-use crate::store::StoreError;
+use crate::store_error::StoreError;
 
 pub use self::postgres::PostgresDatabase;
 pub use self::sqlite::SqliteDatabase;

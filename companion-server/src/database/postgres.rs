@@ -12,7 +12,7 @@ use postgres::types::{to_sql_checked, IsNull, ToSql, Type};
 use postgres::{Client, Config, NoTls};
 
 use super::{Row, Sql, Value};
-use crate::store::StoreError;
+use crate::store_error::StoreError;
 
 /// Worker threads, hence connections, per server.
 const CONNECTIONS: usize = 8;

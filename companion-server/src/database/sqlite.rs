@@ -8,7 +8,7 @@ use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{params_from_iter, Connection, ToSql};
 
 use super::{Row, Sql, Value};
-use crate::store::StoreError;
+use crate::store_error::StoreError;
 
 /// Columns added after the first release, for stores created before them.
 const ADDED_COLUMNS: &[(&str, &str, &str)] = &[

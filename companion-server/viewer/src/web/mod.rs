@@ -61,5 +61,6 @@ async fn load_and_show() -> Result<(), JsValue> {
     let bundle: Bundle = serde_json::from_str(&text)
         .map_err(|e| JsValue::from_str(&format!("the bundle does not parse: {e}")))?;
     panels::environment(&bundle)?;
-    player::start(bundle)
+    let player = player::start(bundle)?;
+    marks::wire(&player, &player::bundle(&player))
 }

@@ -100,8 +100,9 @@ fn show_no_snapshot() {
     }
 }
 
-/// Lay out the panels, show the first moment, and wire the controls.
-pub fn start(bundle: Bundle) -> Result<(), JsValue> {
+/// Lay out the panels, show the first moment, and wire the controls; the
+/// player, for the marks to drive.
+pub fn start(bundle: Bundle) -> Result<Shared, JsValue> {
     let iframe: HtmlIFrameElement = by_id("replay")?;
     let stage: HtmlElement = by_id("stage")?;
     let pointer: HtmlElement = by_id("pointer")?;
@@ -154,10 +155,13 @@ pub fn start(bundle: Bundle) -> Result<(), JsValue> {
     wire_play_button(&player)?;
     wire_entries(&player)?;
     wire_filters()?;
-    let bundle = player.borrow().bundle.clone();
-    error_ticks(&bundle)?;
-    super::marks::wire(&player, &bundle)?;
-    Ok(())
+    error_ticks(&player.borrow().bundle)?;
+    Ok(player)
+}
+
+/// The bundle being replayed.
+pub(super) fn bundle(player: &Shared) -> Bundle {
+    player.borrow().bundle.clone()
 }
 
 fn listen(

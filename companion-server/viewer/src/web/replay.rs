@@ -4,12 +4,11 @@
 use std::collections::HashMap;
 
 use repro_manifest::markup::{is_script_url, is_url_attribute, keep_attribute};
-use repro_manifest::{DomEvent, NodeData, NodeRecord};
+use repro_manifest::{DomEvent, NodeData, NodeRecord, INLINED_CSS_ATTRIBUTE};
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlIFrameElement, Node};
 
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
-const INLINED_CSS: &str = "data-repro-inlined-css";
 
 /// The replayed page: the iframe's document and the node of every id.
 pub struct Replay {
@@ -48,7 +47,7 @@ fn as_control(element: &Element) -> Option<Control> {
 /// Should `name=value` be set on a replayed element? The recorder's rule,
 /// applied again, plus what must never load or navigate in the viewer.
 fn replayable(tag: &str, name: &str, value: &str) -> bool {
-    if !keep_attribute(name, value) || name == INLINED_CSS {
+    if !keep_attribute(name, value) || name == INLINED_CSS_ATTRIBUTE {
         return false;
     }
     match (tag, name) {
@@ -211,7 +210,7 @@ impl Replay {
                 }
                 let inlined = attrs
                     .iter()
-                    .find(|(n, _)| n == INLINED_CSS)
+                    .find(|(n, _)| n == INLINED_CSS_ATTRIBUTE)
                     .map(|(_, v)| v.clone());
                 if let (Some(css), "link") = (&inlined, tag.as_str()) {
                     let style = document.create_element("style").ok()?;

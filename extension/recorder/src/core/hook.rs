@@ -228,8 +228,8 @@ mod tests {
         let Entry::Network(entry) = to_entry(serde_json::from_str(json).unwrap(), 0, 0) else {
             panic!("network")
         };
-        assert_eq!(entry.request_headers[0].1, super::super::network::MASKED);
-        assert_eq!(entry.response_headers[0].1, super::super::network::MASKED);
+        assert_eq!(entry.request_headers[0].1, repro_manifest::MASKED);
+        assert_eq!(entry.response_headers[0].1, repro_manifest::MASKED);
         let body = entry.request_body.unwrap().text.unwrap();
         assert!(
             body.contains("\"user\":\"ada\"") && !body.contains("hunter2"),

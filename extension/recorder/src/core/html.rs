@@ -28,7 +28,10 @@ pub fn render(records: &[NodeRecord], max_chars: usize) -> String {
             NodeData::Element { tag, attrs, .. } => {
                 out.push('<');
                 out.push_str(tag);
-                for (name, value) in attrs.iter().filter(|(n, _)| n != "data-repro-inlined-css") {
+                for (name, value) in attrs
+                    .iter()
+                    .filter(|(n, _)| n != repro_manifest::INLINED_CSS_ATTRIBUTE)
+                {
                     out.push_str(&format!(" {name}=\"{}\"", escape_html(value)));
                 }
                 out.push('>');

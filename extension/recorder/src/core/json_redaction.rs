@@ -12,7 +12,7 @@ use std::borrow::Cow;
 
 use repro_manifest::pii;
 
-use super::network::{is_secret_field, MASKED};
+use repro_manifest::{is_secret_field, MASKED};
 
 /// `text` with secret fields and secret shapes masked, if it reads as JSON
 /// (an object or an array, possibly cut short); `None` otherwise.

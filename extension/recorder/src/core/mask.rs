@@ -33,16 +33,9 @@ pub struct Control<'a> {
     pub unmasked: bool,
 }
 
-/// Parts of a control's name or id that mark it as sensitive.
-const SENSITIVE_NAME_PARTS: [&str; 11] = [
-    "password", "passwd", "secret", "token", "card", "cvc", "cvv", "iban", "ssn", "onetime",
-    "one-time",
-];
-
 /// Is this control's value sensitive whatever the policy says?
 pub fn always_masked(control: &Control) -> bool {
-    let name = control.name.to_ascii_lowercase();
-    repro_manifest::substring::contains_any(&name, &SENSITIVE_NAME_PARTS)
+    repro_manifest::is_secret_control_name(control.name)
         || control.input_type.eq_ignore_ascii_case("password")
         || control.input_type.eq_ignore_ascii_case("hidden")
         || control.autocomplete.split_ascii_whitespace().any(|token| {

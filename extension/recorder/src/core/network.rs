@@ -3,68 +3,13 @@
 //! form-encoded), and every remaining text goes through the secret detectors.
 //! JSON bodies are read by `json_redaction`, XML ones by `xml_redaction`.
 
-use repro_manifest::{pii, Body};
+use repro_manifest::{is_secret_field, is_secret_header, pii, Body, MASKED};
 
 use super::json_redaction::redact_json;
 use super::xml_redaction::redact_xml;
 
 /// The longest body text kept, in characters.
 pub const MAX_BODY_CHARS: usize = 65_536;
-
-/// What a masked value is replaced with in headers and bodies.
-pub const MASKED: &str = "[masked by Repro]";
-
-/// Headers whose values are always secret.
-const SECRET_HEADERS: [&str; 12] = [
-    "authorization",
-    "proxy-authorization",
-    "cookie",
-    "set-cookie",
-    "x-api-key",
-    "x-auth-token",
-    "x-csrf-token",
-    "x-xsrf-token",
-    "x-forwarded-for",
-    "x-real-ip",
-    "x-amz-security-token",
-    "x-goog-api-key",
-];
-
-/// Is a header secret, by its name?
-pub fn is_secret_header(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    SECRET_HEADERS.contains(&name.as_str()) || is_secret_field(&name)
-}
-
-/// Is a body field (JSON key, form field) named like a secret?
-pub fn is_secret_field(name: &str) -> bool {
-    let normalized: String = name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    const CONTAINS: [&str; 14] = [
-        "password",
-        "passwd",
-        "secret",
-        "token",
-        "apikey",
-        "credential",
-        "cardnumber",
-        "cvc",
-        "cvv",
-        "ssn",
-        "privatekey",
-        "sessionid",
-        "authorization",
-        "signature",
-    ];
-    const EXACT: [&str; 8] = [
-        "auth", "pin", "otp", "pwd", "card", "session", "key", "iban",
-    ];
-    repro_manifest::substring::contains_any(&normalized, &CONTAINS)
-        || EXACT.contains(&normalized.as_str())
-}
 
 /// Headers as recorded: secret ones by name only, others with secret shapes masked.
 pub fn headers(pairs: Vec<(String, String)>) -> Vec<(String, String)> {

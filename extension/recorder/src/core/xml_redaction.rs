@@ -9,7 +9,7 @@ use std::borrow::Cow;
 
 use repro_manifest::pii;
 
-use super::network::{is_secret_field, MASKED};
+use repro_manifest::{is_secret_field, MASKED};
 
 /// `text` with secret elements, secret attributes and secret shapes
 /// masked, if it reads as XML (its first character, past blanks, is `<`);

@@ -4,7 +4,7 @@
 //! while it reads: a form value or a masked text never exists unmasked in a
 //! record.
 
-use repro_manifest::{MaskPolicy, NodeData, NodeRecord};
+use repro_manifest::{MaskPolicy, NodeData, NodeRecord, INLINED_CSS_ATTRIBUTE};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Node};
@@ -17,10 +17,6 @@ use crate::core::mask::{self, Control};
 use repro_manifest::markup::{keep_attribute, skip_children};
 
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
-
-/// Attribute carrying a same-origin stylesheet's text, which the viewer turns
-/// into a `<style>` so the replay does not depend on the live site.
-pub const INLINED_CSS_ATTRIBUTE: &str = "data-repro-inlined-css";
 
 #[wasm_bindgen]
 extern "C" {

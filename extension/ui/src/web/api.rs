@@ -9,6 +9,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::chunk_store;
+pub use super::js_values::{get, message_of, object};
 use crate::session::is_chunk_key;
 
 /// Call the extension API at `path` (e.g. `chrome.tabs.sendMessage`) with
@@ -29,28 +30,6 @@ pub async fn call(path: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
         Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise).await,
         Err(value) => Ok(value),
     }
-}
-
-/// Build a plain object from `(key, value)` pairs.
-pub fn object(pairs: &[(&str, JsValue)]) -> JsValue {
-    let object = js_sys::Object::new();
-    for (key, value) in pairs {
-        let _ = js_sys::Reflect::set(&object, &JsValue::from_str(key), value);
-    }
-    object.into()
-}
-
-/// Read `object[key]`, or `undefined`.
-pub fn get(object: &JsValue, key: &str) -> JsValue {
-    js_sys::Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
-
-/// A JS error's message, for words shown to the tester.
-pub fn message_of(error: &JsValue) -> String {
-    error
-        .as_string()
-        .or_else(|| get(error, "message").as_string())
-        .unwrap_or_else(|| format!("{error:?}"))
 }
 
 /// Read and parse the JSON text stored under `key`.

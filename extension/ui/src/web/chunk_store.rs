@@ -20,7 +20,7 @@ use std::future::Future;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::api::get;
+use super::js_values::get;
 
 const DB_NAME: &str = "repro";
 const DB_VERSION: u32 = 1;

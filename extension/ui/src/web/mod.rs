@@ -5,6 +5,7 @@ mod background;
 mod chunk_parts;
 mod chunk_store;
 mod html;
+mod js_values;
 mod mark_form;
 mod marks;
 mod options;
