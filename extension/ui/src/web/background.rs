@@ -10,44 +10,13 @@ use wasm_bindgen::prelude::*;
 use super::api::{call, get, load, load_prefixed, message_of, object, remove, save, store_js_text};
 use super::chunk_parts::{self, Taken};
 use super::reports::{budget, tab_report};
-use super::upload::{after_stop, discard, remove_from_list, resume_queue, upload_session};
+use super::upload::{after_stop, discard, resume_queue, upload_session};
 use crate::config::{Config, CONFIG_KEY};
 use crate::session::{
     chunk_key, finished_key, session_key, site_pattern, tab_report_key, BudgetState, SessionRecord,
     UploadState,
 };
 use crate::user_agent;
-
-/// Handle a runtime message from a recorder or the popup; the answer goes back to the sender.
-#[wasm_bindgen]
-pub async fn on_message(message: JsValue, sender: JsValue) -> Result<JsValue, JsValue> {
-    let kind = get(&message, "kind").as_string().unwrap_or_default();
-    let sender_tab = get(&get(&sender, "tab"), "id").as_f64().map(|id| id as i64);
-    let named_tab = get(&message, "tab").as_f64().map(|id| id as i64);
-    let session = get(&message, "session").as_string().unwrap_or_default();
-    let answer = match (kind.as_str(), sender_tab, named_tab) {
-        ("hello", Some(tab), _) => hello(tab, &message).await,
-        ("chunks", Some(tab), _) => store_chunks(tab, &get(&message, "chunks")).await,
-        ("chunk-part", Some(tab), _) => store_chunk_part(tab, &message).await,
-        ("recorder-failed", Some(tab), _) => recorder_failed(tab, &message).await,
-        ("recorder-js", Some(tab), _) => inject(tab, &[RECORDER_JS_FILE], false)
-            .await
-            .map(|_| JsValue::TRUE),
-        ("status", _, Some(tab)) => status(tab).await,
-        ("start", _, Some(tab)) => start(tab, false).await,
-        ("mark", _, Some(tab)) => super::marks::begin(tab).await,
-        ("mark-save", Some(tab), _) => super::marks::save(tab, &message).await,
-        ("mark-cancel", Some(tab), _) => super::marks::cancel(tab).await,
-        ("stop", _, Some(tab)) => stop(tab, None).await,
-        ("share" | "retry", _, Some(tab)) => share(tab).await,
-        ("discard", _, Some(tab)) => discard_stopped(tab).await,
-        ("retry-report", _, _) => upload_session(&session).await.map(|_| JsValue::TRUE),
-        ("discard-report", _, _) => discard(&session).await.map(|_| JsValue::TRUE),
-        ("remove-report", _, _) => remove_from_list(&session).await.map(|_| JsValue::TRUE),
-        _ => Err(JsValue::from_str("unknown message")),
-    };
-    answer.or_else(|error| Ok(object(&[("error", message_of(&error).into())])))
-}
 
 /// A top-level navigation committed in a tab: if it is recorded, hook the new page early.
 #[wasm_bindgen]
@@ -164,11 +133,11 @@ const RECORDER_FILES: [&str; 2] = ["pkg/repro_recorder.js", "content.js"];
 
 /// The wasm2js build of the recorder, which the loader asks for where the
 /// page's CSP forbids compiling WebAssembly.
-const RECORDER_JS_FILE: &str = "pkg-js/repro_recorder.js";
+pub(super) const RECORDER_JS_FILE: &str = "pkg-js/repro_recorder.js";
 
 /// Run extension files in the tab, in order: the page hook in the page's
 /// world, the recorder in ours.
-async fn inject(tab: i64, files: &[&str], main_world: bool) -> Result<(), JsValue> {
+pub(super) async fn inject(tab: i64, files: &[&str], main_world: bool) -> Result<(), JsValue> {
     let files: js_sys::Array = files.iter().map(|f| JsValue::from_str(f)).collect();
     let mut options = vec![
         ("target", object(&[("tabId", (tab as f64).into())])),
@@ -268,7 +237,7 @@ pub(super) async fn status(tab: i64) -> Result<JsValue, JsValue> {
 }
 
 /// A page of a recorded tab introduces itself: give it its page index.
-async fn hello(tab: i64, message: &JsValue) -> Result<JsValue, JsValue> {
+pub(super) async fn hello(tab: i64, message: &JsValue) -> Result<JsValue, JsValue> {
     let Some(mut session) = load::<SessionRecord>(&session_key(tab)).await? else {
         return Ok(object(&[("recording", false.into())]));
     };
@@ -325,7 +294,7 @@ async fn hello(tab: i64, message: &JsValue) -> Result<JsValue, JsValue> {
 /// report keeps a note of it in its console list, from Repro, so that the
 /// review step and the replay say this page is missing or incomplete
 /// rather than showing an empty replay without a word.
-async fn recorder_failed(tab: i64, message: &JsValue) -> Result<JsValue, JsValue> {
+pub(super) async fn recorder_failed(tab: i64, message: &JsValue) -> Result<JsValue, JsValue> {
     let Some(session) = load::<SessionRecord>(&session_key(tab)).await? else {
         return Ok(object(&[("stored", false.into())]));
     };
@@ -341,7 +310,7 @@ async fn recorder_failed(tab: i64, message: &JsValue) -> Result<JsValue, JsValue
 /// Persist chunks under their page and sequence number (storing one twice
 /// is harmless). When the local storage budget is used up, the recording
 /// stops, keeping everything recorded so far.
-async fn store_chunks(tab: i64, chunks: &JsValue) -> Result<JsValue, JsValue> {
+pub(super) async fn store_chunks(tab: i64, chunks: &JsValue) -> Result<JsValue, JsValue> {
     let Some(session) = load::<SessionRecord>(&session_key(tab)).await? else {
         return Ok(object(&[("stored", false.into())]));
     };
@@ -357,7 +326,7 @@ async fn store_chunks(tab: i64, chunks: &JsValue) -> Result<JsValue, JsValue> {
 }
 
 /// Hold a part of a long chunk, and store the chunk once its last part came.
-async fn store_chunk_part(tab: i64, message: &JsValue) -> Result<JsValue, JsValue> {
+pub(super) async fn store_chunk_part(tab: i64, message: &JsValue) -> Result<JsValue, JsValue> {
     match chunk_parts::take(tab, message) {
         Taken::Held => Ok(object(&[("held", true.into())])),
         Taken::Refused => Ok(object(&[("held", false.into()), ("stored", false.into())])),
@@ -390,7 +359,7 @@ pub(super) async fn stop(tab: i64, reason: Option<String>) -> Result<JsValue, Js
     };
     let stopped_at = js_sys::Date::now() as u64;
     chunk_parts::forget(tab);
-    super::marks::saves_done(tab).await;
+    super::mark_saves::saves_done(tab).await;
     // The page hands over what it has not yet sent; a tab that is gone or
     // between pages answers nothing, and the stored chunks are what we have.
     if let Ok(answer) = call(
@@ -422,7 +391,7 @@ async fn stopped_session(tab: i64) -> Result<Option<String>, JsValue> {
 }
 
 /// The tester shares (or retries sharing) the stopped recording.
-async fn share(tab: i64) -> Result<JsValue, JsValue> {
+pub(super) async fn share(tab: i64) -> Result<JsValue, JsValue> {
     if let Some(session) = stopped_session(tab).await? {
         upload_session(&session).await?;
     }

@@ -3,14 +3,12 @@
 //! tester saves the form, take the element's description from the page, the
 //! masked screenshots, and store the mark with the session.
 
-use std::cell::RefCell;
-
 use repro_manifest::{Mark, MarkCapture};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 use super::api::{call, get, load, load_prefixed, object, save as store};
 use super::background::{discard_stopped, start, status, stop};
+use super::mark_saves::{sleep, SaveInProgress};
 use super::screenshot;
 use crate::session::{mark_key, mark_prefix, session_key, SessionRecord, StoredMark};
 
@@ -56,58 +54,6 @@ pub async fn begin(tab: i64) -> Result<JsValue, JsValue> {
     }
     answer?;
     status(tab).await
-}
-
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let global: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
-        let _ = global.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
-
-thread_local! {
-    /// The tabs whose marks are being saved (a tab once per save).
-    static SAVING: RefCell<Vec<i64>> = const { RefCell::new(Vec::new()) };
-}
-
-/// A mark save in progress in a tab, from the tester's Save until the mark
-/// is stored or has failed.
-struct SaveInProgress(i64);
-
-impl SaveInProgress {
-    fn begin(tab: i64) -> Self {
-        SAVING.with(|saving| saving.borrow_mut().push(tab));
-        SaveInProgress(tab)
-    }
-}
-
-impl Drop for SaveInProgress {
-    fn drop(&mut self) {
-        SAVING.with(|saving| {
-            let mut saving = saving.borrow_mut();
-            if let Some(at) = saving.iter().position(|&tab| tab == self.0) {
-                saving.swap_remove(at);
-            }
-        });
-    }
-}
-
-/// How long a Stop waits for marks still being saved in its tab.
-const SAVE_WAIT_MS: i32 = 10_000;
-
-/// Wait until no mark of `tab` is being saved (or [`SAVE_WAIT_MS`] has
-/// passed): a Stop pressed right after Save must not leave the mark out.
-/// The form closes before the mark is stored (the screenshot is taken
-/// without it), so a quick tester can press Stop in between.
-pub(super) async fn saves_done(tab: i64) {
-    const STEP_MS: i32 = 50;
-    let saving = || SAVING.with(|saving| saving.borrow().contains(&tab));
-    let mut waited = 0;
-    while saving() && waited < SAVE_WAIT_MS {
-        sleep(STEP_MS).await;
-        waited += STEP_MS;
-    }
 }
 
 /// The tester saved the mark form in `tab`.
