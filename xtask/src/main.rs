@@ -4,8 +4,13 @@
 //!   build the server, and start it on its embedded store.
 //! - `test`: install what the tests need (wasm target, Chromium, node
 //!   packages), build everything, and run every test, end-to-end included.
+//! - `lint`: `cargo fmt --check` and clippy (native and wasm).
+//! - `unit`: every crate's unit tests and the server's integration tests on
+//!   the embedded store (`cargo test --workspace`).
 //! - `test-server [CARGO TEST ARGS]`: run the server's tests only, on both
 //!   backends (`--release --test load -- --nocapture` prints the load numbers).
+//! - `e2e`: build, then the browser tests (and the record-share-replay test
+//!   again with the server on PostgreSQL + S3).
 //! - `build`: build `dist/chromium/` (unpacked and zipped) and `dist/viewer/`.
 //! - `bench`: build the extension and run the recorder benchmark against
 //!   rrweb in headless Chromium (`tests/bench/`); `--quick` takes one sample
@@ -39,11 +44,16 @@ fn main() -> ExitCode {
         Some("build") => build(),
         Some("run") => run(&args[1..]),
         Some("test") => test(),
+        Some("lint") => install::build_dependencies().and_then(|()| lint()),
+        Some("unit") => unit_tests(),
+        Some("e2e") => install::test_dependencies()
+            .and_then(|()| build())
+            .and_then(|()| browser_tests()),
         Some("test-server") => install::test_dependencies().and_then(|()| server_tests(&args[1..])),
         Some("bench") => bench(&args[1..]),
         Some("install-test-deps") => install::test_dependencies(),
         _ => {
-            eprintln!("usage: cargo xtask <run [--listen ADDR] [--data DIR] | test | test-server [CARGO TEST ARGS] | bench [--quick] [--only=NAME] | build | install-test-deps>");
+            eprintln!("usage: cargo xtask <run [--listen ADDR] [--data DIR] | test | lint | unit | test-server [CARGO TEST ARGS] | e2e | bench [--quick] [--only=NAME] | build | install-test-deps>");
             return ExitCode::from(2);
         }
     };
@@ -149,10 +159,20 @@ fn scale_out_server_tests(services: &services::Services, extra: &[String]) -> Re
     shell::run_with_env("cargo", &args, &root(), &services.environment)
 }
 
-/// Install test dependencies, build, and run every test.
+/// Install test dependencies, build, and run every test: the lint, the
+/// unit and integration tests, the server's suite on both backends, and the
+/// browser tests.
 fn test() -> Result<(), String> {
     install::test_dependencies()?;
     build()?;
+    lint()?;
+    unit_tests()?;
+    scale_out_server_tests(&start_services()?, &[])?;
+    browser_tests()
+}
+
+/// `cargo fmt --check` and clippy, natively and for the wasm crates.
+fn lint() -> Result<(), String> {
     let root = root();
     shell::run("cargo", &["fmt", "--all", "--check"], &root)?;
     shell::run(
@@ -184,10 +204,21 @@ fn test() -> Result<(), String> {
             "warnings",
         ],
         &root,
-    )?;
+    )
+}
+
+/// Every crate's unit tests and the server's integration tests on the
+/// embedded store (`cargo test --workspace`).
+fn unit_tests() -> Result<(), String> {
+    shell::run("cargo", &["test", "--workspace"], &root())
+}
+
+/// The end-to-end tests: the built extension in headless Chromium against
+/// a real server on its embedded store, then the record-share-replay test
+/// and its secret search again on PostgreSQL + S3.
+fn browser_tests() -> Result<(), String> {
+    let root = root();
     shell::run("cargo", &["build", "-p", "repro-server"], &root)?;
-    shell::run("cargo", &["test", "--workspace"], &root)?;
-    scale_out_server_tests(&start_services()?, &[])?;
     shell::run(
         "node",
         &["--test", "--test-concurrency=1", "e2e/"],

@@ -269,7 +269,7 @@ fn patch_memory_growth(js: &str) -> Result<String, String> {
   return reproPages;
  }
 
- // Patched by repro-build (see build/src/wasm.rs).
+ // Patched by repro-build (see xtask/src/wasm.rs).
  function __wasm_memory_grow(pagesToAdd) {
   pagesToAdd = pagesToAdd | 0;
   var oldPages = reproPages;
