@@ -8,8 +8,12 @@ pub mod json_redaction;
 pub mod last_change;
 pub mod mask;
 pub mod message_parts;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod native_dom;
 pub mod network;
+pub mod page_dom;
 pub mod selector;
 pub mod slice_pacing;
+pub mod walk;
 pub mod written_json;
 pub mod xml_redaction;

@@ -278,10 +278,19 @@ pub fn query_all_under(element: &Element, selectors: &str) -> Result<web_sys::No
     proto_element(element).query_selector_all(selectors)
 }
 
-/// An `<input>`'s current value, type and checkedness.
-pub fn input_state(input: &Element) -> (String, String, bool) {
-    let input: &ProtoInput = input.unchecked_ref();
-    (input.value(), input.type_(), input.checked())
+/// An `<input>`'s current value.
+pub fn input_value(input: &Element) -> String {
+    input.unchecked_ref::<ProtoInput>().value()
+}
+
+/// An `<input>`'s type, lower case.
+pub fn input_type(input: &Element) -> String {
+    input.unchecked_ref::<ProtoInput>().type_()
+}
+
+/// Whether an `<input>` is checked now.
+pub fn input_checked(input: &Element) -> bool {
+    input.unchecked_ref::<ProtoInput>().checked()
 }
 
 /// A `<textarea>`'s current value.

@@ -39,7 +39,7 @@ impl Listeners {
         let observer_callback =
             Closure::<dyn FnMut(js_sys::Array)>::new(|records: js_sys::Array| {
                 with_recorder(|recorder| match recorder.snapshot.as_mut() {
-                    Some(snapshot) => snapshot.hold_records(records),
+                    Some(snapshot) => snapshot.hold_records(&recorder.serializer, records),
                     None => mutations::record(recorder, &records),
                 });
             });
@@ -134,8 +134,9 @@ fn on_input(event: Event) {
         let checked = element
             .dyn_ref::<web_sys::HtmlInputElement>()
             .and_then(|input| {
-                let (_, kind, checked) = super::dom_reads::input_state(input);
-                (kind == "checkbox" || kind == "radio").then_some(checked)
+                let kind = super::dom_reads::input_type(input);
+                (kind == "checkbox" || kind == "radio")
+                    .then(|| super::dom_reads::input_checked(input))
             });
         if value.is_none() && checked.is_none() {
             return;

@@ -10,10 +10,11 @@ use repro_manifest::{MarkCapture, MaskPolicy, Rect, Size};
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Node};
 
+use super::browser_dom;
 use super::dom_reads;
-use super::dom_walk::NodeSerializer;
 use super::state::{viewport, with_recorder};
 use crate::core::selector::{css_selector, xpath, Selector, Tree};
+use crate::core::walk::mask_text;
 use crate::core::{html, mask};
 
 fn document() -> Option<Document> {
@@ -117,8 +118,9 @@ pub fn describe_marked(element: &Element, policy: &MaskPolicy) -> Option<MarkCap
         })
         .collect();
     frames.reverse();
-    let mut serializer = NodeSerializer::new(policy.clone());
-    let masked = serializer.masks_text_under(dom_reads::parent_element(element).as_ref());
+    let mut serializer = browser_dom::serializer(policy.clone());
+    let parent = dom_reads::parent_element(element);
+    let masked = serializer.masks_text_under(parent.as_ref().map(|parent| -> &Node { parent }));
     let records = serializer.subtree_records(element, 0, None, masked);
     let text_masked = masked || serializer.masks_text_under(Some(element));
     let raw_text = dom_reads::text_content(element).unwrap_or_default();
@@ -130,7 +132,7 @@ pub fn describe_marked(element: &Element, policy: &MaskPolicy) -> Option<MarkCap
         .take(500)
         .collect();
     let text = if text_masked {
-        super::dom_walk::mask_text(&raw_text)
+        mask_text(&raw_text)
     } else {
         mask::free_text(raw_text)
     };

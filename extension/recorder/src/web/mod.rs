@@ -5,9 +5,9 @@
 //! the snapshot, then observes until the background says stop.
 
 mod attribute_reading;
+mod browser_dom;
 mod chrome;
 mod dom_reads;
-mod dom_walk;
 mod listeners;
 mod mark_capture;
 mod marker;

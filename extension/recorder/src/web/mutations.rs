@@ -10,11 +10,13 @@ use repro_manifest::{AttributeChange, DomEvent, TextChange};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, MutationRecord, Node};
 
+use super::browser_dom::write_subtree;
 use super::dom_reads;
 use super::snapshot::WalkedPlaces;
 use super::state::Recorder;
 use super::written_nodes::WrittenNodes;
 use crate::core::last_change::{last_of_each, last_per_node};
+use crate::core::walk::mask_text;
 use crate::core::written_json::around_added_nodes;
 use repro_manifest::markup::keep_attribute;
 
@@ -174,11 +176,16 @@ fn serialize_added(
             sibling = dom_reads::next_sibling(&candidate);
         }
         let parent_element =
-            (dom_reads::node_type(&parent) == Node::ELEMENT_NODE).then(|| parent.unchecked_ref());
+            (dom_reads::node_type(&parent) == Node::ELEMENT_NODE).then_some(&parent);
         let masked = recorder.serializer.masks_text_under(parent_element);
-        recorder
-            .serializer
-            .subtree(node, parent_id, before, masked, &mut out);
+        write_subtree(
+            &mut recorder.serializer,
+            node,
+            parent_id,
+            before,
+            masked,
+            &mut out,
+        );
         done.add(node);
     }
     out
@@ -254,11 +261,12 @@ fn text_changes(recorder: &Recorder, doc: &Node, targets: Vec<Node>) -> Vec<Text
         .into_iter()
         .map(|(id, node)| {
             let text = dom_reads::text_content(&node).unwrap_or_default();
+            let parent = dom_reads::parent_element(&node);
             let masked = recorder
                 .serializer
-                .masks_text_under(dom_reads::parent_element(&node).as_ref());
+                .masks_text_under(parent.as_ref().map(|element| -> &Node { element }));
             let text = if masked {
-                super::dom_walk::mask_text(&text)
+                mask_text(&text)
             } else {
                 crate::core::mask::free_text(text)
             };

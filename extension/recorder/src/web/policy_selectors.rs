@@ -68,7 +68,7 @@ impl Selector {
 
     /// Does no node of the subtree of `root`, `root` included, match? A
     /// selector that does not parse matches every element (fails closed).
-    fn none_under(&self, root: &Node) -> bool {
+    pub(super) fn none_under(&self, root: &Node) -> bool {
         let Some(selector) = &self.0 else {
             return false;
         };
@@ -129,21 +129,4 @@ impl Selectors {
             mask_or_editable: Selector::new(&format!("{}, {EDITABLE}", policy.mask_selector)),
         }
     }
-
-    /// Which of the block and mask selectors match nothing under `root`.
-    pub(super) fn unmatched_under(&self, root: &Node) -> Unmatched {
-        Unmatched {
-            block: self.block.none_under(root),
-            mask: self.mask.none_under(root),
-        }
-    }
-}
-
-/// Which selectors no element of a walk's subtree matched when the walk
-/// began: asked once of the whole subtree (`querySelector`), which spares
-/// two `matches` per element while the page has not changed since.
-#[derive(Clone, Copy, Default)]
-pub(super) struct Unmatched {
-    pub(super) block: bool,
-    pub(super) mask: bool,
 }

@@ -15,7 +15,7 @@ use repro_manifest::{DomEvent, Size};
 use wasm_bindgen::prelude::*;
 use web_sys::{Node, Performance};
 
-use super::dom_walk::{NodeSerializer, Walk};
+use super::browser_dom::{added_nodes, PageWalk, Serializer};
 use super::state::{with_recorder, Recorder};
 use super::written_nodes::WrittenNodes;
 use crate::core::slice_pacing::near_wrapper_table_growth;
@@ -32,7 +32,7 @@ const FIRST_SLICE_MS: f64 = 5.0;
 
 /// A snapshot being walked, and what happened in the page since it began.
 pub struct SnapshotInProgress {
-    walk: Walk,
+    walk: PageWalk,
     /// The records walked so far, as JSON, out of wasm memory but for the
     /// last piece.
     written: WrittenNodes,
@@ -50,7 +50,7 @@ impl SnapshotInProgress {
     /// A walk of `document`, taken at `t` ms into the session.
     pub fn begin(window: &web_sys::Window, document: &web_sys::Document, t: u64) -> Self {
         SnapshotInProgress {
-            walk: Walk::new(document.as_ref(), 0, None, false),
+            walk: PageWalk::new(document.as_ref(), 0, None, false),
             written: WrittenNodes::new(),
             places: WalkedPlaces {
                 first_id: 0,
@@ -76,8 +76,9 @@ impl SnapshotInProgress {
 
     /// Keep a batch of mutation records until the walk ends. From now on
     /// the walk checks that each node is still where it was found.
-    pub fn hold_records(&mut self, records: js_sys::Array) {
-        self.walk.page_changed(&records);
+    pub fn hold_records(&mut self, serializer: &Serializer, records: js_sys::Array) {
+        self.walk
+            .page_changed(serializer.dom(), added_nodes(&records));
         self.held_records.push(records);
     }
 
@@ -214,7 +215,7 @@ pub struct WalkedPlaces {
 impl WalkedPlaces {
     /// Did the walk record `node` under the parent it has now? Then a record
     /// that added it there says nothing new.
-    pub fn holds(&self, serializer: &NodeSerializer, node: &Node) -> bool {
+    pub fn holds(&self, serializer: &Serializer, node: &Node) -> bool {
         let Some(id) = serializer.id_of(node) else {
             return false;
         };

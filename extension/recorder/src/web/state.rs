@@ -7,9 +7,9 @@ use repro_manifest::{DomEvent, EventRecord, MaskPolicy, Size};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::browser_dom::{self, Serializer};
 use super::chrome::{self, ask_background, get, object};
 use super::dom_reads;
-use super::dom_walk::NodeSerializer;
 use super::listeners::Listeners;
 use super::snapshot::SnapshotInProgress;
 use super::transport::Outbox;
@@ -50,7 +50,7 @@ impl Drop for Starting {
 pub struct Recorder {
     pub session_start: u64,
     pub page: u32,
-    pub serializer: NodeSerializer,
+    pub serializer: Serializer,
     pub outbox: Outbox,
     pub listeners: Option<Listeners>,
     pub caps: crate::core::caps::Caps,
@@ -169,7 +169,7 @@ async fn record(build: &str, starting: Starting) -> Result<(), JsValue> {
     let mut recorder = Recorder {
         session_start,
         page,
-        serializer: NodeSerializer::new(policy),
+        serializer: browser_dom::serializer(policy),
         outbox: Outbox::new(page),
         listeners: None,
         caps: Default::default(),

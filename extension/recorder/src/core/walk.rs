@@ -1,58 +1,40 @@
-//! Serializing DOM nodes into flat, masked [`NodeRecord`]s, and the node-id map.
+//! Serializing DOM nodes into flat, masked [`NodeRecord`]s, written once
+//! over [`PageDom`]: the browser's DOM in the page, an in-memory tree in
+//! tests.
 //!
 //! The walk is iterative (a page may nest thousands of levels deep) and masks
 //! while it reads: a form value or a masked text never exists unmasked in a
-//! record.
+//! record. It can stop after any batch of nodes and go on later (the
+//! snapshot is walked in slices), and once the page has changed meanwhile it
+//! checks each node is still where it was found.
 
-use repro_manifest::{MaskPolicy, NodeData, NodeRecord, INLINED_CSS_ATTRIBUTE};
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::{Element, Node};
-
-use super::attribute_reading::{AttributeNames, Attributed};
-use super::dom_reads;
-use super::policy_selectors::{Selectors, Unmatched};
-use super::written_nodes::WrittenNodes;
-use crate::core::mask::{self, Control};
 use repro_manifest::markup::{keep_attribute, skip_children};
+use repro_manifest::{MaskPolicy, NodeData, NodeRecord, INLINED_CSS_ATTRIBUTE};
 
-const SVG_NS: &str = "http://www.w3.org/2000/svg";
-
-#[wasm_bindgen]
-extern "C" {
-    /// The node-id map, a `WeakMap` from nodes to ids, with bindings that
-    /// take and give ids as numbers: `js_sys::WeakMap` boxes each id and
-    /// hands back the map from `set`, three more crossings per node.
-    type IdMap;
-    #[wasm_bindgen(method, js_name = get)]
-    fn get_id(this: &IdMap, node: &Node) -> Option<u32>;
-    #[wasm_bindgen(method, js_name = set)]
-    fn set_id(this: &IdMap, node: &Node, id: u32);
-    #[wasm_bindgen(method, js_name = delete)]
-    fn delete_id(this: &IdMap, node: &Node);
-}
+use super::mask::{self, Control};
+use super::page_dom::{NodeKind, PageDom, PolicySelector};
 
 /// How many nodes a walk serializes between two looks at the clock.
 const NODES_PER_CLOCK_CHECK: u32 = 128;
 
 /// A node waiting for the walk.
-struct Pending {
-    node: Node,
+struct Pending<N> {
+    node: N,
     parent: u32,
     before: Option<u32>,
     masked: bool,
 }
 
 /// Where a walk stands among the children of a recorded element.
-enum Cursor {
+enum Cursor<N> {
     /// Before the first child.
     Start,
     /// Inside the subtree of the child in the frame above.
     Descended,
     /// At this child, not walked yet (the walk stopped for time).
-    At(Node),
+    At(N),
     /// Past this child.
-    After(Node),
+    After(N),
 }
 
 /// A recorded element whose children the walk is going through, one at a
@@ -60,21 +42,30 @@ enum Cursor {
 /// all the children of an element with tens of thousands of them (measured:
 /// 30–50 ms in the first slice of the 100k page, when they were all read at
 /// once).
-struct Frame {
-    element: Node,
+struct Frame<N> {
+    element: N,
     id: u32,
     /// Whether text under the element is masked.
     masked: bool,
-    cursor: Cursor,
+    cursor: Cursor<N>,
+}
+
+/// Which selectors no element of a walk's subtree matched when the walk
+/// began: asked once of the whole subtree, which spares two matches per
+/// element while the page has not changed since.
+#[derive(Clone, Copy, Default)]
+struct Unmatched {
+    block: bool,
+    mask: bool,
 }
 
 /// A walk over a subtree that can stop and go on later: the nodes still to
 /// visit and the records made so far.
-pub struct Walk {
+pub struct Walk<D: PageDom> {
     /// The root, until the walk has been to it.
-    root: Option<Pending>,
+    root: Option<Pending<D::Node>>,
     /// The recorded elements whose children are being walked, outermost first.
-    frames: Vec<Frame>,
+    frames: Vec<Frame<D::Node>>,
     /// Asked when the walk first runs.
     unmatched: Option<Unmatched>,
     /// Records made so far, in document order.
@@ -84,13 +75,13 @@ pub struct Walk {
     pub verify_parents: bool,
     /// The nodes the page added since the walk began: left to the records
     /// that added them, which place them among their siblings.
-    added_since: Option<js_sys::Set>,
+    added_since: Option<D::NodeSet>,
 }
 
-impl Walk {
+impl<D: PageDom> Walk<D> {
     /// A walk of `root` and its subtree; `root` goes under `parent` before
     /// `before`, and `masked` says whether text under `root`'s parent is masked.
-    pub fn new(root: &Node, parent: u32, before: Option<u32>, masked: bool) -> Self {
+    pub fn new(root: &D::Node, parent: u32, before: Option<u32>, masked: bool) -> Self {
         Walk {
             root: Some(Pending {
                 node: root.clone(),
@@ -106,45 +97,44 @@ impl Walk {
         }
     }
 
-    /// The page changed while the walk waited: from now on each node is
-    /// checked, and the nodes `records` added are left to those records.
-    pub fn page_changed(&mut self, records: &js_sys::Array) {
+    /// The page changed while the walk waited, adding `added`: from now on
+    /// each node is checked, and the added nodes are left to the records
+    /// that added them.
+    pub fn page_changed(&mut self, dom: &D, added: impl IntoIterator<Item = D::Node>) {
         self.verify_parents = true;
-        let added = self
-            .added_since
-            .get_or_insert_with(|| js_sys::Set::new(&JsValue::UNDEFINED));
-        for record in records.iter() {
-            let record: web_sys::MutationRecord = record.unchecked_into();
-            let nodes = record.added_nodes();
-            for i in 0..nodes.length() {
-                if let Some(node) = nodes.get(i) {
-                    added.add(&node);
-                }
-            }
+        let set = self.added_since.get_or_insert_with(|| dom.new_set());
+        for node in added {
+            dom.add_to_set(set, &node);
         }
     }
 }
 
 /// Gives nodes their ids and serializes them under a masking policy.
-pub struct NodeSerializer {
-    attribute_names: AttributeNames,
-    ids: IdMap,
+pub struct NodeSerializer<D: PageDom> {
+    dom: D,
     next_id: u32,
     policy: MaskPolicy,
-    selectors: Selectors,
 }
 
-impl NodeSerializer {
-    /// A serializer whose first node (the document) gets id 1.
-    pub fn new(policy: MaskPolicy) -> Self {
-        let selectors = Selectors::new(&policy);
+impl<D: PageDom> NodeSerializer<D> {
+    /// A serializer over `dom` whose first node (the document) gets id 1.
+    pub fn new(dom: D, policy: MaskPolicy) -> Self {
         NodeSerializer {
-            attribute_names: AttributeNames::new(),
-            ids: js_sys::WeakMap::new().unchecked_into(),
+            dom,
             next_id: 1,
             policy,
-            selectors,
         }
+    }
+
+    /// The DOM it reads.
+    pub fn dom(&self) -> &D {
+        &self.dom
+    }
+
+    /// The DOM it reads, to change (tests change an in-memory page between
+    /// two slices of a walk, as a page's scripts do).
+    pub fn dom_mut(&mut self) -> &mut D {
+        &mut self.dom
     }
 
     /// The policy this serializer masks with.
@@ -153,13 +143,13 @@ impl NodeSerializer {
     }
 
     /// The id of a recorded node.
-    pub fn id_of(&self, node: &Node) -> Option<u32> {
-        self.ids.get_id(node)
+    pub fn id_of(&self, node: &D::Node) -> Option<u32> {
+        self.dom.id_of(node)
     }
 
     /// Forget a node (it left the document); a re-added node gets a new id.
-    pub fn forget(&self, node: &Node) {
-        self.ids.delete_id(node);
+    pub fn forget(&self, node: &D::Node) {
+        self.dom.forget_id(node);
     }
 
     /// How many ids were given so far.
@@ -167,34 +157,33 @@ impl NodeSerializer {
         self.next_id - 1
     }
 
-    fn assign(&mut self, node: &Node) -> u32 {
+    fn assign(&mut self, node: &D::Node) -> u32 {
         let id = self.next_id;
         self.next_id += 1;
-        self.ids.set_id(node, id);
+        self.dom.set_id(node, id);
         id
     }
 
     /// Is text under `element` masked (by the policy, a mask selector, or as editable content)?
-    pub fn masks_text_under(&self, element: Option<&Element>) -> bool {
+    pub fn masks_text_under(&self, element: Option<&D::Node>) -> bool {
         if self.policy.mask_all_text {
             return true;
         }
         let Some(element) = element else { return false };
         // A list fails to parse when either part does: closed, as either would.
-        match self.policy.mask_all_inputs {
-            true => self
-                .selectors
-                .mask_or_editable
-                .inside_or_fails_closed(element),
-            false => self.selectors.mask.inside_or_fails_closed(element),
-        }
+        let selector = match self.policy.mask_all_inputs {
+            true => PolicySelector::MaskOrEditable,
+            false => PolicySelector::Mask,
+        };
+        self.dom.inside_or_fails_closed(element, selector)
     }
 
-    /// Serialize `root` and its subtree into records, in document order (for
-    /// a small subtree); arguments as for [`Self::subtree`].
+    /// Serialize `root` and its subtree into records, in document order;
+    /// `root` goes under `parent` before `before`, and `masked` says whether
+    /// text under `root`'s parent is masked.
     pub fn subtree_records(
         &mut self,
-        root: &Node,
+        root: &D::Node,
         parent: u32,
         before: Option<u32>,
         masked: bool,
@@ -204,38 +193,19 @@ impl NodeSerializer {
         walk.records
     }
 
-    /// Serialize `root` and its subtree, writing records to `out` in document
-    /// order, a batch at a time. `root` goes under `parent` before `before`;
-    /// `masked` says whether text under `root`'s parent is masked.
-    pub fn subtree(
-        &mut self,
-        root: &Node,
-        parent: u32,
-        before: Option<u32>,
-        masked: bool,
-        out: &mut WrittenNodes,
-    ) {
-        let mut walk = Walk::new(root, parent, before, masked);
-        loop {
-            let done = self.walk_until(&mut walk, &mut || true);
-            for record in walk.records.drain(..) {
-                out.append(&record);
-            }
-            if done {
-                break;
-            }
-        }
-    }
-
     /// Go on with `walk` until it is done (`true`) or `out_of_time` says to
     /// stop (`false`); `out_of_time` is asked every [`NODES_PER_CLOCK_CHECK`]
     /// nodes, so `|| true` walks one batch of that many.
-    pub fn walk_until(&mut self, walk: &mut Walk, out_of_time: &mut dyn FnMut() -> bool) -> bool {
+    pub fn walk_until(
+        &mut self,
+        walk: &mut Walk<D>,
+        out_of_time: &mut dyn FnMut() -> bool,
+    ) -> bool {
         if walk.unmatched.is_none() {
-            walk.unmatched = walk
-                .root
-                .as_ref()
-                .map(|root| self.selectors.unmatched_under(&root.node));
+            walk.unmatched = walk.root.as_ref().map(|root| Unmatched {
+                block: self.dom.none_under(&root.node, PolicySelector::Block),
+                mask: self.dom.none_under(&root.node, PolicySelector::Mask),
+            });
         }
         // Once the page has changed, an element may match that did not.
         let unmatched = match walk.verify_parents {
@@ -262,11 +232,11 @@ impl NodeSerializer {
                 Cursor::At(child) | Cursor::After(child)
                     if walk.verify_parents && !self.still_under(&child, frame.id) =>
                 {
-                    dom_reads::first_child(&frame.element)
+                    self.dom.first_child(&frame.element)
                 }
-                Cursor::Start => dom_reads::first_child(&frame.element),
+                Cursor::Start => self.dom.first_child(&frame.element),
                 Cursor::At(child) => Some(child),
-                Cursor::After(child) => dom_reads::next_sibling(&child),
+                Cursor::After(child) => self.dom.next_sibling(&child),
                 Cursor::Descended => {
                     unreachable!("a frame's cursor is reset when the frame above it closes")
                 }
@@ -294,7 +264,7 @@ impl NodeSerializer {
                     || walk
                         .added_since
                         .as_ref()
-                        .is_some_and(|added| added.has(&node)))
+                        .is_some_and(|added| self.dom.set_has(added, &node)))
             {
                 frame.cursor = Cursor::After(node);
                 continue;
@@ -312,7 +282,7 @@ impl NodeSerializer {
 
     /// Record `pending`'s node, and open a frame for its children if they
     /// are walked; otherwise the walk goes on past it.
-    fn visit(&mut self, walk: &mut Walk, pending: Pending, unmatched: Unmatched) {
+    fn visit(&mut self, walk: &mut Walk<D>, pending: Pending<D::Node>, unmatched: Unmatched) {
         let Pending {
             node,
             parent,
@@ -346,8 +316,9 @@ impl NodeSerializer {
     }
 
     /// Is `node` still a child of the recorded node `parent`?
-    pub fn still_under(&self, node: &Node, parent: u32) -> bool {
-        dom_reads::parent_node(node)
+    pub fn still_under(&self, node: &D::Node, parent: u32) -> bool {
+        self.dom
+            .parent(node)
             .and_then(|actual| self.id_of(&actual))
             .is_some_and(|actual| actual == parent)
     }
@@ -356,17 +327,14 @@ impl NodeSerializer {
     /// and whether its children are recorded at all. `None`: not recorded.
     fn describe(
         &self,
-        node: &Node,
+        node: &D::Node,
         masked: bool,
         unmatched: Unmatched,
     ) -> Option<(NodeData, bool, bool)> {
-        match dom_reads::node_type(node) {
-            Node::ELEMENT_NODE => {
-                let element: &Element = node.unchecked_ref();
-                Some(self.describe_element(element, masked, unmatched))
-            }
-            Node::TEXT_NODE | Node::CDATA_SECTION_NODE => {
-                let text = dom_reads::text_content(node).unwrap_or_default();
+        match self.dom.kind(node) {
+            NodeKind::Element => Some(self.describe_element(node, masked, unmatched)),
+            NodeKind::Text => {
+                let text = self.dom.text(node);
                 let text = if masked || self.policy.mask_all_text {
                     mask_text(&text)
                 } else {
@@ -374,124 +342,113 @@ impl NodeSerializer {
                 };
                 Some((NodeData::Text { text }, masked, false))
             }
-            Node::COMMENT_NODE => Some((
+            NodeKind::Comment => Some((
                 NodeData::Comment {
                     text: String::new(),
                 },
                 masked,
                 false,
             )),
-            Node::DOCUMENT_TYPE_NODE => Some((
+            NodeKind::Doctype => Some((
                 NodeData::Doctype {
-                    name: dom_reads::doctype_name(node),
+                    name: self.dom.doctype_name(node),
                 },
                 masked,
                 false,
             )),
-            Node::DOCUMENT_NODE => Some((NodeData::Document, masked, true)),
-            _ => None,
+            NodeKind::Document => Some((NodeData::Document, masked, true)),
+            NodeKind::Other => None,
         }
     }
 
     fn describe_element(
         &self,
-        element: &Element,
+        element: &D::Node,
         masked: bool,
         unmatched: Unmatched,
     ) -> (NodeData, bool, bool) {
-        let (tag, svg) = name_and_namespace(element);
+        let (tag, svg) = self.dom.element_name(element);
         // Selectors that do not parse fail closed: blocked, masked.
-        if !unmatched.block && self.selectors.block.matches_or_fails_closed(element) {
-            return (blocked_placeholder(element, tag, svg), masked, false);
+        if !unmatched.block
+            && self
+                .dom
+                .matches_or_fails_closed(element, PolicySelector::Block)
+        {
+            return (self.blocked_placeholder(element, tag, svg), masked, false);
         }
         let mut attrs = Vec::new();
         // Editable as `[contenteditable]:not([contenteditable=false])` says,
-        // told from the names read here rather than one more `matches`.
+        // told from the names read here rather than one more match.
         let mut editable = false;
-        // Names, then values by name: `attributes` and `item` make a
-        // NamedNodeMap and an Attr object per attribute, which cost the walk
-        // more than anything else (measured).
-        if dom_reads::has_attributes(element) {
-            let attributed: &Attributed = element.unchecked_ref();
-            let names = self.attribute_names.of(attributed);
-            for name in names.split(' ') {
-                // The control's current value is read below.
-                if name == "value" {
-                    continue;
-                }
-                let value = self
-                    .attribute_names
-                    .value(attributed, name)
-                    .unwrap_or_default();
-                editable |= name == "contenteditable" && value != "false";
-                if !keep_attribute(name, &value) {
-                    continue;
-                }
-                let value = mask::attribute_value(name, value);
-                attrs.push((name.to_string(), value));
+        // Names, then values by name: reading attribute objects costs the
+        // browser's walk more than anything else (measured).
+        let names = self.dom.attribute_names(element);
+        for name in names.split(' ').filter(|name| !name.is_empty()) {
+            // The control's current value is read below.
+            if name == "value" {
+                continue;
             }
+            let value = self.dom.attribute(element, name).unwrap_or_default();
+            editable |= name == "contenteditable" && value != "false";
+            if !keep_attribute(name, &value) {
+                continue;
+            }
+            let value = mask::attribute_value(name, value);
+            attrs.push((name.to_string(), value));
         }
         if let Some(value) = self.value_of_control(element, &tag) {
             attrs.push(("value".into(), value));
         }
         if tag == "input" {
             attrs.retain(|(name, _)| name != "checked");
-            let (_, _, checked) = dom_reads::input_state(element);
-            if checked {
+            if self.dom.is_checked(element) {
                 attrs.push(("checked".into(), String::new()));
             }
         }
-        if tag == "link" {
-            if let Some(css) = inline_stylesheet(element) {
+        if tag == "link" && is_stylesheet_link(self.dom.attribute(element, "rel")) {
+            if let Some(css) = self.dom.linked_stylesheet(element) {
                 attrs.push((INLINED_CSS_ATTRIBUTE.into(), mask::free_text(css)));
             }
         }
         let children_masked = masked
             || self.policy.mask_all_text
-            || (!unmatched.mask && self.selectors.mask.matches_or_fails_closed(element))
+            || (!unmatched.mask
+                && self
+                    .dom
+                    .matches_or_fails_closed(element, PolicySelector::Mask))
             || (self.policy.mask_all_inputs && (tag == "textarea" || editable));
         let walk = !skip_children(&tag);
         (NodeData::Element { tag, attrs, svg }, children_masked, walk)
     }
 
-    /// The value of `element`'s attribute `name` (unmasked), through the
-    /// cache of attribute names kept as JS strings.
-    pub fn attribute(&self, element: &Element, name: &str) -> Option<String> {
-        self.attribute_names.value(element.unchecked_ref(), name)
+    /// The value of `element`'s attribute `name` (unmasked).
+    pub fn attribute(&self, element: &D::Node, name: &str) -> Option<String> {
+        self.dom.attribute(element, name)
     }
 
     /// The masked current value of a form control, `None` for other elements.
-    pub fn control_value(&self, element: &Element) -> Option<String> {
-        self.value_of_control(element, &dom_reads::local_name(element))
+    pub fn control_value(&self, element: &D::Node) -> Option<String> {
+        let (tag, _) = self.dom.element_name(element);
+        self.value_of_control(element, &tag)
     }
 
     /// [`Self::control_value`] of an element whose local name is `tag`
     /// (elements are told apart by name, which also holds across frames).
-    fn value_of_control(&self, element: &Element, tag: &str) -> Option<String> {
+    fn value_of_control(&self, element: &D::Node, tag: &str) -> Option<String> {
         if !matches!(tag, "input" | "textarea" | "select") {
             return None;
         }
-        let attributed: &Attributed = element.unchecked_ref();
-        let attribute = |name| {
-            self.attribute_names
-                .value(attributed, name)
-                .unwrap_or_default()
-        };
-        let autocomplete = attribute("autocomplete");
+        let autocomplete = self
+            .dom
+            .attribute(element, "autocomplete")
+            .unwrap_or_default();
         // Joined without `format!`, whose machinery showed in profiles of
         // the walk (a page may have hundreds of controls).
-        let mut name = attribute("name");
+        let mut name = self.dom.attribute(element, "name").unwrap_or_default();
         name.push(' ');
-        name.push_str(&dom_reads::id(element));
-        let unmasked = self.selectors.unmask.matches(element);
-        let (input_type, value) = match tag {
-            "input" => {
-                let (value, input_type, _) = dom_reads::input_state(element);
-                (input_type, value)
-            }
-            "textarea" => ("text".to_string(), dom_reads::text_area_value(element)),
-            _ => ("text".to_string(), dom_reads::select_value(element)),
-        };
+        name.push_str(&self.dom.element_id(element));
+        let unmasked = self.dom.matches(element, PolicySelector::Unmask);
+        let (input_type, value) = self.dom.control_state(element, tag);
         let control = Control {
             input_type: &input_type,
             autocomplete: &autocomplete,
@@ -500,25 +457,32 @@ impl NodeSerializer {
         };
         Some(mask::control_value(&self.policy, &control, &value))
     }
+
+    fn blocked_placeholder(&self, element: &D::Node, tag: String, svg: bool) -> NodeData {
+        let (width, height) = self.dom.size(element);
+        let style = format!(
+            "width:{}px;height:{}px;background:#d0d0d0;display:inline-block",
+            width.round(),
+            height.round()
+        );
+        NodeData::Element {
+            tag,
+            attrs: vec![
+                ("style".into(), style),
+                ("data-repro-blocked".into(), String::new()),
+            ],
+            svg,
+        }
+    }
 }
 
-/// An element's local name, and whether it is an SVG element.
-///
-/// One string from `tagName` where it can tell: an HTML element of an HTML
-/// document has it in upper case, and every other element (SVG, MathML,
-/// XHTML) keeps the case of its qualified name, which has lower-case letters
-/// in every name SVG and MathML define. Other names take `localName` and
-/// `namespaceURI`, two strings more, as every element did before (measured:
-/// about 3 % of the walk).
-fn name_and_namespace(element: &Element) -> (String, bool) {
-    let mut tag = dom_reads::tag_name(element);
-    let html = !tag.bytes().any(|b| b.is_ascii_lowercase() || b == b':');
-    if html {
-        tag.make_ascii_lowercase();
-        return (tag, false);
-    }
-    let svg = dom_reads::namespace_uri(element).as_deref() == Some(SVG_NS);
-    (dom_reads::local_name(element), svg)
+/// Does a `<link>`'s `rel` name a stylesheet?
+fn is_stylesheet_link(rel: Option<String>) -> bool {
+    rel.is_some_and(|rel| {
+        rel.to_ascii_lowercase()
+            .split_ascii_whitespace()
+            .any(|r| r == "stylesheet")
+    })
 }
 
 /// Mask text keeping whitespace, so that line breaks and layout hold.
@@ -532,44 +496,4 @@ pub fn mask_text(text: &str) -> String {
             }
         })
         .collect()
-}
-
-fn blocked_placeholder(element: &Element, tag: String, svg: bool) -> NodeData {
-    let rect = dom_reads::bounding_rect(element);
-    let style = format!(
-        "width:{}px;height:{}px;background:#d0d0d0;display:inline-block",
-        rect.width().round(),
-        rect.height().round()
-    );
-    NodeData::Element {
-        tag,
-        attrs: vec![
-            ("style".into(), style),
-            ("data-repro-blocked".into(), String::new()),
-        ],
-        svg,
-    }
-}
-
-/// The text of a same-origin stylesheet linked by `element`; `None` for
-/// anything else (a cross-origin sheet's rules cannot be read).
-fn inline_stylesheet(link: &Element) -> Option<String> {
-    let (rel, sheet) = dom_reads::link_rel_and_sheet(link);
-    if !rel
-        .to_ascii_lowercase()
-        .split_ascii_whitespace()
-        .any(|r| r == "stylesheet")
-    {
-        return None;
-    }
-    let sheet: web_sys::CssStyleSheet = sheet?.dyn_into().ok()?;
-    let rules = sheet.css_rules().ok()?;
-    let mut css = String::new();
-    for i in 0..rules.length() {
-        if let Some(rule) = rules.item(i) {
-            css.push_str(&rule.css_text());
-            css.push('\n');
-        }
-    }
-    Some(css)
 }

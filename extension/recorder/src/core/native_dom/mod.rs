@@ -1,0 +1,403 @@
+//! An in-memory DOM for tests: a tree built from an HTML fixture
+//! ([`NativeDom::parse`]), changed as a page's scripts would change it, and
+//! read by the walk through [`PageDom`] exactly as the browser's DOM is.
+//!
+//! It is a test double with the browser's semantics where the walk depends
+//! on them (node kinds, document order, a control's current value apart
+//! from its attribute, SVG names keeping their case, selectors that fail
+//! closed), and nothing more: no layout (every element is 100 × 20 unless
+//! told otherwise), no scripts, no implied tags (fixtures write `html`,
+//! `head` and `body` themselves).
+
+mod fixture_html;
+mod simple_selectors;
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+
+use repro_manifest::MaskPolicy;
+
+pub use fixture_html::FixtureError;
+use simple_selectors::SelectorList;
+
+use super::page_dom::{NodeKind, PageDom, PolicySelector};
+use super::walk::NodeSerializer;
+
+/// A node of a [`NativeDom`]: its index in the tree's arena.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct NodeRef(pub usize);
+
+#[derive(Debug, Clone)]
+struct NativeNode {
+    kind: NodeKind,
+    /// An element's local name, or a doctype's name.
+    name: String,
+    svg: bool,
+    attrs: Vec<(String, String)>,
+    /// A text or comment node's text.
+    text: String,
+    parent: Option<usize>,
+    children: Vec<usize>,
+    /// A control's current value, once set apart from its markup.
+    value: Option<String>,
+    /// An input's current checkedness, once set apart from its markup.
+    checked: Option<bool>,
+    /// The rules a `<link>`'s stylesheet loaded (same origin).
+    stylesheet: Option<String>,
+    size: (f64, f64),
+}
+
+impl NativeNode {
+    fn new(kind: NodeKind) -> Self {
+        NativeNode {
+            kind,
+            name: String::new(),
+            svg: false,
+            attrs: Vec::new(),
+            text: String::new(),
+            parent: None,
+            children: Vec::new(),
+            value: None,
+            checked: None,
+            stylesheet: None,
+            size: (100.0, 20.0),
+        }
+    }
+}
+
+/// The policy's selectors, parsed; `None` where one does not parse.
+#[derive(Default)]
+struct PolicySelectors {
+    block: Option<SelectorList>,
+    mask: Option<SelectorList>,
+    unmask: Option<SelectorList>,
+    mask_or_editable: Option<SelectorList>,
+}
+
+/// An in-memory document.
+#[derive(Default)]
+pub struct NativeDom {
+    nodes: Vec<NativeNode>,
+    selectors: PolicySelectors,
+    ids: RefCell<HashMap<usize, u32>>,
+}
+
+/// Selector of editable regions whose text is masked with the inputs (the
+/// browser's adapter uses the same list).
+const EDITABLE: &str = "[contenteditable]:not([contenteditable=false]), textarea";
+
+/// A serializer over `dom` under `policy` (the walk's entry point in tests).
+pub fn serializer(mut dom: NativeDom, policy: MaskPolicy) -> NodeSerializer<NativeDom> {
+    dom.selectors = PolicySelectors {
+        block: SelectorList::parse(&policy.block_selector),
+        mask: SelectorList::parse(&policy.mask_selector),
+        unmask: SelectorList::parse(&policy.unmask_selector),
+        mask_or_editable: SelectorList::parse(&format!("{}, {EDITABLE}", policy.mask_selector)),
+    };
+    NodeSerializer::new(dom, policy)
+}
+
+impl NativeDom {
+    /// The document of a fixture's HTML.
+    pub fn parse(html: &str) -> Result<NativeDom, FixtureError> {
+        fixture_html::parse(html)
+    }
+
+    /// The document node.
+    pub fn document(&self) -> NodeRef {
+        NodeRef(0)
+    }
+
+    fn push(&mut self, node: NativeNode) -> NodeRef {
+        self.nodes.push(node);
+        NodeRef(self.nodes.len() - 1)
+    }
+
+    fn node(&self, node: &NodeRef) -> &NativeNode {
+        &self.nodes[node.0]
+    }
+
+    /// A new element, not yet in the tree (`svg`: in the SVG namespace).
+    pub fn create_element(&mut self, name: &str, svg: bool) -> NodeRef {
+        let mut node = NativeNode::new(NodeKind::Element);
+        node.name = name.to_string();
+        node.svg = svg;
+        self.push(node)
+    }
+
+    /// A new text node, not yet in the tree.
+    pub fn create_text(&mut self, text: &str) -> NodeRef {
+        let mut node = NativeNode::new(NodeKind::Text);
+        node.text = text.to_string();
+        self.push(node)
+    }
+
+    /// Put `child` last under `parent` (taking it from where it was).
+    pub fn append(&mut self, parent: NodeRef, child: NodeRef) {
+        self.detach(child);
+        self.nodes[parent.0].children.push(child.0);
+        self.nodes[child.0].parent = Some(parent.0);
+    }
+
+    /// Put `child` under `parent` before `before` (taking it from where it was).
+    pub fn insert_before(&mut self, parent: NodeRef, child: NodeRef, before: NodeRef) {
+        self.detach(child);
+        let children = &mut self.nodes[parent.0].children;
+        let at = children
+            .iter()
+            .position(|&c| c == before.0)
+            .unwrap_or(children.len());
+        children.insert(at, child.0);
+        self.nodes[child.0].parent = Some(parent.0);
+    }
+
+    /// Take `node` out of the tree (its subtree goes with it).
+    pub fn detach(&mut self, node: NodeRef) {
+        if let Some(parent) = self.nodes[node.0].parent.take() {
+            self.nodes[parent].children.retain(|&c| c != node.0);
+        }
+    }
+
+    /// Set an attribute (a new one goes last, as in the DOM).
+    pub fn set_attribute(&mut self, element: NodeRef, name: &str, value: &str) {
+        let attrs = &mut self.nodes[element.0].attrs;
+        match attrs.iter_mut().find(|(n, _)| n == name) {
+            Some((_, v)) => *v = value.to_string(),
+            None => attrs.push((name.to_string(), value.to_string())),
+        }
+    }
+
+    /// Set a text node's text.
+    pub fn set_text(&mut self, node: NodeRef, text: &str) {
+        self.nodes[node.0].text = text.to_string();
+    }
+
+    /// Set a control's current value (as typing or `input.value = …` does,
+    /// leaving its `value` attribute alone).
+    pub fn set_value(&mut self, control: NodeRef, value: &str) {
+        self.nodes[control.0].value = Some(value.to_string());
+    }
+
+    /// Set an input's current checkedness.
+    pub fn set_checked(&mut self, input: NodeRef, checked: bool) {
+        self.nodes[input.0].checked = Some(checked);
+    }
+
+    /// Give a `<link>` the rules its stylesheet loaded.
+    pub fn set_stylesheet(&mut self, link: NodeRef, css: &str) {
+        self.nodes[link.0].stylesheet = Some(css.to_string());
+    }
+
+    /// Set an element's rendered size.
+    pub fn set_size(&mut self, element: NodeRef, width: f64, height: f64) {
+        self.nodes[element.0].size = (width, height);
+    }
+
+    /// The first element, in document order, whose `id` is `id`.
+    pub fn by_id(&self, id: &str) -> Option<NodeRef> {
+        self.descendants(self.document())
+            .find(|n| self.node(n).attrs.iter().any(|(k, v)| k == "id" && v == id))
+    }
+
+    /// `root`'s subtree in document order, `root` first.
+    pub fn descendants(&self, root: NodeRef) -> impl Iterator<Item = NodeRef> + '_ {
+        let mut stack = vec![root.0];
+        std::iter::from_fn(move || {
+            let next = stack.pop()?;
+            stack.extend(self.nodes[next].children.iter().rev());
+            Some(NodeRef(next))
+        })
+    }
+
+    fn selector(&self, which: PolicySelector) -> Option<&SelectorList> {
+        match which {
+            PolicySelector::Block => self.selectors.block.as_ref(),
+            PolicySelector::Mask => self.selectors.mask.as_ref(),
+            PolicySelector::Unmask => self.selectors.unmask.as_ref(),
+            PolicySelector::MaskOrEditable => self.selectors.mask_or_editable.as_ref(),
+        }
+    }
+
+    fn element_matches(&self, element: usize, list: &SelectorList) -> bool {
+        let node = &self.nodes[element];
+        node.kind == NodeKind::Element && list.matches(self, element)
+    }
+
+    fn ancestors_and_self(&self, node: usize) -> impl Iterator<Item = usize> + '_ {
+        std::iter::successors(Some(node), |&n| self.nodes[n].parent)
+    }
+}
+
+impl PageDom for NativeDom {
+    type Node = NodeRef;
+    type NodeSet = RefCell<HashSet<NodeRef>>;
+
+    fn kind(&self, node: &NodeRef) -> NodeKind {
+        self.node(node).kind
+    }
+
+    fn first_child(&self, node: &NodeRef) -> Option<NodeRef> {
+        self.node(node).children.first().map(|&c| NodeRef(c))
+    }
+
+    fn next_sibling(&self, node: &NodeRef) -> Option<NodeRef> {
+        let parent = self.node(node).parent?;
+        let siblings = &self.nodes[parent].children;
+        let at = siblings.iter().position(|&c| c == node.0)?;
+        siblings.get(at + 1).map(|&c| NodeRef(c))
+    }
+
+    fn parent(&self, node: &NodeRef) -> Option<NodeRef> {
+        self.node(node).parent.map(NodeRef)
+    }
+
+    fn text(&self, node: &NodeRef) -> String {
+        self.node(node).text.clone()
+    }
+
+    fn doctype_name(&self, node: &NodeRef) -> String {
+        self.node(node).name.clone()
+    }
+
+    fn element_name(&self, element: &NodeRef) -> (String, bool) {
+        let node = self.node(element);
+        (node.name.clone(), node.svg)
+    }
+
+    fn attribute_names(&self, element: &NodeRef) -> String {
+        let names: Vec<&str> = self
+            .node(element)
+            .attrs
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect();
+        names.join(" ")
+    }
+
+    fn attribute(&self, element: &NodeRef, name: &str) -> Option<String> {
+        self.node(element)
+            .attrs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    }
+
+    fn element_id(&self, element: &NodeRef) -> String {
+        self.attribute(element, "id").unwrap_or_default()
+    }
+
+    fn control_state(&self, control: &NodeRef, tag: &str) -> (String, String) {
+        let node = self.node(control);
+        match tag {
+            "input" => {
+                let input_type = self
+                    .attribute(control, "type")
+                    .map(|t| t.to_ascii_lowercase())
+                    .unwrap_or_else(|| "text".into());
+                let value = node
+                    .value
+                    .clone()
+                    .or_else(|| self.attribute(control, "value"))
+                    .unwrap_or_default();
+                (input_type, value)
+            }
+            "textarea" => {
+                let markup = || {
+                    node.children
+                        .iter()
+                        .map(|&c| self.nodes[c].text.as_str())
+                        .collect()
+                };
+                ("text".into(), node.value.clone().unwrap_or_else(markup))
+            }
+            _ => {
+                let options: Vec<NodeRef> = self
+                    .descendants(*control)
+                    .filter(|n| self.node(n).name == "option")
+                    .collect();
+                let chosen = options
+                    .iter()
+                    .find(|o| self.attribute(o, "selected").is_some())
+                    .or(options.first());
+                let value = node.value.clone().or_else(|| {
+                    chosen.map(|o| {
+                        self.attribute(o, "value").unwrap_or_else(|| {
+                            self.descendants(*o)
+                                .map(|n| self.node(&n).text.clone())
+                                .collect()
+                        })
+                    })
+                });
+                ("text".into(), value.unwrap_or_default())
+            }
+        }
+    }
+
+    fn is_checked(&self, input: &NodeRef) -> bool {
+        self.node(input)
+            .checked
+            .unwrap_or_else(|| self.attribute(input, "checked").is_some())
+    }
+
+    fn linked_stylesheet(&self, link: &NodeRef) -> Option<String> {
+        self.node(link).stylesheet.clone()
+    }
+
+    fn size(&self, element: &NodeRef) -> (f64, f64) {
+        self.node(element).size
+    }
+
+    fn matches_or_fails_closed(&self, element: &NodeRef, selector: PolicySelector) -> bool {
+        match self.selector(selector) {
+            Some(list) => self.element_matches(element.0, list),
+            None => true,
+        }
+    }
+
+    fn matches(&self, element: &NodeRef, selector: PolicySelector) -> bool {
+        self.selector(selector)
+            .is_some_and(|list| self.element_matches(element.0, list))
+    }
+
+    fn inside_or_fails_closed(&self, element: &NodeRef, selector: PolicySelector) -> bool {
+        match self.selector(selector) {
+            Some(list) => self
+                .ancestors_and_self(element.0)
+                .any(|n| self.element_matches(n, list)),
+            None => true,
+        }
+    }
+
+    fn none_under(&self, root: &NodeRef, selector: PolicySelector) -> bool {
+        match self.selector(selector) {
+            Some(list) => !self
+                .descendants(*root)
+                .any(|n| self.element_matches(n.0, list)),
+            None => false,
+        }
+    }
+
+    fn id_of(&self, node: &NodeRef) -> Option<u32> {
+        self.ids.borrow().get(&node.0).copied()
+    }
+
+    fn set_id(&self, node: &NodeRef, id: u32) {
+        self.ids.borrow_mut().insert(node.0, id);
+    }
+
+    fn forget_id(&self, node: &NodeRef) {
+        self.ids.borrow_mut().remove(&node.0);
+    }
+
+    fn new_set(&self) -> RefCell<HashSet<NodeRef>> {
+        RefCell::default()
+    }
+
+    fn add_to_set(&self, set: &RefCell<HashSet<NodeRef>>, node: &NodeRef) {
+        set.borrow_mut().insert(*node);
+    }
+
+    fn set_has(&self, set: &RefCell<HashSet<NodeRef>>, node: &NodeRef) -> bool {
+        set.borrow().contains(node)
+    }
+}

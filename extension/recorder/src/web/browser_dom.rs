@@ -1,0 +1,248 @@
+//! The page's DOM behind [`PageDom`], for the walk in `core::walk`: every
+//! read through the prototypes (`dom_reads`, past DOM clobbering), the
+//! node-id map a `WeakMap`, attribute names kept as JS strings, the
+//! policy's selectors converted and checked once.
+
+use repro_manifest::MaskPolicy;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, Node};
+
+use super::attribute_reading::{AttributeNames, Attributed};
+use super::dom_reads;
+use super::policy_selectors::Selectors;
+use super::written_nodes::WrittenNodes;
+use crate::core::page_dom::{NodeKind, PageDom, PolicySelector};
+use crate::core::walk::{NodeSerializer, Walk};
+
+const SVG_NS: &str = "http://www.w3.org/2000/svg";
+
+#[wasm_bindgen]
+extern "C" {
+    /// The node-id map, a `WeakMap` from nodes to ids, with bindings that
+    /// take and give ids as numbers: `js_sys::WeakMap` boxes each id and
+    /// hands back the map from `set`, three more crossings per node.
+    type IdMap;
+    #[wasm_bindgen(method, js_name = get)]
+    fn get_id(this: &IdMap, node: &Node) -> Option<u32>;
+    #[wasm_bindgen(method, js_name = set)]
+    fn set_id(this: &IdMap, node: &Node, id: u32);
+    #[wasm_bindgen(method, js_name = delete)]
+    fn delete_id(this: &IdMap, node: &Node);
+}
+
+/// The recorded page's DOM, as the walk reads it.
+pub struct BrowserDom {
+    attribute_names: AttributeNames,
+    ids: IdMap,
+    selectors: Selectors,
+}
+
+/// The serializer of the recorded page.
+pub type Serializer = NodeSerializer<BrowserDom>;
+
+/// A walk of the recorded page.
+pub type PageWalk = Walk<BrowserDom>;
+
+/// A serializer of this page under `policy`, whose first node gets id 1.
+pub fn serializer(policy: MaskPolicy) -> Serializer {
+    let dom = BrowserDom {
+        attribute_names: AttributeNames::new(),
+        ids: js_sys::WeakMap::new().unchecked_into(),
+        selectors: Selectors::new(&policy),
+    };
+    NodeSerializer::new(dom, policy)
+}
+
+impl BrowserDom {
+    fn selector(&self, which: PolicySelector) -> &super::policy_selectors::Selector {
+        match which {
+            PolicySelector::Block => &self.selectors.block,
+            PolicySelector::Mask => &self.selectors.mask,
+            PolicySelector::Unmask => &self.selectors.unmask,
+            PolicySelector::MaskOrEditable => &self.selectors.mask_or_editable,
+        }
+    }
+}
+
+impl PageDom for BrowserDom {
+    type Node = Node;
+    type NodeSet = js_sys::Set;
+
+    fn kind(&self, node: &Node) -> NodeKind {
+        match dom_reads::node_type(node) {
+            Node::ELEMENT_NODE => NodeKind::Element,
+            Node::TEXT_NODE | Node::CDATA_SECTION_NODE => NodeKind::Text,
+            Node::COMMENT_NODE => NodeKind::Comment,
+            Node::DOCUMENT_TYPE_NODE => NodeKind::Doctype,
+            Node::DOCUMENT_NODE => NodeKind::Document,
+            _ => NodeKind::Other,
+        }
+    }
+
+    fn first_child(&self, node: &Node) -> Option<Node> {
+        dom_reads::first_child(node)
+    }
+
+    fn next_sibling(&self, node: &Node) -> Option<Node> {
+        dom_reads::next_sibling(node)
+    }
+
+    fn parent(&self, node: &Node) -> Option<Node> {
+        dom_reads::parent_node(node)
+    }
+
+    fn text(&self, node: &Node) -> String {
+        dom_reads::text_content(node).unwrap_or_default()
+    }
+
+    fn doctype_name(&self, node: &Node) -> String {
+        dom_reads::doctype_name(node)
+    }
+
+    /// One string from `tagName` where it can tell: an HTML element of an
+    /// HTML document has it in upper case, and every other element (SVG,
+    /// MathML, XHTML) keeps the case of its qualified name, which has
+    /// lower-case letters in every name SVG and MathML define. Other names
+    /// take `localName` and `namespaceURI`, two strings more, as every
+    /// element did before (measured: about 3 % of the walk).
+    fn element_name(&self, element: &Node) -> (String, bool) {
+        let element: &Element = element.unchecked_ref();
+        let mut tag = dom_reads::tag_name(element);
+        let html = !tag.bytes().any(|b| b.is_ascii_lowercase() || b == b':');
+        if html {
+            tag.make_ascii_lowercase();
+            return (tag, false);
+        }
+        let svg = dom_reads::namespace_uri(element).as_deref() == Some(SVG_NS);
+        (dom_reads::local_name(element), svg)
+    }
+
+    fn attribute_names(&self, element: &Node) -> String {
+        let element: &Element = element.unchecked_ref();
+        if !dom_reads::has_attributes(element) {
+            return String::new();
+        }
+        self.attribute_names
+            .of(element.unchecked_ref::<Attributed>())
+    }
+
+    fn attribute(&self, element: &Node, name: &str) -> Option<String> {
+        self.attribute_names.value(element.unchecked_ref(), name)
+    }
+
+    fn element_id(&self, element: &Node) -> String {
+        dom_reads::id(element.unchecked_ref())
+    }
+
+    fn control_state(&self, control: &Node, tag: &str) -> (String, String) {
+        let control: &Element = control.unchecked_ref();
+        match tag {
+            "input" => (
+                dom_reads::input_type(control),
+                dom_reads::input_value(control),
+            ),
+            "textarea" => ("text".to_string(), dom_reads::text_area_value(control)),
+            _ => ("text".to_string(), dom_reads::select_value(control)),
+        }
+    }
+
+    fn is_checked(&self, input: &Node) -> bool {
+        dom_reads::input_checked(input.unchecked_ref())
+    }
+
+    /// The rules of a same-origin stylesheet (a cross-origin sheet's rules
+    /// cannot be read).
+    fn linked_stylesheet(&self, link: &Node) -> Option<String> {
+        let (_, sheet) = dom_reads::link_rel_and_sheet(link.unchecked_ref());
+        let sheet: web_sys::CssStyleSheet = sheet?.dyn_into().ok()?;
+        let rules = sheet.css_rules().ok()?;
+        let mut css = String::new();
+        for i in 0..rules.length() {
+            if let Some(rule) = rules.item(i) {
+                css.push_str(&rule.css_text());
+                css.push('\n');
+            }
+        }
+        Some(css)
+    }
+
+    fn size(&self, element: &Node) -> (f64, f64) {
+        let rect = dom_reads::bounding_rect(element.unchecked_ref());
+        (rect.width(), rect.height())
+    }
+
+    fn matches_or_fails_closed(&self, element: &Node, selector: PolicySelector) -> bool {
+        self.selector(selector)
+            .matches_or_fails_closed(element.unchecked_ref())
+    }
+
+    fn matches(&self, element: &Node, selector: PolicySelector) -> bool {
+        self.selector(selector).matches(element.unchecked_ref())
+    }
+
+    fn inside_or_fails_closed(&self, element: &Node, selector: PolicySelector) -> bool {
+        self.selector(selector)
+            .inside_or_fails_closed(element.unchecked_ref())
+    }
+
+    fn none_under(&self, root: &Node, selector: PolicySelector) -> bool {
+        self.selector(selector).none_under(root)
+    }
+
+    fn id_of(&self, node: &Node) -> Option<u32> {
+        self.ids.get_id(node)
+    }
+
+    fn set_id(&self, node: &Node, id: u32) {
+        self.ids.set_id(node, id);
+    }
+
+    fn forget_id(&self, node: &Node) {
+        self.ids.delete_id(node);
+    }
+
+    fn new_set(&self) -> js_sys::Set {
+        js_sys::Set::new(&JsValue::UNDEFINED)
+    }
+
+    fn add_to_set(&self, set: &js_sys::Set, node: &Node) {
+        set.add(node);
+    }
+
+    fn set_has(&self, set: &js_sys::Set, node: &Node) -> bool {
+        set.has(node)
+    }
+}
+
+/// The nodes a batch of mutation records added.
+pub fn added_nodes(records: &js_sys::Array) -> impl Iterator<Item = Node> + '_ {
+    records.iter().flat_map(|record| {
+        let record: web_sys::MutationRecord = record.unchecked_into();
+        let nodes = record.added_nodes();
+        (0..nodes.length()).filter_map(move |i| nodes.get(i))
+    })
+}
+
+/// Serialize `root` and its subtree, writing records to `out` in document
+/// order, a batch at a time. `root` goes under `parent` before `before`;
+/// `masked` says whether text under `root`'s parent is masked.
+pub fn write_subtree(
+    serializer: &mut Serializer,
+    root: &Node,
+    parent: u32,
+    before: Option<u32>,
+    masked: bool,
+    out: &mut WrittenNodes,
+) {
+    let mut walk = PageWalk::new(root, parent, before, masked);
+    loop {
+        let done = serializer.walk_until(&mut walk, &mut || true);
+        for record in walk.records.drain(..) {
+            out.append(&record);
+        }
+        if done {
+            break;
+        }
+    }
+}

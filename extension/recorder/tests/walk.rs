@@ -1,0 +1,354 @@
+//! The walk, natively: HTML fixtures read into the in-memory DOM, walked
+//! into records exactly as the recorder walks a page, and the records
+//! checked (ids, parents, masking, what is dropped). The browser tests run
+//! the same walk over the real DOM; these run in milliseconds.
+
+use repro_manifest::{MaskPolicy, NodeData, NodeRecord};
+use repro_recorder::core::html::render;
+use repro_recorder::core::native_dom::{self, NativeDom};
+use repro_recorder::core::page_dom::PageDom;
+use repro_recorder::core::walk::{NodeSerializer, Walk};
+
+fn fixture(name: &str) -> NativeDom {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let html = std::fs::read_to_string(&path).expect("the fixture is there");
+    NativeDom::parse(&html).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// Walk the whole document in one go, as a snapshot that is not interrupted.
+fn snapshot(dom: NativeDom, policy: MaskPolicy) -> (Vec<NodeRecord>, NodeSerializer<NativeDom>) {
+    let mut serializer = native_dom::serializer(dom, policy);
+    let document = serializer.dom().document();
+    let records = serializer.subtree_records(&document, 0, None, false);
+    (records, serializer)
+}
+
+fn element<'a>(records: &'a [NodeRecord], id_attribute: &str) -> &'a NodeRecord {
+    records
+        .iter()
+        .find(|r| match &r.data {
+            NodeData::Element { attrs, .. } => {
+                attrs.iter().any(|(n, v)| n == "id" && v == id_attribute)
+            }
+            _ => false,
+        })
+        .unwrap_or_else(|| panic!("no element #{id_attribute}"))
+}
+
+fn attr<'a>(record: &'a NodeRecord, name: &str) -> Option<&'a str> {
+    match &record.data {
+        NodeData::Element { attrs, .. } => attrs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str()),
+        _ => None,
+    }
+}
+
+/// The records of `root`'s subtree (records come in document order, a
+/// parent before its children).
+fn subtree(records: &[NodeRecord], root: u32) -> Vec<NodeRecord> {
+    let mut inside = std::collections::HashSet::from([root]);
+    let mut out = Vec::new();
+    for record in records {
+        if record.id == root || inside.contains(&record.parent) {
+            inside.insert(record.id);
+            out.push(record.clone());
+        }
+    }
+    out
+}
+
+fn texts(records: &[NodeRecord]) -> Vec<&str> {
+    records
+        .iter()
+        .filter_map(|r| match &r.data {
+            NodeData::Text { text } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn ids_are_dense_in_document_order_and_parents_precede_children() {
+    let (records, _) = snapshot(fixture("form_privacy.html"), MaskPolicy::default());
+    for (index, record) in records.iter().enumerate() {
+        assert_eq!(record.id, index as u32 + 1, "ids follow document order");
+        assert!(
+            record.parent < record.id,
+            "a parent is recorded before its child"
+        );
+    }
+    assert!(matches!(records[0].data, NodeData::Document));
+    assert!(matches!(&records[1].data, NodeData::Doctype { name } if name == "html"));
+}
+
+#[test]
+fn form_values_are_masked_as_the_policy_says_and_secrets_always() {
+    let mut dom = fixture("form_privacy.html");
+    let name = dom.by_id("name").expect("#name");
+    dom.set_value(name, "Ada Lovelace");
+    let (records, _) = snapshot(dom, MaskPolicy::default());
+    assert_eq!(
+        attr(element(&records, "name"), "value"),
+        Some("************"),
+        "the current value, not the markup's, one star per character"
+    );
+    assert_eq!(
+        attr(element(&records, "password"), "value"),
+        Some("*******************")
+    );
+    assert_eq!(attr(element(&records, "card"), "value"), Some(""));
+    assert_eq!(
+        attr(element(&records, "city"), "value"),
+        Some("Paris"),
+        "data-repro-unmask records the value"
+    );
+    assert_eq!(attr(element(&records, "agree"), "checked"), Some(""));
+    assert_eq!(attr(element(&records, "size"), "value"), Some("*"));
+    let everything = format!("{records:?}");
+    for secret in [
+        "hunter2-Sup3rSecret",
+        "hidden-csrf-Zq8Rt5Wn",
+        "prefilled note",
+        "Editable text",
+        "Masked by the site",
+        "Blocked by the site",
+        "grace.hopper@navy.example",
+        "script body",
+        "steal()",
+        "javascript:",
+        "alert(1)",
+    ] {
+        assert!(!everything.contains(secret), "{secret} reached the records");
+    }
+}
+
+#[test]
+fn unmasked_inputs_record_values_except_secrets() {
+    let policy = MaskPolicy {
+        mask_all_inputs: false,
+        ..MaskPolicy::default()
+    };
+    let (records, _) = snapshot(fixture("form_privacy.html"), policy);
+    assert_eq!(attr(element(&records, "name"), "value"), Some("Ada"));
+    assert_eq!(
+        attr(element(&records, "password"), "value"),
+        Some("*******************"),
+        "passwords are masked whatever the policy says"
+    );
+    assert!(
+        texts(&records).contains(&"prefilled note"),
+        "a textarea's text is kept when inputs are not masked"
+    );
+}
+
+#[test]
+fn blocked_elements_become_placeholders_of_their_size_with_nothing_inside() {
+    let mut dom = fixture("form_privacy.html");
+    let blocked = dom.by_id("blocked").expect("#blocked");
+    dom.set_size(blocked, 320.4, 48.6);
+    let (records, _) = snapshot(dom, MaskPolicy::default());
+    let placeholder = records
+        .iter()
+        .find(|r| attr(r, "data-repro-blocked").is_some())
+        .expect("a placeholder");
+    assert_eq!(
+        attr(placeholder, "style"),
+        Some("width:320px;height:49px;background:#d0d0d0;display:inline-block")
+    );
+    assert!(
+        records.iter().all(|r| r.parent != placeholder.id),
+        "nothing of a blocked element's inside"
+    );
+}
+
+#[test]
+fn scripts_handlers_and_script_urls_are_dropped_and_the_rest_renders() {
+    let (records, _) = snapshot(fixture("form_privacy.html"), MaskPolicy::default());
+    let body = records
+        .iter()
+        .find(|r| matches!(&r.data, NodeData::Element { tag, .. } if tag == "p"))
+        .expect("the paragraph of links");
+    assert_eq!(
+        render(&subtree(&records, body.id), 10_000),
+        r#"<p><a>a link</a> <a href="/next">next</a></p>"#
+    );
+    let frame = records
+        .iter()
+        .find(|r| matches!(&r.data, NodeData::Element { tag, .. } if tag == "iframe"))
+        .expect("the iframe");
+    assert_eq!(attr(frame, "srcdoc"), None);
+    assert_eq!(attr(frame, "src"), Some("/frame.html"));
+    let script = records
+        .iter()
+        .find(|r| matches!(&r.data, NodeData::Element { tag, .. } if tag == "script"))
+        .expect("the script element stays, as a placeholder");
+    assert!(records.iter().all(|r| r.parent != script.id));
+}
+
+#[test]
+fn text_keeps_whitespace_and_personal_data_is_masked_in_free_text() {
+    let (records, _) = snapshot(fixture("form_privacy.html"), MaskPolicy::default());
+    let title = element(&records, "title");
+    let heading: Vec<&str> = records
+        .iter()
+        .filter(|r| r.parent == title.id)
+        .filter_map(|r| match &r.data {
+            NodeData::Text { text } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(heading.len(), 1);
+    assert!(heading[0].starts_with("Account of "));
+    assert!(!heading[0].contains('@'), "{}", heading[0]);
+    assert!(
+        texts(&records).contains(&"****** ** *** ****"),
+        "masked text keeps its length: {:?}",
+        texts(&records)
+    );
+}
+
+#[test]
+fn a_same_origin_stylesheet_is_inlined_masked() {
+    let mut dom = fixture("form_privacy.html");
+    let link = dom
+        .descendants(dom.document())
+        .find(|n| dom.element_name(n).0 == "link")
+        .expect("the link");
+    dom.set_stylesheet(
+        link,
+        "h1 { color: rgb(20, 90, 160); }\n.x::after { content: \"ada@example.com\"; }\n",
+    );
+    let (records, _) = snapshot(dom, MaskPolicy::default());
+    let link = records
+        .iter()
+        .find(|r| matches!(&r.data, NodeData::Element { tag, .. } if tag == "link"))
+        .expect("the link");
+    let css = attr(link, repro_manifest::INLINED_CSS_ATTRIBUTE).expect("inlined");
+    assert!(css.contains("rgb(20, 90, 160)"));
+    assert!(!css.contains("ada@example.com"));
+}
+
+#[test]
+fn svg_elements_keep_their_names_and_namespace() {
+    let (records, _) = snapshot(fixture("svg_and_text.html"), MaskPolicy::default());
+    let elements: Vec<(&str, bool)> = records
+        .iter()
+        .filter_map(|r| match &r.data {
+            NodeData::Element { tag, svg, .. } => Some((tag.as_str(), *svg)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        elements,
+        [
+            ("html", false),
+            ("body", false),
+            ("svg", true),
+            ("defs", true),
+            ("linearGradient", true),
+            ("circle", true),
+            ("foreignObject", true),
+            ("p", false),
+            ("pre", false)
+        ]
+    );
+    assert!(texts(&records).contains(&"  two\n  lines  "));
+}
+
+#[test]
+fn a_mask_selector_that_does_not_parse_masks_every_text() {
+    let policy = MaskPolicy {
+        mask_selector: "div[".into(),
+        ..MaskPolicy::default()
+    };
+    let (records, _) = snapshot(fixture("svg_and_text.html"), policy);
+    for text in texts(&records) {
+        assert!(
+            text.chars().all(|c| c == '*' || c.is_whitespace()),
+            "{text:?} is not masked"
+        );
+    }
+}
+
+#[test]
+fn a_page_nested_twenty_thousand_deep_is_walked_without_recursion() {
+    let mut html = String::from("<html><body>");
+    html.push_str(&"<div>".repeat(20_000));
+    html.push_str("deep");
+    html.push_str(&"</div>".repeat(20_000));
+    html.push_str("</body></html>");
+    let dom = NativeDom::parse(&html).expect("parses");
+    let (records, _) = snapshot(dom, MaskPolicy::default());
+    assert_eq!(records.len(), 1 + 2 + 20_000 + 1);
+    assert_eq!(texts(&records), ["deep"]);
+}
+
+/// A page with a list of `n` items.
+fn long_list(n: usize) -> NativeDom {
+    let items: String = (0..n)
+        .map(|i| format!("<li id=\"i{i}\">{i}</li>"))
+        .collect();
+    NativeDom::parse(&format!(
+        "<html><body><ul id=\"list\">{items}</ul></body></html>"
+    ))
+    .expect("parses")
+}
+
+#[test]
+fn a_walk_paused_while_the_page_changes_records_each_node_once_where_it_is() {
+    let dom = long_list(1000);
+    let mut serializer = native_dom::serializer(dom, MaskPolicy::default());
+    let document = serializer.dom().document();
+    let mut walk: Walk<NativeDom> = Walk::new(&document, 0, None, false);
+    assert!(
+        !serializer.walk_until(&mut walk, &mut || true),
+        "one batch is not the whole page"
+    );
+    let mut records = std::mem::take(&mut walk.records);
+    let walked = records.len();
+
+    // The page's scripts run between two slices: the last item moves to the
+    // front (behind the walk), and a new item is appended.
+    let (list, first, last) = {
+        let dom = serializer.dom();
+        let list = dom.by_id("list").expect("#list");
+        (
+            list,
+            dom.by_id("i0").expect("#i0"),
+            dom.by_id("i999").expect("#i999"),
+        )
+    };
+    let dom = serializer.dom_mut();
+    dom.insert_before(list, last, first);
+    let added = dom.create_element("li", false);
+    let added_text = dom.create_text("added while paused");
+    dom.append(added, added_text);
+    dom.append(list, added);
+    // The browser lists both in its mutation records: the moved item as
+    // removed and added, the new one as added.
+    walk.page_changed(serializer.dom(), [last, added]);
+    assert!(serializer.walk_until(&mut walk, &mut || false));
+    records.append(&mut walk.records);
+
+    let ids: std::collections::HashSet<u32> = records.iter().map(|r| r.id).collect();
+    assert_eq!(ids.len(), records.len(), "no node recorded twice");
+    assert!(
+        !texts(&records).contains(&"added while paused"),
+        "a node added meanwhile is left to the mutation that added it"
+    );
+    let items: Vec<&NodeRecord> = records
+        .iter()
+        .filter(|r| matches!(&r.data, NodeData::Element { tag, .. } if tag == "li"))
+        .collect();
+    assert_eq!(
+        items.len(),
+        999,
+        "every item the page did not move or add meanwhile ({walked} records before the pause)"
+    );
+    assert!(
+        items.iter().all(|r| attr(r, "id") != Some("i999")),
+        "the item moved behind the walk is left to the records of the move"
+    );
+}
