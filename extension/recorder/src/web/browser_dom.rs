@@ -66,9 +66,12 @@ impl BrowserDom {
 }
 
 impl PageDom for BrowserDom {
+    // One-line forwards, inlined: each call level is a JavaScript call in
+    // the wasm2js build.
     type Node = Node;
     type NodeSet = js_sys::Set;
 
+    #[inline(always)]
     fn kind(&self, node: &Node) -> NodeKind {
         match dom_reads::node_type(node) {
             Node::ELEMENT_NODE => NodeKind::Element,
@@ -80,18 +83,22 @@ impl PageDom for BrowserDom {
         }
     }
 
+    #[inline(always)]
     fn first_child(&self, node: &Node) -> Option<Node> {
         dom_reads::first_child(node)
     }
 
+    #[inline(always)]
     fn next_sibling(&self, node: &Node) -> Option<Node> {
         dom_reads::next_sibling(node)
     }
 
+    #[inline(always)]
     fn parent(&self, node: &Node) -> Option<Node> {
         dom_reads::parent_node(node)
     }
 
+    #[inline(always)]
     fn text(&self, node: &Node) -> String {
         dom_reads::text_content(node).unwrap_or_default()
     }
@@ -127,10 +134,12 @@ impl PageDom for BrowserDom {
             .of(element.unchecked_ref::<Attributed>())
     }
 
+    #[inline(always)]
     fn attribute(&self, element: &Node, name: &str) -> Option<String> {
         self.attribute_names.value(element.unchecked_ref(), name)
     }
 
+    #[inline(always)]
     fn element_id(&self, element: &Node) -> String {
         dom_reads::id(element.unchecked_ref())
     }
@@ -147,6 +156,7 @@ impl PageDom for BrowserDom {
         }
     }
 
+    #[inline(always)]
     fn is_checked(&self, input: &Node) -> bool {
         dom_reads::input_checked(input.unchecked_ref())
     }
@@ -172,15 +182,18 @@ impl PageDom for BrowserDom {
         (rect.width(), rect.height())
     }
 
+    #[inline(always)]
     fn matches_or_fails_closed(&self, element: &Node, selector: PolicySelector) -> bool {
         self.selector(selector)
             .matches_or_fails_closed(element.unchecked_ref())
     }
 
+    #[inline(always)]
     fn matches(&self, element: &Node, selector: PolicySelector) -> bool {
         self.selector(selector).matches(element.unchecked_ref())
     }
 
+    #[inline(always)]
     fn inside_or_fails_closed(&self, element: &Node, selector: PolicySelector) -> bool {
         self.selector(selector)
             .inside_or_fails_closed(element.unchecked_ref())
@@ -190,14 +203,17 @@ impl PageDom for BrowserDom {
         self.selector(selector).none_under(root)
     }
 
+    #[inline(always)]
     fn id_of(&self, node: &Node) -> Option<u32> {
         self.ids.get_id(node)
     }
 
+    #[inline(always)]
     fn set_id(&self, node: &Node, id: u32) {
         self.ids.set_id(node, id);
     }
 
+    #[inline(always)]
     fn forget_id(&self, node: &Node) {
         self.ids.delete_id(node);
     }
@@ -206,10 +222,12 @@ impl PageDom for BrowserDom {
         js_sys::Set::new(&JsValue::UNDEFINED)
     }
 
+    #[inline(always)]
     fn add_to_set(&self, set: &js_sys::Set, node: &Node) {
         set.add(node);
     }
 
+    #[inline(always)]
     fn set_has(&self, set: &js_sys::Set, node: &Node) -> bool {
         set.has(node)
     }

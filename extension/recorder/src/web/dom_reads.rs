@@ -237,31 +237,37 @@ fn proto_document(document: &Document) -> &ProtoDocument {
 }
 
 /// `node.nodeType`.
+#[inline(always)]
 pub fn node_type(node: &Node) -> u16 {
     HOT.with(|hot| hot.node_type.node_type_of(node))
 }
 
 /// `node.firstChild`.
+#[inline(always)]
 pub fn first_child(node: &Node) -> Option<Node> {
     HOT.with(|hot| hot.first_child.first_child_of(node))
 }
 
 /// `node.nextSibling`.
+#[inline(always)]
 pub fn next_sibling(node: &Node) -> Option<Node> {
     HOT.with(|hot| hot.next_sibling.next_sibling_of(node))
 }
 
 /// `node.parentNode`.
+#[inline(always)]
 pub fn parent_node(node: &Node) -> Option<Node> {
     HOT.with(|hot| hot.parent_node.parent_node_of(node))
 }
 
 /// `node.parentElement`.
+#[inline(always)]
 pub fn parent_element(node: &Node) -> Option<Element> {
     HOT.with(|hot| hot.parent_element.parent_element_of(node))
 }
 
 /// `node.textContent`.
+#[inline(always)]
 pub fn text_content(node: &Node) -> Option<String> {
     HOT.with(|hot| hot.text_content.text_content_of(node))
 }
@@ -277,21 +283,25 @@ pub fn owner_document(node: &Node) -> Option<Document> {
 }
 
 /// `element.tagName`.
+#[inline(always)]
 pub fn tag_name(element: &Element) -> String {
     HOT.with(|hot| hot.tag_name.tag_name_of(element))
 }
 
 /// `element.localName`.
+#[inline(always)]
 pub fn local_name(element: &Element) -> String {
     HOT.with(|hot| hot.local_name.local_name_of(element))
 }
 
 /// `element.namespaceURI`.
+#[inline(always)]
 pub fn namespace_uri(element: &Element) -> Option<String> {
     HOT.with(|hot| hot.namespace_uri.namespace_uri_of(element))
 }
 
 /// `element.id`.
+#[inline(always)]
 pub fn id(element: &Element) -> String {
     HOT.with(|hot| hot.id.id_of(element))
 }
@@ -319,11 +329,13 @@ pub fn children(element: &Element) -> web_sys::HtmlCollection {
 }
 
 /// `element.hasAttributes()`.
+#[inline(always)]
 pub fn has_attributes(element: &Element) -> bool {
     proto_element(element).has_attributes()
 }
 
 /// `element.getAttribute(name)`.
+#[inline(always)]
 pub fn get_attribute(element: &Element, name: &str) -> Option<String> {
     proto_element(element).get_attribute(name)
 }
@@ -345,26 +357,31 @@ pub fn query_all_under(element: &Element, selectors: &str) -> Result<web_sys::No
 }
 
 /// An `<input>`'s current value.
+#[inline(always)]
 pub fn input_value(input: &Element) -> String {
     HOT.with(|hot| hot.input_value.input_value_of(input))
 }
 
 /// An `<input>`'s type, lower case.
+#[inline(always)]
 pub fn input_type(input: &Element) -> String {
     HOT.with(|hot| hot.input_type.input_type_of(input))
 }
 
 /// Whether an `<input>` is checked now.
+#[inline(always)]
 pub fn input_checked(input: &Element) -> bool {
     HOT.with(|hot| hot.input_checked.input_checked_of(input))
 }
 
 /// A `<textarea>`'s current value.
+#[inline(always)]
 pub fn text_area_value(area: &Element) -> String {
     HOT.with(|hot| hot.text_area_value.text_area_value_of(area))
 }
 
 /// A `<select>`'s current value.
+#[inline(always)]
 pub fn select_value(select: &Element) -> String {
     HOT.with(|hot| hot.select_value.select_value_of(select))
 }
