@@ -3,20 +3,35 @@
 //! these rules while it serializes; the viewer applies them again when it
 //! replays, because a forged bundle posted to a server is not to be trusted.
 
-/// Should an attribute be recorded? `name` is lower-case.
+/// Should an attribute be recorded (and replayed)? Names are compared
+/// whatever their case: the browser lower-cases an HTML element's
+/// attribute names when they are set, so a forged `ONERROR` would be
+/// `onerror` in the replay.
 pub fn keep_attribute(name: &str, value: &str) -> bool {
-    if !crate::is_safe_name(name) || name.starts_with("on") || name == "srcdoc" {
+    let handler = name
+        .get(..2)
+        .is_some_and(|start| start.eq_ignore_ascii_case("on"));
+    if !crate::is_safe_name(name) || handler || name.eq_ignore_ascii_case("srcdoc") {
         return false;
     }
     !(is_url_attribute(name) && is_script_url(value))
 }
 
-/// Attributes whose value the browser may follow as a URL.
+/// Attributes whose value the browser may follow as a URL (any case).
 pub fn is_url_attribute(name: &str) -> bool {
-    matches!(
-        name,
-        "href" | "src" | "action" | "formaction" | "xlink:href" | "data" | "poster" | "background"
-    )
+    const URL_ATTRIBUTES: [&str; 8] = [
+        "href",
+        "src",
+        "action",
+        "formaction",
+        "xlink:href",
+        "data",
+        "poster",
+        "background",
+    ];
+    URL_ATTRIBUTES
+        .iter()
+        .any(|url| url.eq_ignore_ascii_case(name))
 }
 
 /// Is `url` one that runs code when followed (`javascript:`, `vbscript:`)?
@@ -66,5 +81,16 @@ mod tests {
         assert!(keep_attribute("href", "/javascript-guide"));
         assert!(keep_attribute("title", "javascript:is fine as text"));
         assert!(keep_attribute("class", "btn"));
+    }
+
+    #[test]
+    fn names_are_compared_whatever_their_case() {
+        assert!(!keep_attribute("ONERROR", "steal()"));
+        assert!(!keep_attribute("OnLoad", "steal()"));
+        assert!(!keep_attribute("SRCDOC", "<script>"));
+        assert!(!keep_attribute("HREF", "javascript:alert(1)"));
+        assert!(!keep_attribute("XLINK:HREF", "javascript:alert(1)"));
+        assert!(is_url_attribute("SRC"));
+        assert!(keep_attribute("viewBox", "0 0 10 10"));
     }
 }

@@ -6,8 +6,10 @@
 //! recorder did, because a bundle can be forged. Console and network entries
 //! are rendered as text, never as HTML. Everything shares one timeline.
 //!
-//! [`timeline`] is plain Rust and tests natively; the rest is wasm32 only.
+//! [`timeline`] and [`replay_rules`] (the replay's attribute filter) are
+//! plain Rust and test natively; the rest is wasm32 only.
 
+pub mod replay_rules;
 pub mod timeline;
 #[cfg(target_arch = "wasm32")]
 mod web;

@@ -3,9 +3,10 @@
 
 use std::collections::HashMap;
 
-use repro_manifest::markup::{is_script_url, is_url_attribute, keep_attribute};
 use repro_manifest::{DomEvent, NodeData, NodeRecord, INLINED_CSS_ATTRIBUTE};
 use wasm_bindgen::JsCast;
+
+use crate::replay_rules::replayable;
 use web_sys::{Document, Element, HtmlIFrameElement, Node};
 
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
@@ -41,20 +42,6 @@ fn as_control(element: &Element) -> Option<Control> {
         "input" => Some(Control::Input(element.clone().unchecked_into())),
         "textarea" => Some(Control::TextArea(element.clone().unchecked_into())),
         _ => None,
-    }
-}
-
-/// Should `name=value` be set on a replayed element? The recorder's rule,
-/// applied again, plus what must never load or navigate in the viewer.
-fn replayable(tag: &str, name: &str, value: &str) -> bool {
-    if !keep_attribute(name, value) || name == INLINED_CSS_ATTRIBUTE {
-        return false;
-    }
-    match (tag, name) {
-        ("iframe" | "frame" | "object" | "embed", _) if is_url_attribute(name) => false,
-        ("meta", "http-equiv" | "content") => false,
-        ("base", "href") => false,
-        _ => !(is_url_attribute(name) && is_script_url(value)),
     }
 }
 
