@@ -489,3 +489,12 @@ pub fn body(document: &Document) -> Option<web_sys::HtmlElement> {
 pub fn default_view(document: &Document) -> Option<web_sys::Window> {
     proto_document(document).default_view()
 }
+
+/// The viewport size of `window`.
+pub fn viewport(window: &web_sys::Window) -> repro_manifest::Size {
+    let read = |v: Result<JsValue, JsValue>| v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as u32;
+    repro_manifest::Size {
+        w: read(window.inner_width()),
+        h: read(window.inner_height()),
+    }
+}

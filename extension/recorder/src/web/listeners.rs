@@ -7,9 +7,10 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, EventTarget, MessageEvent, MouseEvent, MutationObserver, Node};
 
+use super::dom_reads::viewport;
 use super::mutations;
+use super::recorder::{with_recorder, Recorder};
 use super::snapshot;
-use super::state::{viewport, with_recorder, Recorder};
 use super::transport::{flush_now, FLUSH_INTERVAL_MS};
 use crate::core::caps::Admission;
 use crate::core::hook::{to_entry, Entry, HookMessage};
@@ -100,9 +101,9 @@ impl Listeners {
         Ok(())
     }
 
-    /// Mutation records the observer has not handed over yet.
-    pub fn take_records(&self) -> js_sys::Array {
-        self.observer.take_records()
+    /// The mutation observer, for the records it has not handed over yet.
+    pub fn observer(&self) -> MutationObserver {
+        self.observer.clone()
     }
 
     /// Take the last mutations, then remove everything from the page.

@@ -12,7 +12,8 @@ use web_sys::{Document, Element, Node};
 
 use super::browser_dom;
 use super::dom_reads;
-use super::state::{viewport, with_recorder};
+use super::dom_reads::viewport;
+use super::recorder::with_recorder;
 use crate::core::selector::{css_selector, xpath, Selector, Tree};
 use crate::core::walk::mask_text;
 use crate::core::{html, mask};

@@ -15,8 +15,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Event, EventTarget, HtmlElement, Node};
 
 use super::dom_reads;
+use super::dom_reads::viewport;
 use super::mark_capture::{describe_marked, top_rect};
-use super::state::viewport;
 
 type Handler = Closure<dyn FnMut(Event)>;
 

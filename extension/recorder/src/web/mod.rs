@@ -12,9 +12,13 @@ mod listeners;
 mod mark_capture;
 mod marker;
 mod mutations;
+mod outbox;
 mod policy_selectors;
+mod recorder;
 mod snapshot;
+mod snapshot_progress;
 mod state;
+mod tasks;
 mod transport;
 mod written_nodes;
 

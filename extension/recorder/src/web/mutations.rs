@@ -12,8 +12,8 @@ use web_sys::{Element, MutationRecord, Node};
 
 use super::browser_dom::write_subtree;
 use super::dom_reads;
-use super::snapshot::WalkedPlaces;
-use super::state::Recorder;
+use super::recorder::Recorder;
+use super::snapshot_progress::WalkedPlaces;
 use super::written_nodes::WrittenNodes;
 use crate::core::last_change::{last_of_each, last_per_node};
 use crate::core::walk::mask_text;

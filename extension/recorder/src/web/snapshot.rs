@@ -11,13 +11,11 @@
 //! among its siblings; a record adding a node the walk did record where it
 //! is now is dropped.
 
-use repro_manifest::{DomEvent, Size};
-use wasm_bindgen::prelude::*;
-use web_sys::{Node, Performance};
+use repro_manifest::DomEvent;
 
-use super::browser_dom::{added_nodes, PageWalk, Serializer};
-use super::state::{with_recorder, Recorder};
-use super::written_nodes::WrittenNodes;
+use super::recorder::{with_recorder, Recorder};
+use super::snapshot_progress::SnapshotInProgress;
+use super::tasks::next_task;
 use crate::core::slice_pacing::near_wrapper_table_growth;
 use crate::core::written_json::around_nodes;
 
@@ -29,74 +27,6 @@ const SLICE_MS: f64 = 20.0;
 /// The first slice's budget: its code runs cold (compiled on first use), and
 /// measured 30–45 ms in traces when it had the whole budget.
 const FIRST_SLICE_MS: f64 = 5.0;
-
-/// A snapshot being walked, and what happened in the page since it began.
-pub struct SnapshotInProgress {
-    walk: PageWalk,
-    /// The records walked so far, as JSON, out of wasm memory but for the
-    /// last piece.
-    written: WrittenNodes,
-    places: WalkedPlaces,
-    t: u64,
-    viewport: Size,
-    scroll: (i32, i32),
-    busy_ms: f64,
-    clock: Option<Performance>,
-    held_events: Vec<DomEvent>,
-    held_records: Vec<js_sys::Array>,
-}
-
-impl SnapshotInProgress {
-    /// A walk of `document`, taken at `t` ms into the session.
-    pub fn begin(window: &web_sys::Window, document: &web_sys::Document, t: u64) -> Self {
-        SnapshotInProgress {
-            walk: PageWalk::new(document.as_ref(), 0, None, false),
-            written: WrittenNodes::new(),
-            places: WalkedPlaces {
-                first_id: 0,
-                parents: Vec::new(),
-            },
-            t,
-            viewport: super::state::viewport(window),
-            scroll: (
-                window.scroll_x().unwrap_or(0.0) as i32,
-                window.scroll_y().unwrap_or(0.0) as i32,
-            ),
-            busy_ms: 0.0,
-            clock: window.performance(),
-            held_events: Vec::new(),
-            held_records: Vec::new(),
-        }
-    }
-
-    /// Keep an event of the page until the snapshot is queued.
-    pub fn hold_event(&mut self, event: DomEvent) {
-        self.held_events.push(event);
-    }
-
-    /// Keep a batch of mutation records until the walk ends. From now on
-    /// the walk checks that each node is still where it was found.
-    pub fn hold_records(&mut self, serializer: &Serializer, records: js_sys::Array) {
-        self.walk
-            .page_changed(serializer.dom(), added_nodes(&records));
-        self.held_records.push(records);
-    }
-
-    fn now(&self) -> f64 {
-        self.clock.as_ref().map(|c| c.now()).unwrap_or_default()
-    }
-
-    /// Write the records walked since the last call, and note where each went.
-    fn write_walked(&mut self) {
-        for record in self.walk.records.drain(..) {
-            if self.places.parents.is_empty() {
-                self.places.first_id = record.id;
-            }
-            self.places.parents.push(record.parent);
-            self.written.append(&record);
-        }
-    }
-}
 
 /// Walk and write one slice of the snapshot; `true` once the walk is done.
 fn walk_slice(recorder: &mut Recorder) -> bool {
@@ -197,50 +127,10 @@ fn queue_finished(recorder: &mut Recorder) {
     for event in held_events {
         recorder.push(event);
     }
-    if let Some(listeners) = &recorder.listeners {
-        held_records.push(listeners.take_records());
+    if let Some(observer) = &recorder.observer {
+        held_records.push(observer.take_records());
     }
     for records in held_records {
         super::mutations::record_after_walk(recorder, &records, &places);
     }
-}
-
-/// Where the walk put each node: the parent id of every id it gave (the
-/// walk gives consecutive ids).
-pub struct WalkedPlaces {
-    first_id: u32,
-    parents: Vec<u32>,
-}
-
-impl WalkedPlaces {
-    /// Did the walk record `node` under the parent it has now? Then a record
-    /// that added it there says nothing new.
-    pub fn holds(&self, serializer: &Serializer, node: &Node) -> bool {
-        let Some(id) = serializer.id_of(node) else {
-            return false;
-        };
-        let Some(index) = id.checked_sub(self.first_id) else {
-            return false;
-        };
-        let Some(&parent) = self.parents.get(index as usize) else {
-            return false;
-        };
-        serializer.still_under(node, parent)
-    }
-}
-
-/// Resolve after the page had a turn: a message to ourselves queues a task
-/// without the 4 ms clamp that nested timers get.
-pub(super) async fn next_task() {
-    let Ok(channel) = web_sys::MessageChannel::new() else {
-        return;
-    };
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        channel.port1().set_onmessage(Some(&resolve));
-    });
-    if channel.port2().post_message(&JsValue::NULL).is_err() {
-        return;
-    }
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-    channel.port1().set_onmessage(None);
 }

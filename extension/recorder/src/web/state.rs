@@ -3,20 +3,23 @@
 
 use std::cell::RefCell;
 
-use repro_manifest::{DomEvent, EventRecord, MaskPolicy, Size};
+use repro_manifest::MaskPolicy;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::browser_dom::{self, Serializer};
+use super::browser_dom;
 use super::chrome::{self, ask_background, get, object};
 use super::dom_reads;
 use super::listeners::Listeners;
-use super::snapshot::SnapshotInProgress;
-use super::transport::Outbox;
+use super::outbox::Outbox;
+use super::recorder::{self, with_recorder, Recorder};
+use super::snapshot_progress::SnapshotInProgress;
+use super::tasks::sleep;
 use crate::core::mask;
 
 thread_local! {
-    static RECORDER: RefCell<Option<Recorder>> = const { RefCell::new(None) };
+    /// What the recorder installed in the page, while it records.
+    static LISTENERS: RefCell<Option<Listeners>> = const { RefCell::new(None) };
     /// A start is between its first check and the recorder being in place
     /// (waiting for the document or the background's answer).
     static STARTING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
@@ -44,38 +47,6 @@ impl Drop for Starting {
     fn drop(&mut self) {
         STARTING.with(|s| s.set(false));
     }
-}
-
-/// Everything one document's recording holds.
-pub struct Recorder {
-    pub session_start: u64,
-    pub page: u32,
-    pub serializer: Serializer,
-    pub outbox: Outbox,
-    pub listeners: Option<Listeners>,
-    pub caps: crate::core::caps::Caps,
-    /// The first snapshot while it is being walked.
-    pub snapshot: Option<SnapshotInProgress>,
-}
-
-impl Recorder {
-    /// Milliseconds since the session started.
-    pub fn now(&self) -> u64 {
-        (js_sys::Date::now() - self.session_start as f64).max(0.0) as u64
-    }
-
-    /// Queue a DOM event (held until the snapshot, if one is being walked).
-    pub fn push(&mut self, event: DomEvent) {
-        match self.snapshot.as_mut() {
-            Some(snapshot) => snapshot.hold_event(event),
-            None => self.outbox.chunk.events.push(EventRecord::Known(event)),
-        }
-    }
-}
-
-/// Run `f` on the recorder, if this document is being recorded.
-pub fn with_recorder<R>(f: impl FnOnce(&mut Recorder) -> R) -> Option<R> {
-    RECORDER.with(|cell| cell.try_borrow_mut().ok()?.as_mut().map(f))
 }
 
 fn window() -> Result<web_sys::Window, JsValue> {
@@ -171,7 +142,7 @@ async fn record(build: &str, starting: Starting) -> Result<(), JsValue> {
         page,
         serializer: browser_dom::serializer(policy),
         outbox: Outbox::new(page),
-        listeners: None,
+        observer: None,
         caps: Default::default(),
         snapshot: None,
     };
@@ -180,26 +151,18 @@ async fn record(build: &str, starting: Starting) -> Result<(), JsValue> {
         &document,
         recorder.now(),
     ));
-    RECORDER.with(|cell| *cell.borrow_mut() = Some(recorder));
+    recorder::install(recorder);
     drop(starting);
     // Listening starts before the walk, so that nothing the page does while
     // it is walked is missed.
     let listeners = Listeners::install(&window, &document)?;
-    with_recorder(|r| r.listeners = Some(listeners));
+    with_recorder(|r| r.observer = Some(listeners.observer()));
+    LISTENERS.with(|cell| *cell.borrow_mut() = Some(listeners));
     // The page hook holds what happened before now until it hears this.
     let _ = window.post_message(&object(&[("__repro", "recorder-ready".into())]), "*");
     super::snapshot::walk_in_slices().await;
     super::transport::flush_now();
     Ok(())
-}
-
-/// The viewport size of `window`.
-pub fn viewport(window: &web_sys::Window) -> Size {
-    let read = |v: Result<JsValue, JsValue>| v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as u32;
-    Size {
-        w: read(window.inner_width()),
-        h: read(window.inner_height()),
-    }
 }
 
 async fn wait_until_parsed(document: &web_sys::Document) -> Result<(), JsValue> {
@@ -275,29 +238,22 @@ fn install_message_listener() {
     listener.forget();
 }
 
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
-
 /// Stop recording this document: take the last mutations, remove every
 /// listener, and return every chunk not yet acknowledged, as JSON texts.
 /// Then let the loader drop this instance.
 pub fn stop() -> js_sys::Array {
     let chunks = js_sys::Array::new();
     super::marker::stop();
-    let Some(mut recorder) = RECORDER.with(|cell| cell.borrow_mut().take()) else {
+    let listeners = LISTENERS.with(|cell| cell.borrow_mut().take());
+    let Some(mut recorder) = recorder::take() else {
         if !STARTING.with(|s| s.get()) {
             let_go();
         }
         return chunks;
     };
     super::snapshot::complete_now(&mut recorder);
-    if let Some(listeners) = recorder.listeners.take() {
+    recorder.observer = None;
+    if let Some(listeners) = listeners {
         listeners.remove(&mut recorder);
     }
     for text in recorder.outbox.drain_all() {

@@ -1,0 +1,58 @@
+//! The recorder of this document, while it records: what it holds, and the
+//! one place it is kept. The page's events reach it through
+//! [`with_recorder`]; starting and stopping it is `state`'s.
+
+use std::cell::RefCell;
+
+use repro_manifest::{DomEvent, EventRecord};
+
+use super::browser_dom::Serializer;
+use super::outbox::Outbox;
+use super::snapshot_progress::SnapshotInProgress;
+
+thread_local! {
+    static RECORDER: RefCell<Option<Recorder>> = const { RefCell::new(None) };
+}
+
+/// Everything one document's recording holds.
+pub struct Recorder {
+    pub session_start: u64,
+    pub page: u32,
+    pub serializer: Serializer,
+    pub outbox: Outbox,
+    /// The page's mutation observer, for the records it has not handed over.
+    pub observer: Option<web_sys::MutationObserver>,
+    pub caps: crate::core::caps::Caps,
+    /// The first snapshot while it is being walked.
+    pub snapshot: Option<SnapshotInProgress>,
+}
+
+impl Recorder {
+    /// Milliseconds since the session started.
+    pub fn now(&self) -> u64 {
+        (js_sys::Date::now() - self.session_start as f64).max(0.0) as u64
+    }
+
+    /// Queue a DOM event (held until the snapshot, if one is being walked).
+    pub fn push(&mut self, event: DomEvent) {
+        match self.snapshot.as_mut() {
+            Some(snapshot) => snapshot.hold_event(event),
+            None => self.outbox.chunk.events.push(EventRecord::Known(event)),
+        }
+    }
+}
+
+/// Run `f` on the recorder, if this document is being recorded.
+pub fn with_recorder<R>(f: impl FnOnce(&mut Recorder) -> R) -> Option<R> {
+    RECORDER.with(|cell| cell.try_borrow_mut().ok()?.as_mut().map(f))
+}
+
+/// Keep `recorder` as this document's recorder.
+pub fn install(recorder: Recorder) {
+    RECORDER.with(|cell| *cell.borrow_mut() = Some(recorder));
+}
+
+/// Take this document's recorder away (it stops).
+pub fn take() -> Option<Recorder> {
+    RECORDER.with(|cell| cell.borrow_mut().take())
+}
