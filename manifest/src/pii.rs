@@ -65,6 +65,7 @@ pub fn find(text: &str) -> Vec<Finding> {
     // without them (most texts of a page) is not scanned for them at all.
     let digits = bytes.iter().any(u8::is_ascii_digit);
     let at_sign = bytes.contains(&b'@');
+    let mut runs = RunEnds::default();
     let mut i = 0;
     while i < bytes.len() {
         let at_boundary = i == 0 || !is_word_byte(bytes[i - 1]);
@@ -73,11 +74,11 @@ pub fn find(text: &str) -> Vec<Finding> {
             digits
                 .then(|| card_at(bytes, i))
                 .flatten()
-                .or_else(|| token.then(|| jwt_at(bytes, i)).flatten())
+                .or_else(|| token.then(|| jwt_at(bytes, i, &mut runs)).flatten())
                 .or_else(|| token.then(|| bearer_at(bytes, i)).flatten())
-                .or_else(|| token.then(|| api_key_at(bytes, i)).flatten())
+                .or_else(|| token.then(|| api_key_at(bytes, i, &mut runs)).flatten())
                 .or_else(|| digits.then(|| iban_at(bytes, i)).flatten())
-                .or_else(|| at_sign.then(|| email_at(bytes, i)).flatten())
+                .or_else(|| at_sign.then(|| email_at(bytes, i, &mut runs)).flatten())
         } else {
             None
         };
@@ -133,6 +134,80 @@ fn is_word_byte(b: u8) -> bool {
 
 fn is_base64url(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+}
+
+/// Where the runs the detectors measure end, remembered. A detector looks
+/// from a word start to the end of a run (a key's characters, an address's
+/// local part), and a run holds as many word starts as it likes (`a.a.a.…`,
+/// `sk-sk-sk-…`): measured again from each, a run cost the square of its
+/// length. Each memo knows one run; every start inside it reads its end.
+#[derive(Default)]
+struct RunEnds {
+    /// Base64url runs of key bodies, with where their last digit and
+    /// letter are (whether a body mixes both).
+    key: KeyRun,
+    /// Base64url runs of a JWT's header, payload and signature.
+    jwt_header: RunMemo,
+    jwt_payload: RunMemo,
+    jwt_signature: RunMemo,
+    /// An address's local part.
+    local: RunMemo,
+    /// The outcome of the domain after an `@` at this offset: where the
+    /// address ends, or `None` when it is not a domain.
+    domain: Option<(usize, Option<usize>)>,
+}
+
+/// One run's start and end: for any offset from `from` to `end`, the run
+/// of accepted bytes ends at `end`.
+#[derive(Default, Clone, Copy)]
+struct RunMemo {
+    from: usize,
+    end: usize,
+    known: bool,
+}
+
+impl RunMemo {
+    /// The end of the run of `accept`ed bytes from `from`.
+    fn end(&mut self, bytes: &[u8], from: usize, accept: impl Fn(u8) -> bool) -> usize {
+        if self.known && (self.from..=self.end).contains(&from) {
+            return self.end;
+        }
+        let end = from + run_len(bytes, from, accept);
+        *self = RunMemo {
+            from,
+            end,
+            known: true,
+        };
+        end
+    }
+}
+
+/// A base64url run, with the offsets of its last digit and last letter.
+#[derive(Default, Clone, Copy)]
+struct KeyRun {
+    run: RunMemo,
+    last_digit: Option<usize>,
+    last_letter: Option<usize>,
+}
+
+impl KeyRun {
+    /// The end of the base64url run from `from`, and whether the bytes from
+    /// `from` to it hold a digit and a letter.
+    fn end_and_mix(&mut self, bytes: &[u8], from: usize) -> (usize, bool) {
+        let known = self.run.known && (self.run.from..=self.run.end).contains(&from);
+        if !known {
+            let end = self.run.end(bytes, from, is_base64url);
+            let body = &bytes[from..end];
+            self.last_digit = body.iter().rposition(u8::is_ascii_digit).map(|i| from + i);
+            self.last_letter = body
+                .iter()
+                .rposition(u8::is_ascii_alphabetic)
+                .map(|i| from + i);
+        }
+        let mixed = self.last_digit.is_some_and(|i| i >= from)
+            && self.last_letter.is_some_and(|i| i >= from);
+        (self.run.end, mixed)
+    }
 }
 
 fn run_len(bytes: &[u8], from: usize, accept: impl Fn(u8) -> bool) -> usize {
@@ -205,21 +280,21 @@ pub fn luhn(digits: &[u8]) -> bool {
 }
 
 /// `eyJ…` `.` `eyJ…` `.` signature.
-fn jwt_at(bytes: &[u8], start: usize) -> Option<Finding> {
+fn jwt_at(bytes: &[u8], start: usize, runs: &mut RunEnds) -> Option<Finding> {
     if !bytes[start..].starts_with(b"eyJ") {
         return None;
     }
-    let header = run_len(bytes, start, is_base64url);
-    let dot1 = start + header;
+    let dot1 = runs.jwt_header.end(bytes, start, is_base64url);
+    let header = dot1 - start;
     if header < 10 || bytes.get(dot1) != Some(&b'.') || !bytes[dot1 + 1..].starts_with(b"eyJ") {
         return None;
     }
-    let payload = run_len(bytes, dot1 + 1, is_base64url);
-    let dot2 = dot1 + 1 + payload;
+    let dot2 = runs.jwt_payload.end(bytes, dot1 + 1, is_base64url);
+    let payload = dot2 - (dot1 + 1);
     if payload < 10 || bytes.get(dot2) != Some(&b'.') {
         return None;
     }
-    let end = dot2 + 1 + run_len(bytes, dot2 + 1, is_base64url);
+    let end = runs.jwt_signature.end(bytes, dot2 + 1, is_base64url);
     Some(Finding {
         kind: SecretKind::Jwt,
         start,
@@ -267,25 +342,27 @@ const KEY_SHAPES: [(&[u8], usize); 16] = [
     (b"repro_", 32),
 ];
 
-fn api_key_at(bytes: &[u8], start: usize) -> Option<Finding> {
+fn api_key_at(bytes: &[u8], start: usize, runs: &mut RunEnds) -> Option<Finding> {
     let rest = &bytes[start..];
     let shaped = KEY_SHAPES.iter().find_map(|(prefix, min)| {
         if !rest.starts_with(prefix) {
             return None;
         }
-        let len = run_len(bytes, start + prefix.len(), is_base64url);
+        let from = start + prefix.len();
+        let (end, _) = runs.key.end_and_mix(bytes, from);
+        let len = end - from;
         (len >= *min).then_some(prefix.len() + len)
     });
     // OpenAI-style `sk-…` keys: long, and mixing letters and digits.
-    let openai = || {
+    let mut openai = || {
         if !rest.starts_with(b"sk-") {
             return None;
         }
-        let body = &bytes[start + 3..start + 3 + run_len(bytes, start + 3, is_base64url)];
-        let mixed = body.iter().any(u8::is_ascii_digit) && body.iter().any(u8::is_ascii_alphabetic);
-        (body.len() >= 32 && mixed).then_some(3 + body.len())
+        let (end, mixed) = runs.key.end_and_mix(bytes, start + 3);
+        let body = end - (start + 3);
+        (body >= 32 && mixed).then_some(3 + body)
     };
-    let len = shaped.or_else(openai)?;
+    let len = shaped.or_else(&mut openai)?;
     ends_at_boundary(bytes, start + len).then_some(Finding {
         kind: SecretKind::ApiKey,
         start,
@@ -351,14 +428,31 @@ const NOT_TLDS: [&str; 12] = [
 ];
 
 /// `local@domain.tld`, starting at the local part.
-fn email_at(bytes: &[u8], start: usize) -> Option<Finding> {
-    let local = run_len(bytes, start, |b| {
+fn email_at(bytes: &[u8], start: usize, runs: &mut RunEnds) -> Option<Finding> {
+    let at = runs.local.end(bytes, start, |b| {
         b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%' | b'+' | b'-')
     });
-    let at = start + local;
-    if local == 0 || bytes.get(at) != Some(&b'@') || bytes[start] == b'.' {
+    if at == start || bytes.get(at) != Some(&b'@') || bytes[start] == b'.' {
         return None;
     }
+    // Every start in the same local part reaches the same `@`.
+    let end = match runs.domain {
+        Some((known, end)) if known == at => end,
+        _ => {
+            let end = domain_end(bytes, at);
+            runs.domain = Some((at, end));
+            end
+        }
+    }?;
+    Some(Finding {
+        kind: SecretKind::Email,
+        start,
+        end,
+    })
+}
+
+/// Where the address whose `@` is at `at` ends, if a domain follows it.
+fn domain_end(bytes: &[u8], at: usize) -> Option<usize> {
     let domain_len = run_len(bytes, at + 1, |b| {
         b.is_ascii_alphanumeric() || b == b'.' || b == b'-'
     });
@@ -379,11 +473,7 @@ fn email_at(bytes: &[u8], start: usize) -> Option<Finding> {
     if NOT_TLDS.contains(&tld.as_str()) {
         return None;
     }
-    Some(Finding {
-        kind: SecretKind::Email,
-        start,
-        end: at + 1 + domain.len(),
-    })
+    Some(at + 1 + domain.len())
 }
 
 #[cfg(test)]
