@@ -47,6 +47,19 @@ pub enum ApiError {
     Internal(String),
 }
 
+/// A number from a request's path (a part, a token's number), or a 400
+/// JSON refusal saying which and why: axum's own extractor answers in
+/// plain text.
+pub fn number_in_path<T: std::str::FromStr>(text: &str, what: &str) -> Result<T, ApiError> {
+    text.parse().map_err(|_| ApiError::BadBundle {
+        message: format!(
+            "{what} must be a whole number, not `{}`",
+            text.chars().take(40).collect::<String>()
+        ),
+        path: Some(what.to_string()),
+    })
+}
+
 /// Why a request was refused, in one word, attached to the response for the
 /// request log and the metrics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

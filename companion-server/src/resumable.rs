@@ -105,10 +105,11 @@ pub async fn progress(
 /// Keep one part.
 pub async fn put_part(
     State(state): State<ServerState>,
-    Path((bundle, sha256, n)): Path<(String, String, u32)>,
+    Path((bundle, sha256, n)): Path<(String, String, String)>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
+    let n: u32 = crate::error::number_in_path(&n, "part number")?;
     let token_id = authorize(&state, &headers).await?;
     let key = upload_key(&bundle, &sha256)?;
     let max_total = state.limits.max_compressed_bytes;

@@ -11,8 +11,9 @@ use std::path::PathBuf;
 use crate::blobs::S3Settings;
 use crate::store::Backends;
 
-/// Everything `repro-server` can be told.
-#[derive(Debug, Clone, PartialEq)]
+/// Everything `repro-server` can be told. Its `Debug` leaves out the
+/// database URL (it may hold a password) and the S3 secret key.
+#[derive(Clone, PartialEq)]
 pub struct Settings {
     /// Address to listen on.
     pub listen: String,
@@ -41,6 +42,29 @@ pub struct Settings {
     /// S3 endpoint for blobs (else `bundles/` in `data`), bucket, region,
     /// keys and key prefix.
     pub s3: S3Settings,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("listen", &self.listen)
+            .field("data", &self.data)
+            .field("assets", &self.assets)
+            .field("public_url", &self.public_url)
+            .field("label", &self.label)
+            .field("scan_secrets", &self.scan_secrets)
+            .field("part_bytes", &self.part_bytes)
+            .field("upload_expiry_hours", &self.upload_expiry_hours)
+            .field("retention_days", &self.retention_days)
+            .field("rate_limit_per_minute", &self.rate_limit_per_minute)
+            .field(
+                "database_url",
+                &self.database_url.as_ref().map(|_| "[redacted]"),
+            )
+            .field("database_schema", &self.database_schema)
+            .field("s3", &self.s3)
+            .finish()
+    }
 }
 
 impl Default for Settings {
@@ -290,6 +314,31 @@ mod tests {
 
     fn args(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_database_password_or_the_s3_secret() {
+        let settings = Settings::parse(
+            &args(&[
+                "--database-url",
+                "postgres://repro:db-Password-Qq7@db.test/repro",
+                "--s3-endpoint",
+                "http://127.0.0.1:9000",
+                "--s3-bucket",
+                "b",
+                "--s3-access-key",
+                "access",
+                "--s3-secret-key",
+                "s3-Secret-Key-Ww3",
+            ]),
+            |_| None,
+            |_| Err(std::io::Error::other("no file")),
+        )
+        .unwrap();
+        let shown = format!("{settings:?}");
+        assert!(!shown.contains("db-Password-Qq7"), "{shown}");
+        assert!(!shown.contains("s3-Secret-Key-Ww3"), "{shown}");
+        assert!(shown.contains("http://127.0.0.1:9000"));
     }
 
     #[test]

@@ -431,10 +431,14 @@ pub async fn create_token(
 /// `POST /admin/tokens/{n}/revoke`.
 pub async fn revoke_token(
     State(state): State<ServerState>,
-    Path(number): Path<i64>,
+    Path(number): Path<String>,
     headers: HeaderMap,
     Form(form): Form<Fields>,
 ) -> Response {
+    let number: i64 = match crate::error::number_in_path(&number, "token number") {
+        Ok(number) => number,
+        Err(refusal) => return refusal.into_response(),
+    };
     if let Err(refusal) = form_admin(&state, &headers, &form).await {
         return refusal;
     }

@@ -258,3 +258,22 @@ async fn an_upload_in_parts_is_checked_like_a_whole_one() {
         "only the first, unfinished upload is left"
     );
 }
+
+#[tokio::test]
+async fn a_part_number_that_is_not_a_number_is_refused_in_json() {
+    let f = fixture();
+    let body = gzip(&example());
+    for n in ["x", "-1", "99999999999999999999"] {
+        let path = format!("/api/uploads/{}/{}/parts/{n}", bundle_id(), sha256(&body));
+        let (status, answer) = send(&f.state, request("PUT", &path, &f.token, vec![1])).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{n}: {answer}");
+        assert_eq!(answer["path"], "part number", "{answer}");
+        assert!(
+            answer["error"]
+                .as_str()
+                .unwrap()
+                .contains("must be a whole number"),
+            "{answer}"
+        );
+    }
+}

@@ -304,6 +304,18 @@ async fn admins_create_list_and_revoke_tokens() {
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(f.state.store.check_token(&created).unwrap().is_none());
+    let (status, _, text) = call(
+        &f.state,
+        form(
+            "/admin/tokens/seven/revoke",
+            Some(&cookie),
+            &format!("csrf={csrf}"),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let answer: serde_json::Value = serde_json::from_str(&text).expect("a JSON refusal");
+    assert_eq!(answer["path"], "token number", "{answer}");
     let (_, _, html) = call(&f.state, page("/reports", &holder_cookie)).await;
     assert!(
         html.contains("Upload token"),

@@ -12,7 +12,7 @@ use crate::store_basics::now_ms;
 use crate::store_error::StoreError;
 
 /// How to reach the bucket.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct S3Settings {
     /// `http(s)://host[:port]` of the S3 API.
     pub endpoint: String,
@@ -26,6 +26,20 @@ pub struct S3Settings {
     pub secret_key: String,
     /// Prepended to every key (`""` or ending in `/`).
     pub prefix: String,
+}
+
+/// Everything but the secret key, which a log line or a panic must never print.
+impl std::fmt::Debug for S3Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Settings")
+            .field("endpoint", &self.endpoint)
+            .field("bucket", &self.bucket)
+            .field("region", &self.region)
+            .field("access_key", &self.access_key)
+            .field("secret_key", &"[redacted]")
+            .field("prefix", &self.prefix)
+            .finish()
+    }
 }
 
 /// The bucket, with an HTTP agent that keeps connections open.

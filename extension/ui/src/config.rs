@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 /// Storage key of the settings.
 pub const CONFIG_KEY: &str = "config";
 
-/// The settings, as stored.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// The settings, as stored. Its `Debug` never shows the token.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Config {
     /// Base URL of the companion server, without a trailing slash.
     pub server_url: String,
@@ -57,8 +57,9 @@ fn default_budget_mb() -> f64 {
     DEFAULT_BUDGET_MB
 }
 
-/// What the options form holds, before checking.
-#[derive(Debug, Clone, Default)]
+/// What the options form holds, before checking. Its `Debug` never shows
+/// the token.
+#[derive(Clone, Default)]
 pub struct ConfigForm {
     /// "Server URL"
     pub server_url: String,
@@ -193,6 +194,33 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
     rest.ends_with(last)
 }
 
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("server_url", &self.server_url)
+            .field("token", &"[redacted]")
+            .field("auto_upload", &self.auto_upload)
+            .field("mask_all_text", &self.mask_all_text)
+            .field("mask_selectors", &self.mask_selectors)
+            .field("block_selectors", &self.block_selectors)
+            .field("skip_sites", &self.skip_sites)
+            .field("pre_roll", &self.pre_roll)
+            .field("keep_local_copies", &self.keep_local_copies)
+            .field("storage_budget_mb", &self.storage_budget_mb)
+            .field("link_expiry_days", &self.link_expiry_days)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for ConfigForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConfigForm")
+            .field("server_url", &self.server_url)
+            .field("token", &"[redacted]")
+            .finish_non_exhaustive()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,6 +230,19 @@ mod tests {
             server_url: " http://127.0.0.1:8080/ ".into(),
             token: " tok ".into(),
             ..ConfigForm::default()
+        }
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_token() {
+        let form = ConfigForm {
+            token: "repro_secret-token-Zz9".into(),
+            ..form()
+        };
+        let config = Config::from_form(&form, |_| true).expect("valid");
+        for shown in [format!("{form:?}"), format!("{config:?}")] {
+            assert!(!shown.contains("secret-token-Zz9"), "{shown}");
+            assert!(shown.contains("[redacted]"));
         }
     }
 
