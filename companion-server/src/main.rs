@@ -81,6 +81,7 @@ fn main() -> ExitCode {
 }
 
 fn create_token(options: Settings, admin: bool) -> Result<(), String> {
+    repro_server::store::check_token_label(&options.label)?;
     let token = open_store(&options)?
         .create_token_with(&options.label, admin)
         .map_err(|e| e.to_string())?;

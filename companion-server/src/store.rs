@@ -82,6 +82,21 @@ pub struct Store {
     blobs: Blobs,
 }
 
+/// The longest label a token may have, in characters (labels are shown on
+/// the team pages and in `token list`).
+pub const MAX_TOKEN_LABEL_CHARS: usize = 200;
+
+/// `label` if a token may carry it, else why not.
+pub fn check_token_label(label: &str) -> Result<(), String> {
+    let chars = label.chars().count();
+    if chars > MAX_TOKEN_LABEL_CHARS {
+        return Err(format!(
+            "a token's label may have at most {MAX_TOKEN_LABEL_CHARS} characters, not {chars}"
+        ));
+    }
+    Ok(())
+}
+
 pub(crate) fn hash_token(token: &str) -> String {
     sha256_hex(token.as_bytes())
 }

@@ -415,6 +415,13 @@ pub async fn create_token(
         .get("label")
         .map(|l| l.trim().to_string())
         .unwrap_or_default();
+    if let Err(message) = crate::store::check_token_label(&label) {
+        return ApiError::BadBundle {
+            message,
+            path: Some("label".into()),
+        }
+        .into_response();
+    }
     let admin = form.get("admin").is_some_and(|v| v == "on");
     let listing = state.clone();
     let outcome = blocking(move || {

@@ -316,6 +316,18 @@ async fn admins_create_list_and_revoke_tokens() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let answer: serde_json::Value = serde_json::from_str(&text).expect("a JSON refusal");
     assert_eq!(answer["path"], "token number", "{answer}");
+    let (status, _, text) = call(
+        &f.state,
+        form(
+            "/admin/tokens",
+            Some(&cookie),
+            &format!("csrf={csrf}&label={}", "x".repeat(201)),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
+    let answer: serde_json::Value = serde_json::from_str(&text).expect("a JSON refusal");
+    assert_eq!(answer["path"], "label", "{answer}");
     let (_, _, html) = call(&f.state, page("/reports", &holder_cookie)).await;
     assert!(
         html.contains("Upload token"),

@@ -363,3 +363,39 @@ async fn json_nested_too_deep_is_refused_before_it_can_hurt() {
     );
     assert_eq!(stored_blobs(&f.state), 0);
 }
+
+#[tokio::test]
+async fn titles_page_urls_and_environment_fields_have_limits() {
+    let f = fixture();
+    let base: serde_json::Value = serde_json::from_slice(&example()).unwrap();
+    type Change = fn(&mut serde_json::Value);
+    let cases: [(&str, Change); 4] = [
+        ("title", |b| b["title"] = "t".repeat(8 << 20).into()),
+        ("pages[0].title", |b| {
+            b["pages"][0]["title"] = "t".repeat(4096).into()
+        }),
+        ("pages[0].url", |b| {
+            b["pages"][0]["url"] = format!("http://a.test/?{}", "q".repeat(9000)).into()
+        }),
+        ("environment.user_agent", |b| {
+            b["environment"]["user_agent"] = "u".repeat(2000).into()
+        }),
+    ];
+    for (path, change) in cases {
+        let mut bundle = base.clone();
+        change(&mut bundle);
+        let body = serde_json::to_vec(&bundle).unwrap();
+        let (status, answer) =
+            send(&f.state, upload_request(Some(&f.token), gzip(&body), true)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {answer}");
+        assert_eq!(answer["path"], path, "{answer}");
+        assert!(
+            answer["error"]
+                .as_str()
+                .unwrap()
+                .contains("longer than the limit"),
+            "{answer}"
+        );
+    }
+    assert_eq!(stored_blobs(&f.state), 0, "nothing stored");
+}

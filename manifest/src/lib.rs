@@ -34,7 +34,7 @@ pub use bundle::{Bundle, Environment, Mark, Page, Rect, Screenshot, Size, FORMAT
 pub use chunk::{Chunk, ChunkPlace, MarkCapture};
 pub use dom::{AttributeChange, DomEvent, EventRecord, NodeData, NodeRecord, TextChange};
 pub use example::example_bundle_json;
-pub use limits::Limits;
+pub use limits::{cut_to, Limits};
 pub use log::{Body, ConsoleEntry, ConsoleLevel, ConsoleSource, NetworkEntry, NetworkKind};
 pub use policy::{
     is_secret_control_name, is_secret_field, is_secret_header, is_secret_name, mask_url,

@@ -39,6 +39,17 @@ fn check_count(path: &str, len: usize, max: usize) -> Result<(), ValidationError
     Ok(())
 }
 
+/// `s` is at most `max` bytes long.
+fn check_bytes(path: impl Fn() -> String, s: &str, max: usize) -> Result<(), ValidationError> {
+    if s.len() > max {
+        return fail(
+            path(),
+            format!("{} bytes, longer than the limit of {max}", s.len()),
+        );
+    }
+    Ok(())
+}
+
 fn check_string(
     path: impl Fn() -> String,
     s: &str,
@@ -87,6 +98,44 @@ impl Bundle {
             return fail("pages", "a bundle needs at least one page");
         }
         check_count("pages", self.pages.len(), limits.max_pages)?;
+        check_bytes(|| "title".into(), &self.title, limits.max_title_bytes)?;
+        for (i, page) in self.pages.iter().enumerate() {
+            check_bytes(
+                || format!("pages[{i}].title"),
+                &page.title,
+                limits.max_title_bytes,
+            )?;
+            check_bytes(
+                || format!("pages[{i}].url"),
+                &page.url,
+                limits.max_url_bytes,
+            )?;
+        }
+        let env = &self.environment;
+        check_bytes(|| "environment.url".into(), &env.url, limits.max_url_bytes)?;
+        for (field, value) in [
+            ("browser", &env.browser),
+            ("browser_version", &env.browser_version),
+            ("os", &env.os),
+            ("user_agent", &env.user_agent),
+            ("language", &env.language),
+            ("time_zone", &env.time_zone),
+            ("extension_version", &env.extension_version),
+            ("recorder_build", &env.recorder_build),
+        ] {
+            check_bytes(
+                || format!("environment.{field}"),
+                value,
+                limits.max_label_bytes,
+            )?;
+        }
+        if let Some(release) = &env.release {
+            check_bytes(
+                || "environment.release".into(),
+                release,
+                limits.max_label_bytes,
+            )?;
+        }
         check_count("events", self.events.len(), limits.max_events)?;
         check_count("console", self.console.len(), limits.max_console)?;
         check_count("network", self.network.len(), limits.max_network)?;

@@ -1,6 +1,6 @@
 //! Joining a session's stored chunks into one bundle.
 
-use repro_manifest::{Bundle, Chunk, FORMAT_VERSION};
+use repro_manifest::{cut_to, Bundle, Chunk, Limits, FORMAT_VERSION};
 
 use serde::{Deserialize, Serialize};
 
@@ -53,6 +53,34 @@ fn drop_positions<T>(list: &mut Vec<T>, positions: &[usize]) {
         index += 1;
         keep
     });
+}
+
+/// Titles, URLs and the environment's fields cut to what the server takes
+/// (a page chooses its title and URL: one of a megabyte must not cost the
+/// tester the report).
+fn within_limits(bundle: &mut Bundle, limits: &Limits) {
+    bundle.title = cut_to(&bundle.title, limits.max_title_bytes);
+    for page in &mut bundle.pages {
+        page.title = cut_to(&page.title, limits.max_title_bytes);
+        page.url = cut_to(&page.url, limits.max_url_bytes);
+    }
+    let env = &mut bundle.environment;
+    env.url = cut_to(&env.url, limits.max_url_bytes);
+    for field in [
+        &mut env.browser,
+        &mut env.browser_version,
+        &mut env.os,
+        &mut env.user_agent,
+        &mut env.language,
+        &mut env.time_zone,
+        &mut env.extension_version,
+        &mut env.recorder_build,
+    ] {
+        *field = cut_to(field, limits.max_label_bytes);
+    }
+    if let Some(release) = &mut env.release {
+        *release = cut_to(release, limits.max_label_bytes);
+    }
 }
 
 /// What a bundle holds, for the review step.
@@ -161,6 +189,7 @@ pub fn assemble(
         screenshots: Vec::new(),
         mask_policy: session.policy.clone(),
     };
+    within_limits(&mut bundle, &Limits::default());
     let pages = bundle.pages.len() as u32;
     for chunk in chunks.into_iter().filter(|c| c.page < pages) {
         bundle.events.extend(chunk.events);
@@ -187,7 +216,7 @@ pub fn assemble(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use repro_manifest::{ConsoleEntry, ConsoleLevel, ConsoleSource, Limits, MaskPolicy, Page};
+    use repro_manifest::{ConsoleEntry, ConsoleLevel, ConsoleSource, MaskPolicy, Page};
 
     fn session() -> SessionRecord {
         SessionRecord {
@@ -247,6 +276,24 @@ mod tests {
         bundle
             .validate(&Limits::default())
             .expect("assembled bundle is valid");
+    }
+
+    #[test]
+    fn a_page_s_huge_title_and_url_are_cut_so_that_the_report_is_taken() {
+        let mut long = session();
+        long.pages[0].title = "t".repeat(1 << 20);
+        long.pages[0].url = format!("http://a.test/?{}", "q".repeat(1 << 20));
+        let bundle = assemble(&long, Vec::new(), Vec::new(), 5_000);
+        assert!(bundle.title.len() <= 2048 && bundle.title.ends_with('…'));
+        assert!(bundle.pages[0].url.starts_with("http://a.test/?q"));
+        bundle
+            .validate(&Limits::default())
+            .expect("the server takes it");
+        long.pages[0].title.clear();
+        let untitled = assemble(&long, Vec::new(), Vec::new(), 5_000);
+        untitled
+            .validate(&Limits::default())
+            .expect("a title taken from a long URL is cut too");
     }
 
     #[test]
