@@ -20,6 +20,10 @@ use crate::{ApiError, ServerState};
 use repro_manifest::markup::escape_html as escape;
 
 const COOKIE: &str = "repro_session";
+/// The sign-in form's check value, kept in this cookie until the form comes
+/// back: a form another site posts carries neither (the cookie is
+/// `SameSite=Strict`), so it cannot sign a browser in with its own token.
+const SIGN_IN_COOKIE: &str = "repro_sign_in";
 const CSP: &str = "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 type Fields = HashMap<String, String>;
@@ -48,17 +52,27 @@ fn sign_in_page(status: StatusCode, next: &str, message: &str) -> Response {
     } else {
         format!("<p role=\"alert\">{}</p>", escape(message))
     };
-    page(
+    let Ok(check) = crate::store::random_id() else {
+        return ApiError::Internal("no randomness for the sign-in form".into()).into_response();
+    };
+    let mut response = page(
         status,
         "Sign in",
         &format!(
             "<h1>Repro: sign in</h1>{note}<form method=\"post\" action=\"/sign-in\">\
              <input type=\"hidden\" name=\"next\" value=\"{}\">\
+             <input type=\"hidden\" name=\"check\" value=\"{check}\">\
              <p><label for=\"token\">Upload token</label><br><input id=\"token\" name=\"token\" type=\"password\" autocomplete=\"off\" size=\"40\" required></p>\
              <p><button type=\"submit\">Sign in</button></p></form>",
             escape(next)
         ),
-    )
+    );
+    let cookie =
+        format!("{SIGN_IN_COOKIE}={check}; Path=/sign-in; HttpOnly; SameSite=Strict; Max-Age=3600");
+    if let Ok(cookie) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
 }
 
 fn redirect(to: &str, cookie: Option<String>) -> Response {
@@ -73,16 +87,18 @@ fn redirect(to: &str, cookie: Option<String>) -> Response {
 }
 
 fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, COOKIE)
+}
+
+/// The value of the cookie `name`.
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    let prefix = format!("{name}=");
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .find_map(|pair| {
-            pair.trim()
-                .strip_prefix(&format!("{COOKIE}="))
-                .map(str::to_string)
-        })
+        .find_map(|pair| pair.trim().strip_prefix(&prefix).map(str::to_string))
 }
 
 /// The signed-in holder, if any.
@@ -109,11 +125,23 @@ async fn form_holder(
 }
 
 /// `POST /sign-in`: trade a token for a session.
-pub async fn sign_in(State(state): State<ServerState>, Form(form): Form<Fields>) -> Response {
+pub async fn sign_in(
+    State(state): State<ServerState>,
+    headers: HeaderMap,
+    Form(form): Form<Fields>,
+) -> Response {
     let next = match form.get("next").map(String::as_str) {
         Some("/admin") => "/admin",
         _ => "/reports",
     };
+    let check = form.get("check").filter(|c| !c.is_empty());
+    if check.is_none() || check != cookie(&headers, SIGN_IN_COOKIE).as_ref() {
+        return sign_in_page(
+            StatusCode::FORBIDDEN,
+            next,
+            "This sign-in form is stale or came from another site: sign in here.",
+        );
+    }
     let token = form.get("token").cloned().unwrap_or_default();
     let store = state.store.clone();
     match blocking(move || store.sign_in(token.trim())).await {
@@ -144,11 +172,14 @@ pub async fn sign_out(
     headers: HeaderMap,
     Form(form): Form<Fields>,
 ) -> Response {
-    if form_holder(&state, &headers, &form).await.is_ok() {
-        if let Some(session) = session_cookie(&headers) {
-            let store = state.store.clone();
-            let _ = blocking(move || store.sign_out(&session)).await;
-        }
+    // Without the session's check value (a form from another site) nothing
+    // happens: the browser stays signed in.
+    if let Err(refusal) = form_holder(&state, &headers, &form).await {
+        return refusal;
+    }
+    if let Some(session) = session_cookie(&headers) {
+        let store = state.store.clone();
+        let _ = blocking(move || store.sign_out(&session)).await;
     }
     redirect(
         "/reports",

@@ -44,11 +44,38 @@ fn page(path: &str, cookie: &str) -> Request<Body> {
         .unwrap()
 }
 
+/// The sign-in form's check value and the cookie that carries it, as a
+/// browser gets them by opening the sign-in page.
+async fn sign_in_check(state: &ServerState) -> (String, String) {
+    let request = Request::get("/reports").body(Body::empty()).unwrap();
+    let (status, headers, html) = call(state, request).await;
+    assert_eq!(status, StatusCode::OK);
+    let check = html
+        .split("name=\"check\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let cookie = headers["set-cookie"].to_str().unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    (check, cookie.split(';').next().unwrap().to_string())
+}
+
 /// Sign in with `token`; the cookie to send, and the page's check value.
 async fn sign_in(state: &ServerState, token: &str) -> (String, String) {
+    let (check, check_cookie) = sign_in_check(state).await;
     let (status, headers, _) = call(
         state,
-        form("/sign-in", None, &format!("token={token}&next=/reports")),
+        form(
+            "/sign-in",
+            Some(&check_cookie),
+            &format!("token={token}&next=/reports&check={check}"),
+        ),
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
@@ -131,7 +158,16 @@ async fn token_holders_list_search_and_delete_their_reports() {
         html.contains("Upload token") && !html.contains("Search is slow"),
         "signed out: the sign-in form only"
     );
-    let (status, _, html) = call(&f.state, form("/sign-in", None, "token=repro_wrong")).await;
+    let (check, check_cookie) = sign_in_check(&f.state).await;
+    let (status, _, html) = call(
+        &f.state,
+        form(
+            "/sign-in",
+            Some(&check_cookie),
+            &format!("token=repro_wrong&check={check}"),
+        ),
+    )
+    .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert!(html.contains("unknown or revoked"));
 
@@ -332,5 +368,59 @@ async fn admins_create_list_and_revoke_tokens() {
     assert!(
         html.contains("Upload token"),
         "a revoked token's sign-in ends with it"
+    );
+}
+
+#[tokio::test]
+async fn another_site_can_sign_no_one_in_or_out() {
+    let f = fixture();
+    // A form posted from another site carries no check value, or one its
+    // author made up without the cookie (SameSite=Strict keeps it home).
+    let (check, check_cookie) = sign_in_check(&f.state).await;
+    for (cookie, fields) in [
+        (None, format!("token={}&next=/reports", f.token)),
+        (
+            None,
+            format!("token={}&next=/reports&check={check}", f.token),
+        ),
+        (
+            Some(check_cookie.as_str()),
+            format!("token={}&next=/reports&check=forged", f.token),
+        ),
+    ] {
+        let (status, headers, _) = call(&f.state, form("/sign-in", cookie, &fields)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{fields}");
+        let cookies: Vec<&str> = headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        assert!(
+            cookies.iter().all(|c| !c.starts_with("repro_session=")),
+            "no session from a cross-site form: {cookies:?}"
+        );
+    }
+    let (session, csrf) = sign_in(&f.state, &f.token).await;
+    let (status, headers, _) = call(&f.state, form("/sign-out", Some(&session), "")).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a sign-out without the check value"
+    );
+    assert!(
+        headers.get("set-cookie").is_none(),
+        "the session cookie stays"
+    );
+    let (_, _, html) = call(&f.state, page("/reports", &session)).await;
+    assert!(html.contains("Signed in as"), "still signed in");
+    let (status, _, _) = call(
+        &f.state,
+        form("/sign-out", Some(&session), &format!("csrf={csrf}")),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "the page's own sign-out works"
     );
 }

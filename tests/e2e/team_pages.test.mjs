@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { testEnvironment, startRecording, stopAndShare, SERVER_BIN } from './harness.mjs';
+import { testEnvironment, startRecording, stopAndShare, SERVER_BIN, launchBrowser } from './harness.mjs';
 
 const env = testEnvironment({});
 
@@ -59,4 +59,52 @@ test('an admin creates a token, sees it once, and revokes it', async () => {
     method: 'POST', headers: { authorization: `Bearer ${created}`, 'content-type': 'application/json' }, body: '{}',
   });
   assert.equal(upload.status, 401, 'a revoked token cannot upload');
+});
+
+test('a form on another site can sign the browser neither in (with its own token) nor out', async () => {
+  const { server, site } = env;
+  // A browser of its own: the tests before signed the shared one in.
+  const browser = await launchBrowser();
+  const attacker = execFileSync(SERVER_BIN, ['token', 'create', '--data', server.data, '--label', 'mallory'], { encoding: 'utf8' })
+    .trim().split('\n').pop();
+  const reports = await browser.context.newPage();
+  await reports.goto(`${server.url}/reports`);
+  // The sign-in page was opened, so its check cookie is in the browser.
+  const signedIn = async () => {
+    await reports.goto(`${server.url}/reports`);
+    const text = await reports.locator('body').textContent();
+    return text.match(/Signed in as ([^.]*)\./)?.[1] ?? null;
+  };
+  assert.equal(await signedIn(), null);
+  const post = async (path, fields) => {
+    const other = await browser.context.newPage();
+    await other.goto(`${site.url}/second.html`);
+    await Promise.all([
+      other.waitForNavigation(),
+      other.evaluate(({ action, fields }) => {
+        const form = document.createElement('form');
+        form.method = 'post';
+        form.action = action;
+        for (const [name, value] of Object.entries(fields)) {
+          const input = document.createElement('input');
+          input.name = name;
+          input.value = value;
+          form.append(input);
+        }
+        document.body.append(form);
+        form.submit();
+      }, { action: `${server.url}${path}`, fields }),
+    ]);
+    await other.close();
+  };
+  await post('/sign-in', { token: attacker, next: '/reports', check: 'guessed' });
+  assert.equal(await signedIn(), null, 'another site signed the browser in with its token');
+
+  await reports.getByLabel('Upload token').fill(server.token);
+  await reports.getByRole('button', { name: 'Sign in' }).click();
+  assert.notEqual(await signedIn(), null, 'the page itself signs in');
+  const holder = await signedIn();
+  await post('/sign-out', {});
+  assert.equal(await signedIn(), holder, 'another site signed the browser out');
+  await browser.context.close();
 });
