@@ -77,6 +77,10 @@ pub enum PendingError {
     TooLarge(u64),
     /// These part numbers (below the count asked for) have not arrived.
     Missing(Vec<u32>),
+    /// The token has this many uploads begun and not finished: no new one.
+    TooManyOpen(i64),
+    /// The token's unfinished uploads would pass this many bytes in all.
+    TokenFull(u64),
     /// The store failed.
     Store(StoreError),
 }
@@ -96,7 +100,17 @@ pub struct PendingUploads {
 enum Refusal {
     NotYours,
     TooLarge,
+    TooManyOpen,
+    TokenFull,
 }
+
+/// Most uploads in parts one token may have begun and not finished: a
+/// token parks nothing more for a day than a few uploads' worth.
+pub const MAX_UNFINISHED_PER_TOKEN: i64 = 8;
+
+/// How many times the largest upload one token's unfinished parts may hold
+/// in all.
+pub const TOKEN_BYTES_PER_LARGEST_UPLOAD: u64 = 2;
 
 impl PendingUploads {
     /// The unfinished uploads kept in `db`.
@@ -147,6 +161,36 @@ impl PendingUploads {
         let size = bytes.len() as i64;
         let bytes = Value::Bytes(bytes.to_vec());
         let outcome = self.db.transaction(move |tx| {
+            let begun = tx
+                .query_one("SELECT token_id FROM uploads WHERE name = ?1", std::slice::from_ref(&name))?
+                .is_some();
+            if !begun {
+                let open = tx
+                    .query_one(
+                        "SELECT CAST(COUNT(*) AS BIGINT) FROM uploads WHERE token_id = ?1",
+                        &[token_id.into()],
+                    )?
+                    .map(|row| row.int(0))
+                    .transpose()?
+                    .unwrap_or(0);
+                if open >= MAX_UNFINISHED_PER_TOKEN {
+                    return Ok(Err(Refusal::TooManyOpen));
+                }
+            }
+            // Checked before the upload is begun: a refused part begins nothing.
+            let token_parts = tx
+                .query_one(
+                    "SELECT CAST(COALESCE(SUM(p.size), 0) AS BIGINT) FROM upload_parts p \
+                     JOIN uploads u ON u.name = p.name \
+                     WHERE u.token_id = ?1 AND NOT (p.name = ?2 AND p.n = ?3)",
+                    &[token_id.into(), name.clone(), i64::from(n).into()],
+                )?
+                .map(|row| row.int(0))
+                .transpose()?
+                .unwrap_or(0);
+            if (token_parts + size) as u64 > max_total * TOKEN_BYTES_PER_LARGEST_UPLOAD {
+                return Ok(Err(Refusal::TokenFull));
+            }
             tx.execute(
                 "INSERT INTO uploads (name, token_id, started_at) VALUES (?1, ?2, ?3) ON CONFLICT (name) DO NOTHING",
                 &[name.clone(), token_id.into(), now_ms().into()],
@@ -180,6 +224,10 @@ impl PendingUploads {
             Ok(()) => Ok(()),
             Err(Refusal::NotYours) => Err(PendingError::NotYours),
             Err(Refusal::TooLarge) => Err(PendingError::TooLarge(max_total)),
+            Err(Refusal::TooManyOpen) => Err(PendingError::TooManyOpen(MAX_UNFINISHED_PER_TOKEN)),
+            Err(Refusal::TokenFull) => Err(PendingError::TokenFull(
+                max_total * TOKEN_BYTES_PER_LARGEST_UPLOAD,
+            )),
         }
     }
 

@@ -54,6 +54,14 @@ impl From<PendingError> for ApiError {
             PendingError::TooLarge(max) => ApiError::TooLarge(format!(
                 "the upload is larger than the limit of {max} bytes"
             )),
+            PendingError::TooManyOpen(most) => ApiError::Conflict(format!(
+                "this upload token has {most} uploads in parts begun and not finished, \
+                 the most it may have: complete them, or wait until they expire"
+            )),
+            PendingError::TokenFull(most) => ApiError::TooLarge(format!(
+                "this upload token's unfinished uploads would hold more than {most} bytes: \
+                 complete them, or wait until they expire"
+            )),
             PendingError::Store(e) => e.into(),
         }
     }

@@ -277,3 +277,84 @@ async fn a_part_number_that_is_not_a_number_is_refused_in_json() {
         );
     }
 }
+
+/// The parts path of an upload named by `bundle` (a number made into 32
+/// hex digits) with a made-up digest.
+fn parts_path(bundle: u32, n: u32) -> String {
+    format!("/api/uploads/{bundle:032x}/{:064x}/parts/{n}", bundle)
+}
+
+#[tokio::test]
+async fn one_token_may_park_only_so_many_uploads_and_bytes() {
+    let f = fixture();
+    let most = repro_server::pending::MAX_UNFINISHED_PER_TOKEN as u32;
+    for bundle in 0..most {
+        let (status, answer) = send(
+            &f.state,
+            request("PUT", &parts_path(bundle, 0), &f.token, vec![1; 8]),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "upload {bundle}: {answer}");
+    }
+    let (status, answer) = send(
+        &f.state,
+        request("PUT", &parts_path(most, 0), &f.token, vec![1; 8]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{answer}");
+    assert!(
+        answer["error"]
+            .as_str()
+            .unwrap()
+            .contains("begun and not finished"),
+        "{answer}"
+    );
+    let (status, _) = send(
+        &f.state,
+        request("PUT", &parts_path(0, 1), &f.token, vec![1; 8]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "an upload begun goes on");
+
+    // Bytes: with a 256-byte largest upload, a token parks 512 bytes at most.
+    let small = common::fixture_with(repro_manifest::Limits {
+        max_compressed_bytes: 256,
+        ..repro_manifest::Limits::default()
+    });
+    for (bundle, n) in [
+        (0, 0),
+        (0, 1),
+        (0, 2),
+        (0, 3),
+        (1, 0),
+        (1, 1),
+        (1, 2),
+        (1, 3),
+    ] {
+        let (status, answer) = send(
+            &small.state,
+            request("PUT", &parts_path(bundle, n), &small.token, vec![1; 64]),
+        )
+        .await;
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "part {n} of upload {bundle}: {answer}"
+        );
+    }
+    let (status, answer) = send(
+        &small.state,
+        request("PUT", &parts_path(2, 0), &small.token, vec![1; 64]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{answer}");
+    assert!(
+        answer["error"].as_str().unwrap().contains("512 bytes"),
+        "{answer}"
+    );
+    assert_eq!(
+        small.state.pending.unfinished().unwrap(),
+        2,
+        "the refused one was not begun"
+    );
+}
