@@ -156,6 +156,11 @@ impl From<crate::StoreError> for ApiError {
     fn from(error: crate::StoreError) -> Self {
         match error {
             crate::StoreError::NotFound => ApiError::NotFound,
+            crate::StoreError::BundleOfAnotherToken => ApiError::Forbidden(
+                "another upload token stored a bundle of this id; nothing was stored \
+                 (a bundle's id is chosen at random: send this report with a new one)"
+                    .into(),
+            ),
             other => ApiError::Internal(other.to_string()),
         }
     }

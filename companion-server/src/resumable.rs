@@ -67,16 +67,20 @@ impl From<PendingError> for ApiError {
     }
 }
 
-/// The stored report's link for `bundle`, if it is stored.
+/// The stored report's link for `bundle`, if `token_id` stored it: another
+/// token learns nothing of it (a link is a capability).
 async fn stored_link(
     state: &ServerState,
     headers: &HeaderMap,
     bundle: &str,
+    token_id: i64,
 ) -> Result<Option<(String, String)>, ApiError> {
     let store = state.store.clone();
     let bundle = bundle.to_string();
-    let id = blocking(move || store.report_for_bundle(&bundle)).await??;
-    Ok(id.map(|id| (report_link(state, headers, &id), id)))
+    let stored = blocking(move || store.report_for_bundle(&bundle)).await??;
+    Ok(stored
+        .filter(|(_, owner)| *owner == token_id)
+        .map(|(id, _)| (report_link(state, headers, &id), id)))
 }
 
 /// What has arrived of an upload, the part size to use, and the report if
@@ -88,7 +92,7 @@ pub async fn progress(
 ) -> Result<Response, ApiError> {
     let token_id = authorize(&state, &headers).await?;
     let key = upload_key(&bundle, &sha256)?;
-    let report = stored_link(&state, &headers, &bundle)
+    let report = stored_link(&state, &headers, &bundle, token_id)
         .await?
         .map(|(url, id)| serde_json::json!({ "id": id, "url": url }));
     let pending = state.pending.clone();
@@ -158,7 +162,7 @@ pub async fn complete(
             path: Some("parts".into()),
         })?;
     let pending = state.pending.clone();
-    if let Some((url, id)) = stored_link(&state, &headers, &bundle).await? {
+    if let Some((url, id)) = stored_link(&state, &headers, &bundle, token_id).await? {
         let key = key.clone();
         blocking(move || pending.remove(&key)).await?;
         return Ok((

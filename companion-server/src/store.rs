@@ -243,8 +243,10 @@ impl Store {
         gzip: &[u8],
         expires_at: Option<i64>,
     ) -> Result<Stored, StoreError> {
-        if let Some(id) = self.report_for_bundle(bundle_id)? {
-            return Ok(Stored { id, created: false });
+        match self.report_for_bundle(bundle_id)? {
+            Some((id, owner)) if owner == token_id => return Ok(Stored { id, created: false }),
+            Some(_) => return Err(StoreError::BundleOfAnotherToken),
+            None => {}
         }
         let id = random_id()?;
         self.blobs.put(&id, gzip)?;
@@ -265,14 +267,17 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (bundle_id) DO NOTHING",
                 &row,
             )?;
-            tx.query_one("SELECT id FROM reports WHERE bundle_id = ?1", &row[1..2])?
-                .map(|row| row.text(0))
+            tx.query_one("SELECT id, token_id FROM reports WHERE bundle_id = ?1", &row[1..2])?
+                .map(|row| Ok((row.text(0)?, row.int(1)?)))
                 .transpose()
         })?;
         match existing {
-            Some(stored) if stored == id => Ok(Stored { id, created: true }),
-            Some(stored) => {
+            Some((stored, _)) if stored == id => Ok(Stored { id, created: true }),
+            Some((stored, owner)) => {
                 let _ = self.blobs.delete(&id);
+                if owner != token_id {
+                    return Err(StoreError::BundleOfAnotherToken);
+                }
                 Ok(Stored {
                     id: stored,
                     created: false,
@@ -284,14 +289,15 @@ impl Store {
         }
     }
 
-    /// The report holding bundle `bundle_id`, if it was stored.
-    pub fn report_for_bundle(&self, bundle_id: &str) -> Result<Option<String>, StoreError> {
+    /// The report holding bundle `bundle_id`, if it was stored, and the
+    /// token that uploaded it.
+    pub fn report_for_bundle(&self, bundle_id: &str) -> Result<Option<(String, i64)>, StoreError> {
         self.db
             .query_one(
-                "SELECT id FROM reports WHERE bundle_id = ?1",
+                "SELECT id, token_id FROM reports WHERE bundle_id = ?1",
                 vec![bundle_id.into()],
             )?
-            .map(|row| row.text(0))
+            .map(|row| Ok((row.text(0)?, row.int(1)?)))
             .transpose()
     }
 

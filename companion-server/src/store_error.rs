@@ -8,6 +8,8 @@ use std::fmt;
 pub enum StoreError {
     /// The thing asked for does not exist.
     NotFound,
+    /// Another upload token stored a bundle of this id.
+    BundleOfAnotherToken,
     /// The metadata database failed.
     Database(String),
     /// The S3-compatible object store failed.
@@ -20,6 +22,9 @@ impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             StoreError::NotFound => write!(f, "not found"),
+            StoreError::BundleOfAnotherToken => {
+                write!(f, "another upload token stored a bundle of this id")
+            }
             StoreError::Database(e) => write!(f, "database: {e}"),
             StoreError::ObjectStore(e) => write!(f, "object store: {e}"),
             StoreError::Io(e) => write!(f, "file system: {e}"),

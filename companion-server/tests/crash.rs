@@ -83,7 +83,7 @@ fn a_killed_server_keeps_every_acknowledged_upload_and_no_half_one() {
         if acknowledged.iter().any(|(a, _)| *a == n) {
             continue;
         }
-        if let Some(id) = store.report_for_bundle(bundle_id).unwrap() {
+        if let Some((id, _)) = store.report_for_bundle(bundle_id).unwrap() {
             // Stored, but the answer died with the server: it must be whole.
             let json = repro_server_inflate(&store.blob(&id).unwrap());
             let stored: serde_json::Value = serde_json::from_slice(&json).unwrap();

@@ -399,3 +399,55 @@ async fn titles_page_urls_and_environment_fields_have_limits() {
     }
     assert_eq!(stored_blobs(&f.state), 0, "nothing stored");
 }
+
+#[tokio::test]
+async fn another_token_learns_nothing_of_a_bundle_and_cannot_overwrite_it() {
+    let f = fixture();
+    let other = f.state.store.create_token("mallory").unwrap();
+    let (status, first) = send(
+        &f.state,
+        upload_request(Some(&f.token), gzip(&example()), true),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let bundle: serde_json::Value = serde_json::from_slice(&example()).unwrap();
+    let bundle_id = bundle["id"].as_str().unwrap();
+
+    // The status of an upload in parts of that bundle id tells another token no link.
+    let digest = format!("{:064x}", 1);
+    let status_request = Request::get(format!("/api/uploads/{bundle_id}/{digest}"))
+        .header("host", "repro.test")
+        .header("authorization", format!("Bearer {other}"))
+        .body(Body::empty())
+        .unwrap();
+    let (status, progress) = send(&f.state, status_request).await;
+    assert_eq!(status, StatusCode::OK, "{progress}");
+    assert!(progress["report"].is_null(), "{progress}");
+
+    // The same bundle id with other content from another token is refused,
+    // and the first report stays as it was.
+    let mut forged = bundle.clone();
+    forged["title"] = "overwritten".into();
+    let body = serde_json::to_vec(&forged).unwrap();
+    let (status, answer) = send(&f.state, upload_request(Some(&other), gzip(&body), true)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{answer}");
+    assert!(
+        answer.get("url").is_none(),
+        "no link to the first report: {answer}"
+    );
+    let id = first["id"].as_str().unwrap();
+    assert_eq!(
+        f.state.store.report(id).unwrap().title,
+        bundle["title"].as_str().unwrap()
+    );
+    assert_eq!(stored_blobs(&f.state), 1);
+
+    // The token that stored it gets its link again, as before.
+    let (status, again) = send(
+        &f.state,
+        upload_request(Some(&f.token), gzip(&example()), true),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(again["id"], first["id"]);
+}
