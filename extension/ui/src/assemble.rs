@@ -139,11 +139,20 @@ fn problems_of(bundle: &Bundle) -> Vec<String> {
         })
         .map(|e| format!("page {}: {}", e.page + 1, e.args[0]))
         .collect();
+    // One pass over the events (a long session holds a million of them).
+    let mut snapshotted = vec![false; bundle.pages.len()];
+    for event in &bundle.events {
+        if let repro_manifest::EventRecord::Known(repro_manifest::DomEvent::Snapshot {
+            page, ..
+        }) = event
+        {
+            if let Some(seen) = snapshotted.get_mut(*page as usize) {
+                *seen = true;
+            }
+        }
+    }
     for (index, page) in bundle.pages.iter().enumerate() {
-        let has_snapshot = bundle.events.iter().any(|e| {
-            matches!(e, repro_manifest::EventRecord::Known(repro_manifest::DomEvent::Snapshot { page, .. }) if *page as usize == index)
-        });
-        if !has_snapshot {
+        if !snapshotted[index] {
             problems.push(format!(
                 "page {} ({}) has no snapshot, so its replay is empty",
                 index + 1,

@@ -164,8 +164,9 @@ impl PageDom for BrowserDom {
     /// The rules of a same-origin stylesheet (a cross-origin sheet's rules
     /// cannot be read).
     fn linked_stylesheet(&self, link: &Node) -> Option<String> {
-        let (_, sheet) = dom_reads::link_rel_and_sheet(link.unchecked_ref());
-        let sheet: web_sys::CssStyleSheet = sheet?.dyn_into().ok()?;
+        let sheet: web_sys::CssStyleSheet = dom_reads::link_sheet(link.unchecked_ref())?
+            .dyn_into()
+            .ok()?;
         let rules = sheet.css_rules().ok()?;
         let mut css = String::new();
         for i in 0..rules.length() {

@@ -56,8 +56,6 @@ extern "C" {
 
     #[wasm_bindgen(js_name = HTMLLinkElement)]
     type ProtoLink;
-    #[wasm_bindgen(method, getter, final, js_name = rel)]
-    fn rel(this: &ProtoLink) -> String;
     #[wasm_bindgen(method, getter, final, js_name = sheet)]
     fn sheet(this: &ProtoLink) -> Option<web_sys::StyleSheet>;
 
@@ -386,10 +384,9 @@ pub fn select_value(select: &Element) -> String {
     HOT.with(|hot| hot.select_value.select_value_of(select))
 }
 
-/// A `<link>`'s `rel` and its style sheet, if it has one.
-pub fn link_rel_and_sheet(link: &Element) -> (String, Option<web_sys::StyleSheet>) {
-    let link: &ProtoLink = link.unchecked_ref();
-    (link.rel(), link.sheet())
+/// A `<link>`'s style sheet, if it has one.
+pub fn link_sheet(link: &Element) -> Option<web_sys::StyleSheet> {
+    link.unchecked_ref::<ProtoLink>().sheet()
 }
 
 /// A doctype's name.
