@@ -194,6 +194,8 @@ fn lint() -> Result<(), String> {
             "--target",
             "wasm32-unknown-unknown",
             "-p",
+            "repro-extension-messages",
+            "-p",
             "repro-recorder",
             "-p",
             "repro-extension-ui",

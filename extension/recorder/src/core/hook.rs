@@ -15,6 +15,11 @@ pub const MAX_ARG_CHARS: usize = 10_000;
 /// The most arguments kept per console call.
 pub const MAX_ARGS: usize = 32;
 
+/// The field that names a hook message's type.
+pub const HOOK_TAG: &str = "type";
+/// The type of a [`HookMessage::Console`] message, for a peek before parsing.
+pub const HOOK_CONSOLE: &str = "console";
+
 /// One message of the page hook.
 #[derive(Debug, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -256,5 +261,14 @@ mod tests {
     fn unknown_levels_are_refused() {
         let json = r#"{"type":"console","level":"shout","args":[],"time":1}"#;
         assert!(serde_json::from_str::<HookMessage>(json).is_err());
+    }
+
+    #[test]
+    fn the_console_peek_names_the_console_variant() {
+        let json = format!(r#"{{"{HOOK_TAG}":"{HOOK_CONSOLE}","level":"log","time":1}}"#);
+        assert!(matches!(
+            serde_json::from_str::<HookMessage>(&json),
+            Ok(HookMessage::Console { .. })
+        ));
     }
 }

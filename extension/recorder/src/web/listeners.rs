@@ -13,7 +13,9 @@ use super::recorder::{with_recorder, Recorder};
 use super::snapshot;
 use super::transport::{flush_now, FLUSH_INTERVAL_MS};
 use crate::core::caps::Admission;
-use crate::core::hook::{to_entry, Entry, HookMessage};
+use crate::core::hook::{to_entry, Entry, HookMessage, HOOK_CONSOLE, HOOK_TAG};
+use repro_extension_messages::web::js::get;
+use repro_extension_messages::{WindowSignal, WINDOW_SIGNAL_KEY};
 
 type Handler = Closure<dyn FnMut(Event)>;
 
@@ -242,11 +244,14 @@ fn on_hook_message(event: Event) {
     };
     let data = message.data();
     if !from_this_window
-        || super::chrome::get(&data, "__repro").as_string().as_deref() != Some("hook")
+        || get(&data, WINDOW_SIGNAL_KEY)
+            .as_string()
+            .and_then(|name| WindowSignal::parse(&name))
+            != Some(WindowSignal::Hook)
     {
         return;
     }
-    let batch = super::chrome::get(&data, "batch");
+    let batch = get(&data, "batch");
     if !js_sys::Array::is_array(&batch) {
         return;
     }
@@ -258,7 +263,7 @@ fn on_hook_message(event: Event) {
 /// One entry of the hook: counted, parsed strictly, masked and kept.
 fn take_hook_entry(data: &JsValue) {
     // Past a page's limit an entry is only counted: spare a noisy page the parsing.
-    let is_console = super::chrome::get(data, "type").as_string().as_deref() == Some("console");
+    let is_console = get(data, HOOK_TAG).as_string().as_deref() == Some(HOOK_CONSOLE);
     if with_recorder(|recorder| recorder.caps.drop_if_over(is_console)) != Some(false) {
         return;
     }

@@ -6,7 +6,6 @@
 
 mod attribute_reading;
 mod browser_dom;
-mod chrome;
 mod dom_reads;
 mod listeners;
 mod mark_capture;

@@ -8,7 +8,6 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::browser_dom;
-use super::chrome::{self, ask_background, get, object};
 use super::dom_reads;
 use super::listeners::Listeners;
 use super::outbox::Outbox;
@@ -16,6 +15,13 @@ use super::recorder::{self, with_recorder, Recorder};
 use super::snapshot_progress::SnapshotInProgress;
 use super::tasks::sleep;
 use crate::core::mask;
+use repro_extension_messages::web::js::{message_of, object};
+use repro_extension_messages::web::runtime::{self, ask_background};
+use repro_extension_messages::web::wire::{answer_from_js, from_js, to_js};
+use repro_extension_messages::{
+    CommitAnswer, Hello, HelloAnswer, PickAnswer, ToBackground, ToRecorder, WindowSignal,
+    WINDOW_SIGNAL_KEY,
+};
 
 thread_local! {
     /// What the recorder installed in the page, while it records.
@@ -54,7 +60,11 @@ fn window() -> Result<web_sys::Window, JsValue> {
 }
 
 /// What this page tells the background when it starts: where it is and how it looks.
-fn hello_message(window: &web_sys::Window, document: &web_sys::Document, build: &str) -> JsValue {
+fn hello_message(
+    window: &web_sys::Window,
+    document: &web_sys::Document,
+    build: &str,
+) -> ToBackground {
     let navigator = window.navigator();
     // In the head only: asking the whole document took 7–8 ms on a
     // 100,000-node page (measured), in the same task as starting up.
@@ -65,30 +75,19 @@ fn hello_message(window: &web_sys::Window, document: &web_sys::Document, build: 
                 .get(0)
         })
         .and_then(|meta| dom_reads::get_attribute(meta.unchecked_ref(), "content"));
-    object(&[
-        ("kind", "hello".into()),
-        ("build", build.into()),
-        (
-            "url",
-            mask::free_text(repro_manifest::mask_url(&dom_reads::document_url(document))).into(),
-        ),
-        (
-            "title",
-            mask::free_text(dom_reads::document_title(document)).into(),
-        ),
-        ("width", window.inner_width().unwrap_or_default()),
-        ("height", window.inner_height().unwrap_or_default()),
-        ("dpr", window.device_pixel_ratio().into()),
-        ("language", navigator.language().unwrap_or_default().into()),
-        (
-            "userAgent",
-            navigator.user_agent().unwrap_or_default().into(),
-        ),
-        (
-            "release",
-            release.map(JsValue::from).unwrap_or(JsValue::NULL),
-        ),
-    ])
+    let number =
+        |value: Result<JsValue, JsValue>| value.ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
+    ToBackground::Hello(Hello {
+        build: build.into(),
+        url: mask::free_text(repro_manifest::mask_url(&dom_reads::document_url(document))),
+        title: mask::free_text(dom_reads::document_title(document)),
+        width: number(window.inner_width()),
+        height: number(window.inner_height()),
+        dpr: window.device_pixel_ratio(),
+        language: navigator.language().unwrap_or_default(),
+        user_agent: navigator.user_agent().unwrap_or_default(),
+        release,
+    })
 }
 
 /// Ask the background whether to record, then snapshot and observe. Once
@@ -111,7 +110,7 @@ pub async fn start(build: String, forget: Option<js_sys::Function>) -> Result<()
 /// memory and glue become garbage.
 fn let_go() {
     if let Some(listener) = MESSAGE_LISTENER.with(|cell| cell.borrow_mut().take()) {
-        chrome::remove_message_listener(&listener);
+        runtime::remove_message_listener(&listener);
     }
     if let Some(forget) = FORGET.with(|cell| cell.borrow_mut().take()) {
         let _ = forget.call0(&JsValue::NULL);
@@ -126,17 +125,13 @@ async fn record(build: &str, starting: Starting) -> Result<(), JsValue> {
     wait_until_parsed(&document).await?;
     install_message_listener();
     let answer = ask_background(&hello_message(&window, &document, build)).await?;
-    if get(&answer, "recording").as_bool() != Some(true) {
+    let answer: HelloAnswer = answer_from_js(&answer)?;
+    if !answer.recording {
         return Ok(());
     }
-    let session_start = get(&answer, "sessionStart")
-        .as_f64()
-        .unwrap_or_else(js_sys::Date::now) as u64;
-    let page = get(&answer, "page").as_f64().unwrap_or(0.0) as u32;
-    let policy: MaskPolicy = get(&answer, "policy")
-        .as_string()
-        .and_then(|text| serde_json::from_str(&text).ok())
-        .unwrap_or_default();
+    let session_start = answer.session_start as u64;
+    let page = answer.page;
+    let policy: MaskPolicy = serde_json::from_str(&answer.policy).unwrap_or_default();
     let mut recorder = Recorder {
         session_start,
         page,
@@ -159,7 +154,7 @@ async fn record(build: &str, starting: Starting) -> Result<(), JsValue> {
     with_recorder(|r| r.observer = Some(listeners.observer()));
     LISTENERS.with(|cell| *cell.borrow_mut() = Some(listeners));
     // The page hook holds what happened before now until it hears this.
-    let _ = window.post_message(&object(&[("__repro", "recorder-ready".into())]), "*");
+    let _ = window.post_message(&signal(WindowSignal::RecorderReady), "*");
     super::snapshot::walk_in_slices().await;
     super::transport::flush_now();
     Ok(())
@@ -187,23 +182,30 @@ fn install_message_listener() {
     }
     let listener = Closure::<dyn FnMut(JsValue, JsValue, js_sys::Function) -> JsValue>::new(
         |message: JsValue, _sender: JsValue, reply: js_sys::Function| -> JsValue {
-            match get(&message, "kind").as_string().as_deref() {
-                Some("stop") => {
+            let Ok(command) = from_js::<ToRecorder>(&message) else {
+                return JsValue::FALSE;
+            };
+            match command {
+                ToRecorder::Stop => {
                     let chunks = stop();
                     let _ = reply.call1(&JsValue::NULL, &object(&[("chunks", chunks.into())]));
                     JsValue::FALSE
                 }
-                Some("pick") => {
-                    let form = get(&message, "formUrl").as_string().unwrap_or_default();
-                    let outcome = super::marker::start(form);
-                    let answer = match outcome {
-                        Ok(()) => object(&[("ok", true.into())]),
-                        Err(e) => object(&[("error", e)]),
+                ToRecorder::Pick { form_url } => {
+                    let answer = match super::marker::start(form_url) {
+                        Ok(()) => PickAnswer {
+                            ok: true,
+                            error: None,
+                        },
+                        Err(e) => PickAnswer {
+                            ok: false,
+                            error: Some(message_of(&e)),
+                        },
                     };
-                    let _ = reply.call1(&JsValue::NULL, &answer);
+                    let _ = reply.call1(&JsValue::NULL, &to_js(&answer));
                     JsValue::FALSE
                 }
-                Some("mark-commit") => {
+                ToRecorder::MarkCommit => {
                     let policy =
                         with_recorder(|r| r.serializer.policy().clone()).unwrap_or_default();
                     let capture = super::marker::commit(&policy);
@@ -211,20 +213,23 @@ fn install_message_listener() {
                         // Let the page repaint without the overlay before the screenshot.
                         sleep(150).await;
                         let text = capture.and_then(|c| serde_json::to_string(&c).ok());
-                        let answer = match text {
-                            Some(text) => object(&[("capture", text.into())]),
-                            None => object(&[("error", "no element was chosen".into())]),
+                        let answer = CommitAnswer {
+                            error: text.is_none().then(|| "no element was chosen".into()),
+                            capture: text,
                         };
-                        let _ = reply.call1(&JsValue::NULL, &answer);
+                        let _ = reply.call1(&JsValue::NULL, &to_js(&answer));
                     });
                     JsValue::TRUE
                 }
-                Some("mark-cancel") => {
+                ToRecorder::MarkCancel => {
                     super::marker::stop();
-                    let _ = reply.call1(&JsValue::NULL, &object(&[("ok", true.into())]));
+                    let answer = PickAnswer {
+                        ok: true,
+                        error: None,
+                    };
+                    let _ = reply.call1(&JsValue::NULL, &to_js(&answer));
                     JsValue::FALSE
                 }
-                _ => JsValue::FALSE,
             }
         },
     );
@@ -232,7 +237,7 @@ fn install_message_listener() {
         .as_ref()
         .unchecked_ref::<js_sys::Function>()
         .clone();
-    chrome::add_message_listener(&function);
+    runtime::add_message_listener(&function);
     MESSAGE_LISTENER.with(|cell| *cell.borrow_mut() = Some(function));
     // Freed with the function once it is removed and collected.
     listener.forget();
@@ -261,8 +266,13 @@ pub fn stop() -> js_sys::Array {
     }
     // The page hook keeps the pre-roll again until the next Start.
     if let Some(window) = web_sys::window() {
-        let _ = window.post_message(&object(&[("__repro", "recorder-stopped".into())]), "*");
+        let _ = window.post_message(&signal(WindowSignal::RecorderStopped), "*");
     }
     let_go();
     chunks
+}
+
+/// A signal to the page hook on this window.
+fn signal(signal: WindowSignal) -> JsValue {
+    object(&[(WINDOW_SIGNAL_KEY, signal.name().into())])
 }

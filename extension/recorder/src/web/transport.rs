@@ -4,10 +4,12 @@
 use js_sys::JsString;
 use wasm_bindgen::JsValue;
 
-use super::chrome::{ask_background, get, object};
 use super::recorder::with_recorder;
 use super::tasks::next_task;
 use crate::core::message_parts::{part_ranges, PART_UNITS};
+use repro_extension_messages::web::runtime::ask_background_raw;
+use repro_extension_messages::web::wire::{answer_from_js, to_js_with_bulk};
+use repro_extension_messages::{StoreAnswer, ToBackground};
 
 /// How often the gathered events are sealed and sent, in milliseconds.
 pub const FLUSH_INTERVAL_MS: i32 = 500;
@@ -33,7 +35,7 @@ pub fn flush_now() {
 /// Hand `texts` to the background in one message; `true` once it stored them.
 async fn send_chunks(texts: &[JsString]) -> bool {
     let list: js_sys::Array = texts.iter().collect();
-    let message = object(&[("kind", "chunks".into()), ("chunks", list.into())]);
+    let message = to_js_with_bulk(&ToBackground::Chunks, "chunks", &list);
     stored(&message).await
 }
 
@@ -53,17 +55,21 @@ async fn send_one_by_one(texts: &[JsString]) -> bool {
         // Each part after the first goes in the task that brings the
         // answer to the one before.
         for (index, (start, end)) in parts.into_iter().enumerate() {
-            let message = object(&[
-                ("kind", "chunk-part".into()),
-                ("part", (index as u32).into()),
-                ("parts", (count as u32).into()),
-                ("text", text.substring(start, end).into()),
-            ]);
-            let answer = ask_background(&message).await;
-            let taken = answer.is_ok_and(|answer| {
-                let key = if index + 1 == count { "stored" } else { "held" };
-                get(&answer, key).as_bool() == Some(true)
-            });
+            let request = ToBackground::ChunkPart {
+                part: index as u32,
+                parts: count as u32,
+            };
+            let message = to_js_with_bulk(&request, "text", &text.substring(start, end));
+            let answer = ask_background_raw(&message).await;
+            let taken = answer
+                .and_then(|answer| answer_from_js::<StoreAnswer>(&answer))
+                .is_ok_and(|answer| {
+                    if index + 1 == count {
+                        answer.stored
+                    } else {
+                        answer.held
+                    }
+                });
             if !taken {
                 return false;
             }
@@ -74,10 +80,10 @@ async fn send_one_by_one(texts: &[JsString]) -> bool {
 
 /// Did the background store what `message` carried?
 async fn stored(message: &JsValue) -> bool {
-    match ask_background(message).await {
-        Ok(answer) => get(&answer, "stored").as_bool() == Some(true),
-        Err(_) => false,
-    }
+    ask_background_raw(message)
+        .await
+        .and_then(|answer| answer_from_js::<StoreAnswer>(&answer))
+        .is_ok_and(|answer| answer.stored)
 }
 
 /// Where to cut `text` into parts for the messaging layer.

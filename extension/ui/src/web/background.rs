@@ -7,9 +7,9 @@
 use repro_manifest::{ChunkPlace, Environment, Page};
 use wasm_bindgen::prelude::*;
 
-use super::api::{call, get, load, load_prefixed, message_of, object, remove, save, store_js_text};
 use super::chunk_parts::{self, Taken};
 use super::reports::{budget, tab_report};
+use super::storage::{load, load_prefixed, remove, save, store_js_text};
 use super::upload::{after_stop, discard, resume_queue, upload_session};
 use crate::config::{Config, CONFIG_KEY};
 use crate::session::{
@@ -17,6 +17,10 @@ use crate::session::{
     UploadState,
 };
 use crate::user_agent;
+use repro_extension_messages::web::js::{get, message_of, object};
+use repro_extension_messages::web::runtime::call;
+use repro_extension_messages::web::wire::{bulk, to_js};
+use repro_extension_messages::{Hello, HelloAnswer, StatusAnswer, StoreAnswer, ToRecorder};
 
 /// A top-level navigation committed in a tab: if it is recorded, hook the new page early.
 #[wasm_bindgen]
@@ -222,49 +226,40 @@ pub(super) async fn start(tab: i64, mark_only: bool) -> Result<JsValue, JsValue>
 
 pub(super) async fn status(tab: i64) -> Result<JsValue, JsValue> {
     let session: Option<SessionRecord> = load(&session_key(tab)).await?;
-    Ok(object(&[
-        ("recording", session.is_some().into()),
-        // The page's recorder has said hello: from here its events are recorded.
-        (
-            "ready",
-            session.as_ref().is_some_and(|s| !s.pages.is_empty()).into(),
-        ),
-        (
-            "sessionStart",
-            session.map(|s| s.started_at as f64).unwrap_or(0.0).into(),
-        ),
-    ]))
+    Ok(to_js(&StatusAnswer {
+        recording: session.is_some(),
+        ready: session.as_ref().is_some_and(|s| !s.pages.is_empty()),
+        session_start: session.map(|s| s.started_at as f64).unwrap_or(0.0),
+    }))
 }
 
 /// A page of a recorded tab introduces itself: give it its page index.
-pub(super) async fn hello(tab: i64, message: &JsValue) -> Result<JsValue, JsValue> {
+pub(super) async fn hello(tab: i64, hello: Hello) -> Result<JsValue, JsValue> {
     let Some(mut session) = load::<SessionRecord>(&session_key(tab)).await? else {
-        return Ok(object(&[("recording", false.into())]));
+        return Ok(to_js(&HelloAnswer::default()));
     };
-    let text = |key: &str| get(message, key).as_string().unwrap_or_default();
-    let number = |key: &str| get(message, key).as_f64().unwrap_or(0.0);
     let now = js_sys::Date::now() as u64;
     let page = session.pages.len() as u32;
-    let url = repro_manifest::mask_url(&text("url"));
+    let url = repro_manifest::mask_url(&hello.url);
     session.pages.push(Page {
         t: now.saturating_sub(session.started_at),
         url: url.clone(),
-        title: text("title"),
+        title: hello.title,
     });
     if session.environment.is_none() {
-        let (browser, browser_version, os) = user_agent::parse(&text("userAgent"));
+        let (browser, browser_version, os) = user_agent::parse(&hello.user_agent);
         let manifest = call("chrome.runtime.getManifest", &[]).await?;
         session.environment = Some(Environment {
             browser,
             browser_version,
             os,
-            user_agent: text("userAgent"),
+            user_agent: hello.user_agent,
             viewport: repro_manifest::Size {
-                w: number("width") as u32,
-                h: number("height") as u32,
+                w: hello.width as u32,
+                h: hello.height as u32,
             },
-            device_pixel_ratio: number("dpr"),
-            language: text("language"),
+            device_pixel_ratio: hello.dpr,
+            language: hello.language,
             // The browser's zone, read here: creating a DateTimeFormat in the
             // page costs the page's main thread tens of milliseconds.
             time_zone: get(
@@ -276,35 +271,34 @@ pub(super) async fn hello(tab: i64, message: &JsValue) -> Result<JsValue, JsValu
             .unwrap_or_default(),
             url,
             extension_version: get(&manifest, "version").as_string().unwrap_or_default(),
-            recorder_build: text("build"),
-            release: get(message, "release").as_string(),
+            recorder_build: hello.build,
+            release: hello.release,
         });
     }
     save(&session_key(tab), &session).await?;
     let policy = serde_json::to_string(&session.policy).unwrap_or_default();
-    Ok(object(&[
-        ("recording", true.into()),
-        ("sessionStart", (session.started_at as f64).into()),
-        ("page", page.into()),
-        ("policy", policy.into()),
-    ]))
+    Ok(to_js(&HelloAnswer {
+        recording: true,
+        session_start: session.started_at as f64,
+        page,
+        policy,
+    }))
 }
 
 /// The recorder of the tab's current page failed (`error` says how): the
 /// report keeps a note of it in its console list, from Repro, so that the
 /// review step and the replay say this page is missing or incomplete
 /// rather than showing an empty replay without a word.
-pub(super) async fn recorder_failed(tab: i64, message: &JsValue) -> Result<JsValue, JsValue> {
+pub(super) async fn recorder_failed(tab: i64, error: &str) -> Result<JsValue, JsValue> {
     let Some(session) = load::<SessionRecord>(&session_key(tab)).await? else {
-        return Ok(object(&[("stored", false.into())]));
+        return Ok(to_js(&StoreAnswer::default()));
     };
-    let error = get(message, "error").as_string().unwrap_or_default();
     let page = session.pages.len().saturating_sub(1) as u32;
     let t = (js_sys::Date::now() as u64).saturating_sub(session.started_at);
-    let chunk = crate::assemble::recorder_failure_chunk(page, t, &error);
+    let chunk = crate::assemble::recorder_failure_chunk(page, t, error);
     let text = serde_json::to_string(&chunk).map_err(|e| JsValue::from_str(&e.to_string()))?;
     store_js_text(&chunk_key(&session.id, chunk.page, chunk.seq), &text.into()).await?;
-    Ok(object(&[("stored", true.into())]))
+    Ok(stored(true))
 }
 
 /// Persist chunks under their page and sequence number (storing one twice
@@ -312,7 +306,7 @@ pub(super) async fn recorder_failed(tab: i64, message: &JsValue) -> Result<JsVal
 /// stops, keeping everything recorded so far.
 pub(super) async fn store_chunks(tab: i64, chunks: &JsValue) -> Result<JsValue, JsValue> {
     let Some(session) = load::<SessionRecord>(&session_key(tab)).await? else {
-        return Ok(object(&[("stored", false.into())]));
+        return Ok(stored(false));
     };
     persist_chunks(&session.id, chunks).await?;
     if let BudgetState::Full(words) = budget().await? {
@@ -322,14 +316,30 @@ pub(super) async fn store_chunks(tab: i64, chunks: &JsValue) -> Result<JsValue, 
             let _ = stop(tab, Some(format!("Recording stopped by itself. {words}"))).await;
         });
     }
-    Ok(object(&[("stored", true.into())]))
+    Ok(stored(true))
+}
+
+/// The answer to chunks: whether they were stored.
+fn stored(stored: bool) -> JsValue {
+    to_js(&StoreAnswer {
+        stored,
+        held: false,
+    })
 }
 
 /// Hold a part of a long chunk, and store the chunk once its last part came.
-pub(super) async fn store_chunk_part(tab: i64, message: &JsValue) -> Result<JsValue, JsValue> {
-    match chunk_parts::take(tab, message) {
-        Taken::Held => Ok(object(&[("held", true.into())])),
-        Taken::Refused => Ok(object(&[("held", false.into()), ("stored", false.into())])),
+pub(super) async fn store_chunk_part(
+    tab: i64,
+    part: u32,
+    parts: u32,
+    text: &JsValue,
+) -> Result<JsValue, JsValue> {
+    match chunk_parts::take(tab, part, parts, text) {
+        Taken::Held => Ok(to_js(&StoreAnswer {
+            stored: false,
+            held: true,
+        })),
+        Taken::Refused => Ok(stored(false)),
         Taken::Whole(text) => store_chunks(tab, &js_sys::Array::of1(&text)).await,
     }
 }
@@ -364,11 +374,11 @@ pub(super) async fn stop(tab: i64, reason: Option<String>) -> Result<JsValue, Js
     // between pages answers nothing, and the stored chunks are what we have.
     if let Ok(answer) = call(
         "chrome.tabs.sendMessage",
-        &[(tab as f64).into(), object(&[("kind", "stop".into())])],
+        &[(tab as f64).into(), to_js(&ToRecorder::Stop)],
     )
     .await
     {
-        persist_chunks(&session.id, &get(&answer, "chunks")).await?;
+        persist_chunks(&session.id, &bulk(&answer, "chunks")).await?;
     }
     save(&finished_key(&session.id), &(session.clone(), stopped_at)).await?;
     remove(&[session_key(tab)]).await?;

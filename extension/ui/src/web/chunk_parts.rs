@@ -12,8 +12,6 @@ use std::collections::HashMap;
 use js_sys::JsString;
 use wasm_bindgen::prelude::*;
 
-use super::api::get;
-
 thread_local! {
     /// Per tab: the parts joined so far, and how many.
     static HELD: RefCell<HashMap<i64, (u32, JsString)>> = RefCell::new(HashMap::new());
@@ -30,12 +28,10 @@ pub enum Taken {
 }
 
 /// Take part `part` of `parts` of a chunk from `tab`.
-pub fn take(tab: i64, message: &JsValue) -> Taken {
-    let part = get(message, "part").as_f64().map(|n| n as u32);
-    let parts = get(message, "parts").as_f64().map(|n| n as u32);
-    let text = get(message, "text").dyn_into::<JsString>().ok();
+pub fn take(tab: i64, part: u32, parts: u32, text: &JsValue) -> Taken {
+    let text = text.clone().dyn_into::<JsString>().ok();
     HELD.with_borrow_mut(|held| {
-        let (Some(part), Some(parts), Some(text)) = (part, parts, text) else {
+        let Some(text) = text else {
             held.remove(&tab);
             return Taken::Refused;
         };

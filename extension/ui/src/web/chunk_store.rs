@@ -20,7 +20,7 @@ use std::future::Future;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::js_values::get;
+use repro_extension_messages::web::js::get;
 
 const DB_NAME: &str = "repro";
 const DB_VERSION: u32 = 1;

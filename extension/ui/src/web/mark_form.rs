@@ -4,8 +4,10 @@
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 
-use super::api::{call, get, message_of, object};
 use super::html::{by_id, on, set_text};
+use repro_extension_messages::web::js::{get, message_of};
+use repro_extension_messages::web::runtime::ask_background;
+use repro_extension_messages::{MarkSave, ToBackground};
 
 /// Wire the mark form.
 #[wasm_bindgen]
@@ -23,14 +25,13 @@ pub async fn mark_form_main() -> Result<(), JsValue> {
         let comment = by_id::<HtmlTextAreaElement>("comment")
             .map(|c| c.value())
             .unwrap_or_default();
-        let message = object(&[
-            ("kind", "mark-save".into()),
-            ("comment", comment.into()),
-            ("markKind", value("kind").into()),
-            ("severity", value("severity").into()),
-        ]);
+        let request = ToBackground::MarkSave(MarkSave {
+            comment,
+            mark_kind: value("kind"),
+            severity: value("severity"),
+        });
         set_text("result", "Saving…").ok();
-        let words = match call("chrome.runtime.sendMessage", &[message]).await {
+        let words = match ask_background(&request).await {
             Ok(answer) => get(&answer, "error")
                 .as_string()
                 .map(|e| format!("Could not save: {e}")),
@@ -39,11 +40,7 @@ pub async fn mark_form_main() -> Result<(), JsValue> {
         set_text("result", &words.unwrap_or_else(|| "Saved.".into())).ok();
     })?;
     on("cancel", "click", |_| async move {
-        let _ = call(
-            "chrome.runtime.sendMessage",
-            &[object(&[("kind", "mark-cancel".into())])],
-        )
-        .await;
+        let _ = ask_background(&ToBackground::MarkCancel).await;
     })?;
     Ok(())
 }

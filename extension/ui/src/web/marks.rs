@@ -6,11 +6,15 @@
 use repro_manifest::{Mark, MarkCapture};
 use wasm_bindgen::prelude::*;
 
-use super::api::{call, get, load, load_prefixed, object, save as store};
 use super::background::{discard_stopped, start, status, stop};
 use super::mark_saves::{sleep, SaveInProgress};
 use super::screenshot;
+use super::storage::{load, load_prefixed, save as store};
 use crate::session::{mark_key, mark_prefix, session_key, SessionRecord, StoredMark};
+use repro_extension_messages::web::js::object;
+use repro_extension_messages::web::runtime::call;
+use repro_extension_messages::web::wire::{from_js, to_js};
+use repro_extension_messages::{CommitAnswer, MarkSave, PickAnswer, StatusAnswer, ToRecorder};
 
 fn top_frame() -> JsValue {
     object(&[("frameId", 0.into())])
@@ -29,13 +33,15 @@ async fn activate(tab: i64) -> Result<(), JsValue> {
 pub async fn begin(tab: i64) -> Result<JsValue, JsValue> {
     if load::<SessionRecord>(&session_key(tab)).await?.is_none() {
         let started = start(tab, true).await?;
-        if get(&started, "recording").as_bool() != Some(true) {
+        if !from_js::<StatusAnswer>(&started)?.recording {
             return Ok(started);
         }
     }
     activate(tab).await?;
     let form_url = call("chrome.runtime.getURL", &["mark.html".into()]).await?;
-    let message = object(&[("kind", "pick".into()), ("formUrl", form_url)]);
+    let message = to_js(&ToRecorder::Pick {
+        form_url: form_url.as_string().unwrap_or_default(),
+    });
     // The recorder may still be loading in a page that just started recording.
     let mut answer = Err(JsValue::from_str("the page did not answer"));
     for _ in 0..20 {
@@ -46,7 +52,7 @@ pub async fn begin(tab: i64) -> Result<JsValue, JsValue> {
         .await;
         if answer
             .as_ref()
-            .is_ok_and(|a| get(a, "ok").as_bool() == Some(true))
+            .is_ok_and(|a| from_js::<PickAnswer>(a).is_ok_and(|a| a.ok))
         {
             break;
         }
@@ -57,7 +63,7 @@ pub async fn begin(tab: i64) -> Result<JsValue, JsValue> {
 }
 
 /// The tester saved the mark form in `tab`.
-pub async fn save(tab: i64, form: &JsValue) -> Result<JsValue, JsValue> {
+pub async fn save(tab: i64, form: MarkSave) -> Result<JsValue, JsValue> {
     let saving = SaveInProgress::begin(tab);
     let Some(session) = load::<SessionRecord>(&session_key(tab)).await? else {
         return Err(JsValue::from_str("this tab is no longer being recorded"));
@@ -67,18 +73,18 @@ pub async fn save(tab: i64, form: &JsValue) -> Result<JsValue, JsValue> {
         "chrome.tabs.sendMessage",
         &[
             (tab as f64).into(),
-            object(&[("kind", "mark-commit".into())]),
+            to_js(&ToRecorder::MarkCommit),
             top_frame(),
         ],
     )
     .await?;
-    let text = get(&answer, "capture")
-        .as_string()
-        .ok_or_else(|| get(&answer, "error"))?;
+    let answer: CommitAnswer = from_js(&answer)?;
+    let text = answer
+        .capture
+        .ok_or_else(|| JsValue::from_str(&answer.error.unwrap_or_default()))?;
     let capture: MarkCapture =
         serde_json::from_str(&text).map_err(|e| JsValue::from_str(&e.to_string()))?;
     let (shot, crop) = screenshot::capture(tab, &capture).await?;
-    let field = |name: &str| get(form, name).as_string().unwrap_or_default();
     let mark = Mark {
         t: capture.t,
         page: capture.page,
@@ -88,9 +94,9 @@ pub async fn save(tab: i64, form: &JsValue) -> Result<JsValue, JsValue> {
         rect: capture.rect,
         viewport: capture.viewport,
         scroll: capture.scroll,
-        comment: repro_manifest::pii::mask(&field("comment")).into_owned(),
-        kind: field("markKind"),
-        severity: field("severity"),
+        comment: repro_manifest::pii::mask(&form.comment).into_owned(),
+        kind: form.mark_kind,
+        severity: form.severity,
         text: capture.text,
         html: capture.html,
         styles: capture.styles,
@@ -120,7 +126,7 @@ pub async fn cancel(tab: i64) -> Result<JsValue, JsValue> {
         "chrome.tabs.sendMessage",
         &[
             (tab as f64).into(),
-            object(&[("kind", "mark-cancel".into())]),
+            to_js(&ToRecorder::MarkCancel),
             top_frame(),
         ],
     )

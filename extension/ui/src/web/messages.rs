@@ -1,11 +1,13 @@
 //! The runtime messages the background answers: from a page's recorder
 //! (hello, chunks, failures), from the popup and review pages (start, stop,
 //! share, discard) and from the mark form, each sent to the room that
-//! handles it.
+//! handles it. The vocabulary is `repro_extension_messages::ToBackground`.
 
+use repro_extension_messages::web::js::{get, message_of, object};
+use repro_extension_messages::web::wire::{bulk, from_js};
+use repro_extension_messages::ToBackground;
 use wasm_bindgen::prelude::*;
 
-use super::api::{get, message_of, object};
 use super::background;
 use super::marks;
 use super::upload::{discard, remove_from_list, upload_session};
@@ -13,32 +15,46 @@ use super::upload::{discard, remove_from_list, upload_session};
 /// Handle a runtime message from a recorder or the popup; the answer goes back to the sender.
 #[wasm_bindgen]
 pub async fn on_message(message: JsValue, sender: JsValue) -> Result<JsValue, JsValue> {
-    let kind = get(&message, "kind").as_string().unwrap_or_default();
-    let sender_tab = get(&get(&sender, "tab"), "id").as_f64().map(|id| id as i64);
-    let named_tab = get(&message, "tab").as_f64().map(|id| id as i64);
-    let session = get(&message, "session").as_string().unwrap_or_default();
-    let answer = match (kind.as_str(), sender_tab, named_tab) {
-        ("hello", Some(tab), _) => background::hello(tab, &message).await,
-        ("chunks", Some(tab), _) => background::store_chunks(tab, &get(&message, "chunks")).await,
-        ("chunk-part", Some(tab), _) => background::store_chunk_part(tab, &message).await,
-        ("recorder-failed", Some(tab), _) => background::recorder_failed(tab, &message).await,
-        ("recorder-js", Some(tab), _) => {
-            background::inject(tab, &[background::RECORDER_JS_FILE], false)
-                .await
-                .map(|_| JsValue::TRUE)
+    let answer = match from_js::<ToBackground>(&message) {
+        Ok(request) => {
+            let sender_tab = get(&get(&sender, "tab"), "id").as_f64().map(|id| id as i64);
+            answer(request, sender_tab, &message).await
         }
-        ("status", _, Some(tab)) => background::status(tab).await,
-        ("start", _, Some(tab)) => background::start(tab, false).await,
-        ("mark", _, Some(tab)) => marks::begin(tab).await,
-        ("mark-save", Some(tab), _) => marks::save(tab, &message).await,
-        ("mark-cancel", Some(tab), _) => marks::cancel(tab).await,
-        ("stop", _, Some(tab)) => background::stop(tab, None).await,
-        ("share" | "retry", _, Some(tab)) => background::share(tab).await,
-        ("discard", _, Some(tab)) => background::discard_stopped(tab).await,
-        ("retry-report", _, _) => upload_session(&session).await.map(|_| JsValue::TRUE),
-        ("discard-report", _, _) => discard(&session).await.map(|_| JsValue::TRUE),
-        ("remove-report", _, _) => remove_from_list(&session).await.map(|_| JsValue::TRUE),
-        _ => Err(JsValue::from_str("unknown message")),
+        Err(error) => Err(error),
     };
     answer.or_else(|error| Ok(object(&[("error", message_of(&error).into())])))
+}
+
+/// Answer `request`. Requests from a page's recorder and from the mark form
+/// need the tab they were sent from; the popup's name theirs.
+async fn answer(
+    request: ToBackground,
+    sender_tab: Option<i64>,
+    message: &JsValue,
+) -> Result<JsValue, JsValue> {
+    use ToBackground as M;
+    let from_tab =
+        || sender_tab.ok_or_else(|| JsValue::from_str("this message must come from a tab"));
+    match request {
+        M::Hello(hello) => background::hello(from_tab()?, hello).await,
+        M::Chunks => background::store_chunks(from_tab()?, &bulk(message, "chunks")).await,
+        M::ChunkPart { part, parts } => {
+            background::store_chunk_part(from_tab()?, part, parts, &bulk(message, "text")).await
+        }
+        M::RecorderFailed { error } => background::recorder_failed(from_tab()?, &error).await,
+        M::RecorderJs => background::inject(from_tab()?, &[background::RECORDER_JS_FILE], false)
+            .await
+            .map(|_| JsValue::TRUE),
+        M::Status { tab } => background::status(tab).await,
+        M::Start { tab } => background::start(tab, false).await,
+        M::Mark { tab } => marks::begin(tab).await,
+        M::MarkSave(form) => marks::save(from_tab()?, form).await,
+        M::MarkCancel => marks::cancel(from_tab()?).await,
+        M::Stop { tab } => background::stop(tab, None).await,
+        M::Share { tab } | M::Retry { tab } => background::share(tab).await,
+        M::Discard { tab } => background::discard_stopped(tab).await,
+        M::RetryReport { session } => upload_session(&session).await.map(|_| JsValue::TRUE),
+        M::DiscardReport { session } => discard(&session).await.map(|_| JsValue::TRUE),
+        M::RemoveReport { session } => remove_from_list(&session).await.map(|_| JsValue::TRUE),
+    }
 }

@@ -1,11 +1,9 @@
 //! The extension APIs, bound for the background, the popup and the options page (wasm32 only).
 
-mod api;
 mod background;
 mod chunk_parts;
 mod chunk_store;
 mod html;
-mod js_values;
 mod mark_form;
 mod mark_saves;
 mod marks;
@@ -16,5 +14,6 @@ mod reports;
 mod resources;
 mod review;
 mod screenshot;
+mod storage;
 mod transfer;
 mod upload;

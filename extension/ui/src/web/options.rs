@@ -4,9 +4,10 @@
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 
-use super::api::{load, message_of, save};
 use super::html::{by_id, document, on, set_text};
+use super::storage::{load, save};
 use crate::config::{Config, ConfigForm, CONFIG_KEY};
+use repro_extension_messages::web::js::message_of;
 
 fn input(id: &str) -> Result<HtmlInputElement, JsValue> {
     by_id(id)

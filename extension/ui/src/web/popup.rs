@@ -5,11 +5,15 @@
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::api::{call, get, load, message_of, object};
 use super::html::{by_id, document, on, set_text, show};
 use super::reports::{all_reports, budget, tab_report};
+use super::storage::load;
 use crate::config::{Config, CONFIG_KEY};
 use crate::session::{BudgetState, Report, UploadState};
+use repro_extension_messages::web::js::{get, message_of, object};
+use repro_extension_messages::web::runtime::{ask_background, call};
+use repro_extension_messages::web::wire::answer_from_js;
+use repro_extension_messages::{StatusAnswer, ToBackground};
 
 /// How many other reports the list shows.
 const LISTED: usize = 20;
@@ -18,10 +22,14 @@ const LISTED: usize = 20;
 #[wasm_bindgen]
 pub async fn popup_main() -> Result<(), JsValue> {
     let tab = controlled_tab().await?;
-    on("start", "click", move |_| command(tab, "start"))?;
-    on("stop", "click", move |_| command(tab, "stop"))?;
+    on("start", "click", move |_| {
+        command(tab, ToBackground::Start { tab })
+    })?;
+    on("stop", "click", move |_| {
+        command(tab, ToBackground::Stop { tab })
+    })?;
     on("mark", "click", move |_| async move {
-        command(tab, "mark").await;
+        command(tab, ToBackground::Mark { tab }).await;
         // A real popup closes so the tester can point at the page.
         if let Some(window) = web_sys::window() {
             if window.location().search().unwrap_or_default().is_empty() {
@@ -29,9 +37,15 @@ pub async fn popup_main() -> Result<(), JsValue> {
             }
         }
     })?;
-    on("share", "click", move |_| command(tab, "share"))?;
-    on("retry", "click", move |_| command(tab, "share"))?;
-    on("discard", "click", move |_| command(tab, "discard"))?;
+    on("share", "click", move |_| {
+        command(tab, ToBackground::Share { tab })
+    })?;
+    on("retry", "click", move |_| {
+        command(tab, ToBackground::Share { tab })
+    })?;
+    on("discard", "click", move |_| {
+        command(tab, ToBackground::Discard { tab })
+    })?;
     by_id::<web_sys::HtmlAnchorElement>("review-link")?.set_href(&format!("review.html?tab={tab}"));
     on("copy", "click", |_| copy_link())?;
     on(
@@ -45,13 +59,14 @@ pub async fn popup_main() -> Result<(), JsValue> {
             else {
                 return;
             };
-            let (Some(kind), Some(session)) = (
-                button.get_attribute("data-kind"),
-                button.get_attribute("data-session"),
-            ) else {
+            // The button carries its request as the wire form's JSON text.
+            let Some(request) = button
+                .get_attribute("data-request")
+                .and_then(|text| serde_json::from_str::<ToBackground>(&text).ok())
+            else {
                 return;
             };
-            report_command(tab, &kind, &session).await;
+            command(tab, request).await;
         },
     )?;
     on("options", "click", |event: web_sys::Event| async move {
@@ -85,30 +100,13 @@ async fn controlled_tab() -> Result<i64, JsValue> {
         .ok_or_else(|| JsValue::from_str("no active tab"))
 }
 
-async fn command(tab: i64, kind: &str) {
-    if kind == "stop" {
+/// Send `request` to the background, show its error if any, and show `tab`'s state again.
+async fn command(tab: i64, request: ToBackground) {
+    if matches!(request, ToBackground::Stop { .. }) {
         set_text("upload", "Stopping…").ok();
     }
-    ask(
-        tab,
-        object(&[("kind", kind.into()), ("tab", (tab as f64).into())]),
-    )
-    .await;
-}
-
-/// A button of the report list: retry, discard or remove one report.
-async fn report_command(tab: i64, kind: &str, session: &str) {
-    ask(
-        tab,
-        object(&[("kind", kind.into()), ("session", session.into())]),
-    )
-    .await;
-}
-
-/// Send `message` to the background, show its error if any, and show `tab`'s state again.
-async fn ask(tab: i64, message: JsValue) {
     set_text("error", "").ok();
-    match call("chrome.runtime.sendMessage", &[message]).await {
+    match ask_background(&request).await {
         Ok(answer) => {
             if let Some(error) = get(&answer, "error").as_string() {
                 set_text("error", &error).ok();
@@ -151,24 +149,17 @@ async fn render(tab: i64) {
 }
 
 async fn try_render(tab: i64) -> Result<(), JsValue> {
-    let status = call(
-        "chrome.runtime.sendMessage",
-        &[object(&[
-            ("kind", "status".into()),
-            ("tab", (tab as f64).into()),
-        ])],
-    )
-    .await?;
-    let recording = get(&status, "recording").as_bool() == Some(true);
-    let ready = get(&status, "ready").as_bool() == Some(true);
+    let status: StatusAnswer =
+        answer_from_js(&ask_background(&ToBackground::Status { tab }).await?)?;
     set_text(
         "status",
-        match (recording, ready) {
+        match (status.recording, status.ready) {
             (true, true) => "Recording this tab.",
             (true, false) => "Starting the recorder on this page…",
             _ => "Not recording.",
         },
     )?;
+    let recording = status.recording;
     let configured = load::<Config>(CONFIG_KEY).await?.is_some();
     show("setup", !configured)?;
     let report = if recording {
@@ -253,7 +244,14 @@ fn list_reports(reports: &[Report]) -> Result<(), JsValue> {
         item.append_child(&line_break)?;
         let state = element("span", &report.state.short())?;
         item.append_child(&state)?;
-        let buttons: &[(&str, &str)] = match &report.state {
+        let session = report.session.clone();
+        let retry = ToBackground::RetryReport {
+            session: session.clone(),
+        };
+        let discard = ToBackground::DiscardReport {
+            session: session.clone(),
+        };
+        let buttons: Vec<(ToBackground, &str)> = match &report.state {
             UploadState::Done { link } => {
                 let anchor = element("a", link)?;
                 anchor.set_attribute("href", link)?;
@@ -261,21 +259,19 @@ fn list_reports(reports: &[Report]) -> Result<(), JsValue> {
                 anchor.set_attribute("rel", "noopener")?;
                 item.append_child(&document.create_text_node(" "))?;
                 item.append_child(&anchor)?;
-                &[("remove-report", "Remove from list")]
+                vec![(ToBackground::RemoveReport { session }, "Remove from list")]
             }
-            UploadState::Review { .. } => {
-                &[("retry-report", "Share"), ("discard-report", "Discard")]
-            }
+            UploadState::Review { .. } => vec![(retry, "Share"), (discard, "Discard")],
             UploadState::Waiting { .. } | UploadState::Failed { .. } => {
-                &[("retry-report", "Retry"), ("discard-report", "Discard")]
+                vec![(retry, "Retry"), (discard, "Discard")]
             }
-            _ => &[],
+            _ => Vec::new(),
         };
-        for (kind, label) in buttons {
+        for (request, label) in buttons {
             let button = element("button", label)?;
             button.set_attribute("type", "button")?;
-            button.set_attribute("data-kind", kind)?;
-            button.set_attribute("data-session", &report.session)?;
+            let text = serde_json::to_string(&request).unwrap_or_default();
+            button.set_attribute("data-request", &text)?;
             item.append_child(&document.create_text_node(" "))?;
             item.append_child(&button)?;
         }

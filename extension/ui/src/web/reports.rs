@@ -5,11 +5,13 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::api::{call, load, load_prefixed, object, remove, save};
+use super::storage::{load, load_prefixed, remove, save};
 use crate::config::{Config, CONFIG_KEY, DEFAULT_BUDGET_MB};
 use crate::session::{
     budget_state, report_key, tab_report_key, BudgetState, Report, UploadState, REPORT_PREFIX,
 };
+use repro_extension_messages::web::js::object;
+use repro_extension_messages::web::runtime::call;
 
 /// The entry of session `session_id`.
 pub async fn load_report(session_id: &str) -> Result<Option<Report>, JsValue> {

@@ -9,8 +9,9 @@ use std::collections::HashMap;
 use repro_manifest::{Chunk, NetworkEntry, NetworkKind};
 use wasm_bindgen::prelude::*;
 
-use super::api::{get, load, store_text};
+use super::storage::{load, store_text};
 use crate::session::{chunk_key, session_key, SessionRecord};
+use repro_extension_messages::web::js::get;
 
 /// Sequence numbers of the background's own chunks start here, apart from the recorder's.
 const SEQ_BASE: u32 = 1_000_000_000;

@@ -7,12 +7,15 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement};
 
-use super::api::{call, message_of, object, save};
 use super::html::{by_id, document, on, set_text, show};
 use super::reports::{set_state, tab_report};
+use super::storage::save;
 use super::upload::review_material;
 use crate::assemble::{apply_exclusions, summarize, Exclusions};
 use crate::session::{review_key, UploadState};
+use repro_extension_messages::web::js::message_of;
+use repro_extension_messages::web::runtime::ask_background;
+use repro_extension_messages::ToBackground;
 
 /// Wire the review page.
 #[wasm_bindgen]
@@ -98,8 +101,12 @@ pub async fn review_main() -> Result<(), JsValue> {
             }
         })?;
     }
-    on("share", "click", move |_| act(tab, "share"))?;
-    on("discard", "click", move |_| act(tab, "discard"))?;
+    on("share", "click", move |_| {
+        act(tab, ToBackground::Share { tab })
+    })?;
+    on("discard", "click", move |_| {
+        act(tab, ToBackground::Discard { tab })
+    })?;
     Ok(())
 }
 
@@ -192,18 +199,17 @@ fn read_exclusions() -> Exclusions {
     exclusions
 }
 
-async fn act(tab: i64, kind: &str) {
+async fn act(tab: i64, request: ToBackground) {
     set_text(
         "result",
-        if kind == "share" {
+        if matches!(request, ToBackground::Share { .. }) {
             "Uploading…"
         } else {
             "Discarding…"
         },
     )
     .ok();
-    let message = object(&[("kind", kind.into()), ("tab", (tab as f64).into())]);
-    if let Err(error) = call("chrome.runtime.sendMessage", &[message]).await {
+    if let Err(error) = ask_background(&request).await {
         set_text("result", &message_of(&error)).ok();
         return;
     }

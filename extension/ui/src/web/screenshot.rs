@@ -9,7 +9,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{OffscreenCanvas, OffscreenCanvasRenderingContext2d};
 
-use super::api::{call, get, object};
+use repro_extension_messages::web::js::{get, object};
+use repro_extension_messages::web::runtime::call;
 
 /// The colour masked regions are painted with.
 pub const MASK_COLOUR: &str = "#000000";

@@ -9,9 +9,10 @@
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::api::{call, get, message_of, object};
 use crate::config::Config;
 use crate::session::explain_refusal;
+use repro_extension_messages::web::js::{get, message_of, object};
+use repro_extension_messages::web::runtime::call;
 
 /// Why a try failed, in words, with the HTTP status (none: unreachable).
 pub type Failure = (String, Option<u16>);

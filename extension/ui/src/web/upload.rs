@@ -9,8 +9,8 @@ use repro_manifest::{Bundle, Chunk};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::api::{call, get, load, load_prefixed, object, remove};
 use super::reports::{add_report, all_reports, forget, load_report, notify_uploaded, set_state};
+use super::storage::{load, load_prefixed, remove};
 use super::transfer::send_bundle;
 use crate::assemble::{apply_exclusions, assemble, summarize, Exclusions};
 use crate::config::{Config, CONFIG_KEY};
@@ -18,6 +18,8 @@ use crate::session::{
     chunk_prefix, finished_key, is_retryable, mark_prefix, retry_delay_ms, review_key, Report,
     SessionRecord, StoredMark, UploadState,
 };
+use repro_extension_messages::web::js::{get, object};
+use repro_extension_messages::web::runtime::call;
 
 /// A stopped session as recorded, before the tester's exclusions, with those
 /// exclusions and the storage keys holding it; or why it cannot be had.

@@ -1,5 +1,5 @@
 //! Plain JS values from Rust: building an object, reading a property, an
-//! error's message. No extension API here, so every room can use it.
+//! error's message. No extension API here, so every context can use it.
 
 use wasm_bindgen::prelude::*;
 
@@ -7,6 +7,7 @@ use wasm_bindgen::prelude::*;
 pub fn object(pairs: &[(&str, JsValue)]) -> JsValue {
     let object = js_sys::Object::new();
     for (key, value) in pairs {
+        // Setting a property on a fresh plain object cannot fail.
         let _ = js_sys::Reflect::set(&object, &JsValue::from_str(key), value);
     }
     object.into()

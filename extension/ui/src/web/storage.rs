@@ -1,7 +1,6 @@
-//! A thin, promise-aware door to the `chrome.*` extension APIs and to
-//! extension storage, where every value is kept as JSON text: chunks in
-//! IndexedDB (`super::chunk_store`), everything else in
-//! `chrome.storage.local`.
+//! The extension's storage, where every value is kept as JSON text:
+//! chunks (keys that `crate::session::is_chunk_key` accepts) in IndexedDB
+//! (`super::chunk_store`), everything else in `chrome.storage.local`.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -9,28 +8,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::chunk_store;
-pub use super::js_values::{get, message_of, object};
 use crate::session::is_chunk_key;
-
-/// Call the extension API at `path` (e.g. `chrome.tabs.sendMessage`) with
-/// `args`, awaiting its promise if it returns one.
-pub async fn call(path: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
-    let mut this: JsValue = js_sys::global().into();
-    let mut target = this.clone();
-    for part in path.split('.') {
-        this = target;
-        target = js_sys::Reflect::get(&this, &JsValue::from_str(part))?;
-        if target.is_undefined() {
-            return Err(JsValue::from_str(&format!("{path} is not available")));
-        }
-    }
-    let function: js_sys::Function = target.dyn_into()?;
-    let result = function.apply(&this, &args.iter().collect::<js_sys::Array>())?;
-    match result.dyn_into::<js_sys::Promise>() {
-        Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise).await,
-        Err(value) => Ok(value),
-    }
-}
+use repro_extension_messages::web::js::{get, object};
+use repro_extension_messages::web::runtime::call;
 
 /// Read and parse the JSON text stored under `key`.
 pub async fn load<T: DeserializeOwned>(key: &str) -> Result<Option<T>, JsValue> {

@@ -1,0 +1,41 @@
+//! The page window's own messages (`window.postMessage`) between the page
+//! hook, in the page's world, and the recorder, in the extension's
+//! isolated world. They are tagged under [`WINDOW_SIGNAL_KEY`] rather
+//! than `kind`, so that a page's own messages are never taken for them.
+
+/// The property that carries a [`WindowSignal`]'s name.
+pub const WINDOW_SIGNAL_KEY: &str = "__repro";
+
+/// A message on the page's window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WindowSignal {
+    /// A batch of the hook's console and network entries (in `batch`).
+    Hook,
+    /// The recorder listens: the hook sends its pre-roll and then live.
+    RecorderReady,
+    /// The recorder stopped: the hook keeps a pre-roll again.
+    RecorderStopped,
+}
+
+impl WindowSignal {
+    /// Every signal.
+    pub const ALL: [WindowSignal; 3] = [
+        WindowSignal::Hook,
+        WindowSignal::RecorderReady,
+        WindowSignal::RecorderStopped,
+    ];
+
+    /// The name on the wire.
+    pub fn name(self) -> &'static str {
+        match self {
+            WindowSignal::Hook => "hook",
+            WindowSignal::RecorderReady => "recorder-ready",
+            WindowSignal::RecorderStopped => "recorder-stopped",
+        }
+    }
+
+    /// The signal called `name`, if there is one.
+    pub fn parse(name: &str) -> Option<WindowSignal> {
+        WindowSignal::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
