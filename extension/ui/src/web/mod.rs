@@ -1,19 +1,16 @@
-//! The extension APIs, bound for the background, the popup and the options page (wasm32 only).
+//! The extension's own contexts (wasm32 only), one folder each:
+//! [`worker`] is the background service worker (sessions per tab, the
+//! runtime messages, uploads), [`pages`] the extension's pages (popup,
+//! options, review, mark form). Both reach the same extension storage
+//! through [`storage`] (with [`chunk_store`] behind it for chunks), the
+//! tester's report list through [`reports`], and a stopped recording
+//! through [`stored_recordings`]. The page recorder is its own crate
+//! (`repro-recorder`); the messages between all of them are
+//! `repro-extension-messages`.
 
-mod background;
-mod chunk_parts;
 mod chunk_store;
-mod html;
-mod mark_form;
-mod mark_saves;
-mod marks;
-mod messages;
-mod options;
-mod popup;
+mod pages;
 mod reports;
-mod resources;
-mod review;
-mod screenshot;
 mod storage;
-mod transfer;
-mod upload;
+mod stored_recordings;
+mod worker;

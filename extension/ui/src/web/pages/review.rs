@@ -8,11 +8,11 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement};
 
 use super::html::{by_id, document, on, set_text, show};
-use super::reports::{set_state, tab_report};
-use super::storage::save;
-use super::upload::review_material;
 use crate::assemble::{apply_exclusions, summarize, Exclusions};
 use crate::session::{review_key, UploadState};
+use crate::web::reports::{set_state, tab_report};
+use crate::web::storage::save;
+use crate::web::stored_recordings::review_material;
 use repro_extension_messages::web::js::message_of;
 use repro_extension_messages::web::runtime::ask_background;
 use repro_extension_messages::ToBackground;

@@ -6,11 +6,11 @@
 use repro_manifest::{Mark, MarkCapture};
 use wasm_bindgen::prelude::*;
 
-use super::background::{discard_stopped, start, status, stop};
 use super::mark_saves::{sleep, SaveInProgress};
+use super::recording::{discard_stopped, start, status, stop};
 use super::screenshot;
-use super::storage::{load, load_prefixed, save as store};
 use crate::session::{mark_key, mark_prefix, session_key, SessionRecord, StoredMark};
+use crate::web::storage::{load, load_prefixed, save as store};
 use repro_extension_messages::web::js::object;
 use repro_extension_messages::web::runtime::call;
 use repro_extension_messages::web::wire::{from_js, to_js};

@@ -5,8 +5,8 @@ use wasm_bindgen::prelude::*;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 
 use super::html::{by_id, document, on, set_text};
-use super::storage::{load, save};
 use crate::config::{Config, ConfigForm, CONFIG_KEY};
+use crate::web::storage::{load, save};
 use repro_extension_messages::web::js::message_of;
 
 fn input(id: &str) -> Result<HtmlInputElement, JsValue> {

@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use repro_manifest::{Chunk, NetworkEntry, NetworkKind};
 use wasm_bindgen::prelude::*;
 
-use super::storage::{load, store_text};
 use crate::session::{chunk_key, session_key, SessionRecord};
+use crate::web::storage::{load, store_text};
 use repro_extension_messages::web::js::get;
 
 /// Sequence numbers of the background's own chunks start here, apart from the recorder's.

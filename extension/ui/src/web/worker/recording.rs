@@ -1,15 +1,11 @@
-//! The background service worker: one recording session per tab.
-//!
-//! Every piece of state lives in extension storage, so the worker may be
-//! stopped between any two events. The JavaScript loader registers the
-//! listeners synchronously and forwards each event here.
+//! One recording session per tab, in the background: start, each page's
+//! hello, its chunks, stop; and the tab and navigation events that inject
+//! the recorder into a recorded tab's new pages.
 
 use repro_manifest::{ChunkPlace, Environment, Page};
 use wasm_bindgen::prelude::*;
 
 use super::chunk_parts::{self, Taken};
-use super::reports::{budget, tab_report};
-use super::storage::{load, load_prefixed, remove, save, store_js_text};
 use super::upload::{after_stop, discard, resume_queue, upload_session};
 use crate::config::{Config, CONFIG_KEY};
 use crate::session::{
@@ -17,6 +13,8 @@ use crate::session::{
     UploadState,
 };
 use crate::user_agent;
+use crate::web::reports::{budget, tab_report};
+use crate::web::storage::{load, load_prefixed, remove, save, store_js_text};
 use repro_extension_messages::web::js::{get, message_of, object};
 use repro_extension_messages::web::runtime::call;
 use repro_extension_messages::web::wire::{bulk, to_js};

@@ -8,8 +8,8 @@ use repro_extension_messages::web::wire::{bulk, from_js};
 use repro_extension_messages::ToBackground;
 use wasm_bindgen::prelude::*;
 
-use super::background;
-use super::marks;
+use super::marking;
+use super::recording;
 use super::upload::{discard, remove_from_list, upload_session};
 
 /// Handle a runtime message from a recorder or the popup; the answer goes back to the sender.
@@ -36,23 +36,23 @@ async fn answer(
     let from_tab =
         || sender_tab.ok_or_else(|| JsValue::from_str("this message must come from a tab"));
     match request {
-        M::Hello(hello) => background::hello(from_tab()?, hello).await,
-        M::Chunks => background::store_chunks(from_tab()?, &bulk(message, "chunks")).await,
+        M::Hello(hello) => recording::hello(from_tab()?, hello).await,
+        M::Chunks => recording::store_chunks(from_tab()?, &bulk(message, "chunks")).await,
         M::ChunkPart { part, parts } => {
-            background::store_chunk_part(from_tab()?, part, parts, &bulk(message, "text")).await
+            recording::store_chunk_part(from_tab()?, part, parts, &bulk(message, "text")).await
         }
-        M::RecorderFailed { error } => background::recorder_failed(from_tab()?, &error).await,
-        M::RecorderJs => background::inject(from_tab()?, &[background::RECORDER_JS_FILE], false)
+        M::RecorderFailed { error } => recording::recorder_failed(from_tab()?, &error).await,
+        M::RecorderJs => recording::inject(from_tab()?, &[recording::RECORDER_JS_FILE], false)
             .await
             .map(|_| JsValue::TRUE),
-        M::Status { tab } => background::status(tab).await,
-        M::Start { tab } => background::start(tab, false).await,
-        M::Mark { tab } => marks::begin(tab).await,
-        M::MarkSave(form) => marks::save(from_tab()?, form).await,
-        M::MarkCancel => marks::cancel(from_tab()?).await,
-        M::Stop { tab } => background::stop(tab, None).await,
-        M::Share { tab } | M::Retry { tab } => background::share(tab).await,
-        M::Discard { tab } => background::discard_stopped(tab).await,
+        M::Status { tab } => recording::status(tab).await,
+        M::Start { tab } => recording::start(tab, false).await,
+        M::Mark { tab } => marking::begin(tab).await,
+        M::MarkSave(form) => marking::save(from_tab()?, form).await,
+        M::MarkCancel => marking::cancel(from_tab()?).await,
+        M::Stop { tab } => recording::stop(tab, None).await,
+        M::Share { tab } | M::Retry { tab } => recording::share(tab).await,
+        M::Discard { tab } => recording::discard_stopped(tab).await,
         M::RetryReport { session } => upload_session(&session).await.map(|_| JsValue::TRUE),
         M::DiscardReport { session } => discard(&session).await.map(|_| JsValue::TRUE),
         M::RemoveReport { session } => remove_from_list(&session).await.map(|_| JsValue::TRUE),

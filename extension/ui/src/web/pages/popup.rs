@@ -6,10 +6,10 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::html::{by_id, document, on, set_text, show};
-use super::reports::{all_reports, budget, tab_report};
-use super::storage::load;
 use crate::config::{Config, CONFIG_KEY};
 use crate::session::{BudgetState, Report, UploadState};
+use crate::web::reports::{all_reports, budget, tab_report};
+use crate::web::storage::load;
 use repro_extension_messages::web::js::{get, message_of, object};
 use repro_extension_messages::web::runtime::{ask_background, call};
 use repro_extension_messages::web::wire::answer_from_js;

@@ -1,0 +1,15 @@
+//! The background service worker. Every piece of state lives in extension
+//! storage, so the worker may be stopped between any two events; the
+//! JavaScript loader registers the listeners synchronously and forwards
+//! each event to the `#[wasm_bindgen]` functions here.
+
+mod chunk_parts;
+mod mark_saves;
+mod marking;
+mod messages;
+mod notifications;
+mod recording;
+mod screenshot;
+mod transfer;
+mod upload;
+mod web_requests;
