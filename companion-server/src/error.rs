@@ -129,7 +129,7 @@ impl IntoResponse for ApiError {
             ),
             ApiError::Unavailable(m) => (StatusCode::SERVICE_UNAVAILABLE, m, None),
             ApiError::Internal(detail) => {
-                crate::log::event("error", "internal error", serde_json::json!({ "detail": detail }));
+                crate::json_log::event("error", "internal error", serde_json::json!({ "detail": detail }));
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal error".to_string(),

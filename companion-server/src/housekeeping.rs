@@ -54,12 +54,12 @@ pub async fn run(store: Arc<Store>, pending: Arc<PendingUploads>, ages: Ages) {
     loop {
         let (store, pending) = (store.clone(), pending.clone());
         match tokio::task::spawn_blocking(move || sweep(&store, &pending, ages, now_ms())).await {
-            Ok(Ok(Swept { uploads, reports })) if uploads + reports > 0 => crate::log::event(
+            Ok(Ok(Swept { uploads, reports })) if uploads + reports > 0 => crate::json_log::event(
                 "info",
                 &format!("housekeeping: deleted {uploads} unfinished upload(s) and {reports} report(s) past their age"),
                 serde_json::json!({ "uploads": uploads, "reports": reports }),
             ),
-            Ok(Err(e)) => crate::log::event(
+            Ok(Err(e)) => crate::json_log::event(
                 "error",
                 "housekeeping failed",
                 serde_json::json!({ "detail": e.to_string() }),

@@ -19,10 +19,9 @@ mod exports;
 pub mod housekeeping;
 pub mod ingest;
 pub mod integrity;
-pub mod log;
+pub mod json_log;
 pub mod metrics;
 mod operations;
-pub mod pending;
 pub mod rate_limit;
 mod request_log;
 mod resumable;
@@ -35,6 +34,7 @@ mod store_basics;
 mod store_error;
 mod team_pages;
 pub mod team_store;
+pub mod unfinished_uploads;
 mod upload;
 mod viewer_page;
 
@@ -42,8 +42,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use error::ApiError;
-pub use pending::PendingUploads;
 pub use store::{Store, StoreError};
+pub use unfinished_uploads::PendingUploads;
 
 /// What every request handler shares.
 #[derive(Clone)]

@@ -211,7 +211,7 @@ fn serve(options: Settings) -> Result<(), String> {
             "Repro server listening on http://{address} (data: {}; {described})",
             options.data.display()
         );
-        repro_server::log::event(
+        repro_server::json_log::event(
             "info",
             "settings",
             serde_json::json!({ "settings": options.describe() }),

@@ -67,7 +67,7 @@ pub async fn log_request(
         400.. => "warn",
         _ => "info",
     };
-    crate::log::event(
+    crate::json_log::event(
         level,
         "request",
         serde_json::json!({

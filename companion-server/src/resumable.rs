@@ -23,7 +23,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 use crate::blocking::blocking;
-use crate::pending::{PendingError, UploadKey};
+use crate::unfinished_uploads::{PendingError, UploadKey};
 use crate::upload::{authorize, link_expiry, report_link, store_upload, Received};
 use crate::{ApiError, ServerState};
 

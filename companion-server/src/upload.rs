@@ -177,7 +177,7 @@ pub(crate) async fn store_upload(
     if stored.created {
         state.metrics.stored(stored_bytes);
     }
-    crate::log::event(
+    crate::json_log::event(
         "info",
         "report stored",
         serde_json::json!({"bundle": bundle.id, "report": stored.id, "new": stored.created}),

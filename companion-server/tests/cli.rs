@@ -99,7 +99,8 @@ async fn tokens_and_reports_are_managed_from_the_command_line() {
 fn the_server_deletes_unfinished_uploads_past_their_expiry() {
     let dir = tempfile::tempdir().unwrap();
     let pending = PendingUploads::new(open_store(dir.path()).database());
-    let key = repro_server::pending::UploadKey::parse(&"a".repeat(32), &"b".repeat(64)).unwrap();
+    let key = repro_server::unfinished_uploads::UploadKey::parse(&"a".repeat(32), &"b".repeat(64))
+        .unwrap();
     pending
         .put_part(&key, 1, 0, b"half an upload", 1024)
         .unwrap();

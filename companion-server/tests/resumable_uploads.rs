@@ -287,7 +287,7 @@ fn parts_path(bundle: u32, n: u32) -> String {
 #[tokio::test]
 async fn one_token_may_park_only_so_many_uploads_and_bytes() {
     let f = fixture();
-    let most = repro_server::pending::MAX_UNFINISHED_PER_TOKEN as u32;
+    let most = repro_server::unfinished_uploads::MAX_UNFINISHED_PER_TOKEN as u32;
     for bundle in 0..most {
         let (status, answer) = send(
             &f.state,

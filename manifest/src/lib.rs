@@ -19,10 +19,10 @@
 
 mod bundle;
 mod chunk;
+mod console_network;
 mod dom;
 mod example;
 mod limits;
-mod log;
 pub mod markup;
 pub mod node_list;
 pub mod pii;
@@ -32,10 +32,12 @@ mod validate;
 
 pub use bundle::{Bundle, Environment, Mark, Page, Rect, Screenshot, Size, FORMAT_VERSION};
 pub use chunk::{Chunk, ChunkPlace, MarkCapture};
+pub use console_network::{
+    Body, ConsoleEntry, ConsoleLevel, ConsoleSource, NetworkEntry, NetworkKind,
+};
 pub use dom::{AttributeChange, DomEvent, EventRecord, NodeData, NodeRecord, TextChange};
 pub use example::example_bundle_json;
 pub use limits::{cut_to, Limits};
-pub use log::{Body, ConsoleEntry, ConsoleLevel, ConsoleSource, NetworkEntry, NetworkKind};
 pub use policy::{
     is_secret_control_name, is_secret_field, is_secret_header, is_secret_name, mask_url,
     MaskPolicy, INLINED_CSS_ATTRIBUTE, MASKED, MASKED_IN_URL, MASK_CHAR,

@@ -4,7 +4,7 @@
 //! the same walk over the real DOM; these run in milliseconds.
 
 use repro_manifest::{MaskPolicy, NodeData, NodeRecord};
-use repro_recorder::core::html::render;
+use repro_recorder::core::mark_html::render;
 use repro_recorder::core::native_dom::{self, NativeDom};
 use repro_recorder::core::page_dom::PageDom;
 use repro_recorder::core::walk::{NodeSerializer, Walk};

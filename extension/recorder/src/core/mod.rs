@@ -1,17 +1,17 @@
 //! The recorder's pure-Rust core: decisions that need no browser, tested natively.
 
-pub mod caps;
 pub mod fast_hash;
 pub mod hook;
-pub mod html;
 pub mod json_redaction;
 pub mod last_change;
+pub mod mark_html;
 pub mod mask;
 pub mod message_parts;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native_dom;
 pub mod network;
 pub mod page_dom;
+pub mod page_limits;
 pub mod selector;
 pub mod slice_pacing;
 pub mod walk;

@@ -12,8 +12,8 @@ use super::mutations;
 use super::recorder::{with_recorder, Recorder};
 use super::snapshot;
 use super::transport::{flush_now, FLUSH_INTERVAL_MS};
-use crate::core::caps::Admission;
 use crate::core::hook::{to_entry, Entry, HookMessage, HOOK_CONSOLE, HOOK_TAG};
+use crate::core::page_limits::Admission;
 use repro_extension_messages::web::js::get;
 use repro_extension_messages::{WindowSignal, WINDOW_SIGNAL_KEY};
 
@@ -264,7 +264,7 @@ fn on_hook_message(event: Event) {
 fn take_hook_entry(data: &JsValue) {
     // Past a page's limit an entry is only counted: spare a noisy page the parsing.
     let is_console = get(data, HOOK_TAG).as_string().as_deref() == Some(HOOK_CONSOLE);
-    if with_recorder(|recorder| recorder.caps.drop_if_over(is_console)) != Some(false) {
+    if with_recorder(|recorder| recorder.limits.drop_if_over(is_console)) != Some(false) {
         return;
     }
     let Ok(text) = js_sys::JSON::stringify(data) else {
@@ -277,7 +277,7 @@ fn take_hook_entry(data: &JsValue) {
     with_recorder(|recorder| {
         let entry = to_entry(hook_message, recorder.session_start, recorder.page);
         let t = recorder.now();
-        match recorder.caps.admit(&entry, t, recorder.page) {
+        match recorder.limits.admit(&entry, t, recorder.page) {
             Admission::Keep => match entry {
                 Entry::Console(entry) => recorder.outbox.chunk.console.push(entry),
                 Entry::Network(entry) => recorder.outbox.chunk.network.push(*entry),

@@ -16,7 +16,7 @@ use super::dom_reads::viewport;
 use super::recorder::with_recorder;
 use crate::core::selector::{css_selector, xpath, Selector, Tree};
 use crate::core::walk::mask_text;
-use crate::core::{html, mask};
+use crate::core::{mark_html, mask};
 
 fn document() -> Option<Document> {
     web_sys::window()?.document()
@@ -167,7 +167,7 @@ pub fn describe_marked(element: &Element, policy: &MaskPolicy) -> Option<MarkCap
             window.scroll_y().unwrap_or(0.0) as i32,
         ),
         text,
-        html: html::render(&records, 2000),
+        html: mark_html::render(&records, 2000),
         styles,
         mask_rects: mask_rects(policy),
     })

@@ -22,7 +22,7 @@ pub struct Recorder {
     pub outbox: Outbox,
     /// The page's mutation observer, for the records it has not handed over.
     pub observer: Option<web_sys::MutationObserver>,
-    pub caps: crate::core::caps::Caps,
+    pub limits: crate::core::page_limits::PageLimits,
     /// The first snapshot while it is being walked.
     pub snapshot: Option<SnapshotInProgress>,
 }

@@ -138,7 +138,7 @@ async fn record(build: &str, starting: Starting) -> Result<(), JsValue> {
         serializer: browser_dom::serializer(policy),
         outbox: Outbox::new(page),
         observer: None,
-        caps: Default::default(),
+        limits: Default::default(),
         snapshot: None,
     };
     recorder.snapshot = Some(SnapshotInProgress::begin(

@@ -4,7 +4,7 @@
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 
-use super::html::{by_id, on, set_text};
+use super::page_elements::{by_id, on, set_text};
 use repro_extension_messages::web::js::{get, message_of};
 use repro_extension_messages::web::runtime::ask_background;
 use repro_extension_messages::{MarkSave, ToBackground};

@@ -4,7 +4,7 @@
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 
-use super::html::{by_id, document, on, set_text};
+use super::page_elements::{by_id, document, on, set_text};
 use crate::config::{Config, ConfigForm, CONFIG_KEY};
 use crate::web::storage::{load, save};
 use repro_extension_messages::web::js::message_of;

@@ -5,7 +5,7 @@
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::html::{by_id, document, on, set_text, show};
+use super::page_elements::{by_id, document, on, set_text, show};
 use crate::config::{Config, CONFIG_KEY};
 use crate::session::{BudgetState, Report, UploadState};
 use crate::web::reports::{all_reports, budget, tab_report};

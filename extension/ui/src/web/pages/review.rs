@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement};
 
-use super::html::{by_id, document, on, set_text, show};
+use super::page_elements::{by_id, document, on, set_text, show};
 use crate::assemble::{apply_exclusions, summarize, Exclusions};
 use crate::session::{review_key, UploadState};
 use crate::web::reports::{set_state, tab_report};

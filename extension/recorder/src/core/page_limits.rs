@@ -13,7 +13,7 @@ pub const MAX_NETWORK_PER_PAGE: u32 = 2_000;
 
 /// Counts of one page's entries.
 #[derive(Debug, Default)]
-pub struct Caps {
+pub struct PageLimits {
     console: u32,
     network: u32,
     /// Entries dropped so far, console and network.
@@ -45,7 +45,7 @@ fn note(t: u64, page: u32, what: &str, limit: u32) -> ConsoleEntry {
     }
 }
 
-impl Caps {
+impl PageLimits {
     /// Count and drop an entry without looking at it when its kind is already
     /// past the limit (its note was given); `false` when it must be admitted.
     pub fn drop_if_over(&mut self, console: bool) -> bool {
@@ -91,7 +91,7 @@ mod tests {
 
     #[test]
     fn a_note_once_then_silence() {
-        let mut caps = Caps::default();
+        let mut caps = PageLimits::default();
         for _ in 0..MAX_CONSOLE_PER_PAGE {
             assert_eq!(caps.admit(&console(), 1, 0), Admission::Keep);
         }
