@@ -6,9 +6,11 @@
 //! recorder did, because a bundle can be forged. Console and network entries
 //! are rendered as text, never as HTML. Everything shares one timeline.
 //!
-//! [`timeline`] and [`replay_rules`] (the replay's attribute filter) are
-//! plain Rust and test natively; the rest is wasm32 only.
+//! [`timeline`], [`replay_rules`] (the replay's attribute filter) and
+//! [`replay_core`] (the replay itself, over a DOM trait) are plain Rust and
+//! test natively; the rest, the browser's side, is wasm32 only.
 
+pub mod replay_core;
 pub mod replay_rules;
 pub mod timeline;
 #[cfg(target_arch = "wasm32")]

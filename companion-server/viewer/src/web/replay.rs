@@ -1,25 +1,46 @@
-//! Rebuilding a recorded page inside the sandboxed iframe and applying DOM
-//! events to it. Every attribute passes the format's markup rules again.
+//! The replay's browser side: [`crate::replay_core::ReplayTarget`] over
+//! the sandboxed iframe's document, and the player's view of a replay.
 
-use std::collections::HashMap;
-
-use repro_manifest::{DomEvent, NodeData, NodeRecord, INLINED_CSS_ATTRIBUTE};
+use repro_manifest::DomEvent;
 use wasm_bindgen::JsCast;
-
-use crate::replay_rules::replayable;
 use web_sys::{Document, Element, HtmlIFrameElement, Node};
+
+use crate::replay_core::{Effect, ReplayTarget, Replayer};
 
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
 
-/// The replayed page: the iframe's document and the node of every id.
+/// The replayed page in its iframe, with what the player shows around it.
 pub struct Replay {
-    iframe: HtmlIFrameElement,
-    nodes: HashMap<u32, Node>,
-    base_url: String,
+    replayer: Replayer<IframeDocument>,
     /// Called with the viewport size when it changes.
     pub on_viewport: Box<dyn Fn(u32, u32)>,
     /// Called with the position of a click, in page pixels.
     pub on_click: Box<dyn Fn(i32, i32)>,
+}
+
+impl Replay {
+    /// A replay into `iframe`.
+    pub fn new(iframe: HtmlIFrameElement) -> Self {
+        Replay {
+            replayer: Replayer::new(IframeDocument { iframe }),
+            on_viewport: Box::new(|_, _| {}),
+            on_click: Box::new(|_, _| {}),
+        }
+    }
+
+    /// Apply one event of a page recorded at `page_url`.
+    pub fn apply(&mut self, event: &DomEvent, page_url: &str) {
+        match self.replayer.apply(event, page_url) {
+            Some(Effect::Viewport(w, h)) => (self.on_viewport)(w, h),
+            Some(Effect::Click(x, y)) => (self.on_click)(x, y),
+            None => {}
+        }
+    }
+}
+
+/// The iframe's document, as the replay builds it.
+pub struct IframeDocument {
+    iframe: HtmlIFrameElement,
 }
 
 // The replayed nodes live in the iframe's realm, where `instanceof` against
@@ -27,129 +48,22 @@ pub struct Replay {
 // types and tag names instead, then cast.
 
 /// `node` as an element, if it is one.
-fn as_element(node: &Node) -> Option<Element> {
-    (node.node_type() == Node::ELEMENT_NODE).then(|| node.clone().unchecked_into())
+fn as_element(node: &Node) -> Option<&Element> {
+    (node.node_type() == Node::ELEMENT_NODE).then(|| node.unchecked_ref())
 }
 
-/// `element` as a form control whose value can be set, if it is one.
-enum Control {
-    Input(web_sys::HtmlInputElement),
-    TextArea(web_sys::HtmlTextAreaElement),
-}
-
-fn as_control(element: &Element) -> Option<Control> {
-    match element.local_name().as_str() {
-        "input" => Some(Control::Input(element.clone().unchecked_into())),
-        "textarea" => Some(Control::TextArea(element.clone().unchecked_into())),
-        _ => None,
-    }
-}
-
-impl Replay {
-    /// A replay into `iframe`.
-    pub fn new(iframe: HtmlIFrameElement) -> Self {
-        Replay {
-            iframe,
-            nodes: HashMap::new(),
-            base_url: String::new(),
-            on_viewport: Box::new(|_, _| {}),
-            on_click: Box::new(|_, _| {}),
-        }
-    }
-
-    fn document(&self) -> Option<Document> {
+impl IframeDocument {
+    fn doc(&self) -> Option<Document> {
         self.iframe.content_document()
     }
+}
 
-    /// Apply one event.
-    pub fn apply(&mut self, event: &DomEvent, page_url: &str) {
-        match event {
-            DomEvent::Snapshot {
-                nodes,
-                viewport,
-                scroll,
-                ..
-            } => {
-                self.rebuild(nodes, page_url);
-                (self.on_viewport)(viewport.w, viewport.h);
-                self.scroll_document(scroll.0, scroll.1);
-            }
-            DomEvent::Mutation {
-                removes,
-                adds,
-                attrs,
-                texts,
-                ..
-            } => {
-                for id in removes {
-                    if let Some(node) = self.nodes.remove(id) {
-                        if let Some(parent) = node.parent_node() {
-                            let _ = parent.remove_child(&node);
-                        }
-                    }
-                }
-                for record in adds {
-                    self.insert(record);
-                }
-                for change in attrs {
-                    let Some(element) = self.nodes.get(&change.id).and_then(as_element) else {
-                        continue;
-                    };
-                    match &change.value {
-                        Some(value) => self.set_attribute(&element, &change.name, value),
-                        None => {
-                            let _ = element.remove_attribute(&change.name);
-                        }
-                    }
-                }
-                for change in texts {
-                    if let Some(node) = self.nodes.get(&change.id) {
-                        node.set_text_content(Some(&change.text));
-                    }
-                }
-            }
-            DomEvent::Input {
-                id, value, checked, ..
-            } => {
-                let Some(element) = self.nodes.get(id).and_then(as_element) else {
-                    return;
-                };
-                match (as_control(&element), value) {
-                    (Some(Control::Input(input)), value) => {
-                        if let Some(value) = value {
-                            input.set_value(value);
-                        }
-                        if let Some(checked) = checked {
-                            input.set_checked(*checked);
-                        }
-                    }
-                    (Some(Control::TextArea(area)), Some(value)) => area.set_value(value),
-                    _ => {}
-                }
-            }
-            DomEvent::Scroll { id, x, y, .. } => match self.nodes.get(id).and_then(as_element) {
-                Some(element) => {
-                    element.set_scroll_left(*x);
-                    element.set_scroll_top(*y);
-                }
-                None => self.scroll_document(*x, *y),
-            },
-            DomEvent::Click { x, y, .. } => (self.on_click)(*x, *y),
-            DomEvent::Viewport { size, .. } => (self.on_viewport)(size.w, size.h),
-        }
-    }
+impl ReplayTarget for IframeDocument {
+    type Node = Node;
 
-    fn scroll_document(&self, x: i32, y: i32) {
-        if let Some(window) = self.iframe.content_window() {
-            window.scroll_to_with_x_and_y(x as f64, y as f64);
-        }
-    }
-
-    fn rebuild(&mut self, nodes: &[NodeRecord], page_url: &str) {
-        self.nodes.clear();
-        self.base_url = page_url.to_string();
-        let Some(document) = self.document() else {
-            return;
+    fn fresh_document(&mut self) -> bool {
+        let Some(document) = self.doc() else {
+            return false;
         };
         // Reopen the document so that it renders in standards mode, then empty it.
         let html: &web_sys::HtmlDocument = document.unchecked_ref();
@@ -160,86 +74,101 @@ impl Replay {
         while let Some(child) = document.first_child() {
             let _ = document.remove_child(&child);
         }
-        for record in nodes {
-            self.insert(record);
+        true
+    }
+
+    fn document(&self) -> Option<Node> {
+        self.doc().map(Node::from)
+    }
+
+    fn create_doctype(&mut self, name: &str) -> Option<Node> {
+        self.doc()?
+            .implementation()
+            .ok()?
+            .create_document_type(name, "", "")
+            .ok()
+            .map(Node::from)
+    }
+
+    fn create_element(&mut self, tag: &str, svg: bool) -> Option<Node> {
+        let document = self.doc()?;
+        let element = if svg {
+            document.create_element_ns(Some(SVG_NS), tag)
+        } else {
+            document.create_element(tag)
+        };
+        element.ok().map(Node::from)
+    }
+
+    fn create_text(&mut self, text: &str) -> Option<Node> {
+        Some(self.doc()?.create_text_node(text).into())
+    }
+
+    fn create_comment(&mut self, text: &str) -> Option<Node> {
+        Some(self.doc()?.create_comment(text).into())
+    }
+
+    fn local_name(&self, node: &Node) -> Option<String> {
+        as_element(node).map(Element::local_name)
+    }
+
+    fn set_attribute(&mut self, element: &Node, name: &str, value: &str) {
+        if let Some(element) = as_element(element) {
+            let _ = element.set_attribute(name, value);
         }
     }
 
-    fn set_attribute(&self, element: &Element, name: &str, value: &str) {
-        let tag = element.local_name();
-        if !replayable(&tag, name, value) {
-            return;
+    fn remove_attribute(&mut self, element: &Node, name: &str) {
+        if let Some(element) = as_element(element) {
+            let _ = element.remove_attribute(name);
         }
-        let _ = element.set_attribute(name, value);
-        match (name, as_control(element)) {
-            ("value", Some(Control::Input(input))) => input.set_value(value),
-            ("value", Some(Control::TextArea(area))) => area.set_value(value),
-            ("checked", Some(Control::Input(input))) => input.set_checked(true),
+    }
+
+    fn insert(&mut self, parent: &Node, node: &Node, before: Option<&Node>) -> bool {
+        parent.insert_before(node, before).is_ok()
+    }
+
+    fn remove(&mut self, node: &Node) {
+        if let Some(parent) = node.parent_node() {
+            let _ = parent.remove_child(node);
+        }
+    }
+
+    fn set_text(&mut self, node: &Node, text: &str) {
+        node.set_text_content(Some(text));
+    }
+
+    fn set_value(&mut self, control: &Node, value: &str) {
+        match self.local_name(control).as_deref() {
+            Some("input") => control
+                .unchecked_ref::<web_sys::HtmlInputElement>()
+                .set_value(value),
+            Some("textarea") => control
+                .unchecked_ref::<web_sys::HtmlTextAreaElement>()
+                .set_value(value),
             _ => {}
         }
     }
 
-    fn create(&self, document: &Document, data: &NodeData) -> Option<Node> {
-        let node: Node = match data {
-            NodeData::Document => document.clone().into(),
-            NodeData::Doctype { name } => document
-                .implementation()
-                .ok()?
-                .create_document_type(name, "", "")
-                .ok()?
-                .into(),
-            NodeData::Text { text } => document.create_text_node(text).into(),
-            NodeData::Comment { text } => document.create_comment(text).into(),
-            NodeData::Element { tag, attrs, svg } => {
-                // Scripts never come back to life: an inert comment keeps the id.
-                if tag.eq_ignore_ascii_case("script") {
-                    return Some(document.create_comment("script").into());
-                }
-                let inlined = attrs
-                    .iter()
-                    .find(|(n, _)| n == INLINED_CSS_ATTRIBUTE)
-                    .map(|(_, v)| v.clone());
-                if let (Some(css), "link") = (&inlined, tag.as_str()) {
-                    let style = document.create_element("style").ok()?;
-                    style.set_text_content(Some(css));
-                    return Some(style.into());
-                }
-                let element = if *svg {
-                    document.create_element_ns(Some(SVG_NS), tag).ok()?
-                } else {
-                    document.create_element(tag).ok()?
-                };
-                for (name, value) in attrs {
-                    self.set_attribute(&element, name, value);
-                }
-                if tag == "head" {
-                    if let Ok(base) = document.create_element("base") {
-                        let _ = base.set_attribute("href", &self.base_url);
-                        let _ = element.append_child(&base);
-                    }
-                }
-                element.into()
-            }
-        };
-        Some(node)
+    fn set_checked(&mut self, input: &Node, checked: bool) {
+        if self.local_name(input).as_deref() == Some("input") {
+            input
+                .unchecked_ref::<web_sys::HtmlInputElement>()
+                .set_checked(checked);
+        }
     }
 
-    fn insert(&mut self, record: &NodeRecord) {
-        let Some(document) = self.document() else {
-            return;
-        };
-        let Some(node) = self.create(&document, &record.data) else {
-            return;
-        };
-        if !matches!(record.data, NodeData::Document) {
-            let Some(parent) = self.nodes.get(&record.parent) else {
-                return;
-            };
-            let before = record.before.and_then(|id| self.nodes.get(&id));
-            if parent.insert_before(&node, before).is_err() {
-                return;
+    fn scroll(&mut self, element: Option<&Node>, x: i32, y: i32) {
+        match element.and_then(as_element) {
+            Some(element) => {
+                element.set_scroll_left(x);
+                element.set_scroll_top(y);
+            }
+            None => {
+                if let Some(window) = self.iframe.content_window() {
+                    window.scroll_to_with_x_and_y(x as f64, y as f64);
+                }
             }
         }
-        self.nodes.insert(record.id, node);
     }
 }

@@ -7,6 +7,7 @@ pub mod last_change;
 pub mod mark_html;
 pub mod mask;
 pub mod message_parts;
+pub mod mutation_batch;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native_dom;
 pub mod network;

@@ -58,6 +58,8 @@ pub trait PageDom {
     fn next_sibling(&self, node: &Self::Node) -> Option<Self::Node>;
     /// Its parent.
     fn parent(&self, node: &Self::Node) -> Option<Self::Node>;
+    /// Is it in the recorded document (not taken out, not yet put in)?
+    fn in_document(&self, node: &Self::Node) -> bool;
     /// A text or comment node's text.
     fn text(&self, node: &Self::Node) -> String;
     /// A doctype's name.

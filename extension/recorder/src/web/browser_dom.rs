@@ -36,6 +36,8 @@ pub struct BrowserDom {
     attribute_names: AttributeNames,
     ids: IdMap,
     selectors: Selectors,
+    /// The recorded document.
+    document: Option<Node>,
 }
 
 /// The serializer of the recorded page.
@@ -50,6 +52,7 @@ pub fn serializer(policy: MaskPolicy) -> Serializer {
         attribute_names: AttributeNames::new(),
         ids: js_sys::WeakMap::new().unchecked_into(),
         selectors: Selectors::new(&policy),
+        document: web_sys::window().and_then(|w| w.document()).map(Node::from),
     };
     NodeSerializer::new(dom, policy)
 }
@@ -96,6 +99,12 @@ impl PageDom for BrowserDom {
     #[inline(always)]
     fn parent(&self, node: &Node) -> Option<Node> {
         dom_reads::parent_node(node)
+    }
+
+    fn in_document(&self, node: &Node) -> bool {
+        self.document
+            .as_ref()
+            .is_some_and(|document| dom_reads::contains(document, node))
     }
 
     #[inline(always)]

@@ -10,13 +10,13 @@ use super::{NativeDom, NativeNode, NodeRef};
 use crate::core::page_dom::NodeKind;
 
 /// Elements that have no end tag.
-const VOID: [&str; 14] = [
+pub(super) const VOID: [&str; 14] = [
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
     "wbr", "param",
 ];
 
 /// Elements whose content is text up to their end tag.
-const RAW_TEXT: [&str; 4] = ["script", "style", "textarea", "title"];
+pub(super) const RAW_TEXT: [&str; 4] = ["script", "style", "textarea", "title"];
 
 /// A fixture that is not the strict HTML this reader takes.
 #[derive(Debug, Clone, PartialEq, Eq)]

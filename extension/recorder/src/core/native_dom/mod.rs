@@ -10,6 +10,8 @@
 //! `head` and `body` themselves).
 
 mod fixture_html;
+mod html_text;
+mod observer;
 mod simple_selectors;
 
 use std::cell::RefCell;
@@ -18,8 +20,10 @@ use std::collections::{HashMap, HashSet};
 use repro_manifest::MaskPolicy;
 
 pub use fixture_html::FixtureError;
+pub use observer::mutation_event;
 use simple_selectors::SelectorList;
 
+use super::mutation_batch::DomChange;
 use super::page_dom::{NodeKind, PageDom, PolicySelector};
 use super::walk::NodeSerializer;
 
@@ -80,6 +84,11 @@ pub struct NativeDom {
     nodes: Vec<NativeNode>,
     selectors: PolicySelectors,
     ids: RefCell<HashMap<usize, u32>>,
+    /// What changed since the last [`NativeDom::take_changes`], as a
+    /// `MutationObserver` on the whole document would have seen it.
+    changes: Vec<DomChange<NodeRef>>,
+    /// Whether changes are logged (not while a fixture is read).
+    observed: bool,
 }
 
 /// Selector of editable regions whose text is masked with the inputs (the
@@ -100,7 +109,31 @@ pub fn serializer(mut dom: NativeDom, policy: MaskPolicy) -> NodeSerializer<Nati
 impl NativeDom {
     /// The document of a fixture's HTML.
     pub fn parse(html: &str) -> Result<NativeDom, FixtureError> {
-        fixture_html::parse(html)
+        let mut dom = fixture_html::parse(html)?;
+        dom.observed = true;
+        Ok(dom)
+    }
+
+    /// A document with nothing in it.
+    pub fn empty() -> NativeDom {
+        let mut dom = NativeDom {
+            observed: true,
+            ..NativeDom::default()
+        };
+        dom.push(NativeNode::new(NodeKind::Document));
+        dom
+    }
+
+    /// What changed since the last call, in order, as a `MutationObserver`
+    /// on the whole document reports it (changes outside the document,
+    /// such as building a subtree before inserting it, are not seen).
+    pub fn take_changes(&mut self) -> Vec<DomChange<NodeRef>> {
+        std::mem::take(&mut self.changes)
+    }
+
+    /// Is `node` in the document (is the document its root)?
+    pub fn is_connected(&self, node: NodeRef) -> bool {
+        self.ancestors_and_self(node.0).last() == Some(0)
     }
 
     /// The document node.
@@ -132,29 +165,58 @@ impl NativeDom {
         self.push(node)
     }
 
+    /// A new comment, not yet in the tree.
+    pub fn create_comment(&mut self, text: &str) -> NodeRef {
+        let mut node = NativeNode::new(NodeKind::Comment);
+        node.text = text.to_string();
+        self.push(node)
+    }
+
+    /// A new doctype, not yet in the tree.
+    pub fn create_doctype(&mut self, name: &str) -> NodeRef {
+        let mut node = NativeNode::new(NodeKind::Doctype);
+        node.name = name.to_string();
+        self.push(node)
+    }
+
     /// Put `child` last under `parent` (taking it from where it was).
     pub fn append(&mut self, parent: NodeRef, child: NodeRef) {
-        self.detach(child);
-        self.nodes[parent.0].children.push(child.0);
-        self.nodes[child.0].parent = Some(parent.0);
+        self.place(parent, child, None);
     }
 
     /// Put `child` under `parent` before `before` (taking it from where it was).
     pub fn insert_before(&mut self, parent: NodeRef, child: NodeRef, before: NodeRef) {
+        self.place(parent, child, Some(before));
+    }
+
+    /// Put `child` under `parent`, before `before` or last.
+    pub fn place(&mut self, parent: NodeRef, child: NodeRef, before: Option<NodeRef>) {
         self.detach(child);
         let children = &mut self.nodes[parent.0].children;
-        let at = children
-            .iter()
-            .position(|&c| c == before.0)
+        let at = before
+            .and_then(|before| children.iter().position(|&c| c == before.0))
             .unwrap_or(children.len());
         children.insert(at, child.0);
         self.nodes[child.0].parent = Some(parent.0);
+        if self.observed && self.is_connected(parent) {
+            self.changes.push(DomChange::Children {
+                added: vec![child],
+                removed: Vec::new(),
+            });
+        }
     }
 
     /// Take `node` out of the tree (its subtree goes with it).
     pub fn detach(&mut self, node: NodeRef) {
+        let was_connected = self.observed && self.is_connected(node);
         if let Some(parent) = self.nodes[node.0].parent.take() {
             self.nodes[parent].children.retain(|&c| c != node.0);
+            if was_connected {
+                self.changes.push(DomChange::Children {
+                    added: Vec::new(),
+                    removed: vec![node],
+                });
+            }
         }
     }
 
@@ -165,11 +227,50 @@ impl NativeDom {
             Some((_, v)) => *v = value.to_string(),
             None => attrs.push((name.to_string(), value.to_string())),
         }
+        self.attribute_changed(element, name);
+    }
+
+    /// Remove an attribute.
+    pub fn remove_attribute(&mut self, element: NodeRef, name: &str) {
+        let attrs = &mut self.nodes[element.0].attrs;
+        let before = attrs.len();
+        attrs.retain(|(n, _)| n != name);
+        if attrs.len() != before {
+            self.attribute_changed(element, name);
+        }
+    }
+
+    fn attribute_changed(&mut self, element: NodeRef, name: &str) {
+        if self.observed && self.is_connected(element) {
+            self.changes.push(DomChange::Attribute {
+                element,
+                name: name.to_string(),
+            });
+        }
     }
 
     /// Set a text node's text.
     pub fn set_text(&mut self, node: NodeRef, text: &str) {
         self.nodes[node.0].text = text.to_string();
+        if self.observed && self.is_connected(node) {
+            self.changes.push(DomChange::Text { node });
+        }
+    }
+
+    /// Replace an element's children with one text node (as setting
+    /// `textContent` does); the new node.
+    pub fn replace_children_with_text(&mut self, element: NodeRef, text: &str) -> NodeRef {
+        for child in self.nodes[element.0].children.clone() {
+            self.detach(NodeRef(child));
+        }
+        let node = self.create_text(text);
+        self.append(element, node);
+        node
+    }
+
+    /// The document as HTML text: what a replay of it should rebuild.
+    pub fn html(&self) -> String {
+        html_text::document_html(self)
     }
 
     /// Set a control's current value (as typing or `input.value = …` does,
@@ -249,6 +350,10 @@ impl PageDom for NativeDom {
 
     fn parent(&self, node: &NodeRef) -> Option<NodeRef> {
         self.node(node).parent.map(NodeRef)
+    }
+
+    fn in_document(&self, node: &NodeRef) -> bool {
+        self.is_connected(*node)
     }
 
     fn text(&self, node: &NodeRef) -> String {

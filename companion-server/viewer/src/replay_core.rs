@@ -1,0 +1,253 @@
+//! The replay, written once over a small DOM trait ([`ReplayTarget`]):
+//! rebuilding a snapshot, applying mutations, inputs and scrolls. The
+//! viewer implements the trait over the sandboxed iframe's document
+//! (`web::replay`); the tests implement it over the recorder's in-memory
+//! DOM, so a page can be walked, changed, replayed and compared with what
+//! it became, natively (`tests/round_trip.rs`).
+//!
+//! Every attribute passes [`crate::replay_rules::replayable`] here,
+//! whatever the recorder did, because a bundle can be forged; scripts come
+//! back as inert comments that keep their ids.
+
+use std::collections::HashMap;
+
+use repro_manifest::{DomEvent, NodeData, NodeRecord, INLINED_CSS_ATTRIBUTE};
+
+use crate::replay_rules::replayable;
+
+/// The document a replay builds, as the replay needs it.
+pub trait ReplayTarget {
+    /// A node handle.
+    type Node: Clone;
+
+    /// Empty the document (in standards mode); `false` if there is none.
+    fn fresh_document(&mut self) -> bool;
+    /// The document.
+    fn document(&self) -> Option<Self::Node>;
+    /// A new doctype.
+    fn create_doctype(&mut self, name: &str) -> Option<Self::Node>;
+    /// A new element (`svg`: in the SVG namespace).
+    fn create_element(&mut self, tag: &str, svg: bool) -> Option<Self::Node>;
+    /// A new text node.
+    fn create_text(&mut self, text: &str) -> Option<Self::Node>;
+    /// A new comment.
+    fn create_comment(&mut self, text: &str) -> Option<Self::Node>;
+    /// An element's local name; `None` for other nodes.
+    fn local_name(&self, node: &Self::Node) -> Option<String>;
+    /// Set an attribute (already checked as replayable).
+    fn set_attribute(&mut self, element: &Self::Node, name: &str, value: &str);
+    /// Remove an attribute.
+    fn remove_attribute(&mut self, element: &Self::Node, name: &str);
+    /// Put `node` under `parent`, before `before` or last; `false` if the
+    /// document refused.
+    fn insert(
+        &mut self,
+        parent: &Self::Node,
+        node: &Self::Node,
+        before: Option<&Self::Node>,
+    ) -> bool;
+    /// Take `node` out of its parent.
+    fn remove(&mut self, node: &Self::Node);
+    /// Set a node's text content.
+    fn set_text(&mut self, node: &Self::Node, text: &str);
+    /// Set an `<input>`'s or `<textarea>`'s current value.
+    fn set_value(&mut self, control: &Self::Node, value: &str);
+    /// Set an `<input>`'s checkedness.
+    fn set_checked(&mut self, input: &Self::Node, checked: bool);
+    /// Scroll an element, or the document when `element` is `None`.
+    fn scroll(&mut self, element: Option<&Self::Node>, x: i32, y: i32);
+}
+
+/// What the page around the replay must show for an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// The recorded viewport is this size.
+    Viewport(u32, u32),
+    /// A click landed here, in page pixels.
+    Click(i32, i32),
+}
+
+/// A replay into a [`ReplayTarget`]: the node of every recorded id.
+pub struct Replayer<T: ReplayTarget> {
+    target: T,
+    nodes: HashMap<u32, T::Node>,
+    base_url: String,
+}
+
+/// The form controls whose value a replay sets.
+fn is_control(tag: &str) -> bool {
+    matches!(tag, "input" | "textarea")
+}
+
+impl<T: ReplayTarget> Replayer<T> {
+    /// A replay into `target`.
+    pub fn new(target: T) -> Self {
+        Replayer {
+            target,
+            nodes: HashMap::new(),
+            base_url: String::new(),
+        }
+    }
+
+    /// The document being built.
+    pub fn target(&self) -> &T {
+        &self.target
+    }
+
+    /// The node replayed for recorded id `id`.
+    pub fn node(&self, id: u32) -> Option<&T::Node> {
+        self.nodes.get(&id)
+    }
+
+    /// Apply one event of a page recorded at `page_url`.
+    pub fn apply(&mut self, event: &DomEvent, page_url: &str) -> Option<Effect> {
+        match event {
+            DomEvent::Snapshot {
+                nodes,
+                viewport,
+                scroll,
+                ..
+            } => {
+                self.rebuild(nodes, page_url);
+                self.target.scroll(None, scroll.0, scroll.1);
+                Some(Effect::Viewport(viewport.w, viewport.h))
+            }
+            DomEvent::Mutation {
+                removes,
+                adds,
+                attrs,
+                texts,
+                ..
+            } => {
+                for id in removes {
+                    if let Some(node) = self.nodes.remove(id) {
+                        self.target.remove(&node);
+                    }
+                }
+                for record in adds {
+                    self.insert(record);
+                }
+                for change in attrs {
+                    let Some(element) = self.element(change.id) else {
+                        continue;
+                    };
+                    match &change.value {
+                        Some(value) => self.set_attribute(&element, &change.name, value),
+                        None => self.target.remove_attribute(&element, &change.name),
+                    }
+                }
+                for change in texts {
+                    if let Some(node) = self.nodes.get(&change.id) {
+                        self.target.set_text(node, &change.text);
+                    }
+                }
+                None
+            }
+            DomEvent::Input {
+                id, value, checked, ..
+            } => {
+                let element = self.element(*id)?;
+                let tag = self.target.local_name(&element)?;
+                if let (true, Some(value)) = (is_control(&tag), value) {
+                    self.target.set_value(&element, value);
+                }
+                if let (true, Some(checked)) = (tag == "input", checked) {
+                    self.target.set_checked(&element, *checked);
+                }
+                None
+            }
+            DomEvent::Scroll { id, x, y, .. } => {
+                let element = self.element(*id);
+                self.target.scroll(element.as_ref(), *x, *y);
+                None
+            }
+            DomEvent::Click { x, y, .. } => Some(Effect::Click(*x, *y)),
+            DomEvent::Viewport { size, .. } => Some(Effect::Viewport(size.w, size.h)),
+        }
+    }
+
+    /// The element replayed for `id`, if it is one.
+    fn element(&self, id: u32) -> Option<T::Node> {
+        let node = self.nodes.get(&id)?;
+        self.target.local_name(node).map(|_| node.clone())
+    }
+
+    fn rebuild(&mut self, nodes: &[NodeRecord], page_url: &str) {
+        self.nodes.clear();
+        self.base_url = page_url.to_string();
+        if !self.target.fresh_document() {
+            return;
+        }
+        for record in nodes {
+            self.insert(record);
+        }
+    }
+
+    fn set_attribute(&mut self, element: &T::Node, name: &str, value: &str) {
+        let Some(tag) = self.target.local_name(element) else {
+            return;
+        };
+        if !replayable(&tag, name, value) {
+            return;
+        }
+        self.target.set_attribute(element, name, value);
+        match (name, tag.as_str()) {
+            ("value", tag) if is_control(tag) => self.target.set_value(element, value),
+            ("checked", "input") => self.target.set_checked(element, true),
+            _ => {}
+        }
+    }
+
+    fn create(&mut self, data: &NodeData) -> Option<T::Node> {
+        let node = match data {
+            NodeData::Document => self.target.document()?,
+            NodeData::Doctype { name } => self.target.create_doctype(name)?,
+            NodeData::Text { text } => self.target.create_text(text)?,
+            NodeData::Comment { text } => self.target.create_comment(text)?,
+            NodeData::Element { tag, attrs, svg } => {
+                // Scripts never come back to life: an inert comment keeps the id.
+                if tag.eq_ignore_ascii_case("script") {
+                    return self.target.create_comment("script");
+                }
+                let inlined = attrs
+                    .iter()
+                    .find(|(n, _)| n == INLINED_CSS_ATTRIBUTE)
+                    .map(|(_, v)| v.clone());
+                if let (Some(css), "link") = (&inlined, tag.as_str()) {
+                    let style = self.target.create_element("style", false)?;
+                    self.target.set_text(&style, css);
+                    return Some(style);
+                }
+                let element = self.target.create_element(tag, *svg)?;
+                for (name, value) in attrs {
+                    self.set_attribute(&element, name, value);
+                }
+                if tag == "head" {
+                    // Relative URLs resolve against the recorded page.
+                    if let Some(base) = self.target.create_element("base", false) {
+                        self.target.set_attribute(&base, "href", &self.base_url);
+                        self.target.insert(&element, &base, None);
+                    }
+                }
+                element
+            }
+        };
+        Some(node)
+    }
+
+    fn insert(&mut self, record: &NodeRecord) {
+        let Some(node) = self.create(&record.data) else {
+            return;
+        };
+        if !matches!(record.data, NodeData::Document) {
+            let Some(parent) = self.nodes.get(&record.parent) else {
+                return;
+            };
+            let before = record.before.and_then(|id| self.nodes.get(&id));
+            if !self.target.insert(parent, &node, before) {
+                return;
+            }
+        }
+        self.nodes.insert(record.id, node);
+    }
+}

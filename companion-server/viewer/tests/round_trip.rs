@@ -1,0 +1,368 @@
+//! The recorder's walk and mutation reconciliation, and the viewer's
+//! replay, together and natively: an HTML fixture is read into the
+//! recorder's in-memory DOM, walked into a snapshot, replayed into another
+//! in-memory DOM, and compared with the page as HTML text; then the page
+//! is changed the way scripts change pages, each batch of changes is
+//! recorded as the browser's observer would report it, replayed, and the
+//! replay compared with the page again. The browser tests check the same
+//! through the real DOM; these run in milliseconds and say which change
+//! broke.
+
+use repro_manifest::{DomEvent, MaskPolicy, NodeData, NodeRecord, Size};
+use repro_recorder::core::native_dom::{self, mutation_event, NativeDom, NodeRef};
+use repro_recorder::core::page_dom::{NodeKind, PageDom};
+use repro_recorder::core::walk::NodeSerializer;
+use repro_viewer::replay_core::{Effect, ReplayTarget, Replayer};
+
+/// The replay's document: the recorder's in-memory DOM, built by the replay.
+struct NativeReplay(NativeDom);
+
+impl ReplayTarget for NativeReplay {
+    type Node = NodeRef;
+
+    fn fresh_document(&mut self) -> bool {
+        self.0 = NativeDom::empty();
+        true
+    }
+    fn document(&self) -> Option<NodeRef> {
+        Some(self.0.document())
+    }
+    fn create_doctype(&mut self, name: &str) -> Option<NodeRef> {
+        Some(self.0.create_doctype(name))
+    }
+    fn create_element(&mut self, tag: &str, svg: bool) -> Option<NodeRef> {
+        Some(self.0.create_element(tag, svg))
+    }
+    fn create_text(&mut self, text: &str) -> Option<NodeRef> {
+        Some(self.0.create_text(text))
+    }
+    fn create_comment(&mut self, text: &str) -> Option<NodeRef> {
+        Some(self.0.create_comment(text))
+    }
+    fn local_name(&self, node: &NodeRef) -> Option<String> {
+        (self.0.kind(node) == NodeKind::Element).then(|| self.0.element_name(node).0)
+    }
+    fn set_attribute(&mut self, element: &NodeRef, name: &str, value: &str) {
+        self.0.set_attribute(*element, name, value);
+    }
+    fn remove_attribute(&mut self, element: &NodeRef, name: &str) {
+        self.0.remove_attribute(*element, name);
+    }
+    fn insert(&mut self, parent: &NodeRef, node: &NodeRef, before: Option<&NodeRef>) -> bool {
+        self.0.place(*parent, *node, before.copied());
+        true
+    }
+    fn remove(&mut self, node: &NodeRef) {
+        self.0.detach(*node);
+    }
+    fn set_text(&mut self, node: &NodeRef, text: &str) {
+        match self.0.kind(node) {
+            NodeKind::Element => {
+                self.0.replace_children_with_text(*node, text);
+            }
+            _ => self.0.set_text(*node, text),
+        }
+    }
+    fn set_value(&mut self, control: &NodeRef, value: &str) {
+        self.0.set_value(*control, value);
+    }
+    fn set_checked(&mut self, input: &NodeRef, checked: bool) {
+        self.0.set_checked(*input, checked);
+    }
+    fn scroll(&mut self, _element: Option<&NodeRef>, _x: i32, _y: i32) {}
+}
+
+const PAGE_URL: &str = "https://shop.test/orders";
+
+/// A recorded page and its replay, side by side.
+struct Session {
+    page: NodeSerializer<NativeDom>,
+    replay: Replayer<NativeReplay>,
+    t: u64,
+}
+
+impl Session {
+    /// Record `html` under `policy` and replay its snapshot.
+    fn start(html: &str, policy: MaskPolicy) -> Session {
+        let dom = NativeDom::parse(html).unwrap_or_else(|e| panic!("fixture: {e}"));
+        let mut page = native_dom::serializer(dom, policy);
+        let document = page.dom().document();
+        let nodes = page.subtree_records(&document, 0, None, false);
+        let mut replay = Replayer::new(NativeReplay(NativeDom::empty()));
+        let effect = replay.apply(&snapshot(nodes), PAGE_URL);
+        assert_eq!(effect, Some(Effect::Viewport(1280, 800)));
+        Session { page, replay, t: 0 }
+    }
+
+    fn dom(&mut self) -> &mut NativeDom {
+        self.page.dom_mut()
+    }
+
+    fn by_id(&self, id: &str) -> NodeRef {
+        self.page
+            .dom()
+            .by_id(id)
+            .unwrap_or_else(|| panic!("no #{id} on the page"))
+    }
+
+    /// Record what changed since the last batch and replay it; the event.
+    fn observe(&mut self) -> Option<DomEvent> {
+        self.t += 100;
+        let event = mutation_event(&mut self.page, self.t, 0)?;
+        // Through the wire format, as the viewer gets it.
+        let text = serde_json::to_string(&event).expect("serializable");
+        let event: DomEvent = serde_json::from_str(&text).expect("readable");
+        assert_eq!(self.replay.apply(&event, PAGE_URL), None);
+        Some(event)
+    }
+
+    /// The replay, as HTML, without the `<base>` the replay adds.
+    fn replayed(&self) -> String {
+        self.replay
+            .target()
+            .0
+            .html()
+            .replace(&format!("<base href=\"{PAGE_URL}\">"), "")
+    }
+
+    /// The page, as HTML, with comments emptied: the recorder keeps a
+    /// comment's place but never its text (it may hold anything).
+    fn live(&self) -> String {
+        without_comment_text(&self.page.dom().html())
+    }
+
+    #[track_caller]
+    fn assert_replay_matches(&self, after: &str) {
+        assert_eq!(self.replayed(), self.live(), "after {after}");
+    }
+}
+
+fn without_comment_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<!--") {
+        out.push_str(&rest[..start + 4]);
+        rest = &rest[start + 4..];
+        rest = rest.find("-->").map_or("", |end| &rest[end..]);
+    }
+    out.push_str(rest);
+    out
+}
+
+fn snapshot(nodes: Vec<NodeRecord>) -> DomEvent {
+    DomEvent::Snapshot {
+        t: 0,
+        page: 0,
+        nodes,
+        viewport: Size { w: 1280, h: 800 },
+        scroll: (0, 0),
+        took_ms: None,
+    }
+}
+
+fn fixture(name: &str) -> String {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn a_snapshot_replays_as_the_page_was() {
+    let session = Session::start(&fixture("article.html"), MaskPolicy::default());
+    session.assert_replay_matches("the snapshot");
+    assert!(session
+        .replayed()
+        .contains("<linearGradient id=\"g\"></linearGradient>"));
+    assert!(session
+        .replayed()
+        .contains("<pre id=\"code\">  two\n  lines  </pre>"));
+}
+
+#[test]
+fn each_kind_of_change_replays_as_the_page_became() {
+    let mut s = Session::start(&fixture("article.html"), MaskPolicy::default());
+
+    // A subtree built apart, then inserted before a sibling.
+    let list = s.by_id("list");
+    let second = s.by_id("second");
+    let item = s.dom().create_element("li", false);
+    s.dom().set_attribute(item, "id", "new");
+    let bold = s.dom().create_element("b", false);
+    let text = s.dom().create_text("one and a half");
+    s.dom().append(bold, text);
+    s.dom().append(item, bold);
+    s.dom().insert_before(list, item, second);
+    let event = s.observe().expect("an insertion is recorded");
+    assert!(matches!(&event, DomEvent::Mutation { adds, .. } if adds.len() == 3));
+    s.assert_replay_matches("inserting a subtree before a sibling");
+
+    // Attributes set, changed and removed.
+    let status = s.by_id("status");
+    s.dom().set_attribute(status, "data-state", "busy");
+    s.dom().set_attribute(status, "aria-live", "polite");
+    s.dom().remove_attribute(status, "data-state");
+    s.observe().expect("attribute changes are recorded");
+    s.assert_replay_matches("attribute changes");
+
+    // Text changed in place, and replaced as `textContent = …` does.
+    let third = s.by_id("third");
+    let third_text = s.page.dom().first_child(&third).expect("its text");
+    s.dom().set_text(third_text, "three!");
+    s.dom().replace_children_with_text(status, "Saving…");
+    s.observe().expect("text changes are recorded");
+    s.assert_replay_matches("text changes");
+
+    // A node moved, one removed.
+    let first = s.by_id("first");
+    s.dom().append(list, first);
+    s.dom().detach(second);
+    s.observe().expect("a move and a removal are recorded");
+    s.assert_replay_matches("a move and a removal");
+
+    // SVG grows a child, in its namespace and with its case.
+    let chart = s.by_id("chart");
+    let gradient = s.dom().create_element("radialGradient", true);
+    s.dom().append(chart, gradient);
+    s.observe().expect("an SVG insertion is recorded");
+    s.assert_replay_matches("an SVG insertion");
+    assert!(s.replayed().contains("<radialGradient></radialGradient>"));
+}
+
+#[test]
+fn changes_within_one_batch_are_sent_once_in_their_final_state() {
+    let mut s = Session::start(&fixture("article.html"), MaskPolicy::default());
+    let main = s.by_id("main");
+    let list = s.by_id("list");
+
+    // Added then removed: nothing to send.
+    let gone = s.dom().create_element("div", false);
+    s.dom().append(main, gone);
+    s.dom().detach(gone);
+    assert_eq!(s.observe(), None, "a node added and removed is not sent");
+
+    // Added then changed: one add, in its final state, no attribute change.
+    let card = s.dom().create_element("section", false);
+    s.dom().append(main, card);
+    s.dom().set_attribute(card, "class", "first");
+    s.dom().set_attribute(card, "class", "final");
+    let Some(DomEvent::Mutation { adds, attrs, .. }) = s.observe() else {
+        panic!("the section is recorded");
+    };
+    assert_eq!(adds.len(), 1);
+    assert!(attrs.is_empty(), "its attribute rode with it: {attrs:?}");
+    assert!(
+        matches!(&adds[0].data, NodeData::Element { attrs, .. } if attrs == &[("class".into(), "final".into())])
+    );
+    s.assert_replay_matches("a node added then changed");
+
+    // Several siblings added in one batch, in reverse order of insertion.
+    let a = s.dom().create_element("li", false);
+    let b = s.dom().create_element("li", false);
+    let c = s.dom().create_element("li", false);
+    s.dom().append(list, c);
+    s.dom().insert_before(list, b, c);
+    s.dom().insert_before(list, a, b);
+    s.observe().expect("three items");
+    s.assert_replay_matches("siblings inserted before each other");
+
+    // One attribute changed many times: its last value, once.
+    let status = s.by_id("status");
+    for n in 0..5 {
+        s.dom().set_attribute(status, "data-n", &n.to_string());
+    }
+    let Some(DomEvent::Mutation { attrs, .. }) = s.observe() else {
+        panic!("the attribute is recorded");
+    };
+    assert_eq!(attrs.len(), 1);
+    assert_eq!(attrs[0].value.as_deref(), Some("4"));
+    s.assert_replay_matches("one attribute changed five times");
+}
+
+#[test]
+fn what_the_recorder_drops_the_replay_never_shows() {
+    let html = "<html><head></head><body><p id=\"p\">text</p></body></html>";
+    let mut s = Session::start(html, MaskPolicy::default());
+    let p = s.by_id("p");
+    s.dom().set_attribute(p, "onclick", "steal()");
+    s.dom().set_attribute(p, "title", "fine");
+    let link = s.dom().create_element("a", false);
+    s.dom().set_attribute(link, "href", "javascript:steal()");
+    s.dom().append(p, link);
+    s.observe().expect("the title and the link");
+    let replayed = s.replayed();
+    assert!(!replayed.contains("steal"), "{replayed}");
+    assert!(replayed.contains("title=\"fine\""), "{replayed}");
+}
+
+#[test]
+fn a_forged_bundle_cannot_bring_back_what_the_recorder_drops() {
+    let record = |id, parent, data| NodeRecord {
+        id,
+        parent,
+        before: None,
+        data,
+    };
+    let element = |tag: &str, attrs: &[(&str, &str)]| NodeData::Element {
+        tag: tag.into(),
+        attrs: attrs
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect(),
+        svg: false,
+    };
+    let nodes = vec![
+        record(1, 0, NodeData::Document),
+        record(2, 1, element("html", &[])),
+        record(3, 2, element("head", &[])),
+        record(
+            4,
+            3,
+            element("base", &[("HREF", "https://elsewhere.test/")]),
+        ),
+        record(
+            5,
+            3,
+            element(
+                "meta",
+                &[
+                    ("http-equiv", "refresh"),
+                    ("content", "0;url=https://elsewhere.test/"),
+                ],
+            ),
+        ),
+        record(6, 2, element("body", &[("ONLOAD", "steal()")])),
+        record(
+            7,
+            6,
+            element("script", &[("src", "https://elsewhere.test/x.js")]),
+        ),
+        record(
+            8,
+            7,
+            NodeData::Text {
+                text: "steal()".into(),
+            },
+        ),
+        record(
+            9,
+            6,
+            element(
+                "iframe",
+                &[
+                    ("srcdoc", "<script>steal()</script>"),
+                    ("src", "https://elsewhere.test/"),
+                ],
+            ),
+        ),
+        record(10, 6, element("a", &[("href", " JaVaScRiPt:steal()")])),
+    ];
+    let mut replay = Replayer::new(NativeReplay(NativeDom::empty()));
+    replay.apply(&snapshot(nodes), PAGE_URL);
+    let html = replay.target().0.html();
+    for kept_out in ["steal", "elsewhere", "refresh", "<script"] {
+        assert!(!html.contains(kept_out), "{kept_out} is in {html}");
+    }
+    assert!(
+        html.contains("<!--script-->"),
+        "a script stays an inert comment: {html}"
+    );
+}
