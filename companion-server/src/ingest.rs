@@ -1,23 +1,33 @@
 //! Reading an upload: the compressed size is capped while the body arrives,
 //! the decompressed size while it inflates (a gzip bomb stops at the cap, not
-//! after), then the bundle is parsed and validated.
+//! after), then the JSON is checked in one streaming pass, read into the
+//! bundle's types, validated, and re-encoded for storage.
 
 use std::io::Read;
 
 use repro_manifest::{Bundle, Limits};
 
+use crate::secret_scan::Refusal;
 use crate::ApiError;
 
 /// The upload as received, decoded and checked.
 pub struct Upload {
     /// The parsed, valid bundle.
     pub bundle: Bundle,
-    /// The bundle's JSON, gzip-compressed, as it will be stored.
+    /// The bundle's JSON as validated, re-encoded and gzip-compressed: what
+    /// is stored is exactly what was checked (no unknown keys, no gzip
+    /// header fields, no formatting of the sender's).
     pub gzip: Vec<u8>,
 }
 
 /// Decode and check a body (gzip or not). With `scan_secrets`, a bundle
 /// that still carries a secret shape anywhere is refused.
+///
+/// Memory: the body, its decompressed JSON (capped), and the typed bundle;
+/// never a generic JSON tree. The JSON is read once as a stream first (is
+/// it JSON, does an object repeat a key, is a secret left in any string),
+/// then straight into the bundle's types, which refuse any other shape at
+/// its first wrong byte.
 pub fn decode(
     body: Vec<u8>,
     gzipped: bool,
@@ -25,27 +35,12 @@ pub fn decode(
     scan_secrets: bool,
 ) -> Result<Upload, ApiError> {
     let json = if gzipped {
-        let mut json = Vec::new();
-        let mut decoder = flate2::bufread::GzDecoder::new(body.as_slice());
-        (&mut decoder)
-            .take(limits.max_bundle_bytes as u64 + 1)
-            .read_to_end(&mut json)
-            .map_err(|e| ApiError::BadBundle {
-                message: format!("the gzip body does not decompress: {e}"),
-                path: None,
-            })?;
-        // The body is stored as sent, so it must be one whole gzip stream
-        // that any reader inflates the same way: nothing may follow it.
-        let rest = decoder.into_inner().len();
-        if rest > 0 && json.len() <= limits.max_bundle_bytes {
-            return Err(ApiError::BadBundle {
-                message: format!("{rest} byte(s) follow the end of the gzip stream"),
-                path: None,
-            });
-        }
+        let json = inflate_capped(&body, limits.max_bundle_bytes)?;
+        // The compressed body is let go once inflated.
+        drop(body);
         json
     } else {
-        body.clone()
+        body
     };
     if json.len() > limits.max_bundle_bytes {
         return Err(ApiError::TooLarge(format!(
@@ -53,32 +48,61 @@ pub fn decode(
             limits.max_bundle_bytes
         )));
     }
-    let value: serde_json::Value =
-        serde_json::from_slice(&json).map_err(|e| ApiError::BadBundle {
-            message: format!("the body is not valid JSON: {e}"),
+    crate::secret_scan::check(&json, scan_secrets).map_err(|refusal| match refusal {
+        Refusal::Secret(found) => ApiError::Secret {
+            path: found.path,
+            kind: found.kind.to_string(),
+        },
+        Refusal::DuplicateKey { ref path, .. } => ApiError::BadBundle {
+            message: refusal.to_string(),
+            path: Some(path.clone()),
+        },
+        Refusal::NotJson(_) => ApiError::BadBundle {
+            message: refusal.to_string(),
             path: None,
-        })?;
-    if scan_secrets {
-        if let Some(found) = crate::secret_scan::scan(&value) {
-            return Err(ApiError::Secret {
-                path: found.path,
-                kind: found.kind.to_string(),
-            });
-        }
-    }
-    let bundle: Bundle = serde_path_to_error::deserialize(&value).map_err(|e| {
+        },
+    })?;
+    let mut reader = serde_json::Deserializer::from_slice(&json);
+    let bundle: Bundle = serde_path_to_error::deserialize(&mut reader).map_err(|e| {
         let path = e.path().to_string();
         ApiError::BadBundle {
             message: format!("the body is not a valid bundle: {}", e.into_inner()),
             path: Some(path),
         }
     })?;
+    drop(json);
     bundle.validate(limits).map_err(|e| ApiError::BadBundle {
         message: e.message,
         path: Some(e.path),
     })?;
-    let gzip = if gzipped { body } else { compress(&json) };
+    let validated = serde_json::to_vec(&bundle)
+        .map_err(|e| ApiError::Internal(format!("a valid bundle did not encode: {e}")))?;
+    let gzip = compress(&validated);
     Ok(Upload { bundle, gzip })
+}
+
+/// Inflate one whole gzip stream, stopping past `cap` bytes (a gzip bomb
+/// stops at the cap, not after). The stored copy is re-encoded, but the
+/// body must still be one stream that any reader inflates the same way:
+/// nothing may follow it.
+fn inflate_capped(body: &[u8], cap: usize) -> Result<Vec<u8>, ApiError> {
+    let mut json = Vec::new();
+    let mut decoder = flate2::bufread::GzDecoder::new(body);
+    (&mut decoder)
+        .take(cap as u64 + 1)
+        .read_to_end(&mut json)
+        .map_err(|e| ApiError::BadBundle {
+            message: format!("the gzip body does not decompress: {e}"),
+            path: None,
+        })?;
+    let rest = decoder.into_inner().len();
+    if rest > 0 && json.len() <= cap {
+        return Err(ApiError::BadBundle {
+            message: format!("{rest} byte(s) follow the end of the gzip stream"),
+            path: None,
+        });
+    }
+    Ok(json)
 }
 
 fn compress(json: &[u8]) -> Vec<u8> {

@@ -66,6 +66,18 @@ pub struct ServerState {
     pub rate_limit: Arc<rate_limit::RateLimiter>,
     /// Counters for `/metrics`.
     pub metrics: Arc<metrics::Metrics>,
+    /// Uploads decoded at once (each holds its JSON and its bundle in
+    /// memory): the others wait their turn.
+    pub decodes: Arc<tokio::sync::Semaphore>,
+}
+
+/// How many uploads are decoded at once by default: one per core, at
+/// least two, at most four.
+pub fn default_concurrent_decodes() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .clamp(2, 4)
 }
 
 impl ServerState {
@@ -83,6 +95,7 @@ impl ServerState {
             part_bytes: DEFAULT_PART_BYTES,
             rate_limit: Arc::new(rate_limit::RateLimiter::new(600)),
             metrics: Arc::new(metrics::Metrics::default()),
+            decodes: Arc::new(tokio::sync::Semaphore::new(default_concurrent_decodes())),
         }
     }
 }

@@ -149,26 +149,37 @@ pub(crate) async fn store_upload(
     } = received;
     let limits = state.limits.clone();
     let scan = state.scan_secrets;
-    let upload = blocking(move || ingest::decode(body, gzipped, &limits, scan)).await??;
-    let bundle = upload.bundle;
-    if let Some(expected) = bundle_id.filter(|id| *id != bundle.id) {
+    // Decoding holds the JSON and the bundle in memory: a few at a time.
+    let permit = state
+        .decodes
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| ApiError::Internal("the server is shutting down".into()))?;
+    // Only what the store needs outlives the decoding; the bundle goes.
+    let (id, title, url, gzip) = blocking(move || {
+        let decoded = ingest::decode(body, gzipped, &limits, scan).map(|upload| {
+            let url = upload.bundle.pages.first().map(|p| p.url.clone());
+            let bundle = upload.bundle;
+            (
+                bundle.id,
+                bundle.title,
+                url.unwrap_or_default(),
+                upload.gzip,
+            )
+        });
+        drop(permit);
+        decoded
+    })
+    .await??;
+    if let Some(expected) = bundle_id.filter(|expected| *expected != id) {
         return Err(ApiError::BadBundle {
-            message: format!(
-                "the body holds bundle {} but was uploaded as bundle {expected}",
-                bundle.id
-            ),
+            message: format!("the body holds bundle {id} but was uploaded as bundle {expected}"),
             path: Some("id".into()),
         });
     }
-    let url = bundle
-        .pages
-        .first()
-        .map(|p| p.url.clone())
-        .unwrap_or_default();
     let store = state.store.clone();
-    let bundle_id = bundle.id.clone();
-    let title = bundle.title.clone();
-    let gzip = upload.gzip;
+    let bundle_id = id.clone();
     let stored_bytes = gzip.len() as u64;
     let stored =
         blocking(move || store.put_report(token_id, &bundle_id, &title, &url, &gzip, expires_at))
@@ -180,7 +191,7 @@ pub(crate) async fn store_upload(
     crate::json_log::event(
         "info",
         "report stored",
-        serde_json::json!({"bundle": bundle.id, "report": stored.id, "new": stored.created}),
+        serde_json::json!({"bundle": id, "report": stored.id, "new": stored.created}),
     );
     let status = if stored.created {
         StatusCode::CREATED

@@ -72,8 +72,9 @@ fn a_killed_server_keeps_every_acknowledged_upload_and_no_half_one() {
     for (n, id) in &acknowledged {
         let (status, body) = get(&address, &format!("/r/{id}/bundle.json")).unwrap();
         assert_eq!(status, 200, "acknowledged report {id} is readable");
-        let stored: serde_json::Value = serde_json::from_slice(&body).unwrap();
-        let sent: serde_json::Value = serde_json::from_slice(&bundles[*n].1).unwrap();
+        // Stored as validated: the same bundle, re-encoded.
+        let stored: repro_manifest::Bundle = serde_json::from_slice(&body).unwrap();
+        let sent: repro_manifest::Bundle = serde_json::from_slice(&bundles[*n].1).unwrap();
         assert!(stored == sent, "acknowledged report {id} is intact");
     }
     again.kill().unwrap();
@@ -86,8 +87,8 @@ fn a_killed_server_keeps_every_acknowledged_upload_and_no_half_one() {
         if let Some((id, _)) = store.report_for_bundle(bundle_id).unwrap() {
             // Stored, but the answer died with the server: it must be whole.
             let json = repro_server_inflate(&store.blob(&id).unwrap());
-            let stored: serde_json::Value = serde_json::from_slice(&json).unwrap();
-            let sent: serde_json::Value = serde_json::from_slice(body).unwrap();
+            let stored: repro_manifest::Bundle = serde_json::from_slice(&json).unwrap();
+            let sent: repro_manifest::Bundle = serde_json::from_slice(body).unwrap();
             assert!(
                 stored == sent,
                 "unacknowledged but stored {bundle_id} is whole"

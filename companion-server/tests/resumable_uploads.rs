@@ -106,10 +106,12 @@ async fn parts_in_any_order_make_one_report_and_a_retry_returns_it() {
         "the parts are gone once stored"
     );
     let id = first["id"].as_str().unwrap();
-    let stored = f.state.store.blob(id).unwrap();
+    let stored = repro_server::ingest::inflate(&f.state.store.blob(id).unwrap()).unwrap();
+    let stored: repro_manifest::Bundle = serde_json::from_slice(&stored).unwrap();
+    let sent: repro_manifest::Bundle = serde_json::from_slice(&example()).unwrap();
     assert_eq!(
-        stored, body,
-        "the stored blob is byte for byte what was sent"
+        stored, sent,
+        "the stored blob is the bundle the parts made, as validated"
     );
 
     // The answer was lost: the client asks again, or completes again.

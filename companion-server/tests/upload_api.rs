@@ -45,11 +45,19 @@ async fn a_gzipped_bundle_is_stored_and_served_back_intact() {
     let response = app(f.state.clone()).oneshot(request).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    let served: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-    let sent: serde_json::Value = serde_json::from_slice(&example()).unwrap();
+    // Stored as validated (re-encoded): the same bundle, unknown events included.
+    let served: repro_manifest::Bundle = serde_json::from_slice(&bytes).unwrap();
+    let sent: repro_manifest::Bundle = serde_json::from_slice(&example()).unwrap();
     assert_eq!(
         served, sent,
         "the stored bundle is what was sent, unknown events included"
+    );
+    assert!(
+        served
+            .events
+            .iter()
+            .any(|e| matches!(e, repro_manifest::EventRecord::Unknown(_))),
+        "the example carries an event of a newer version"
     );
 
     let page = app(f.state.clone())
@@ -450,4 +458,91 @@ async fn another_token_learns_nothing_of_a_bundle_and_cannot_overwrite_it() {
     .await;
     assert_eq!(status, StatusCode::OK, "{again}");
     assert_eq!(again["id"], first["id"]);
+}
+
+/// The example bundle's JSON with `extra` spliced in after its opening brace.
+fn example_with(extra: &str) -> Vec<u8> {
+    let text = String::from_utf8(example()).unwrap();
+    format!("{{{extra},{}", &text[1..]).into_bytes()
+}
+
+#[tokio::test]
+async fn a_key_given_twice_is_refused_wherever_it_is() {
+    let f = fixture();
+    // Readers disagree on which one counts: validation must not see one and
+    // the viewer the other.
+    let twice = example_with(r#""title":"first","title":"second""#);
+    let (got, body) = send(&f.state, upload_request(Some(&f.token), twice, false)).await;
+    assert_eq!(got, StatusCode::BAD_REQUEST, "{body}");
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("`title` appears twice"),
+        "{body}"
+    );
+    let mut nested: serde_json::Value = serde_json::from_slice(&example()).unwrap();
+    nested["pages"][0]["url"] = serde_json::json!("DUPLICATE");
+    let text = serde_json::to_string(&nested).unwrap().replace(
+        r#""url":"DUPLICATE""#,
+        r#""url":"https://a.test/","url":"https://b.test/""#,
+    );
+    let (got, body) = send(
+        &f.state,
+        upload_request(Some(&f.token), gzip(text.as_bytes()), true),
+    )
+    .await;
+    assert_eq!(got, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["path"], "pages[0]", "{body}");
+    assert_eq!(stored_blobs(&f.state), 0);
+}
+
+#[tokio::test]
+async fn what_is_stored_is_what_was_validated_and_nothing_else() {
+    let f = fixture();
+    // Unknown keys, at the top and inside an event, and text in the gzip
+    // header's name, comment and extra fields: none of it is stored.
+    let mut bundle: serde_json::Value =
+        serde_json::from_slice(&example_with(r#""notes":"unknown top-level text""#)).unwrap();
+    let click = bundle["events"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|e| e["type"] == "click")
+        .expect("the example has a click");
+    click["junk"] = serde_json::json!("unknown event text");
+    let json = serde_json::to_vec(&bundle).unwrap();
+    let mut encoder = flate2::GzBuilder::new()
+        .filename("header-name-text")
+        .comment("header-comment-text")
+        .extra(b"header-extra-text".to_vec())
+        .write(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut encoder, &json).unwrap();
+    let body = encoder.finish().unwrap();
+    let (got, answer) = send(&f.state, upload_request(Some(&f.token), body, true)).await;
+    assert_eq!(got, StatusCode::CREATED, "{answer}");
+    let id = answer["id"].as_str().unwrap();
+    let blob = f.state.store.blob(id).unwrap();
+    let stored = repro_server::ingest::inflate(&blob).unwrap();
+    for kept_out in [
+        &b"header-name-text"[..],
+        b"header-comment-text",
+        b"header-extra-text",
+    ] {
+        assert!(
+            !blob.windows(kept_out.len()).any(|w| w == kept_out),
+            "the gzip header's {} was stored",
+            String::from_utf8_lossy(kept_out)
+        );
+    }
+    let stored_text = String::from_utf8(stored).unwrap();
+    assert!(
+        !stored_text.contains("unknown top-level text"),
+        "{stored_text}"
+    );
+    assert!(!stored_text.contains("unknown event text"), "{stored_text}");
+    let served: repro_manifest::Bundle = serde_json::from_str(&stored_text).unwrap();
+    let sent: repro_manifest::Bundle = serde_json::from_slice(&example()).unwrap();
+    assert_eq!(served.events, sent.events, "every event is kept");
+    assert_eq!(served, sent, "everything the format knows is kept");
 }

@@ -7,11 +7,15 @@
 //! what follows from the record before.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
+
+use crate::dom_reading::EventFields;
 
 use crate::Size;
 
 /// One node of a page. Ids are dense positive integers, unique within a page.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// (Read by `dom_reading`, in one pass.)
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NodeRecord {
     /// The node's id.
     pub id: u32,
@@ -26,8 +30,8 @@ pub struct NodeRecord {
     pub data: NodeData,
 }
 
-/// The kind and content of a node.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The kind and content of a node. (Read by `dom_reading`, in one pass.)
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "k", rename_all = "snake_case")]
 pub enum NodeData {
     /// The document.
@@ -85,8 +89,9 @@ pub struct AttributeChange {
     pub value: Option<String>,
 }
 
-/// Something that happened to the DOM of a page.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Something that happened to the DOM of a page. (Read by `dom_reading`,
+/// in one pass.)
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum DomEvent {
     /// The whole page at one moment; starts every page.
@@ -221,15 +226,36 @@ impl DomEvent {
 pub enum EventRecord {
     /// An event of a known type.
     Known(DomEvent),
-    /// An event whose `type` this version does not know.
-    Unknown(serde_json::Value),
+    /// An event whose `type` this version does not know, as its JSON text.
+    Unknown(UnknownEvent),
+}
+
+/// An event of a newer version: its JSON text, kept as it came (one copy
+/// of the text, never a tree of it).
+#[derive(Debug, Clone)]
+pub struct UnknownEvent(Box<RawValue>);
+
+impl UnknownEvent {
+    /// The event's JSON text.
+    pub fn json(&self) -> &str {
+        self.0.get()
+    }
+}
+
+/// Equal when the two texts hold the same JSON (key order and spacing aside).
+impl PartialEq for UnknownEvent {
+    fn eq(&self, other: &Self) -> bool {
+        let value =
+            |event: &UnknownEvent| serde_json::from_str::<serde_json::Value>(event.json()).ok();
+        self.json() == other.json() || value(self) == value(other)
+    }
 }
 
 impl Serialize for EventRecord {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             EventRecord::Known(event) => event.serialize(serializer),
-            EventRecord::Unknown(value) => value.serialize(serializer),
+            EventRecord::Unknown(event) => event.0.serialize(serializer),
         }
     }
 }
@@ -237,17 +263,17 @@ impl Serialize for EventRecord {
 impl<'de> Deserialize<'de> for EventRecord {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use serde::de::Error;
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let kind = value
-            .get("type")
-            .and_then(|t| t.as_str())
-            .ok_or_else(|| D::Error::custom("a DOM event needs a string `type`"))?;
-        if DomEvent::KNOWN_TYPES.contains(&kind) {
-            serde_json::from_value(value)
-                .map(EventRecord::Known)
-                .map_err(D::Error::custom)
+        // The text once (a copy), then its fields read from it in one pass.
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        let fields: EventFields = serde_json::from_str(raw.get()).map_err(|e| {
+            D::Error::custom(format!(
+                "a DOM event needs a string `type` and fields of its kind: {e}"
+            ))
+        })?;
+        if DomEvent::KNOWN_TYPES.contains(&fields.kind()) {
+            fields.event().map(EventRecord::Known)
         } else {
-            Ok(EventRecord::Unknown(value))
+            Ok(EventRecord::Unknown(UnknownEvent(raw)))
         }
     }
 }

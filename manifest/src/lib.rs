@@ -21,6 +21,7 @@ mod bundle;
 mod chunk;
 mod console_network;
 mod dom;
+mod dom_reading;
 mod example;
 mod limits;
 pub mod markup;
@@ -35,9 +36,11 @@ pub use chunk::{Chunk, ChunkPlace, MarkCapture};
 pub use console_network::{
     Body, ConsoleEntry, ConsoleLevel, ConsoleSource, NetworkEntry, NetworkKind,
 };
-pub use dom::{AttributeChange, DomEvent, EventRecord, NodeData, NodeRecord, TextChange};
+pub use dom::{
+    AttributeChange, DomEvent, EventRecord, NodeData, NodeRecord, TextChange, UnknownEvent,
+};
 pub use example::example_bundle_json;
-pub use limits::{cut_to, Limits};
+pub use limits::{cut_to, Limits, MAX_ATTRIBUTES_PER_ELEMENT};
 pub use policy::{
     is_secret_control_name, is_secret_field, is_secret_header, is_secret_name, mask_url,
     MaskPolicy, INLINED_CSS_ATTRIBUTE, MASKED, MASKED_IN_URL, MASK_CHAR,

@@ -1,6 +1,12 @@
 //! The documented limits of a bundle. The recorder stays within them and the
 //! server refuses a bundle that does not.
 
+/// The most attributes one element may carry. Pages do not come near it
+/// (a few dozen at most); a bundle past it is refused while it is read,
+/// before the element's attributes are all in memory, and the recorder
+/// keeps the first ones only.
+pub const MAX_ATTRIBUTES_PER_ELEMENT: usize = 1_000;
+
 /// Upper bounds on a bundle's size and counts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {

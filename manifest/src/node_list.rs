@@ -20,8 +20,9 @@
 
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+use crate::dom_reading::ReadItem;
 use crate::{NodeData, NodeRecord};
 
 /// How many open elements are searched for a record's parent before the
@@ -149,25 +150,10 @@ fn opens(data: &NodeData) -> bool {
     matches!(data, NodeData::Element { .. } | NodeData::Document)
 }
 
-/// One item as read: the compact kinds, or a record of the first form.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum ReadItem {
-    Close(u32),
-    Text(String),
-    Element(Vec<String>),
-    Record(NodeRecord),
-    Place(Placement),
-    Other(NodeData),
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+/// Where the next record goes, when it does not follow.
 struct Placement {
     p: u32,
-    #[serde(default)]
     id: Option<u32>,
-    #[serde(default)]
     b: Option<u32>,
 }
 
@@ -193,8 +179,8 @@ impl Decoder {
                 self.open.truncate(self.open.len() - count);
                 return Ok(None);
             }
-            ReadItem::Place(placement) => {
-                if self.place.replace(placement).is_some() {
+            ReadItem::Place { p, id, b } => {
+                if self.place.replace(Placement { p, id, b }).is_some() {
                     return Err("two placements in a row".into());
                 }
                 return Ok(None);
@@ -317,6 +303,7 @@ impl<'de> Visitor<'de> for ListVisitor {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::Deserialize;
 
     fn element(id: u32, parent: u32, tag: &str) -> NodeRecord {
         NodeRecord {

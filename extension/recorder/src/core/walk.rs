@@ -383,7 +383,8 @@ impl<D: PageDom> NodeSerializer<D> {
         // Names, then values by name: reading attribute objects costs the
         // browser's walk more than anything else (measured).
         let names = self.dom.attribute_names(element);
-        for name in names.split(' ').filter(|name| !name.is_empty()) {
+        let names = names.split(' ').filter(|name| !name.is_empty());
+        for name in names.take(repro_manifest::MAX_ATTRIBUTES_PER_ELEMENT) {
             // The control's current value is read below.
             if name == "value" {
                 continue;
