@@ -54,7 +54,9 @@ export async function startFixtureSite() {
     const name = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
     const file = fixtureFile(name);
     if (!file) { res.writeHead(404); return res.end('not found'); }
-    const { body } = file;
+    // A page may name another listener (`?watch=http://…`), written where it says `__WATCH__`.
+    const watch = url.searchParams.get('watch');
+    const body = watch && file.type.startsWith('text/html') ? Buffer.from(String(file.body).replaceAll('__WATCH__', watch)) : file.body;
     const headers = { 'content-type': file.type };
     if (name === 'strict.html' || url.searchParams.has('strict')) headers['content-security-policy'] = "script-src 'self'";
     if (name === 'console.html') headers['content-security-policy'] = "img-src 'self'";

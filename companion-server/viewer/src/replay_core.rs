@@ -223,6 +223,13 @@ impl<T: ReplayTarget> Replayer<T> {
                     self.set_attribute(&element, name, value);
                 }
                 if tag == "head" {
+                    // No request of the replayed page names the viewer's URL
+                    // (the share link): first thing in the head.
+                    if let Some(meta) = self.target.create_element("meta", false) {
+                        self.target.set_attribute(&meta, "name", "referrer");
+                        self.target.set_attribute(&meta, "content", "no-referrer");
+                        self.target.insert(&element, &meta, None);
+                    }
                     // Relative URLs resolve against the recorded page.
                     if let Some(base) = self.target.create_element("base", false) {
                         self.target.set_attribute(&base, "href", &self.base_url);

@@ -2,7 +2,8 @@
 //! markup rules once more (a bundle can be forged and posted straight to a
 //! server), plus what must never load or navigate in the viewer. Names and
 //! tags are compared whatever their case, because the browser lower-cases
-//! an HTML element's attribute names when they are set. No browser needed.
+//! an HTML element's attribute names when they are set. Nothing may loosen
+//! the replay's referrer policy either. No browser needed.
 
 use repro_manifest::markup::{is_script_url, is_url_attribute, keep_attribute};
 use repro_manifest::INLINED_CSS_ATTRIBUTE;
@@ -21,6 +22,16 @@ pub fn replayable(tag: &str, name: &str, value: &str) -> bool {
         return false;
     }
     if tag_is(&["base"]) && name_is(&["href"]) {
+        return false;
+    }
+    // The replay's document says `no-referrer` (see `replay_core`): neither
+    // an element nor a recorded `<meta name="referrer">` may say otherwise,
+    // or the share link would go out as the `Referer` of its requests.
+    if name_is(&["referrerpolicy"])
+        || (tag_is(&["meta"])
+            && name_is(&["name"])
+            && value.trim().eq_ignore_ascii_case("referrer"))
+    {
         return false;
     }
     !(is_url_attribute(name) && is_script_url(value))
@@ -44,6 +55,9 @@ mod tests {
             ("meta", "HTTP-EQUIV", "refresh"),
             ("meta", "Content", "0;url=https://elsewhere.test/"),
             ("base", "HREF", "https://elsewhere.test/"),
+            ("img", "referrerpolicy", "unsafe-url"),
+            ("LINK", "ReferrerPolicy", "no-referrer-when-downgrade"),
+            ("meta", "name", " Referrer "),
             ("link", "data-repro-inlined-css", "body{}"),
             ("link", "DATA-REPRO-INLINED-CSS", "body{}"),
         ] {
@@ -61,6 +75,7 @@ mod tests {
             ("img", "src", "/logo.png"),
             ("svg", "viewBox", "0 0 10 10"),
             ("meta", "charset", "utf-8"),
+            ("meta", "name", "viewport"),
             ("div", "title", "javascript: is fine as text"),
         ] {
             assert!(

@@ -73,6 +73,8 @@ impl ReplayTarget for NativeReplay {
 }
 
 const PAGE_URL: &str = "https://shop.test/orders";
+/// What the replay puts first in every head.
+const NO_REFERRER: &str = "<meta name=\"referrer\" content=\"no-referrer\">";
 
 /// A recorded page and its replay, side by side.
 struct Session {
@@ -116,13 +118,13 @@ impl Session {
         Some(event)
     }
 
-    /// The replay, as HTML, without the `<base>` the replay adds.
+    /// The replay, as HTML, without the `<meta>` and `<base>` the replay adds.
     fn replayed(&self) -> String {
         self.replay
             .target()
             .0
             .html()
-            .replace(&format!("<base href=\"{PAGE_URL}\">"), "")
+            .replace(&format!("{NO_REFERRER}<base href=\"{PAGE_URL}\">"), "")
     }
 
     /// The page, as HTML, with comments emptied: the recorder keeps a
@@ -364,5 +366,29 @@ fn a_forged_bundle_cannot_bring_back_what_the_recorder_drops() {
     assert!(
         html.contains("<!--script-->"),
         "a script stays an inert comment: {html}"
+    );
+}
+
+#[test]
+fn nothing_recorded_can_loosen_the_replays_referrer_policy() {
+    let html = "<html><head><meta name=\"Referrer\" content=\"unsafe-url\"></head>\
+        <body><img id=\"i\" src=\"https://a.test/x.png\" referrerpolicy=\"unsafe-url\"></body></html>";
+    let mut s = Session::start(html, MaskPolicy::default());
+    let image = s.by_id("i");
+    s.dom().set_attribute(image, "referrerpolicy", "origin");
+    s.observe();
+    let replayed = s.replay.target().0.html();
+    assert!(
+        replayed.starts_with(&format!("<html><head>{NO_REFERRER}")),
+        "the replay's policy comes first: {replayed}"
+    );
+    assert!(
+        !replayed.contains("unsafe-url") && !replayed.contains("\"origin\""),
+        "{replayed}"
+    );
+    assert_eq!(
+        replayed.matches("referrer").count(),
+        2,
+        "only the replay's own: {replayed}"
     );
 }
