@@ -13,6 +13,8 @@ pub enum ApiError {
     Unauthorized(String),
     /// 413: the body is larger than allowed.
     TooLarge(String),
+    /// 408: the body stalled.
+    Timeout(String),
     /// 415: not JSON, or an encoding other than gzip.
     UnsupportedMedia(String),
     /// 400: the body is not a valid bundle.
@@ -71,6 +73,7 @@ impl ApiError {
         match self {
             ApiError::Unauthorized(_) => "unauthorized",
             ApiError::TooLarge(_) => "too_large",
+            ApiError::Timeout(_) => "timeout",
             ApiError::UnsupportedMedia(_) => "unsupported_media",
             ApiError::BadBundle { .. } => "bad_request",
             ApiError::Secret { .. } => "secret",
@@ -96,6 +99,7 @@ impl IntoResponse for ApiError {
         let (status, message, path) = match self {
             ApiError::Unauthorized(m) => (StatusCode::UNAUTHORIZED, m, None),
             ApiError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, m, None),
+            ApiError::Timeout(m) => (StatusCode::REQUEST_TIMEOUT, m, None),
             ApiError::UnsupportedMedia(m) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, m, None),
             ApiError::BadBundle { message, path } => (StatusCode::BAD_REQUEST, message, path),
             ApiError::Secret { path, kind } => (

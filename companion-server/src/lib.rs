@@ -12,6 +12,8 @@
 
 pub mod blobs;
 mod blocking;
+pub mod body_reading;
+pub mod connections;
 pub mod database;
 mod dates;
 mod error;

@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
+use repro_server::connections::ConnectionLimits;
 use repro_server::housekeeping::{self, Ages};
 use repro_server::rate_limit::RateLimiter;
 use repro_server::settings::Settings;
@@ -227,10 +228,9 @@ fn serve(options: Settings) -> Result<(), String> {
             state.pending.clone(),
             ages,
         ));
-        axum::serve(listener, app(state))
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .map_err(|e| e.to_string())
+        let limits = ConnectionLimits::new(options.max_connections);
+        repro_server::connections::serve(listener, app(state), limits, shutdown_signal()).await;
+        Ok(())
     })
 }
 

@@ -133,9 +133,10 @@ pub async fn put_part(
         )));
     }
     let part_bytes = state.part_bytes;
-    let bytes: Bytes = axum::body::to_bytes(body, part_bytes)
-        .await
-        .map_err(|_| ApiError::TooLarge(format!("a part may be at most {part_bytes} bytes")))?;
+    let bytes: Bytes = crate::body_reading::read_body(body, part_bytes, || {
+        format!("a part may be at most {part_bytes} bytes")
+    })
+    .await?;
     let pending = state.pending.clone();
     let len = bytes.len();
     blocking(move || pending.put_part(&key, token_id, n, &bytes, max_total as u64)).await??;

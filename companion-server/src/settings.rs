@@ -35,6 +35,8 @@ pub struct Settings {
     pub retention_days: Option<u64>,
     /// Upload requests one token may make per minute (parts count each).
     pub rate_limit_per_minute: u32,
+    /// Connections served at once; `None` follows the open-file limit.
+    pub max_connections: Option<usize>,
     /// PostgreSQL URL for metadata (else SQLite in `data`).
     pub database_url: Option<String>,
     /// PostgreSQL schema for Repro's tables.
@@ -57,6 +59,7 @@ impl std::fmt::Debug for Settings {
             .field("upload_expiry_hours", &self.upload_expiry_hours)
             .field("retention_days", &self.retention_days)
             .field("rate_limit_per_minute", &self.rate_limit_per_minute)
+            .field("max_connections", &self.max_connections)
             .field(
                 "database_url",
                 &self.database_url.as_ref().map(|_| "[redacted]"),
@@ -80,6 +83,7 @@ impl Default for Settings {
             upload_expiry_hours: 24,
             retention_days: None,
             rate_limit_per_minute: 600,
+            max_connections: None,
             database_url: None,
             database_schema: None,
             s3: S3Settings {
@@ -102,6 +106,7 @@ const NAMES: &[&str] = &[
     "upload-expiry-hours",
     "retention-days",
     "rate-limit",
+    "max-connections",
     "database-url",
     "database-schema",
     "s3-endpoint",
@@ -149,6 +154,12 @@ impl Settings {
                 }
             }
             "rate-limit" => self.rate_limit_per_minute = number(&what, value)?,
+            "max-connections" => {
+                self.max_connections = match number(&what, value)? {
+                    0 => None,
+                    n => Some(n),
+                }
+            }
             "database-url" => self.database_url = Some(value.to_string()),
             "database-schema" => self.database_schema = Some(value.to_string()),
             "s3-endpoint" => self.s3.endpoint = value.to_string(),
@@ -277,7 +288,7 @@ impl Settings {
             )
         };
         format!(
-            "listen={} data={} assets={} public-url={} secret-scan={} part-bytes={} upload-expiry-hours={} retention-days={} rate-limit={}/min database={database} blobs={blobs}",
+            "listen={} data={} assets={} public-url={} secret-scan={} part-bytes={} upload-expiry-hours={} retention-days={} rate-limit={}/min max-connections={} database={database} blobs={blobs}",
             self.listen,
             self.data.display(),
             self.assets.display(),
@@ -287,6 +298,8 @@ impl Settings {
             self.upload_expiry_hours,
             self.retention_days.map_or("(keep reports)".into(), |d| d.to_string()),
             self.rate_limit_per_minute,
+            self.max_connections
+                .map_or("(from the open-file limit)".into(), |n| n.to_string()),
         )
     }
 }

@@ -107,11 +107,10 @@ pub(crate) async fn upload(
         }
     };
     let max = state.limits.max_compressed_bytes;
-    let body: Bytes = axum::body::to_bytes(body, max).await.map_err(|_| {
-        ApiError::TooLarge(format!(
-            "the upload is larger than the limit of {max} bytes"
-        ))
-    })?;
+    let body: Bytes = crate::body_reading::read_body(body, max, || {
+        format!("the upload is larger than the limit of {max} bytes")
+    })
+    .await?;
     let upload = Received {
         body: body.to_vec(),
         gzipped,
