@@ -62,6 +62,21 @@ pub fn parse_day(text: &str) -> Option<i64> {
         .then_some(days * 86_400_000)
 }
 
+/// `2026-12-06T21:53:02.000Z` (as S3 lists objects) → its Unix ms; `None`
+/// if it is not such a time.
+pub fn parse_utc_time(text: &str) -> Option<i64> {
+    let (day, time) = text.trim().split_once('T')?;
+    let time = time.strip_suffix('Z')?;
+    let mut parts = time.split(':');
+    let hours: i64 = parts.next()?.parse().ok()?;
+    let minutes: i64 = parts.next()?.parse().ok()?;
+    let seconds: f64 = parts.next()?.parse().ok()?;
+    if hours > 23 || minutes > 59 || !(0.0..61.0).contains(&seconds) {
+        return None;
+    }
+    Some(parse_day(day)? + (hours * 3600 + minutes * 60) * 1000 + (seconds * 1000.0) as i64)
+}
+
 /// The proleptic Gregorian date `days` after 1970-01-01.
 fn civil_date(days: i64) -> (i64, u32, u32) {
     // Count in 400-year eras from 0000-03-01, so that leap days end each year.
@@ -89,6 +104,21 @@ mod tests {
     #[test]
     fn basic_form_for_signatures() {
         assert_eq!(utc_basic_seconds(1_767_225_600_123), "20260101T000000Z");
+    }
+
+    #[test]
+    fn s3_times_are_read() {
+        assert_eq!(
+            parse_utc_time("1970-01-02T00:00:01.500Z"),
+            Some(86_400_000 + 1_500)
+        );
+        assert_eq!(
+            parse_utc_time("2026-12-06T21:53:02Z")
+                .map(utc_minute)
+                .as_deref(),
+            Some("2026-12-06 21:53")
+        );
+        assert_eq!(parse_utc_time("2026-12-06 21:53:02"), None);
     }
 
     #[test]

@@ -2,11 +2,19 @@
 //! of the database, then every report row must have a blob that inflates to
 //! a bundle that parses, validates, and carries the row's bundle id. Blobs
 //! that no row names (a crash between writing a blob and committing its row
-//! leaves one; no link reaches it) are listed, and deleted with `--repair`.
+//! leaves one; no link reaches it) are listed, and deleted with `--repair`
+//! once they are older than [`SETTLE_MS`]: a younger one may be an upload
+//! whose row a running server is about to commit, so it is left alone.
 
 use repro_manifest::{Bundle, Limits};
 
 use crate::{Store, StoreError};
+
+/// How old a blob no row names must be before `--repair` deletes it (and
+/// a temporary file before a store's opening removes it): an hour, far
+/// longer than any upload takes between writing its blob and committing
+/// its row.
+pub const SETTLE_MS: i64 = 60 * 60 * 1000;
 
 /// What the check found.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -17,6 +25,8 @@ pub struct Findings {
     pub problems: Vec<String>,
     /// Ids of blobs no row names.
     pub orphans: Vec<String>,
+    /// Of those, the ones too young to delete (a row may be on its way).
+    pub young_orphans: Vec<String>,
 }
 
 impl Findings {
@@ -49,8 +59,21 @@ fn check_blob(store: &Store, id: &str, bundle_id: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Check `store`; with `repair`, delete the orphan blobs found.
+/// Check `store`; with `repair`, delete the orphan blobs found that are
+/// older than [`SETTLE_MS`].
 pub fn check(store: &Store, repair: bool) -> Result<Findings, StoreError> {
+    check_at(store, repair, now_ms())
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// [`check`] as if it were `now` (Unix ms).
+pub fn check_at(store: &Store, repair: bool, now: i64) -> Result<Findings, StoreError> {
     let mut findings = Findings::default();
     let database = store.database_check()?;
     if database != "ok" {
@@ -63,15 +86,24 @@ pub fn check(store: &Store, repair: bool) -> Result<Findings, StoreError> {
             findings.problems.push(problem);
         }
     }
+    // Listed after the rows were read: a blob whose row was committed
+    // meanwhile is not named in `rows`, which is why young ones are spared.
     let named: std::collections::HashSet<&str> = rows.iter().map(|(id, _)| id.as_str()).collect();
-    findings.orphans = store
-        .blob_ids()?
-        .into_iter()
-        .filter(|id| !named.contains(id.as_str()))
-        .collect();
+    for (id, written) in store.blob_listing()? {
+        if named.contains(id.as_str()) {
+            continue;
+        }
+        // A blob whose age the storage does not tell is treated as young.
+        if written.is_none_or(|written| now - written < SETTLE_MS) {
+            findings.young_orphans.push(id.clone());
+        }
+        findings.orphans.push(id);
+    }
     if repair {
         for id in &findings.orphans {
-            store.remove_blob(id)?;
+            if !findings.young_orphans.contains(id) {
+                store.remove_blob(id)?;
+            }
         }
     }
     Ok(findings)

@@ -140,7 +140,9 @@ fn check_store(options: Settings, repair: bool) -> Result<(), String> {
         println!("problem: {problem}");
     }
     for id in &findings.orphans {
-        let done = if repair {
+        let done = if findings.young_orphans.contains(id) {
+            "written less than an hour ago, perhaps by an upload in progress: left alone"
+        } else if repair {
             "deleted"
         } else {
             "delete with --repair"

@@ -377,6 +377,11 @@ impl Store {
         self.blobs.ids()
     }
 
+    /// Every blob's report id and when it was written (Unix ms, when known).
+    pub fn blob_listing(&self) -> Result<Vec<(String, Option<i64>)>, StoreError> {
+        self.blobs.listing()
+    }
+
     /// Where the blob of `id` is, in words.
     pub fn blob_location(&self, id: &str) -> String {
         self.blobs.locate(id)

@@ -214,7 +214,7 @@ fn check_names_missing_blobs_and_repairs_orphans() {
         "{out}"
     );
     assert!(
-        out.contains("orphan blob (no report names it; delete with --repair): "),
+        out.contains("orphan blob (no report names it; written less than an hour ago"),
         "{out}"
     );
     assert!(out.contains(&orphan), "{out}");
@@ -223,8 +223,23 @@ fn check_names_missing_blobs_and_repairs_orphans() {
         "{out}"
     );
 
+    // Just written: it may be an upload whose row is on its way. Left alone.
     let (_, out) = cli(dir.path(), &["check", "--repair"]);
-    assert!(out.contains("deleted"), "{out}");
+    assert!(
+        out.contains("perhaps by an upload in progress: left alone"),
+        "{out}"
+    );
+    assert_eq!(store.blob_ids().unwrap(), vec![orphan.clone()]);
+    // An hour later it is an orphan for good, and goes.
+    let later = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+        + repro_server::integrity::SETTLE_MS
+        + 1_000;
+    let findings = repro_server::integrity::check_at(&store, true, later).unwrap();
+    assert_eq!(findings.orphans, vec![orphan.clone()]);
+    assert!(findings.young_orphans.is_empty());
     assert_eq!(store.blob_ids().unwrap(), Vec::<String>::new());
     store.delete_report(&lost).unwrap();
     let (ok, out) = cli(dir.path(), &["check"]);
@@ -273,4 +288,80 @@ fn an_unreachable_database_or_bucket_is_named_at_start_without_its_secrets() {
         let (ok, out) = cli(dir.path(), &["serve", "--s3-bucket", "reports"]);
         assert!(!ok && out.contains("without --s3-endpoint"), "{out}");
     }
+}
+
+#[test]
+fn repairs_and_commands_beside_a_running_server_lose_no_acknowledged_upload() {
+    use common::live::{bundle_of_size, create_token, get, post_bundle, serve};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+
+    let dir = tempfile::tempdir().unwrap();
+    let token = create_token(dir.path());
+    let (mut server, address) = serve(dir.path(), &["--rate-limit", "0"]);
+    // A blob the server is writing in the data folder (S3 has no such
+    // file): a command must not take it away.
+    if !common::on_scale_out_backends() {
+        let in_flight = dir
+            .path()
+            .join("tmp")
+            .join("0123456789abcdef0123456789abcdef.part");
+        std::fs::write(&in_flight, b"half a blob").unwrap();
+        cli(dir.path(), &["token", "list"]);
+        assert!(
+            in_flight.exists(),
+            "a command emptied the running server's temporary files"
+        );
+    }
+    let acknowledged = Arc::new(Mutex::new(Vec::new()));
+    let uploading = Arc::new(AtomicBool::new(true));
+    let clients: Vec<_> = (0..4u64)
+        .map(|client| {
+            let (address, token) = (address.clone(), token.clone());
+            let acknowledged = acknowledged.clone();
+            std::thread::spawn(move || {
+                for n in 0..15u64 {
+                    let (_, body) = bundle_of_size(client * 100 + n, 20_000);
+                    let (status, answer) = post_bundle(&address, &token, &body).unwrap();
+                    assert_eq!(status, 201, "{}", String::from_utf8_lossy(&answer));
+                    let answer: serde_json::Value = serde_json::from_slice(&answer).unwrap();
+                    acknowledged
+                        .lock()
+                        .unwrap()
+                        .push(answer["id"].as_str().unwrap().to_string());
+                }
+            })
+        })
+        .collect();
+    // Meanwhile, repairs and other commands on the same store, again and again.
+    let commands = {
+        let (data, uploading) = (dir.path().to_path_buf(), uploading.clone());
+        std::thread::spawn(move || {
+            let mut runs = 0;
+            while uploading.load(Ordering::Relaxed) {
+                let (_, out) = cli(&data, &["check", "--repair"]);
+                assert!(!out.contains("deleted"), "a repair deleted a blob: {out}");
+                cli(&data, &["token", "list"]);
+                runs += 1;
+            }
+            runs
+        })
+    };
+    for client in clients {
+        client.join().unwrap();
+    }
+    uploading.store(false, Ordering::Relaxed);
+    let runs = commands.join().unwrap();
+    assert!(
+        runs >= 2,
+        "the commands ran beside the uploads ({runs} rounds)"
+    );
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    assert_eq!(acknowledged.len(), 60);
+    for id in &acknowledged {
+        let (status, _) = get(&address, &format!("/r/{id}/bundle.json")).unwrap();
+        assert_eq!(status, 200, "acknowledged report {id} is readable");
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
 }

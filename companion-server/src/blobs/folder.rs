@@ -15,15 +15,26 @@ pub struct FolderBlobs {
 }
 
 impl FolderBlobs {
-    /// Open (or create) `bundles/` and `tmp/` in `folder`; half-written
-    /// blobs from before a crash (never visible) are dropped.
+    /// Open (or create) `bundles/` and `tmp/` in `folder`. Half-written
+    /// blobs from before a crash (never visible) are dropped once they are
+    /// older than [`crate::integrity::SETTLE_MS`]: a younger one may be
+    /// another process's write in progress (a server running on this
+    /// folder while a command opens it).
     pub fn open(folder: &Path) -> Result<FolderBlobs, StoreError> {
         let blobs = folder.join("bundles");
         let tmp = folder.join("tmp");
         fs::create_dir_all(&blobs)?;
         fs::create_dir_all(&tmp)?;
+        let now = std::time::SystemTime::now();
         for entry in fs::read_dir(&tmp)?.flatten() {
-            let _ = fs::remove_file(entry.path());
+            let age = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|written| now.duration_since(written).ok());
+            if age.is_some_and(|age| age.as_millis() as i64 > crate::integrity::SETTLE_MS) {
+                let _ = fs::remove_file(entry.path());
+            }
         }
         Ok(FolderBlobs { blobs, tmp })
     }
@@ -65,6 +76,23 @@ impl FolderBlobs {
             }
         }
         Ok(ids)
+    }
+
+    pub(super) fn listing(&self) -> Result<Vec<(String, Option<i64>)>, StoreError> {
+        let mut blobs = Vec::new();
+        for entry in fs::read_dir(&self.blobs)?.flatten() {
+            let name = entry.file_name().to_string_lossy().to_string();
+            if let Some(id) = name.strip_suffix(".json.gz") {
+                let written = entry
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map(|d| d.as_millis() as i64);
+                blobs.push((id.to_string(), written));
+            }
+        }
+        Ok(blobs)
     }
 
     pub(super) fn check_ready(&self) -> Result<(), StoreError> {

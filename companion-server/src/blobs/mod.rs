@@ -55,6 +55,17 @@ impl Blobs {
         Ok(ids)
     }
 
+    /// Every blob: its report id and when it was written (Unix ms, when the
+    /// storage says), sorted by id.
+    pub fn listing(&self) -> Result<Vec<(String, Option<i64>)>, StoreError> {
+        let mut blobs = match self {
+            Blobs::Folder(blobs) => blobs.listing(),
+            Blobs::S3(blobs) => blobs.listing(),
+        }?;
+        blobs.sort();
+        Ok(blobs)
+    }
+
     /// Can blobs be written and read now?
     pub fn check_ready(&self) -> Result<(), StoreError> {
         match self {

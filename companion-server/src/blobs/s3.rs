@@ -232,8 +232,13 @@ impl S3Blobs {
     }
 
     pub(super) fn ids(&self) -> Result<Vec<String>, StoreError> {
+        Ok(self.listing()?.into_iter().map(|(id, _)| id).collect())
+    }
+
+    /// Every blob's id and when it was written (the listing's `LastModified`).
+    pub(super) fn listing(&self) -> Result<Vec<(String, Option<i64>)>, StoreError> {
         let prefix = format!("{}bundles/", self.settings.prefix);
-        let mut ids = Vec::new();
+        let mut blobs = Vec::new();
         let mut continuation: Option<String> = None;
         loop {
             let mut query = vec![("list-type", "2"), ("prefix", prefix.as_str())];
@@ -245,16 +250,24 @@ impl S3Blobs {
                 return Err(Self::refused("listing blobs", status, &body));
             }
             let xml = String::from_utf8_lossy(&body);
-            ids.extend(xml_values(&xml, "Key").iter().filter_map(|key| {
-                key.strip_prefix(&prefix)?
-                    .strip_suffix(".json.gz")
-                    .map(str::to_string)
-            }));
+            for object in xml_values(&xml, "Contents") {
+                let key = xml_values(&object, "Key").into_iter().next();
+                let Some(id) = key
+                    .as_deref()
+                    .and_then(|key| key.strip_prefix(&prefix)?.strip_suffix(".json.gz"))
+                else {
+                    continue;
+                };
+                let written = xml_values(&object, "LastModified")
+                    .first()
+                    .and_then(|time| crate::dates::parse_utc_time(time));
+                blobs.push((id.to_string(), written));
+            }
             let truncated =
                 xml_values(&xml, "IsTruncated").first().map(String::as_str) == Some("true");
             continuation = xml_values(&xml, "NextContinuationToken").into_iter().next();
             if !truncated || continuation.is_none() {
-                return Ok(ids);
+                return Ok(blobs);
             }
         }
     }
