@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SITE = join(ROOT, 'tests', 'fixtures', 'site');
 export const SERVER_BIN = join(ROOT, 'target', 'debug', 'repro-server');
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
 
 /** A file of the fixture site by its bare name, with its content type; `null` when there is none. */
 export function fixtureFile(name) {
@@ -51,7 +51,8 @@ export async function startFixtureSite() {
       res.writeHead(404, { 'content-type': 'application/json' });
       return res.end('{"error":"missing"}');
     }
-    const name = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
+    // `/assets/x` serves `x` too: a stylesheet there refers to its neighbours.
+    const name = url.pathname === '/' ? 'index.html' : url.pathname.replace(/^\/assets\//, '/').slice(1);
     const file = fixtureFile(name);
     if (!file) { res.writeHead(404); return res.end('not found'); }
     // A page may name another listener (`?watch=http://…`), written where it says `__WATCH__`.

@@ -231,6 +231,34 @@ fn a_same_origin_stylesheet_is_inlined_masked() {
 }
 
 #[test]
+fn a_copied_stylesheets_relative_urls_point_where_the_stylesheet_meant() {
+    let html = r#"<html><head><link rel="stylesheet" href="https://cdn.test/css/site.css"></head><body></body></html>"#;
+    let mut dom = NativeDom::parse(html).unwrap();
+    let link = dom
+        .descendants(dom.document())
+        .find(|n| dom.element_name(n).0 == "link")
+        .expect("the link");
+    dom.set_stylesheet(
+        link,
+        ".i { background: url(\"../img/icon.svg\"); }\n@font-face { src: url(fonts/a.woff2); }\n",
+    );
+    let (records, _) = snapshot(dom, MaskPolicy::default());
+    let link = records
+        .iter()
+        .find(|r| matches!(&r.data, NodeData::Element { tag, .. } if tag == "link"))
+        .expect("the link");
+    let css = attr(link, repro_manifest::INLINED_CSS_ATTRIBUTE).expect("inlined");
+    assert!(
+        css.contains(r#"url("https://cdn.test/img/icon.svg")"#),
+        "{css}"
+    );
+    assert!(
+        css.contains(r#"url("https://cdn.test/css/fonts/a.woff2")"#),
+        "{css}"
+    );
+}
+
+#[test]
 fn svg_elements_keep_their_names_and_namespace() {
     let (records, _) = snapshot(fixture("svg_and_text.html"), MaskPolicy::default());
     let elements: Vec<(&str, bool)> = records

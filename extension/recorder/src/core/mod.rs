@@ -1,5 +1,6 @@
 //! The recorder's pure-Rust core: decisions that need no browser, tested natively.
 
+pub mod css_urls;
 pub mod fast_hash;
 pub mod hook;
 pub mod json_redaction;

@@ -80,8 +80,9 @@ pub trait PageDom {
     /// Whether an `<input>` is checked now.
     fn is_checked(&self, input: &Self::Node) -> bool;
     /// The rules of the stylesheet a `<link>` loaded, as text, when they
-    /// can be read (same origin); `None` for anything else.
-    fn linked_stylesheet(&self, link: &Self::Node) -> Option<String>;
+    /// can be read (same origin), and the stylesheet's own URL (what its
+    /// relative `url()`s mean); `None` for anything else.
+    fn linked_stylesheet(&self, link: &Self::Node) -> Option<(String, Option<String>)>;
     /// An element's rendered width and height in CSS pixels.
     fn size(&self, element: &Self::Node) -> (f64, f64);
 

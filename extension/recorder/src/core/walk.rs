@@ -407,7 +407,13 @@ impl<D: PageDom> NodeSerializer<D> {
             }
         }
         if tag == "link" && is_stylesheet_link(self.dom.attribute(element, "rel")) {
-            if let Some(css) = self.dom.linked_stylesheet(element) {
+            if let Some((css, url)) = self.dom.linked_stylesheet(element) {
+                // Its `url()`s mean "next to the stylesheet", not next to
+                // the page the copy is replayed in.
+                let css = match url {
+                    Some(url) => crate::core::css_urls::absolutize(&css, &url),
+                    None => css,
+                };
                 attrs.push((INLINED_CSS_ATTRIBUTE.into(), mask::free_text(css)));
             }
         }

@@ -172,10 +172,11 @@ impl PageDom for BrowserDom {
 
     /// The rules of a same-origin stylesheet (a cross-origin sheet's rules
     /// cannot be read).
-    fn linked_stylesheet(&self, link: &Node) -> Option<String> {
+    fn linked_stylesheet(&self, link: &Node) -> Option<(String, Option<String>)> {
         let sheet: web_sys::CssStyleSheet = dom_reads::link_sheet(link.unchecked_ref())?
             .dyn_into()
             .ok()?;
+        let url = dom_reads::sheet_href(&sheet);
         let rules = sheet.css_rules().ok()?;
         let mut css = String::new();
         for i in 0..rules.length() {
@@ -184,7 +185,7 @@ impl PageDom for BrowserDom {
                 css.push('\n');
             }
         }
-        Some(css)
+        Some((css, url))
     }
 
     fn size(&self, element: &Node) -> (f64, f64) {

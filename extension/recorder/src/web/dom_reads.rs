@@ -389,6 +389,12 @@ pub fn link_sheet(link: &Element) -> Option<web_sys::StyleSheet> {
     link.unchecked_ref::<ProtoLink>().sheet()
 }
 
+/// A stylesheet's own URL (`sheet.href`), for its relative references.
+pub fn sheet_href(sheet: &web_sys::CssStyleSheet) -> Option<String> {
+    // A stylesheet object is not a page element: no form can clobber it.
+    sheet.href().ok().flatten()
+}
+
 /// A doctype's name.
 pub fn doctype_name(doctype: &Node) -> String {
     doctype.unchecked_ref::<ProtoDoctype>().name()

@@ -444,8 +444,9 @@ impl PageDom for NativeDom {
             .unwrap_or_else(|| self.attribute(input, "checked").is_some())
     }
 
-    fn linked_stylesheet(&self, link: &NodeRef) -> Option<String> {
-        self.node(link).stylesheet.clone()
+    fn linked_stylesheet(&self, link: &NodeRef) -> Option<(String, Option<String>)> {
+        let css = self.node(link).stylesheet.clone()?;
+        Some((css, self.attribute(link, "href")))
     }
 
     fn size(&self, element: &NodeRef) -> (f64, f64) {
