@@ -20,8 +20,9 @@ pub trait ReplayTarget {
     /// A node handle.
     type Node: Clone;
 
-    /// Empty the document (in standards mode); `false` if there is none.
-    fn fresh_document(&mut self) -> bool;
+    /// Empty the document, in standards mode or (`standards` false, a
+    /// page without a doctype) in quirks mode; `false` if there is none.
+    fn fresh_document(&mut self, standards: bool) -> bool;
     /// The document.
     fn document(&self) -> Option<Self::Node>;
     /// A new doctype.
@@ -34,10 +35,17 @@ pub trait ReplayTarget {
     fn create_comment(&mut self, text: &str) -> Option<Self::Node>;
     /// An element's local name; `None` for other nodes.
     fn local_name(&self, node: &Self::Node) -> Option<String>;
-    /// Set an attribute (already checked as replayable).
-    fn set_attribute(&mut self, element: &Self::Node, name: &str, value: &str);
-    /// Remove an attribute.
-    fn remove_attribute(&mut self, element: &Self::Node, name: &str);
+    /// Set an attribute (already checked as replayable), in `namespace`
+    /// when it has one (`xlink:href` is in XLink's).
+    fn set_attribute(
+        &mut self,
+        element: &Self::Node,
+        namespace: Option<&str>,
+        name: &str,
+        value: &str,
+    );
+    /// Remove an attribute (in `namespace`, by its local name, when it has one).
+    fn remove_attribute(&mut self, element: &Self::Node, namespace: Option<&str>, name: &str);
     /// Put `node` under `parent`, before `before` or last; `false` if the
     /// document refused.
     fn insert(
@@ -56,6 +64,19 @@ pub trait ReplayTarget {
     fn set_checked(&mut self, input: &Self::Node, checked: bool);
     /// Scroll an element, or the document when `element` is `None`.
     fn scroll(&mut self, element: Option<&Self::Node>, x: i32, y: i32);
+}
+
+/// The namespace of an attribute written with a prefix, as the recorder
+/// reads names (`xlink:href`, `xml:space`): set without it, an SVG `<use>`
+/// would not see its `xlink:href` and draw nothing.
+pub fn attribute_namespace(name: &str) -> Option<&'static str> {
+    let (prefix, _) = name.split_once(':')?;
+    match prefix.to_ascii_lowercase().as_str() {
+        "xlink" => Some("http://www.w3.org/1999/xlink"),
+        "xml" => Some("http://www.w3.org/XML/1998/namespace"),
+        "xmlns" => Some("http://www.w3.org/2000/xmlns/"),
+        _ => None,
+    }
 }
 
 /// What the page around the replay must show for an event.
@@ -133,7 +154,11 @@ impl<T: ReplayTarget> Replayer<T> {
                     };
                     match &change.value {
                         Some(value) => self.set_attribute(&element, &change.name, value),
-                        None => self.target.remove_attribute(&element, &change.name),
+                        None => self.target.remove_attribute(
+                            &element,
+                            attribute_namespace(&change.name),
+                            &change.name,
+                        ),
                     }
                 }
                 for change in texts {
@@ -175,7 +200,11 @@ impl<T: ReplayTarget> Replayer<T> {
     fn rebuild(&mut self, nodes: &[NodeRecord], page_url: &str) {
         self.nodes.clear();
         self.base_url = page_url.to_string();
-        if !self.target.fresh_document() {
+        // A page without a doctype lays out in quirks mode: so does its replay.
+        let standards = nodes
+            .iter()
+            .any(|record| matches!(record.data, NodeData::Doctype { .. }));
+        if !self.target.fresh_document(standards) {
             return;
         }
         for record in nodes {
@@ -190,7 +219,8 @@ impl<T: ReplayTarget> Replayer<T> {
         if !replayable(&tag, name, value) {
             return;
         }
-        self.target.set_attribute(element, name, value);
+        self.target
+            .set_attribute(element, attribute_namespace(name), name, value);
         match (name, tag.as_str()) {
             ("value", tag) if is_control(tag) => self.target.set_value(element, value),
             ("checked", "input") => self.target.set_checked(element, true),
@@ -226,13 +256,15 @@ impl<T: ReplayTarget> Replayer<T> {
                     // No request of the replayed page names the viewer's URL
                     // (the share link): first thing in the head.
                     if let Some(meta) = self.target.create_element("meta", false) {
-                        self.target.set_attribute(&meta, "name", "referrer");
-                        self.target.set_attribute(&meta, "content", "no-referrer");
+                        self.target.set_attribute(&meta, None, "name", "referrer");
+                        self.target
+                            .set_attribute(&meta, None, "content", "no-referrer");
                         self.target.insert(&element, &meta, None);
                     }
                     // Relative URLs resolve against the recorded page.
                     if let Some(base) = self.target.create_element("base", false) {
-                        self.target.set_attribute(&base, "href", &self.base_url);
+                        self.target
+                            .set_attribute(&base, None, "href", &self.base_url);
                         self.target.insert(&element, &base, None);
                     }
                 }
@@ -256,5 +288,24 @@ impl<T: ReplayTarget> Replayer<T> {
             }
         }
         self.nodes.insert(record.id, node);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::attribute_namespace;
+
+    #[test]
+    fn prefixed_attributes_go_to_their_namespace() {
+        assert_eq!(
+            attribute_namespace("xlink:href"),
+            Some("http://www.w3.org/1999/xlink")
+        );
+        assert_eq!(
+            attribute_namespace("xml:space"),
+            Some("http://www.w3.org/XML/1998/namespace")
+        );
+        assert_eq!(attribute_namespace("href"), None);
+        assert_eq!(attribute_namespace("data-x:y"), None);
     }
 }

@@ -20,7 +20,7 @@ struct NativeReplay(NativeDom);
 impl ReplayTarget for NativeReplay {
     type Node = NodeRef;
 
-    fn fresh_document(&mut self) -> bool {
+    fn fresh_document(&mut self, _standards: bool) -> bool {
         self.0 = NativeDom::empty();
         true
     }
@@ -42,10 +42,10 @@ impl ReplayTarget for NativeReplay {
     fn local_name(&self, node: &NodeRef) -> Option<String> {
         (self.0.kind(node) == NodeKind::Element).then(|| self.0.element_name(node).0)
     }
-    fn set_attribute(&mut self, element: &NodeRef, name: &str, value: &str) {
+    fn set_attribute(&mut self, element: &NodeRef, _: Option<&str>, name: &str, value: &str) {
         self.0.set_attribute(*element, name, value);
     }
-    fn remove_attribute(&mut self, element: &NodeRef, name: &str) {
+    fn remove_attribute(&mut self, element: &NodeRef, _: Option<&str>, name: &str) {
         self.0.remove_attribute(*element, name);
     }
     fn insert(&mut self, parent: &NodeRef, node: &NodeRef, before: Option<&NodeRef>) -> bool {

@@ -61,14 +61,16 @@ impl IframeDocument {
 impl ReplayTarget for IframeDocument {
     type Node = Node;
 
-    fn fresh_document(&mut self) -> bool {
+    fn fresh_document(&mut self, standards: bool) -> bool {
         let Some(document) = self.doc() else {
             return false;
         };
-        // Reopen the document so that it renders in standards mode, then empty it.
+        // Reopen the document so that it renders in the recorded page's
+        // mode (a doctype or none), then empty it.
         let html: &web_sys::HtmlDocument = document.unchecked_ref();
         if html.open().is_ok() {
-            let _ = html.write(&js_sys::Array::of1(&"<!DOCTYPE html>".into()));
+            let start = if standards { "<!DOCTYPE html>" } else { "" };
+            let _ = html.write(&js_sys::Array::of1(&start.into()));
             let _ = html.close();
         }
         while let Some(child) = document.first_child() {
@@ -112,15 +114,24 @@ impl ReplayTarget for IframeDocument {
         as_element(node).map(Element::local_name)
     }
 
-    fn set_attribute(&mut self, element: &Node, name: &str, value: &str) {
+    fn set_attribute(&mut self, element: &Node, namespace: Option<&str>, name: &str, value: &str) {
         if let Some(element) = as_element(element) {
-            let _ = element.set_attribute(name, value);
+            let _ = match namespace {
+                Some(namespace) => element.set_attribute_ns(Some(namespace), name, value),
+                None => element.set_attribute(name, value),
+            };
         }
     }
 
-    fn remove_attribute(&mut self, element: &Node, name: &str) {
+    fn remove_attribute(&mut self, element: &Node, namespace: Option<&str>, name: &str) {
         if let Some(element) = as_element(element) {
-            let _ = element.remove_attribute(name);
+            let _ = match namespace {
+                Some(namespace) => {
+                    let local = name.split_once(':').map_or(name, |(_, local)| local);
+                    element.remove_attribute_ns(Some(namespace), local)
+                }
+                None => element.remove_attribute(name),
+            };
         }
     }
 

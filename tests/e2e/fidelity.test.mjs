@@ -1,0 +1,47 @@
+// Small fidelity cases, each recorded through the extension and replayed
+// in the viewer: the replay must lay out and draw as the live page did.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { testEnvironment, startRecording, stopAndShare } from './harness.mjs';
+
+const env = testEnvironment({});
+
+/** Record `path` for a moment, share it, and open the replay; the viewer page. */
+async function replayOf(path) {
+  const { page, popup } = await startRecording(env, path);
+  await page.waitForTimeout(300);
+  const live = page;
+  const { href } = await stopAndShare(popup);
+  await popup.close();
+  const viewer = await env.browser.context.newPage();
+  await viewer.goto(href);
+  await viewer.frameLocator('#replay').locator('p').waitFor();
+  return { live, viewer };
+}
+
+test('a page without a doctype replays in quirks mode, one with a doctype in standards mode', async () => {
+  for (const [path, mode] of [['/quirks.html', 'BackCompat'], ['/svg-sprite.html', 'CSS1Compat']]) {
+    const { live, viewer } = await replayOf(path);
+    assert.equal(await live.evaluate(() => document.compatMode), mode, `the live page ${path} is in ${mode}`);
+    const replayed = await viewer.locator('#replay').evaluate((frame) => frame.contentDocument.compatMode);
+    assert.equal(replayed, mode, `the replay of ${path}`);
+    await live.close();
+    await viewer.close();
+  }
+});
+
+test('an SVG sprite drawn with xlink:href replays drawn', async () => {
+  const { live, viewer } = await replayOf('/svg-sprite.html');
+  const before = await live.evaluate(() => {
+    const use = document.querySelector('#icon use');
+    return { href: use.getAttributeNS('http://www.w3.org/1999/xlink', 'href'), width: use.getBBox().width };
+  });
+  const after = await viewer.locator('#replay').evaluate((frame) => {
+    const use = frame.contentDocument.querySelector('#icon use');
+    return { href: use.getAttributeNS('http://www.w3.org/1999/xlink', 'href'), width: use.getBBox().width };
+  });
+  assert.deepEqual(after, before, 'the replayed <use> points at the sprite in XLink\'s namespace and draws it');
+  assert.ok(after.width > 0);
+  await live.close();
+  await viewer.close();
+});
