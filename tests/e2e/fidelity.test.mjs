@@ -15,7 +15,7 @@ async function replayOf(path) {
   await popup.close();
   const viewer = await env.browser.context.newPage();
   await viewer.goto(href);
-  await viewer.frameLocator('#replay').locator('p').waitFor();
+  await viewer.frameLocator('#replay').locator('body > p').last().waitFor();
   return { live, viewer };
 }
 
@@ -42,6 +42,26 @@ test('an SVG sprite drawn with xlink:href replays drawn', async () => {
   });
   assert.deepEqual(after, before, 'the replayed <use> points at the sprite in XLink\'s namespace and draws it');
   assert.ok(after.width > 0);
+  await live.close();
+  await viewer.close();
+});
+
+test('a canvas keeps its box in the replay, sized by its attributes or by the page\'s CSS', async () => {
+  const { live, viewer } = await replayOf('/canvas.html');
+  const before = await live.evaluate(() => ['chart', 'wide'].map((id) => {
+    const { width, height } = document.getElementById(id).getBoundingClientRect();
+    return { id, width: Math.round(width), height: Math.round(height) };
+  }));
+  const after = await viewer.locator('#replay').evaluate((frame) => ['chart', 'wide'].map((id) => {
+    const { width, height } = frame.contentDocument.getElementById(id).getBoundingClientRect();
+    return { id, width: Math.round(width), height: Math.round(height) };
+  }));
+  assert.deepEqual(after, before, 'each canvas has its live box');
+  const fallbackShown = await viewer.locator('#replay').evaluate((frame) => {
+    const p = frame.contentDocument.querySelector('#chart p');
+    return p.getBoundingClientRect().height > 0;
+  });
+  assert.equal(fallbackShown, false, 'the fallback content stays hidden');
   await live.close();
   await viewer.close();
 });

@@ -10,6 +10,7 @@
 //! [`replay_core`] (the replay itself, over a DOM trait) are plain Rust and
 //! test natively; the rest, the browser's side, is wasm32 only.
 
+pub mod canvas_boxes;
 pub mod replay_core;
 pub mod replay_rules;
 pub mod timeline;

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 
 use repro_manifest::{DomEvent, NodeData, NodeRecord, INLINED_CSS_ATTRIBUTE};
 
+use crate::canvas_boxes::{CanvasBoxes, CANVAS_ID_ATTRIBUTE};
 use crate::replay_rules::replayable;
 
 /// The document a replay builds, as the replay needs it.
@@ -35,6 +36,8 @@ pub trait ReplayTarget {
     fn create_comment(&mut self, text: &str) -> Option<Self::Node>;
     /// An element's local name; `None` for other nodes.
     fn local_name(&self, node: &Self::Node) -> Option<String>;
+    /// An element's attribute.
+    fn attribute(&self, element: &Self::Node, name: &str) -> Option<String>;
     /// Set an attribute (already checked as replayable), in `namespace`
     /// when it has one (`xlink:href` is in XLink's).
     fn set_attribute(
@@ -93,6 +96,11 @@ pub struct Replayer<T: ReplayTarget> {
     target: T,
     nodes: HashMap<u32, T::Node>,
     base_url: String,
+    /// The replayed head, where the replay's own rules go.
+    head: Option<T::Node>,
+    /// The replay's own rules for canvas boxes, once a canvas came.
+    canvas_style: Option<T::Node>,
+    canvases: CanvasBoxes,
 }
 
 /// The form controls whose value a replay sets.
@@ -107,6 +115,9 @@ impl<T: ReplayTarget> Replayer<T> {
             target,
             nodes: HashMap::new(),
             base_url: String::new(),
+            head: None,
+            canvas_style: None,
+            canvases: CanvasBoxes::default(),
         }
     }
 
@@ -144,6 +155,7 @@ impl<T: ReplayTarget> Replayer<T> {
                     if let Some(node) = self.nodes.remove(id) {
                         self.target.remove(&node);
                     }
+                    self.canvases.forget(*id);
                 }
                 for record in adds {
                     self.insert(record);
@@ -159,6 +171,11 @@ impl<T: ReplayTarget> Replayer<T> {
                             attribute_namespace(&change.name),
                             &change.name,
                         ),
+                    }
+                    if self.canvases.holds(change.id)
+                        && matches!(change.name.as_str(), "width" | "height")
+                    {
+                        self.size_canvas(change.id, &element);
                     }
                 }
                 for change in texts {
@@ -199,6 +216,9 @@ impl<T: ReplayTarget> Replayer<T> {
 
     fn rebuild(&mut self, nodes: &[NodeRecord], page_url: &str) {
         self.nodes.clear();
+        self.head = None;
+        self.canvas_style = None;
+        self.canvases = CanvasBoxes::default();
         self.base_url = page_url.to_string();
         // A page without a doctype lays out in quirks mode: so does its replay.
         let standards = nodes
@@ -267,6 +287,7 @@ impl<T: ReplayTarget> Replayer<T> {
                             .set_attribute(&base, None, "href", &self.base_url);
                         self.target.insert(&element, &base, None);
                     }
+                    self.head = Some(element.clone());
                 }
                 element
             }
@@ -287,7 +308,36 @@ impl<T: ReplayTarget> Replayer<T> {
                 return;
             }
         }
+        if matches!(&record.data, NodeData::Element { tag, svg: false, .. } if tag == "canvas") {
+            self.target
+                .set_attribute(&node, None, CANVAS_ID_ATTRIBUTE, &record.id.to_string());
+            self.size_canvas(record.id, &node);
+        }
         self.nodes.insert(record.id, node);
+    }
+
+    /// Give canvas `id` its recorded box (see `canvas_boxes`).
+    fn size_canvas(&mut self, id: u32, canvas: &T::Node) {
+        let width = self.target.attribute(canvas, "width");
+        let height = self.target.attribute(canvas, "height");
+        if !self.canvases.note(id, width.as_deref(), height.as_deref()) {
+            return;
+        }
+        if self.canvas_style.is_none() {
+            let Some(head) = self.head.clone() else {
+                return;
+            };
+            let Some(style) = self.target.create_element("style", false) else {
+                return;
+            };
+            // Its rules have zero specificity: the page's own win wherever they are.
+            self.target.insert(&head, &style, None);
+            self.canvas_style = Some(style);
+        }
+        if let Some(style) = &self.canvas_style {
+            let css = self.canvases.css();
+            self.target.set_text(style, &css);
+        }
     }
 }
 

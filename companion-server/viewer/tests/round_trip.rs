@@ -39,6 +39,9 @@ impl ReplayTarget for NativeReplay {
     fn create_comment(&mut self, text: &str) -> Option<NodeRef> {
         Some(self.0.create_comment(text))
     }
+    fn attribute(&self, element: &NodeRef, name: &str) -> Option<String> {
+        PageDom::attribute(&self.0, element, name)
+    }
     fn local_name(&self, node: &NodeRef) -> Option<String> {
         (self.0.kind(node) == NodeKind::Element).then(|| self.0.element_name(node).0)
     }
@@ -390,5 +393,33 @@ fn nothing_recorded_can_loosen_the_replays_referrer_policy() {
         replayed.matches("referrer").count(),
         2,
         "only the replay's own: {replayed}"
+    );
+}
+
+#[test]
+fn a_canvas_keeps_its_box_in_a_replay_that_runs_no_script() {
+    let html = "<html><head></head><body><canvas id=\"c\" width=\"640\" height=\"480\"><p>fallback</p></canvas></body></html>";
+    let mut s = Session::start(html, MaskPolicy::default());
+    let replayed = s.replay.target().0.html();
+    assert!(
+        replayed.contains(r#"<canvas id="c" width="640" height="480" data-repro-canvas="#),
+        "{replayed}"
+    );
+    assert!(
+        replayed.contains("width: 640px; aspect-ratio: 640 / 480;"),
+        "{replayed}"
+    );
+    assert!(
+        replayed.contains(":where(canvas) > * { display: none !important; }"),
+        "{replayed}"
+    );
+    // Resized by the page: the box follows.
+    let canvas = s.by_id("c");
+    s.dom().set_attribute(canvas, "width", "800");
+    s.observe();
+    let replayed = s.replay.target().0.html();
+    assert!(
+        replayed.contains("width: 800px; aspect-ratio: 800 / 480;"),
+        "{replayed}"
     );
 }

@@ -114,6 +114,10 @@ impl ReplayTarget for IframeDocument {
         as_element(node).map(Element::local_name)
     }
 
+    fn attribute(&self, element: &Node, name: &str) -> Option<String> {
+        as_element(element)?.get_attribute(name)
+    }
+
     fn set_attribute(&mut self, element: &Node, namespace: Option<&str>, name: &str, value: &str) {
         if let Some(element) = as_element(element) {
             let _ = match namespace {
