@@ -1,8 +1,10 @@
 // Repro page hook: runs in the page's own (MAIN) world. It only wraps
 // console, error events, fetch and XHR and forwards what it saw to the Rust
 // recorder with postMessage, as text: objects become a bounded preview
-// (depth 3, 50 keys, cycles and throwing getters survive). It masks nothing:
-// the recorder parses, caps and masks every message.
+// (depth 3, 50 keys, cycles and throwing getters survive). It also wraps
+// the setters of form values, and tells the recorder by an event on the
+// control when a script set one. It masks nothing: the recorder parses,
+// caps and masks every message and reads the control's value itself.
 (() => {
   if (window.__reproHook) return;
   Object.defineProperty(window, '__reproHook', { value: true });
@@ -172,6 +174,30 @@
     window.WebSocket.prototype = WS.prototype;
     Object.assign(window.WebSocket, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
   }
+  // A value or checkedness set from script (`input.value = …`) fires no
+  // event: tell the recorder with one of its own, once per control and task.
+  const setFromScript = new Set();
+  const announce = () => {
+    const controls = [...setFromScript];
+    setFromScript.clear();
+    for (const control of controls) control.dispatchEvent(new Event('repro:script-set-value', { bubbles: true, composed: true }));
+  };
+  const watchSetter = (proto, name) => {
+    const own = Object.getOwnPropertyDescriptor(proto, name);
+    if (!own?.set) return;
+    Object.defineProperty(proto, name, {
+      ...own,
+      set(value) {
+        own.set.call(this, value);
+        if (setFromScript.add(this).size === 1) queueMicrotask(announce);
+      },
+    });
+  };
+  watchSetter(HTMLInputElement.prototype, 'value');
+  watchSetter(HTMLInputElement.prototype, 'checked');
+  watchSetter(HTMLTextAreaElement.prototype, 'value');
+  watchSetter(HTMLSelectElement.prototype, 'value');
+  watchSetter(HTMLSelectElement.prototype, 'selectedIndex');
   const open0 = XMLHttpRequest.prototype.open;
   const send0 = XMLHttpRequest.prototype.send;
   const setHeader0 = XMLHttpRequest.prototype.setRequestHeader;

@@ -65,3 +65,25 @@ test('a canvas keeps its box in the replay, sized by its attributes or by the pa
   await live.close();
   await viewer.close();
 });
+
+test('values a script sets (input.value = …) are recorded, masked, and replayed', async () => {
+  const { page, popup } = await startRecording(env, '/script-values.html');
+  await page.locator('#fill').click();
+  await page.waitForTimeout(300);
+  const { href, bundle } = await stopAndShare(popup);
+  await popup.close();
+  await page.close();
+  const inputs = bundle.events.filter((e) => e.type === 'input');
+  assert.ok(inputs.some((e) => e.value === '*'.repeat('set by script'.length)), `the text field's value, masked: ${JSON.stringify(inputs)}`);
+  assert.ok(inputs.some((e) => e.checked === true), 'the checkbox checked from script');
+  assert.ok(inputs.some((e) => e.value === '*'.repeat('two words'.length)), 'the textarea');
+  assert.ok(!JSON.stringify(bundle).includes('set by script'), 'never unmasked');
+  const viewer = await env.browser.context.newPage();
+  await viewer.goto(href);
+  const frame = viewer.frameLocator('#replay');
+  await frame.locator('#fill').waitFor();
+  await viewer.locator('#play').click();
+  await viewer.waitForFunction(() => document.querySelector('#replay').contentDocument.querySelector('#agree')?.checked === true);
+  assert.equal(await frame.locator('#name').inputValue(), '*'.repeat('set by script'.length));
+  await viewer.close();
+});

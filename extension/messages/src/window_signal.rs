@@ -3,6 +3,11 @@
 //! isolated world. They are tagged under [`WINDOW_SIGNAL_KEY`] rather
 //! than `kind`, so that a page's own messages are never taken for them.
 
+/// The DOM event the page hook fires on a form control whose value or
+/// checkedness a script set (`input.value = …` fires no event of its own),
+/// once per control and task; the recorder records it like an `input`.
+pub const SCRIPT_SET_VALUE_EVENT: &str = "repro:script-set-value";
+
 /// The property that carries a [`WindowSignal`]'s name.
 pub const WINDOW_SIGNAL_KEY: &str = "__repro";
 

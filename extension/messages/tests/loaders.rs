@@ -2,7 +2,9 @@
 //! to the background and every `__repro: '…'` signal on the page's window
 //! must be one this crate knows, or the Rust side would drop it silently.
 
-use repro_extension_messages::{ToBackground, WindowSignal, WINDOW_SIGNAL_KEY};
+use repro_extension_messages::{
+    ToBackground, WindowSignal, SCRIPT_SET_VALUE_EVENT, WINDOW_SIGNAL_KEY,
+};
 
 /// Every `'…'` literal that follows `key: ` or `key === ` in `source`.
 fn literals_after(source: &str, key: &str) -> Vec<String> {
@@ -62,4 +64,13 @@ fn the_page_hook_uses_known_window_signals() {
             "page-hook.js uses '{signal}', which the recorder does not know"
         );
     }
+}
+
+#[test]
+fn the_page_hook_fires_the_event_the_recorder_listens_for() {
+    let source = loader("page-hook.js");
+    assert!(
+        source.contains(&format!("'{SCRIPT_SET_VALUE_EVENT}'")),
+        "page-hook.js does not fire {SCRIPT_SET_VALUE_EVENT}"
+    );
 }

@@ -15,7 +15,7 @@ use super::transport::{flush_now, FLUSH_INTERVAL_MS};
 use crate::core::hook::{to_entry, Entry, HookMessage, HOOK_CONSOLE, HOOK_TAG};
 use crate::core::page_limits::Admission;
 use repro_extension_messages::web::js::get;
-use repro_extension_messages::{WindowSignal, WINDOW_SIGNAL_KEY};
+use repro_extension_messages::{WindowSignal, SCRIPT_SET_VALUE_EVENT, WINDOW_SIGNAL_KEY};
 
 type Handler = Closure<dyn FnMut(Event)>;
 
@@ -77,6 +77,8 @@ impl Listeners {
         let win: &EventTarget = window.unchecked_ref();
         listeners.listen(doc, "input", on_input)?;
         listeners.listen(doc, "change", on_input)?;
+        // Values set by the page's scripts, told by the page hook.
+        listeners.listen(doc, SCRIPT_SET_VALUE_EVENT, on_input)?;
         listeners.listen(doc, "scroll", on_scroll)?;
         listeners.listen(doc, "click", on_click)?;
         listeners.listen(win, "resize", on_resize)?;
