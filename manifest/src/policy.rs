@@ -58,6 +58,11 @@ pub const MASKED_IN_URL: &str = "[masked]";
 /// on the live site), and which is never shown as markup.
 pub const INLINED_CSS_ATTRIBUTE: &str = "data-repro-inlined-css";
 
+/// The attribute a recording puts on a `<dialog>` opened with
+/// `showModal()` (in the top layer, with its backdrop, the rest inert), so
+/// that the viewer opens it the same way; never shown as markup.
+pub const MODAL_DIALOG_ATTRIBUTE: &str = "data-repro-modal";
+
 /// Headers whose values are always secret.
 const SECRET_HEADERS: [&str; 12] = [
     "authorization",

@@ -87,3 +87,33 @@ test('values a script sets (input.value = …) are recorded, masked, and replaye
   assert.equal(await frame.locator('#name').inputValue(), '*'.repeat('set by script'.length));
   await viewer.close();
 });
+
+test('a dialog opened with showModal() replays as a modal, where it was', async () => {
+  const { page, popup } = await startRecording(env, '/dialog.html');
+  await page.locator('#ask').click();
+  await page.waitForTimeout(300);
+  const live = await page.evaluate(() => {
+    const dialog = document.getElementById('confirm');
+    const { x, y, width, height } = dialog.getBoundingClientRect();
+    return { modal: dialog.matches(':modal'), x: Math.round(x), y: Math.round(y), width: Math.round(width), height: Math.round(height) };
+  });
+  assert.equal(live.modal, true, 'the fixture opens a modal');
+  const { href, bundle } = await stopAndShare(popup);
+  await popup.close();
+  await page.close();
+  const changes = bundle.events.filter((e) => e.type === 'mutation').flatMap((e) => e.attrs ?? []);
+  assert.ok(changes.some((c) => c.name === 'data-repro-modal' && c.value === ''), 'the recording says the dialog opened as a modal');
+  const viewer = await env.browser.context.newPage();
+  await viewer.setViewportSize({ width: 1600, height: 1000 });
+  await viewer.goto(href);
+  await viewer.frameLocator('#replay').locator('#ask').waitFor();
+  await viewer.locator('#play').click();
+  await viewer.waitForFunction(() => document.querySelector('#replay').contentDocument.getElementById('confirm')?.matches(':modal'));
+  const replayed = await viewer.locator('#replay').evaluate((frame) => {
+    const dialog = frame.contentDocument.getElementById('confirm');
+    const { x, y, width, height } = dialog.getBoundingClientRect();
+    return { modal: dialog.matches(':modal'), x: Math.round(x), y: Math.round(y), width: Math.round(width), height: Math.round(height), marker: dialog.hasAttribute('data-repro-modal') };
+  });
+  assert.deepEqual(replayed, { ...live, marker: false }, 'modal, where and as large as it was live');
+  await viewer.close();
+});

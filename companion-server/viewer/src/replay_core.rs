@@ -11,7 +11,9 @@
 
 use std::collections::HashMap;
 
-use repro_manifest::{DomEvent, NodeData, NodeRecord, INLINED_CSS_ATTRIBUTE};
+use repro_manifest::{
+    DomEvent, NodeData, NodeRecord, INLINED_CSS_ATTRIBUTE, MODAL_DIALOG_ATTRIBUTE,
+};
 
 use crate::canvas_boxes::{CanvasBoxes, CANVAS_ID_ATTRIBUTE};
 use crate::replay_rules::replayable;
@@ -65,6 +67,11 @@ pub trait ReplayTarget {
     fn set_value(&mut self, control: &Self::Node, value: &str);
     /// Set an `<input>`'s checkedness.
     fn set_checked(&mut self, input: &Self::Node, checked: bool);
+    /// Open a `<dialog>` as a modal (`showModal()`: the top layer, the
+    /// backdrop), closing it first if it is open otherwise.
+    fn show_modal(&mut self, dialog: &Self::Node);
+    /// Close a `<dialog>`.
+    fn close_dialog(&mut self, dialog: &Self::Node);
     /// Scroll an element, or the document when `element` is `None`.
     fn scroll(&mut self, element: Option<&Self::Node>, x: i32, y: i32);
 }
@@ -164,6 +171,10 @@ impl<T: ReplayTarget> Replayer<T> {
                     let Some(element) = self.element(change.id) else {
                         continue;
                     };
+                    if change.name == MODAL_DIALOG_ATTRIBUTE {
+                        self.set_modal(&element, change.value.is_some());
+                        continue;
+                    }
                     match &change.value {
                         Some(value) => self.set_attribute(&element, &change.name, value),
                         None => self.target.remove_attribute(
@@ -308,12 +319,30 @@ impl<T: ReplayTarget> Replayer<T> {
                 return;
             }
         }
+        // A modal dialog opens once it is in the document.
+        if let NodeData::Element { tag, attrs, .. } = &record.data {
+            if tag == "dialog" && attrs.iter().any(|(n, _)| n == MODAL_DIALOG_ATTRIBUTE) {
+                self.set_modal(&node, true);
+            }
+        }
         if matches!(&record.data, NodeData::Element { tag, svg: false, .. } if tag == "canvas") {
             self.target
                 .set_attribute(&node, None, CANVAS_ID_ATTRIBUTE, &record.id.to_string());
             self.size_canvas(record.id, &node);
         }
         self.nodes.insert(record.id, node);
+    }
+
+    /// Open or close `dialog` as a modal, as the recording says.
+    fn set_modal(&mut self, dialog: &T::Node, modal: bool) {
+        if self.target.local_name(dialog).as_deref() != Some("dialog") {
+            return;
+        }
+        if modal {
+            self.target.show_modal(dialog);
+        } else {
+            self.target.close_dialog(dialog);
+        }
     }
 
     /// Give canvas `id` its recorded box (see `canvas_boxes`).

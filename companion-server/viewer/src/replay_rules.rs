@@ -6,11 +6,15 @@
 //! the replay's referrer policy either. No browser needed.
 
 use repro_manifest::markup::{is_script_url, is_url_attribute, keep_attribute};
-use repro_manifest::INLINED_CSS_ATTRIBUTE;
+use repro_manifest::{INLINED_CSS_ATTRIBUTE, MODAL_DIALOG_ATTRIBUTE};
 
 /// Should `name=value` be set on a replayed `tag` element?
 pub fn replayable(tag: &str, name: &str, value: &str) -> bool {
-    if !keep_attribute(name, value) || name.eq_ignore_ascii_case(INLINED_CSS_ATTRIBUTE) {
+    // The recording's own markers are acted on, never set (see `replay_core`).
+    if !keep_attribute(name, value)
+        || name.eq_ignore_ascii_case(INLINED_CSS_ATTRIBUTE)
+        || name.eq_ignore_ascii_case(MODAL_DIALOG_ATTRIBUTE)
+    {
         return false;
     }
     let tag_is = |names: &[&str]| names.iter().any(|t| t.eq_ignore_ascii_case(tag));

@@ -72,6 +72,12 @@ impl ReplayTarget for NativeReplay {
     fn set_checked(&mut self, input: &NodeRef, checked: bool) {
         self.0.set_checked(*input, checked);
     }
+    fn show_modal(&mut self, dialog: &NodeRef) {
+        self.0.set_modal(*dialog, true);
+    }
+    fn close_dialog(&mut self, dialog: &NodeRef) {
+        self.0.set_modal(*dialog, false);
+    }
     fn scroll(&mut self, _element: Option<&NodeRef>, _x: i32, _y: i32) {}
 }
 
@@ -421,5 +427,46 @@ fn a_canvas_keeps_its_box_in_a_replay_that_runs_no_script() {
     assert!(
         replayed.contains("width: 800px; aspect-ratio: 800 / 480;"),
         "{replayed}"
+    );
+}
+
+#[test]
+fn a_dialog_opened_as_a_modal_replays_as_a_modal() {
+    let html = "<html><head></head><body><dialog id=\"d\"><p>Sure?</p></dialog></body></html>";
+    let mut s = Session::start(html, MaskPolicy::default());
+    let dialog = s.by_id("d");
+    s.dom().set_modal(dialog, true);
+    let Some(DomEvent::Mutation { attrs, .. }) = s.observe() else {
+        panic!("opening the dialog is recorded");
+    };
+    let names: Vec<&str> = attrs.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, ["open", repro_manifest::MODAL_DIALOG_ATTRIBUTE]);
+    let replayed = s.replay.node(attrs[0].id).copied().expect("the dialog");
+    assert!(
+        PageDom::is_modal(&s.replay.target().0, &replayed),
+        "the replay opened it as a modal"
+    );
+    s.assert_replay_matches("opening a modal dialog");
+    s.dom().set_modal(dialog, false);
+    s.observe();
+    assert!(!PageDom::is_modal(&s.replay.target().0, &replayed));
+    s.assert_replay_matches("closing it");
+
+    // Open from the start: the snapshot says so.
+    let html =
+        "<html><head></head><body><dialog id=\"d\" open=\"\"><p>Sure?</p></dialog></body></html>";
+    let mut dom = NativeDom::parse(html).unwrap();
+    let d = dom.by_id("d").unwrap();
+    dom.set_modal(d, true);
+    let mut page = native_dom::serializer(dom, MaskPolicy::default());
+    let document = page.dom().document();
+    let nodes = page.subtree_records(&document, 0, None, false);
+    let mut replay = Replayer::new(NativeReplay(NativeDom::empty()));
+    replay.apply(&snapshot(nodes), PAGE_URL);
+    let d = replay.target().0.by_id("d").expect("the dialog");
+    assert!(PageDom::is_modal(&replay.target().0, &d));
+    assert!(
+        !replay.target().0.html().contains("data-repro-modal"),
+        "the marker is never markup"
     );
 }

@@ -173,6 +173,18 @@ impl ReplayTarget for IframeDocument {
         }
     }
 
+    fn show_modal(&mut self, dialog: &Node) {
+        let dialog: &web_sys::HtmlDialogElement = dialog.unchecked_ref();
+        if dialog.open() {
+            dialog.close();
+        }
+        let _ = dialog.show_modal();
+    }
+
+    fn close_dialog(&mut self, dialog: &Node) {
+        dialog.unchecked_ref::<web_sys::HtmlDialogElement>().close();
+    }
+
     fn scroll(&mut self, element: Option<&Node>, x: i32, y: i32) {
         match element.and_then(as_element) {
             Some(element) => {

@@ -13,7 +13,7 @@
 //! subtree's place may name a node an earlier one just gave an id.
 
 use repro_manifest::markup::keep_attribute;
-use repro_manifest::{AttributeChange, TextChange};
+use repro_manifest::{AttributeChange, TextChange, MODAL_DIALOG_ATTRIBUTE};
 
 use super::last_change::{last_of_each, last_per_node};
 use super::page_dom::{NodeKind, PageDom};
@@ -234,28 +234,37 @@ fn attribute_changes<D: PageDom>(
         .zip(keep)
         .filter_map(|(first, keep)| keep.then_some(first))
         .collect();
-    firsts
-        .into_iter()
-        .filter_map(|(id, index)| {
-            let (element, name) = &mut targets[index];
-            let name = std::mem::take(name);
-            let value = match name.as_str() {
-                "value" => serializer
-                    .control_value(element)
-                    .or_else(|| serializer.attribute(element, &name)),
-                _ => serializer.attribute(element, &name),
-            };
-            let value = match value {
-                Some(v) if keep_attribute(&name, &v) => {
-                    Some(crate::core::mask::attribute_value(&name, v))
-                }
-                Some(_) => return None,
-                None if keep_attribute(&name, "") => None,
-                None => return None,
-            };
-            Some(AttributeChange { id, name, value })
-        })
-        .collect()
+    let mut changes = Vec::with_capacity(firsts.len());
+    for (id, index) in firsts {
+        let (element, name) = &mut targets[index];
+        let name = std::mem::take(name);
+        let value = match name.as_str() {
+            "value" => serializer
+                .control_value(element)
+                .or_else(|| serializer.attribute(element, &name)),
+            _ => serializer.attribute(element, &name),
+        };
+        let value = match value {
+            Some(v) if keep_attribute(&name, &v) => {
+                Some(crate::core::mask::attribute_value(&name, v))
+            }
+            Some(_) => continue,
+            None if keep_attribute(&name, "") => None,
+            None => continue,
+        };
+        // A dialog opened or closed: whether it is modal now goes with it.
+        let modal = (name == "open" && dom.element_name(element).0 == "dialog")
+            .then(|| dom.is_modal(element));
+        changes.push(AttributeChange { id, name, value });
+        if let Some(modal) = modal {
+            changes.push(AttributeChange {
+                id,
+                name: MODAL_DIALOG_ATTRIBUTE.into(),
+                value: modal.then(String::new),
+            });
+        }
+    }
+    changes
 }
 
 fn text_changes<D: PageDom>(

@@ -79,6 +79,8 @@ pub trait PageDom {
     fn control_state(&self, control: &Self::Node, tag: &str) -> (String, String);
     /// Whether an `<input>` is checked now.
     fn is_checked(&self, input: &Self::Node) -> bool;
+    /// Whether a `<dialog>` is open as a modal (`showModal()`).
+    fn is_modal(&self, dialog: &Self::Node) -> bool;
     /// The rules of the stylesheet a `<link>` loaded, as text, when they
     /// can be read (same origin), and the stylesheet's own URL (what its
     /// relative `url()`s mean); `None` for anything else.

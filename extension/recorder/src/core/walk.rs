@@ -9,7 +9,9 @@
 //! checks each node is still where it was found.
 
 use repro_manifest::markup::{keep_attribute, skip_children};
-use repro_manifest::{MaskPolicy, NodeData, NodeRecord, INLINED_CSS_ATTRIBUTE};
+use repro_manifest::{
+    MaskPolicy, NodeData, NodeRecord, INLINED_CSS_ATTRIBUTE, MODAL_DIALOG_ATTRIBUTE,
+};
 
 use super::mask::{self, Control};
 use super::page_dom::{NodeKind, PageDom, PolicySelector};
@@ -405,6 +407,9 @@ impl<D: PageDom> NodeSerializer<D> {
             if self.dom.is_checked(element) {
                 attrs.push(("checked".into(), String::new()));
             }
+        }
+        if tag == "dialog" && self.dom.is_modal(element) {
+            attrs.push((MODAL_DIALOG_ATTRIBUTE.into(), String::new()));
         }
         if tag == "link" && is_stylesheet_link(self.dom.attribute(element, "rel")) {
             if let Some((css, url)) = self.dom.linked_stylesheet(element) {

@@ -170,6 +170,10 @@ impl PageDom for BrowserDom {
         dom_reads::input_checked(input.unchecked_ref())
     }
 
+    fn is_modal(&self, dialog: &Node) -> bool {
+        dom_reads::is_modal(dialog.unchecked_ref())
+    }
+
     /// The rules of a same-origin stylesheet (a cross-origin sheet's rules
     /// cannot be read).
     fn linked_stylesheet(&self, link: &Node) -> Option<(String, Option<String>)> {

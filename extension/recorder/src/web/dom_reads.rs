@@ -48,6 +48,8 @@ extern "C" {
     fn client_top(this: &ProtoElement) -> f64;
     #[wasm_bindgen(method, final, js_name = getBoundingClientRect)]
     fn get_bounding_client_rect(this: &ProtoElement) -> web_sys::DomRect;
+    #[wasm_bindgen(method, final, catch, js_name = matches)]
+    fn matches(this: &ProtoElement, selectors: &str) -> Result<bool, JsValue>;
     #[wasm_bindgen(method, final, catch, js_name = querySelectorAll)]
     fn query_selector_all(
         this: &ProtoElement,
@@ -387,6 +389,14 @@ pub fn select_value(select: &Element) -> String {
 /// A `<link>`'s style sheet, if it has one.
 pub fn link_sheet(link: &Element) -> Option<web_sys::StyleSheet> {
     link.unchecked_ref::<ProtoLink>().sheet()
+}
+
+/// Is `dialog` open as a modal (`:modal`)?
+pub fn is_modal(dialog: &Element) -> bool {
+    dialog
+        .unchecked_ref::<ProtoElement>()
+        .matches(":modal")
+        .unwrap_or(false)
 }
 
 /// A stylesheet's own URL (`sheet.href`), for its relative references.

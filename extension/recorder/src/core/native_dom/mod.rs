@@ -46,6 +46,8 @@ struct NativeNode {
     value: Option<String>,
     /// An input's current checkedness, once set apart from its markup.
     checked: Option<bool>,
+    /// A dialog opened with `showModal()`.
+    modal: bool,
     /// The rules a `<link>`'s stylesheet loaded (same origin).
     stylesheet: Option<String>,
     size: (f64, f64),
@@ -63,6 +65,7 @@ impl NativeNode {
             children: Vec::new(),
             value: None,
             checked: None,
+            modal: false,
             stylesheet: None,
             size: (100.0, 20.0),
         }
@@ -284,6 +287,17 @@ impl NativeDom {
         self.nodes[input.0].checked = Some(checked);
     }
 
+    /// Open a `<dialog>` as `showModal()` does (its `open` attribute and
+    /// its modality), or close it.
+    pub fn set_modal(&mut self, dialog: NodeRef, modal: bool) {
+        self.nodes[dialog.0].modal = modal;
+        if modal {
+            self.set_attribute(dialog, "open", "");
+        } else {
+            self.remove_attribute(dialog, "open");
+        }
+    }
+
     /// Give a `<link>` the rules its stylesheet loaded.
     pub fn set_stylesheet(&mut self, link: NodeRef, css: &str) {
         self.nodes[link.0].stylesheet = Some(css.to_string());
@@ -442,6 +456,10 @@ impl PageDom for NativeDom {
         self.node(input)
             .checked
             .unwrap_or_else(|| self.attribute(input, "checked").is_some())
+    }
+
+    fn is_modal(&self, dialog: &NodeRef) -> bool {
+        self.node(dialog).modal
     }
 
     fn linked_stylesheet(&self, link: &NodeRef) -> Option<(String, Option<String>)> {
