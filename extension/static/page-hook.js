@@ -198,6 +198,23 @@
   watchSetter(HTMLTextAreaElement.prototype, 'value');
   watchSetter(HTMLSelectElement.prototype, 'value');
   watchSetter(HTMLSelectElement.prototype, 'selectedIndex');
+  // Rules a script adds or removes through the CSS object model change no
+  // text and no node: tell the recorder on the sheet's <style>, once per task.
+  const restyled = new Set();
+  const announceStyles = () => {
+    const owners = [...restyled];
+    restyled.clear();
+    for (const owner of owners) owner.dispatchEvent(new Event('repro:style-rules-changed'));
+  };
+  for (const name of ['insertRule', 'deleteRule']) {
+    const own = CSSStyleSheet.prototype[name];
+    CSSStyleSheet.prototype[name] = function (...args) {
+      const result = own.apply(this, args);
+      const owner = this.ownerNode;
+      if (owner && restyled.add(owner).size === 1) queueMicrotask(announceStyles);
+      return result;
+    };
+  }
   const open0 = XMLHttpRequest.prototype.open;
   const send0 = XMLHttpRequest.prototype.send;
   const setHeader0 = XMLHttpRequest.prototype.setRequestHeader;

@@ -117,3 +117,31 @@ test('a dialog opened with showModal() replays as a modal, where it was', async 
   assert.deepEqual(replayed, { ...live, marker: false }, 'modal, where and as large as it was live');
   await viewer.close();
 });
+
+test('rules a script inserted (CSS-in-JS) replay, those inserted before Start and after', async () => {
+  const { page, popup } = await startRecording(env, '/css-in-js.html');
+  await page.locator('#theme').click();
+  await page.waitForTimeout(300);
+  const styles = (doc) => ({
+    title: getComputedStyle(doc.querySelector('.title')).color,
+    note: getComputedStyle(doc.querySelector('.note')).backgroundColor,
+    body: getComputedStyle(doc.body).backgroundColor,
+  });
+  const live = await page.evaluate(`(${styles})(document)`);
+  assert.deepEqual(live, { title: 'rgb(200, 30, 30)', note: 'rgb(240, 240, 200)', body: 'rgb(20, 20, 40)' }, 'the fixture styles itself');
+  const { href } = await stopAndShare(popup);
+  await popup.close();
+  await page.close();
+  const viewer = await env.browser.context.newPage();
+  await viewer.goto(href);
+  await viewer.frameLocator('#replay').locator('.note').waitFor();
+  await viewer.locator('#play').click();
+  await viewer.waitForFunction(() => getComputedStyle(document.querySelector('#replay').contentDocument.body).backgroundColor === 'rgb(20, 20, 40)', null, { timeout: 10000 });
+  const replayed = await viewer.locator('#replay').evaluate((frame) => {
+    const doc = frame.contentDocument;
+    const style = (e) => frame.contentWindow.getComputedStyle(e);
+    return { title: style(doc.querySelector('.title')).color, note: style(doc.querySelector('.note')).backgroundColor, body: style(doc.body).backgroundColor };
+  });
+  assert.deepEqual(replayed, live);
+  await viewer.close();
+});

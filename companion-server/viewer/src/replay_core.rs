@@ -175,6 +175,14 @@ impl<T: ReplayTarget> Replayer<T> {
                         self.set_modal(&element, change.value.is_some());
                         continue;
                     }
+                    // A scripted <style>'s rules, changed: its text, whole.
+                    if change.name == INLINED_CSS_ATTRIBUTE {
+                        if self.target.local_name(&element).as_deref() == Some("style") {
+                            let css = change.value.as_deref().unwrap_or_default();
+                            self.target.set_text(&element, css);
+                        }
+                        continue;
+                    }
                     match &change.value {
                         Some(value) => self.set_attribute(&element, &change.name, value),
                         None => self.target.remove_attribute(
@@ -274,8 +282,16 @@ impl<T: ReplayTarget> Replayer<T> {
                     .iter()
                     .find(|(n, _)| n == INLINED_CSS_ATTRIBUTE)
                     .map(|(_, v)| v.clone());
-                if let (Some(css), "link") = (&inlined, tag.as_str()) {
+                // A linked sheet's or a scripted <style>'s rules, copied:
+                // a <style> holding them.
+                if let (Some(css), "link" | "style") = (&inlined, tag.as_str()) {
                     let style = self.target.create_element("style", false)?;
+                    // A <style> keeps its attributes; of a link's, only its media apply.
+                    for (name, value) in attrs {
+                        if tag == "style" || name == "media" {
+                            self.set_attribute(&style, name, value);
+                        }
+                    }
                     self.target.set_text(&style, css);
                     return Some(style);
                 }

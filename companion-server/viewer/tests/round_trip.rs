@@ -470,3 +470,43 @@ fn a_dialog_opened_as_a_modal_replays_as_a_modal() {
         "the marker is never markup"
     );
 }
+
+#[test]
+fn rules_a_script_put_in_a_style_sheet_replay() {
+    // CSS-in-JS: an empty <style> whose sheet a script filled with insertRule.
+    let html = "<html><head><style id=\"css-in-js\"></style></head><body><p class=\"a\">styled</p></body></html>";
+    let mut dom = NativeDom::parse(html).unwrap();
+    let style = dom.by_id("css-in-js").unwrap();
+    dom.set_stylesheet(style, ".a { color: teal; }\n");
+    let mut page = native_dom::serializer(dom, MaskPolicy::default());
+    let document = page.dom().document();
+    let nodes = page.subtree_records(&document, 0, None, false);
+    let mut replay = Replayer::new(NativeReplay(NativeDom::empty()));
+    replay.apply(&snapshot(nodes), PAGE_URL);
+    let html = replay.target().0.html();
+    assert!(
+        html.contains("<style id=\"css-in-js\">.a { color: teal; }\n</style>"),
+        "{html}"
+    );
+    // The page adds a rule: the recorder sends the rules whole again.
+    let id = page.id_of(&page.dom().by_id("css-in-js").unwrap()).unwrap();
+    let change = DomEvent::Mutation {
+        t: 1,
+        page: 0,
+        removes: vec![],
+        adds: vec![],
+        attrs: vec![repro_manifest::AttributeChange {
+            id,
+            name: repro_manifest::INLINED_CSS_ATTRIBUTE.into(),
+            value: Some(".a { color: teal; }\n.b { margin: 0px; }\n".into()),
+        }],
+        texts: vec![],
+    };
+    replay.apply(&change, PAGE_URL);
+    let html = replay.target().0.html();
+    assert!(
+        html.contains("<style id=\"css-in-js\">.a { color: teal; }\n.b { margin: 0px; }\n</style>"),
+        "{html}"
+    );
+    assert!(!html.contains("data-repro-inlined-css"), "{html}");
+}

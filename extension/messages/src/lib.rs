@@ -28,4 +28,6 @@ pub use answers::{CommitAnswer, HelloAnswer, PickAnswer, StatusAnswer, StoreAnsw
 pub use fields::{BULK_FIELDS, TYPED_FIELDS};
 pub use to_background::{Hello, MarkSave, ToBackground};
 pub use to_recorder::ToRecorder;
-pub use window_signal::{WindowSignal, SCRIPT_SET_VALUE_EVENT, WINDOW_SIGNAL_KEY};
+pub use window_signal::{
+    WindowSignal, SCRIPT_SET_VALUE_EVENT, STYLE_RULES_CHANGED_EVENT, WINDOW_SIGNAL_KEY,
+};

@@ -8,6 +8,12 @@
 /// once per control and task; the recorder records it like an `input`.
 pub const SCRIPT_SET_VALUE_EVENT: &str = "repro:script-set-value";
 
+/// The DOM event the page hook fires on a `<style>` element whose sheet a
+/// script changed through the CSS object model (`insertRule`,
+/// `deleteRule`: CSS-in-JS libraries add their rules so, with no text and
+/// no mutation), once per element and task.
+pub const STYLE_RULES_CHANGED_EVENT: &str = "repro:style-rules-changed";
+
 /// The property that carries a [`WindowSignal`]'s name.
 pub const WINDOW_SIGNAL_KEY: &str = "__repro";
 

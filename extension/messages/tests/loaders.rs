@@ -3,7 +3,8 @@
 //! must be one this crate knows, or the Rust side would drop it silently.
 
 use repro_extension_messages::{
-    ToBackground, WindowSignal, SCRIPT_SET_VALUE_EVENT, WINDOW_SIGNAL_KEY,
+    ToBackground, WindowSignal, SCRIPT_SET_VALUE_EVENT, STYLE_RULES_CHANGED_EVENT,
+    WINDOW_SIGNAL_KEY,
 };
 
 /// Every `'…'` literal that follows `key: ` or `key === ` in `source`.
@@ -69,8 +70,10 @@ fn the_page_hook_uses_known_window_signals() {
 #[test]
 fn the_page_hook_fires_the_event_the_recorder_listens_for() {
     let source = loader("page-hook.js");
-    assert!(
-        source.contains(&format!("'{SCRIPT_SET_VALUE_EVENT}'")),
-        "page-hook.js does not fire {SCRIPT_SET_VALUE_EVENT}"
-    );
+    for event in [SCRIPT_SET_VALUE_EVENT, STYLE_RULES_CHANGED_EVENT] {
+        assert!(
+            source.contains(&format!("'{event}'")),
+            "page-hook.js does not fire {event}"
+        );
+    }
 }

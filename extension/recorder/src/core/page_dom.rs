@@ -85,6 +85,10 @@ pub trait PageDom {
     /// can be read (same origin), and the stylesheet's own URL (what its
     /// relative `url()`s mean); `None` for anything else.
     fn linked_stylesheet(&self, link: &Self::Node) -> Option<(String, Option<String>)>;
+    /// The rules of a `<style>` element's sheet when a script put them
+    /// there through the CSS object model (the element holds no text, its
+    /// sheet has rules: CSS-in-JS libraries work so); `None` otherwise.
+    fn scripted_style_rules(&self, style: &Self::Node) -> Option<String>;
     /// An element's rendered width and height in CSS pixels.
     fn size(&self, element: &Self::Node) -> (f64, f64);
 

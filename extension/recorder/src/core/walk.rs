@@ -408,6 +408,11 @@ impl<D: PageDom> NodeSerializer<D> {
                 attrs.push(("checked".into(), String::new()));
             }
         }
+        if tag == "style" {
+            if let Some(css) = self.dom.scripted_style_rules(element) {
+                attrs.push((INLINED_CSS_ATTRIBUTE.into(), mask::free_text(css)));
+            }
+        }
         if tag == "dialog" && self.dom.is_modal(element) {
             attrs.push((MODAL_DIALOG_ATTRIBUTE.into(), String::new()));
         }

@@ -170,6 +170,28 @@ impl PageDom for BrowserDom {
         dom_reads::input_checked(input.unchecked_ref())
     }
 
+    fn scripted_style_rules(&self, style: &Node) -> Option<String> {
+        let text = dom_reads::text_content(style).unwrap_or_default();
+        if !text.trim().is_empty() {
+            return None;
+        }
+        let sheet: web_sys::CssStyleSheet = dom_reads::style_sheet(style.unchecked_ref())?
+            .dyn_into()
+            .ok()?;
+        let rules = sheet.css_rules().ok()?;
+        if rules.length() == 0 {
+            return None;
+        }
+        let mut css = String::new();
+        for i in 0..rules.length() {
+            if let Some(rule) = rules.item(i) {
+                css.push_str(&rule.css_text());
+                css.push('\n');
+            }
+        }
+        Some(css)
+    }
+
     fn is_modal(&self, dialog: &Node) -> bool {
         dom_reads::is_modal(dialog.unchecked_ref())
     }

@@ -61,6 +61,11 @@ extern "C" {
     #[wasm_bindgen(method, getter, final, js_name = sheet)]
     fn sheet(this: &ProtoLink) -> Option<web_sys::StyleSheet>;
 
+    #[wasm_bindgen(js_name = HTMLStyleElement)]
+    type ProtoStyle;
+    #[wasm_bindgen(method, getter, final, js_name = sheet)]
+    fn sheet(this: &ProtoStyle) -> Option<web_sys::StyleSheet>;
+
     #[wasm_bindgen(js_name = DocumentType)]
     type ProtoDoctype;
     #[wasm_bindgen(method, getter, final, js_name = name)]
@@ -389,6 +394,11 @@ pub fn select_value(select: &Element) -> String {
 /// A `<link>`'s style sheet, if it has one.
 pub fn link_sheet(link: &Element) -> Option<web_sys::StyleSheet> {
     link.unchecked_ref::<ProtoLink>().sheet()
+}
+
+/// A `<style>` element's sheet.
+pub fn style_sheet(style: &Element) -> Option<web_sys::StyleSheet> {
+    style.unchecked_ref::<ProtoStyle>().sheet()
 }
 
 /// Is `dialog` open as a modal (`:modal`)?

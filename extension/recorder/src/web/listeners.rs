@@ -2,7 +2,7 @@
 //! page hook's messages), the mutation observer and the flush timer, all
 //! removed again at stop so a stopped recorder costs the page nothing.
 
-use repro_manifest::{DomEvent, EventRecord, Size};
+use repro_manifest::{AttributeChange, DomEvent, EventRecord, Size, INLINED_CSS_ATTRIBUTE};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, EventTarget, MessageEvent, MouseEvent, MutationObserver, Node};
@@ -13,9 +13,12 @@ use super::recorder::{with_recorder, Recorder};
 use super::snapshot;
 use super::transport::{flush_now, FLUSH_INTERVAL_MS};
 use crate::core::hook::{to_entry, Entry, HookMessage, HOOK_CONSOLE, HOOK_TAG};
+use crate::core::page_dom::PageDom;
 use crate::core::page_limits::Admission;
 use repro_extension_messages::web::js::get;
-use repro_extension_messages::{WindowSignal, SCRIPT_SET_VALUE_EVENT, WINDOW_SIGNAL_KEY};
+use repro_extension_messages::{
+    WindowSignal, SCRIPT_SET_VALUE_EVENT, STYLE_RULES_CHANGED_EVENT, WINDOW_SIGNAL_KEY,
+};
 
 type Handler = Closure<dyn FnMut(Event)>;
 
@@ -79,6 +82,8 @@ impl Listeners {
         listeners.listen(doc, "change", on_input)?;
         // Values set by the page's scripts, told by the page hook.
         listeners.listen(doc, SCRIPT_SET_VALUE_EVENT, on_input)?;
+        // Rules a script put in a <style>'s sheet, told by the page hook.
+        listeners.listen(doc, STYLE_RULES_CHANGED_EVENT, on_style_rules)?;
         listeners.listen(doc, "scroll", on_scroll)?;
         listeners.listen(doc, "click", on_click)?;
         listeners.listen(win, "resize", on_resize)?;
@@ -153,6 +158,34 @@ fn on_input(event: Event) {
             id,
             value,
             checked,
+        });
+    });
+}
+
+/// A `<style>`'s rules changed through the CSS object model: record them
+/// whole, masked, as the element's copied rules.
+fn on_style_rules(event: Event) {
+    with_recorder(|recorder| {
+        let Some((id, node)) = target_id(recorder, &event) else {
+            return;
+        };
+        let css = recorder
+            .serializer
+            .dom()
+            .scripted_style_rules(&node)
+            .unwrap_or_default();
+        let t = recorder.now();
+        recorder.push(DomEvent::Mutation {
+            t,
+            page: recorder.page,
+            removes: Vec::new(),
+            adds: Vec::new(),
+            attrs: vec![AttributeChange {
+                id,
+                name: INLINED_CSS_ATTRIBUTE.into(),
+                value: Some(crate::core::mask::free_text(css)),
+            }],
+            texts: Vec::new(),
         });
     });
 }

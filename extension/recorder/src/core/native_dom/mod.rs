@@ -298,7 +298,8 @@ impl NativeDom {
         }
     }
 
-    /// Give a `<link>` the rules its stylesheet loaded.
+    /// Give a `<link>` the rules its stylesheet loaded, or a `<style>` the
+    /// rules a script inserted into its sheet.
     pub fn set_stylesheet(&mut self, link: NodeRef, css: &str) {
         self.nodes[link.0].stylesheet = Some(css.to_string());
     }
@@ -456,6 +457,16 @@ impl PageDom for NativeDom {
         self.node(input)
             .checked
             .unwrap_or_else(|| self.attribute(input, "checked").is_some())
+    }
+
+    fn scripted_style_rules(&self, style: &NodeRef) -> Option<String> {
+        let node = self.node(style);
+        let text: String = node
+            .children
+            .iter()
+            .map(|&c| self.nodes[c].text.as_str())
+            .collect();
+        node.stylesheet.clone().filter(|_| text.trim().is_empty())
     }
 
     fn is_modal(&self, dialog: &NodeRef) -> bool {
