@@ -63,6 +63,11 @@ pub const INLINED_CSS_ATTRIBUTE: &str = "data-repro-inlined-css";
 /// that the viewer opens it the same way; never shown as markup.
 pub const MODAL_DIALOG_ATTRIBUTE: &str = "data-repro-modal";
 
+/// The attribute a recording puts on a popover that is showing
+/// (`:popover-open`, in the top layer), which no attribute of the page's
+/// says; never shown as markup.
+pub const OPEN_POPOVER_ATTRIBUTE: &str = "data-repro-popover-open";
+
 /// Headers whose values are always secret.
 const SECRET_HEADERS: [&str; 12] = [
     "authorization",

@@ -145,3 +145,21 @@ test('rules a script inserted (CSS-in-JS) replay, those inserted before Start an
   assert.deepEqual(replayed, live);
   await viewer.close();
 });
+
+test('a popover shown on the page shows in the replay', async () => {
+  const { page, popup } = await startRecording(env, '/popover.html');
+  await page.locator('#info').click();
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => document.getElementById('tip').matches(':popover-open')), true, 'the fixture shows its popover');
+  const { href } = await stopAndShare(popup);
+  await popup.close();
+  await page.close();
+  const viewer = await env.browser.context.newPage();
+  await viewer.goto(href);
+  await viewer.frameLocator('#replay').locator('#info').waitFor();
+  const showing = () => viewer.locator('#replay').evaluate((frame) => frame.contentDocument.getElementById('tip').matches(':popover-open'));
+  assert.equal(await showing(), false, 'hidden at the start, as it was');
+  await viewer.locator('#play').click();
+  await viewer.waitForFunction(() => document.querySelector('#replay').contentDocument.getElementById('tip')?.matches(':popover-open'), null, { timeout: 10000 });
+  await viewer.close();
+});

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 
 use repro_manifest::{
     DomEvent, NodeData, NodeRecord, INLINED_CSS_ATTRIBUTE, MODAL_DIALOG_ATTRIBUTE,
+    OPEN_POPOVER_ATTRIBUTE,
 };
 
 use crate::canvas_boxes::{CanvasBoxes, CANVAS_ID_ATTRIBUTE};
@@ -72,6 +73,8 @@ pub trait ReplayTarget {
     fn show_modal(&mut self, dialog: &Self::Node);
     /// Close a `<dialog>`.
     fn close_dialog(&mut self, dialog: &Self::Node);
+    /// Show or hide a popover (`showPopover()`, `hidePopover()`).
+    fn show_popover(&mut self, element: &Self::Node, open: bool);
     /// Scroll an element, or the document when `element` is `None`.
     fn scroll(&mut self, element: Option<&Self::Node>, x: i32, y: i32);
 }
@@ -173,6 +176,10 @@ impl<T: ReplayTarget> Replayer<T> {
                     };
                     if change.name == MODAL_DIALOG_ATTRIBUTE {
                         self.set_modal(&element, change.value.is_some());
+                        continue;
+                    }
+                    if change.name == OPEN_POPOVER_ATTRIBUTE {
+                        self.show_popover(&element, change.value.is_some());
                         continue;
                     }
                     // A scripted <style>'s rules, changed: its text, whole.
@@ -340,6 +347,9 @@ impl<T: ReplayTarget> Replayer<T> {
             if tag == "dialog" && attrs.iter().any(|(n, _)| n == MODAL_DIALOG_ATTRIBUTE) {
                 self.set_modal(&node, true);
             }
+            if attrs.iter().any(|(n, _)| n == OPEN_POPOVER_ATTRIBUTE) {
+                self.show_popover(&node, true);
+            }
         }
         if matches!(&record.data, NodeData::Element { tag, svg: false, .. } if tag == "canvas") {
             self.target
@@ -358,6 +368,13 @@ impl<T: ReplayTarget> Replayer<T> {
             self.target.show_modal(dialog);
         } else {
             self.target.close_dialog(dialog);
+        }
+    }
+
+    /// Show or hide `element` as the popover it is.
+    fn show_popover(&mut self, element: &T::Node, open: bool) {
+        if self.target.attribute(element, "popover").is_some() {
+            self.target.show_popover(element, open);
         }
     }
 

@@ -6,7 +6,7 @@
 //! the replay's referrer policy either. No browser needed.
 
 use repro_manifest::markup::{is_script_url, is_url_attribute, keep_attribute};
-use repro_manifest::{INLINED_CSS_ATTRIBUTE, MODAL_DIALOG_ATTRIBUTE};
+use repro_manifest::{INLINED_CSS_ATTRIBUTE, MODAL_DIALOG_ATTRIBUTE, OPEN_POPOVER_ATTRIBUTE};
 
 /// Should `name=value` be set on a replayed `tag` element?
 pub fn replayable(tag: &str, name: &str, value: &str) -> bool {
@@ -14,6 +14,7 @@ pub fn replayable(tag: &str, name: &str, value: &str) -> bool {
     if !keep_attribute(name, value)
         || name.eq_ignore_ascii_case(INLINED_CSS_ATTRIBUTE)
         || name.eq_ignore_ascii_case(MODAL_DIALOG_ATTRIBUTE)
+        || name.eq_ignore_ascii_case(OPEN_POPOVER_ATTRIBUTE)
     {
         return false;
     }

@@ -78,6 +78,9 @@ impl ReplayTarget for NativeReplay {
     fn close_dialog(&mut self, dialog: &NodeRef) {
         self.0.set_modal(*dialog, false);
     }
+    fn show_popover(&mut self, element: &NodeRef, open: bool) {
+        self.0.set_popover_open(*element, open);
+    }
     fn scroll(&mut self, _element: Option<&NodeRef>, _x: i32, _y: i32) {}
 }
 
@@ -509,4 +512,35 @@ fn rules_a_script_put_in_a_style_sheet_replay() {
         "{html}"
     );
     assert!(!html.contains("data-repro-inlined-css"), "{html}");
+}
+
+#[test]
+fn a_popover_showing_when_recorded_shows_in_the_replay() {
+    let html = "<html><head></head><body><div id=\"tip\" popover=\"\">Saved</div></body></html>";
+    let mut dom = NativeDom::parse(html).unwrap();
+    let tip = dom.by_id("tip").unwrap();
+    dom.set_popover_open(tip, true);
+    let mut page = native_dom::serializer(dom, MaskPolicy::default());
+    let document = page.dom().document();
+    let nodes = page.subtree_records(&document, 0, None, false);
+    let mut replay = Replayer::new(NativeReplay(NativeDom::empty()));
+    replay.apply(&snapshot(nodes), PAGE_URL);
+    let tip = replay.target().0.by_id("tip").expect("the popover");
+    assert!(PageDom::is_popover_open(&replay.target().0, &tip));
+    assert!(!replay.target().0.html().contains("data-repro-popover-open"));
+    let id = page.id_of(&page.dom().by_id("tip").unwrap()).unwrap();
+    let hidden = DomEvent::Mutation {
+        t: 1,
+        page: 0,
+        removes: vec![],
+        adds: vec![],
+        attrs: vec![repro_manifest::AttributeChange {
+            id,
+            name: repro_manifest::OPEN_POPOVER_ATTRIBUTE.into(),
+            value: None,
+        }],
+        texts: vec![],
+    };
+    replay.apply(&hidden, PAGE_URL);
+    assert!(!PageDom::is_popover_open(&replay.target().0, &tip));
 }

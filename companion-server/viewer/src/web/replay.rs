@@ -185,6 +185,16 @@ impl ReplayTarget for IframeDocument {
         dialog.unchecked_ref::<web_sys::HtmlDialogElement>().close();
     }
 
+    fn show_popover(&mut self, element: &Node, open: bool) {
+        let element: &web_sys::HtmlElement = element.unchecked_ref();
+        // Throws when it already is as asked: nothing to do then.
+        let _ = if open {
+            element.show_popover()
+        } else {
+            element.hide_popover()
+        };
+    }
+
     fn scroll(&mut self, element: Option<&Node>, x: i32, y: i32) {
         match element.and_then(as_element) {
             Some(element) => {

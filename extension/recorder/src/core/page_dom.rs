@@ -81,6 +81,8 @@ pub trait PageDom {
     fn is_checked(&self, input: &Self::Node) -> bool;
     /// Whether a `<dialog>` is open as a modal (`showModal()`).
     fn is_modal(&self, dialog: &Self::Node) -> bool;
+    /// Whether an element with a `popover` attribute is showing.
+    fn is_popover_open(&self, element: &Self::Node) -> bool;
     /// The rules of the stylesheet a `<link>` loaded, as text, when they
     /// can be read (same origin), and the stylesheet's own URL (what its
     /// relative `url()`s mean); `None` for anything else.

@@ -11,6 +11,7 @@
 use repro_manifest::markup::{keep_attribute, skip_children};
 use repro_manifest::{
     MaskPolicy, NodeData, NodeRecord, INLINED_CSS_ATTRIBUTE, MODAL_DIALOG_ATTRIBUTE,
+    OPEN_POPOVER_ATTRIBUTE,
 };
 
 use super::mask::{self, Control};
@@ -415,6 +416,9 @@ impl<D: PageDom> NodeSerializer<D> {
         }
         if tag == "dialog" && self.dom.is_modal(element) {
             attrs.push((MODAL_DIALOG_ATTRIBUTE.into(), String::new()));
+        }
+        if attrs.iter().any(|(name, _)| name == "popover") && self.dom.is_popover_open(element) {
+            attrs.push((OPEN_POPOVER_ATTRIBUTE.into(), String::new()));
         }
         if tag == "link" && is_stylesheet_link(self.dom.attribute(element, "rel")) {
             if let Some((css, url)) = self.dom.linked_stylesheet(element) {

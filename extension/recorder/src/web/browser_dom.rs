@@ -196,6 +196,10 @@ impl PageDom for BrowserDom {
         dom_reads::is_modal(dialog.unchecked_ref())
     }
 
+    fn is_popover_open(&self, element: &Node) -> bool {
+        dom_reads::is_popover_open(element.unchecked_ref())
+    }
+
     /// The rules of a same-origin stylesheet (a cross-origin sheet's rules
     /// cannot be read).
     fn linked_stylesheet(&self, link: &Node) -> Option<(String, Option<String>)> {

@@ -396,6 +396,14 @@ pub fn link_sheet(link: &Element) -> Option<web_sys::StyleSheet> {
     link.unchecked_ref::<ProtoLink>().sheet()
 }
 
+/// Is `element` a popover that is showing (`:popover-open`)?
+pub fn is_popover_open(element: &Element) -> bool {
+    element
+        .unchecked_ref::<ProtoElement>()
+        .matches(":popover-open")
+        .unwrap_or(false)
+}
+
 /// A `<style>` element's sheet.
 pub fn style_sheet(style: &Element) -> Option<web_sys::StyleSheet> {
     style.unchecked_ref::<ProtoStyle>().sheet()

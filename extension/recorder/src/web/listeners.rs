@@ -2,7 +2,9 @@
 //! page hook's messages), the mutation observer and the flush timer, all
 //! removed again at stop so a stopped recorder costs the page nothing.
 
-use repro_manifest::{AttributeChange, DomEvent, EventRecord, Size, INLINED_CSS_ATTRIBUTE};
+use repro_manifest::{
+    AttributeChange, DomEvent, EventRecord, Size, INLINED_CSS_ATTRIBUTE, OPEN_POPOVER_ATTRIBUTE,
+};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, EventTarget, MessageEvent, MouseEvent, MutationObserver, Node};
@@ -82,6 +84,8 @@ impl Listeners {
         listeners.listen(doc, "change", on_input)?;
         // Values set by the page's scripts, told by the page hook.
         listeners.listen(doc, SCRIPT_SET_VALUE_EVENT, on_input)?;
+        // A popover shown or hidden changes no attribute: its toggle event says.
+        listeners.listen(doc, "toggle", on_toggle)?;
         // Rules a script put in a <style>'s sheet, told by the page hook.
         listeners.listen(doc, STYLE_RULES_CHANGED_EVENT, on_style_rules)?;
         listeners.listen(doc, "scroll", on_scroll)?;
@@ -184,6 +188,34 @@ fn on_style_rules(event: Event) {
                 id,
                 name: INLINED_CSS_ATTRIBUTE.into(),
                 value: Some(crate::core::mask::free_text(css)),
+            }],
+            texts: Vec::new(),
+        });
+    });
+}
+
+/// A popover was shown or hidden (a `<details>` too, whose `open`
+/// attribute the mutations already carry): record whether it shows.
+fn on_toggle(event: Event) {
+    with_recorder(|recorder| {
+        let Some((id, node)) = target_id(recorder, &event) else {
+            return;
+        };
+        let dom = recorder.serializer.dom();
+        if dom.attribute(&node, "popover").is_none() {
+            return;
+        }
+        let open = dom.is_popover_open(&node);
+        let t = recorder.now();
+        recorder.push(DomEvent::Mutation {
+            t,
+            page: recorder.page,
+            removes: Vec::new(),
+            adds: Vec::new(),
+            attrs: vec![AttributeChange {
+                id,
+                name: OPEN_POPOVER_ATTRIBUTE.into(),
+                value: open.then(String::new),
             }],
             texts: Vec::new(),
         });

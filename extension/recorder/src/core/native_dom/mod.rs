@@ -48,6 +48,8 @@ struct NativeNode {
     checked: Option<bool>,
     /// A dialog opened with `showModal()`.
     modal: bool,
+    /// A popover showing.
+    popover_open: bool,
     /// The rules a `<link>`'s stylesheet loaded (same origin).
     stylesheet: Option<String>,
     size: (f64, f64),
@@ -66,6 +68,7 @@ impl NativeNode {
             value: None,
             checked: None,
             modal: false,
+            popover_open: false,
             stylesheet: None,
             size: (100.0, 20.0),
         }
@@ -298,6 +301,11 @@ impl NativeDom {
         }
     }
 
+    /// Show or hide a popover (`showPopover()`: no attribute changes).
+    pub fn set_popover_open(&mut self, element: NodeRef, open: bool) {
+        self.nodes[element.0].popover_open = open;
+    }
+
     /// Give a `<link>` the rules its stylesheet loaded, or a `<style>` the
     /// rules a script inserted into its sheet.
     pub fn set_stylesheet(&mut self, link: NodeRef, css: &str) {
@@ -467,6 +475,10 @@ impl PageDom for NativeDom {
             .map(|&c| self.nodes[c].text.as_str())
             .collect();
         node.stylesheet.clone().filter(|_| text.trim().is_empty())
+    }
+
+    fn is_popover_open(&self, element: &NodeRef) -> bool {
+        self.node(element).popover_open
     }
 
     fn is_modal(&self, dialog: &NodeRef) -> bool {
