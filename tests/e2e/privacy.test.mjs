@@ -35,6 +35,8 @@ const SECRETS = {
   'password key in a JSON body nested 200 deep': 'deep-Password-Wq4',
   'password element in an XML body': 'xml-Password-Jq5',
   'secret attribute in an XML body': 'xml-Attr-Secret-Pp1',
+  'value set from script': 'Script-Set-Secret-Qa4',
+  'email in a rule a script inserted': 'styled.rule@secret.example',
 };
 
 function assertNoSecrets(where, text) {
@@ -88,6 +90,11 @@ test('planted secrets reach neither extension storage nor the server; the page t
   assert.ok(!text.includes('signed in as'), 'the entry left out in review is not shared');
   assert.equal(bundle.mask_policy.name, 'default + tester rules');
   assert.ok(bundle.events.some((e) => e.type === 'input' && e.value === '***'), 'CVC stays masked despite data-repro-unmask');
+  // The channels are captured (masked), not missed.
+  assert.ok(bundle.events.some((e) => e.type === 'input' && e.value === '*'.repeat(SECRETS['value set from script'].length)), 'the value set from script is recorded, masked');
+  const rules = bundle.events.filter((e) => e.type === 'mutation').flatMap((e) => e.attrs ?? [])
+    .filter((a) => a.name === 'data-repro-inlined-css' && a.value?.includes('.signed-in::after'));
+  assert.ok(rules.length > 0, 'the rule a script inserted is recorded');
   const blocked = nodesOf(bundle.events[0].nodes).filter((n) => n.attrs?.some(([name]) => name === 'data-repro-blocked'));
   assert.equal(blocked.length, 2, 'site and tester blocks become placeholders');
   const login = bundle.network.find((e) => e.url.includes('access_token=[masked]&page=2'));
