@@ -163,3 +163,22 @@ test('a popover shown on the page shows in the replay', async () => {
   await viewer.waitForFunction(() => document.querySelector('#replay').contentDocument.getElementById('tip')?.matches(':popover-open'), null, { timeout: 10000 });
   await viewer.close();
 });
+
+test("a select's choice replays when it may be recorded, and stays hidden when masked", async () => {
+  const { page, popup } = await startRecording(env, '/select.html');
+  await page.locator('#country').selectOption('it');
+  await page.locator('#band').selectOption('b');
+  await page.waitForTimeout(300);
+  const { href, bundle } = await stopAndShare(popup);
+  await popup.close();
+  await page.close();
+  assert.ok(!JSON.stringify(bundle.events).includes('"value":"b"'), 'the masked choice is not in the bundle');
+  const viewer = await env.browser.context.newPage();
+  await viewer.goto(href);
+  const frame = viewer.frameLocator('#replay');
+  await frame.locator('#country').waitFor();
+  await viewer.locator('#play').click();
+  await viewer.waitForFunction(() => document.querySelector('#replay').contentDocument.getElementById('country')?.value === 'it', null, { timeout: 10000 });
+  assert.notEqual(await frame.locator('#band').inputValue(), 'b', 'the masked choice is not replayed');
+  await viewer.close();
+});

@@ -64,7 +64,8 @@ pub trait ReplayTarget {
     fn remove(&mut self, node: &Self::Node);
     /// Set a node's text content.
     fn set_text(&mut self, node: &Self::Node, text: &str);
-    /// Set an `<input>`'s or `<textarea>`'s current value.
+    /// Set an `<input>`'s or `<textarea>`'s current value, or choose a
+    /// `<select>`'s option by value.
     fn set_value(&mut self, control: &Self::Node, value: &str);
     /// Set an `<input>`'s checkedness.
     fn set_checked(&mut self, input: &Self::Node, checked: bool);
@@ -110,12 +111,15 @@ pub struct Replayer<T: ReplayTarget> {
     head: Option<T::Node>,
     /// The replay's own rules for canvas boxes, once a canvas came.
     canvas_style: Option<T::Node>,
+    /// Selects whose value comes once their options are in (end of a
+    /// snapshot or of a batch).
+    pending_selects: Vec<(T::Node, String)>,
     canvases: CanvasBoxes,
 }
 
 /// The form controls whose value a replay sets.
 fn is_control(tag: &str) -> bool {
-    matches!(tag, "input" | "textarea")
+    matches!(tag, "input" | "textarea" | "select")
 }
 
 impl<T: ReplayTarget> Replayer<T> {
@@ -128,6 +132,7 @@ impl<T: ReplayTarget> Replayer<T> {
             head: None,
             canvas_style: None,
             canvases: CanvasBoxes::default(),
+            pending_selects: Vec::new(),
         }
     }
 
@@ -151,6 +156,7 @@ impl<T: ReplayTarget> Replayer<T> {
                 ..
             } => {
                 self.rebuild(nodes, page_url);
+                self.choose_pending_options();
                 self.target.scroll(None, scroll.0, scroll.1);
                 Some(Effect::Viewport(viewport.w, viewport.h))
             }
@@ -209,6 +215,7 @@ impl<T: ReplayTarget> Replayer<T> {
                         self.target.set_text(node, &change.text);
                     }
                 }
+                self.choose_pending_options();
                 None
             }
             DomEvent::Input {
@@ -268,6 +275,10 @@ impl<T: ReplayTarget> Replayer<T> {
         self.target
             .set_attribute(element, attribute_namespace(name), name, value);
         match (name, tag.as_str()) {
+            // A select's options come after it: its choice waits for them.
+            ("value", "select") => self
+                .pending_selects
+                .push((element.clone(), value.to_string())),
             ("value", tag) if is_control(tag) => self.target.set_value(element, value),
             ("checked", "input") => self.target.set_checked(element, true),
             _ => {}
@@ -357,6 +368,13 @@ impl<T: ReplayTarget> Replayer<T> {
             self.size_canvas(record.id, &node);
         }
         self.nodes.insert(record.id, node);
+    }
+
+    /// Choose the recorded option of the selects whose options came since.
+    fn choose_pending_options(&mut self) {
+        for (select, value) in std::mem::take(&mut self.pending_selects) {
+            self.target.set_value(&select, &value);
+        }
     }
 
     /// Open or close `dialog` as a modal, as the recording says.

@@ -544,3 +544,23 @@ fn a_popover_showing_when_recorded_shows_in_the_replay() {
     replay.apply(&hidden, PAGE_URL);
     assert!(!PageDom::is_popover_open(&replay.target().0, &tip));
 }
+
+#[test]
+fn an_unmasked_selects_choice_replays_once_its_options_are_in() {
+    let html = "<html><head></head><body><select id=\"country\" data-repro-unmask=\"\">\
+        <option value=\"fr\">France</option><option value=\"de\">Germany</option></select></body></html>";
+    let mut dom = NativeDom::parse(html).unwrap();
+    let select = dom.by_id("country").unwrap();
+    dom.set_value(select, "de");
+    let mut page = native_dom::serializer(dom, MaskPolicy::default());
+    let document = page.dom().document();
+    let nodes = page.subtree_records(&document, 0, None, false);
+    let mut replay = Replayer::new(NativeReplay(NativeDom::empty()));
+    replay.apply(&snapshot(nodes), PAGE_URL);
+    let select = replay.target().0.by_id("country").expect("the select");
+    let (_, chosen) = replay.target().0.control_state(&select, "select");
+    assert_eq!(
+        chosen, "de",
+        "the option chosen live is chosen in the replay"
+    );
+}

@@ -380,3 +380,28 @@ fn a_walk_paused_while_the_page_changes_records_each_node_once_where_it_is() {
         "the item moved behind the walk is left to the records of the move"
     );
 }
+
+#[test]
+fn markup_values_are_kept_and_control_values_masked() {
+    let html = r#"<html><head></head><body><select id="s"><option value="fr">France</option></select><progress id="p" value="40" max="100"></progress><input id="i" value="typed by the page"></body></html>"#;
+    let (records, _) = snapshot(NativeDom::parse(html).unwrap(), MaskPolicy::default());
+    let option = records
+        .iter()
+        .find(|r| matches!(&r.data, NodeData::Element { tag, .. } if tag == "option"))
+        .expect("the option");
+    assert_eq!(
+        attr(option, "value"),
+        Some("fr"),
+        "an option's value is markup"
+    );
+    assert_eq!(
+        attr(element(&records, "p"), "value"),
+        Some("40"),
+        "so is a progress bar's"
+    );
+    assert_ne!(
+        attr(element(&records, "i"), "value"),
+        Some("typed by the page"),
+        "an input's value is its current value, masked"
+    );
+}

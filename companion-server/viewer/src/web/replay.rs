@@ -161,6 +161,9 @@ impl ReplayTarget for IframeDocument {
             Some("textarea") => control
                 .unchecked_ref::<web_sys::HtmlTextAreaElement>()
                 .set_value(value),
+            Some("select") => control
+                .unchecked_ref::<web_sys::HtmlSelectElement>()
+                .set_value(value),
             _ => {}
         }
     }

@@ -388,8 +388,9 @@ impl<D: PageDom> NodeSerializer<D> {
         let names = self.dom.attribute_names(element);
         let names = names.split(' ').filter(|name| !name.is_empty());
         for name in names.take(repro_manifest::MAX_ATTRIBUTES_PER_ELEMENT) {
-            // The control's current value is read below.
-            if name == "value" {
+            // A control's current value is read below (an option's,
+            // a progress bar's or a button's `value` is markup: kept).
+            if name == "value" && matches!(tag.as_str(), "input" | "textarea" | "select") {
                 continue;
             }
             let value = self.dom.attribute(element, name).unwrap_or_default();
