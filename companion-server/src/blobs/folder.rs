@@ -68,14 +68,7 @@ impl FolderBlobs {
     }
 
     pub(super) fn ids(&self) -> Result<Vec<String>, StoreError> {
-        let mut ids = Vec::new();
-        for entry in fs::read_dir(&self.blobs)?.flatten() {
-            let name = entry.file_name().to_string_lossy().to_string();
-            if let Some(id) = name.strip_suffix(".json.gz") {
-                ids.push(id.to_string());
-            }
-        }
-        Ok(ids)
+        Ok(self.listing()?.into_iter().map(|(id, _)| id).collect())
     }
 
     pub(super) fn listing(&self) -> Result<Vec<(String, Option<i64>)>, StoreError> {

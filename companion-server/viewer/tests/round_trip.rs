@@ -99,6 +99,11 @@ impl Session {
     /// Record `html` under `policy` and replay its snapshot.
     fn start(html: &str, policy: MaskPolicy) -> Session {
         let dom = NativeDom::parse(html).unwrap_or_else(|e| panic!("fixture: {e}"));
+        Session::of(dom, policy)
+    }
+
+    /// Record `dom` (as a test set it up) under `policy` and replay its snapshot.
+    fn of(dom: NativeDom, policy: MaskPolicy) -> Session {
         let mut page = native_dom::serializer(dom, policy);
         let document = page.dom().document();
         let nodes = page.subtree_records(&document, 0, None, false);
@@ -461,11 +466,7 @@ fn a_dialog_opened_as_a_modal_replays_as_a_modal() {
     let mut dom = NativeDom::parse(html).unwrap();
     let d = dom.by_id("d").unwrap();
     dom.set_modal(d, true);
-    let mut page = native_dom::serializer(dom, MaskPolicy::default());
-    let document = page.dom().document();
-    let nodes = page.subtree_records(&document, 0, None, false);
-    let mut replay = Replayer::new(NativeReplay(NativeDom::empty()));
-    replay.apply(&snapshot(nodes), PAGE_URL);
+    let Session { replay, .. } = Session::of(dom, MaskPolicy::default());
     let d = replay.target().0.by_id("d").expect("the dialog");
     assert!(PageDom::is_modal(&replay.target().0, &d));
     assert!(
@@ -481,11 +482,9 @@ fn rules_a_script_put_in_a_style_sheet_replay() {
     let mut dom = NativeDom::parse(html).unwrap();
     let style = dom.by_id("css-in-js").unwrap();
     dom.set_stylesheet(style, ".a { color: teal; }\n");
-    let mut page = native_dom::serializer(dom, MaskPolicy::default());
-    let document = page.dom().document();
-    let nodes = page.subtree_records(&document, 0, None, false);
-    let mut replay = Replayer::new(NativeReplay(NativeDom::empty()));
-    replay.apply(&snapshot(nodes), PAGE_URL);
+    let Session {
+        page, mut replay, ..
+    } = Session::of(dom, MaskPolicy::default());
     let html = replay.target().0.html();
     assert!(
         html.contains("<style id=\"css-in-js\">.a { color: teal; }\n</style>"),
@@ -520,11 +519,9 @@ fn a_popover_showing_when_recorded_shows_in_the_replay() {
     let mut dom = NativeDom::parse(html).unwrap();
     let tip = dom.by_id("tip").unwrap();
     dom.set_popover_open(tip, true);
-    let mut page = native_dom::serializer(dom, MaskPolicy::default());
-    let document = page.dom().document();
-    let nodes = page.subtree_records(&document, 0, None, false);
-    let mut replay = Replayer::new(NativeReplay(NativeDom::empty()));
-    replay.apply(&snapshot(nodes), PAGE_URL);
+    let Session {
+        page, mut replay, ..
+    } = Session::of(dom, MaskPolicy::default());
     let tip = replay.target().0.by_id("tip").expect("the popover");
     assert!(PageDom::is_popover_open(&replay.target().0, &tip));
     assert!(!replay.target().0.html().contains("data-repro-popover-open"));
@@ -552,11 +549,7 @@ fn an_unmasked_selects_choice_replays_once_its_options_are_in() {
     let mut dom = NativeDom::parse(html).unwrap();
     let select = dom.by_id("country").unwrap();
     dom.set_value(select, "de");
-    let mut page = native_dom::serializer(dom, MaskPolicy::default());
-    let document = page.dom().document();
-    let nodes = page.subtree_records(&document, 0, None, false);
-    let mut replay = Replayer::new(NativeReplay(NativeDom::empty()));
-    replay.apply(&snapshot(nodes), PAGE_URL);
+    let Session { replay, .. } = Session::of(dom, MaskPolicy::default());
     let select = replay.target().0.by_id("country").expect("the select");
     let (_, chosen) = replay.target().0.control_state(&select, "select");
     assert_eq!(

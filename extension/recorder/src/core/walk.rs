@@ -383,6 +383,7 @@ impl<D: PageDom> NodeSerializer<D> {
         // Editable as `[contenteditable]:not([contenteditable=false])` says,
         // told from the names read here rather than one more match.
         let mut editable = false;
+        let mut popover = false;
         // Names, then values by name: reading attribute objects costs the
         // browser's walk more than anything else (measured).
         let names = self.dom.attribute_names(element);
@@ -395,6 +396,7 @@ impl<D: PageDom> NodeSerializer<D> {
             }
             let value = self.dom.attribute(element, name).unwrap_or_default();
             editable |= name == "contenteditable" && value != "false";
+            popover |= name == "popover";
             if !keep_attribute(name, &value) {
                 continue;
             }
@@ -418,7 +420,7 @@ impl<D: PageDom> NodeSerializer<D> {
         if tag == "dialog" && self.dom.is_modal(element) {
             attrs.push((MODAL_DIALOG_ATTRIBUTE.into(), String::new()));
         }
-        if attrs.iter().any(|(name, _)| name == "popover") && self.dom.is_popover_open(element) {
+        if popover && self.dom.is_popover_open(element) {
             attrs.push((OPEN_POPOVER_ATTRIBUTE.into(), String::new()));
         }
         if tag == "link" && is_stylesheet_link(self.dom.attribute(element, "rel")) {

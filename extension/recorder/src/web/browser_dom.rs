@@ -178,26 +178,15 @@ impl PageDom for BrowserDom {
         let sheet: web_sys::CssStyleSheet = dom_reads::style_sheet(style.unchecked_ref())?
             .dyn_into()
             .ok()?;
-        let rules = sheet.css_rules().ok()?;
-        if rules.length() == 0 {
-            return None;
-        }
-        let mut css = String::new();
-        for i in 0..rules.length() {
-            if let Some(rule) = rules.item(i) {
-                css.push_str(&rule.css_text());
-                css.push('\n');
-            }
-        }
-        Some(css)
+        rules_text(&sheet).filter(|css| !css.is_empty())
     }
 
     fn is_modal(&self, dialog: &Node) -> bool {
-        dom_reads::is_modal(dialog.unchecked_ref())
+        dom_reads::in_state(dialog.unchecked_ref(), ":modal")
     }
 
     fn is_popover_open(&self, element: &Node) -> bool {
-        dom_reads::is_popover_open(element.unchecked_ref())
+        dom_reads::in_state(element.unchecked_ref(), ":popover-open")
     }
 
     /// The rules of a same-origin stylesheet (a cross-origin sheet's rules
@@ -207,15 +196,7 @@ impl PageDom for BrowserDom {
             .dyn_into()
             .ok()?;
         let url = dom_reads::sheet_href(&sheet);
-        let rules = sheet.css_rules().ok()?;
-        let mut css = String::new();
-        for i in 0..rules.length() {
-            if let Some(rule) = rules.item(i) {
-                css.push_str(&rule.css_text());
-                css.push('\n');
-            }
-        }
-        Some((css, url))
+        Some((rules_text(&sheet)?, url))
     }
 
     fn size(&self, element: &Node) -> (f64, f64) {
@@ -304,4 +285,18 @@ pub fn write_subtree(
             break;
         }
     }
+}
+
+/// A sheet's rules as text, one per line; `None` when they cannot be read
+/// (a cross-origin sheet).
+fn rules_text(sheet: &web_sys::CssStyleSheet) -> Option<String> {
+    let rules = sheet.css_rules().ok()?;
+    let mut css = String::new();
+    for i in 0..rules.length() {
+        if let Some(rule) = rules.item(i) {
+            css.push_str(&rule.css_text());
+            css.push('\n');
+        }
+    }
+    Some(css)
 }

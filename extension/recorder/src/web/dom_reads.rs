@@ -396,24 +396,17 @@ pub fn link_sheet(link: &Element) -> Option<web_sys::StyleSheet> {
     link.unchecked_ref::<ProtoLink>().sheet()
 }
 
-/// Is `element` a popover that is showing (`:popover-open`)?
-pub fn is_popover_open(element: &Element) -> bool {
-    element
-        .unchecked_ref::<ProtoElement>()
-        .matches(":popover-open")
-        .unwrap_or(false)
-}
-
 /// A `<style>` element's sheet.
 pub fn style_sheet(style: &Element) -> Option<web_sys::StyleSheet> {
     style.unchecked_ref::<ProtoStyle>().sheet()
 }
 
-/// Is `dialog` open as a modal (`:modal`)?
-pub fn is_modal(dialog: &Element) -> bool {
-    dialog
+/// Is `element` in the state a pseudo-class names (`:modal`,
+/// `:popover-open`)? `false` where the browser does not know it.
+pub fn in_state(element: &Element, pseudo_class: &str) -> bool {
+    element
         .unchecked_ref::<ProtoElement>()
-        .matches(":modal")
+        .matches(pseudo_class)
         .unwrap_or(false)
 }
 

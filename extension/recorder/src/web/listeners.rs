@@ -178,19 +178,8 @@ fn on_style_rules(event: Event) {
             .dom()
             .scripted_style_rules(&node)
             .unwrap_or_default();
-        let t = recorder.now();
-        recorder.push(DomEvent::Mutation {
-            t,
-            page: recorder.page,
-            removes: Vec::new(),
-            adds: Vec::new(),
-            attrs: vec![AttributeChange {
-                id,
-                name: INLINED_CSS_ATTRIBUTE.into(),
-                value: Some(crate::core::mask::free_text(css)),
-            }],
-            texts: Vec::new(),
-        });
+        let css = crate::core::mask::free_text(css);
+        push_attribute_change(recorder, id, INLINED_CSS_ATTRIBUTE, Some(css));
     });
 }
 
@@ -205,20 +194,26 @@ fn on_toggle(event: Event) {
         if dom.attribute(&node, "popover").is_none() {
             return;
         }
-        let open = dom.is_popover_open(&node);
-        let t = recorder.now();
-        recorder.push(DomEvent::Mutation {
-            t,
-            page: recorder.page,
-            removes: Vec::new(),
-            adds: Vec::new(),
-            attrs: vec![AttributeChange {
-                id,
-                name: OPEN_POPOVER_ATTRIBUTE.into(),
-                value: open.then(String::new),
-            }],
-            texts: Vec::new(),
-        });
+        let open = dom.is_popover_open(&node).then(String::new);
+        push_attribute_change(recorder, id, OPEN_POPOVER_ATTRIBUTE, open);
+    });
+}
+
+/// Record one attribute change of the recorded node `id` (one of the
+/// recording's own markers, which no mutation record reports).
+fn push_attribute_change(recorder: &mut Recorder, id: u32, name: &str, value: Option<String>) {
+    let t = recorder.now();
+    recorder.push(DomEvent::Mutation {
+        t,
+        page: recorder.page,
+        removes: Vec::new(),
+        adds: Vec::new(),
+        attrs: vec![AttributeChange {
+            id,
+            name: name.into(),
+            value,
+        }],
+        texts: Vec::new(),
     });
 }
 
