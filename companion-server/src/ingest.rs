@@ -1,7 +1,8 @@
 //! Reading an upload: the compressed size is capped while the body arrives,
 //! the decompressed size while it inflates (a gzip bomb stops at the cap, not
-//! after), then the JSON is checked in one streaming pass, read into the
-//! bundle's types, validated, and re-encoded for storage.
+//! after), then the JSON is checked in one streaming pass, and read entry
+//! by entry into the bundle's types, each entry validated and written back
+//! out for storage (`repro_manifest::read_checked`).
 
 use std::io::Read;
 
@@ -12,8 +13,9 @@ use crate::ApiError;
 
 /// The upload as received, decoded and checked.
 pub struct Upload {
-    /// The parsed, valid bundle.
-    pub bundle: Bundle,
+    /// The valid bundle's head: identity, environment, pages (its lists
+    /// are left empty: they are only in `gzip`).
+    pub head: Bundle,
     /// The bundle's JSON as validated, re-encoded and gzip-compressed: what
     /// is stored is exactly what was checked (no unknown keys, no gzip
     /// header fields, no formatting of the sender's).
@@ -23,11 +25,12 @@ pub struct Upload {
 /// Decode and check a body (gzip or not). With `scan_secrets`, a bundle
 /// that still carries a secret shape anywhere is refused.
 ///
-/// Memory: the body, its decompressed JSON (capped), and the typed bundle;
-/// never a generic JSON tree. The JSON is read once as a stream first (is
+/// Memory: the body, its decompressed JSON (capped), one entry at a time,
+/// and the compressed copy being written; never a generic JSON tree, never
+/// the whole bundle's records. The JSON is read once as a stream first (is
 /// it JSON, does an object repeat a key, is a secret left in any string),
-/// then straight into the bundle's types, which refuse any other shape at
-/// its first wrong byte.
+/// then entry by entry into the bundle's types, which refuse any other
+/// shape at its first wrong byte.
 pub fn decode(
     body: Vec<u8>,
     gzipped: bool,
@@ -62,23 +65,18 @@ pub fn decode(
             path: None,
         },
     })?;
-    let mut reader = serde_json::Deserializer::from_slice(&json);
-    let bundle: Bundle = serde_path_to_error::deserialize(&mut reader).map_err(|e| {
-        let path = e.path().to_string();
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    let head = repro_manifest::read_checked(&json, limits, &mut encoder).map_err(|e| {
         ApiError::BadBundle {
-            message: format!("the body is not a valid bundle: {}", e.into_inner()),
-            path: Some(path),
+            message: e.message,
+            path: Some(e.path),
         }
     })?;
     drop(json);
-    bundle.validate(limits).map_err(|e| ApiError::BadBundle {
-        message: e.message,
-        path: Some(e.path),
-    })?;
-    let validated = serde_json::to_vec(&bundle)
-        .map_err(|e| ApiError::Internal(format!("a valid bundle did not encode: {e}")))?;
-    let gzip = compress(&validated);
-    Ok(Upload { bundle, gzip })
+    let gzip = encoder
+        .finish()
+        .map_err(|e| ApiError::Internal(format!("a valid bundle did not compress: {e}")))?;
+    Ok(Upload { head, gzip })
 }
 
 /// Inflate one whole gzip stream, stopping past `cap` bytes (a gzip bomb
@@ -86,7 +84,13 @@ pub fn decode(
 /// body must still be one stream that any reader inflates the same way:
 /// nothing may follow it.
 fn inflate_capped(body: &[u8], cap: usize) -> Result<Vec<u8>, ApiError> {
-    let mut json = Vec::new();
+    // The gzip trailer states the size (modulo 4 GiB): room for that much,
+    // never past the cap, saves the copies of a growing buffer. A wrong
+    // statement costs nothing more than no statement.
+    let stated = body
+        .last_chunk::<4>()
+        .map_or(0, |size| u32::from_le_bytes(*size) as usize);
+    let mut json = Vec::with_capacity(stated.min(cap) + 1);
     let mut decoder = flate2::bufread::GzDecoder::new(body);
     (&mut decoder)
         .take(cap as u64 + 1)
@@ -105,14 +109,6 @@ fn inflate_capped(body: &[u8], cap: usize) -> Result<Vec<u8>, ApiError> {
     Ok(json)
 }
 
-fn compress(json: &[u8]) -> Vec<u8> {
-    use std::io::Write;
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    // Writing into a Vec cannot fail.
-    let _ = encoder.write_all(json);
-    encoder.finish().unwrap_or_default()
-}
-
 /// Inflate a stored blob (for clients that do not accept gzip).
 pub fn inflate(gzip: &[u8]) -> Result<Vec<u8>, ApiError> {
     let mut json = Vec::new();
@@ -128,7 +124,12 @@ mod tests {
     use super::*;
 
     fn example_gzip() -> Vec<u8> {
-        compress(repro_manifest::example_bundle_json().as_bytes())
+        use std::io::Write;
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder
+            .write_all(repro_manifest::example_bundle_json().as_bytes())
+            .unwrap();
+        encoder.finish().unwrap()
     }
 
     #[test]

@@ -158,14 +158,9 @@ pub(crate) async fn store_upload(
     // Only what the store needs outlives the decoding; the bundle goes.
     let (id, title, url, gzip) = blocking(move || {
         let decoded = ingest::decode(body, gzipped, &limits, scan).map(|upload| {
-            let url = upload.bundle.pages.first().map(|p| p.url.clone());
-            let bundle = upload.bundle;
-            (
-                bundle.id,
-                bundle.title,
-                url.unwrap_or_default(),
-                upload.gzip,
-            )
+            let url = upload.head.pages.first().map(|p| p.url.clone());
+            let head = upload.head;
+            (head.id, head.title, url.unwrap_or_default(), upload.gzip)
         });
         drop(permit);
         decoded

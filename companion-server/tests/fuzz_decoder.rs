@@ -152,7 +152,11 @@ fn hostile_bundles_are_refused_with_a_client_error_never_a_crash() {
         match outcome {
             Err(_) => panic!("run {run} panicked"),
             Ok(Ok(upload)) => {
-                upload.bundle.validate(&limits).unwrap();
+                // What is stored reads whole and validates whole.
+                let stored = repro_server::ingest::inflate(&upload.gzip).unwrap();
+                let bundle: repro_manifest::Bundle = serde_json::from_slice(&stored).unwrap();
+                bundle.validate(&limits).unwrap();
+                assert_eq!(bundle.id, upload.head.id);
                 accepted += 1;
             }
             Ok(Err(ApiError::Internal(detail))) => panic!("run {run} blamed the server: {detail}"),

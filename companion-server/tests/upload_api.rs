@@ -165,7 +165,11 @@ async fn refusals_say_why_and_store_nothing() {
     )
     .await;
     assert_eq!(got, StatusCode::BAD_REQUEST, "{body}");
-    assert_eq!(body["path"], "events[2]", "{body}");
+    assert_eq!(body["path"], "events[2].id", "{body}");
+    assert_eq!(
+        body["error"], "not a valid entry: invalid type: string \"five\", expected u32",
+        "{body}"
+    );
     assert_eq!(stored_blobs(&f.state), 0);
 }
 

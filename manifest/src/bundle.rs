@@ -35,19 +35,19 @@ pub struct Bundle {
     /// The documents loaded during the session, in order.
     pub pages: Vec<Page>,
     /// DOM events: snapshots and incremental changes, in time order per page.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<EventRecord>,
     /// Console entries, masked.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub console: Vec<ConsoleEntry>,
     /// Network entries, masked.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub network: Vec<NetworkEntry>,
     /// The tester's marks on page elements.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub marks: Vec<Mark>,
     /// Screenshots, base64 attachments.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub screenshots: Vec<Screenshot>,
     /// The masking policy the recorder applied.
     pub mask_policy: MaskPolicy,

@@ -9,7 +9,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
-use crate::dom_reading::EventFields;
+use crate::dom_reading::{EventFields, EventKind, Nodes};
 
 use crate::Size;
 
@@ -100,8 +100,10 @@ pub enum DomEvent {
         t: u64,
         /// Index into the bundle's pages.
         page: u32,
-        /// Every node, in document order, the document first.
-        #[serde(with = "crate::node_list")]
+        /// Every node, in document order, the document first. (Never
+        /// empty in a valid snapshot; left out when empty only so that a
+        /// list checked and written apart can be added after the event.)
+        #[serde(skip_serializing_if = "Vec::is_empty", with = "crate::node_list")]
         nodes: Vec<NodeRecord>,
         /// Viewport size.
         viewport: Size,
@@ -207,6 +209,44 @@ impl DomEvent {
         }
     }
 
+    /// The event's node list: a snapshot's nodes, a mutation's adds.
+    pub fn node_list(&self) -> Option<&Vec<NodeRecord>> {
+        match self {
+            DomEvent::Snapshot { nodes, .. } => Some(nodes),
+            DomEvent::Mutation { adds, .. } => Some(adds),
+            _ => None,
+        }
+    }
+
+    /// Where the event's node list goes.
+    pub(crate) fn node_list_slot(&mut self) -> Option<&mut Vec<NodeRecord>> {
+        match self {
+            DomEvent::Snapshot { nodes, .. } => Some(nodes),
+            DomEvent::Mutation { adds, .. } => Some(adds),
+            _ => None,
+        }
+    }
+
+    /// The JSON of this event, whose node list is empty, cut where its
+    /// list goes: the text before the list (ending in `"nodes":` or
+    /// `"adds":`) and after it. `None` for kinds without a node list. So a
+    /// list can be written apart, a node at a time, and never be in one
+    /// piece with the rest (the recorder's snapshot slices, the server's
+    /// entry-by-entry reading).
+    pub fn json_around_node_list(&self) -> Option<(String, &'static str)> {
+        let field = match self {
+            DomEvent::Snapshot { .. } => "nodes",
+            DomEvent::Mutation { .. } => "adds",
+            _ => return None,
+        };
+        // An empty list is left out, and an event is an object with its
+        // type, time and page at least: the list goes before its `}`.
+        let mut head = serde_json::to_string(self).ok()?;
+        head.pop();
+        head.push_str(&format!(",\"{field}\":"));
+        Some((head, "}"))
+    }
+
     /// The event's page index.
     pub fn page(&self) -> u32 {
         match self {
@@ -265,15 +305,16 @@ impl<'de> Deserialize<'de> for EventRecord {
         use serde::de::Error;
         // The text once (a copy), then its fields read from it in one pass.
         let raw = Box::<RawValue>::deserialize(deserializer)?;
-        let fields: EventFields = serde_json::from_str(raw.get()).map_err(|e| {
-            D::Error::custom(format!(
-                "a DOM event needs a string `type` and fields of its kind: {e}"
-            ))
-        })?;
-        if DomEvent::KNOWN_TYPES.contains(&fields.kind()) {
-            fields.event().map(EventRecord::Known)
-        } else {
-            Ok(EventRecord::Unknown(UnknownEvent(raw)))
+        let need_type = |e: serde_json::Error| {
+            D::Error::custom(format!("a DOM event needs a string `type`: {e}"))
+        };
+        let kind: EventKind = serde_json::from_str(raw.get()).map_err(need_type)?;
+        if !kind.is_known() {
+            return Ok(EventRecord::Unknown(UnknownEvent(raw)));
         }
+        let fields: EventFields<Nodes> = serde_json::from_str(raw.get()).map_err(|e| {
+            D::Error::custom(format!("a DOM event needs the fields of its kind: {e}"))
+        })?;
+        fields.event().map(EventRecord::Known)
     }
 }

@@ -209,23 +209,24 @@ impl<'de> Visitor<'de> for ItemVisitor {
     }
 }
 
-/// A node list field of an event.
+/// A node list field of an event, read whole.
 #[derive(Deserialize)]
-struct Nodes(#[serde(with = "crate::node_list")] Vec<NodeRecord>);
+pub(crate) struct Nodes(#[serde(with = "crate::node_list")] Vec<NodeRecord>);
 
-/// Every field of every DOM event kind.
+/// Every field of every DOM event kind; the node list (`nodes` or `adds`)
+/// as `N`: read whole ([`Nodes`]), or left as its text to be read apart.
 #[derive(Deserialize)]
-pub(crate) struct EventFields {
+pub(crate) struct EventFields<N> {
     #[serde(rename = "type")]
     kind: String,
     t: Option<u64>,
     page: Option<u32>,
-    nodes: Option<Nodes>,
+    nodes: Option<N>,
     viewport: Option<Size>,
     scroll: Option<(i32, i32)>,
     took_ms: Option<f64>,
     removes: Option<Vec<u32>>,
-    adds: Option<Nodes>,
+    adds: Option<N>,
     attrs: Option<Vec<AttributeChange>>,
     texts: Option<Vec<TextChange>>,
     id: Option<u32>,
@@ -236,63 +237,103 @@ pub(crate) struct EventFields {
     size: Option<Size>,
 }
 
-impl EventFields {
-    /// The kind named by `type`.
-    pub(crate) fn kind(&self) -> &str {
-        &self.kind
-    }
+/// Only an event's kind, its other fields skipped: an event of a newer
+/// version is kept whatever its fields hold.
+#[derive(Deserialize)]
+pub(crate) struct EventKind {
+    #[serde(rename = "type")]
+    kind: String,
+}
 
-    /// The event of a kind this version knows.
-    pub(crate) fn event<E: de::Error>(self) -> Result<DomEvent, E> {
+impl EventKind {
+    /// Is it a kind this version knows?
+    pub(crate) fn is_known(&self) -> bool {
+        DomEvent::KNOWN_TYPES.contains(&self.kind.as_str())
+    }
+}
+
+impl<N> EventFields<N> {
+    /// The event of a kind this version knows, with its node list apart
+    /// (the event's own list left empty).
+    pub(crate) fn split<E: de::Error>(self) -> Result<(DomEvent, Option<N>), E> {
         let kind = self.kind.as_str();
         let need = |field: &'static str| missing_in::<E>(kind, field);
         let t = self.t.ok_or_else(|| need("t"))?;
         let page = self.page.ok_or_else(|| need("page"))?;
         Ok(match kind {
-            "snapshot" => DomEvent::Snapshot {
-                t,
-                page,
-                nodes: self.nodes.ok_or_else(|| need("nodes"))?.0,
-                viewport: self.viewport.ok_or_else(|| need("viewport"))?,
-                scroll: self.scroll.unwrap_or_default(),
-                took_ms: self.took_ms,
-            },
-            "mutation" => DomEvent::Mutation {
-                t,
-                page,
-                removes: self.removes.unwrap_or_default(),
-                adds: self.adds.map(|n| n.0).unwrap_or_default(),
-                attrs: self.attrs.unwrap_or_default(),
-                texts: self.texts.unwrap_or_default(),
-            },
-            "input" => DomEvent::Input {
-                t,
-                page,
-                id: self.id.ok_or_else(|| need("id"))?,
-                value: self.value,
-                checked: self.checked,
-            },
-            "scroll" => DomEvent::Scroll {
-                t,
-                page,
-                id: self.id.ok_or_else(|| need("id"))?,
-                x: self.x.ok_or_else(|| need("x"))?,
-                y: self.y.ok_or_else(|| need("y"))?,
-            },
-            "click" => DomEvent::Click {
-                t,
-                page,
-                id: self.id.ok_or_else(|| need("id"))?,
-                x: self.x.ok_or_else(|| need("x"))?,
-                y: self.y.ok_or_else(|| need("y"))?,
-            },
-            "viewport" => DomEvent::Viewport {
-                t,
-                page,
-                size: self.size.ok_or_else(|| need("size"))?,
-            },
+            "snapshot" => (
+                DomEvent::Snapshot {
+                    t,
+                    page,
+                    nodes: Vec::new(),
+                    viewport: self.viewport.ok_or_else(|| need("viewport"))?,
+                    scroll: self.scroll.unwrap_or_default(),
+                    took_ms: self.took_ms,
+                },
+                Some(self.nodes.ok_or_else(|| need("nodes"))?),
+            ),
+            "mutation" => (
+                DomEvent::Mutation {
+                    t,
+                    page,
+                    removes: self.removes.unwrap_or_default(),
+                    adds: Vec::new(),
+                    attrs: self.attrs.unwrap_or_default(),
+                    texts: self.texts.unwrap_or_default(),
+                },
+                self.adds,
+            ),
+            "input" => (
+                DomEvent::Input {
+                    t,
+                    page,
+                    id: self.id.ok_or_else(|| need("id"))?,
+                    value: self.value,
+                    checked: self.checked,
+                },
+                None,
+            ),
+            "scroll" => (
+                DomEvent::Scroll {
+                    t,
+                    page,
+                    id: self.id.ok_or_else(|| need("id"))?,
+                    x: self.x.ok_or_else(|| need("x"))?,
+                    y: self.y.ok_or_else(|| need("y"))?,
+                },
+                None,
+            ),
+            "click" => (
+                DomEvent::Click {
+                    t,
+                    page,
+                    id: self.id.ok_or_else(|| need("id"))?,
+                    x: self.x.ok_or_else(|| need("x"))?,
+                    y: self.y.ok_or_else(|| need("y"))?,
+                },
+                None,
+            ),
+            "viewport" => (
+                DomEvent::Viewport {
+                    t,
+                    page,
+                    size: self.size.ok_or_else(|| need("size"))?,
+                },
+                None,
+            ),
             other => return Err(E::unknown_variant(other, &DomEvent::KNOWN_TYPES)),
         })
+    }
+}
+
+impl EventFields<Nodes> {
+    /// The event of a kind this version knows, whole.
+    pub(crate) fn event<E: de::Error>(self) -> Result<DomEvent, E> {
+        let (mut event, list) = self.split()?;
+        if let (Some(Nodes(records)), Some(slot)) = (list, event.node_list_slot()) {
+            *slot = records;
+        }
+        Ok(event)
     }
 }
 
@@ -302,6 +343,6 @@ fn missing_in<E: de::Error>(kind: &str, field: &'static str) -> E {
 
 impl<'de> Deserialize<'de> for DomEvent {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        EventFields::deserialize(deserializer)?.event()
+        EventFields::<Nodes>::deserialize(deserializer)?.event()
     }
 }

@@ -18,6 +18,7 @@
 #![deny(missing_docs)]
 
 mod bundle;
+mod checked_copy;
 mod chunk;
 mod console_network;
 mod dom;
@@ -32,6 +33,7 @@ pub mod substring;
 mod validate;
 
 pub use bundle::{Bundle, Environment, Mark, Page, Rect, Screenshot, Size, FORMAT_VERSION};
+pub use checked_copy::read_checked;
 pub use chunk::{Chunk, ChunkPlace, MarkCapture};
 pub use console_network::{
     Body, ConsoleEntry, ConsoleLevel, ConsoleSource, NetworkEntry, NetworkKind,

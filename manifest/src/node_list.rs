@@ -140,7 +140,7 @@ impl Encoder {
         if opens(&record.data) {
             self.open.push(record.id);
         }
-        self.next_id = Some(record.id + 1);
+        self.next_id = record.id.checked_add(1);
         (place, item)
     }
 }
@@ -296,6 +296,97 @@ impl<'de> Visitor<'de> for ListVisitor {
         if decoder.place.is_some() {
             return Err(de::Error::custom("the node list ends with a placement"));
         }
+        Ok(records)
+    }
+}
+
+/// Read a node list (either form) from `json` and write it to `out` in the
+/// compact form, one record at a time: `check` sees each record (with its
+/// index) before it is written, and no record outlives its turn, so a list
+/// of millions of nodes costs the text in and the text out, never the
+/// records. Returns how many records there were.
+pub fn copy_checked<E>(
+    json: &str,
+    check: impl FnMut(usize, &NodeRecord) -> Result<(), E>,
+    out: &mut impl std::io::Write,
+) -> Result<usize, CopyFailure<E>> {
+    let mut reader = serde_json::Deserializer::from_str(json);
+    let mut refused = None;
+    let visitor = CopyVisitor {
+        check,
+        out,
+        refused: &mut refused,
+    };
+    let copied = de::Deserializer::deserialize_seq(&mut reader, visitor)
+        .and_then(|records| reader.end().map(|()| records));
+    match (copied, refused) {
+        (_, Some(refused)) => Err(CopyFailure::Refused(refused)),
+        (Ok(records), None) => Ok(records),
+        (Err(e), None) => Err(CopyFailure::Unreadable(e.to_string())),
+    }
+}
+
+/// Why [`copy_checked`] stopped.
+#[derive(Debug)]
+pub enum CopyFailure<E> {
+    /// The check refused a record.
+    Refused(E),
+    /// The text is not a node list; what is wrong, naming the item.
+    Unreadable(String),
+}
+
+/// Reads items, checks and writes each record (see [`copy_checked`]); a
+/// failed check is kept in `refused` and stops the reading.
+struct CopyVisitor<'o, C, E, W> {
+    check: C,
+    out: &'o mut W,
+    refused: &'o mut Option<E>,
+}
+
+impl<'de, E, C: FnMut(usize, &NodeRecord) -> Result<(), E>, W: std::io::Write> Visitor<'de>
+    for CopyVisitor<'_, C, E, W>
+{
+    type Value = usize;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a list of nodes")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let written = |e: serde_json::Error| de::Error::custom(format!("writing a node: {e}"));
+        let mut writer = serde_json::Serializer::new(&mut *self.out);
+        let mut list = writer.serialize_seq(None).map_err(written)?;
+        let mut decoder = Decoder::default();
+        let mut encoder = Encoder::new();
+        let (mut index, mut records) = (0usize, 0usize);
+        loop {
+            let item = seq.next_element::<ReadItem>().map_err(|_| {
+                de::Error::custom(format!(
+                    "node list item {index} is neither a node, a count of elements to close, nor a placement"
+                ))
+            })?;
+            let Some(item) = item else { break };
+            let record = decoder.take(item).map_err(|problem| {
+                de::Error::custom(format!("node list item {index}: {problem}"))
+            })?;
+            if let Some(record) = record {
+                if let Err(refused) = (self.check)(records, &record) {
+                    *self.refused = Some(refused);
+                    return Err(de::Error::custom("a node was refused"));
+                }
+                let (place, item) = encoder.items(&record);
+                if let Some(place) = place {
+                    list.serialize_element(&place).map_err(written)?;
+                }
+                list.serialize_element(&item).map_err(written)?;
+                records += 1;
+            }
+            index += 1;
+        }
+        if decoder.place.is_some() {
+            return Err(de::Error::custom("the node list ends with a placement"));
+        }
+        SerializeSeq::end(list).map_err(written)?;
         Ok(records)
     }
 }

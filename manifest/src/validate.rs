@@ -3,10 +3,12 @@
 //! A validation error names the field path (`events[12].nodes[3].parent`) and
 //! what is wrong, so that a refused upload says exactly why.
 
-use std::collections::HashSet;
 use std::fmt;
 
-use crate::{Bundle, DomEvent, EventRecord, Limits, NodeData, NodeRecord, FORMAT_VERSION};
+use crate::{
+    Bundle, ConsoleEntry, DomEvent, EventRecord, Limits, Mark, NetworkEntry, NodeData, NodeRecord,
+    Screenshot, FORMAT_VERSION,
+};
 
 /// Why a bundle is not acceptable.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,7 +36,7 @@ fn fail<T>(path: impl Into<String>, message: impl Into<String>) -> Result<T, Val
 
 fn check_count(path: &str, len: usize, max: usize) -> Result<(), ValidationError> {
     if len > max {
-        return fail(path, format!("{len} entries, more than the limit of {max}"));
+        return fail(path, format!("more than the limit of {max} entries"));
     }
     Ok(())
 }
@@ -82,6 +84,49 @@ pub fn is_safe_name(name: &str) -> bool {
 impl Bundle {
     /// Check the bundle against the format's rules and `limits`.
     pub fn validate(&self, limits: &Limits) -> Result<(), ValidationError> {
+        self.validate_head(limits)?;
+        // In the order the server's entry-by-entry reading takes them
+        // (crate::checked_copy), so that both refuse a bundle alike.
+        let pages = self.pages.len() as u32;
+        check_count(
+            "screenshots",
+            self.screenshots.len(),
+            limits.max_screenshots,
+        )?;
+        for (i, shot) in self.screenshots.iter().enumerate() {
+            validate_screenshot(i, shot, limits)?;
+        }
+        let shots = self.screenshots.len() as u32;
+        for (i, mark) in self.marks.iter().enumerate() {
+            validate_mark(i, mark, pages, shots, limits)?;
+        }
+        check_count("console", self.console.len(), limits.max_console)?;
+        for (i, entry) in self.console.iter().enumerate() {
+            validate_console_entry(i, entry, pages, limits)?;
+        }
+        check_count("network", self.network.len(), limits.max_network)?;
+        for (i, entry) in self.network.iter().enumerate() {
+            validate_network_entry(i, entry, pages, limits)?;
+        }
+        check_count("events", self.events.len(), limits.max_events)?;
+        for (i, event) in self.events.iter().enumerate() {
+            if let EventRecord::Known(event) = event {
+                validate_event(i, event, pages, limits)?;
+                if let Some(nodes) = event.node_list() {
+                    let mut order = NodeOrder::of(event);
+                    for (j, node) in nodes.iter().enumerate() {
+                        order.check(i, j, node, limits)?;
+                    }
+                    order.finish(i)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Check everything but the entries of the lists (events, console,
+    /// network, marks, screenshots) and their counts.
+    pub(crate) fn validate_head(&self, limits: &Limits) -> Result<(), ValidationError> {
         if self.format_version == 0 || self.format_version > FORMAT_VERSION {
             return fail(
                 "format_version",
@@ -136,136 +181,117 @@ impl Bundle {
                 limits.max_label_bytes,
             )?;
         }
-        check_count("events", self.events.len(), limits.max_events)?;
-        check_count("console", self.console.len(), limits.max_console)?;
-        check_count("network", self.network.len(), limits.max_network)?;
-        check_count(
-            "screenshots",
-            self.screenshots.len(),
-            limits.max_screenshots,
-        )?;
-        let pages = self.pages.len() as u32;
-        let page_check = |path: String, page: u32| {
-            if page >= pages {
-                return fail(path, format!("page {page} does not exist ({pages} pages)"));
-            }
-            Ok(())
-        };
-        for (i, event) in self.events.iter().enumerate() {
-            if let EventRecord::Known(event) = event {
-                page_check(format!("events[{i}].page"), event.page())?;
-                validate_event(i, event, limits)?;
-            }
-        }
-        for (i, entry) in self.console.iter().enumerate() {
-            page_check(format!("console[{i}].page"), entry.page)?;
-            for (j, arg) in entry.args.iter().enumerate() {
-                check_string(|| format!("console[{i}].args[{j}]"), arg, limits)?;
-            }
-        }
-        for (i, entry) in self.network.iter().enumerate() {
-            page_check(format!("network[{i}].page"), entry.page)?;
-            check_string(|| format!("network[{i}].url"), &entry.url, limits)?;
-            let headers = entry.request_headers.iter().chain(&entry.response_headers);
-            for (j, (name, value)) in headers.enumerate() {
-                check_string(|| format!("network[{i}].headers[{j}]"), name, limits)?;
-                check_string(|| format!("network[{i}].headers[{j}]"), value, limits)?;
-            }
-            for (which, body) in [
-                ("request_body", &entry.request_body),
-                ("response_body", &entry.response_body),
-            ] {
-                if let Some(text) = body.as_ref().and_then(|b| b.text.as_ref()) {
-                    check_string(|| format!("network[{i}].{which}.text"), text, limits)?;
-                }
-            }
-        }
-        let shots = self.screenshots.len() as u32;
-        for (i, mark) in self.marks.iter().enumerate() {
-            page_check(format!("marks[{i}].page"), mark.page)?;
-            for (field, index) in [("screenshot", mark.screenshot), ("crop", mark.crop)] {
-                if index.is_some_and(|s| s >= shots) {
-                    return fail(
-                        format!("marks[{i}].{field}"),
-                        format!("there are only {shots} screenshots"),
-                    );
-                }
-            }
-            for (field, text) in [
-                ("comment", &mark.comment),
-                ("html", &mark.html),
-                ("text", &mark.text),
-            ] {
-                check_string(|| format!("marks[{i}].{field}"), text, limits)?;
-            }
-        }
-        for (i, shot) in self.screenshots.iter().enumerate() {
-            if shot.mime != "image/png" && shot.mime != "image/jpeg" {
-                return fail(
-                    format!("screenshots[{i}].mime"),
-                    "must be image/png or image/jpeg",
-                );
-            }
-            check_string(|| format!("screenshots[{i}].data"), &shot.data, limits)?;
-            let base64 = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=');
-            if !shot.data.bytes().all(base64) {
-                return fail(format!("screenshots[{i}].data"), "must be base64");
-            }
-        }
         Ok(())
     }
 }
 
-fn validate_event(i: usize, event: &DomEvent, limits: &Limits) -> Result<(), ValidationError> {
-    match event {
-        DomEvent::Snapshot { nodes, .. } => {
-            check_count(
-                &format!("events[{i}].nodes"),
-                nodes.len(),
-                limits.max_nodes_per_event,
-            )?;
-            match nodes.first() {
-                Some(NodeRecord {
-                    parent: 0,
-                    data: NodeData::Document,
-                    ..
-                }) => {}
-                _ => {
-                    return fail(
-                        format!("events[{i}].nodes[0]"),
-                        "a snapshot starts with the document",
-                    )
-                }
-            }
-            let mut seen = HashSet::with_capacity(nodes.len());
-            for (j, node) in nodes.iter().enumerate() {
-                let path = || format!("events[{i}].nodes[{j}]");
-                if j > 0 && !seen.contains(&node.parent) {
-                    return fail(
-                        format!("{}.p", path()),
-                        format!("parent {} does not come before this node", node.parent),
-                    );
-                }
-                validate_node(&path, node, limits)?;
-                if !seen.insert(node.id) {
-                    return fail(
-                        format!("{}.id", path()),
-                        format!("id {} is used twice", node.id),
-                    );
-                }
-            }
+/// `page` is one of the bundle's `pages` pages.
+fn check_page(path: impl Fn() -> String, page: u32, pages: u32) -> Result<(), ValidationError> {
+    if page >= pages {
+        return fail(
+            path(),
+            format!("page {page} does not exist ({pages} pages)"),
+        );
+    }
+    Ok(())
+}
+
+/// Check console entry `i`.
+pub(crate) fn validate_console_entry(
+    i: usize,
+    entry: &ConsoleEntry,
+    pages: u32,
+    limits: &Limits,
+) -> Result<(), ValidationError> {
+    check_page(|| format!("console[{i}].page"), entry.page, pages)?;
+    for (j, arg) in entry.args.iter().enumerate() {
+        check_string(|| format!("console[{i}].args[{j}]"), arg, limits)?;
+    }
+    Ok(())
+}
+
+/// Check network entry `i`.
+pub(crate) fn validate_network_entry(
+    i: usize,
+    entry: &NetworkEntry,
+    pages: u32,
+    limits: &Limits,
+) -> Result<(), ValidationError> {
+    check_page(|| format!("network[{i}].page"), entry.page, pages)?;
+    check_string(|| format!("network[{i}].url"), &entry.url, limits)?;
+    let headers = entry.request_headers.iter().chain(&entry.response_headers);
+    for (j, (name, value)) in headers.enumerate() {
+        check_string(|| format!("network[{i}].headers[{j}]"), name, limits)?;
+        check_string(|| format!("network[{i}].headers[{j}]"), value, limits)?;
+    }
+    for (which, body) in [
+        ("request_body", &entry.request_body),
+        ("response_body", &entry.response_body),
+    ] {
+        if let Some(text) = body.as_ref().and_then(|b| b.text.as_ref()) {
+            check_string(|| format!("network[{i}].{which}.text"), text, limits)?;
         }
-        DomEvent::Mutation {
-            adds, attrs, texts, ..
-        } => {
-            check_count(
-                &format!("events[{i}].adds"),
-                adds.len(),
-                limits.max_nodes_per_event,
-            )?;
-            for (j, node) in adds.iter().enumerate() {
-                validate_node(&|| format!("events[{i}].adds[{j}]"), node, limits)?;
-            }
+    }
+    Ok(())
+}
+
+/// Check mark `i`, given how many screenshots the bundle holds.
+pub(crate) fn validate_mark(
+    i: usize,
+    mark: &Mark,
+    pages: u32,
+    shots: u32,
+    limits: &Limits,
+) -> Result<(), ValidationError> {
+    check_page(|| format!("marks[{i}].page"), mark.page, pages)?;
+    for (field, index) in [("screenshot", mark.screenshot), ("crop", mark.crop)] {
+        if index.is_some_and(|s| s >= shots) {
+            return fail(
+                format!("marks[{i}].{field}"),
+                format!("there are only {shots} screenshots"),
+            );
+        }
+    }
+    for (field, text) in [
+        ("comment", &mark.comment),
+        ("html", &mark.html),
+        ("text", &mark.text),
+    ] {
+        check_string(|| format!("marks[{i}].{field}"), text, limits)?;
+    }
+    Ok(())
+}
+
+/// Check screenshot `i`.
+pub(crate) fn validate_screenshot(
+    i: usize,
+    shot: &Screenshot,
+    limits: &Limits,
+) -> Result<(), ValidationError> {
+    if shot.mime != "image/png" && shot.mime != "image/jpeg" {
+        return fail(
+            format!("screenshots[{i}].mime"),
+            "must be image/png or image/jpeg",
+        );
+    }
+    check_string(|| format!("screenshots[{i}].data"), &shot.data, limits)?;
+    let base64 = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=');
+    if !shot.data.bytes().all(base64) {
+        return fail(format!("screenshots[{i}].data"), "must be base64");
+    }
+    Ok(())
+}
+
+/// Check event `i`, all but its node list (see [`NodeOrder`]).
+pub(crate) fn validate_event(
+    i: usize,
+    event: &DomEvent,
+    pages: u32,
+    limits: &Limits,
+) -> Result<(), ValidationError> {
+    check_page(|| format!("events[{i}].page"), event.page(), pages)?;
+    match event {
+        DomEvent::Mutation { attrs, texts, .. } => {
             for (j, change) in attrs.iter().enumerate() {
                 if !is_safe_name(&change.name) {
                     return fail(
@@ -293,6 +319,133 @@ fn validate_event(i: usize, event: &DomEvent, limits: &Limits) -> Result<(), Val
         _ => {}
     }
     Ok(())
+}
+
+/// The checks on an event's node list, one record at a time, so that a
+/// list can be checked while it is read without being held: each node on
+/// its own, how many there are, and for a snapshot, that it starts with the
+/// document, every parent comes before its children and no id repeats.
+pub(crate) struct NodeOrder {
+    field: &'static str,
+    snapshot: bool,
+    count: usize,
+    seen: IdSet,
+}
+
+impl NodeOrder {
+    /// The checks for `event`'s node list.
+    pub(crate) fn of(event: &DomEvent) -> Self {
+        let snapshot = matches!(event, DomEvent::Snapshot { .. });
+        NodeOrder {
+            field: if snapshot { "nodes" } else { "adds" },
+            snapshot,
+            count: 0,
+            seen: IdSet::default(),
+        }
+    }
+
+    /// The list's field: `nodes` or `adds`.
+    pub(crate) fn field(&self) -> &'static str {
+        self.field
+    }
+
+    /// Check record `j` of event `i`'s list.
+    pub(crate) fn check(
+        &mut self,
+        i: usize,
+        j: usize,
+        node: &NodeRecord,
+        limits: &Limits,
+    ) -> Result<(), ValidationError> {
+        let field = self.field;
+        self.count += 1;
+        if self.count > limits.max_nodes_per_event {
+            return fail(
+                format!("events[{i}].{field}"),
+                format!(
+                    "more than the limit of {} entries",
+                    limits.max_nodes_per_event
+                ),
+            );
+        }
+        let path = || format!("events[{i}].{field}[{j}]");
+        if self.snapshot {
+            if j == 0 && !(node.parent == 0 && node.data == NodeData::Document) {
+                return fail(path(), "a snapshot starts with the document");
+            }
+            if j > 0 && !self.seen.contains(node.parent) {
+                return fail(
+                    format!("{}.p", path()),
+                    format!("parent {} does not come before this node", node.parent),
+                );
+            }
+        }
+        validate_node(&path, node, limits)?;
+        if self.snapshot && !self.seen.insert(node.id) {
+            return fail(
+                format!("{}.id", path()),
+                format!("id {} is used twice", node.id),
+            );
+        }
+        Ok(())
+    }
+
+    /// Check the list once all of it was seen.
+    pub(crate) fn finish(&self, i: usize) -> Result<(), ValidationError> {
+        if self.snapshot && self.count == 0 {
+            return fail(
+                format!("events[{i}].nodes[0]"),
+                "a snapshot starts with the document",
+            );
+        }
+        Ok(())
+    }
+}
+
+/// A set of node ids kept as runs of consecutive ids: a page's ids mostly
+/// come one after the other, so a snapshot of a million nodes is a handful
+/// of runs, and ids that do not run cost about as much here as the text
+/// that names them.
+#[derive(Default)]
+struct IdSet {
+    /// First id of each run, to one past its last.
+    runs: std::collections::BTreeMap<u32, u64>,
+}
+
+impl IdSet {
+    fn contains(&self, id: u32) -> bool {
+        self.runs
+            .range(..=id)
+            .next_back()
+            .is_some_and(|(_, &end)| u64::from(id) < end)
+    }
+
+    /// Add `id`; false when it was there already.
+    fn insert(&mut self, id: u32) -> bool {
+        if self.contains(id) {
+            return false;
+        }
+        let end = u64::from(id) + 1;
+        let joins_before = self
+            .runs
+            .range(..id)
+            .next_back()
+            .filter(|(_, &run_end)| run_end == u64::from(id))
+            .map(|(&start, _)| start);
+        let joins_after = u32::try_from(end)
+            .ok()
+            .and_then(|next| self.runs.remove(&next));
+        let new_end = joins_after.unwrap_or(end);
+        match joins_before {
+            Some(start) => {
+                self.runs.insert(start, new_end);
+            }
+            None => {
+                self.runs.insert(id, new_end);
+            }
+        }
+        true
+    }
 }
 
 fn validate_node(

@@ -23,30 +23,19 @@ pub fn append_node(out: &mut Vec<u8>, encoder: &mut Encoder, record: &NodeRecord
     }
 }
 
-/// The JSON of `snapshot` (whose `nodes` are empty) cut where its nodes go:
-/// what goes before the records written by [`append_node`], and what goes
-/// after them. The records themselves never need to be in one piece of
-/// wasm memory with the rest (a large page's are megabytes).
-pub fn around_nodes(snapshot: &DomEvent) -> (String, String) {
-    const EMPTY: &str = "\"nodes\":[]";
-    let mut head = serde_json::to_string(snapshot).unwrap_or_default();
-    let Some(at) = head.find(EMPTY) else {
-        return (head, String::new());
-    };
-    let after = head[at + EMPTY.len() - 1..].to_string();
-    head.truncate(at + EMPTY.len() - 1);
-    (head, after)
-}
-
-/// The JSON of `mutation` (whose `adds` are empty, and so left out) cut
-/// where its added nodes go: what goes before the records written by
-/// [`append_node`], and what goes after them.
-pub fn around_added_nodes(mutation: &DomEvent) -> (String, String) {
-    let mut head = serde_json::to_string(mutation).unwrap_or_default();
-    // An event is an object with its type, time and page at least.
-    head.pop();
-    head.push_str(",\"adds\":[");
-    (head, "]}".to_string())
+/// The JSON of `event` (a snapshot or a mutation, its node list empty)
+/// cut where its nodes go: what goes before the records written by
+/// [`append_node`], and what goes after them. The records themselves never
+/// need to be in one piece of wasm memory with the rest (a large page's
+/// are megabytes).
+pub fn around_nodes(event: &DomEvent) -> (String, String) {
+    match event.json_around_node_list() {
+        Some((before, after)) => (format!("{before}["), format!("]{after}")),
+        None => (
+            serde_json::to_string(event).unwrap_or_default(),
+            String::new(),
+        ),
+    }
 }
 
 /// `chunk` (a chunk's JSON) cut where an event goes first among its events:
@@ -131,14 +120,14 @@ mod tests {
                 text: "\"adds\":[ in a text".into(),
             }],
         };
-        let read = read_with_records(around_added_nodes(&mutation(Vec::new())));
+        let read = read_with_records(around_nodes(&mutation(Vec::new())));
         assert_eq!(read, mutation(records()));
     }
 
     #[test]
     fn the_leading_event_goes_first_whether_or_not_others_follow() {
         let event = serde_json::to_string(&snapshot(records())).unwrap();
-        for others in [vec![], vec![EventRecord::Known(snapshot(Vec::new()))]] {
+        for others in [vec![], vec![EventRecord::Known(snapshot(records()))]] {
             let chunk = Chunk {
                 page: 1,
                 seq: 3,

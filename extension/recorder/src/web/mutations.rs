@@ -14,7 +14,7 @@ use super::recorder::Recorder;
 use super::snapshot_progress::WalkedPlaces;
 use super::written_nodes::WrittenNodes;
 use crate::core::mutation_batch::{reconcile, BatchContext, DomChange};
-use crate::core::written_json::around_added_nodes;
+use crate::core::written_json::around_nodes;
 
 /// Record one observer batch.
 pub fn record(recorder: &mut Recorder, records: &js_sys::Array) {
@@ -67,7 +67,7 @@ fn record_batch(recorder: &mut Recorder, records: &js_sys::Array, walked: Option
     }
     // Batches are recorded once the snapshot is queued, so nothing holds
     // events any more: the written event follows those queued before it.
-    let (before, after) = around_added_nodes(&event);
+    let (before, after) = around_nodes(&event);
     recorder
         .outbox
         .push_written_event(adds.between(&before, &after));
