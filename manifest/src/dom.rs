@@ -63,6 +63,17 @@ pub enum NodeData {
         /// The comment text.
         text: String,
     },
+    /// The shadow root of its parent (the host element): the records
+    /// under it are the shadow tree, the host's other children its light
+    /// DOM. Open and closed roots alike (the recorder, an extension,
+    /// reaches both); the replay attaches an open one.
+    ShadowRoot {
+        /// The rules of the root's adopted stylesheets (`adoptedStyleSheets`,
+        /// as component libraries style their shadow trees), in order, as
+        /// text; empty when it has none.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        css: String,
+    },
 }
 
 fn is_false(b: &bool) -> bool {

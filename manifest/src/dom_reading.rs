@@ -29,6 +29,7 @@ pub(crate) struct NodeFields {
     attrs: Option<Vec<(String, String)>>,
     svg: Option<bool>,
     text: Option<String>,
+    css: Option<String>,
 }
 
 /// An element's attributes, refused past [`MAX_ATTRIBUTES_PER_ELEMENT`]
@@ -82,10 +83,20 @@ impl NodeFields {
             "comment" => NodeData::Comment {
                 text: self.text.ok_or_else(|| missing(&kind, "text"))?,
             },
+            "shadow_root" => NodeData::ShadowRoot {
+                css: self.css.unwrap_or_default(),
+            },
             other => {
                 return Err(E::unknown_variant(
                     other,
-                    &["document", "doctype", "element", "text", "comment"],
+                    &[
+                        "document",
+                        "doctype",
+                        "element",
+                        "text",
+                        "comment",
+                        "shadow_root",
+                    ],
                 ))
             }
         })
@@ -191,7 +202,8 @@ impl<'de> Visitor<'de> for ItemVisitor {
                     && fields.tag.is_none()
                     && fields.attrs.is_none()
                     && fields.svg.is_none()
-                    && fields.text.is_none();
+                    && fields.text.is_none()
+                    && fields.css.is_none();
                 match (fields.p, only_place) {
                     (Some(p), true) => Ok(ReadItem::Place {
                         p,

@@ -11,7 +11,8 @@
 //! - a number `n` closes the `n` innermost open elements;
 //! - an object `{"p": parent, "id": id, "b": before}` places the next record
 //!   where it does not follow (`id` and `b` only when needed);
-//! - rare kinds (the document, doctypes, comments, SVG elements) are
+//! - rare kinds (the document, doctypes, comments, SVG elements, shadow
+//!   roots, which are open like elements) are
 //!   objects with `k`, as in [`NodeData`].
 //!
 //! Ids and parents, which gzip cannot shrink, mostly vanish. Readers also
@@ -147,7 +148,10 @@ impl Encoder {
 
 /// Do the records after this one go inside it?
 fn opens(data: &NodeData) -> bool {
-    matches!(data, NodeData::Element { .. } | NodeData::Document)
+    matches!(
+        data,
+        NodeData::Element { .. } | NodeData::Document | NodeData::ShadowRoot { .. }
+    )
 }
 
 /// Where the next record goes, when it does not follow.

@@ -475,6 +475,7 @@ fn validate_node(
             check_string(|| format!("{}.text", path()), text, limits)?;
         }
         NodeData::Doctype { name } => check_string(|| format!("{}.name", path()), name, limits)?,
+        NodeData::ShadowRoot { css } => check_string(|| format!("{}.css", path()), css, limits)?,
         NodeData::Document => {}
     }
     Ok(())

@@ -37,6 +37,9 @@ pub trait ReplayTarget {
     fn create_text(&mut self, text: &str) -> Option<Self::Node>;
     /// A new comment.
     fn create_comment(&mut self, text: &str) -> Option<Self::Node>;
+    /// Attach an open shadow root to `host`; `None` when it cannot have one
+    /// (it has one already, or its kind of element never does).
+    fn attach_shadow(&mut self, host: &Self::Node) -> Option<Self::Node>;
     /// An element's local name; `None` for other nodes.
     fn local_name(&self, node: &Self::Node) -> Option<String>;
     /// An element's attribute.
@@ -291,6 +294,8 @@ impl<T: ReplayTarget> Replayer<T> {
             NodeData::Doctype { name } => self.target.create_doctype(name)?,
             NodeData::Text { text } => self.target.create_text(text)?,
             NodeData::Comment { text } => self.target.create_comment(text)?,
+            // Attached to its host, never created apart (see `insert`).
+            NodeData::ShadowRoot { .. } => return None,
             NodeData::Element { tag, attrs, svg } => {
                 // Scripts never come back to life: an inert comment keeps the id.
                 if tag.eq_ignore_ascii_case("script") {
@@ -341,6 +346,10 @@ impl<T: ReplayTarget> Replayer<T> {
     }
 
     fn insert(&mut self, record: &NodeRecord) {
+        if let NodeData::ShadowRoot { css } = &record.data {
+            self.attach_shadow(record.id, record.parent, css);
+            return;
+        }
         let Some(node) = self.create(&record.data) else {
             return;
         };
@@ -368,6 +377,24 @@ impl<T: ReplayTarget> Replayer<T> {
             self.size_canvas(record.id, &node);
         }
         self.nodes.insert(record.id, node);
+    }
+
+    /// Attach the shadow root `id` to the host `host`, its adopted
+    /// stylesheets' rules in a `<style>` first in it.
+    fn attach_shadow(&mut self, id: u32, host: u32, css: &str) {
+        let Some(host) = self.nodes.get(&host).cloned() else {
+            return;
+        };
+        let Some(root) = self.target.attach_shadow(&host) else {
+            return;
+        };
+        if !css.is_empty() {
+            if let Some(style) = self.target.create_element("style", false) {
+                self.target.set_text(&style, css);
+                self.target.insert(&root, &style, None);
+            }
+        }
+        self.nodes.insert(id, root);
     }
 
     /// Choose the recorded option of the selects whose options came since.

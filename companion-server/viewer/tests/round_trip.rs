@@ -39,6 +39,9 @@ impl ReplayTarget for NativeReplay {
     fn create_comment(&mut self, text: &str) -> Option<NodeRef> {
         Some(self.0.create_comment(text))
     }
+    fn attach_shadow(&mut self, host: &NodeRef) -> Option<NodeRef> {
+        self.0.attach_shadow(*host)
+    }
     fn attribute(&self, element: &NodeRef, name: &str) -> Option<String> {
         PageDom::attribute(&self.0, element, name)
     }
@@ -556,4 +559,104 @@ fn an_unmasked_selects_choice_replays_once_its_options_are_in() {
         chosen, "de",
         "the option chosen live is chosen in the replay"
     );
+}
+
+/// A page of web components: declarative shadow roots (open and closed),
+/// one inside another, slotted light children.
+const COMPONENTS: &str = r#"<!DOCTYPE html><html><head><title>Parts</title></head><body>
+<x-card id="card"><template shadowrootmode="open"><style>h2 { color: teal }</style><h2 id="card-title">Order 42</h2><slot name="body"></slot><x-badge id="badge"><template shadowrootmode="closed"><span id="badge-text">new</span></template></x-badge></template><p slot="body" id="light">Shipped today</p></x-card>
+<div id="plain">Plain</div>
+</body></html>"#;
+
+#[test]
+fn shadow_trees_replay_inside_their_hosts_and_follow_their_changes() {
+    let mut s = Session::start(COMPONENTS, MaskPolicy::default());
+    s.assert_replay_matches("the snapshot");
+    assert!(s.replayed().contains(
+        "<x-card id=\"card\"><template shadowrootmode=\"open\"><style>h2 { color: teal }</style><h2 id=\"card-title\">Order 42</h2>"
+    ));
+
+    // Changes inside a shadow tree, and inside one nested in it.
+    let title = s.by_id("card-title");
+    let title_text = s.page.dom().first_child(&title).expect("its text");
+    s.dom().set_text(title_text, "Order 43");
+    let badge_text = s.by_id("badge-text");
+    s.dom().set_attribute(badge_text, "class", "hot");
+    let extra = s.dom().create_element("em", false);
+    let words = s.dom().create_text("priority");
+    s.dom().append(extra, words);
+    let card_root = s.page.dom().parent(&title).expect("the card's shadow root");
+    s.dom().append(card_root, extra);
+    s.observe().expect("changes in shadow trees are recorded");
+    s.assert_replay_matches("changes inside shadow trees");
+
+    // A script attaches a root to an element already recorded, and fills it.
+    let plain = s.by_id("plain");
+    let root = s.dom().attach_shadow(plain).expect("a div can host a root");
+    let inside = s.dom().create_element("b", false);
+    s.dom().append(root, inside);
+    s.observe().expect("an attached root is recorded");
+    s.assert_replay_matches("a root attached later");
+    let late = s.dom().create_text("filled later");
+    s.dom().append(inside, late);
+    s.observe().expect("a change in the new root is recorded");
+    s.assert_replay_matches("a change in a root attached later");
+
+    // A new host comes with its root already attached (a custom element
+    // built before it is inserted).
+    let host = s.dom().create_element("x-note", false);
+    let note_root = s.dom().attach_shadow(host).expect("a root");
+    let note = s.dom().create_text("built apart");
+    s.dom().append(note_root, note);
+    let body = s.page.dom().parent(&plain).expect("the body");
+    s.dom().append(body, host);
+    s.observe().expect("a host with its root is recorded");
+    s.assert_replay_matches("a host inserted with its root");
+
+    // A host leaves, its shadow tree with it.
+    let card = s.by_id("card");
+    s.dom().detach(card);
+    s.observe().expect("a removal is recorded");
+    s.assert_replay_matches("a host removed");
+}
+
+#[test]
+fn masking_and_blocking_reach_into_shadow_trees() {
+    let html = r#"<!DOCTYPE html><html><head></head><body>
+<x-account id="account" data-repro-mask=""><template shadowrootmode="closed"><span id="owner">Ada Lovelace</span></template></x-account>
+<x-profile id="profile"><template shadowrootmode="open"><p id="card" data-repro-block="">4111 1111 1111 1111</p><i id="open-text">visible</i></template></x-profile>
+</body></html>"#;
+    let mut s = Session::start(html, MaskPolicy::default());
+    let replayed = s.replayed();
+    assert!(!replayed.contains("Ada"), "{replayed}");
+    assert!(!replayed.contains("4111"), "{replayed}");
+    assert!(replayed.contains("data-repro-blocked"), "{replayed}");
+    assert!(replayed.contains("visible"), "{replayed}");
+
+    // Text that comes later, straight under a masked host's root and
+    // deeper, is masked too.
+    let owner = s.by_id("owner");
+    let root = s.page.dom().parent(&owner).expect("the account's root");
+    let direct = s.dom().create_text("Grace Hopper");
+    s.dom().append(root, direct);
+    let owner_text = s.page.dom().first_child(&owner).expect("its text");
+    s.dom().set_text(owner_text, "Alan Turing");
+    let event = s.observe().expect("recorded");
+    let text = serde_json::to_string(&event).unwrap();
+    for secret in ["Grace", "Alan", "Ada"] {
+        assert!(!text.contains(secret), "{secret} in {text}");
+    }
+    assert!(!s.replayed().contains("Grace"));
+}
+
+#[test]
+fn a_roots_adopted_stylesheets_replay_inside_it() {
+    let mut dom = NativeDom::parse(COMPONENTS).unwrap();
+    let title = dom.by_id("card-title").unwrap();
+    let root = dom.parent(&title).unwrap();
+    dom.set_adopted_css(root, ":host { display: block; border: 1px solid red }");
+    let s = Session::of(dom, MaskPolicy::default());
+    assert!(s.replayed().contains(
+        "<template shadowrootmode=\"open\"><style>:host { display: block; border: 1px solid red }</style><style>h2"
+    ), "{}", s.replayed());
 }

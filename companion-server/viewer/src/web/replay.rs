@@ -110,6 +110,12 @@ impl ReplayTarget for IframeDocument {
         Some(self.doc()?.create_comment(text).into())
     }
 
+    fn attach_shadow(&mut self, host: &Node) -> Option<Node> {
+        let host = as_element(host)?;
+        let init = web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open);
+        host.attach_shadow(&init).ok().map(Into::into)
+    }
+
     fn local_name(&self, node: &Node) -> Option<String> {
         as_element(node).map(Element::local_name)
     }

@@ -40,6 +40,10 @@ pub fn render(records: &[NodeRecord], max_chars: usize) -> String {
                 }
             }
             NodeData::Text { text } => out.push_str(&escape_html(text)),
+            NodeData::ShadowRoot { .. } => {
+                out.push_str("<template shadowrootmode=\"open\">");
+                open.push((record.id, "template"));
+            }
             NodeData::Comment { .. } | NodeData::Doctype { .. } | NodeData::Document => {}
         }
         if out.chars().count() > max_chars {

@@ -16,7 +16,7 @@ use repro_manifest::markup::keep_attribute;
 use repro_manifest::{AttributeChange, TextChange, MODAL_DIALOG_ATTRIBUTE};
 
 use super::last_change::{last_of_each, last_per_node};
-use super::page_dom::{NodeKind, PageDom};
+use super::page_dom::PageDom;
 use super::walk::{mask_text, NodeSerializer};
 
 /// One change a DOM observer saw.
@@ -184,8 +184,7 @@ fn write_added<D: PageDom>(
             }
             sibling = dom.next_sibling(&candidate);
         }
-        let parent_element = (dom.kind(&parent) == NodeKind::Element).then_some(&parent);
-        let masked = serializer.masks_text_under(parent_element);
+        let masked = serializer.masks_text_under(Some(&parent));
         write(
             serializer,
             AddedSubtree {
@@ -283,10 +282,7 @@ fn text_changes<D: PageDom>(
         .into_iter()
         .map(|(id, node)| {
             let text = dom.text(&node);
-            let parent = dom
-                .parent(&node)
-                .filter(|parent| dom.kind(parent) == NodeKind::Element);
-            let text = if serializer.masks_text_under(parent.as_ref()) {
+            let text = if serializer.masks_text_under(dom.parent(&node).as_ref()) {
                 mask_text(&text)
             } else {
                 crate::core::mask::free_text(text)

@@ -20,6 +20,8 @@ pub enum NodeKind {
     Doctype,
     /// The document.
     Document,
+    /// A shadow root (open or closed).
+    ShadowRoot,
     /// Anything else (processing instructions, fragments): not recorded.
     Other,
 }
@@ -56,8 +58,13 @@ pub trait PageDom {
     fn first_child(&self, node: &Self::Node) -> Option<Self::Node>;
     /// Its next sibling.
     fn next_sibling(&self, node: &Self::Node) -> Option<Self::Node>;
-    /// Its parent.
+    /// Its parent; a shadow root's is its host.
     fn parent(&self, node: &Self::Node) -> Option<Self::Node>;
+    /// An element's shadow root, open or closed, when it has one the
+    /// recorder can reach.
+    fn shadow_root(&self, element: &Self::Node) -> Option<Self::Node>;
+    /// The rules of a shadow root's adopted stylesheets, in order, as text.
+    fn adopted_css(&self, root: &Self::Node) -> String;
     /// Is it in the recorded document (not taken out, not yet put in)?
     fn in_document(&self, node: &Self::Node) -> bool;
     /// A text or comment node's text.

@@ -26,6 +26,7 @@ struct Pending<N> {
     parent: u32,
     before: Option<u32>,
     masked: bool,
+    in_shadow: bool,
 }
 
 /// Where a walk stands among the children of a recorded element.
@@ -38,6 +39,8 @@ enum Cursor<N> {
     At(N),
     /// Past this child.
     After(N),
+    /// Past the element's shadow root: its own children come next.
+    AfterShadowRoot,
 }
 
 /// A recorded element whose children the walk is going through, one at a
@@ -50,7 +53,24 @@ struct Frame<N> {
     id: u32,
     /// Whether text under the element is masked.
     masked: bool,
+    /// Whether the element is in a shadow tree (or is a shadow root), where
+    /// the walk's look at the whole subtree (`Unmatched`) did not reach.
+    in_shadow: bool,
+    /// What the frame's node is: an element (which may host a shadow
+    /// root), a shadow root, or the document.
+    hosts: Hosting,
     cursor: Cursor<N>,
+}
+
+/// What a frame's node is, as far as shadow roots go.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Hosting {
+    /// An element: its shadow root, if any, is walked before its children.
+    Element,
+    /// A shadow root: once walked, its host's children follow.
+    ShadowRoot,
+    /// The document.
+    Neither,
 }
 
 /// Which selectors no element of a walk's subtree matched when the walk
@@ -91,6 +111,7 @@ impl<D: PageDom> Walk<D> {
                 parent,
                 before,
                 masked,
+                in_shadow: false,
             }),
             frames: Vec::new(),
             records: Vec::new(),
@@ -117,6 +138,9 @@ pub struct NodeSerializer<D: PageDom> {
     dom: D,
     next_id: u32,
     policy: MaskPolicy,
+    /// The shadow roots recorded since the last [`Self::take_shadow_roots`]:
+    /// the browser observes each for changes.
+    shadow_roots: Vec<D::Node>,
 }
 
 impl<D: PageDom> NodeSerializer<D> {
@@ -126,7 +150,13 @@ impl<D: PageDom> NodeSerializer<D> {
             dom,
             next_id: 1,
             policy,
+            shadow_roots: Vec::new(),
         }
+    }
+
+    /// The shadow roots recorded since the last call.
+    pub fn take_shadow_roots(&mut self) -> Vec<D::Node> {
+        std::mem::take(&mut self.shadow_roots)
     }
 
     /// The DOM it reads.
@@ -167,12 +197,25 @@ impl<D: PageDom> NodeSerializer<D> {
         id
     }
 
-    /// Is text under `element` masked (by the policy, a mask selector, or as editable content)?
-    pub fn masks_text_under(&self, element: Option<&D::Node>) -> bool {
+    /// Is text under `parent` masked (by the policy, a mask selector, or
+    /// as editable content)? Under a shadow root, as under its host.
+    pub fn masks_text_under(&self, parent: Option<&D::Node>) -> bool {
         if self.policy.mask_all_text {
             return true;
         }
-        let Some(element) = element else { return false };
+        let Some(parent) = parent else { return false };
+        let host;
+        let element = match self.dom.kind(parent) {
+            NodeKind::Element => parent,
+            NodeKind::ShadowRoot => match self.dom.parent(parent) {
+                Some(found) => {
+                    host = found;
+                    &host
+                }
+                None => return false,
+            },
+            _ => return false,
+        };
         // A list fails to parse when either part does: closed, as either would.
         let selector = match self.policy.mask_all_inputs {
             true => PolicySelector::MaskOrEditable,
@@ -235,19 +278,29 @@ impl<D: PageDom> NodeSerializer<D> {
                 Cursor::At(child) | Cursor::After(child)
                     if walk.verify_parents && !self.still_under(&child, frame.id) =>
                 {
+                    self.first_walked_child(&frame.element, frame.hosts)
+                }
+                Cursor::Start => self.first_walked_child(&frame.element, frame.hosts),
+                Cursor::At(child) => Some(child),
+                // A host's shadow root comes first, then its own children.
+                Cursor::AfterShadowRoot => self.dom.first_child(&frame.element),
+                Cursor::After(child)
+                    if walk.verify_parents && self.dom.kind(&child) == NodeKind::ShadowRoot =>
+                {
                     self.dom.first_child(&frame.element)
                 }
-                Cursor::Start => self.dom.first_child(&frame.element),
-                Cursor::At(child) => Some(child),
                 Cursor::After(child) => self.dom.next_sibling(&child),
                 Cursor::Descended => {
                     unreachable!("a frame's cursor is reset when the frame above it closes")
                 }
             };
             let Some(node) = next else {
-                let done = walk.frames.pop().map(|frame| frame.element);
-                if let (Some(outer), Some(element)) = (walk.frames.last_mut(), done) {
-                    outer.cursor = Cursor::After(element);
+                let done = walk.frames.pop();
+                if let (Some(outer), Some(done)) = (walk.frames.last_mut(), done) {
+                    outer.cursor = match done.hosts {
+                        Hosting::ShadowRoot => Cursor::AfterShadowRoot,
+                        _ => Cursor::After(done.element),
+                    };
                 }
                 continue;
             };
@@ -277,10 +330,21 @@ impl<D: PageDom> NodeSerializer<D> {
                 parent: frame.id,
                 before: None,
                 masked: frame.masked,
+                in_shadow: frame.in_shadow,
             };
             self.visit(walk, pending, unmatched);
         }
         true
+    }
+
+    /// The first node the walk goes to under `node`: an element's shadow
+    /// root, else its first child.
+    fn first_walked_child(&self, node: &D::Node, hosts: Hosting) -> Option<D::Node> {
+        match hosts {
+            Hosting::Element => self.dom.shadow_root(node),
+            _ => None,
+        }
+        .or_else(|| self.dom.first_child(node))
     }
 
     /// Record `pending`'s node, and open a frame for its children if they
@@ -291,8 +355,18 @@ impl<D: PageDom> NodeSerializer<D> {
             parent,
             before,
             masked,
+            in_shadow,
         } = pending;
-        let described = self.describe(&node, masked, unmatched);
+        let kind = self.dom.kind(&node);
+        let shadow_root = kind == NodeKind::ShadowRoot;
+        let in_shadow = in_shadow || shadow_root;
+        // A selector's absence from the subtree was asked of the document's
+        // tree only: in a shadow tree each element is matched.
+        let unmatched = match in_shadow {
+            true => Unmatched::default(),
+            false => unmatched,
+        };
+        let described = self.describe(&node, kind, masked, unmatched);
         let Some((data, children_masked, walk_children)) = described else {
             if let Some(frame) = walk.frames.last_mut() {
                 frame.cursor = Cursor::After(node);
@@ -300,6 +374,9 @@ impl<D: PageDom> NodeSerializer<D> {
             return;
         };
         let id = self.assign(&node);
+        if shadow_root {
+            self.shadow_roots.push(node.clone());
+        }
         walk.records.push(NodeRecord {
             id,
             parent,
@@ -307,10 +384,17 @@ impl<D: PageDom> NodeSerializer<D> {
             data,
         });
         if walk_children {
+            let hosts = match &walk.records[walk.records.len() - 1].data {
+                NodeData::Element { .. } => Hosting::Element,
+                NodeData::ShadowRoot { .. } => Hosting::ShadowRoot,
+                _ => Hosting::Neither,
+            };
             walk.frames.push(Frame {
                 element: node,
                 id,
                 masked: children_masked,
+                in_shadow,
+                hosts,
                 cursor: Cursor::Start,
             });
         } else if let Some(frame) = walk.frames.last_mut() {
@@ -326,15 +410,16 @@ impl<D: PageDom> NodeSerializer<D> {
             .is_some_and(|actual| actual == parent)
     }
 
-    /// What `node` is: its record data, whether its children's text is masked,
+    /// What `node` (of `kind`) is: its record data, whether its children's text is masked,
     /// and whether its children are recorded at all. `None`: not recorded.
     fn describe(
         &self,
         node: &D::Node,
+        kind: NodeKind,
         masked: bool,
         unmatched: Unmatched,
     ) -> Option<(NodeData, bool, bool)> {
-        match self.dom.kind(node) {
+        match kind {
             NodeKind::Element => Some(self.describe_element(node, masked, unmatched)),
             NodeKind::Text => {
                 let text = self.dom.text(node);
@@ -360,6 +445,14 @@ impl<D: PageDom> NodeSerializer<D> {
                 false,
             )),
             NodeKind::Document => Some((NodeData::Document, masked, true)),
+            NodeKind::ShadowRoot => {
+                let css = self.dom.adopted_css(node);
+                let css = match css.is_empty() {
+                    true => css,
+                    false => mask::free_text(css),
+                };
+                Some((NodeData::ShadowRoot { css }, masked, true))
+            }
             NodeKind::Other => None,
         }
     }

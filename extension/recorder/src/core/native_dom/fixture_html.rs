@@ -178,6 +178,16 @@ impl<'a> Reader<'a> {
         node.name = name.clone();
         node.svg = svg || starts_svg;
         let self_closed = self.attributes(&mut node)?;
+        // A declarative shadow root: the template's content is the shadow
+        // tree of the element it is in.
+        if name == "template" && node.attrs.iter().any(|(n, _)| n == "shadowrootmode") {
+            let host = self.parent();
+            let root = self.dom.new_shadow_root(host).ok_or_else(|| {
+                self.error("a second shadow root, or one outside an element".into())
+            })?;
+            self.open.push(root);
+            return Ok(());
+        }
         let element = self.add(node);
         let html_element = !(svg || starts_svg);
         if self_closed || (html_element && VOID.contains(&name.as_str())) {

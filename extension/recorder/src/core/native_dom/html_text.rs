@@ -53,12 +53,22 @@ fn write_node(dom: &NativeDom, node: NodeRef, out: &mut String) {
             if !data.svg && VOID.contains(&data.name.as_str()) {
                 return;
             }
+            if let Some(shadow) = data.shadow {
+                write_node(dom, NodeRef(shadow), out);
+            }
             for child in &data.children {
                 write_node(dom, NodeRef(*child), out);
             }
             out.push_str("</");
             out.push_str(&data.name);
             out.push('>');
+        }
+        NodeKind::ShadowRoot => {
+            out.push_str("<template shadowrootmode=\"open\">");
+            for child in &data.children {
+                write_node(dom, NodeRef(*child), out);
+            }
+            out.push_str("</template>");
         }
         NodeKind::Document | NodeKind::Other => {}
     }

@@ -52,6 +52,10 @@ struct NativeNode {
     popover_open: bool,
     /// The rules a `<link>`'s stylesheet loaded (same origin).
     stylesheet: Option<String>,
+    /// An element's shadow root.
+    shadow: Option<usize>,
+    /// A shadow root's adopted stylesheets' rules.
+    adopted_css: String,
     size: (f64, f64),
 }
 
@@ -70,6 +74,8 @@ impl NativeNode {
             modal: false,
             popover_open: false,
             stylesheet: None,
+            shadow: None,
+            adopted_css: String::new(),
             size: (100.0, 20.0),
         }
     }
@@ -183,6 +189,39 @@ impl NativeDom {
         let mut node = NativeNode::new(NodeKind::Doctype);
         node.name = name.to_string();
         self.push(node)
+    }
+
+    /// Attach a shadow root to `host`, as a script's `attachShadow` does
+    /// (`None` when it has one). The change is logged as the recorder's
+    /// page hook reports it: the root added under its host.
+    pub fn attach_shadow(&mut self, host: NodeRef) -> Option<NodeRef> {
+        let root = self.new_shadow_root(host)?;
+        if self.observed && self.is_connected(host) {
+            self.changes.push(DomChange::Children {
+                added: vec![root],
+                removed: Vec::new(),
+            });
+        }
+        Some(root)
+    }
+
+    /// A shadow root for `host`, which has none, without logging it.
+    fn new_shadow_root(&mut self, host: NodeRef) -> Option<NodeRef> {
+        if self.nodes[host.0].shadow.is_some() || self.nodes[host.0].kind != NodeKind::Element {
+            return None;
+        }
+        let mut node = NativeNode::new(NodeKind::ShadowRoot);
+        // So that a fixture's `</template>` closes it.
+        node.name = "template".into();
+        node.parent = Some(host.0);
+        let root = self.push(node);
+        self.nodes[host.0].shadow = Some(root.0);
+        Some(root)
+    }
+
+    /// Set the rules of a shadow root's adopted stylesheets.
+    pub fn set_adopted_css(&mut self, root: NodeRef, css: &str) {
+        self.nodes[root.0].adopted_css = css.to_string();
     }
 
     /// Put `child` last under `parent` (taking it from where it was).
@@ -319,8 +358,17 @@ impl NativeDom {
 
     /// The first element, in document order, whose `id` is `id`.
     pub fn by_id(&self, id: &str) -> Option<NodeRef> {
-        self.descendants(self.document())
-            .find(|n| self.node(n).attrs.iter().any(|(k, v)| k == "id" && v == id))
+        // Shadow trees included (tests name the nodes they change there).
+        let mut stack = vec![0];
+        while let Some(next) = stack.pop() {
+            let node = &self.nodes[next];
+            if node.attrs.iter().any(|(k, v)| k == "id" && v == id) {
+                return Some(NodeRef(next));
+            }
+            stack.extend(node.children.iter().rev());
+            stack.extend(node.shadow);
+        }
+        None
     }
 
     /// `root`'s subtree in document order, `root` first.
@@ -373,6 +421,14 @@ impl PageDom for NativeDom {
 
     fn parent(&self, node: &NodeRef) -> Option<NodeRef> {
         self.node(node).parent.map(NodeRef)
+    }
+
+    fn shadow_root(&self, element: &NodeRef) -> Option<NodeRef> {
+        self.node(element).shadow.map(NodeRef)
+    }
+
+    fn adopted_css(&self, root: &NodeRef) -> String {
+        self.node(root).adopted_css.clone()
     }
 
     fn in_document(&self, node: &NodeRef) -> bool {
