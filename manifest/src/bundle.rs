@@ -36,19 +36,19 @@ pub struct Bundle {
     /// The documents loaded during the session, in order.
     pub pages: Vec<Page>,
     /// DOM events: snapshots and incremental changes, in time order per page.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub events: Vec<EventRecord>,
     /// Console entries, masked.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub console: Vec<ConsoleEntry>,
     /// Network entries, masked.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub network: Vec<NetworkEntry>,
     /// The tester's marks on page elements.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub marks: Vec<Mark>,
     /// Screenshots, base64 attachments.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub screenshots: Vec<Screenshot>,
     /// The masking policy the recorder applied.
     pub mask_policy: MaskPolicy,

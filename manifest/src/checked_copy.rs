@@ -123,11 +123,14 @@ pub fn read_checked(
     Ok(head)
 }
 
-/// Writes the bundle's object: `{`, each list followed by a comma, then the
-/// head's fields and `}`.
+/// Writes the bundle's object: `{`, each list followed by a comma (every
+/// list, `[]` when the text had none), then the head's other fields and `}`.
 struct Lists<'w, W> {
     out: &'w mut W,
 }
+
+/// The lists of a bundle, which [`Lists`] writes apart from its head.
+const LIST_FIELDS: [&str; 5] = ["screenshots", "marks", "console", "network", "events"];
 
 impl<'w, W: Write> Lists<'w, W> {
     fn open(out: &'w mut W) -> Result<Self, ValidationError> {
@@ -144,21 +147,33 @@ impl<'w, W: Write> Lists<'w, W> {
         max: usize,
         copy: impl FnMut(usize, &str, &mut W) -> Result<(), ValidationError>,
     ) -> Result<usize, ValidationError> {
-        let Some(raw) = raw else {
-            return Ok(0);
-        };
         write!(self.out, "\"{name}\":").map_err(|e| unwritable(name, e))?;
-        let count = each_entry(name, raw, max, copy, self.out)?;
+        let count = match raw {
+            Some(raw) => each_entry(name, raw, max, copy, self.out)?,
+            None => {
+                self.out.write_all(b"[]").map_err(|e| unwritable(name, e))?;
+                0
+            }
+        };
         self.out.write_all(b",").map_err(|e| unwritable(name, e))?;
         Ok(count)
     }
 
-    /// Write the head's fields and close the object.
+    /// Write the head's fields (its empty lists left out: they were
+    /// written) and close the object.
     fn close(self, head: &Bundle) -> Result<(), ValidationError> {
-        let text = serde_json::to_vec(head).map_err(|e| unwritable("", e))?;
-        // The head is an object with at least its version: `{…}`.
-        let fields = text.strip_prefix(b"{").unwrap_or(&text);
-        self.out.write_all(fields).map_err(|e| unwritable("", e))
+        // The head is small (identity, environment, pages): as a map.
+        let mut fields = match serde_json::to_value(head) {
+            Ok(serde_json::Value::Object(fields)) => fields,
+            Ok(_) => return Err(unwritable("", "the head is not an object")),
+            Err(e) => return Err(unwritable("", e)),
+        };
+        for list in LIST_FIELDS {
+            fields.remove(list);
+        }
+        let text = serde_json::to_vec(&fields).map_err(|e| unwritable("", e))?;
+        let inside = text.strip_prefix(b"{").unwrap_or(&text);
+        self.out.write_all(inside).map_err(|e| unwritable("", e))
     }
 }
 

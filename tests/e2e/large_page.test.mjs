@@ -42,7 +42,7 @@ test('a large page changing in every task is walked in slices and replays exactl
   assert.equal(more.length, 0);
   const recorderMs = tasks.map((t) => t.extensionMs).sort((a, b) => b - a);
   console.log(`snapshot walk ${snapshot.took_ms.toFixed(0)} ms, ${nodesOf(snapshot.nodes).length} nodes; ${rounds} rounds of changes; longest recorder tasks (ms): ${recorderMs.slice(0, 6).map((ms) => ms.toFixed(1))}`);
-  assert.ok(snapshot.took_ms > 100, 'the walk is long enough to need slices');
+  assert.ok(snapshot.took_ms > 40, 'the walk is long enough to need slices');
   assert.ok(recorderMs[0] < 50, `no task spends 50 ms in the recorder: ${recorderMs[0]} ms`);
   assert.ok(recorderMs.filter((ms) => ms > 10).length >= 3, 'the walk ran in several tasks');
   assert.ok(rounds > 100, 'the page changed all along');
