@@ -3,7 +3,8 @@
 // recorder with postMessage, as text: objects become a bounded preview
 // (depth 3, 50 keys, cycles and throwing getters survive). It also wraps
 // the setters of form values, and tells the recorder by an event on the
-// control when a script set one. It masks nothing: the recorder parses,
+// control when a script set one, and on an element when a script attached
+// a shadow root to it. It masks nothing: the recorder parses,
 // caps and masks every message and reads the control's value itself.
 (() => {
   if (window.__reproHook) return;
@@ -198,6 +199,16 @@
   watchSetter(HTMLTextAreaElement.prototype, 'value');
   watchSetter(HTMLSelectElement.prototype, 'value');
   watchSetter(HTMLSelectElement.prototype, 'selectedIndex');
+  // A shadow root attached by script (open or closed) makes no mutation:
+  // tell the recorder on its host, which finds the root itself.
+  const attachShadow0 = Element.prototype.attachShadow;
+  if (attachShadow0) {
+    Element.prototype.attachShadow = function (init) {
+      const root = attachShadow0.call(this, init);
+      this.dispatchEvent(new Event('repro:shadow-attached', { bubbles: true, composed: true }));
+      return root;
+    };
+  }
   // Rules a script adds or removes through the CSS object model change no
   // text and no node: tell the recorder on the sheet's <style>, once per task.
   const restyled = new Set();

@@ -182,3 +182,57 @@ test("a select's choice replays when it may be recorded, and stays hidden when m
   assert.notEqual(await frame.locator('#band').inputValue(), 'b', 'the masked choice is not replayed');
   await viewer.close();
 });
+
+test('web components replay: open, closed and declarative shadow roots, slots, adopted styles, changes, roots attached later, masking inside', async () => {
+  const { page, popup } = await startRecording(env, '/shadow.html');
+  await page.waitForTimeout(300);
+  await page.locator('#change').click();
+  await page.locator('#open-input').pressSequentially('Open-Root-Secret-Kq2');
+  await page.evaluate(() => window.badgeRoot.getElementById('closed-input').focus());
+  await page.keyboard.type('Closed-Root-Secret-Wy5');
+  await page.waitForTimeout(400);
+  const facts = (doc, closedRoot) => {
+    const card = doc.getElementById('card');
+    const title = card.shadowRoot.getElementById('title');
+    const box = card.shadowRoot.querySelector('.box');
+    const badge = closedRoot ?? doc.getElementById('badge').shadowRoot;
+    const late = doc.getElementById('late').shadowRoot;
+    const decl = doc.getElementById('declarative').shadowRoot.getElementById('decl-text');
+    const rect = (element) => { const r = element.getBoundingClientRect(); return [Math.round(r.width), Math.round(r.height)]; };
+    return {
+      title: title.textContent,
+      titleColor: getComputedStyle(title).color,
+      boxBorder: getComputedStyle(box).borderTopColor,
+      cardBox: rect(card),
+      noteSlotted: doc.getElementById('note').assignedSlot?.name ?? null,
+      badge: badge.getElementById('badge-text').textContent,
+      late: late?.getElementById('late-text')?.textContent ?? null,
+      lateBox: rect(doc.getElementById('late')),
+      declared: [decl.textContent, getComputedStyle(decl).color],
+    };
+  };
+  const live = await page.evaluate(`(${facts})(document, window.badgeRoot)`);
+  const { href, bundle } = await stopAndShare(popup);
+  await popup.close();
+  await page.close();
+  assert.equal(live.title, 'Order 43');
+  const text = JSON.stringify(bundle);
+  for (const secret of ['Open-Root-Secret-Kq2', 'Closed-Root-Secret-Wy5', 'Shadow-Masked-Ada7']) {
+    assert.ok(!text.includes(secret), `${secret} is not in the bundle`);
+  }
+  assert.ok(bundle.events.some((e) => e.type === 'input' && e.value === '*'.repeat('Closed-Root-Secret-Wy5'.length)),
+    'typing in a closed root is recorded, masked, on the input itself');
+  assert.ok(bundle.events.some((e) => e.type === 'input' && e.value === '*'.repeat('Open-Root-Secret-Kq2'.length)),
+    'and in an open one');
+
+  const viewer = await env.browser.context.newPage();
+  await viewer.goto(href);
+  await viewer.frameLocator('#replay').locator('body > p').last().waitFor();
+  await viewer.locator('#play').click();
+  await viewer.waitForFunction(() => document.querySelector('#replay').contentDocument.getElementById('late')?.shadowRoot?.textContent.includes('Attached'));
+  const replayed = await viewer.locator('#replay').evaluate((frame, source) => (0, eval)(`(${source})`)(frame.contentDocument, null), facts.toString());
+  assert.deepEqual(replayed, live, 'the replay shows the components as the live page did');
+  const maskedText = await viewer.locator('#replay').evaluate((frame) => frame.contentDocument.getElementById('masked').shadowRoot.textContent);
+  assert.ok(maskedText.length > 0 && !maskedText.includes('Private'), `text under a masked host is masked: ${maskedText}`);
+  await viewer.close();
+});

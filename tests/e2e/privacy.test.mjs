@@ -37,6 +37,9 @@ const SECRETS = {
   'secret attribute in an XML body': 'xml-Attr-Secret-Pp1',
   'value set from script': 'Script-Set-Secret-Qa4',
   'email in a rule a script inserted': 'styled.rule@secret.example',
+  'typed in an open shadow root': 'Open-Shadow-Typed-Rt6',
+  'typed in a closed shadow root': 'Closed-Shadow-Typed-Nm3',
+  'text in a closed shadow root under a masked host': 'Shadow-Masked-Text-Hb4',
 };
 
 function assertNoSecrets(where, text) {
@@ -59,6 +62,9 @@ test('planted secrets reach neither extension storage nor the server; the page t
   await page.locator('#notes').pressSequentially(SECRETS['textarea edited after load']);
   await page.locator('#editor').click();
   await page.keyboard.type(` ${SECRETS.contenteditable}`);
+  await page.locator('#open-root-field').pressSequentially(SECRETS['typed in an open shadow root']);
+  await page.evaluate(() => window.closedFieldRoot.getElementById('closed-root-field').focus());
+  await page.keyboard.type(SECRETS['typed in a closed shadow root']);
   await page.locator('#send').click();
   await page.waitForTimeout(1000);
 
@@ -91,6 +97,10 @@ test('planted secrets reach neither extension storage nor the server; the page t
   assert.equal(bundle.mask_policy.name, 'default + tester rules');
   assert.ok(bundle.events.some((e) => e.type === 'input' && e.value === '***'), 'CVC stays masked despite data-repro-unmask');
   // The channels are captured (masked), not missed.
+  for (const channel of ['typed in an open shadow root', 'typed in a closed shadow root']) {
+    assert.ok(bundle.events.some((e) => e.type === 'input' && e.value === '*'.repeat(SECRETS[channel].length)), `${channel}: recorded, masked`);
+  }
+  assert.ok(text.includes('Closed root field'), 'the text of a closed shadow root is recorded');
   assert.ok(bundle.events.some((e) => e.type === 'input' && e.value === '*'.repeat(SECRETS['value set from script'].length)), 'the value set from script is recorded, masked');
   const rules = bundle.events.filter((e) => e.type === 'mutation').flatMap((e) => e.attrs ?? [])
     .filter((a) => a.name === 'data-repro-inlined-css' && a.value?.includes('.signed-in::after'));

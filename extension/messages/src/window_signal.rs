@@ -14,6 +14,11 @@ pub const SCRIPT_SET_VALUE_EVENT: &str = "repro:script-set-value";
 /// no mutation), once per element and task.
 pub const STYLE_RULES_CHANGED_EVENT: &str = "repro:style-rules-changed";
 
+/// The DOM event the page hook fires on an element a script attached a
+/// shadow root to (`attachShadow`, open or closed: the attachment makes no
+/// mutation record), composed so that it reaches the document.
+pub const SHADOW_ATTACHED_EVENT: &str = "repro:shadow-attached";
+
 /// The property that carries a [`WindowSignal`]'s name.
 pub const WINDOW_SIGNAL_KEY: &str = "__repro";
 

@@ -3,8 +3,8 @@
 //! must be one this crate knows, or the Rust side would drop it silently.
 
 use repro_extension_messages::{
-    ToBackground, WindowSignal, SCRIPT_SET_VALUE_EVENT, STYLE_RULES_CHANGED_EVENT,
-    WINDOW_SIGNAL_KEY,
+    ToBackground, WindowSignal, SCRIPT_SET_VALUE_EVENT, SHADOW_ATTACHED_EVENT,
+    STYLE_RULES_CHANGED_EVENT, WINDOW_SIGNAL_KEY,
 };
 
 /// Every `'…'` literal that follows `key: ` or `key === ` in `source`.
@@ -70,7 +70,11 @@ fn the_page_hook_uses_known_window_signals() {
 #[test]
 fn the_page_hook_fires_the_event_the_recorder_listens_for() {
     let source = loader("page-hook.js");
-    for event in [SCRIPT_SET_VALUE_EVENT, STYLE_RULES_CHANGED_EVENT] {
+    for event in [
+        SCRIPT_SET_VALUE_EVENT,
+        STYLE_RULES_CHANGED_EVENT,
+        SHADOW_ATTACHED_EVENT,
+    ] {
         assert!(
             source.contains(&format!("'{event}'")),
             "page-hook.js does not fire {event}"

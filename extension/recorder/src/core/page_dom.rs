@@ -61,8 +61,10 @@ pub trait PageDom {
     /// Its parent; a shadow root's is its host.
     fn parent(&self, node: &Self::Node) -> Option<Self::Node>;
     /// An element's shadow root, open or closed, when it has one the
-    /// recorder can reach.
-    fn shadow_root(&self, element: &Self::Node) -> Option<Self::Node>;
+    /// recorder can reach. `custom_element`: its name has a hyphen (custom
+    /// elements are the usual hosts of closed roots, which cost the browser
+    /// more to ask for: only they are asked).
+    fn shadow_root(&self, element: &Self::Node, custom_element: bool) -> Option<Self::Node>;
     /// The rules of a shadow root's adopted stylesheets, in order, as text.
     fn adopted_css(&self, root: &Self::Node) -> String;
     /// Is it in the recorded document (not taken out, not yet put in)?

@@ -65,8 +65,9 @@ struct Frame<N> {
 /// What a frame's node is, as far as shadow roots go.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Hosting {
-    /// An element: its shadow root, if any, is walked before its children.
-    Element,
+    /// An element: its shadow root, if any, is walked before its children;
+    /// `custom`: a custom element (its name has a hyphen).
+    Element { custom: bool },
     /// A shadow root: once walked, its host's children follow.
     ShadowRoot,
     /// The document.
@@ -341,7 +342,7 @@ impl<D: PageDom> NodeSerializer<D> {
     /// root, else its first child.
     fn first_walked_child(&self, node: &D::Node, hosts: Hosting) -> Option<D::Node> {
         match hosts {
-            Hosting::Element => self.dom.shadow_root(node),
+            Hosting::Element { custom } => self.dom.shadow_root(node, custom),
             _ => None,
         }
         .or_else(|| self.dom.first_child(node))
@@ -385,7 +386,9 @@ impl<D: PageDom> NodeSerializer<D> {
         });
         if walk_children {
             let hosts = match &walk.records[walk.records.len() - 1].data {
-                NodeData::Element { .. } => Hosting::Element,
+                NodeData::Element { tag, .. } => Hosting::Element {
+                    custom: tag.contains('-'),
+                },
                 NodeData::ShadowRoot { .. } => Hosting::ShadowRoot,
                 _ => Hosting::Neither,
             };

@@ -38,6 +38,10 @@ pub struct BrowserDom {
     selectors: Selectors,
     /// The recorded document.
     document: Option<Node>,
+    /// Closed shadow roots by host, as the page hook's signal revealed them
+    /// (open ones the host gives); looked up only once there is one.
+    closed_roots: js_sys::WeakMap,
+    any_closed_root: std::cell::Cell<bool>,
 }
 
 /// The serializer of the recorded page.
@@ -53,11 +57,25 @@ pub fn serializer(policy: MaskPolicy) -> Serializer {
         ids: js_sys::WeakMap::new().unchecked_into(),
         selectors: Selectors::new(&policy),
         document: web_sys::window().and_then(|w| w.document()).map(Node::from),
+        closed_roots: js_sys::WeakMap::new(),
+        any_closed_root: std::cell::Cell::new(false),
     };
     NodeSerializer::new(dom, policy)
 }
 
 impl BrowserDom {
+    /// The shadow root `host` has, open or closed (reached through the
+    /// extension's API), remembered when closed so that the walk finds it.
+    pub fn reach_shadow_root(&self, host: &Element) -> Option<Node> {
+        if let Some(open) = dom_reads::open_shadow_root(host) {
+            return Some(open);
+        }
+        let closed = dom_reads::any_shadow_root(host)?;
+        self.closed_roots.set(host, &closed);
+        self.any_closed_root.set(true);
+        Some(closed)
+    }
+
     fn selector(&self, which: PolicySelector) -> &super::policy_selectors::Selector {
         match which {
             PolicySelector::Block => &self.selectors.block,
@@ -82,6 +100,7 @@ impl PageDom for BrowserDom {
             Node::COMMENT_NODE => NodeKind::Comment,
             Node::DOCUMENT_TYPE_NODE => NodeKind::Doctype,
             Node::DOCUMENT_NODE => NodeKind::Document,
+            Node::DOCUMENT_FRAGMENT_NODE if dom_reads::is_shadow_root(node) => NodeKind::ShadowRoot,
             _ => NodeKind::Other,
         }
     }
@@ -98,13 +117,45 @@ impl PageDom for BrowserDom {
 
     #[inline(always)]
     fn parent(&self, node: &Node) -> Option<Node> {
-        dom_reads::parent_node(node)
+        dom_reads::parent_node(node).or_else(|| {
+            dom_reads::is_shadow_root(node).then(|| dom_reads::shadow_host(node).into())
+        })
+    }
+
+    #[inline(always)]
+    fn shadow_root(&self, element: &Node, custom_element: bool) -> Option<Node> {
+        if let Some(open) = dom_reads::open_shadow_root(element) {
+            return Some(open);
+        }
+        if custom_element {
+            return self.reach_shadow_root(element.unchecked_ref());
+        }
+        match self.any_closed_root.get() {
+            true => self.closed_roots.get(element).dyn_into().ok(),
+            false => None,
+        }
+    }
+
+    fn adopted_css(&self, root: &Node) -> String {
+        let mut css = String::new();
+        for sheet in dom_reads::adopted_sheets(root) {
+            if let Some(rules) = rules_text(&sheet) {
+                css.push_str(&rules);
+            }
+        }
+        css
     }
 
     fn in_document(&self, node: &Node) -> bool {
-        self.document
-            .as_ref()
-            .is_some_and(|document| dom_reads::contains(document, node))
+        // `contains` stops at shadow roots; a node in a shadow tree is in
+        // the document when it is connected and its tree's host is.
+        let Some(document) = self.document.as_ref() else {
+            return false;
+        };
+        dom_reads::contains(document, node)
+            || (dom_reads::is_connected(node)
+                && dom_reads::host_of_tree(node)
+                    .is_some_and(|host| self.in_document(host.unchecked_ref())))
     }
 
     #[inline(always)]

@@ -27,6 +27,17 @@ extern "C" {
     fn contains(this: &ProtoNode, other: &Node) -> bool;
     #[wasm_bindgen(method, getter, final, js_name = ownerDocument)]
     fn owner_document(this: &ProtoNode) -> Option<Document>;
+    #[wasm_bindgen(method, getter, final, js_name = isConnected)]
+    fn is_connected(this: &ProtoNode) -> bool;
+    #[wasm_bindgen(method, final, js_name = getRootNode)]
+    fn get_root_node(this: &ProtoNode) -> Node;
+
+    #[wasm_bindgen(js_name = ShadowRoot)]
+    type ProtoShadowRoot;
+    #[wasm_bindgen(method, getter, final, js_name = host)]
+    fn host(this: &ProtoShadowRoot) -> Element;
+    #[wasm_bindgen(method, getter, final, js_name = adoptedStyleSheets)]
+    fn adopted_style_sheets(this: &ProtoShadowRoot) -> JsValue;
 
     #[wasm_bindgen(js_name = Element)]
     type ProtoElement;
@@ -162,6 +173,8 @@ extern "C" {
     fn text_area_value_of(this: &Getter, area: &Element) -> String;
     #[wasm_bindgen(method, js_name = call)]
     fn select_value_of(this: &Getter, select: &Element) -> String;
+    #[wasm_bindgen(method, js_name = call)]
+    fn shadow_root_of(this: &Getter, element: &Node) -> Option<Node>;
 }
 
 /// The hot getters, taken from the prototypes when the recorder starts.
@@ -181,6 +194,7 @@ struct HotGetters {
     input_checked: Getter,
     text_area_value: Getter,
     select_value: Getter,
+    shadow_root: Getter,
 }
 
 impl HotGetters {
@@ -201,6 +215,7 @@ impl HotGetters {
             input_checked: getter("HTMLInputElement", "checked"),
             text_area_value: getter("HTMLTextAreaElement", "value"),
             select_value: getter("HTMLSelectElement", "value"),
+            shadow_root: getter("Element", "shadowRoot"),
         }
     }
 }
@@ -280,6 +295,76 @@ pub fn text_content(node: &Node) -> Option<String> {
 /// `node.contains(other)`.
 pub fn contains(node: &Node, other: &Node) -> bool {
     proto_node(node).contains(other)
+}
+
+/// `node.isConnected`: in a document, through any shadow roots.
+pub fn is_connected(node: &Node) -> bool {
+    proto_node(node).is_connected()
+}
+
+/// Is `node` a shadow root?
+pub fn is_shadow_root(node: &Node) -> bool {
+    node_type(node) == Node::DOCUMENT_FRAGMENT_NODE && node.is_instance_of::<web_sys::ShadowRoot>()
+}
+
+/// The host of the shadow tree `node` is in, if it is in one.
+pub fn host_of_tree(node: &Node) -> Option<Element> {
+    let root = proto_node(node).get_root_node();
+    is_shadow_root(&root).then(|| shadow_host(&root))
+}
+
+/// A shadow root's host.
+pub fn shadow_host(root: &Node) -> Element {
+    root.unchecked_ref::<ProtoShadowRoot>().host()
+}
+
+/// `element.shadowRoot`: its open shadow root.
+#[inline(always)]
+pub fn open_shadow_root(element: &Node) -> Option<Node> {
+    HOT.with(|hot| hot.shadow_root.shadow_root_of(element))
+}
+
+/// `element`'s shadow root, open or closed, through the extension's own
+/// API (`chrome.dom.openOrClosedShadowRoot` in Chromium, the element's
+/// `openOrClosedShadowRoot()` in a Firefox content script).
+pub fn any_shadow_root(element: &Element) -> Option<Node> {
+    let call = |this: &JsValue, function: JsValue, args: &js_sys::Array| {
+        function
+            .dyn_ref::<js_sys::Function>()
+            .and_then(|f| f.apply(this, args).ok())
+            .filter(|root| root.is_object())
+            .map(|root| root.unchecked_into::<Node>())
+    };
+    let property = |target: &JsValue, name: &str| {
+        js_sys::Reflect::get(target, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+    };
+    let dom = property(&property(&js_sys::global(), "chrome"), "dom");
+    let chromium = call(
+        &dom,
+        property(&dom, "openOrClosedShadowRoot"),
+        &js_sys::Array::of1(element),
+    );
+    chromium.or_else(|| {
+        call(
+            element,
+            property(element, "openOrClosedShadowRoot"),
+            &js_sys::Array::new(),
+        )
+    })
+}
+
+/// The adopted stylesheets of a shadow root.
+pub fn adopted_sheets(root: &Node) -> Vec<web_sys::CssStyleSheet> {
+    let sheets = root
+        .unchecked_ref::<ProtoShadowRoot>()
+        .adopted_style_sheets();
+    if !js_sys::Array::is_array(&sheets) {
+        return Vec::new();
+    }
+    js_sys::Array::from(&sheets)
+        .iter()
+        .filter_map(|sheet| sheet.dyn_into().ok())
+        .collect()
 }
 
 /// `node.ownerDocument`.

@@ -12,6 +12,7 @@ use web_sys::{Element, Event, EventTarget, MessageEvent, MouseEvent, MutationObs
 use super::dom_reads::viewport;
 use super::mutations;
 use super::recorder::{with_recorder, Recorder};
+use super::shadow_roots::RootWatcher;
 use super::snapshot;
 use super::transport::{flush_now, FLUSH_INTERVAL_MS};
 use crate::core::hook::{to_entry, Entry, HookMessage, HOOK_CONSOLE, HOOK_TAG};
@@ -19,7 +20,8 @@ use crate::core::page_dom::PageDom;
 use crate::core::page_limits::Admission;
 use repro_extension_messages::web::js::get;
 use repro_extension_messages::{
-    WindowSignal, SCRIPT_SET_VALUE_EVENT, STYLE_RULES_CHANGED_EVENT, WINDOW_SIGNAL_KEY,
+    WindowSignal, SCRIPT_SET_VALUE_EVENT, SHADOW_ATTACHED_EVENT, STYLE_RULES_CHANGED_EVENT,
+    WINDOW_SIGNAL_KEY,
 };
 
 type Handler = Closure<dyn FnMut(Event)>;
@@ -88,6 +90,8 @@ impl Listeners {
         listeners.listen(doc, "toggle", on_toggle)?;
         // Rules a script put in a <style>'s sheet, told by the page hook.
         listeners.listen(doc, STYLE_RULES_CHANGED_EVENT, on_style_rules)?;
+        // A shadow root a script attached, told by the page hook.
+        listeners.listen(doc, SHADOW_ATTACHED_EVENT, on_shadow_attached)?;
         listeners.listen(doc, "scroll", on_scroll)?;
         listeners.listen(doc, "click", on_click)?;
         listeners.listen(win, "resize", on_resize)?;
@@ -119,10 +123,29 @@ impl Listeners {
         self.observer.clone()
     }
 
+    /// A watcher of shadow roots with this observer and the document's
+    /// handlers (kept alive here until [`Self::remove`]).
+    pub fn root_watcher(&self) -> RootWatcher {
+        let handlers = self
+            .handlers
+            .iter()
+            .map(|(_, kind, handler)| {
+                (
+                    *kind,
+                    handler.as_ref().unchecked_ref::<js_sys::Function>().clone(),
+                )
+            })
+            .collect();
+        RootWatcher::new(self.observer.clone(), handlers)
+    }
+
     /// Take the last mutations, then remove everything from the page.
     pub fn remove(self, recorder: &mut Recorder) {
         let pending = self.observer.take_records();
         mutations::record(recorder, &pending);
+        if let Some(mut roots) = recorder.roots.take() {
+            roots.unwatch_all();
+        }
         self.observer.disconnect();
         self.window.clear_interval_with_handle(self.interval);
         for (target, kind, handler) in &self.handlers {
@@ -131,9 +154,49 @@ impl Listeners {
     }
 }
 
+/// The node an event came from: the first of its composed path (inside
+/// an open shadow root, not the host the target is retargeted to).
+fn origin(event: &Event) -> Option<Node> {
+    event
+        .composed_path()
+        .get(0)
+        .dyn_into()
+        .ok()
+        .or_else(|| event.target()?.dyn_into().ok())
+}
+
 fn target_id(recorder: &Recorder, event: &Event) -> Option<(u32, Node)> {
-    let node: Node = event.target()?.dyn_into().ok()?;
+    let node = origin(event)?;
     Some((recorder.serializer.id_of(&node)?, node))
+}
+
+/// A script attached a shadow root to an element (the page hook says so):
+/// when the element is recorded, its root comes in the next batch, now.
+fn on_shadow_attached(event: Event) {
+    with_recorder(|recorder| {
+        let Some(host) = origin(&event).and_then(|node| node.dyn_into::<Element>().ok()) else {
+            return;
+        };
+        let Some(root) = recorder.serializer.dom().reach_shadow_root(&host) else {
+            return;
+        };
+        let host_recorded = recorder.serializer.id_of(host.unchecked_ref()).is_some();
+        if !host_recorded
+            || recorder.serializer.id_of(&root).is_some()
+            || recorder.attached_roots.contains(&root)
+        {
+            return;
+        }
+        recorder.attached_roots.push(root);
+        // While the snapshot is walked, the roots wait with the records.
+        if recorder.snapshot.is_none() {
+            let records = match &recorder.observer {
+                Some(observer) => observer.take_records(),
+                None => js_sys::Array::new(),
+            };
+            mutations::record(recorder, &records);
+        }
+    });
 }
 
 fn on_input(event: Event) {

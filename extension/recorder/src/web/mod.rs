@@ -14,6 +14,7 @@ mod mutations;
 mod outbox;
 mod policy_selectors;
 mod recorder;
+mod shadow_roots;
 mod snapshot;
 mod snapshot_progress;
 mod state;

@@ -98,13 +98,21 @@ impl Selector {
 
     /// Is `element` or one of its ancestors matched? A selector that does
     /// not parse says yes (fails closed).
+    /// Inside a shadow tree, its host's ancestors count too (a masked
+    /// host masks its shadow tree).
     pub(super) fn inside_or_fails_closed(&self, element: &Element) -> bool {
-        match &self.0 {
-            Some(selector) => element
-                .unchecked_ref::<Matchable>()
-                .closest(selector)
-                .is_some(),
-            None => true,
+        let Some(selector) = &self.0 else {
+            return true;
+        };
+        let mut at = element.clone();
+        loop {
+            if at.unchecked_ref::<Matchable>().closest(selector).is_some() {
+                return true;
+            }
+            match super::dom_reads::host_of_tree(&at) {
+                Some(host) => at = host,
+                None => return false,
+            }
         }
     }
 }

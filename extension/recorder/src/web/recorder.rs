@@ -8,6 +8,7 @@ use repro_manifest::{DomEvent, EventRecord};
 
 use super::browser_dom::Serializer;
 use super::outbox::Outbox;
+use super::shadow_roots::RootWatcher;
 use super::snapshot_progress::SnapshotInProgress;
 
 thread_local! {
@@ -25,12 +26,27 @@ pub struct Recorder {
     pub limits: crate::core::page_limits::PageLimits,
     /// The first snapshot while it is being walked.
     pub snapshot: Option<SnapshotInProgress>,
+    /// Watches the recorded shadow roots (once listening started).
+    pub roots: Option<RootWatcher>,
+    /// Shadow roots attached to recorded elements since the last batch
+    /// (the page hook's signal; the attachment makes no mutation record).
+    pub attached_roots: Vec<web_sys::Node>,
 }
 
 impl Recorder {
     /// Milliseconds since the session started.
     pub fn now(&self) -> u64 {
         (js_sys::Date::now() - self.session_start as f64).max(0.0) as u64
+    }
+
+    /// Observe and listen to the shadow roots recorded since the last call.
+    pub fn watch_new_shadow_roots(&mut self) {
+        let roots = self.serializer.take_shadow_roots();
+        if let Some(watcher) = self.roots.as_mut() {
+            for root in &roots {
+                watcher.watch(root);
+            }
+        }
     }
 
     /// Queue a DOM event (held until the snapshot, if one is being walked).

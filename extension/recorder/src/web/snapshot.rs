@@ -58,6 +58,7 @@ fn walk_slice(recorder: &mut Recorder) -> bool {
     };
     snapshot.written.move_out();
     snapshot.busy_ms += snapshot.now() - began;
+    recorder.watch_new_shadow_roots();
     done
 }
 
@@ -72,6 +73,7 @@ pub fn complete_now(recorder: &mut Recorder) {
         .walk_until(&mut snapshot.walk, &mut || false);
     snapshot.write_walked();
     snapshot.busy_ms += snapshot.now() - began;
+    recorder.watch_new_shadow_roots();
     queue_finished(recorder);
 }
 

@@ -140,6 +140,8 @@ async fn record(build: &str, starting: Starting) -> Result<(), JsValue> {
         observer: None,
         limits: Default::default(),
         snapshot: None,
+        roots: None,
+        attached_roots: Vec::new(),
     };
     recorder.snapshot = Some(SnapshotInProgress::begin(
         &window,
@@ -151,7 +153,10 @@ async fn record(build: &str, starting: Starting) -> Result<(), JsValue> {
     // Listening starts before the walk, so that nothing the page does while
     // it is walked is missed.
     let listeners = Listeners::install(&window, &document)?;
-    with_recorder(|r| r.observer = Some(listeners.observer()));
+    with_recorder(|r| {
+        r.observer = Some(listeners.observer());
+        r.roots = Some(listeners.root_watcher());
+    });
     LISTENERS.with(|cell| *cell.borrow_mut() = Some(listeners));
     // The page hook holds what happened before now until it hears this.
     let _ = window.post_message(&signal(WindowSignal::RecorderReady), "*");

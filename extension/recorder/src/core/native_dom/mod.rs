@@ -423,7 +423,7 @@ impl PageDom for NativeDom {
         self.node(node).parent.map(NodeRef)
     }
 
-    fn shadow_root(&self, element: &NodeRef) -> Option<NodeRef> {
+    fn shadow_root(&self, element: &NodeRef, _custom_element: bool) -> Option<NodeRef> {
         self.node(element).shadow.map(NodeRef)
     }
 

@@ -1,0 +1,88 @@
+//! Watching the shadow roots the recording holds: the page's mutation
+//! observer sees nothing inside a shadow root unless it observes that root,
+//! and some events never leave one (`scroll`, the page hook's restyle
+//! signal); events from inside a closed root reach the document as if its
+//! host sent them. So each recorded root is observed, and listened to for
+//! what would not reach the document as itself.
+
+use repro_extension_messages::{
+    SCRIPT_SET_VALUE_EVENT, SHADOW_ATTACHED_EVENT, STYLE_RULES_CHANGED_EVENT,
+};
+use wasm_bindgen::JsCast;
+use web_sys::{MutationObserver, Node};
+
+use super::dom_reads;
+
+/// Events that never leave a shadow root: listened to on every root.
+const EVENTS_KEPT_INSIDE: [&str; 2] = ["scroll", STYLE_RULES_CHANGED_EVENT];
+
+/// Events that reach the document retargeted to a closed root's host:
+/// listened to on closed roots (an open root's reach the document with
+/// their origin in `composedPath()`).
+const EVENTS_HIDDEN_BY_CLOSED_ROOTS: [&str; 4] = [
+    "input",
+    "change",
+    SCRIPT_SET_VALUE_EVENT,
+    SHADOW_ATTACHED_EVENT,
+];
+
+/// The roots watched, and how.
+pub struct RootWatcher {
+    observer: MutationObserver,
+    /// The recorder's handler of each event kind it listens for.
+    handlers: Vec<(&'static str, js_sys::Function)>,
+    watched: Vec<(Node, Vec<&'static str>)>,
+}
+
+impl RootWatcher {
+    /// Watch roots with `observer` and the recorder's `handlers` (by event
+    /// kind; the caller keeps them alive until [`Self::unwatch_all`]).
+    pub fn new(
+        observer: MutationObserver,
+        handlers: Vec<(&'static str, js_sys::Function)>,
+    ) -> Self {
+        RootWatcher {
+            observer,
+            handlers,
+            watched: Vec::new(),
+        }
+    }
+
+    /// Observe `root` and listen to it.
+    pub fn watch(&mut self, root: &Node) {
+        let init = web_sys::MutationObserverInit::new();
+        init.set_child_list(true);
+        init.set_attributes(true);
+        init.set_character_data(true);
+        init.set_subtree(true);
+        if self.observer.observe_with_options(root, &init).is_err() {
+            return;
+        }
+        let host = dom_reads::shadow_host(root);
+        let closed = dom_reads::open_shadow_root(host.unchecked_ref()).as_ref() != Some(root);
+        let mut kinds: Vec<&'static str> = EVENTS_KEPT_INSIDE.to_vec();
+        if closed {
+            kinds.extend(EVENTS_HIDDEN_BY_CLOSED_ROOTS);
+        }
+        let options = web_sys::AddEventListenerOptions::new();
+        options.set_capture(true);
+        options.set_passive(true);
+        for kind in &kinds {
+            if let Some((_, handler)) = self.handlers.iter().find(|(k, _)| k == kind) {
+                dom_reads::add_listener(root.unchecked_ref(), kind, handler, &options);
+            }
+        }
+        self.watched.push((root.clone(), kinds));
+    }
+
+    /// Stop listening to every root (the observer is disconnected apart).
+    pub fn unwatch_all(&mut self) {
+        for (root, kinds) in self.watched.drain(..) {
+            for kind in kinds {
+                if let Some((_, handler)) = self.handlers.iter().find(|(k, _)| *k == kind) {
+                    dom_reads::remove_listener(root.unchecked_ref(), kind, handler, true);
+                }
+            }
+        }
+    }
+}
