@@ -42,6 +42,10 @@ pub struct BrowserDom {
     /// (open ones the host gives); looked up only once there is one.
     closed_roots: js_sys::WeakMap,
     any_closed_root: std::cell::Cell<bool>,
+    /// Whether the walk met any shadow root: until it does, no recorded
+    /// node is in a shadow tree, and the questions that would cross into a
+    /// host are not asked (they cost two more reads per text change).
+    any_shadow_root: std::cell::Cell<bool>,
 }
 
 /// The serializer of the recorded page.
@@ -59,6 +63,7 @@ pub fn serializer(policy: MaskPolicy) -> Serializer {
         document: web_sys::window().and_then(|w| w.document()).map(Node::from),
         closed_roots: js_sys::WeakMap::new(),
         any_closed_root: std::cell::Cell::new(false),
+        any_shadow_root: std::cell::Cell::new(false),
     };
     NodeSerializer::new(dom, policy)
 }
@@ -124,16 +129,19 @@ impl PageDom for BrowserDom {
 
     #[inline(always)]
     fn shadow_root(&self, element: &Node, custom_element: bool) -> Option<Node> {
-        if let Some(open) = dom_reads::open_shadow_root(element) {
-            return Some(open);
+        let root = if let Some(open) = dom_reads::open_shadow_root(element) {
+            Some(open)
+        } else if custom_element {
+            self.reach_shadow_root(element.unchecked_ref())
+        } else if self.any_closed_root.get() {
+            self.closed_roots.get(element).dyn_into().ok()
+        } else {
+            None
+        };
+        if root.is_some() {
+            self.any_shadow_root.set(true);
         }
-        if custom_element {
-            return self.reach_shadow_root(element.unchecked_ref());
-        }
-        match self.any_closed_root.get() {
-            true => self.closed_roots.get(element).dyn_into().ok(),
-            false => None,
-        }
+        root
     }
 
     fn adopted_css(&self, root: &Node) -> String {
@@ -153,7 +161,8 @@ impl PageDom for BrowserDom {
             return false;
         };
         dom_reads::contains(document, node)
-            || (dom_reads::is_connected(node)
+            || (self.any_shadow_root.get()
+                && dom_reads::is_connected(node)
                 && dom_reads::host_of_tree(node)
                     .is_some_and(|host| self.in_document(host.unchecked_ref())))
     }
@@ -269,7 +278,7 @@ impl PageDom for BrowserDom {
     #[inline(always)]
     fn inside_or_fails_closed(&self, element: &Node, selector: PolicySelector) -> bool {
         self.selector(selector)
-            .inside_or_fails_closed(element.unchecked_ref())
+            .inside_or_fails_closed(element.unchecked_ref(), self.any_shadow_root.get())
     }
 
     fn none_under(&self, root: &Node, selector: PolicySelector) -> bool {

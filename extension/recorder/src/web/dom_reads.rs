@@ -318,7 +318,8 @@ pub fn shadow_host(root: &Node) -> Element {
     root.unchecked_ref::<ProtoShadowRoot>().host()
 }
 
-/// `element.shadowRoot`: its open shadow root.
+/// `element.shadowRoot`: its open shadow root (`element` must be an
+/// element: the getter throws on any other node).
 #[inline(always)]
 pub fn open_shadow_root(element: &Node) -> Option<Node> {
     HOT.with(|hot| hot.shadow_root.shadow_root_of(element))

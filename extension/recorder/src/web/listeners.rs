@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, EventTarget, MessageEvent, MouseEvent, MutationObserver, Node};
 
-use super::dom_reads::viewport;
+use super::dom_reads::{self, viewport};
 use super::mutations;
 use super::recorder::{with_recorder, Recorder};
 use super::shadow_roots::RootWatcher;
@@ -154,15 +154,23 @@ impl Listeners {
     }
 }
 
-/// The node an event came from: the first of its composed path (inside
-/// an open shadow root, not the host the target is retargeted to).
+/// The node an event came from: its target, or when the target hosts an
+/// open shadow root, the first of its composed path (the node inside the
+/// root that the target stands for at the document).
 fn origin(event: &Event) -> Option<Node> {
+    let target: Node = event.target()?.dyn_into().ok()?;
+    // (The getter throws on anything but an element: the document scrolls.)
+    if dom_reads::node_type(&target) != Node::ELEMENT_NODE
+        || dom_reads::open_shadow_root(&target).is_none()
+    {
+        return Some(target);
+    }
     event
         .composed_path()
         .get(0)
         .dyn_into()
         .ok()
-        .or_else(|| event.target()?.dyn_into().ok())
+        .or(Some(target))
 }
 
 fn target_id(recorder: &Recorder, event: &Event) -> Option<(u32, Node)> {

@@ -99,21 +99,34 @@ impl Selector {
     /// Is `element` or one of its ancestors matched? A selector that does
     /// not parse says yes (fails closed).
     /// Inside a shadow tree, its host's ancestors count too (a masked
-    /// host masks its shadow tree).
-    pub(super) fn inside_or_fails_closed(&self, element: &Element) -> bool {
+    /// host masks its shadow tree): asked when `in_shadow_trees` says the
+    /// page has recorded shadow trees.
+    pub(super) fn inside_or_fails_closed(&self, element: &Element, in_shadow_trees: bool) -> bool {
         let Some(selector) = &self.0 else {
             return true;
         };
-        let mut at = element.clone();
-        loop {
-            if at.unchecked_ref::<Matchable>().closest(selector).is_some() {
+        let inside = |element: &Element| {
+            element
+                .unchecked_ref::<Matchable>()
+                .closest(selector)
+                .is_some()
+        };
+        // Without shadow trees, one question (and no handle copied: each
+        // copy is two more calls across to JavaScript).
+        if inside(element) {
+            return true;
+        }
+        if !in_shadow_trees {
+            return false;
+        }
+        let mut host = super::dom_reads::host_of_tree(element);
+        while let Some(at) = host {
+            if inside(&at) {
                 return true;
             }
-            match super::dom_reads::host_of_tree(&at) {
-                Some(host) => at = host,
-                None => return false,
-            }
+            host = super::dom_reads::host_of_tree(&at);
         }
+        false
     }
 }
 
