@@ -15,6 +15,9 @@
 //! - `bench`: build the extension and run the recorder benchmark against
 //!   rrweb in headless Chromium (`tests/bench/`); `--quick` takes one sample
 //!   of each, `--only=NAME` runs the page groups whose name contains NAME.
+//! - `fidelity`: build, then record each fixture page with Repro and rrweb
+//!   at once and compare both replays with the live page, pixels and text
+//!   (`tests/fidelity/`); `--only=PAGE` runs one page.
 //!
 //! It shells out to cargo, npm and apt-get; it never downloads anything
 //! outside the package registries.
@@ -51,9 +54,10 @@ fn main() -> ExitCode {
             .and_then(|()| browser_tests()),
         Some("test-server") => install::test_dependencies().and_then(|()| server_tests(&args[1..])),
         Some("bench") => bench(&args[1..]),
+        Some("fidelity") => fidelity(&args[1..]),
         Some("install-test-deps") => install::test_dependencies(),
         _ => {
-            eprintln!("usage: cargo xtask <run [--listen ADDR] [--data DIR] | test | lint | unit | test-server [CARGO TEST ARGS] | e2e | bench [--quick] [--only=NAME] | build | install-test-deps>");
+            eprintln!("usage: cargo xtask <run [--listen ADDR] [--data DIR] | test | lint | unit | test-server [CARGO TEST ARGS] | e2e | bench [--quick] [--only=NAME] | fidelity [--only=PAGE] | build | install-test-deps>");
             return ExitCode::from(2);
         }
     };
@@ -130,6 +134,19 @@ fn bench(args: &[String]) -> Result<(), String> {
     install::browser_dependencies()?;
     build()?;
     let mut command = vec!["bench/run.mjs".to_string()];
+    command.extend(args.iter().cloned());
+    let command: Vec<&str> = command.iter().map(String::as_str).collect();
+    shell::run("node", &command, &root().join("tests"))
+}
+
+/// Build the extension and the server, and run the fidelity suite: each
+/// fixture page recorded by Repro and rrweb at once, both replays compared
+/// with the live page (it writes `tests/fidelity/results.json`).
+fn fidelity(args: &[String]) -> Result<(), String> {
+    install::browser_dependencies()?;
+    build()?;
+    shell::run("cargo", &["build", "-p", "repro-server"], &root())?;
+    let mut command = vec!["fidelity/run.mjs".to_string()];
     command.extend(args.iter().cloned());
     let command: Vec<&str> = command.iter().map(String::as_str).collect();
     shell::run("node", &command, &root().join("tests"))

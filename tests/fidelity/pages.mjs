@@ -1,0 +1,21 @@
+// The pages the fidelity suite records, each with what a tester does on it
+// before Stop (`act`, given the Playwright page), and what Repro shows
+// differently on purpose (`expected`: its privacy defaults).
+export const PAGES = [
+  { name: 'form page', path: '/index.html' },
+  { name: 'second page', path: '/second.html' },
+  { name: 'marks page', path: '/marks.html', expected: 'Repro masks the email in the text by default; the iframe inside is not captured yet' },
+  { name: 'long texts', path: '/long-texts.html' },
+  { name: 'clobbering form', path: '/clobbered.html', act: (page) => page.locator('#change').click() },
+  { name: 'web components', path: '/shadow.html', act: (page) => page.locator('#change').click(), expected: 'Repro masks the text of the component under a masked element' },
+  { name: 'modal dialog', path: '/dialog.html', act: (page) => page.locator('#ask').click() },
+  { name: 'popover', path: '/popover.html', act: (page) => page.locator('#info').click() },
+  { name: 'CSS-in-JS', path: '/css-in-js.html', act: (page) => page.locator('#theme').click() },
+  { name: 'select', path: '/select.html', expected: 'Repro masks the choice of the select not marked safe to record' },
+  { name: 'values set by script', path: '/script-values.html', act: (page) => page.locator('#fill').click(), expected: 'both mask every input value (rrweb with maskAllInputs)' },
+  { name: 'SVG sprite', path: '/svg-sprite.html' },
+  { name: 'quirks mode', path: '/quirks.html' },
+  { name: 'relative url() in CSS', path: '/relative-css.html' },
+  { name: 'canvas', path: '/canvas.html', expected: 'neither captures canvas pixels by default (issue 28)' },
+  { name: 'same-origin iframe', path: '/iframe-host.html', expected: 'Repro does not capture frames yet' },
+];
