@@ -11,7 +11,8 @@ use crate::{ConsoleEntry, EventRecord, MaskPolicy, NetworkEntry};
 /// - 1: the first.
 /// - 2: node lists (`nodes`, `adds`) in the compact form of
 ///   [`crate::node_list`]; readers take both forms in either version.
-/// - 3: shadow roots (`{"k": "shadow_root"}` records under their host).
+/// - 3: shadow roots (`{"k": "shadow_root"}` records under their host)
+///   and frame documents (`{"k": "frame_document"}` under their frame).
 pub const FORMAT_VERSION: u32 = 3;
 
 /// One recorded session, as the extension uploads it and the server stores it.

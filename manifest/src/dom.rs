@@ -74,6 +74,15 @@ pub enum NodeData {
         #[serde(default, skip_serializing_if = "String::is_empty")]
         css: String,
     },
+    /// The document shown by its parent, an `<iframe>` (or `<frame>`)
+    /// element, when the recorder could read it (same origin): the records
+    /// under it are that document's doctype and elements. A frame that
+    /// loads another document gets a new one (the old one removed).
+    FrameDocument {
+        /// The document was in quirks mode (it had no doctype).
+        #[serde(default, skip_serializing_if = "is_false")]
+        quirks: bool,
+    },
 }
 
 fn is_false(b: &bool) -> bool {

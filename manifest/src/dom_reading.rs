@@ -30,6 +30,7 @@ pub(crate) struct NodeFields {
     svg: Option<bool>,
     text: Option<String>,
     css: Option<String>,
+    quirks: Option<bool>,
 }
 
 /// An element's attributes, refused past [`MAX_ATTRIBUTES_PER_ELEMENT`]
@@ -86,6 +87,9 @@ impl NodeFields {
             "shadow_root" => NodeData::ShadowRoot {
                 css: self.css.unwrap_or_default(),
             },
+            "frame_document" => NodeData::FrameDocument {
+                quirks: self.quirks.unwrap_or_default(),
+            },
             other => {
                 return Err(E::unknown_variant(
                     other,
@@ -96,6 +100,7 @@ impl NodeFields {
                         "text",
                         "comment",
                         "shadow_root",
+                        "frame_document",
                     ],
                 ))
             }
@@ -203,7 +208,8 @@ impl<'de> Visitor<'de> for ItemVisitor {
                     && fields.attrs.is_none()
                     && fields.svg.is_none()
                     && fields.text.is_none()
-                    && fields.css.is_none();
+                    && fields.css.is_none()
+                    && fields.quirks.is_none();
                 match (fields.p, only_place) {
                     (Some(p), true) => Ok(ReadItem::Place {
                         p,

@@ -12,7 +12,7 @@
 //! - an object `{"p": parent, "id": id, "b": before}` places the next record
 //!   where it does not follow (`id` and `b` only when needed);
 //! - rare kinds (the document, doctypes, comments, SVG elements, shadow
-//!   roots, which are open like elements) are
+//!   roots and frame documents, which are open like elements) are
 //!   objects with `k`, as in [`NodeData`].
 //!
 //! Ids and parents, which gzip cannot shrink, mostly vanish. Readers also
@@ -150,7 +150,10 @@ impl Encoder {
 fn opens(data: &NodeData) -> bool {
     matches!(
         data,
-        NodeData::Element { .. } | NodeData::Document | NodeData::ShadowRoot { .. }
+        NodeData::Element { .. }
+            | NodeData::Document
+            | NodeData::ShadowRoot { .. }
+            | NodeData::FrameDocument { .. }
     )
 }
 

@@ -476,7 +476,7 @@ fn validate_node(
         }
         NodeData::Doctype { name } => check_string(|| format!("{}.name", path()), name, limits)?,
         NodeData::ShadowRoot { css } => check_string(|| format!("{}.css", path()), css, limits)?,
-        NodeData::Document => {}
+        NodeData::Document | NodeData::FrameDocument { .. } => {}
     }
     Ok(())
 }

@@ -40,6 +40,9 @@ pub trait ReplayTarget {
     /// Attach an open shadow root to `host`; `None` when it cannot have one
     /// (it has one already, or its kind of element never does).
     fn attach_shadow(&mut self, host: &Self::Node) -> Option<Self::Node>;
+    /// The document of the frame element `frame`, emptied, in standards
+    /// mode or quirks mode; `None` when `frame` is no frame element.
+    fn frame_document(&mut self, frame: &Self::Node, standards: bool) -> Option<Self::Node>;
     /// An element's local name; `None` for other nodes.
     fn local_name(&self, node: &Self::Node) -> Option<String>;
     /// An element's attribute.
@@ -294,8 +297,8 @@ impl<T: ReplayTarget> Replayer<T> {
             NodeData::Doctype { name } => self.target.create_doctype(name)?,
             NodeData::Text { text } => self.target.create_text(text)?,
             NodeData::Comment { text } => self.target.create_comment(text)?,
-            // Attached to its host, never created apart (see `insert`).
-            NodeData::ShadowRoot { .. } => return None,
+            // Attached to its host or frame, never created apart (see `insert`).
+            NodeData::ShadowRoot { .. } | NodeData::FrameDocument { .. } => return None,
             NodeData::Element { tag, attrs, svg } => {
                 // Scripts never come back to life: an inert comment keeps the id.
                 if tag.eq_ignore_ascii_case("script") {
@@ -348,6 +351,13 @@ impl<T: ReplayTarget> Replayer<T> {
     fn insert(&mut self, record: &NodeRecord) {
         if let NodeData::ShadowRoot { css } = &record.data {
             self.attach_shadow(record.id, record.parent, css);
+            return;
+        }
+        if let NodeData::FrameDocument { quirks } = &record.data {
+            let frame = self.nodes.get(&record.parent).cloned();
+            if let Some(document) = frame.and_then(|f| self.target.frame_document(&f, !quirks)) {
+                self.nodes.insert(record.id, document);
+            }
             return;
         }
         let Some(node) = self.create(&record.data) else {

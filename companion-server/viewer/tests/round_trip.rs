@@ -42,6 +42,9 @@ impl ReplayTarget for NativeReplay {
     fn attach_shadow(&mut self, host: &NodeRef) -> Option<NodeRef> {
         self.0.attach_shadow(*host)
     }
+    fn frame_document(&mut self, frame: &NodeRef, standards: bool) -> Option<NodeRef> {
+        Some(self.0.load_frame_document(*frame, !standards))
+    }
     fn attribute(&self, element: &NodeRef, name: &str) -> Option<String> {
         PageDom::attribute(&self.0, element, name)
     }
@@ -659,4 +662,67 @@ fn a_roots_adopted_stylesheets_replay_inside_it() {
     assert!(s.replayed().contains(
         "<template shadowrootmode=\"open\"><style>:host { display: block; border: 1px solid red }</style><style>h2"
     ), "{}", s.replayed());
+}
+
+/// A page with same-origin frames, written in the fixtures' notation for a
+/// frame's document (`<template framedocument>` inside the frame element).
+const FRAMES: &str = r#"<!DOCTYPE html><html><head></head><body>
+<iframe id="pay" title="Payment"><template framedocument><!DOCTYPE html><html><head><style>p { color: red }</style></head><body><p id="holder">Card holder</p></body></html></template></iframe>
+<iframe id="legacy"><template framedocument quirks><html><head></head><body><p id="old">No doctype here</p></body></html></template></iframe>
+</body></html>"#;
+
+#[test]
+fn frame_documents_replay_inside_their_frames_and_follow_their_changes() {
+    let mut s = Session::start(FRAMES, MaskPolicy::default());
+    s.assert_replay_matches("the snapshot");
+    assert!(s.replayed().contains("<template framedocument quirks>"));
+
+    // Changes inside a frame's document.
+    let holder = s.by_id("holder");
+    let holder_text = s.page.dom().first_child(&holder).expect("its text");
+    s.dom().set_text(holder_text, "Name on card");
+    s.dom().set_attribute(holder, "class", "label");
+    let hint = s.dom().create_element("small", false);
+    let body = s.page.dom().parent(&holder).expect("the frame's body");
+    s.dom().append(body, hint);
+    s.observe().expect("changes in a frame are recorded");
+    s.assert_replay_matches("changes inside a frame");
+
+    // The frame loads another document, which the page then fills.
+    let pay = s.by_id("pay");
+    let document = s.dom().load_frame_document(pay, false);
+    let html = s.dom().create_element("html", false);
+    let next_body = s.dom().create_element("body", false);
+    let done = s.dom().create_text("Paid");
+    s.dom().append(next_body, done);
+    s.dom().append(html, next_body);
+    s.dom().append(document, html);
+    s.observe().expect("a frame's new document is recorded");
+    s.assert_replay_matches("a frame that loaded another document");
+
+    // A frame leaves.
+    let legacy = s.by_id("legacy");
+    s.dom().detach(legacy);
+    s.observe().expect("a removal is recorded");
+    s.assert_replay_matches("a frame removed");
+}
+
+#[test]
+fn masking_and_blocking_reach_into_frames() {
+    let html = r#"<!DOCTYPE html><html><head></head><body>
+<div data-repro-mask=""><iframe id="private"><template framedocument><html><body><p id="name">Ada Lovelace</p></body></html></template></iframe></div>
+<iframe id="open"><template framedocument><html><body><p data-repro-block="">4111 1111 1111 1111</p><p id="visible">visible</p></body></html></template></iframe>
+</body></html>"#;
+    let mut s = Session::start(html, MaskPolicy::default());
+    let replayed = s.replayed();
+    assert!(!replayed.contains("Ada"), "{replayed}");
+    assert!(!replayed.contains("4111"), "{replayed}");
+    assert!(replayed.contains("data-repro-blocked"), "{replayed}");
+    assert!(replayed.contains("visible"), "{replayed}");
+    let name = s.by_id("name");
+    let body = s.page.dom().parent(&name).expect("the frame's body");
+    let later = s.dom().create_text("Grace Hopper");
+    s.dom().append(body, later);
+    let event = s.observe().expect("recorded");
+    assert!(!serde_json::to_string(&event).unwrap().contains("Grace"));
 }

@@ -52,6 +52,20 @@ fn as_element(node: &Node) -> Option<&Element> {
     (node.node_type() == Node::ELEMENT_NODE).then(|| node.unchecked_ref())
 }
 
+/// Reopen `document` so that it renders in the recorded page's mode (a
+/// doctype or none), then empty it.
+fn empty_in_mode(document: &Document, standards: bool) {
+    let html: &web_sys::HtmlDocument = document.unchecked_ref();
+    if html.open().is_ok() {
+        let start = if standards { "<!DOCTYPE html>" } else { "" };
+        let _ = html.write(&js_sys::Array::of1(&start.into()));
+        let _ = html.close();
+    }
+    while let Some(child) = document.first_child() {
+        let _ = document.remove_child(&child);
+    }
+}
+
 impl IframeDocument {
     fn doc(&self) -> Option<Document> {
         self.iframe.content_document()
@@ -62,21 +76,27 @@ impl ReplayTarget for IframeDocument {
     type Node = Node;
 
     fn fresh_document(&mut self, standards: bool) -> bool {
-        let Some(document) = self.doc() else {
-            return false;
-        };
-        // Reopen the document so that it renders in the recorded page's
-        // mode (a doctype or none), then empty it.
-        let html: &web_sys::HtmlDocument = document.unchecked_ref();
-        if html.open().is_ok() {
-            let start = if standards { "<!DOCTYPE html>" } else { "" };
-            let _ = html.write(&js_sys::Array::of1(&start.into()));
-            let _ = html.close();
+        match self.doc() {
+            Some(document) => {
+                empty_in_mode(&document, standards);
+                true
+            }
+            None => false,
         }
-        while let Some(child) = document.first_child() {
-            let _ = document.remove_child(&child);
+    }
+
+    fn frame_document(&mut self, frame: &Node, standards: bool) -> Option<Node> {
+        let frame = as_element(frame)?;
+        if !matches!(frame.local_name().as_str(), "iframe" | "frame") {
+            return None;
         }
-        true
+        // A frame of the replay has no source: its document is the initial
+        // empty one, in this realm's reach.
+        let document = frame
+            .unchecked_ref::<HtmlIFrameElement>()
+            .content_document()?;
+        empty_in_mode(&document, standards);
+        Some(document.into())
     }
 
     fn document(&self) -> Option<Node> {

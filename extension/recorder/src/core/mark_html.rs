@@ -44,7 +44,10 @@ pub fn render(records: &[NodeRecord], max_chars: usize) -> String {
                 out.push_str("<template shadowrootmode=\"open\">");
                 open.push((record.id, "template"));
             }
-            NodeData::Comment { .. } | NodeData::Doctype { .. } | NodeData::Document => {}
+            NodeData::Comment { .. }
+            | NodeData::Doctype { .. }
+            | NodeData::Document
+            | NodeData::FrameDocument { .. } => {}
         }
         if out.chars().count() > max_chars {
             break;

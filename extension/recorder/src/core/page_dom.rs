@@ -22,6 +22,8 @@ pub enum NodeKind {
     Document,
     /// A shadow root (open or closed).
     ShadowRoot,
+    /// The document a frame element shows (not the recorded document).
+    FrameDocument,
     /// Anything else (processing instructions, fragments): not recorded.
     Other,
 }
@@ -58,7 +60,8 @@ pub trait PageDom {
     fn first_child(&self, node: &Self::Node) -> Option<Self::Node>;
     /// Its next sibling.
     fn next_sibling(&self, node: &Self::Node) -> Option<Self::Node>;
-    /// Its parent; a shadow root's is its host.
+    /// Its parent; a shadow root's is its host, a frame document's its
+    /// frame element.
     fn parent(&self, node: &Self::Node) -> Option<Self::Node>;
     /// An element's shadow root, open or closed, when it has one the
     /// recorder can reach. `custom_element`: its name has a hyphen (custom
@@ -67,6 +70,11 @@ pub trait PageDom {
     fn shadow_root(&self, element: &Self::Node, custom_element: bool) -> Option<Self::Node>;
     /// The rules of a shadow root's adopted stylesheets, in order, as text.
     fn adopted_css(&self, root: &Self::Node) -> String;
+    /// The document a frame element (`<iframe>`, `<frame>`) shows, when
+    /// the recorder may read it (same origin).
+    fn frame_document(&self, frame: &Self::Node) -> Option<Self::Node>;
+    /// Is a (frame's) document in quirks mode?
+    fn quirks_mode(&self, document: &Self::Node) -> bool;
     /// Is it in the recorded document (not taken out, not yet put in)?
     fn in_document(&self, node: &Self::Node) -> bool;
     /// A text or comment node's text.

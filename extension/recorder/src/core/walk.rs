@@ -39,8 +39,9 @@ enum Cursor<N> {
     At(N),
     /// Past this child.
     After(N),
-    /// Past the element's shadow root: its own children come next.
-    AfterShadowRoot,
+    /// Past the element's shadow root or frame document: its own children
+    /// come next.
+    AfterHostedRoot,
 }
 
 /// A recorded element whose children the walk is going through, one at a
@@ -53,8 +54,9 @@ struct Frame<N> {
     id: u32,
     /// Whether text under the element is masked.
     masked: bool,
-    /// Whether the element is in a shadow tree (or is a shadow root), where
-    /// the walk's look at the whole subtree (`Unmatched`) did not reach.
+    /// Whether the element is in a shadow tree or a frame's document (or
+    /// is its root), where the walk's look at the whole subtree
+    /// (`Unmatched`) did not reach.
     in_shadow: bool,
     /// What the frame's node is: an element (which may host a shadow
     /// root), a shadow root, or the document.
@@ -62,14 +64,18 @@ struct Frame<N> {
     cursor: Cursor<N>,
 }
 
-/// What a frame's node is, as far as shadow roots go.
+/// What a frame's node is, as far as hosted roots (shadow roots, frame
+/// documents) go.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Hosting {
     /// An element: its shadow root, if any, is walked before its children;
     /// `custom`: a custom element (its name has a hyphen).
     Element { custom: bool },
-    /// A shadow root: once walked, its host's children follow.
-    ShadowRoot,
+    /// A frame element: the document it shows is walked before its children.
+    Frame,
+    /// A shadow root or a frame's document: once walked, its host's
+    /// children follow.
+    HostedRoot,
     /// The document.
     Neither,
 }
@@ -139,9 +145,9 @@ pub struct NodeSerializer<D: PageDom> {
     dom: D,
     next_id: u32,
     policy: MaskPolicy,
-    /// The shadow roots recorded since the last [`Self::take_shadow_roots`]:
-    /// the browser observes each for changes.
-    shadow_roots: Vec<D::Node>,
+    /// The shadow roots and frame documents recorded since the last
+    /// [`Self::take_hosted_roots`]: the browser observes each for changes.
+    hosted_roots: Vec<D::Node>,
 }
 
 impl<D: PageDom> NodeSerializer<D> {
@@ -151,13 +157,13 @@ impl<D: PageDom> NodeSerializer<D> {
             dom,
             next_id: 1,
             policy,
-            shadow_roots: Vec::new(),
+            hosted_roots: Vec::new(),
         }
     }
 
-    /// The shadow roots recorded since the last call.
-    pub fn take_shadow_roots(&mut self) -> Vec<D::Node> {
-        std::mem::take(&mut self.shadow_roots)
+    /// The shadow roots and frame documents recorded since the last call.
+    pub fn take_hosted_roots(&mut self) -> Vec<D::Node> {
+        std::mem::take(&mut self.hosted_roots)
     }
 
     /// The DOM it reads.
@@ -199,7 +205,8 @@ impl<D: PageDom> NodeSerializer<D> {
     }
 
     /// Is text under `parent` masked (by the policy, a mask selector, or
-    /// as editable content)? Under a shadow root, as under its host.
+    /// as editable content)? Under a shadow root or a frame's document, as
+    /// under its host or frame element.
     pub fn masks_text_under(&self, parent: Option<&D::Node>) -> bool {
         if self.policy.mask_all_text {
             return true;
@@ -208,7 +215,7 @@ impl<D: PageDom> NodeSerializer<D> {
         let host;
         let element = match self.dom.kind(parent) {
             NodeKind::Element => parent,
-            NodeKind::ShadowRoot => match self.dom.parent(parent) {
+            NodeKind::ShadowRoot | NodeKind::FrameDocument => match self.dom.parent(parent) {
                 Some(found) => {
                     host = found;
                     &host
@@ -284,9 +291,13 @@ impl<D: PageDom> NodeSerializer<D> {
                 Cursor::Start => self.first_walked_child(&frame.element, frame.hosts),
                 Cursor::At(child) => Some(child),
                 // A host's shadow root comes first, then its own children.
-                Cursor::AfterShadowRoot => self.dom.first_child(&frame.element),
+                Cursor::AfterHostedRoot => self.dom.first_child(&frame.element),
                 Cursor::After(child)
-                    if walk.verify_parents && self.dom.kind(&child) == NodeKind::ShadowRoot =>
+                    if walk.verify_parents
+                        && matches!(
+                            self.dom.kind(&child),
+                            NodeKind::ShadowRoot | NodeKind::FrameDocument
+                        ) =>
                 {
                     self.dom.first_child(&frame.element)
                 }
@@ -299,7 +310,7 @@ impl<D: PageDom> NodeSerializer<D> {
                 let done = walk.frames.pop();
                 if let (Some(outer), Some(done)) = (walk.frames.last_mut(), done) {
                     outer.cursor = match done.hosts {
-                        Hosting::ShadowRoot => Cursor::AfterShadowRoot,
+                        Hosting::HostedRoot => Cursor::AfterHostedRoot,
                         _ => Cursor::After(done.element),
                     };
                 }
@@ -339,10 +350,11 @@ impl<D: PageDom> NodeSerializer<D> {
     }
 
     /// The first node the walk goes to under `node`: an element's shadow
-    /// root, else its first child.
+    /// root or a frame's document, else its first child.
     fn first_walked_child(&self, node: &D::Node, hosts: Hosting) -> Option<D::Node> {
         match hosts {
             Hosting::Element { custom } => self.dom.shadow_root(node, custom),
+            Hosting::Frame => self.dom.frame_document(node),
             _ => None,
         }
         .or_else(|| self.dom.first_child(node))
@@ -359,8 +371,8 @@ impl<D: PageDom> NodeSerializer<D> {
             in_shadow,
         } = pending;
         let kind = self.dom.kind(&node);
-        let shadow_root = kind == NodeKind::ShadowRoot;
-        let in_shadow = in_shadow || shadow_root;
+        let hosted_root = matches!(kind, NodeKind::ShadowRoot | NodeKind::FrameDocument);
+        let in_shadow = in_shadow || hosted_root;
         // A selector's absence from the subtree was asked of the document's
         // tree only: in a shadow tree each element is matched.
         let unmatched = match in_shadow {
@@ -375,8 +387,8 @@ impl<D: PageDom> NodeSerializer<D> {
             return;
         };
         let id = self.assign(&node);
-        if shadow_root {
-            self.shadow_roots.push(node.clone());
+        if hosted_root {
+            self.hosted_roots.push(node.clone());
         }
         walk.records.push(NodeRecord {
             id,
@@ -386,10 +398,13 @@ impl<D: PageDom> NodeSerializer<D> {
         });
         if walk_children {
             let hosts = match &walk.records[walk.records.len() - 1].data {
+                NodeData::Element { tag, .. } if tag == "iframe" || tag == "frame" => {
+                    Hosting::Frame
+                }
                 NodeData::Element { tag, .. } => Hosting::Element {
                     custom: tag.contains('-'),
                 },
-                NodeData::ShadowRoot { .. } => Hosting::ShadowRoot,
+                NodeData::ShadowRoot { .. } | NodeData::FrameDocument { .. } => Hosting::HostedRoot,
                 _ => Hosting::Neither,
             };
             walk.frames.push(Frame {
@@ -456,6 +471,13 @@ impl<D: PageDom> NodeSerializer<D> {
                 };
                 Some((NodeData::ShadowRoot { css }, masked, true))
             }
+            NodeKind::FrameDocument => Some((
+                NodeData::FrameDocument {
+                    quirks: self.dom.quirks_mode(node),
+                },
+                masked,
+                true,
+            )),
             NodeKind::Other => None,
         }
     }

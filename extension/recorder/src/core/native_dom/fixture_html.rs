@@ -188,6 +188,15 @@ impl<'a> Reader<'a> {
             self.open.push(root);
             return Ok(());
         }
+        // A frame's document (a notation of these fixtures): the template's
+        // content is the document the frame element it is in shows.
+        if name == "template" && node.attrs.iter().any(|(n, _)| n == "framedocument") {
+            let frame = self.parent();
+            let quirks = node.attrs.iter().any(|(n, _)| n == "quirks");
+            let document = self.dom.new_frame_document(frame, quirks);
+            self.open.push(document);
+            return Ok(());
+        }
         let element = self.add(node);
         let html_element = !(svg || starts_svg);
         if self_closed || (html_element && VOID.contains(&name.as_str())) {

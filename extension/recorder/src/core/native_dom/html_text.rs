@@ -70,6 +70,16 @@ fn write_node(dom: &NativeDom, node: NodeRef, out: &mut String) {
             }
             out.push_str("</template>");
         }
+        NodeKind::FrameDocument => {
+            out.push_str(match data.quirks {
+                true => "<template framedocument quirks>",
+                false => "<template framedocument>",
+            });
+            for child in &data.children {
+                write_node(dom, NodeRef(*child), out);
+            }
+            out.push_str("</template>");
+        }
         NodeKind::Document | NodeKind::Other => {}
     }
 }

@@ -52,8 +52,10 @@ struct NativeNode {
     popover_open: bool,
     /// The rules a `<link>`'s stylesheet loaded (same origin).
     stylesheet: Option<String>,
-    /// An element's shadow root.
+    /// An element's shadow root, or a frame element's document.
     shadow: Option<usize>,
+    /// A frame document in quirks mode.
+    quirks: bool,
     /// A shadow root's adopted stylesheets' rules.
     adopted_css: String,
     size: (f64, f64),
@@ -75,6 +77,7 @@ impl NativeNode {
             popover_open: false,
             stylesheet: None,
             shadow: None,
+            quirks: false,
             adopted_css: String::new(),
             size: (100.0, 20.0),
         }
@@ -217,6 +220,33 @@ impl NativeDom {
         let root = self.push(node);
         self.nodes[host.0].shadow = Some(root.0);
         Some(root)
+    }
+
+    /// A frame element loads a new (empty) document, in quirks mode or
+    /// not, as navigating it does: the change is logged as the recorder's load listener reports
+    /// it, the old document (if any) removed and the new one added.
+    pub fn load_frame_document(&mut self, frame: NodeRef, quirks: bool) -> NodeRef {
+        let old = self.nodes[frame.0].shadow.take();
+        let document = self.new_frame_document(frame, quirks);
+        if self.observed && self.is_connected(frame) {
+            self.changes.push(DomChange::Children {
+                added: vec![document],
+                removed: old.map(NodeRef).into_iter().collect(),
+            });
+        }
+        document
+    }
+
+    /// A document for the frame element `frame`, without logging it.
+    fn new_frame_document(&mut self, frame: NodeRef, quirks: bool) -> NodeRef {
+        let mut node = NativeNode::new(NodeKind::FrameDocument);
+        // So that a fixture's `</template>` closes it.
+        node.name = "template".into();
+        node.quirks = quirks;
+        node.parent = Some(frame.0);
+        let document = self.push(node);
+        self.nodes[frame.0].shadow = Some(document.0);
+        document
     }
 
     /// Set the rules of a shadow root's adopted stylesheets.
@@ -424,7 +454,17 @@ impl PageDom for NativeDom {
     }
 
     fn shadow_root(&self, element: &NodeRef, _custom_element: bool) -> Option<NodeRef> {
-        self.node(element).shadow.map(NodeRef)
+        let root = self.node(element).shadow?;
+        (self.nodes[root].kind == NodeKind::ShadowRoot).then_some(NodeRef(root))
+    }
+
+    fn frame_document(&self, frame: &NodeRef) -> Option<NodeRef> {
+        let document = self.node(frame).shadow?;
+        (self.nodes[document].kind == NodeKind::FrameDocument).then_some(NodeRef(document))
+    }
+
+    fn quirks_mode(&self, document: &NodeRef) -> bool {
+        self.node(document).quirks
     }
 
     fn adopted_css(&self, root: &NodeRef) -> String {
