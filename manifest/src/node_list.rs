@@ -513,3 +513,55 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod hosted_tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[derive(serde::Serialize, serde::Deserialize)]
+    struct List(#[serde(with = "super")] Vec<NodeRecord>);
+
+    #[test]
+    fn shadow_roots_and_frame_documents_read_back_as_written() {
+        let record = |id, parent, data| NodeRecord {
+            id,
+            parent,
+            before: None,
+            data,
+        };
+        let element = |tag: &str| NodeData::Element {
+            tag: tag.into(),
+            attrs: vec![],
+            svg: false,
+        };
+        let records = vec![
+            record(1, 0, NodeData::Document),
+            record(2, 1, element("html")),
+            record(3, 2, element("iframe")),
+            record(4, 3, NodeData::FrameDocument { quirks: false }),
+            record(
+                5,
+                4,
+                NodeData::Doctype {
+                    name: "html".into(),
+                },
+            ),
+            record(6, 4, element("html")),
+            record(7, 2, element("x-card")),
+            record(8, 7, NodeData::ShadowRoot { css: "p{}".into() }),
+            record(9, 8, NodeData::Text { text: "in".into() }),
+            record(
+                10,
+                7,
+                NodeData::Text {
+                    text: "light".into(),
+                },
+            ),
+            record(11, 3, NodeData::FrameDocument { quirks: true }),
+        ];
+        let json = serde_json::to_string(&List(records.clone())).unwrap();
+        let read: List = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
+        assert_eq!(read.0, records, "{json}");
+    }
+}

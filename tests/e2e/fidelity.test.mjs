@@ -236,3 +236,35 @@ test('web components replay: open, closed and declarative shadow roots, slots, a
   assert.ok(maskedText.length > 0 && !maskedText.includes('Private'), `text under a masked host is masked: ${maskedText}`);
   await viewer.close();
 });
+
+test('same-origin frames replay: their documents, typing inside (masked), a frame added later', async () => {
+  const { page, popup } = await startRecording(env, '/iframe-host.html');
+  await page.waitForTimeout(300);
+  await page.frameLocator('#payment').locator('#holder').pressSequentially('Ada Lovelace');
+  await page.locator('#add-frame').click();
+  await page.frameLocator('#added').locator('h1').waitFor();
+  await page.waitForTimeout(500);
+  const frameFacts = (doc) => ['payment', 'added'].map((id) => {
+    const inner = doc.getElementById(id)?.contentDocument;
+    return { id, text: inner?.body?.innerText.replace(/\s+/g, ' ').trim() ?? null, mode: inner?.compatMode ?? null };
+  });
+  const live = await page.evaluate(`(${frameFacts})(document)`);
+  const { href, bundle } = await stopAndShare(popup);
+  await popup.close();
+  await page.close();
+  assert.ok(live[0].text.includes('Card holder') && live[1].text.includes('Second fixture page'), JSON.stringify(live));
+  assert.ok(!JSON.stringify(bundle).includes('Ada Lovelace'), 'what was typed in the frame stays masked');
+  assert.ok(bundle.events.some((e) => e.type === 'input' && e.value === '*'.repeat('Ada Lovelace'.length)),
+    'typing in the frame is recorded, masked');
+
+  const viewer = await env.browser.context.newPage();
+  await viewer.goto(href);
+  await viewer.frameLocator('#replay').locator('body > p').last().waitFor();
+  await viewer.locator('#play').click();
+  await viewer.waitForFunction(() => document.querySelector('#replay').contentDocument.getElementById('added')?.contentDocument?.body?.innerText.includes('Second fixture page'));
+  const replayed = await viewer.locator('#replay').evaluate((frame, source) => (0, eval)(`(${source})`)(frame.contentDocument), frameFacts.toString());
+  assert.deepEqual(replayed, live, 'each frame shows the document it showed live, in its mode');
+  const typed = await viewer.locator('#replay').evaluate((frame) => frame.contentDocument.getElementById('payment').contentDocument.getElementById('holder').value);
+  assert.equal(typed, '*'.repeat('Ada Lovelace'.length), 'the field in the frame shows what was typed, masked');
+  await viewer.close();
+});

@@ -464,7 +464,7 @@ export function nodesOf(list = []) {
       record = { id: place?.id ?? nextId, p: open[open.length - 1], ...(place?.b ? { b: place.b } : {}), ...data };
       place = null;
     }
-    if (record.k === 'element' || record.k === 'document') open.push(record.id);
+    if (['element', 'document', 'shadow_root', 'frame_document'].includes(record.k)) open.push(record.id);
     nextId = record.id + 1;
     records.push(record);
   }

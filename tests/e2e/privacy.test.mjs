@@ -40,6 +40,8 @@ const SECRETS = {
   'typed in an open shadow root': 'Open-Shadow-Typed-Rt6',
   'typed in a closed shadow root': 'Closed-Shadow-Typed-Nm3',
   'text in a closed shadow root under a masked host': 'Shadow-Masked-Text-Hb4',
+  'typed in a same-origin frame': 'Frame-Typed-Secret-Zr2',
+  'text in a same-origin frame under a masked element': 'Frame-Masked-Text-Lp8',
 };
 
 function assertNoSecrets(where, text) {
@@ -65,6 +67,7 @@ test('planted secrets reach neither extension storage nor the server; the page t
   await page.locator('#open-root-field').pressSequentially(SECRETS['typed in an open shadow root']);
   await page.evaluate(() => window.closedFieldRoot.getElementById('closed-root-field').focus());
   await page.keyboard.type(SECRETS['typed in a closed shadow root']);
+  await page.frameLocator('#same-origin-frame').locator('#holder').pressSequentially(SECRETS['typed in a same-origin frame']);
   await page.locator('#send').click();
   await page.waitForTimeout(1000);
 
@@ -97,10 +100,11 @@ test('planted secrets reach neither extension storage nor the server; the page t
   assert.equal(bundle.mask_policy.name, 'default + tester rules');
   assert.ok(bundle.events.some((e) => e.type === 'input' && e.value === '***'), 'CVC stays masked despite data-repro-unmask');
   // The channels are captured (masked), not missed.
-  for (const channel of ['typed in an open shadow root', 'typed in a closed shadow root']) {
+  for (const channel of ['typed in an open shadow root', 'typed in a closed shadow root', 'typed in a same-origin frame']) {
     assert.ok(bundle.events.some((e) => e.type === 'input' && e.value === '*'.repeat(SECRETS[channel].length)), `${channel}: recorded, masked`);
   }
   assert.ok(text.includes('Closed root field'), 'the text of a closed shadow root is recorded');
+  assert.ok(text.includes('Card holder'), 'the text of a same-origin frame is recorded');
   assert.ok(bundle.events.some((e) => e.type === 'input' && e.value === '*'.repeat(SECRETS['value set from script'].length)), 'the value set from script is recorded, masked');
   const rules = bundle.events.filter((e) => e.type === 'mutation').flatMap((e) => e.attrs ?? [])
     .filter((a) => a.name === 'data-repro-inlined-css' && a.value?.includes('.signed-in::after'));

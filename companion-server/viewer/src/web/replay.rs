@@ -225,10 +225,19 @@ impl ReplayTarget for IframeDocument {
     }
 
     fn scroll(&mut self, element: Option<&Node>, x: i32, y: i32) {
+        // A frame's document scrolls its own window.
+        let frame_window = element
+            .filter(|node| node.node_type() == Node::DOCUMENT_NODE)
+            .and_then(|node| node.unchecked_ref::<Document>().default_view());
         match element.and_then(as_element) {
             Some(element) => {
                 element.set_scroll_left(x);
                 element.set_scroll_top(y);
+            }
+            None if frame_window.is_some() => {
+                if let Some(window) = frame_window {
+                    window.scroll_to_with_x_and_y(x as f64, y as f64);
+                }
             }
             None => {
                 if let Some(window) = self.iframe.content_window() {

@@ -71,7 +71,7 @@ enum Hosting {
     /// An element: its shadow root, if any, is walked before its children;
     /// `custom`: a custom element (its name has a hyphen).
     Element { custom: bool },
-    /// A frame element: the document it shows is walked before its children.
+    /// An `<iframe>`: the document it shows is walked before its children.
     Frame,
     /// A shadow root or a frame's document: once walked, its host's
     /// children follow.
@@ -398,9 +398,9 @@ impl<D: PageDom> NodeSerializer<D> {
         });
         if walk_children {
             let hosts = match &walk.records[walk.records.len() - 1].data {
-                NodeData::Element { tag, .. } if tag == "iframe" || tag == "frame" => {
-                    Hosting::Frame
-                }
+                NodeData::Element {
+                    tag, svg: false, ..
+                } if tag == "iframe" => Hosting::Frame,
                 NodeData::Element { tag, .. } => Hosting::Element {
                     custom: tag.contains('-'),
                 },

@@ -42,10 +42,13 @@ pub struct BrowserDom {
     /// (open ones the host gives); looked up only once there is one.
     closed_roots: js_sys::WeakMap,
     any_closed_root: std::cell::Cell<bool>,
-    /// Whether the walk met any shadow root: until it does, no recorded
-    /// node is in a shadow tree, and the questions that would cross into a
-    /// host are not asked (they cost two more reads per text change).
+    /// Whether the walk met any shadow root or frame document: until it
+    /// does, no recorded node is in such a tree, and the questions that
+    /// would cross into a host are not asked (they cost two more reads per
+    /// text change).
     any_shadow_root: std::cell::Cell<bool>,
+    /// The document each frame element showed when it was recorded.
+    frame_documents: js_sys::WeakMap,
 }
 
 /// The serializer of the recorded page.
@@ -64,6 +67,7 @@ pub fn serializer(policy: MaskPolicy) -> Serializer {
         closed_roots: js_sys::WeakMap::new(),
         any_closed_root: std::cell::Cell::new(false),
         any_shadow_root: std::cell::Cell::new(false),
+        frame_documents: js_sys::WeakMap::new(),
     };
     NodeSerializer::new(dom, policy)
 }
@@ -79,6 +83,20 @@ impl BrowserDom {
         self.closed_roots.set(host, &closed);
         self.any_closed_root.set(true);
         Some(closed)
+    }
+
+    /// The document `frame` showed when the walk recorded it, if it did.
+    pub fn recorded_frame_document(&self, frame: &Element) -> Option<Node> {
+        dom_reads::as_node(&self.frame_documents.get(frame))
+    }
+
+    /// The recorded document, once the page has shown shadow trees or frame
+    /// documents (what the questions crossing into a host need).
+    fn recorded_if_hosting(&self) -> Option<&Node> {
+        self.any_shadow_root
+            .get()
+            .then_some(self.document.as_ref())
+            .flatten()
     }
 
     fn selector(&self, which: PolicySelector) -> &super::policy_selectors::Selector {
@@ -104,6 +122,7 @@ impl PageDom for BrowserDom {
             Node::TEXT_NODE | Node::CDATA_SECTION_NODE => NodeKind::Text,
             Node::COMMENT_NODE => NodeKind::Comment,
             Node::DOCUMENT_TYPE_NODE => NodeKind::Doctype,
+            Node::DOCUMENT_NODE if self.document.as_ref() != Some(node) => NodeKind::FrameDocument,
             Node::DOCUMENT_NODE => NodeKind::Document,
             Node::DOCUMENT_FRAGMENT_NODE if dom_reads::is_shadow_root(node) => NodeKind::ShadowRoot,
             _ => NodeKind::Other,
@@ -122,9 +141,26 @@ impl PageDom for BrowserDom {
 
     #[inline(always)]
     fn parent(&self, node: &Node) -> Option<Node> {
-        dom_reads::parent_node(node).or_else(|| {
-            dom_reads::is_shadow_root(node).then(|| dom_reads::shadow_host(node).into())
+        dom_reads::parent_node(node).or_else(|| match dom_reads::node_type(node) {
+            Node::DOCUMENT_FRAGMENT_NODE if dom_reads::is_shadow_root(node) => {
+                Some(dom_reads::shadow_host(node).into())
+            }
+            Node::DOCUMENT_NODE if self.document.as_ref() != Some(node) => {
+                dom_reads::frame_element_of(node.unchecked_ref()).map(Node::from)
+            }
+            _ => None,
         })
+    }
+
+    fn frame_document(&self, frame: &Node) -> Option<Node> {
+        let document = dom_reads::frame_content_document(frame.unchecked_ref())?;
+        self.frame_documents.set(frame.unchecked_ref(), &document);
+        self.any_shadow_root.set(true);
+        Some(document)
+    }
+
+    fn quirks_mode(&self, document: &Node) -> bool {
+        dom_reads::in_quirks_mode(document)
     }
 
     #[inline(always)]
@@ -134,7 +170,7 @@ impl PageDom for BrowserDom {
         } else if custom_element {
             self.reach_shadow_root(element.unchecked_ref())
         } else if self.any_closed_root.get() {
-            self.closed_roots.get(element).dyn_into().ok()
+            dom_reads::as_node(&self.closed_roots.get(element))
         } else {
             None
         };
@@ -163,7 +199,7 @@ impl PageDom for BrowserDom {
         dom_reads::contains(document, node)
             || (self.any_shadow_root.get()
                 && dom_reads::is_connected(node)
-                && dom_reads::host_of_tree(node)
+                && dom_reads::container_of_tree(node, document)
                     .is_some_and(|host| self.in_document(host.unchecked_ref())))
     }
 
@@ -235,9 +271,9 @@ impl PageDom for BrowserDom {
         if !text.trim().is_empty() {
             return None;
         }
-        let sheet: web_sys::CssStyleSheet = dom_reads::style_sheet(style.unchecked_ref())?
-            .dyn_into()
-            .ok()?;
+        // (A `<style>`'s sheet is a CSS sheet, of whichever frame's realm.)
+        let sheet: web_sys::CssStyleSheet =
+            dom_reads::style_sheet(style.unchecked_ref())?.unchecked_into();
         rules_text(&sheet).filter(|css| !css.is_empty())
     }
 
@@ -252,9 +288,8 @@ impl PageDom for BrowserDom {
     /// The rules of a same-origin stylesheet (a cross-origin sheet's rules
     /// cannot be read).
     fn linked_stylesheet(&self, link: &Node) -> Option<(String, Option<String>)> {
-        let sheet: web_sys::CssStyleSheet = dom_reads::link_sheet(link.unchecked_ref())?
-            .dyn_into()
-            .ok()?;
+        let sheet: web_sys::CssStyleSheet =
+            dom_reads::link_sheet(link.unchecked_ref())?.unchecked_into();
         let url = dom_reads::sheet_href(&sheet);
         Some((rules_text(&sheet)?, url))
     }
@@ -278,7 +313,7 @@ impl PageDom for BrowserDom {
     #[inline(always)]
     fn inside_or_fails_closed(&self, element: &Node, selector: PolicySelector) -> bool {
         self.selector(selector)
-            .inside_or_fails_closed(element.unchecked_ref(), self.any_shadow_root.get())
+            .inside_or_fails_closed(element.unchecked_ref(), self.recorded_if_hosting())
     }
 
     fn none_under(&self, root: &Node, selector: PolicySelector) -> bool {

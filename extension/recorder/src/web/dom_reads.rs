@@ -175,6 +175,10 @@ extern "C" {
     fn select_value_of(this: &Getter, select: &Element) -> String;
     #[wasm_bindgen(method, js_name = call)]
     fn shadow_root_of(this: &Getter, element: &Node) -> Option<Node>;
+    #[wasm_bindgen(method, js_name = call)]
+    fn frame_document_of(this: &Getter, frame: &Element) -> Option<Node>;
+    #[wasm_bindgen(method, catch, js_name = call)]
+    fn try_node_type_of(this: &Getter, value: &JsValue) -> Result<u16, JsValue>;
 }
 
 /// The hot getters, taken from the prototypes when the recorder starts.
@@ -222,6 +226,7 @@ impl HotGetters {
 
 thread_local! {
     static HOT: HotGetters = HotGetters::take();
+    static FRAME_DOCUMENT: Getter = getter("HTMLIFrameElement", "contentDocument");
 }
 
 /// The getter of `property` that `interface`'s prototype chain defines.
@@ -302,15 +307,71 @@ pub fn is_connected(node: &Node) -> bool {
     proto_node(node).is_connected()
 }
 
-/// Is `node` a shadow root?
-pub fn is_shadow_root(node: &Node) -> bool {
-    node_type(node) == Node::DOCUMENT_FRAGMENT_NODE && node.is_instance_of::<web_sys::ShadowRoot>()
+// Nodes of a frame's document live in that frame's realm: `instanceof`
+// against this realm's classes (`dyn_into`, `dyn_ref`) says no to them. The
+// prototypes' getters work across realms: nodes are told by them.
+
+/// `value` as a node, if it is one (of any frame of the page).
+pub fn as_node(value: &JsValue) -> Option<Node> {
+    let is_node = HOT
+        .with(|hot| hot.node_type.try_node_type_of(value))
+        .is_ok();
+    is_node.then(|| value.clone().unchecked_into())
 }
 
-/// The host of the shadow tree `node` is in, if it is in one.
-pub fn host_of_tree(node: &Node) -> Option<Element> {
+/// `node` as an element, if it is one.
+pub fn as_element(node: &Node) -> Option<&Element> {
+    (node_type(node) == Node::ELEMENT_NODE).then(|| node.unchecked_ref())
+}
+
+/// Is `node` a shadow root? (A fragment with a host.)
+pub fn is_shadow_root(node: &Node) -> bool {
+    node_type(node) == Node::DOCUMENT_FRAGMENT_NODE
+        && js_sys::Reflect::has(node, &JsValue::from_str("host")).unwrap_or(false)
+}
+
+/// What holds the tree `node` is in, outside it: the host of a shadow
+/// tree, or the frame element of a frame's document (any document but
+/// `recorded`, the recorded one); `None` at the recorded document.
+pub fn container_of_tree(node: &Node, recorded: &Node) -> Option<Element> {
     let root = proto_node(node).get_root_node();
-    is_shadow_root(&root).then(|| shadow_host(&root))
+    match node_type(&root) {
+        Node::DOCUMENT_FRAGMENT_NODE if is_shadow_root(&root) => Some(shadow_host(&root)),
+        Node::DOCUMENT_NODE if &root != recorded => frame_element_of(root.unchecked_ref()),
+        _ => None,
+    }
+}
+
+/// The frame element showing `document` (through its window), if any.
+pub fn frame_element_of(document: &Document) -> Option<Element> {
+    let window = proto_document(document).default_view()?;
+    let frame = js_sys::Reflect::get(&window, &JsValue::from_str("frameElement")).ok()?;
+    as_node(&frame)
+        .filter(|node| node_type(node) == Node::ELEMENT_NODE)
+        .map(JsCast::unchecked_into)
+}
+
+/// The document a frame element shows, when this world may read it (same
+/// origin).
+pub fn frame_content_document(frame: &Element) -> Option<Node> {
+    FRAME_DOCUMENT.with(|getter| getter.frame_document_of(frame))
+}
+
+/// Is `document` in quirks mode?
+pub fn in_quirks_mode(document: &Node) -> bool {
+    js_sys::Reflect::get(document, &JsValue::from_str("compatMode"))
+        .ok()
+        .and_then(|mode| mode.as_string())
+        .is_some_and(|mode| mode == "BackCompat")
+}
+
+/// The scroll position of the window showing `document`.
+pub fn document_scroll(document: &Node) -> Option<(i32, i32)> {
+    let window = proto_document(document.unchecked_ref()).default_view()?;
+    Some((
+        window.scroll_x().unwrap_or(0.0) as i32,
+        window.scroll_y().unwrap_or(0.0) as i32,
+    ))
 }
 
 /// A shadow root's host.
@@ -364,7 +425,8 @@ pub fn adopted_sheets(root: &Node) -> Vec<web_sys::CssStyleSheet> {
     }
     js_sys::Array::from(&sheets)
         .iter()
-        .filter_map(|sheet| sheet.dyn_into().ok())
+        .filter(|sheet| sheet.is_object())
+        .map(JsCast::unchecked_into)
         .collect()
 }
 

@@ -7,7 +7,7 @@ use repro_manifest::{
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, Event, EventTarget, MessageEvent, MouseEvent, MutationObserver, Node};
+use web_sys::{Event, EventTarget, MessageEvent, MouseEvent, MutationObserver, Node};
 
 use super::dom_reads::{self, viewport};
 use super::mutations;
@@ -16,7 +16,8 @@ use super::shadow_roots::RootWatcher;
 use super::snapshot;
 use super::transport::{flush_now, FLUSH_INTERVAL_MS};
 use crate::core::hook::{to_entry, Entry, HookMessage, HOOK_CONSOLE, HOOK_TAG};
-use crate::core::page_dom::PageDom;
+use crate::core::mutation_batch::DomChange;
+use crate::core::page_dom::{NodeKind, PageDom};
 use crate::core::page_limits::Admission;
 use repro_extension_messages::web::js::get;
 use repro_extension_messages::{
@@ -92,6 +93,8 @@ impl Listeners {
         listeners.listen(doc, STYLE_RULES_CHANGED_EVENT, on_style_rules)?;
         // A shadow root a script attached, told by the page hook.
         listeners.listen(doc, SHADOW_ATTACHED_EVENT, on_shadow_attached)?;
+        // A frame loaded a document (`load` does not bubble: caught on its way down).
+        listeners.listen(doc, "load", on_frame_load)?;
         listeners.listen(doc, "scroll", on_scroll)?;
         listeners.listen(doc, "click", on_click)?;
         listeners.listen(win, "resize", on_resize)?;
@@ -158,19 +161,14 @@ impl Listeners {
 /// open shadow root, the first of its composed path (the node inside the
 /// root that the target stands for at the document).
 fn origin(event: &Event) -> Option<Node> {
-    let target: Node = event.target()?.dyn_into().ok()?;
+    let target = dom_reads::as_node(event.target()?.as_ref())?;
     // (The getter throws on anything but an element: the document scrolls.)
     if dom_reads::node_type(&target) != Node::ELEMENT_NODE
         || dom_reads::open_shadow_root(&target).is_none()
     {
         return Some(target);
     }
-    event
-        .composed_path()
-        .get(0)
-        .dyn_into()
-        .ok()
-        .or(Some(target))
+    dom_reads::as_node(&event.composed_path().get(0)).or(Some(target))
 }
 
 fn target_id(recorder: &Recorder, event: &Event) -> Option<(u32, Node)> {
@@ -182,29 +180,76 @@ fn target_id(recorder: &Recorder, event: &Event) -> Option<(u32, Node)> {
 /// when the element is recorded, its root comes in the next batch, now.
 fn on_shadow_attached(event: Event) {
     with_recorder(|recorder| {
-        let Some(host) = origin(&event).and_then(|node| node.dyn_into::<Element>().ok()) else {
+        let Some(node) = origin(&event) else {
+            return;
+        };
+        let Some(host) = dom_reads::as_element(&node).cloned() else {
             return;
         };
         let Some(root) = recorder.serializer.dom().reach_shadow_root(&host) else {
             return;
         };
         let host_recorded = recorder.serializer.id_of(host.unchecked_ref()).is_some();
-        if !host_recorded
-            || recorder.serializer.id_of(&root).is_some()
-            || recorder.attached_roots.contains(&root)
+        let pending = recorder.unobserved_changes.iter().any(
+            |change| matches!(change, DomChange::Children { added, .. } if added.contains(&root)),
+        );
+        if !host_recorded || recorder.serializer.id_of(&root).is_some() || pending {
+            return;
+        }
+        record_unobserved(
+            recorder,
+            DomChange::Children {
+                added: vec![root],
+                removed: Vec::new(),
+            },
+        );
+    });
+}
+
+/// A recorded frame loaded a document (it navigated, or its first document
+/// came after the walk): the new document replaces the one recorded.
+fn on_frame_load(event: Event) {
+    with_recorder(|recorder| {
+        let Some(node) = event.target().and_then(|t| dom_reads::as_node(t.as_ref())) else {
+            return;
+        };
+        let Some(frame) = dom_reads::as_element(&node).cloned() else {
+            return;
+        };
+        if dom_reads::local_name(&frame) != "iframe" || recorder.serializer.id_of(&frame).is_none()
         {
             return;
         }
-        recorder.attached_roots.push(root);
-        // While the snapshot is walked, the roots wait with the records.
-        if recorder.snapshot.is_none() {
-            let records = match &recorder.observer {
-                Some(observer) => observer.take_records(),
-                None => js_sys::Array::new(),
-            };
-            mutations::record(recorder, &records);
+        let dom = recorder.serializer.dom();
+        let recorded = dom.recorded_frame_document(&frame);
+        let Some(document) = dom.frame_document(frame.unchecked_ref()) else {
+            return;
+        };
+        if recorded.as_ref() == Some(&document) || recorder.serializer.id_of(&document).is_some() {
+            return;
         }
+        record_unobserved(
+            recorder,
+            DomChange::Children {
+                added: vec![document],
+                removed: recorded.into_iter().collect(),
+            },
+        );
     });
+}
+
+/// Record `change`, which no mutation record reports, in the next batch:
+/// now, with the records the observer holds, unless the snapshot is being
+/// walked (then with the records held meanwhile).
+fn record_unobserved(recorder: &mut Recorder, change: DomChange<Node>) {
+    recorder.unobserved_changes.push(change);
+    if recorder.snapshot.is_none() {
+        let records = match &recorder.observer {
+            Some(observer) => observer.take_records(),
+            None => js_sys::Array::new(),
+        };
+        mutations::record(recorder, &records);
+    }
 }
 
 fn on_input(event: Event) {
@@ -212,12 +257,13 @@ fn on_input(event: Event) {
         let Some((id, node)) = target_id(recorder, &event) else {
             return;
         };
-        let Some(element) = node.dyn_ref::<Element>() else {
+        let Some(element) = dom_reads::as_element(&node) else {
             return;
         };
         let value = recorder.serializer.control_value(element);
-        let checked = element
-            .dyn_ref::<web_sys::HtmlInputElement>()
+        // Told by name, not `instanceof`: a frame's input is of its realm.
+        let checked = (dom_reads::local_name(element) == "input")
+            .then_some(element)
             .and_then(|input| {
                 let kind = super::dom_reads::input_type(input);
                 (kind == "checkbox" || kind == "radio")
@@ -293,8 +339,12 @@ fn on_scroll(event: Event) {
         let Some((id, node)) = target_id(recorder, &event) else {
             return;
         };
-        let (x, y) = match node.dyn_ref::<Element>() {
+        let (x, y) = match dom_reads::as_element(&node) {
             Some(element) => super::dom_reads::scroll_position(element),
+            // A frame's document: its own window's scroll.
+            None if recorder.serializer.dom().kind(&node) == NodeKind::FrameDocument => {
+                dom_reads::document_scroll(&node).unwrap_or_default()
+            }
             None => {
                 let Some(window) = web_sys::window() else {
                     return;
@@ -329,9 +379,11 @@ fn on_click(event: Event) {
         let Some((id, _)) = target_id(recorder, &event) else {
             return;
         };
-        let Some(mouse) = event.dyn_ref::<MouseEvent>() else {
+        // (Not `instanceof`: a click in a frame is of the frame's realm.)
+        if !js_sys::Reflect::has(&event, &JsValue::from_str("clientX")).unwrap_or(false) {
             return;
-        };
+        }
+        let mouse = event.unchecked_ref::<MouseEvent>();
         let t = recorder.now();
         recorder.push(DomEvent::Click {
             t,

@@ -28,15 +28,12 @@ pub fn record_after_walk(recorder: &mut Recorder, records: &js_sys::Array, walke
 }
 
 fn record_batch(recorder: &mut Recorder, records: &js_sys::Array, walked: Option<&WalkedPlaces>) {
-    // Roots attached since the last batch come as if added to their hosts.
-    let attached = std::mem::take(&mut recorder.attached_roots);
+    // Roots attached and frame documents loaded since the last batch.
+    let unobserved = std::mem::take(&mut recorder.unobserved_changes);
     let changes = records
         .iter()
         .filter_map(|record| change_of(&record.unchecked_into()))
-        .chain(attached.into_iter().map(|root| DomChange::Children {
-            added: vec![root],
-            removed: Vec::new(),
-        }));
+        .chain(unobserved);
     let already_recorded =
         |serializer: &Serializer, node: &Node| walked.is_some_and(|w| w.holds(serializer, node));
     let context = BatchContext::<BrowserDom> {

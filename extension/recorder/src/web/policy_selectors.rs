@@ -98,10 +98,15 @@ impl Selector {
 
     /// Is `element` or one of its ancestors matched? A selector that does
     /// not parse says yes (fails closed).
-    /// Inside a shadow tree, its host's ancestors count too (a masked
-    /// host masks its shadow tree): asked when `in_shadow_trees` says the
-    /// page has recorded shadow trees.
-    pub(super) fn inside_or_fails_closed(&self, element: &Element, in_shadow_trees: bool) -> bool {
+    /// Inside a shadow tree or a frame's document, its host's or frame
+    /// element's ancestors count too (a masked host or frame masks what it
+    /// holds): asked when `recorded` (the recorded document) is given, once
+    /// the page has shown such trees.
+    pub(super) fn inside_or_fails_closed(
+        &self,
+        element: &Element,
+        recorded: Option<&Node>,
+    ) -> bool {
         let Some(selector) = &self.0 else {
             return true;
         };
@@ -116,15 +121,15 @@ impl Selector {
         if inside(element) {
             return true;
         }
-        if !in_shadow_trees {
+        let Some(recorded) = recorded else {
             return false;
-        }
-        let mut host = super::dom_reads::host_of_tree(element);
+        };
+        let mut host = super::dom_reads::container_of_tree(element, recorded);
         while let Some(at) = host {
             if inside(&at) {
                 return true;
             }
-            host = super::dom_reads::host_of_tree(&at);
+            host = super::dom_reads::container_of_tree(&at, recorded);
         }
         false
     }

@@ -28,9 +28,10 @@ pub struct Recorder {
     pub snapshot: Option<SnapshotInProgress>,
     /// Watches the recorded shadow roots (once listening started).
     pub roots: Option<RootWatcher>,
-    /// Shadow roots attached to recorded elements since the last batch
-    /// (the page hook's signal; the attachment makes no mutation record).
-    pub attached_roots: Vec<web_sys::Node>,
+    /// Changes no mutation record reports, for the next batch: shadow roots
+    /// attached to recorded elements (the page hook's signal), documents a
+    /// recorded frame loaded (its `load` event).
+    pub unobserved_changes: Vec<crate::core::mutation_batch::DomChange<web_sys::Node>>,
 }
 
 impl Recorder {
@@ -39,9 +40,10 @@ impl Recorder {
         (js_sys::Date::now() - self.session_start as f64).max(0.0) as u64
     }
 
-    /// Observe and listen to the shadow roots recorded since the last call.
+    /// Observe and listen to the shadow roots and frame documents recorded
+    /// since the last call.
     pub fn watch_new_shadow_roots(&mut self) {
-        let roots = self.serializer.take_shadow_roots();
+        let roots = self.serializer.take_hosted_roots();
         if let Some(watcher) = self.roots.as_mut() {
             for root in &roots {
                 watcher.watch(root);

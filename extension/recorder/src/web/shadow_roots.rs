@@ -1,9 +1,10 @@
-//! Watching the shadow roots the recording holds: the page's mutation
-//! observer sees nothing inside a shadow root unless it observes that root,
-//! and some events never leave one (`scroll`, the page hook's restyle
-//! signal); events from inside a closed root reach the document as if its
-//! host sent them. So each recorded root is observed, and listened to for
-//! what would not reach the document as itself.
+//! Watching the shadow roots and frame documents the recording holds: the
+//! page's mutation observer sees nothing inside a shadow root or another
+//! document unless it observes it, some events never leave a shadow root
+//! (`scroll`, the page hook's restyle signal), events from inside a closed
+//! root reach the document as if its host sent them, and no event of a
+//! frame's document reaches the page's. So each recorded root is observed,
+//! and listened to for what would not reach the document as itself.
 
 use repro_extension_messages::{
     SCRIPT_SET_VALUE_EVENT, SHADOW_ATTACHED_EVENT, STYLE_RULES_CHANGED_EVENT,
@@ -23,6 +24,19 @@ const EVENTS_HIDDEN_BY_CLOSED_ROOTS: [&str; 4] = [
     "input",
     "change",
     SCRIPT_SET_VALUE_EVENT,
+    SHADOW_ATTACHED_EVENT,
+];
+
+/// Events of a frame's document: every one the recorder listens for.
+const EVENTS_OF_A_FRAME: [&str; 9] = [
+    "input",
+    "change",
+    "scroll",
+    "click",
+    "toggle",
+    "load",
+    SCRIPT_SET_VALUE_EVENT,
+    STYLE_RULES_CHANGED_EVENT,
     SHADOW_ATTACHED_EVENT,
 ];
 
@@ -58,12 +72,17 @@ impl RootWatcher {
         if self.observer.observe_with_options(root, &init).is_err() {
             return;
         }
-        let host = dom_reads::shadow_host(root);
-        let closed = dom_reads::open_shadow_root(host.unchecked_ref()).as_ref() != Some(root);
-        let mut kinds: Vec<&'static str> = EVENTS_KEPT_INSIDE.to_vec();
-        if closed {
-            kinds.extend(EVENTS_HIDDEN_BY_CLOSED_ROOTS);
-        }
+        let kinds: Vec<&'static str> = if dom_reads::node_type(root) == Node::DOCUMENT_NODE {
+            EVENTS_OF_A_FRAME.to_vec()
+        } else {
+            let host = dom_reads::shadow_host(root);
+            let closed = dom_reads::open_shadow_root(host.unchecked_ref()).as_ref() != Some(root);
+            let mut kinds = EVENTS_KEPT_INSIDE.to_vec();
+            if closed {
+                kinds.extend(EVENTS_HIDDEN_BY_CLOSED_ROOTS);
+            }
+            kinds
+        };
         let options = web_sys::AddEventListenerOptions::new();
         options.set_capture(true);
         options.set_passive(true);

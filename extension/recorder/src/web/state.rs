@@ -141,7 +141,7 @@ async fn record(build: &str, starting: Starting) -> Result<(), JsValue> {
         limits: Default::default(),
         snapshot: None,
         roots: None,
-        attached_roots: Vec::new(),
+        unobserved_changes: Vec::new(),
     };
     recorder.snapshot = Some(SnapshotInProgress::begin(
         &window,
