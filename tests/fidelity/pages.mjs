@@ -4,7 +4,7 @@
 export const PAGES = [
   { name: 'form page', path: '/index.html' },
   { name: 'second page', path: '/second.html' },
-  { name: 'marks page', path: '/marks.html', expected: 'Repro masks the email in the text by default; the iframe inside is not captured yet' },
+  { name: 'marks page', path: '/marks.html', expected: 'Repro masks the email in the text by default' },
   { name: 'long texts', path: '/long-texts.html' },
   { name: 'clobbering form', path: '/clobbered.html', act: (page) => page.locator('#change').click() },
   { name: 'web components', path: '/shadow.html', act: (page) => page.locator('#change').click(), expected: 'Repro masks the text of the component under a masked element' },
@@ -17,5 +17,5 @@ export const PAGES = [
   { name: 'quirks mode', path: '/quirks.html' },
   { name: 'relative url() in CSS', path: '/relative-css.html' },
   { name: 'canvas', path: '/canvas.html', expected: 'neither captures canvas pixels by default (issue 28)' },
-  { name: 'same-origin iframe', path: '/iframe-host.html', expected: 'Repro does not capture frames yet' },
+  { name: 'same-origin iframe', path: '/iframe-host.html', act: (page) => page.locator('#add-frame').click() },
 ];
