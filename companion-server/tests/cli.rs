@@ -135,13 +135,29 @@ fn the_server_deletes_unfinished_uploads_past_their_expiry() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
+    // The log is read as it comes: the deletion commits before its line is
+    // written, so the server is stopped once the line is there.
+    let stderr = server.stderr.take().unwrap();
+    let (lines, received) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = lines.send(line);
+        }
+    });
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while pending.unfinished().unwrap() > 0 && std::time::Instant::now() < deadline {
-        std::thread::sleep(std::time::Duration::from_millis(50));
+    let mut log = String::new();
+    while !log.contains("housekeeping: deleted") && std::time::Instant::now() < deadline {
+        if let Ok(line) = received.recv_timeout(std::time::Duration::from_millis(50)) {
+            log.push_str(&line);
+            log.push('\n');
+        }
     }
     server.kill().unwrap();
-    let output = server.wait_with_output().unwrap();
-    let log = String::from_utf8_lossy(&output.stderr);
+    server.wait().unwrap();
     assert_eq!(pending.unfinished().unwrap(), 0, "{log}");
     assert!(
         log.contains("housekeeping: deleted 1 unfinished upload(s) and 0 report(s)"),

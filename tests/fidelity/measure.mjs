@@ -1,0 +1,150 @@
+// Measuring one page for the fidelity suite (see `run.mjs`): recorded by
+// Repro and rrweb at once, both replays captured at the end and compared
+// with the live page. Used by `run.mjs` (the table, the results file) and
+// by `e2e/fidelity_suite.test.mjs` (the bar each page must keep).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, startRecording, stopAndShare } from '../e2e/harness.mjs';
+
+/** A pixel differs when a colour channel differs by more than this. */
+export const CHANNEL_TOLERANCE = 40;
+/** The live page's size, and so each capture's. */
+export const VIEWPORT = { width: 1000, height: 700 };
+const RRWEB = readFileSync(join(ROOT, 'tests', 'node_modules', 'rrweb', 'dist', 'rrweb.umd.min.cjs'), 'utf8');
+const RRWEB_CSS = readFileSync(join(ROOT, 'tests', 'node_modules', 'rrweb', 'dist', 'style.css'), 'utf8');
+
+/** Visible text of a document, whitespace folded. */
+const visibleText = (doc) => (doc.body?.innerText ?? '').replace(/\s+/g, ' ').trim();
+
+/** Record `spec` with both recorders; the live capture, rrweb's events and Repro's link. */
+async function record(env, spec) {
+  const { site, browser } = env;
+  const page = await browser.context.newPage();
+  await page.setViewportSize(VIEWPORT);
+  await page.goto(site.url + spec.path);
+  await page.waitForLoadState('load');
+  await page.addScriptTag({ content: RRWEB });
+  await page.evaluate(() => {
+    window.rrwebEvents = [];
+    window.rrwebStop = window.rrweb.record({ emit: (event) => window.rrwebEvents.push(event), maskAllInputs: true });
+  });
+  const { popup } = await startRecording(env, spec.path, page);
+  await page.bringToFront();
+  await page.waitForTimeout(300);
+  if (spec.act) await spec.act(page);
+  await page.waitForTimeout(800);
+  const live = await page.screenshot();
+  const liveText = await page.evaluate(`(${visibleText})(document)`);
+  const events = await page.evaluate(() => { window.rrwebStop(); return JSON.stringify(window.rrwebEvents); });
+  const { href } = await stopAndShare(popup);
+  await Promise.all([popup.close(), page.close()]);
+  return { live, liveText, events, href };
+}
+
+/** Repro's replay at its end: the capture of the replayed page and its text. */
+async function reproReplay(browser, href) {
+  const viewer = await browser.context.newPage();
+  await viewer.setViewportSize({ width: 2000, height: 1200 });
+  await viewer.goto(href);
+  await viewer.frameLocator('#replay').locator('body').waitFor();
+  // The replay's frame at the window's corner, unscaled and without
+  // borders: captured exactly where the live page was.
+  await viewer.addStyleTag({ content: `#pointer { display: none !important; }
+    #replay { position: fixed !important; left: 0 !important; top: 0 !important; transform: none !important; z-index: 2147483647; }` });
+  await viewer.evaluate(() => {
+    const timeline = document.getElementById('timeline');
+    timeline.value = timeline.max;
+    timeline.dispatchEvent(new Event('input'));
+  });
+  await viewer.waitForTimeout(800);
+  const frame = viewer.locator('#replay');
+  const shot = await viewer.screenshot({ clip: { x: 0, y: 0, ...VIEWPORT } });
+  const text = await frame.evaluate((iframe, source) => (0, eval)(`(${source})`)(iframe.contentDocument), visibleText.toString());
+  await viewer.close();
+  return { shot, text };
+}
+
+/** rrweb's replay of `events` paused at the end: its capture and text. */
+async function rrwebReplay(browser, events) {
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width: 2000, height: 1200 });
+  await page.setContent(`<!DOCTYPE html><html><head><style>${RRWEB_CSS}
+    body { margin: 0; } .replayer-mouse, .replayer-mouse-tail { display: none !important; }
+    .replayer-wrapper { position: fixed !important; left: 0; top: 0; transform: none !important; }
+    .replayer-wrapper iframe { border: 0 !important; }</style></head><body></body></html>`);
+  await page.addScriptTag({ content: RRWEB });
+  await page.evaluate((json) => {
+    const list = JSON.parse(json);
+    const replayer = new window.rrweb.Replayer(list, { root: document.body, mouseTail: false, showWarning: false });
+    const end = list[list.length - 1].timestamp - list[0].timestamp;
+    // Past the last event: rrweb applies the events strictly before the offset.
+    replayer.pause(end + 100);
+  }, events);
+  await page.waitForTimeout(800);
+  const frame = page.locator('.replayer-wrapper iframe');
+  const shot = await page.screenshot({ clip: { x: 0, y: 0, ...VIEWPORT } });
+  const text = await frame.evaluate((iframe, source) => (0, eval)(`(${source})`)(iframe.contentDocument), visibleText.toString());
+  await page.close();
+  return { shot, text };
+}
+
+/** The share of `live`'s pixels that `replay` shows differently (a size mismatch counts as different). */
+async function differingShare(browser, live, replay) {
+  const page = await browser.context.newPage();
+  const share = await page.evaluate(async ([a, b, tolerance]) => {
+    const decode = async (base64) => {
+      const bitmap = await createImageBitmap(await (await fetch(`data:image/png;base64,${base64}`)).blob());
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const context = canvas.getContext('2d');
+      context.drawImage(bitmap, 0, 0);
+      return { width: bitmap.width, height: bitmap.height, data: context.getImageData(0, 0, bitmap.width, bitmap.height).data };
+    };
+    const [x, y] = [await decode(a), await decode(b)];
+    const width = Math.min(x.width, y.width);
+    const height = Math.min(x.height, y.height);
+    let differing = x.width * x.height - width * height;
+    for (let row = 0; row < height; row++) {
+      for (let col = 0; col < width; col++) {
+        const i = (row * x.width + col) * 4;
+        const j = (row * y.width + col) * 4;
+        if (Math.abs(x.data[i] - y.data[j]) > tolerance || Math.abs(x.data[i + 1] - y.data[j + 1]) > tolerance
+          || Math.abs(x.data[i + 2] - y.data[j + 2]) > tolerance) differing++;
+      }
+    }
+    return differing / (x.width * x.height);
+  }, [live.toString('base64'), replay.toString('base64'), CHANNEL_TOLERANCE]);
+  await page.close();
+  return share;
+}
+
+
+/**
+ * Measure `spec` (a page of `pages.mjs`) in `env` (`{ site, server, browser }`,
+ * pre-roll off): the shares of pixels each replay shows differently from
+ * the live page, and whether each shows the same text. The captures go
+ * under `target/fidelity/`.
+ */
+export async function measurePage(env, spec) {
+  const { browser } = env;
+  const recorded = await record(env, spec);
+  const repro = await reproReplay(browser, recorded.href);
+  // rrweb may fail to record or replay a page at all: then its replay
+  // shows nothing of it.
+  const rrweb = await rrwebReplay(browser, recorded.events).catch((error) => ({ failed: String(error).split('\n')[0] }));
+  const captures = join(ROOT, 'target', 'fidelity');
+  mkdirSync(captures, { recursive: true });
+  const file = spec.name.replace(/[^a-z0-9]+/gi, '-');
+  writeFileSync(join(captures, `${file}.live.png`), recorded.live);
+  writeFileSync(join(captures, `${file}.repro.png`), repro.shot);
+  if (rrweb.shot) writeFileSync(join(captures, `${file}.rrweb.png`), rrweb.shot);
+  return {
+    page: spec.name,
+    path: spec.path,
+    repro: await differingShare(browser, recorded.live, repro.shot),
+    rrweb: rrweb.shot ? await differingShare(browser, recorded.live, rrweb.shot) : 1,
+    reproText: repro.text === recorded.liveText,
+    rrwebText: rrweb.text === recorded.liveText,
+    ...(rrweb.failed ? { rrwebFailed: rrweb.failed } : {}),
+    ...(spec.expected ? { expected: spec.expected } : {}),
+  };
+}
