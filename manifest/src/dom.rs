@@ -82,6 +82,10 @@ pub enum NodeData {
         /// The document was in quirks mode (it had no doctype).
         #[serde(default, skip_serializing_if = "is_false")]
         quirks: bool,
+        /// The document's URL (masked like any URL): what its relative
+        /// URLs mean. Empty when unknown.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        url: String,
     },
 }
 

@@ -31,6 +31,7 @@ pub(crate) struct NodeFields {
     text: Option<String>,
     css: Option<String>,
     quirks: Option<bool>,
+    url: Option<String>,
 }
 
 /// An element's attributes, refused past [`MAX_ATTRIBUTES_PER_ELEMENT`]
@@ -89,6 +90,7 @@ impl NodeFields {
             },
             "frame_document" => NodeData::FrameDocument {
                 quirks: self.quirks.unwrap_or_default(),
+                url: self.url.unwrap_or_default(),
             },
             other => {
                 return Err(E::unknown_variant(
@@ -209,7 +211,8 @@ impl<'de> Visitor<'de> for ItemVisitor {
                     && fields.svg.is_none()
                     && fields.text.is_none()
                     && fields.css.is_none()
-                    && fields.quirks.is_none();
+                    && fields.quirks.is_none()
+                    && fields.url.is_none();
                 match (fields.p, only_place) {
                     (Some(p), true) => Ok(ReadItem::Place {
                         p,

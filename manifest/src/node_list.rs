@@ -539,7 +539,14 @@ mod hosted_tests {
             record(1, 0, NodeData::Document),
             record(2, 1, element("html")),
             record(3, 2, element("iframe")),
-            record(4, 3, NodeData::FrameDocument { quirks: false }),
+            record(
+                4,
+                3,
+                NodeData::FrameDocument {
+                    quirks: false,
+                    url: "https://a.test/f".into(),
+                },
+            ),
             record(
                 5,
                 4,
@@ -558,7 +565,14 @@ mod hosted_tests {
                     text: "light".into(),
                 },
             ),
-            record(11, 3, NodeData::FrameDocument { quirks: true }),
+            record(
+                11,
+                3,
+                NodeData::FrameDocument {
+                    quirks: true,
+                    url: String::new(),
+                },
+            ),
         ];
         let json = serde_json::to_string(&List(records.clone())).unwrap();
         let read: List = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));

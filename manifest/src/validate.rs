@@ -476,7 +476,10 @@ fn validate_node(
         }
         NodeData::Doctype { name } => check_string(|| format!("{}.name", path()), name, limits)?,
         NodeData::ShadowRoot { css } => check_string(|| format!("{}.css", path()), css, limits)?,
-        NodeData::Document | NodeData::FrameDocument { .. } => {}
+        NodeData::FrameDocument { url, .. } => {
+            check_bytes(|| format!("{}.url", path()), url, limits.max_url_bytes)?
+        }
+        NodeData::Document => {}
     }
     Ok(())
 }

@@ -246,7 +246,7 @@ test('same-origin frames replay: their documents, typing inside (masked), a fram
   await page.waitForTimeout(500);
   const frameFacts = (doc) => ['payment', 'added'].map((id) => {
     const inner = doc.getElementById(id)?.contentDocument;
-    return { id, text: inner?.body?.innerText.replace(/\s+/g, ' ').trim() ?? null, mode: inner?.compatMode ?? null };
+    return { id, text: inner?.body?.innerText.replace(/\s+/g, ' ').trim() ?? null, mode: inner?.compatMode ?? null, base: inner?.baseURI ?? null };
   });
   const live = await page.evaluate(`(${frameFacts})(document)`);
   const { href, bundle } = await stopAndShare(popup);

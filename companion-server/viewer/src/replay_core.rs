@@ -115,6 +115,9 @@ pub struct Replayer<T: ReplayTarget> {
     base_url: String,
     /// The replayed head, where the replay's own rules go.
     head: Option<T::Node>,
+    /// A frame document's URL (what its relative URLs mean), by the id of
+    /// the frame document and of its `html` element.
+    frame_urls: HashMap<u32, String>,
     /// The replay's own rules for canvas boxes, once a canvas came.
     canvas_style: Option<T::Node>,
     /// Selects whose value comes once their options are in (end of a
@@ -136,6 +139,7 @@ impl<T: ReplayTarget> Replayer<T> {
             nodes: HashMap::new(),
             base_url: String::new(),
             head: None,
+            frame_urls: HashMap::new(),
             canvas_style: None,
             canvases: CanvasBoxes::default(),
             pending_selects: Vec::new(),
@@ -291,7 +295,9 @@ impl<T: ReplayTarget> Replayer<T> {
         }
     }
 
-    fn create(&mut self, data: &NodeData) -> Option<T::Node> {
+    /// The node `data` describes; `frame_url`: it goes into a frame's
+    /// document, whose URL that is (empty when unknown).
+    fn create(&mut self, data: &NodeData, frame_url: Option<&str>) -> Option<T::Node> {
         let node = match data {
             NodeData::Document => self.target.document()?,
             NodeData::Doctype { name } => self.target.create_doctype(name)?,
@@ -334,13 +340,20 @@ impl<T: ReplayTarget> Replayer<T> {
                             .set_attribute(&meta, None, "content", "no-referrer");
                         self.target.insert(&element, &meta, None);
                     }
-                    // Relative URLs resolve against the recorded page.
+                    // Relative URLs resolve against the recorded page (or
+                    // frame document).
+                    let base_url = match frame_url {
+                        Some(url) if !url.is_empty() => url,
+                        _ => self.base_url.as_str(),
+                    };
                     if let Some(base) = self.target.create_element("base", false) {
-                        self.target
-                            .set_attribute(&base, None, "href", &self.base_url);
+                        self.target.set_attribute(&base, None, "href", base_url);
                         self.target.insert(&element, &base, None);
                     }
-                    self.head = Some(element.clone());
+                    // The page's own head (not a frame's) holds the replay's rules.
+                    if frame_url.is_none() {
+                        self.head = Some(element.clone());
+                    }
                 }
                 element
             }
@@ -353,16 +366,23 @@ impl<T: ReplayTarget> Replayer<T> {
             self.attach_shadow(record.id, record.parent, css);
             return;
         }
-        if let NodeData::FrameDocument { quirks } = &record.data {
+        if let NodeData::FrameDocument { quirks, url } = &record.data {
             let frame = self.nodes.get(&record.parent).cloned();
             if let Some(document) = frame.and_then(|f| self.target.frame_document(&f, !quirks)) {
                 self.nodes.insert(record.id, document);
+                self.frame_urls.insert(record.id, url.clone());
             }
             return;
         }
-        let Some(node) = self.create(&record.data) else {
+        let frame_url = self.frame_urls.get(&record.parent).cloned();
+        let Some(node) = self.create(&record.data, frame_url.as_deref()) else {
             return;
         };
+        if let (Some(url), NodeData::Element { tag, .. }) = (frame_url, &record.data) {
+            if tag == "html" {
+                self.frame_urls.insert(record.id, url);
+            }
+        }
         if !matches!(record.data, NodeData::Document) {
             let Some(parent) = self.nodes.get(&record.parent) else {
                 return;

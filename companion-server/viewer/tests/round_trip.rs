@@ -726,3 +726,19 @@ fn masking_and_blocking_reach_into_frames() {
     let event = s.observe().expect("recorded");
     assert!(!serde_json::to_string(&event).unwrap().contains("Grace"));
 }
+
+#[test]
+fn a_frames_relative_urls_mean_what_they_meant_in_its_document() {
+    let html = r#"<html><head></head><body><iframe id="f"><template framedocument url="https://shop.test/embed/pay.html?token=abc"><html><head></head><body><img src="logo.png"></body></html></template></iframe><canvas id="c" width="64" height="48"></canvas></body></html>"#;
+    let s = Session::start(html, MaskPolicy::default());
+    let replayed = s.replay.target().0.html();
+    assert!(
+        replayed.contains(r#"<template framedocument><html><head><meta name="referrer" content="no-referrer"><base href="https://shop.test/embed/pay.html?token=[masked]"></head>"#),
+        "the frame's head has the frame's URL, masked like any: {replayed}"
+    );
+    let (page_head, _) = replayed.split_once("<body>").unwrap();
+    assert!(
+        page_head.contains(":where(canvas)"),
+        "the replay's own rules stay in the page's head: {replayed}"
+    );
+}

@@ -75,6 +75,8 @@ pub trait PageDom {
     fn frame_document(&self, frame: &Self::Node) -> Option<Self::Node>;
     /// Is a (frame's) document in quirks mode?
     fn quirks_mode(&self, document: &Self::Node) -> bool;
+    /// A (frame's) document's URL.
+    fn document_url(&self, document: &Self::Node) -> String;
     /// Is it in the recorded document (not taken out, not yet put in)?
     fn in_document(&self, node: &Self::Node) -> bool;
     /// A text or comment node's text.

@@ -474,6 +474,7 @@ impl<D: PageDom> NodeSerializer<D> {
             NodeKind::FrameDocument => Some((
                 NodeData::FrameDocument {
                     quirks: self.dom.quirks_mode(node),
+                    url: mask::free_text(repro_manifest::mask_url(&self.dom.document_url(node))),
                 },
                 masked,
                 true,

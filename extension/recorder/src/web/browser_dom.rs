@@ -163,6 +163,10 @@ impl PageDom for BrowserDom {
         dom_reads::in_quirks_mode(document)
     }
 
+    fn document_url(&self, document: &Node) -> String {
+        dom_reads::document_url(document.unchecked_ref())
+    }
+
     #[inline(always)]
     fn shadow_root(&self, element: &Node, custom_element: bool) -> Option<Node> {
         let root = if let Some(open) = dom_reads::open_shadow_root(element) {

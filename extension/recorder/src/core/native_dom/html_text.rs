@@ -71,10 +71,18 @@ fn write_node(dom: &NativeDom, node: NodeRef, out: &mut String) {
             out.push_str("</template>");
         }
         NodeKind::FrameDocument => {
-            out.push_str(match data.quirks {
-                true => "<template framedocument quirks>",
-                false => "<template framedocument>",
-            });
+            out.push_str("<template framedocument");
+            if data.quirks {
+                out.push_str(" quirks");
+            }
+            for (name, value) in &data.attrs {
+                out.push(' ');
+                out.push_str(name);
+                out.push_str("=\"");
+                escape_into(value, true, out);
+                out.push('"');
+            }
+            out.push('>');
             for child in &data.children {
                 write_node(dom, NodeRef(*child), out);
             }

@@ -467,6 +467,10 @@ impl PageDom for NativeDom {
         self.node(document).quirks
     }
 
+    fn document_url(&self, document: &NodeRef) -> String {
+        PageDom::attribute(self, document, "url").unwrap_or_default()
+    }
+
     fn adopted_css(&self, root: &NodeRef) -> String {
         self.node(root).adopted_css.clone()
     }
