@@ -82,6 +82,7 @@ pub fn page(meta: &ReportMeta) -> Response {
 <p id="viewer-error" role="alert" hidden></p>
 <main>
   <div>
+    <p id="address" aria-label="Page address"></p>
     <div id="stage"><iframe id="replay" title="Replayed page" sandbox="allow-same-origin"></iframe><div id="pointer" hidden></div><div id="mark-outline" hidden></div></div>
     <div id="pins" aria-label="Marks on the timeline"></div>
     <div id="controls"><button id="play" type="button">Play</button><input id="timeline" type="range" min="0" max="0" value="0" aria-label="Timeline"><span id="clock"></span></div>

@@ -3,8 +3,8 @@
 // recorder with postMessage, as text: objects become a bounded preview
 // (depth 3, 50 keys, cycles and throwing getters survive). It also wraps
 // the setters of form values, and tells the recorder by an event on the
-// control when a script set one, and on an element when a script attached
-// a shadow root to it. It masks nothing: the recorder parses,
+// control when a script set one, on an element when a script attached a
+// shadow root to it, and on the document when a script changed the address. It masks nothing: the recorder parses,
 // caps and masks every message and reads the control's value itself.
 (() => {
   if (window.__reproHook) return;
@@ -207,6 +207,16 @@
       const root = attachShadow0.call(this, init);
       this.dispatchEvent(new Event('repro:shadow-attached', { bubbles: true, composed: true }));
       return root;
+    };
+  }
+  // A script that changes the page's address (a router's pushState) fires
+  // no event: tell the recorder on the document.
+  for (const name of ['pushState', 'replaceState']) {
+    const own = History.prototype[name];
+    History.prototype[name] = function (...args) {
+      const result = own.apply(this, args);
+      document.dispatchEvent(new Event('repro:history-changed'));
+      return result;
     };
   }
   // Rules a script adds or removes through the CSS object model change no

@@ -204,6 +204,20 @@ pub enum DomEvent {
         /// Pointer y in viewport pixels.
         y: i32,
     },
+    /// The page changed its address without loading a document: a
+    /// script's `history.pushState`/`replaceState` (a single-page app's
+    /// router), going back or forward between such entries, or a new `#`.
+    Navigation {
+        /// Time.
+        t: u64,
+        /// Page index.
+        page: u32,
+        /// The address now (masked like any URL).
+        url: String,
+        /// How: `script` (pushState or replaceState), `history` (back or
+        /// forward), or `hash` (the fragment changed).
+        how: String,
+    },
     /// The viewport was resized.
     Viewport {
         /// Time.
@@ -217,8 +231,14 @@ pub enum DomEvent {
 
 impl DomEvent {
     /// The names of the `type` field this version knows.
-    pub const KNOWN_TYPES: [&'static str; 6] = [
-        "snapshot", "mutation", "input", "scroll", "click", "viewport",
+    pub const KNOWN_TYPES: [&'static str; 7] = [
+        "snapshot",
+        "mutation",
+        "input",
+        "scroll",
+        "click",
+        "navigation",
+        "viewport",
     ];
 
     /// The event's time.
@@ -229,6 +249,7 @@ impl DomEvent {
             | DomEvent::Input { t, .. }
             | DomEvent::Scroll { t, .. }
             | DomEvent::Click { t, .. }
+            | DomEvent::Navigation { t, .. }
             | DomEvent::Viewport { t, .. } => *t,
         }
     }
@@ -279,6 +300,7 @@ impl DomEvent {
             | DomEvent::Input { page, .. }
             | DomEvent::Scroll { page, .. }
             | DomEvent::Click { page, .. }
+            | DomEvent::Navigation { page, .. }
             | DomEvent::Viewport { page, .. } => *page,
         }
     }

@@ -256,6 +256,8 @@ pub(crate) struct EventFields<N> {
     x: Option<i32>,
     y: Option<i32>,
     size: Option<Size>,
+    url: Option<String>,
+    how: Option<String>,
 }
 
 /// Only an event's kind, its other fields skipped: an event of a newer
@@ -331,6 +333,15 @@ impl<N> EventFields<N> {
                     id: self.id.ok_or_else(|| need("id"))?,
                     x: self.x.ok_or_else(|| need("x"))?,
                     y: self.y.ok_or_else(|| need("y"))?,
+                },
+                None,
+            ),
+            "navigation" => (
+                DomEvent::Navigation {
+                    t,
+                    page,
+                    url: self.url.ok_or_else(|| need("url"))?,
+                    how: self.how.unwrap_or_default(),
                 },
                 None,
             ),

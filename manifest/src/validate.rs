@@ -316,6 +316,10 @@ pub(crate) fn validate_event(
         } => {
             check_string(|| format!("events[{i}].value"), value, limits)?;
         }
+        DomEvent::Navigation { url, how, .. } => {
+            check_bytes(|| format!("events[{i}].url"), url, limits.max_url_bytes)?;
+            check_bytes(|| format!("events[{i}].how"), how, limits.max_label_bytes)?;
+        }
         _ => {}
     }
     Ok(())

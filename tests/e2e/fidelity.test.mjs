@@ -268,3 +268,28 @@ test('same-origin frames replay: their documents, typing inside (masked), a fram
   assert.equal(typed, '*'.repeat('Ada Lovelace'.length), 'the field in the frame shows what was typed, masked');
   await viewer.close();
 });
+
+test('in-page navigation: addresses a script pushes, a new # and going back are recorded and shown above the replay', async () => {
+  const { page, popup } = await startRecording(env, '/second.html');
+  await page.waitForTimeout(200);
+  await page.evaluate(() => history.pushState({}, '', '/checkout/step-2'));
+  await page.waitForTimeout(200);
+  await page.evaluate(() => { location.hash = 'review'; });
+  await page.waitForTimeout(200);
+  await page.evaluate(() => history.back());
+  await page.waitForFunction(() => location.hash === '');
+  await page.waitForTimeout(300);
+  const live = await page.evaluate(() => location.href);
+  const { href, bundle } = await stopAndShare(popup);
+  await popup.close();
+  await page.close();
+  const addresses = bundle.events.filter((e) => e.type === 'navigation').map((e) => new URL(e.url).pathname + new URL(e.url).hash);
+  assert.deepEqual(addresses, ['/checkout/step-2', '/checkout/step-2#review', '/checkout/step-2'], JSON.stringify(addresses));
+  const viewer = await env.browser.context.newPage();
+  await viewer.goto(href);
+  await viewer.frameLocator('#replay').locator('h1').waitFor();
+  assert.ok((await viewer.locator('#address').textContent()).endsWith('/second.html'), 'the address at the start');
+  await viewer.locator('#play').click();
+  await viewer.waitForFunction((url) => document.getElementById('address').textContent === url, live);
+  await viewer.close();
+});

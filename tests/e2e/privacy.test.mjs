@@ -42,6 +42,7 @@ const SECRETS = {
   'text in a closed shadow root under a masked host': 'Shadow-Masked-Text-Hb4',
   'typed in a same-origin frame': 'Frame-Typed-Secret-Zr2',
   'text in a same-origin frame under a masked element': 'Frame-Masked-Text-Lp8',
+  'token in an address a script pushed': 'push-Token-Yd3',
 };
 
 function assertNoSecrets(where, text) {
@@ -105,6 +106,8 @@ test('planted secrets reach neither extension storage nor the server; the page t
   }
   assert.ok(text.includes('Closed root field'), 'the text of a closed shadow root is recorded');
   assert.ok(text.includes('Card holder'), 'the text of a same-origin frame is recorded');
+  assert.ok(bundle.events.some((e) => e.type === 'navigation' && e.url.endsWith('/privacy.html?access_token=[masked]&step=2')),
+    'the address a script pushed is recorded, its token masked');
   assert.ok(bundle.events.some((e) => e.type === 'input' && e.value === '*'.repeat(SECRETS['value set from script'].length)), 'the value set from script is recorded, masked');
   const rules = bundle.events.filter((e) => e.type === 'mutation').flatMap((e) => e.attrs ?? [])
     .filter((a) => a.name === 'data-repro-inlined-css' && a.value?.includes('.signed-in::after'));

@@ -247,6 +247,8 @@ impl<T: ReplayTarget> Replayer<T> {
                 None
             }
             DomEvent::Click { x, y, .. } => Some(Effect::Click(*x, *y)),
+            // The address shows above the replay (`timeline::address_at`).
+            DomEvent::Navigation { .. } => None,
             DomEvent::Viewport { size, .. } => Some(Effect::Viewport(size.w, size.h)),
         }
     }

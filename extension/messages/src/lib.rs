@@ -29,6 +29,6 @@ pub use fields::{BULK_FIELDS, TYPED_FIELDS};
 pub use to_background::{Hello, MarkSave, ToBackground};
 pub use to_recorder::ToRecorder;
 pub use window_signal::{
-    WindowSignal, SCRIPT_SET_VALUE_EVENT, SHADOW_ATTACHED_EVENT, STYLE_RULES_CHANGED_EVENT,
-    WINDOW_SIGNAL_KEY,
+    WindowSignal, HISTORY_CHANGED_EVENT, SCRIPT_SET_VALUE_EVENT, SHADOW_ATTACHED_EVENT,
+    STYLE_RULES_CHANGED_EVENT, WINDOW_SIGNAL_KEY,
 };

@@ -19,6 +19,11 @@ pub const STYLE_RULES_CHANGED_EVENT: &str = "repro:style-rules-changed";
 /// mutation record), composed so that it reaches the document.
 pub const SHADOW_ATTACHED_EVENT: &str = "repro:shadow-attached";
 
+/// The DOM event the page hook fires on the document after a script
+/// changed the page's address (`history.pushState`, `replaceState`: a
+/// single-page app's router), which fires no event of its own.
+pub const HISTORY_CHANGED_EVENT: &str = "repro:history-changed";
+
 /// The property that carries a [`WindowSignal`]'s name.
 pub const WINDOW_SIGNAL_KEY: &str = "__repro";
 

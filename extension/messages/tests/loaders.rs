@@ -3,8 +3,8 @@
 //! must be one this crate knows, or the Rust side would drop it silently.
 
 use repro_extension_messages::{
-    ToBackground, WindowSignal, SCRIPT_SET_VALUE_EVENT, SHADOW_ATTACHED_EVENT,
-    STYLE_RULES_CHANGED_EVENT, WINDOW_SIGNAL_KEY,
+    ToBackground, WindowSignal, HISTORY_CHANGED_EVENT, SCRIPT_SET_VALUE_EVENT,
+    SHADOW_ATTACHED_EVENT, STYLE_RULES_CHANGED_EVENT, WINDOW_SIGNAL_KEY,
 };
 
 /// Every `'…'` literal that follows `key: ` or `key === ` in `source`.
@@ -74,6 +74,7 @@ fn the_page_hook_fires_the_event_the_recorder_listens_for() {
         SCRIPT_SET_VALUE_EVENT,
         STYLE_RULES_CHANGED_EVENT,
         SHADOW_ATTACHED_EVENT,
+        HISTORY_CHANGED_EVENT,
     ] {
         assert!(
             source.contains(&format!("'{event}'")),

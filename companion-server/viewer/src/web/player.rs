@@ -80,6 +80,10 @@ impl Player {
                 clock(self.bundle.duration_ms)
             )));
         }
+        if let Ok(address) = by_id::<Element>("address") {
+            let url = crate::timeline::address_at(&self.bundle, &self.events, self.time);
+            address.set_text_content(Some(&url));
+        }
         for (t, element) in &self.entries {
             let _ = element
                 .class_list()

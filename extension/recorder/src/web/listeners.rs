@@ -21,8 +21,8 @@ use crate::core::page_dom::{NodeKind, PageDom};
 use crate::core::page_limits::Admission;
 use repro_extension_messages::web::js::get;
 use repro_extension_messages::{
-    WindowSignal, SCRIPT_SET_VALUE_EVENT, SHADOW_ATTACHED_EVENT, STYLE_RULES_CHANGED_EVENT,
-    WINDOW_SIGNAL_KEY,
+    WindowSignal, HISTORY_CHANGED_EVENT, SCRIPT_SET_VALUE_EVENT, SHADOW_ATTACHED_EVENT,
+    STYLE_RULES_CHANGED_EVENT, WINDOW_SIGNAL_KEY,
 };
 
 type Handler = Closure<dyn FnMut(Event)>;
@@ -98,6 +98,10 @@ impl Listeners {
         listeners.listen(doc, "scroll", on_scroll)?;
         listeners.listen(doc, "click", on_click)?;
         listeners.listen(win, "resize", on_resize)?;
+        // The address changed without a new document.
+        listeners.listen(doc, HISTORY_CHANGED_EVENT, |_| on_navigation("script"))?;
+        listeners.listen(win, "popstate", |_| on_navigation("history"))?;
+        listeners.listen(win, "hashchange", |_| on_navigation("hash"))?;
         listeners.listen(win, "message", on_hook_message)?;
         listeners.listen(win, "pagehide", |_| {
             with_recorder(snapshot::complete_now);
@@ -391,6 +395,33 @@ fn on_click(event: Event) {
             id,
             x: mouse.client_x(),
             y: mouse.client_y(),
+        });
+    });
+}
+
+/// The page's address changed in place (`how` says by what): record it,
+/// masked, unless it is the address recorded last (going back between two
+/// `#` entries fires both `popstate` and `hashchange`).
+fn on_navigation(how: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let url = crate::core::mask::free_text(repro_manifest::mask_url(&dom_reads::document_url(
+        &document,
+    )));
+    let url = repro_manifest::cut_to(&url, repro_manifest::Limits::default().max_url_bytes);
+    with_recorder(|recorder| {
+        if recorder.last_address.as_deref() == Some(url.as_str()) {
+            return;
+        }
+        recorder.last_address = Some(url.clone());
+        let t = recorder.now();
+        let page = recorder.page;
+        recorder.push(DomEvent::Navigation {
+            t,
+            page,
+            url,
+            how: how.into(),
         });
     });
 }

@@ -32,6 +32,8 @@ pub struct Recorder {
     /// attached to recorded elements (the page hook's signal), documents a
     /// recorded frame loaded (its `load` event).
     pub unobserved_changes: Vec<crate::core::mutation_batch::DomChange<web_sys::Node>>,
+    /// The address last recorded by an in-page navigation (masked).
+    pub last_address: Option<String>,
 }
 
 impl Recorder {

@@ -142,6 +142,7 @@ async fn record(build: &str, starting: Starting) -> Result<(), JsValue> {
         snapshot: None,
         roots: None,
         unobserved_changes: Vec::new(),
+        last_address: None,
     };
     recorder.snapshot = Some(SnapshotInProgress::begin(
         &window,
