@@ -43,6 +43,7 @@ const SECRETS = {
   'typed in a same-origin frame': 'Frame-Typed-Secret-Zr2',
   'text in a same-origin frame under a masked element': 'Frame-Masked-Text-Lp8',
   'token in an address a script pushed': 'push-Token-Yd3',
+  'typed in an editor frame in design mode': 'Design-Mode-Typed-Qx9',
 };
 
 function assertNoSecrets(where, text) {
@@ -69,6 +70,8 @@ test('planted secrets reach neither extension storage nor the server; the page t
   await page.evaluate(() => window.closedFieldRoot.getElementById('closed-root-field').focus());
   await page.keyboard.type(SECRETS['typed in a closed shadow root']);
   await page.frameLocator('#same-origin-frame').locator('#holder').pressSequentially(SECRETS['typed in a same-origin frame']);
+  await page.frameLocator('#editor-frame').locator('body').click();
+  await page.keyboard.type(` ${SECRETS['typed in an editor frame in design mode']}`);
   await page.locator('#send').click();
   await page.waitForTimeout(1000);
 
@@ -106,6 +109,9 @@ test('planted secrets reach neither extension storage nor the server; the page t
   }
   assert.ok(text.includes('Closed root field'), 'the text of a closed shadow root is recorded');
   assert.ok(text.includes('Card holder'), 'the text of a same-origin frame is recorded');
+  const editorLength = 'Editor text'.length + 1 + SECRETS['typed in an editor frame in design mode'].length;
+  assert.ok(bundle.events.some((e) => e.type === 'mutation' && (e.texts ?? []).some((c) => c.text.length === editorLength && /^[* ]+$/.test(c.text))),
+    'typing in the editor frame is recorded, masked');
   assert.ok(bundle.events.some((e) => e.type === 'navigation' && e.url.endsWith('/privacy.html?access_token=[masked]&step=2')),
     'the address a script pushed is recorded, its token masked');
   assert.ok(bundle.events.some((e) => e.type === 'input' && e.value === '*'.repeat(SECRETS['value set from script'].length)), 'the value set from script is recorded, masked');

@@ -712,6 +712,7 @@ fn masking_and_blocking_reach_into_frames() {
     let html = r#"<!DOCTYPE html><html><head></head><body>
 <div data-repro-mask=""><iframe id="private"><template framedocument><html><body><p id="name">Ada Lovelace</p></body></html></template></iframe></div>
 <iframe id="open"><template framedocument><html><body><p data-repro-block="">4111 1111 1111 1111</p><p id="visible">visible</p></body></html></template></iframe>
+<iframe id="editor"><template framedocument designmode="on"><html><body id="editor-body">Dear Alan Turing</body></html></template></iframe>
 </body></html>"#;
     let mut s = Session::start(html, MaskPolicy::default());
     let replayed = s.replayed();
@@ -725,6 +726,15 @@ fn masking_and_blocking_reach_into_frames() {
     s.dom().append(body, later);
     let event = s.observe().expect("recorded");
     assert!(!serde_json::to_string(&event).unwrap().contains("Grace"));
+
+    // A document in design mode (an editor's frame) is masked as editable
+    // text is, what was there and what is typed.
+    assert!(!s.replayed().contains("Alan"), "{}", s.replayed());
+    let editor = s.by_id("editor-body");
+    let typed = s.dom().create_text("Charles Babbage");
+    s.dom().append(editor, typed);
+    let event = s.observe().expect("recorded");
+    assert!(!serde_json::to_string(&event).unwrap().contains("Babbage"));
 }
 
 #[test]

@@ -77,6 +77,9 @@ pub trait PageDom {
     fn quirks_mode(&self, document: &Self::Node) -> bool;
     /// A (frame's) document's URL.
     fn document_url(&self, document: &Self::Node) -> String;
+    /// Is a frame's document editable as a whole (`designMode` on, as
+    /// older rich-text editors make their frame)?
+    fn design_mode(&self, document: &Self::Node) -> bool;
     /// Is it in the recorded document (not taken out, not yet put in)?
     fn in_document(&self, node: &Self::Node) -> bool;
     /// A text or comment node's text.

@@ -471,12 +471,14 @@ impl<D: PageDom> NodeSerializer<D> {
                 };
                 Some((NodeData::ShadowRoot { css }, masked, true))
             }
+            // A document in design mode is one editable region: its text is
+            // masked with the inputs.
             NodeKind::FrameDocument => Some((
                 NodeData::FrameDocument {
                     quirks: self.dom.quirks_mode(node),
                     url: mask::free_text(repro_manifest::mask_url(&self.dom.document_url(node))),
                 },
-                masked,
+                masked || (self.policy.mask_all_inputs && self.dom.design_mode(node)),
                 true,
             )),
             NodeKind::Other => None,

@@ -167,6 +167,10 @@ impl PageDom for BrowserDom {
         dom_reads::document_url(document.unchecked_ref())
     }
 
+    fn design_mode(&self, document: &Node) -> bool {
+        dom_reads::in_design_mode(document)
+    }
+
     #[inline(always)]
     fn shadow_root(&self, element: &Node, custom_element: bool) -> Option<Node> {
         let root = if let Some(open) = dom_reads::open_shadow_root(element) {
@@ -316,8 +320,11 @@ impl PageDom for BrowserDom {
 
     #[inline(always)]
     fn inside_or_fails_closed(&self, element: &Node, selector: PolicySelector) -> bool {
-        self.selector(selector)
-            .inside_or_fails_closed(element.unchecked_ref(), self.recorded_if_hosting())
+        self.selector(selector).inside_or_fails_closed(
+            element.unchecked_ref(),
+            self.recorded_if_hosting(),
+            selector == PolicySelector::MaskOrEditable,
+        )
     }
 
     fn none_under(&self, root: &Node, selector: PolicySelector) -> bool {

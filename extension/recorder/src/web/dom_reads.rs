@@ -342,6 +342,20 @@ pub fn container_of_tree(node: &Node, recorded: &Node) -> Option<Element> {
     }
 }
 
+/// Is `node` in a frame's document (not `recorded`) whose `designMode` is on?
+pub fn in_design_mode_document(node: &Node, recorded: &Node) -> bool {
+    let root = proto_node(node).get_root_node();
+    node_type(&root) == Node::DOCUMENT_NODE && &root != recorded && in_design_mode(&root)
+}
+
+/// Is `document`'s `designMode` on (the whole document editable)?
+pub fn in_design_mode(document: &Node) -> bool {
+    js_sys::Reflect::get(document, &JsValue::from_str("designMode"))
+        .ok()
+        .and_then(|mode| mode.as_string())
+        .is_some_and(|mode| mode == "on")
+}
+
 /// The frame element showing `document` (through its window), if any.
 pub fn frame_element_of(document: &Document) -> Option<Element> {
     let window = proto_document(document).default_view()?;

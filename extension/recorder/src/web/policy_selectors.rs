@@ -101,11 +101,13 @@ impl Selector {
     /// Inside a shadow tree or a frame's document, its host's or frame
     /// element's ancestors count too (a masked host or frame masks what it
     /// holds): asked when `recorded` (the recorded document) is given, once
-    /// the page has shown such trees.
+    /// the page has shown such trees. With `editable_documents`, a frame's
+    /// document in design mode counts as matched (one editable region).
     pub(super) fn inside_or_fails_closed(
         &self,
         element: &Element,
         recorded: Option<&Node>,
+        editable_documents: bool,
     ) -> bool {
         let Some(selector) = &self.0 else {
             return true;
@@ -124,14 +126,17 @@ impl Selector {
         let Some(recorded) = recorded else {
             return false;
         };
-        let mut host = super::dom_reads::container_of_tree(element, recorded);
-        while let Some(at) = host {
-            if inside(&at) {
+        let mut at = element.clone();
+        loop {
+            if editable_documents && super::dom_reads::in_design_mode_document(&at, recorded) {
                 return true;
             }
-            host = super::dom_reads::container_of_tree(&at, recorded);
+            match super::dom_reads::container_of_tree(&at, recorded) {
+                Some(host) if inside(&host) => return true,
+                Some(host) => at = host,
+                None => return false,
+            }
         }
-        false
     }
 }
 

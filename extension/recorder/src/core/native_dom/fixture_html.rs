@@ -194,9 +194,12 @@ impl<'a> Reader<'a> {
             let frame = self.parent();
             let quirks = node.attrs.iter().any(|(n, _)| n == "quirks");
             let document = self.dom.new_frame_document(frame, quirks);
-            // Its URL, if the fixture names one.
-            self.dom.nodes[document.0].attrs =
-                node.attrs.into_iter().filter(|(n, _)| n == "url").collect();
+            // Its URL and design mode, if the fixture names them.
+            self.dom.nodes[document.0].attrs = node
+                .attrs
+                .into_iter()
+                .filter(|(n, _)| n == "url" || n == "designmode")
+                .collect();
             self.open.push(document);
             return Ok(());
         }

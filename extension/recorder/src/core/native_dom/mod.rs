@@ -471,6 +471,10 @@ impl PageDom for NativeDom {
         PageDom::attribute(self, document, "url").unwrap_or_default()
     }
 
+    fn design_mode(&self, document: &NodeRef) -> bool {
+        PageDom::attribute(self, document, "designmode").is_some()
+    }
+
     fn adopted_css(&self, root: &NodeRef) -> String {
         self.node(root).adopted_css.clone()
     }
@@ -607,10 +611,19 @@ impl PageDom for NativeDom {
     }
 
     fn inside_or_fails_closed(&self, element: &NodeRef, selector: PolicySelector) -> bool {
+        // A frame's document in design mode is editable as a whole.
+        let editable_document = |n: usize| {
+            selector == PolicySelector::MaskOrEditable
+                && self.nodes[n].kind == NodeKind::FrameDocument
+                && self.nodes[n]
+                    .attrs
+                    .iter()
+                    .any(|(name, _)| name == "designmode")
+        };
         match self.selector(selector) {
             Some(list) => self
                 .ancestors_and_self(element.0)
-                .any(|n| self.element_matches(n, list)),
+                .any(|n| self.element_matches(n, list) || editable_document(n)),
             None => true,
         }
     }
