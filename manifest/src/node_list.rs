@@ -283,28 +283,44 @@ impl<'de> Visitor<'de> for ListVisitor {
         f.write_str("a list of nodes")
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut decoder = Decoder::default();
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
         let mut records = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
-        let mut index = 0usize;
-        loop {
-            let item = seq.next_element::<ReadItem>().map_err(|_| {
-                de::Error::custom(format!(
-                    "node list item {index} is neither a node, a count of elements to close, nor a placement"
-                ))
-            })?;
-            let Some(item) = item else { break };
-            let record = decoder.take(item).map_err(|problem| {
-                de::Error::custom(format!("node list item {index}: {problem}"))
-            })?;
-            records.extend(record);
-            index += 1;
-        }
-        if decoder.place.is_some() {
-            return Err(de::Error::custom("the node list ends with a placement"));
-        }
+        each_record(seq, |record| {
+            records.push(record);
+            Ok(())
+        })?;
         Ok(records)
     }
+}
+
+/// Read the items of a node list one after the other, handing each record
+/// they make to `each` as soon as it is whole: what both the list reader and
+/// [`copy_checked`] do, the one keeping the records, the other not.
+fn each_record<'de, A: SeqAccess<'de>>(
+    mut seq: A,
+    mut each: impl FnMut(NodeRecord) -> Result<(), A::Error>,
+) -> Result<(), A::Error> {
+    let mut decoder = Decoder::default();
+    let mut index = 0usize;
+    loop {
+        let item = seq.next_element::<ReadItem>().map_err(|_| {
+            de::Error::custom(format!(
+                "node list item {index} is neither a node, a count of elements to close, nor a placement"
+            ))
+        })?;
+        let Some(item) = item else { break };
+        let record = decoder
+            .take(item)
+            .map_err(|problem| de::Error::custom(format!("node list item {index}: {problem}")))?;
+        if let Some(record) = record {
+            each(record)?;
+        }
+        index += 1;
+    }
+    if decoder.place.is_some() {
+        return Err(de::Error::custom("the node list ends with a placement"));
+    }
+    Ok(())
 }
 
 /// Read a node list (either form) from `json` and write it to `out` in the
@@ -359,40 +375,30 @@ impl<'de, E, C: FnMut(usize, &NodeRecord) -> Result<(), E>, W: std::io::Write> V
         f.write_str("a list of nodes")
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<Self::Value, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
         let written = |e: serde_json::Error| de::Error::custom(format!("writing a node: {e}"));
-        let mut writer = serde_json::Serializer::new(&mut *self.out);
+        let CopyVisitor {
+            mut check,
+            out,
+            refused,
+        } = self;
+        let mut writer = serde_json::Serializer::new(out);
         let mut list = writer.serialize_seq(None).map_err(written)?;
-        let mut decoder = Decoder::default();
         let mut encoder = Encoder::new();
-        let (mut index, mut records) = (0usize, 0usize);
-        loop {
-            let item = seq.next_element::<ReadItem>().map_err(|_| {
-                de::Error::custom(format!(
-                    "node list item {index} is neither a node, a count of elements to close, nor a placement"
-                ))
-            })?;
-            let Some(item) = item else { break };
-            let record = decoder.take(item).map_err(|problem| {
-                de::Error::custom(format!("node list item {index}: {problem}"))
-            })?;
-            if let Some(record) = record {
-                if let Err(refused) = (self.check)(records, &record) {
-                    *self.refused = Some(refused);
-                    return Err(de::Error::custom("a node was refused"));
-                }
-                let (place, item) = encoder.items(&record);
-                if let Some(place) = place {
-                    list.serialize_element(&place).map_err(written)?;
-                }
-                list.serialize_element(&item).map_err(written)?;
-                records += 1;
+        let mut records = 0usize;
+        each_record(seq, |record| {
+            if let Err(refusal) = check(records, &record) {
+                *refused = Some(refusal);
+                return Err(de::Error::custom("a node was refused"));
             }
-            index += 1;
-        }
-        if decoder.place.is_some() {
-            return Err(de::Error::custom("the node list ends with a placement"));
-        }
+            let (place, item) = encoder.items(&record);
+            if let Some(place) = place {
+                list.serialize_element(&place).map_err(written)?;
+            }
+            list.serialize_element(&item).map_err(written)?;
+            records += 1;
+            Ok(())
+        })?;
         SerializeSeq::end(list).map_err(written)?;
         Ok(records)
     }

@@ -46,7 +46,7 @@ pub struct BrowserDom {
     /// does, no recorded node is in such a tree, and the questions that
     /// would cross into a host are not asked (they cost two more reads per
     /// text change).
-    any_shadow_root: std::cell::Cell<bool>,
+    any_hosted_root: std::cell::Cell<bool>,
     /// The document each frame element showed when it was recorded.
     frame_documents: js_sys::WeakMap,
 }
@@ -66,7 +66,7 @@ pub fn serializer(policy: MaskPolicy) -> Serializer {
         document: web_sys::window().and_then(|w| w.document()).map(Node::from),
         closed_roots: js_sys::WeakMap::new(),
         any_closed_root: std::cell::Cell::new(false),
-        any_shadow_root: std::cell::Cell::new(false),
+        any_hosted_root: std::cell::Cell::new(false),
         frame_documents: js_sys::WeakMap::new(),
     };
     NodeSerializer::new(dom, policy)
@@ -93,7 +93,7 @@ impl BrowserDom {
     /// The recorded document, once the page has shown shadow trees or frame
     /// documents (what the questions crossing into a host need).
     fn recorded_if_hosting(&self) -> Option<&Node> {
-        self.any_shadow_root
+        self.any_hosted_root
             .get()
             .then_some(self.document.as_ref())
             .flatten()
@@ -155,7 +155,7 @@ impl PageDom for BrowserDom {
     fn frame_document(&self, frame: &Node) -> Option<Node> {
         let document = dom_reads::frame_content_document(frame.unchecked_ref())?;
         self.frame_documents.set(frame.unchecked_ref(), &document);
-        self.any_shadow_root.set(true);
+        self.any_hosted_root.set(true);
         Some(document)
     }
 
@@ -183,7 +183,7 @@ impl PageDom for BrowserDom {
             None
         };
         if root.is_some() {
-            self.any_shadow_root.set(true);
+            self.any_hosted_root.set(true);
         }
         root
     }
@@ -205,7 +205,7 @@ impl PageDom for BrowserDom {
             return false;
         };
         dom_reads::contains(document, node)
-            || (self.any_shadow_root.get()
+            || (self.any_hosted_root.get()
                 && dom_reads::is_connected(node)
                 && dom_reads::container_of_tree(node, document)
                     .is_some_and(|host| self.in_document(host.unchecked_ref())))

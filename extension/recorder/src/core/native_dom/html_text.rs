@@ -42,13 +42,7 @@ fn write_node(dom: &NativeDom, node: NodeRef, out: &mut String) {
         NodeKind::Element => {
             out.push('<');
             out.push_str(&data.name);
-            for (name, value) in &data.attrs {
-                out.push(' ');
-                out.push_str(name);
-                out.push_str("=\"");
-                escape_into(value, true, out);
-                out.push('"');
-            }
+            write_attributes(&data.attrs, out);
             out.push('>');
             if !data.svg && VOID.contains(&data.name.as_str()) {
                 return;
@@ -75,13 +69,7 @@ fn write_node(dom: &NativeDom, node: NodeRef, out: &mut String) {
             if data.quirks {
                 out.push_str(" quirks");
             }
-            for (name, value) in &data.attrs {
-                out.push(' ');
-                out.push_str(name);
-                out.push_str("=\"");
-                escape_into(value, true, out);
-                out.push('"');
-            }
+            write_attributes(&data.attrs, out);
             out.push('>');
             for child in &data.children {
                 write_node(dom, NodeRef(*child), out);
@@ -89,6 +77,17 @@ fn write_node(dom: &NativeDom, node: NodeRef, out: &mut String) {
             out.push_str("</template>");
         }
         NodeKind::Document | NodeKind::Other => {}
+    }
+}
+
+/// ` name="value"` for each attribute.
+fn write_attributes(attrs: &[(String, String)], out: &mut String) {
+    for (name, value) in attrs {
+        out.push(' ');
+        out.push_str(name);
+        out.push_str("=\"");
+        escape_into(value, true, out);
+        out.push('"');
     }
 }
 
