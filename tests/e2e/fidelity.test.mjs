@@ -293,3 +293,21 @@ test('in-page navigation: addresses a script pushes, a new # and going back are 
   await viewer.waitForFunction((url) => document.getElementById('address').textContent === url, live);
   await viewer.close();
 });
+
+test('a page whose only shadow roots come after Start: their later changes replay, and masking reaches into them', async () => {
+  const { page, popup } = await startRecording(env, '/late-root.html');
+  await page.waitForTimeout(300);
+  await page.locator('#attach').click();
+  await page.waitForTimeout(700);
+  const { href, bundle } = await stopAndShare(popup);
+  await popup.close();
+  await page.close();
+  const text = JSON.stringify(bundle);
+  assert.ok(!text.includes('Late-Root-Secret'), 'text in a root under a masked element stays masked');
+  const viewer = await env.browser.context.newPage();
+  await viewer.goto(href);
+  await viewer.frameLocator('#replay').locator('body > p').last().waitFor();
+  await viewer.locator('#play').click();
+  await viewer.waitForFunction(() => document.querySelector('#replay').contentDocument.getElementById('host')?.shadowRoot?.textContent === 'second');
+  await viewer.close();
+});

@@ -75,14 +75,20 @@ pub fn serializer(policy: MaskPolicy) -> Serializer {
 impl BrowserDom {
     /// The shadow root `host` has, open or closed (reached through the
     /// extension's API), remembered when closed so that the walk finds it.
+    /// From then on the questions that cross into hosts are asked (a root
+    /// attached after the walk is recorded from here, not by the walk).
     pub fn reach_shadow_root(&self, host: &Element) -> Option<Node> {
-        if let Some(open) = dom_reads::open_shadow_root(host) {
-            return Some(open);
-        }
-        let closed = dom_reads::any_shadow_root(host)?;
-        self.closed_roots.set(host, &closed);
-        self.any_closed_root.set(true);
-        Some(closed)
+        let root = match dom_reads::open_shadow_root(host) {
+            Some(open) => open,
+            None => {
+                let closed = dom_reads::any_shadow_root(host)?;
+                self.closed_roots.set(host, &closed);
+                self.any_closed_root.set(true);
+                closed
+            }
+        };
+        self.any_hosted_root.set(true);
+        Some(root)
     }
 
     /// The document `frame` showed when the walk recorded it, if it did.
