@@ -425,8 +425,17 @@ export async function markElement(page, popup, locator, comment, kind, severity,
   await form.getByLabel('Comment').fill(comment);
   await form.getByLabel('Kind').selectOption(kind);
   await form.getByLabel('Severity').selectOption(severity);
-  await form.getByRole('button', { name: 'Save mark' }).click();
-  for (let i = 0; i < 100 && waitUntilClosed && page.frames().some((f) => f.url().endsWith('/mark.html')); i++) {
+  // Saving removes the form's frame, sometimes before Chromium has answered
+  // the click's input event: the click then never returns, though it landed.
+  // So the click counts as done once it returns or the form is gone.
+  const clicked = form.getByRole('button', { name: 'Save mark' }).click();
+  clicked.catch(() => {});
+  const formGone = () => !page.frames().some((f) => f.url().endsWith('/mark.html'));
+  let returned = false;
+  clicked.then(() => (returned = true), () => {});
+  for (let i = 0; i < 300 && !returned && !formGone(); i++) await page.waitForTimeout(100);
+  if (!formGone()) await clicked;
+  for (let i = 0; i < 100 && waitUntilClosed && !formGone(); i++) {
     await page.waitForTimeout(100);
   }
   return box;
