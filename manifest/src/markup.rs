@@ -46,6 +46,22 @@ pub fn is_script_url(url: &str) -> bool {
     scheme.starts_with("javascript:") || scheme.starts_with("vbscript:")
 }
 
+/// The tag an element is recorded (and replayed) under when its own name is
+/// not one the format accepts (`crate::is_safe_name`): the HTML parser
+/// makes elements of names like `alt=""` or `d123-_+!@#`, which the viewer
+/// could not create. Such an element is an unknown one, inline and without
+/// styles of its own, and so is this stand-in; its children are kept.
+pub const STAND_IN_TAG: &str = "repro-element";
+
+/// `tag` when the format accepts it, else [`STAND_IN_TAG`].
+pub fn recordable_tag(tag: String) -> String {
+    if crate::is_safe_name(&tag) {
+        tag
+    } else {
+        STAND_IN_TAG.to_string()
+    }
+}
+
 /// Elements whose children are never recorded.
 pub fn skip_children(tag: &str) -> bool {
     matches!(tag, "script" | "noscript" | "template")
@@ -70,6 +86,14 @@ pub fn escape_html(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tags_the_format_refuses_are_recorded_as_the_stand_in() {
+        assert_eq!(recordable_tag("my-card".into()), "my-card");
+        assert_eq!(recordable_tag("alt=\"\"".into()), STAND_IN_TAG);
+        assert_eq!(recordable_tag("d123-_+!@#$%^&*()".into()), STAND_IN_TAG);
+        assert!(crate::is_safe_name(STAND_IN_TAG));
+    }
 
     #[test]
     fn handlers_and_script_urls_are_dropped() {

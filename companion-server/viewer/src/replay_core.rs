@@ -11,6 +11,7 @@
 
 use std::collections::HashMap;
 
+use repro_manifest::markup::STAND_IN_TAG;
 use repro_manifest::{
     DomEvent, NodeData, NodeRecord, INLINED_CSS_ATTRIBUTE, MODAL_DIALOG_ATTRIBUTE,
     OPEN_POPOVER_ATTRIBUTE,
@@ -329,7 +330,11 @@ impl<T: ReplayTarget> Replayer<T> {
                     self.target.set_text(&style, css);
                     return Some(style);
                 }
-                let element = self.target.create_element(tag, *svg)?;
+                // A name this browser will not create still keeps its content.
+                let element = self
+                    .target
+                    .create_element(tag, *svg)
+                    .or_else(|| self.target.create_element(STAND_IN_TAG, *svg))?;
                 for (name, value) in attrs {
                     self.set_attribute(&element, name, value);
                 }

@@ -8,6 +8,7 @@
 //! through the real DOM; these run in milliseconds and say which change
 //! broke.
 
+use repro_manifest::markup::STAND_IN_TAG;
 use repro_manifest::{DomEvent, MaskPolicy, NodeData, NodeRecord, Size};
 use repro_recorder::core::native_dom::{self, mutation_event, NativeDom, NodeRef};
 use repro_recorder::core::page_dom::{NodeKind, PageDom};
@@ -751,4 +752,39 @@ fn a_frames_relative_urls_mean_what_they_meant_in_its_document() {
         page_head.contains(":where(canvas)"),
         "the replay's own rules stay in the page's head: {replayed}"
     );
+}
+
+#[test]
+fn an_element_whose_name_the_format_refuses_replays_as_the_stand_in_with_its_content() {
+    // The HTML parser makes elements of names like `alt=""`: recorded as
+    // they were, the bundle would be refused by the server and the whole
+    // report lost; the viewer could not create them either.
+    let mut dom =
+        NativeDom::parse("<html><head></head><body id=\"body\"><p>before</p></body></html>")
+            .expect("fixture");
+    let body = dom.by_id("body").expect("body");
+    let odd = dom.create_element("alt=\"\"", false);
+    let text = dom.create_text("Text inside an odd element");
+    dom.append(odd, text);
+    dom.append(body, odd);
+    let mut s = Session::of(dom, MaskPolicy::default());
+    let expected = format!("<{STAND_IN_TAG}>Text inside an odd element</{STAND_IN_TAG}>");
+    assert!(s.replayed().contains(&expected), "{}", s.replayed());
+
+    // One added later, too.
+    let later = s.dom().create_element("d123-_+!@#$%^&*()", false);
+    let text = s.dom().create_text("added later");
+    s.dom().append(later, text);
+    s.dom().append(body, later);
+    let event = s.observe().expect("an insertion is recorded");
+    let DomEvent::Mutation { adds, .. } = &event else {
+        panic!("a mutation: {event:?}");
+    };
+    assert!(adds.iter().all(|record| match &record.data {
+        NodeData::Element { tag, .. } => repro_manifest::is_safe_name(tag),
+        _ => true,
+    }));
+    assert!(s
+        .replayed()
+        .contains(&format!("<{STAND_IN_TAG}>added later</{STAND_IN_TAG}>")));
 }

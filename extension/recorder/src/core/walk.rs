@@ -8,7 +8,7 @@
 //! snapshot is walked in slices), and once the page has changed meanwhile it
 //! checks each node is still where it was found.
 
-use repro_manifest::markup::{keep_attribute, skip_children};
+use repro_manifest::markup::{keep_attribute, recordable_tag, skip_children};
 use repro_manifest::{
     MaskPolicy, NodeData, NodeRecord, INLINED_CSS_ATTRIBUTE, MODAL_DIALOG_ATTRIBUTE,
     OPEN_POPOVER_ATTRIBUTE,
@@ -492,6 +492,7 @@ impl<D: PageDom> NodeSerializer<D> {
         unmatched: Unmatched,
     ) -> (NodeData, bool, bool) {
         let (tag, svg) = self.dom.element_name(element);
+        let tag = recordable_tag(tag);
         // Selectors that do not parse fail closed: blocked, masked.
         if !unmatched.block
             && self
