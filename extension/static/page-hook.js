@@ -4,7 +4,9 @@
 // (depth 3, 50 keys, cycles and throwing getters survive). It also wraps
 // the setters of form values, and tells the recorder by an event on the
 // control when a script set one, on an element when a script attached a
-// shadow root to it, and on the document when a script changed the address. It masks nothing: the recorder parses,
+// shadow root to it, and on the document when a script changed the address;
+// it keeps the texts scripts gave constructed stylesheets, for the recorder
+// to ask. It masks nothing: the recorder parses,
 // caps and masks every message and reads the control's value itself.
 (() => {
   if (window.__reproHook) return;
@@ -199,12 +201,34 @@
   watchSetter(HTMLTextAreaElement.prototype, 'value');
   watchSetter(HTMLSelectElement.prototype, 'value');
   watchSetter(HTMLSelectElement.prototype, 'selectedIndex');
+  // Chromium writes some rules of a sheet back wrong (a shorthand holding
+  // var() whose longhand is set apart: its other longhands come out empty),
+  // so the text a script gave a constructed sheet is kept, while no rule is
+  // added or removed, and handed to the recorder when it asks on a shadow
+  // root or the document: a JSON array, one text or null per adopted sheet.
+  const sheetTexts = new WeakMap();
+  for (const name of ['replace', 'replaceSync']) {
+    const own = CSSStyleSheet.prototype[name];
+    if (!own) continue;
+    CSSStyleSheet.prototype[name] = function (text) {
+      const result = own.apply(this, arguments);
+      sheetTexts.set(this, String(text));
+      return result;
+    };
+  }
+  const answerSheetTexts = (e) => {
+    const root = e.currentTarget;
+    const texts = Array.from(root.adoptedStyleSheets || [], (sheet) => sheetTexts.get(sheet) ?? null);
+    root.dispatchEvent(new CustomEvent('repro:sheet-texts', { detail: JSON.stringify(texts) }));
+  };
+  document.addEventListener('repro:sheet-texts-asked', answerSheetTexts);
   // A shadow root attached by script (open or closed) makes no mutation:
   // tell the recorder on its host, which finds the root itself.
   const attachShadow0 = Element.prototype.attachShadow;
   if (attachShadow0) {
     Element.prototype.attachShadow = function (init) {
       const root = attachShadow0.call(this, init);
+      root.addEventListener('repro:sheet-texts-asked', answerSheetTexts);
       this.dispatchEvent(new Event('repro:shadow-attached', { bubbles: true, composed: true }));
       return root;
     };
@@ -231,6 +255,7 @@
     const own = CSSStyleSheet.prototype[name];
     CSSStyleSheet.prototype[name] = function (...args) {
       const result = own.apply(this, args);
+      sheetTexts.delete(this);
       const owner = this.ownerNode;
       if (owner && restyled.add(owner).size === 1) queueMicrotask(announceStyles);
       return result;

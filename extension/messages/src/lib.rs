@@ -30,5 +30,5 @@ pub use to_background::{Hello, MarkSave, ToBackground};
 pub use to_recorder::ToRecorder;
 pub use window_signal::{
     WindowSignal, HISTORY_CHANGED_EVENT, SCRIPT_SET_VALUE_EVENT, SHADOW_ATTACHED_EVENT,
-    STYLE_RULES_CHANGED_EVENT, WINDOW_SIGNAL_KEY,
+    SHEET_TEXTS_ASKED_EVENT, SHEET_TEXTS_EVENT, STYLE_RULES_CHANGED_EVENT, WINDOW_SIGNAL_KEY,
 };

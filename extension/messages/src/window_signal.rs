@@ -24,6 +24,20 @@ pub const SHADOW_ATTACHED_EVENT: &str = "repro:shadow-attached";
 /// single-page app's router), which fires no event of its own.
 pub const HISTORY_CHANGED_EVENT: &str = "repro:history-changed";
 
+/// The DOM event the recorder fires on a shadow root (or the document) to
+/// ask the page hook for the texts scripts gave its adopted, constructed
+/// sheets (`replace`, `replaceSync`). Chromium writes some rules back
+/// wrong: a shorthand holding `var()` whose longhand is then set apart
+/// (`border: solid var(--w); border-top-width: 3px`) serializes its other
+/// longhands empty, so the rules alone would replay without them.
+pub const SHEET_TEXTS_ASKED_EVENT: &str = "repro:sheet-texts-asked";
+
+/// The hook's answer, fired on the same root at once: a `CustomEvent`
+/// whose `detail` is a JSON array with, for each of the root's adopted
+/// sheets in order, the text a script gave it, or `null` (none, or
+/// changed since by `insertRule`/`deleteRule`).
+pub const SHEET_TEXTS_EVENT: &str = "repro:sheet-texts";
+
 /// The property that carries a [`WindowSignal`]'s name.
 pub const WINDOW_SIGNAL_KEY: &str = "__repro";
 

@@ -11,6 +11,7 @@ use web_sys::{Element, Node};
 use super::attribute_reading::{AttributeNames, Attributed};
 use super::dom_reads;
 use super::policy_selectors::Selectors;
+use super::sheet_texts::{self, SheetTexts};
 use super::written_nodes::WrittenNodes;
 use crate::core::page_dom::{NodeKind, PageDom, PolicySelector};
 use crate::core::walk::{NodeSerializer, Walk};
@@ -49,6 +50,9 @@ pub struct BrowserDom {
     any_hosted_root: std::cell::Cell<bool>,
     /// The document each frame element showed when it was recorded.
     frame_documents: js_sys::WeakMap,
+    /// The texts scripts gave constructed sheets, for rules Chromium
+    /// cannot write back.
+    sheet_texts: SheetTexts,
 }
 
 /// The serializer of the recorded page.
@@ -68,6 +72,7 @@ pub fn serializer(policy: MaskPolicy) -> Serializer {
         any_closed_root: std::cell::Cell::new(false),
         any_hosted_root: std::cell::Cell::new(false),
         frame_documents: js_sys::WeakMap::new(),
+        sheet_texts: SheetTexts::new(),
     };
     NodeSerializer::new(dom, policy)
 }
@@ -197,8 +202,18 @@ impl PageDom for BrowserDom {
     fn adopted_css(&self, root: &Node) -> String {
         let mut css = String::new();
         for sheet in dom_reads::adopted_sheets(root) {
-            if let Some(rules) = rules_text(&sheet) {
-                css.push_str(&rules);
+            let Some(rules) = rules_text(&sheet) else {
+                continue;
+            };
+            let given = sheet_texts::looks_broken(&rules)
+                .then(|| self.sheet_texts.given_text(root, &sheet))
+                .flatten();
+            match given {
+                Some(text) => {
+                    css.push_str(&text);
+                    css.push('\n');
+                }
+                None => css.push_str(&rules),
             }
         }
         css

@@ -15,6 +15,7 @@ mod outbox;
 mod policy_selectors;
 mod recorder;
 mod shadow_roots;
+mod sheet_texts;
 mod snapshot;
 mod snapshot_progress;
 mod state;
