@@ -9,7 +9,8 @@ import { testEnvironment } from './harness.mjs';
 import { measurePage } from '../fidelity/measure.mjs';
 import { PAGES } from '../fidelity/pages.mjs';
 
-const env = testEnvironment({ preRoll: false });
+// As a tester has it by default: the page hook is there from each page's start.
+const env = testEnvironment({});
 
 for (const spec of PAGES) {
   test(`fidelity: ${spec.name} replays as it was seen`, async () => {

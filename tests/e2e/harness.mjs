@@ -17,6 +17,20 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SITE = join(ROOT, 'tests', 'fixtures', 'site');
 export const SERVER_BIN = join(ROOT, 'target', 'debug', 'repro-server');
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
+/** The npm packages the fixture site serves under `/npm/` (real libraries the fidelity suite records). */
+const SERVED_PACKAGES = ['@shoelace-style/shoelace', 'apexcharts', 'chart.js', 'react', 'react-dom'];
+const NODE_MODULES = join(ROOT, 'tests', 'node_modules');
+
+/** A file of a served npm package (`/npm/<package>/<path>`), with its content type; `null` when there is none. */
+function packageFile(pathname) {
+  const rest = decodeURIComponent(pathname.slice('/npm/'.length));
+  if (rest.split('/').some((part) => part === '..' || part === '') || !SERVED_PACKAGES.some((p) => rest.startsWith(`${p}/`))) return null;
+  try {
+    return { body: readFileSync(join(NODE_MODULES, rest)), type: TYPES[extname(rest)] || 'application/octet-stream' };
+  } catch {
+    return null;
+  }
+}
 
 /** A file of the fixture site by its bare name, with its content type; `null` when there is none. */
 export function fixtureFile(name) {
@@ -53,7 +67,7 @@ export async function startFixtureSite() {
     }
     // `/assets/x` serves `x` too: a stylesheet there refers to its neighbours.
     const name = url.pathname === '/' ? 'index.html' : url.pathname.replace(/^\/assets\//, '/').slice(1);
-    const file = fixtureFile(name);
+    const file = url.pathname.startsWith('/npm/') ? packageFile(url.pathname) : fixtureFile(name);
     if (!file) { res.writeHead(404); return res.end('not found'); }
     // A page may name another listener (`?watch=http://…`), written where it says `__WATCH__`.
     const watch = url.searchParams.get('watch');

@@ -26,7 +26,12 @@ async function record(env, spec) {
   await page.addScriptTag({ content: RRWEB });
   await page.evaluate(() => {
     window.rrwebEvents = [];
-    window.rrwebStop = window.rrweb.record({ emit: (event) => window.rrwebEvents.push(event), maskAllInputs: true });
+    // A page may break rrweb's recorder (it uses the page's own DOM functions).
+    try {
+      window.rrwebStop = window.rrweb.record({ emit: (event) => window.rrwebEvents.push(event), maskAllInputs: true });
+    } catch (error) {
+      window.rrwebFailed = `rrweb could not record: ${error}`;
+    }
   });
   const { popup } = await startRecording(env, spec.path, page);
   await page.bringToFront();
@@ -35,7 +40,11 @@ async function record(env, spec) {
   await page.waitForTimeout(800);
   const live = await page.screenshot();
   const liveText = await page.evaluate(`(${visibleText})(document)`);
-  const events = await page.evaluate(() => { window.rrwebStop(); return JSON.stringify(window.rrwebEvents); });
+  const events = await page.evaluate(() => {
+    if (window.rrwebFailed) return window.rrwebFailed;
+    window.rrwebStop?.();
+    return JSON.stringify(window.rrwebEvents);
+  });
   const { href } = await stopAndShare(popup);
   await Promise.all([popup.close(), page.close()]);
   return { live, liveText, events, href };
@@ -74,6 +83,7 @@ async function rrwebReplay(browser, events) {
     .replayer-wrapper iframe { border: 0 !important; }</style></head><body></body></html>`);
   await page.addScriptTag({ content: RRWEB });
   await page.evaluate((json) => {
+    if (!json.startsWith('[')) throw new Error(json);
     const list = JSON.parse(json);
     const replayer = new window.rrweb.Replayer(list, { root: document.body, mouseTail: false, showWarning: false });
     const end = list[list.length - 1].timestamp - list[0].timestamp;

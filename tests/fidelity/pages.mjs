@@ -20,4 +20,25 @@ export const PAGES = [
   { name: 'relative url() in CSS', path: '/relative-css.html' },
   { name: 'canvas', path: '/canvas.html', expected: 'neither captures canvas pixels by default (issue 28)', limit: 0.05 },
   { name: 'same-origin iframe', path: '/iframe-host.html', act: (page) => page.locator('#add-frame').click() },
+  // Real libraries, from npm.
+  { name: 'Shoelace (web components)', path: '/lib-shoelace.html', act: async (page) => { await page.locator('#billing-tab').click(); await page.locator('#advanced').click(); } },
+  { name: 'React app', path: '/lib-react.html', act: async (page) => {
+    await page.locator('#title').fill('Call the bank');
+    await page.locator('#add').click();
+    await page.locator('li input[type=checkbox]').first().click();
+    await page.locator('#archive').click();
+  } },
+  { name: 'ApexCharts (SVG)', path: '/lib-apexcharts.html' },
+  { name: 'Chart.js (canvas)', path: '/lib-chartjs.html', expected: 'neither captures canvas pixels by default (issue 28)', limit: 0.07 },
+  // What rrweb's own test pages try.
+  { name: 'patched DOM', path: '/patched-dom.html', act: (page) => page.locator('#add').click() },
+  { name: 'odd markup', path: '/odd-markup.html' },
+  { name: 'blob: image', path: '/blob-image.html', expected: 'neither keeps an image the page made from a blob (issue 28: assets)', limit: 0.02 },
+  { name: '@import', path: '/css-import.html' },
+  { name: 'controls', path: '/controls.html', act: async (page) => {
+    await page.locator('#more summary').click();
+    await page.locator('#plan-b').check();
+    await page.locator('#volume').fill('80');
+    await page.locator('#scroller').evaluate((e) => { e.scrollTop = 120; });
+  } },
 ];

@@ -5,7 +5,7 @@
 // Replayer, paused at the end) are captured at the same size, and each is
 // compared with the live page, pixel by pixel and by visible text.
 //
-//   node fidelity/run.mjs [--only=NAME]      (from `tests/`; after `cargo xtask build`
+//   node fidelity/run.mjs [--only=NAME,…]    (from `tests/`; after `cargo xtask build`
 //                                             and `cargo build -p repro-server`)
 //
 // A pixel differs when a colour channel differs by more than
@@ -20,15 +20,16 @@ import { ROOT, startFixtureSite, startReproServer, launchBrowser, configure } fr
 import { CHANNEL_TOLERANCE, VIEWPORT, measurePage } from './measure.mjs';
 import { PAGES } from './pages.mjs';
 
-const only = process.argv.find((a) => a.startsWith('--only='))?.split('=')[1];
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 const site = await startFixtureSite();
 const server = await startReproServer();
 const browser = await launchBrowser();
-await configure(browser.context, browser.id, server.url, server.token, { preRoll: false });
+// As a tester has it by default: the page hook is there from each page's start.
+await configure(browser.context, browser.id, server.url, server.token);
 const env = { site, server, browser };
 
 const results = [];
-for (const spec of PAGES.filter((p) => !only || p.name === only)) {
+for (const spec of PAGES.filter((p) => !only || only.includes(p.name))) {
   try {
     const row = await measurePage(env, spec);
     results.push(row);
