@@ -207,12 +207,42 @@
   // added or removed, and handed to the recorder when it asks on a shadow
   // root or the document: a JSON array, one text or null per adopted sheet.
   const sheetTexts = new WeakMap();
+  // Sheets adopted by a document or a shadow root change no node when the
+  // list is set or a sheet in it changes: tell the recorder on that root
+  // (or document), once per task. (A list changed in place, with push,
+  // passes no setter and goes unseen.)
+  const adopters = new WeakMap(); // sheet → the roots and documents adopting it
+  const readopted = new Set();
+  const announceAdopted = () => {
+    const roots = [...readopted];
+    readopted.clear();
+    for (const root of roots) root.dispatchEvent(new Event('repro:adopted-sheets-changed'));
+  };
+  const adoptedChanged = (root) => { if (readopted.add(root).size === 1) queueMicrotask(announceAdopted); };
+  const sheetChanged = (sheet) => { for (const root of adopters.get(sheet) || []) adoptedChanged(root); };
+  for (const proto of [Document.prototype, ShadowRoot.prototype]) {
+    const own = Object.getOwnPropertyDescriptor(proto, 'adoptedStyleSheets');
+    if (!own?.set) continue;
+    Object.defineProperty(proto, 'adoptedStyleSheets', {
+      ...own,
+      set(sheets) {
+        own.set.call(this, sheets);
+        for (const sheet of own.get.call(this)) {
+          if (!adopters.has(sheet)) adopters.set(sheet, new Set());
+          adopters.get(sheet).add(this);
+        }
+        adoptedChanged(this);
+      },
+    });
+  }
   for (const name of ['replace', 'replaceSync']) {
     const own = CSSStyleSheet.prototype[name];
     if (!own) continue;
     CSSStyleSheet.prototype[name] = function (text) {
       const result = own.apply(this, arguments);
       sheetTexts.set(this, String(text));
+      if (result && typeof result.then === 'function') result.then(() => sheetChanged(this), () => {});
+      else sheetChanged(this);
       return result;
     };
   }
@@ -256,6 +286,7 @@
     CSSStyleSheet.prototype[name] = function (...args) {
       const result = own.apply(this, args);
       sheetTexts.delete(this);
+      sheetChanged(this);
       const owner = this.ownerNode;
       if (owner && restyled.add(owner).size === 1) queueMicrotask(announceStyles);
       return result;

@@ -125,6 +125,12 @@ pub struct Replayer<T: ReplayTarget> {
     /// snapshot or of a batch).
     pending_selects: Vec<(T::Node, String)>,
     canvases: CanvasBoxes,
+    /// What holds the sheets each shadow root and the page's document
+    /// adopted (by the root's or the document's id): a `<style>` inside the
+    /// root, or last in the head; `None` until one is needed.
+    adopted_styles: HashMap<u32, Option<T::Node>>,
+    /// The page's document's id.
+    document_id: Option<u32>,
 }
 
 /// The form controls whose value a replay sets.
@@ -144,6 +150,8 @@ impl<T: ReplayTarget> Replayer<T> {
             canvas_style: None,
             canvases: CanvasBoxes::default(),
             pending_selects: Vec::new(),
+            adopted_styles: HashMap::new(),
+            document_id: None,
         }
     }
 
@@ -188,6 +196,14 @@ impl<T: ReplayTarget> Replayer<T> {
                     self.insert(record);
                 }
                 for change in attrs {
+                    // A shadow root's or the document's adopted sheets, changed.
+                    if change.name == INLINED_CSS_ATTRIBUTE
+                        && self.adopted_styles.contains_key(&change.id)
+                    {
+                        let css = change.value.as_deref().unwrap_or_default();
+                        self.set_adopted_css(change.id, css);
+                        continue;
+                    }
                     let Some(element) = self.element(change.id) else {
                         continue;
                     };
@@ -265,6 +281,8 @@ impl<T: ReplayTarget> Replayer<T> {
         self.head = None;
         self.canvas_style = None;
         self.canvases = CanvasBoxes::default();
+        self.adopted_styles.clear();
+        self.document_id = None;
         self.base_url = page_url.to_string();
         // A page without a doctype lays out in quirks mode: so does its replay.
         let standards = nodes
@@ -390,7 +408,10 @@ impl<T: ReplayTarget> Replayer<T> {
                 self.frame_urls.insert(record.id, url);
             }
         }
-        if !matches!(record.data, NodeData::Document) {
+        if matches!(record.data, NodeData::Document) {
+            self.document_id = Some(record.id);
+            self.adopted_styles.insert(record.id, None);
+        } else {
             let Some(parent) = self.nodes.get(&record.parent) else {
                 return;
             };
@@ -425,13 +446,33 @@ impl<T: ReplayTarget> Replayer<T> {
         let Some(root) = self.target.attach_shadow(&host) else {
             return;
         };
-        if !css.is_empty() {
-            if let Some(style) = self.target.create_element("style", false) {
-                self.target.set_text(&style, css);
-                self.target.insert(&root, &style, None);
-            }
-        }
         self.nodes.insert(id, root);
+        self.adopted_styles.insert(id, None);
+        if !css.is_empty() {
+            self.set_adopted_css(id, css);
+        }
+    }
+
+    /// The sheets root `id` (a shadow root, or the page's document) adopted
+    /// are now `css`.
+    fn set_adopted_css(&mut self, id: u32, css: &str) {
+        if let Some(Some(style)) = self.adopted_styles.get(&id) {
+            self.target.set_text(style, css);
+            return;
+        }
+        let parent = match self.head.clone() {
+            Some(head) if self.document_id == Some(id) => head,
+            _ => match self.nodes.get(&id) {
+                Some(root) if self.document_id != Some(id) => root.clone(),
+                _ => return,
+            },
+        };
+        let Some(style) = self.target.create_element("style", false) else {
+            return;
+        };
+        self.target.set_text(&style, css);
+        self.target.insert(&parent, &style, None);
+        self.adopted_styles.insert(id, Some(style));
     }
 
     /// Choose the recorded option of the selects whose options came since.

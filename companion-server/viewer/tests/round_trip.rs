@@ -665,6 +665,54 @@ fn a_roots_adopted_stylesheets_replay_inside_it() {
     ), "{}", s.replayed());
 }
 
+#[test]
+fn adopted_stylesheets_changed_later_replay_in_their_root_and_in_the_document() {
+    let dom = NativeDom::parse(COMPONENTS).unwrap();
+    let title = dom.by_id("card-title").unwrap();
+    let root = dom.parent(&title).unwrap();
+    let mut s = Session::of(dom, MaskPolicy::default());
+    let root_id = s.page.id_of(&root).expect("the root is recorded");
+    let document = s.page.dom().document();
+    let document_id = s.page.id_of(&document).expect("the document is recorded");
+    let adopted = |id: u32, css: &str| DomEvent::Mutation {
+        t: 1,
+        page: 0,
+        removes: Vec::new(),
+        adds: Vec::new(),
+        attrs: vec![repro_manifest::AttributeChange {
+            id,
+            name: repro_manifest::INLINED_CSS_ATTRIBUTE.into(),
+            value: Some(css.into()),
+        }],
+        texts: Vec::new(),
+    };
+    // The recorder sends a root's or the document's adopted sheets, whole,
+    // whenever the page hook says they changed.
+    s.replay
+        .apply(&adopted(root_id, "h2 { color: green }"), PAGE_URL);
+    s.replay
+        .apply(&adopted(document_id, "body { margin: 0 }"), PAGE_URL);
+    let replayed = s.replayed();
+    assert!(
+        replayed.contains("<template shadowrootmode=\"open\"><style>h2"),
+        "{replayed}"
+    );
+    assert!(
+        replayed.contains("<style>h2 { color: green }</style></template>"),
+        "{replayed}"
+    );
+    assert!(
+        replayed.contains("<style>body { margin: 0 }</style></head>"),
+        "{replayed}"
+    );
+    // Changed again: the same <style>, new text.
+    s.replay
+        .apply(&adopted(root_id, "h2 { color: blue }"), PAGE_URL);
+    let replayed = s.replayed();
+    assert!(replayed.contains("<style>h2 { color: blue }</style></template>"));
+    assert!(!replayed.contains("green"), "{replayed}");
+}
+
 /// A page with same-origin frames, written in the fixtures' notation for a
 /// frame's document (`<template framedocument>` inside the frame element).
 const FRAMES: &str = r#"<!DOCTYPE html><html><head></head><body>

@@ -38,6 +38,12 @@ pub const SHEET_TEXTS_ASKED_EVENT: &str = "repro:sheet-texts-asked";
 /// changed since by `insertRule`/`deleteRule`).
 pub const SHEET_TEXTS_EVENT: &str = "repro:sheet-texts";
 
+/// The DOM event the page hook fires on a shadow root or a document whose
+/// adopted stylesheets changed (`adoptedStyleSheets` set, or one of its
+/// constructed sheets replaced or given or rid of a rule), which changes no
+/// node; once per root and task.
+pub const ADOPTED_SHEETS_CHANGED_EVENT: &str = "repro:adopted-sheets-changed";
+
 /// The property that carries a [`WindowSignal`]'s name.
 pub const WINDOW_SIGNAL_KEY: &str = "__repro";
 

@@ -86,6 +86,8 @@ extern "C" {
     type ProtoDocument;
     #[wasm_bindgen(method, getter, final, js_name = title)]
     fn title(this: &ProtoDocument) -> String;
+    #[wasm_bindgen(method, getter, final, js_name = adoptedStyleSheets)]
+    fn document_adopted_style_sheets(this: &ProtoDocument) -> JsValue;
     #[wasm_bindgen(method, getter, final, js_name = URL)]
     fn url(this: &ProtoDocument) -> String;
     #[wasm_bindgen(method, getter, final, js_name = readyState)]
@@ -429,11 +431,15 @@ pub fn any_shadow_root(element: &Element) -> Option<Node> {
     })
 }
 
-/// The adopted stylesheets of a shadow root.
+/// The adopted stylesheets of a shadow root or a document.
 pub fn adopted_sheets(root: &Node) -> Vec<web_sys::CssStyleSheet> {
-    let sheets = root
-        .unchecked_ref::<ProtoShadowRoot>()
-        .adopted_style_sheets();
+    let sheets = if node_type(root) == Node::DOCUMENT_NODE {
+        root.unchecked_ref::<ProtoDocument>()
+            .document_adopted_style_sheets()
+    } else {
+        root.unchecked_ref::<ProtoShadowRoot>()
+            .adopted_style_sheets()
+    };
     if !js_sys::Array::is_array(&sheets) {
         return Vec::new();
     }

@@ -2,9 +2,7 @@
 //! page hook's messages), the mutation observer and the flush timer, all
 //! removed again at stop so a stopped recorder costs the page nothing.
 
-use repro_manifest::{
-    AttributeChange, DomEvent, EventRecord, Size, INLINED_CSS_ATTRIBUTE, OPEN_POPOVER_ATTRIBUTE,
-};
+use repro_manifest::{DomEvent, EventRecord, Size, INLINED_CSS_ATTRIBUTE, OPEN_POPOVER_ATTRIBUTE};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Event, EventTarget, MessageEvent, MouseEvent, MutationObserver, Node};
@@ -21,8 +19,8 @@ use crate::core::page_dom::{NodeKind, PageDom};
 use crate::core::page_limits::Admission;
 use repro_extension_messages::web::js::get;
 use repro_extension_messages::{
-    WindowSignal, HISTORY_CHANGED_EVENT, SCRIPT_SET_VALUE_EVENT, SHADOW_ATTACHED_EVENT,
-    STYLE_RULES_CHANGED_EVENT, WINDOW_SIGNAL_KEY,
+    WindowSignal, ADOPTED_SHEETS_CHANGED_EVENT, HISTORY_CHANGED_EVENT, SCRIPT_SET_VALUE_EVENT,
+    SHADOW_ATTACHED_EVENT, STYLE_RULES_CHANGED_EVENT, WINDOW_SIGNAL_KEY,
 };
 
 type Handler = Closure<dyn FnMut(Event)>;
@@ -93,6 +91,8 @@ impl Listeners {
         listeners.listen(doc, STYLE_RULES_CHANGED_EVENT, on_style_rules)?;
         // A shadow root a script attached, told by the page hook.
         listeners.listen(doc, SHADOW_ATTACHED_EVENT, on_shadow_attached)?;
+        // Sheets adopted by the document (or, listened on each, a root), told by the page hook.
+        listeners.listen(doc, ADOPTED_SHEETS_CHANGED_EVENT, on_adopted_sheets)?;
         // A frame loaded a document (`load` does not bubble: caught on its way down).
         listeners.listen(doc, "load", on_frame_load)?;
         listeners.listen(doc, "scroll", on_scroll)?;
@@ -300,7 +300,7 @@ fn on_style_rules(event: Event) {
             .scripted_style_rules(&node)
             .unwrap_or_default();
         let css = crate::core::mask::free_text(css);
-        push_attribute_change(recorder, id, INLINED_CSS_ATTRIBUTE, Some(css));
+        recorder.push_attribute_change(id, INLINED_CSS_ATTRIBUTE, Some(css));
     });
 }
 
@@ -316,25 +316,25 @@ fn on_toggle(event: Event) {
             return;
         }
         let open = dom.is_popover_open(&node).then(String::new);
-        push_attribute_change(recorder, id, OPEN_POPOVER_ATTRIBUTE, open);
+        recorder.push_attribute_change(id, OPEN_POPOVER_ATTRIBUTE, open);
     });
 }
 
 /// Record one attribute change of the recorded node `id` (one of the
 /// recording's own markers, which no mutation record reports).
-fn push_attribute_change(recorder: &mut Recorder, id: u32, name: &str, value: Option<String>) {
-    let t = recorder.now();
-    recorder.push(DomEvent::Mutation {
-        t,
-        page: recorder.page,
-        removes: Vec::new(),
-        adds: Vec::new(),
-        attrs: vec![AttributeChange {
-            id,
-            name: name.into(),
-            value,
-        }],
-        texts: Vec::new(),
+/// The sheets a shadow root or the document adopted changed (the page hook
+/// says so, on it): the root's rules, whole, as its inlined CSS.
+fn on_adopted_sheets(event: Event) {
+    with_recorder(|recorder| {
+        let Some(root) = event.target().and_then(|t| dom_reads::as_node(t.as_ref())) else {
+            return;
+        };
+        let Some(id) = recorder.serializer.id_of(&root) else {
+            return;
+        };
+        let css = recorder.serializer.dom().adopted_css(&root);
+        let css = crate::core::mask::free_text(css);
+        recorder.push_attribute_change(id, INLINED_CSS_ATTRIBUTE, Some(css));
     });
 }
 

@@ -4,7 +4,7 @@
 
 use std::cell::RefCell;
 
-use repro_manifest::{DomEvent, EventRecord};
+use repro_manifest::{AttributeChange, DomEvent, EventRecord};
 
 use super::browser_dom::Serializer;
 use super::outbox::Outbox;
@@ -59,6 +59,24 @@ impl Recorder {
             Some(snapshot) => snapshot.hold_event(event),
             None => self.outbox.chunk.events.push(EventRecord::Known(event)),
         }
+    }
+
+    /// Queue a change of one attribute (`None`: removed) of node `id`,
+    /// as a batch of its own.
+    pub fn push_attribute_change(&mut self, id: u32, name: &str, value: Option<String>) {
+        let t = self.now();
+        self.push(DomEvent::Mutation {
+            t,
+            page: self.page,
+            removes: Vec::new(),
+            adds: Vec::new(),
+            attrs: vec![AttributeChange {
+                id,
+                name: name.into(),
+                value,
+            }],
+            texts: Vec::new(),
+        });
     }
 }
 

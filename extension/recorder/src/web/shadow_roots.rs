@@ -7,7 +7,8 @@
 //! and listened to for what would not reach the document as itself.
 
 use repro_extension_messages::{
-    SCRIPT_SET_VALUE_EVENT, SHADOW_ATTACHED_EVENT, STYLE_RULES_CHANGED_EVENT,
+    ADOPTED_SHEETS_CHANGED_EVENT, SCRIPT_SET_VALUE_EVENT, SHADOW_ATTACHED_EVENT,
+    STYLE_RULES_CHANGED_EVENT,
 };
 use wasm_bindgen::JsCast;
 use web_sys::{MutationObserver, Node};
@@ -15,7 +16,11 @@ use web_sys::{MutationObserver, Node};
 use super::dom_reads;
 
 /// Events that never leave a shadow root: listened to on every root.
-const EVENTS_KEPT_INSIDE: [&str; 2] = ["scroll", STYLE_RULES_CHANGED_EVENT];
+const EVENTS_KEPT_INSIDE: [&str; 3] = [
+    "scroll",
+    STYLE_RULES_CHANGED_EVENT,
+    ADOPTED_SHEETS_CHANGED_EVENT,
+];
 
 /// Events that reach the document retargeted to a closed root's host:
 /// listened to on closed roots (an open root's reach the document with

@@ -11,11 +11,12 @@
 //! among its siblings; a record adding a node the walk did record where it
 //! is now is dropped.
 
-use repro_manifest::DomEvent;
+use repro_manifest::{DomEvent, INLINED_CSS_ATTRIBUTE};
 
 use super::recorder::{with_recorder, Recorder};
 use super::snapshot_progress::SnapshotInProgress;
 use super::tasks::next_task;
+use crate::core::page_dom::PageDom;
 use crate::core::slice_pacing::near_wrapper_table_growth;
 use crate::core::written_json::around_nodes;
 
@@ -126,6 +127,7 @@ fn queue_finished(recorder: &mut Recorder) {
     recorder
         .outbox
         .push_written_event(written.between(&before, &after));
+    record_documents_adopted_sheets(recorder);
     for event in held_events {
         recorder.push(event);
     }
@@ -135,4 +137,21 @@ fn queue_finished(recorder: &mut Recorder) {
     for records in held_records {
         super::mutations::record_after_walk(recorder, &records, &places);
     }
+}
+
+/// The sheets the document adopted (no node holds them): its inlined CSS,
+/// right after the snapshot.
+fn record_documents_adopted_sheets(recorder: &mut Recorder) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Some(id) = recorder.serializer.id_of(&document) else {
+        return;
+    };
+    let css = recorder.serializer.dom().adopted_css(&document);
+    if css.is_empty() {
+        return;
+    }
+    let css = crate::core::mask::free_text(css);
+    recorder.push_attribute_change(id, INLINED_CSS_ATTRIBUTE, Some(css));
 }
