@@ -44,6 +44,8 @@ const SECRETS = {
   'text in a same-origin frame under a masked element': 'Frame-Masked-Text-Lp8',
   'token in an address a script pushed': 'push-Token-Yd3',
   'typed in an editor frame in design mode': 'Design-Mode-Typed-Qx9',
+  'typed in a frame of another origin': 'Cross-Typed-Secret-Tb6',
+  'text in a frame of another origin under a masked element': 'Cross-Masked-Text-Wq5',
 };
 
 function assertNoSecrets(where, text) {
@@ -70,6 +72,7 @@ test('planted secrets reach neither extension storage nor the server; the page t
   await page.evaluate(() => window.closedFieldRoot.getElementById('closed-root-field').focus());
   await page.keyboard.type(SECRETS['typed in a closed shadow root']);
   await page.frameLocator('#same-origin-frame').locator('#holder').pressSequentially(SECRETS['typed in a same-origin frame']);
+  await page.frameLocator('#cross-origin-frame').locator('#holder').pressSequentially(SECRETS['typed in a frame of another origin']);
   await page.frameLocator('#editor-frame').locator('body').click();
   await page.keyboard.type(` ${SECRETS['typed in an editor frame in design mode']}`);
   await page.locator('#send').click();
@@ -104,11 +107,13 @@ test('planted secrets reach neither extension storage nor the server; the page t
   assert.equal(bundle.mask_policy.name, 'default + tester rules');
   assert.ok(bundle.events.some((e) => e.type === 'input' && e.value === '***'), 'CVC stays masked despite data-repro-unmask');
   // The channels are captured (masked), not missed.
-  for (const channel of ['typed in an open shadow root', 'typed in a closed shadow root', 'typed in a same-origin frame']) {
+  for (const channel of ['typed in an open shadow root', 'typed in a closed shadow root', 'typed in a same-origin frame', 'typed in a frame of another origin']) {
     assert.ok(bundle.events.some((e) => e.type === 'input' && e.value === '*'.repeat(SECRETS[channel].length)), `${channel}: recorded, masked`);
   }
   assert.ok(text.includes('Closed root field'), 'the text of a closed shadow root is recorded');
   assert.ok(text.includes('Card holder'), 'the text of a same-origin frame is recorded');
+  const crossMasked = `Cardholder on file: ${SECRETS['text in a frame of another origin under a masked element']}`.replace(/\S/g, '*');
+  assert.ok(text.includes(crossMasked), 'the text of a frame of another origin under a masked element is recorded, masked');
   const editorLength = 'Editor text'.length + 1 + SECRETS['typed in an editor frame in design mode'].length;
   assert.ok(bundle.events.some((e) => e.type === 'mutation' && (e.texts ?? []).some((c) => c.text.length === editorLength && /^[* ]+$/.test(c.text))),
     'typing in the editor frame is recorded, masked');

@@ -15,6 +15,10 @@ pub struct HelloAnswer {
     pub page: u32,
     /// The recording's privacy policy, as JSON text.
     pub policy: String,
+    /// The frame's id, when this recorder runs in a frame of another
+    /// origin than its parent's: its chunks are relayed to the parent's
+    /// recorder, which takes them in at the frame element.
+    pub frame: Option<i64>,
 }
 
 /// The answer to [`crate::ToBackground::Status`].

@@ -33,6 +33,7 @@ pub const TYPED_FIELDS: &[&str] = &[
     "held",
     "ok",
     "capture",
+    "frame",
 ];
 
 /// Fields that carry bulk JS strings beside the typed ones: `chunks` (an
@@ -91,6 +92,10 @@ mod tests {
             },
             ToRecorder::MarkCommit,
             ToRecorder::MarkCancel,
+            ToRecorder::FrameChunks {
+                frame: 3,
+                url: "u".into(),
+            },
         ]
     }
 

@@ -1,4 +1,5 @@
-//! Commands the background sends to the recorder of a tab's top frame.
+//! Commands the background sends to the recorder of a tab's top frame (and
+//! of frames of other origins).
 
 use serde::{Deserialize, Serialize};
 
@@ -21,4 +22,9 @@ pub enum ToRecorder {
     MarkCommit,
     /// Leave mark mode.
     MarkCancel,
+    /// The recorder of frame `frame` (a frame of another origin inside
+    /// this document, at `url`, masked) handed over chunks, relayed in the
+    /// bulk field `chunks`: take their events in at its frame element.
+    /// Answered with a [`crate::StoreAnswer`].
+    FrameChunks { frame: i64, url: String },
 }

@@ -56,14 +56,19 @@ pub enum WindowSignal {
     RecorderReady,
     /// The recorder stopped: the hook keeps a pre-roll again.
     RecorderStopped,
+    /// Posted by the recorder of a frame of another origin to its parent
+    /// window, with its frame id in `frame`: the message's source tells
+    /// the parent's recorder which frame element shows that frame.
+    FrameHere,
 }
 
 impl WindowSignal {
     /// Every signal.
-    pub const ALL: [WindowSignal; 3] = [
+    pub const ALL: [WindowSignal; 4] = [
         WindowSignal::Hook,
         WindowSignal::RecorderReady,
         WindowSignal::RecorderStopped,
+        WindowSignal::FrameHere,
     ];
 
     /// The name on the wire.
@@ -72,6 +77,7 @@ impl WindowSignal {
             WindowSignal::Hook => "hook",
             WindowSignal::RecorderReady => "recorder-ready",
             WindowSignal::RecorderStopped => "recorder-stopped",
+            WindowSignal::FrameHere => "frame-here",
         }
     }
 

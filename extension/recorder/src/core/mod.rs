@@ -2,6 +2,7 @@
 
 pub mod css_urls;
 pub mod fast_hash;
+pub mod frame_relay;
 pub mod hook;
 pub mod json_redaction;
 pub mod last_change;

@@ -197,6 +197,14 @@ impl<D: PageDom> NodeSerializer<D> {
         self.next_id - 1
     }
 
+    /// An id for a node this serializer does not read itself (one of a
+    /// frame of another origin, relayed: `frame_relay`).
+    pub fn reserve_id(&mut self) -> u32 {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+
     fn assign(&mut self, node: &D::Node) -> u32 {
         let id = self.next_id;
         self.next_id += 1;

@@ -67,6 +67,19 @@ extern "C" {
         selectors: &str,
     ) -> Result<web_sys::NodeList, JsValue>;
 
+    #[wasm_bindgen(js_name = DocumentFragment)]
+    type ProtoFragment;
+    #[wasm_bindgen(method, final, catch, js_name = querySelectorAll)]
+    fn fragment_query_selector_all(
+        this: &ProtoFragment,
+        selectors: &str,
+    ) -> Result<web_sys::NodeList, JsValue>;
+
+    #[wasm_bindgen(js_name = HTMLIFrameElement)]
+    type ProtoIFrame;
+    #[wasm_bindgen(method, getter, final, js_name = contentWindow)]
+    fn content_window(this: &ProtoIFrame) -> JsValue;
+
     #[wasm_bindgen(js_name = HTMLLinkElement)]
     type ProtoLink;
     #[wasm_bindgen(method, getter, final, js_name = sheet)]
@@ -607,6 +620,29 @@ pub fn ready_state(document: &Document) -> String {
 /// `document.head`.
 pub fn head(document: &Document) -> Option<Element> {
     proto_document(document).head()
+}
+
+/// `root.querySelectorAll(selectors)` for a shadow root or a (frame's) document.
+pub fn root_query_all(root: &Node, selectors: &str) -> Option<web_sys::NodeList> {
+    if node_type(root) == Node::DOCUMENT_NODE {
+        return query_all(root.unchecked_ref(), selectors).ok();
+    }
+    root.unchecked_ref::<ProtoFragment>()
+        .fragment_query_selector_all(selectors)
+        .ok()
+}
+
+/// The nodes of a list, none for none.
+pub fn nodes_of(list: Option<web_sys::NodeList>) -> Vec<Node> {
+    let Some(list) = list else {
+        return Vec::new();
+    };
+    (0..list.length()).filter_map(|i| list.item(i)).collect()
+}
+
+/// An iframe's window (a window of another origin too), as this world sees it.
+pub fn iframe_window(frame: &Element) -> JsValue {
+    frame.unchecked_ref::<ProtoIFrame>().content_window()
 }
 
 /// `document.querySelectorAll(selectors)`; an error for a selector that does not parse.

@@ -459,6 +459,16 @@ fn on_hook_message(event: Event) {
         _ => false,
     };
     let data = message.data();
+    let signal = get(&data, WINDOW_SIGNAL_KEY)
+        .as_string()
+        .and_then(|name| WindowSignal::parse(&name));
+    if signal == Some(WindowSignal::FrameHere) && !from_this_window {
+        let (Some(frame), Some(source)) = (get(&data, "frame").as_f64(), message.source()) else {
+            return;
+        };
+        with_recorder(|r| super::frame_links::announced(r, frame as i64, source.into()));
+        return;
+    }
     if !from_this_window
         || get(&data, WINDOW_SIGNAL_KEY)
             .as_string()

@@ -7,6 +7,7 @@
 mod attribute_reading;
 mod browser_dom;
 mod dom_reads;
+mod frame_links;
 mod listeners;
 mod mark_capture;
 mod marker;

@@ -34,6 +34,11 @@ pub struct Recorder {
     pub unobserved_changes: Vec<crate::core::mutation_batch::DomChange<web_sys::Node>>,
     /// The address last recorded by an in-page navigation (masked).
     pub last_address: Option<String>,
+    /// This recorder's frame id, when it runs in a frame of another origin
+    /// than its parent's (its chunks go to the parent's recorder).
+    pub frame: Option<i64>,
+    /// The frames of other origins inside this document.
+    pub frames: super::frame_links::FrameLinks,
 }
 
 impl Recorder {

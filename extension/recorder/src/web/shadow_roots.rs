@@ -99,6 +99,11 @@ impl RootWatcher {
         self.watched.push((root.clone(), kinds));
     }
 
+    /// The roots watched.
+    pub fn roots(&self) -> impl Iterator<Item = &Node> {
+        self.watched.iter().map(|(root, _)| root)
+    }
+
     /// Stop listening to every root (the observer is disconnected apart).
     pub fn unwatch_all(&mut self) {
         for (root, kinds) in self.watched.drain(..) {

@@ -17,10 +17,10 @@ use super::tasks::sleep;
 use crate::core::mask;
 use repro_extension_messages::web::js::{message_of, object};
 use repro_extension_messages::web::runtime::{self, ask_background};
-use repro_extension_messages::web::wire::{answer_from_js, from_js, to_js};
+use repro_extension_messages::web::wire::{answer_from_js, bulk, from_js, to_js};
 use repro_extension_messages::{
-    CommitAnswer, Hello, HelloAnswer, PickAnswer, ToBackground, ToRecorder, WindowSignal,
-    WINDOW_SIGNAL_KEY,
+    CommitAnswer, Hello, HelloAnswer, PickAnswer, StoreAnswer, ToBackground, ToRecorder,
+    WindowSignal, WINDOW_SIGNAL_KEY,
 };
 
 thread_local! {
@@ -123,6 +123,11 @@ async fn record(build: &str, starting: Starting) -> Result<(), JsValue> {
         .document()
         .ok_or_else(|| JsValue::from_str("no document"))?;
     wait_until_parsed(&document).await?;
+    // A frame whose parent is of its own origin is recorded by the
+    // parent's recorder, through its document.
+    if is_frame_of_parents_origin(&window) {
+        return Ok(());
+    }
     install_message_listener();
     let answer = ask_background(&hello_message(&window, &document, build)).await?;
     let answer: HelloAnswer = answer_from_js(&answer)?;
@@ -143,6 +148,8 @@ async fn record(build: &str, starting: Starting) -> Result<(), JsValue> {
         roots: None,
         unobserved_changes: Vec::new(),
         last_address: None,
+        frame: answer.frame,
+        frames: Default::default(),
     };
     recorder.snapshot = Some(SnapshotInProgress::begin(
         &window,
@@ -164,6 +171,15 @@ async fn record(build: &str, starting: Starting) -> Result<(), JsValue> {
     super::snapshot::walk_in_slices().await;
     super::transport::flush_now();
     Ok(())
+}
+
+/// Is this window a frame whose parent can read it (same origin)?
+fn is_frame_of_parents_origin(window: &web_sys::Window) -> bool {
+    let top = window.top().ok().flatten().map(JsValue::from);
+    if top.as_ref() == Some(&JsValue::from(window.clone())) {
+        return false;
+    }
+    window.frame_element().ok().flatten().is_some()
 }
 
 async fn wait_until_parsed(document: &web_sys::Document) -> Result<(), JsValue> {
@@ -226,6 +242,18 @@ fn install_message_listener() {
                         let _ = reply.call1(&JsValue::NULL, &to_js(&answer));
                     });
                     JsValue::TRUE
+                }
+                ToRecorder::FrameChunks { frame, url } => {
+                    let chunks = bulk(&message, "chunks");
+                    let stored =
+                        with_recorder(|r| super::frame_links::take_chunks(r, frame, &url, &chunks))
+                            .unwrap_or(false);
+                    let answer = StoreAnswer {
+                        stored,
+                        held: false,
+                    };
+                    let _ = reply.call1(&JsValue::NULL, &to_js(&answer));
+                    JsValue::FALSE
                 }
                 ToRecorder::MarkCancel => {
                     super::marker::stop();

@@ -7,9 +7,10 @@ use wasm_bindgen::JsValue;
 use super::recorder::with_recorder;
 use super::tasks::next_task;
 use crate::core::message_parts::{part_ranges, PART_UNITS};
+use repro_extension_messages::web::js::object;
 use repro_extension_messages::web::runtime::ask_background_raw;
 use repro_extension_messages::web::wire::{answer_from_js, to_js_with_bulk};
-use repro_extension_messages::{StoreAnswer, ToBackground};
+use repro_extension_messages::{StoreAnswer, ToBackground, WindowSignal, WINDOW_SIGNAL_KEY};
 
 /// How often the gathered events are sealed and sent, in milliseconds.
 pub const FLUSH_INTERVAL_MS: i32 = 500;
@@ -21,6 +22,9 @@ pub fn flush_now() {
     let Some((texts, last)) = batch else {
         return;
     };
+    if let Some(frame) = with_recorder(|recorder| recorder.frame).flatten() {
+        announce_to_parent(frame);
+    }
     wasm_bindgen_futures::spawn_local(async move {
         let units: u32 = texts.iter().map(|text| text.length()).sum();
         let acknowledged = if units <= PART_UNITS {
@@ -30,6 +34,20 @@ pub fn flush_now() {
         };
         with_recorder(|recorder| recorder.outbox.end_send(acknowledged, last));
     });
+}
+
+/// In a frame of another origin: tell the parent window's recorder which
+/// frame this is, with each batch (the parent may have started after it;
+/// the message's source tells it the frame element).
+fn announce_to_parent(frame: i64) {
+    let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) else {
+        return;
+    };
+    let message = object(&[
+        (WINDOW_SIGNAL_KEY, WindowSignal::FrameHere.name().into()),
+        ("frame", (frame as f64).into()),
+    ]);
+    let _ = parent.post_message(&message, "*");
 }
 
 /// Hand `texts` to the background in one message; `true` once it stored them.

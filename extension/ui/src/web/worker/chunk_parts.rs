@@ -13,8 +13,8 @@ use js_sys::JsString;
 use wasm_bindgen::prelude::*;
 
 thread_local! {
-    /// Per tab: the parts joined so far, and how many.
-    static HELD: RefCell<HashMap<i64, (u32, JsString)>> = RefCell::new(HashMap::new());
+    /// Per tab and frame: the parts joined so far, and how many.
+    static HELD: RefCell<HashMap<(i64, i64), (u32, JsString)>> = RefCell::new(HashMap::new());
 }
 
 /// What a part message does once taken.
@@ -27,8 +27,9 @@ pub enum Taken {
     Refused,
 }
 
-/// Take part `part` of `parts` of a chunk from `tab`.
-pub fn take(tab: i64, part: u32, parts: u32, text: &JsValue) -> Taken {
+/// Take part `part` of `parts` of a chunk from `tab`'s frame `frame`.
+pub fn take(tab: i64, frame: i64, part: u32, parts: u32, text: &JsValue) -> Taken {
+    let tab = (tab, frame);
     let text = text.clone().dyn_into::<JsString>().ok();
     HELD.with_borrow_mut(|held| {
         let Some(text) = text else {
@@ -54,5 +55,5 @@ pub fn take(tab: i64, part: u32, parts: u32, text: &JsValue) -> Taken {
 
 /// Drop what is held for `tab` (its recording stopped).
 pub fn forget(tab: i64) {
-    HELD.with_borrow_mut(|held| held.remove(&tab));
+    HELD.with_borrow_mut(|held| held.retain(|(held_tab, _), _| *held_tab != tab));
 }

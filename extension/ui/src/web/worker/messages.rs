@@ -8,6 +8,7 @@ use repro_extension_messages::web::wire::{bulk, from_js};
 use repro_extension_messages::ToBackground;
 use wasm_bindgen::prelude::*;
 
+use super::frames;
 use super::marking;
 use super::recording;
 use super::upload::{discard, remove_from_list, upload_session};
@@ -18,30 +19,55 @@ pub async fn on_message(message: JsValue, sender: JsValue) -> Result<JsValue, Js
     let answer = match from_js::<ToBackground>(&message) {
         Ok(request) => {
             let sender_tab = get(&get(&sender, "tab"), "id").as_f64().map(|id| id as i64);
-            answer(request, sender_tab, &message).await
+            let frame = Frame {
+                id: get(&sender, "frameId").as_f64().map_or(0, |id| id as i64),
+                url: get(&sender, "url").as_string().unwrap_or_default(),
+            };
+            answer(request, sender_tab, frame, &message).await
         }
         Err(error) => Err(error),
     };
     answer.or_else(|error| Ok(object(&[("error", message_of(&error).into())])))
 }
 
+/// The frame a message came from: `0` is the tab's top frame.
+struct Frame {
+    id: i64,
+    url: String,
+}
+
 /// Answer `request`. Requests from a page's recorder and from the mark form
-/// need the tab they were sent from; the popup's name theirs.
+/// need the tab they were sent from; the popup's name theirs. A recorder in
+/// a frame of another origin is answered by `frames`: its chunks go to its
+/// parent's recorder.
 async fn answer(
     request: ToBackground,
     sender_tab: Option<i64>,
+    frame: Frame,
     message: &JsValue,
 ) -> Result<JsValue, JsValue> {
     use ToBackground as M;
     let from_tab =
         || sender_tab.ok_or_else(|| JsValue::from_str("this message must come from a tab"));
     match request {
+        M::Hello(_) if frame.id != 0 => frames::hello(from_tab()?, frame.id, &frame.url).await,
         M::Hello(hello) => recording::hello(from_tab()?, hello).await,
+        M::Chunks if frame.id != 0 => {
+            let chunks = bulk(message, "chunks");
+            frames::relay(from_tab()?, frame.id, &frame.url, &chunks).await
+        }
         M::Chunks => recording::store_chunks(from_tab()?, &bulk(message, "chunks")).await,
         M::ChunkPart { part, parts } => {
-            recording::store_chunk_part(from_tab()?, part, parts, &bulk(message, "text")).await
+            let text = bulk(message, "text");
+            recording::store_chunk_part(from_tab()?, frame.id, &frame.url, part, parts, &text).await
         }
         M::RecorderFailed { error } => recording::recorder_failed(from_tab()?, &error).await,
+        M::RecorderJs if frame.id != 0 => {
+            let files = [recording::RECORDER_JS_FILE];
+            recording::inject_into_frames(from_tab()?, &[frame.id], &files)
+                .await
+                .map(|_| JsValue::TRUE)
+        }
         M::RecorderJs => recording::inject(from_tab()?, &[recording::RECORDER_JS_FILE], false)
             .await
             .map(|_| JsValue::TRUE),

@@ -4,6 +4,7 @@
 //! each event to the `#[wasm_bindgen]` functions here.
 
 mod chunk_parts;
+mod frames;
 mod mark_saves;
 mod marking;
 mod messages;

@@ -103,6 +103,10 @@ async fn register_page_hook() -> Result<(), JsValue> {
 /// A recorded tab's new document is parsed: start its recorder.
 #[wasm_bindgen]
 pub async fn on_dom_content_loaded(details: JsValue) -> Result<(), JsValue> {
+    if let Some((tab, frame)) = recorded_subframe(&details).await? {
+        super::frames::document_loaded(tab, frame).await;
+        return Ok(());
+    }
     if let Some(tab) = recorded_top_frame(&details).await? {
         let url = get(&details, "url").as_string().unwrap_or_default();
         if load::<Config>(CONFIG_KEY)
@@ -115,6 +119,20 @@ pub async fn on_dom_content_loaded(details: JsValue) -> Result<(), JsValue> {
         inject(tab, &RECORDER_FILES, false).await?;
     }
     Ok(())
+}
+
+/// A frame (not the top one) of a recorded tab, as (tab, frame).
+async fn recorded_subframe(details: &JsValue) -> Result<Option<(i64, i64)>, JsValue> {
+    let Some(frame) = get(details, "frameId").as_f64().map(|f| f as i64) else {
+        return Ok(None);
+    };
+    let Some(tab) = get(details, "tabId").as_f64().map(|t| t as i64) else {
+        return Ok(None);
+    };
+    if frame == 0 || load::<SessionRecord>(&session_key(tab)).await?.is_none() {
+        return Ok(None);
+    }
+    Ok(Some((tab, frame)))
 }
 
 async fn recorded_top_frame(details: &JsValue) -> Result<Option<i64>, JsValue> {
@@ -131,7 +149,7 @@ async fn recorded_top_frame(details: &JsValue) -> Result<Option<i64>, JsValue> {
 /// The recorder's wasm glue, then its loader: each injection evaluates the
 /// glue afresh, so a new recording gets a new instance (and a stopped one's
 /// memory can be collected).
-const RECORDER_FILES: [&str; 2] = ["pkg/repro_recorder.js", "content.js"];
+pub(super) const RECORDER_FILES: [&str; 2] = ["pkg/repro_recorder.js", "content.js"];
 
 /// The wasm2js build of the recorder, which the loader asks for where the
 /// page's CSP forbids compiling WebAssembly.
@@ -150,6 +168,26 @@ pub(super) async fn inject(tab: i64, files: &[&str], main_world: bool) -> Result
         options.push(("injectImmediately", true.into()));
     }
     call("chrome.scripting.executeScript", &[object(&options)]).await?;
+    Ok(())
+}
+
+/// Run `files` (isolated world) in frames `frames` of `tab`.
+pub(super) async fn inject_into_frames(
+    tab: i64,
+    frames: &[i64],
+    files: &[&str],
+) -> Result<(), JsValue> {
+    let files: js_sys::Array = files.iter().map(|f| JsValue::from_str(f)).collect();
+    let frame_ids: js_sys::Array = frames.iter().map(|f| JsValue::from(*f as f64)).collect();
+    let target = object(&[
+        ("tabId", (tab as f64).into()),
+        ("frameIds", frame_ids.into()),
+    ]);
+    call(
+        "chrome.scripting.executeScript",
+        &[object(&[("target", target), ("files", files.into())])],
+    )
+    .await?;
     Ok(())
 }
 
@@ -217,6 +255,8 @@ pub(super) async fn start(tab: i64, mark_only: bool) -> Result<JsValue, JsValue>
             message_of(&error)
         )));
     }
+    // Frames of other origins get recorders of their own.
+    super::frames::start_in_subframes(tab).await;
     set_badge(tab, "REC").await?;
     register_page_hook().await?;
     status(tab).await
@@ -280,6 +320,7 @@ pub(super) async fn hello(tab: i64, hello: Hello) -> Result<JsValue, JsValue> {
         session_start: session.started_at as f64,
         page,
         policy,
+        frame: None,
     }))
 }
 
@@ -328,16 +369,21 @@ fn stored(stored: bool) -> JsValue {
 /// Hold a part of a long chunk, and store the chunk once its last part came.
 pub(super) async fn store_chunk_part(
     tab: i64,
+    frame: i64,
+    url: &str,
     part: u32,
     parts: u32,
     text: &JsValue,
 ) -> Result<JsValue, JsValue> {
-    match chunk_parts::take(tab, part, parts, text) {
+    match chunk_parts::take(tab, frame, part, parts, text) {
         Taken::Held => Ok(to_js(&StoreAnswer {
             stored: false,
             held: true,
         })),
         Taken::Refused => Ok(stored(false)),
+        Taken::Whole(text) if frame != 0 => {
+            super::frames::relay(tab, frame, url, &js_sys::Array::of1(&text)).await
+        }
         Taken::Whole(text) => store_chunks(tab, &js_sys::Array::of1(&text)).await,
     }
 }
@@ -368,11 +414,18 @@ pub(super) async fn stop(tab: i64, reason: Option<String>) -> Result<JsValue, Js
     let stopped_at = js_sys::Date::now() as u64;
     chunk_parts::forget(tab);
     super::mark_saves::saves_done(tab).await;
-    // The page hands over what it has not yet sent; a tab that is gone or
-    // between pages answers nothing, and the stored chunks are what we have.
+    // Frames of other origins hand their last chunks to their parents
+    // first; then the page hands over what it has not yet sent. A tab that
+    // is gone or between pages answers nothing, and the stored chunks are
+    // what we have.
+    super::frames::stop_subframes(tab).await;
     if let Ok(answer) = call(
         "chrome.tabs.sendMessage",
-        &[(tab as f64).into(), to_js(&ToRecorder::Stop)],
+        &[
+            (tab as f64).into(),
+            to_js(&ToRecorder::Stop),
+            object(&[("frameId", 0.into())]),
+        ],
     )
     .await
     {
