@@ -836,3 +836,30 @@ fn an_element_whose_name_the_format_refuses_replays_as_the_stand_in_with_its_con
         .replayed()
         .contains(&format!("<{STAND_IN_TAG}>added later</{STAND_IN_TAG}>")));
 }
+
+#[test]
+fn a_stylesheet_in_a_masked_region_keeps_its_rules_while_the_text_is_masked() {
+    let html = "<html><head></head><body><div data-repro-mask id=\"box\"><style>p { color: red }</style><p>Jane Doe</p></div></body></html>";
+    let mut s = Session::start(html, MaskPolicy::default());
+    let replayed = s.replayed();
+    assert!(
+        replayed.contains("<style>p { color: red }</style>"),
+        "{replayed}"
+    );
+    assert!(!replayed.contains("Jane"), "{replayed}");
+    // A stylesheet changed later, and one added, keep theirs too.
+    let region = s.by_id("box");
+    let style = s.dom().create_element("style", false);
+    let rules = s.dom().create_text("b { color: blue }");
+    s.dom().append(style, rules);
+    s.dom().append(region, style);
+    s.observe();
+    assert!(s.replayed().contains("<style>b { color: blue }</style>"));
+    // And under "mask all text".
+    let all = MaskPolicy {
+        mask_all_text: true,
+        ..MaskPolicy::default()
+    };
+    let s = Session::start(html, all);
+    assert!(s.replayed().contains("<style>p { color: red }</style>"));
+}

@@ -9,7 +9,7 @@
 //! a masked region. What does not translate is left out: clicks (in the
 //! frame's viewport), the frame's viewport and its address.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use repro_manifest::{DomEvent, NodeData, NodeRecord};
 
@@ -26,6 +26,10 @@ pub struct RelayedFrame {
     ids: HashMap<u32, u32>,
     /// The page's id of the frame's current document.
     document: Option<u32>,
+    /// The frame's `<style>` elements and their texts (frame ids): never
+    /// masked, as the walk keeps a stylesheet's text.
+    styles: HashSet<u32>,
+    style_texts: HashSet<u32>,
 }
 
 impl RelayedFrame {
@@ -37,6 +41,8 @@ impl RelayedFrame {
             masked,
             ids: HashMap::new(),
             document: None,
+            styles: HashSet::new(),
+            style_texts: HashSet::new(),
         }
     }
 
@@ -83,10 +89,10 @@ impl RelayedFrame {
                 let texts = texts
                     .into_iter()
                     .filter_map(|mut change| {
-                        change.id = *self.ids.get(&change.id)?;
-                        if self.masked {
+                        if self.masked && !self.style_texts.contains(&change.id) {
                             change.text = mask_text(&change.text);
                         }
+                        change.id = *self.ids.get(&change.id)?;
                         Some(change)
                     })
                     .collect();
@@ -138,6 +144,8 @@ impl RelayedFrame {
     ) -> DomEvent {
         let removes = self.document.take().into_iter().collect();
         self.ids.clear();
+        self.styles.clear();
+        self.style_texts.clear();
         let quirks = !nodes
             .iter()
             .any(|record| matches!(record.data, NodeData::Doctype { .. }));
@@ -185,6 +193,16 @@ impl RelayedFrame {
         if matches!(record.data, NodeData::Document) {
             return None;
         }
+        let style_text = self.styles.contains(&record.parent);
+        match &record.data {
+            NodeData::Element { tag, .. } if tag == "style" => {
+                self.styles.insert(record.id);
+            }
+            NodeData::Text { .. } if style_text => {
+                self.style_texts.insert(record.id);
+            }
+            _ => {}
+        }
         record.parent = *self.ids.get(&record.parent)?;
         record.before = record.before.and_then(|id| self.ids.get(&id).copied());
         record.id = match self.ids.get(&record.id) {
@@ -195,7 +213,8 @@ impl RelayedFrame {
                 id
             }
         };
-        if let (true, NodeData::Text { text }) = (self.masked, &mut record.data) {
+        if let (true, false, NodeData::Text { text }) = (self.masked, style_text, &mut record.data)
+        {
             *text = mask_text(text);
         }
         Some(record)
@@ -448,5 +467,19 @@ mod tests {
         };
         assert!(!format!("{adds:?}{texts:?}").contains("secret"));
         assert!(!format!("{texts:?}").contains("John"));
+        // A stylesheet's text is design, not content: kept.
+        let style = DomEvent::Mutation {
+            t: 10,
+            page: 0,
+            removes: Vec::new(),
+            adds: vec![element(8, 3, "style"), text(9, 8, "p { color: red }")],
+            attrs: Vec::new(),
+            texts: Vec::new(),
+        };
+        let Some(DomEvent::Mutation { adds, .. }) = frame.translate(style, "u", 0, &mut new_id)
+        else {
+            panic!("a mutation");
+        };
+        assert!(format!("{adds:?}").contains("p { color: red }"));
     }
 }

@@ -212,10 +212,29 @@ impl<D: PageDom> NodeSerializer<D> {
         id
     }
 
+    /// Is `text` a `<style>`'s? A stylesheet is the page's design, not
+    /// its content: masked regions and "mask all text" keep it (free text
+    /// masking still hides what looks like a secret), or the replay would
+    /// lose the region's styles.
+    fn is_style_text(&self, text: &D::Node) -> bool {
+        self.dom
+            .parent(text)
+            .is_some_and(|parent| self.is_style(&parent))
+    }
+
+    fn is_style(&self, node: &D::Node) -> bool {
+        self.dom.kind(node) == NodeKind::Element && self.dom.element_name(node).0 == "style"
+    }
+
     /// Is text under `parent` masked (by the policy, a mask selector, or
     /// as editable content)? Under a shadow root or a frame's document, as
-    /// under its host or frame element.
+    /// under its host or frame element. Never a `<style>`'s text.
     pub fn masks_text_under(&self, parent: Option<&D::Node>) -> bool {
+        let masks = self.masks_text_under_any(parent);
+        masks && !parent.is_some_and(|p| self.is_style(p))
+    }
+
+    fn masks_text_under_any(&self, parent: Option<&D::Node>) -> bool {
         if self.policy.mask_all_text {
             return true;
         }
@@ -449,7 +468,7 @@ impl<D: PageDom> NodeSerializer<D> {
             NodeKind::Element => Some(self.describe_element(node, masked, unmatched)),
             NodeKind::Text => {
                 let text = self.dom.text(node);
-                let text = if masked || self.policy.mask_all_text {
+                let text = if (masked || self.policy.mask_all_text) && !self.is_style_text(node) {
                     mask_text(&text)
                 } else {
                     mask::free_text(text)
