@@ -3,7 +3,8 @@
 //! frame's window, which tells the frame element), and the background
 //! relays its chunks here. Their events are held until the frame element
 //! is known and recorded, then taken into this recording by
-//! `core::frame_relay`, masked when the frame element is in a masked region.
+//! `core::frame_relay`, masked when the frame element is in a masked region;
+//! the recorder queues what comes out.
 
 use std::collections::HashMap;
 
@@ -12,14 +13,24 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Node};
 
+use super::browser_dom::Serializer;
 use super::dom_reads;
-use super::recorder::Recorder;
+use super::shadow_roots::RootWatcher;
 use crate::core::frame_relay::RelayedFrame;
 
 /// Events of frames not yet linked to their element, at most (past it, a
 /// frame's held events are dropped whole: the replay shows that frame
 /// empty until its recorder takes a snapshot again).
 const MAX_HELD_EVENTS: usize = 20_000;
+
+/// What the page's recording is, as the frames' events need it: its
+/// serializer (ids), its watched roots (where frame elements may be) and
+/// its page index.
+pub struct Recording<'a> {
+    pub serializer: &'a mut Serializer,
+    pub roots: Option<&'a RootWatcher>,
+    pub page: u32,
+}
 
 /// The frames of other origins this recorder heard of.
 #[derive(Default)]
@@ -36,124 +47,123 @@ impl FrameLinks {
     fn held_count(&self) -> usize {
         self.held.values().map(|(_, events)| events.len()).sum()
     }
-}
 
-/// The recorder in frame `frame` says its window is `window`.
-pub fn announced(recorder: &mut Recorder, frame: i64, window: JsValue) {
-    let links = &mut recorder.frames;
-    match links.windows.iter_mut().find(|(id, _)| *id == frame) {
-        Some(known) => known.1 = window,
-        None => links.windows.push((frame, window)),
+    /// The recorder in frame `frame` says its window is `window`; the
+    /// events to record now (those held for it, once its element is known).
+    pub fn announced(
+        &mut self,
+        frame: i64,
+        window: JsValue,
+        recording: Recording,
+    ) -> Vec<DomEvent> {
+        match self.windows.iter_mut().find(|(id, _)| *id == frame) {
+            Some(known) => known.1 = window,
+            None => self.windows.push((frame, window)),
+        }
+        self.take_held(frame, recording)
     }
-    take_held(recorder, frame);
-}
 
-/// Chunks of frame `frame` (at `url`, masked), as JSON texts; whether they
-/// were taken (held or recorded).
-pub fn take_chunks(recorder: &mut Recorder, frame: i64, url: &str, chunks: &JsValue) -> bool {
-    if !js_sys::Array::is_array(chunks) {
-        return false;
+    /// Chunks of frame `frame` (at `url`, masked), as JSON texts: whether
+    /// they were taken (held or recorded), and the events to record now.
+    pub fn take_chunks(
+        &mut self,
+        frame: i64,
+        url: &str,
+        chunks: &JsValue,
+        recording: Recording,
+    ) -> (bool, Vec<DomEvent>) {
+        if !js_sys::Array::is_array(chunks) {
+            return (false, Vec::new());
+        }
+        let mut events = Vec::new();
+        for text in js_sys::Array::from(chunks).iter() {
+            let Some(text) = text.as_string() else {
+                continue;
+            };
+            let Ok(chunk) = serde_json::from_str::<Chunk>(&text) else {
+                continue;
+            };
+            events.extend(chunk.events.into_iter().filter_map(|record| match record {
+                EventRecord::Known(event) => Some(event),
+                _ => None,
+            }));
+        }
+        let held = self
+            .held
+            .entry(frame)
+            .or_insert_with(|| (url.to_string(), Vec::new()));
+        held.0 = url.to_string();
+        held.1.extend(events);
+        while self.held_count() > MAX_HELD_EVENTS {
+            let Some(dropped) = self.held.keys().next().copied() else {
+                break;
+            };
+            self.held.remove(&dropped);
+        }
+        (true, self.take_held(frame, recording))
     }
-    let mut events = Vec::new();
-    for text in js_sys::Array::from(chunks).iter() {
-        let Some(text) = text.as_string() else {
-            continue;
-        };
-        let Ok(chunk) = serde_json::from_str::<Chunk>(&text) else {
-            continue;
-        };
-        events.extend(chunk.events.into_iter().filter_map(|record| match record {
-            EventRecord::Known(event) => Some(event),
-            _ => None,
-        }));
-    }
-    let links = &mut recorder.frames;
-    let held = links
-        .held
-        .entry(frame)
-        .or_insert_with(|| (url.to_string(), Vec::new()));
-    held.0 = url.to_string();
-    held.1.extend(events);
-    while links.held_count() > MAX_HELD_EVENTS {
-        let Some(dropped) = links.held.keys().next().copied() else {
-            break;
-        };
-        links.held.remove(&dropped);
-    }
-    take_held(recorder, frame);
-    true
-}
 
-/// Record what frame `frame` sent, once its element is known and recorded.
-fn take_held(recorder: &mut Recorder, frame: i64) {
-    if !recorder.frames.held.contains_key(&frame) || !link(recorder, frame) {
-        return;
-    }
-    let Some((url, events)) = recorder.frames.held.remove(&frame) else {
-        return;
-    };
-    let Some(mut relayed) = recorder.frames.relayed.remove(&frame) else {
-        return;
-    };
-    let page = recorder.page;
-    let mut translated = Vec::with_capacity(events.len());
-    for event in events {
-        let serializer = &mut recorder.serializer;
+    /// What frame `frame` sent, in the page's ids, once its element is
+    /// known and recorded.
+    fn take_held(&mut self, frame: i64, recording: Recording) -> Vec<DomEvent> {
+        if !self.held.contains_key(&frame) || !self.link(frame, &recording) {
+            return Vec::new();
+        }
+        let (Some((url, events)), Some(relayed)) =
+            (self.held.remove(&frame), self.relayed.get_mut(&frame))
+        else {
+            return Vec::new();
+        };
+        let serializer = recording.serializer;
         let mut new_id = || serializer.reserve_id();
-        if let Some(event) = relayed.translate(event, &url, page, &mut new_id) {
-            translated.push(event);
-        }
+        events
+            .into_iter()
+            .filter_map(|event| relayed.translate(event, &url, recording.page, &mut new_id))
+            .collect()
     }
-    recorder.frames.relayed.insert(frame, relayed);
-    for event in translated {
-        recorder.push(event);
-    }
-}
 
-/// Is frame `frame` linked to its recorded element (now or before)?
-fn link(recorder: &mut Recorder, frame: i64) -> bool {
-    if let Some(relayed) = recorder.frames.relayed.get(&frame) {
-        // Still the element recorded (a frame moved elsewhere is found again).
-        let id = relayed.element();
-        if frame_element(recorder, frame).is_some_and(|e| recorder.serializer.id_of(&e) == Some(id))
-        {
-            return true;
+    /// Is frame `frame` linked to its recorded element (now or before)?
+    fn link(&mut self, frame: i64, recording: &Recording) -> bool {
+        let element = self.frame_element(frame, recording.roots);
+        if let Some(relayed) = self.relayed.get(&frame) {
+            // Still the element recorded (a frame moved elsewhere is found again).
+            let id = relayed.element();
+            if element
+                .as_ref()
+                .is_some_and(|e| recording.serializer.id_of(e) == Some(id))
+            {
+                return true;
+            }
+            self.relayed.remove(&frame);
         }
-        recorder.frames.relayed.remove(&frame);
+        let Some(element) = element else {
+            return false;
+        };
+        let Some(id) = recording.serializer.id_of(&element) else {
+            return false;
+        };
+        let masked = recording.serializer.masks_text_under(Some(&element));
+        self.relayed.insert(frame, RelayedFrame::new(id, masked));
+        true
     }
-    let Some(element) = frame_element(recorder, frame) else {
-        return false;
-    };
-    let Some(id) = recorder.serializer.id_of(&element) else {
-        return false;
-    };
-    let masked = recorder.serializer.masks_text_under(Some(&element));
-    recorder
-        .frames
-        .relayed
-        .insert(frame, RelayedFrame::new(id, masked));
-    true
-}
 
-/// The iframe element whose window frame `frame` announced, in the page,
-/// a recorded shadow root or a recorded frame document.
-fn frame_element(recorder: &Recorder, frame: i64) -> Option<Node> {
-    let window = recorder
-        .frames
-        .windows
-        .iter()
-        .find(|(id, _)| *id == frame)
-        .map(|(_, window)| window.clone())?;
-    let document = web_sys::window()?.document()?;
-    let mut frames = dom_reads::nodes_of(dom_reads::query_all(&document, "iframe").ok());
-    if let Some(roots) = &recorder.roots {
-        for root in roots.roots() {
+    /// The iframe element whose window frame `frame` announced, in the
+    /// page, a recorded shadow root or a recorded frame document.
+    fn frame_element(&self, frame: i64, roots: Option<&RootWatcher>) -> Option<Node> {
+        let window = self
+            .windows
+            .iter()
+            .find(|(id, _)| *id == frame)
+            .map(|(_, window)| window.clone())?;
+        let document = web_sys::window()?.document()?;
+        let mut frames = dom_reads::nodes_of(dom_reads::query_all(&document, "iframe").ok());
+        for root in roots.into_iter().flat_map(RootWatcher::roots) {
             frames.extend(dom_reads::nodes_of(dom_reads::root_query_all(
                 root, "iframe",
             )));
         }
+        frames
+            .into_iter()
+            .find(|frame| dom_reads::iframe_window(frame.unchecked_ref::<Element>()) == window)
     }
-    frames
-        .into_iter()
-        .find(|frame| dom_reads::iframe_window(frame.unchecked_ref::<Element>()) == window)
 }

@@ -466,7 +466,12 @@ fn on_hook_message(event: Event) {
         let (Some(frame), Some(source)) = (get(&data, "frame").as_f64(), message.source()) else {
             return;
         };
-        with_recorder(|r| super::frame_links::announced(r, frame as i64, source.into()));
+        with_recorder(|r| {
+            let (links, recording) = r.frame_recording();
+            for event in links.announced(frame as i64, source.into(), recording) {
+                r.push(event);
+            }
+        });
         return;
     }
     if !from_this_window

@@ -66,6 +66,23 @@ impl Recorder {
         }
     }
 
+    /// What the frames' events need of this recording.
+    pub fn frame_recording(
+        &mut self,
+    ) -> (
+        &mut super::frame_links::FrameLinks,
+        super::frame_links::Recording<'_>,
+    ) {
+        (
+            &mut self.frames,
+            super::frame_links::Recording {
+                serializer: &mut self.serializer,
+                roots: self.roots.as_ref(),
+                page: self.page,
+            },
+        )
+    }
+
     /// Queue a change of one attribute (`None`: removed) of node `id`,
     /// as a batch of its own.
     pub fn push_attribute_change(&mut self, id: u32, name: &str, value: Option<String>) {

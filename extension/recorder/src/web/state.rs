@@ -245,9 +245,15 @@ fn install_message_listener() {
                 }
                 ToRecorder::FrameChunks { frame, url } => {
                     let chunks = bulk(&message, "chunks");
-                    let stored =
-                        with_recorder(|r| super::frame_links::take_chunks(r, frame, &url, &chunks))
-                            .unwrap_or(false);
+                    let stored = with_recorder(|r| {
+                        let (links, recording) = r.frame_recording();
+                        let (taken, events) = links.take_chunks(frame, &url, &chunks, recording);
+                        for event in events {
+                            r.push(event);
+                        }
+                        taken
+                    })
+                    .unwrap_or(false);
                     let answer = StoreAnswer {
                         stored,
                         held: false,

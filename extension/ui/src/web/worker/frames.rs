@@ -10,7 +10,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::recording::{inject_into_frames, RECORDER_FILES};
+use super::injection::{inject_into_frames, RECORDER_FILES};
 use crate::config::{Config, CONFIG_KEY};
 use crate::session::{session_key, SessionRecord};
 use crate::web::storage::load;

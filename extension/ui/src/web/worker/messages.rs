@@ -9,6 +9,7 @@ use repro_extension_messages::ToBackground;
 use wasm_bindgen::prelude::*;
 
 use super::frames;
+use super::injection;
 use super::marking;
 use super::recording;
 use super::upload::{discard, remove_from_list, upload_session};
@@ -63,12 +64,12 @@ async fn answer(
         }
         M::RecorderFailed { error } => recording::recorder_failed(from_tab()?, &error).await,
         M::RecorderJs if frame.id != 0 => {
-            let files = [recording::RECORDER_JS_FILE];
-            recording::inject_into_frames(from_tab()?, &[frame.id], &files)
+            let files = [injection::RECORDER_JS_FILE];
+            injection::inject_into_frames(from_tab()?, &[frame.id], &files)
                 .await
                 .map(|_| JsValue::TRUE)
         }
-        M::RecorderJs => recording::inject(from_tab()?, &[recording::RECORDER_JS_FILE], false)
+        M::RecorderJs => injection::inject(from_tab()?, &[injection::RECORDER_JS_FILE], false)
             .await
             .map(|_| JsValue::TRUE),
         M::Status { tab } => recording::status(tab).await,

@@ -5,6 +5,7 @@
 
 mod chunk_parts;
 mod frames;
+mod injection;
 mod mark_saves;
 mod marking;
 mod messages;

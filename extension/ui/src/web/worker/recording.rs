@@ -6,6 +6,7 @@ use repro_manifest::{ChunkPlace, Environment, Page};
 use wasm_bindgen::prelude::*;
 
 use super::chunk_parts::{self, Taken};
+use super::injection::{inject, RECORDER_FILES};
 use super::upload::{after_stop, discard, resume_queue, upload_session};
 use crate::config::{Config, CONFIG_KEY};
 use crate::session::{
@@ -144,51 +145,6 @@ async fn recorded_top_frame(details: &JsValue) -> Result<Option<i64>, JsValue> {
     };
     let session: Option<SessionRecord> = load(&session_key(tab)).await?;
     Ok(session.map(|_| tab))
-}
-
-/// The recorder's wasm glue, then its loader: each injection evaluates the
-/// glue afresh, so a new recording gets a new instance (and a stopped one's
-/// memory can be collected).
-pub(super) const RECORDER_FILES: [&str; 2] = ["pkg/repro_recorder.js", "content.js"];
-
-/// The wasm2js build of the recorder, which the loader asks for where the
-/// page's CSP forbids compiling WebAssembly.
-pub(super) const RECORDER_JS_FILE: &str = "pkg-js/repro_recorder.js";
-
-/// Run extension files in the tab, in order: the page hook in the page's
-/// world, the recorder in ours.
-pub(super) async fn inject(tab: i64, files: &[&str], main_world: bool) -> Result<(), JsValue> {
-    let files: js_sys::Array = files.iter().map(|f| JsValue::from_str(f)).collect();
-    let mut options = vec![
-        ("target", object(&[("tabId", (tab as f64).into())])),
-        ("files", files.into()),
-    ];
-    if main_world {
-        options.push(("world", "MAIN".into()));
-        options.push(("injectImmediately", true.into()));
-    }
-    call("chrome.scripting.executeScript", &[object(&options)]).await?;
-    Ok(())
-}
-
-/// Run `files` (isolated world) in frames `frames` of `tab`.
-pub(super) async fn inject_into_frames(
-    tab: i64,
-    frames: &[i64],
-    files: &[&str],
-) -> Result<(), JsValue> {
-    let files: js_sys::Array = files.iter().map(|f| JsValue::from_str(f)).collect();
-    let frame_ids: js_sys::Array = frames.iter().map(|f| JsValue::from(*f as f64)).collect();
-    let target = object(&[
-        ("tabId", (tab as f64).into()),
-        ("frameIds", frame_ids.into()),
-    ]);
-    call(
-        "chrome.scripting.executeScript",
-        &[object(&[("target", target), ("files", files.into())])],
-    )
-    .await?;
-    Ok(())
 }
 
 async fn set_badge(tab: i64, text: &str) -> Result<(), JsValue> {
