@@ -41,6 +41,8 @@ test('a frame of another origin is recorded by a recorder of its own and replays
   await frame.locator('#holder').pressSequentially(TYPED);
   await frame.locator('#check').click();
   await page.waitForTimeout(800);
+  const box = await page.locator('#card-frame').boundingBox();
+  const button = await frame.locator('#check').boundingBox();
   const { href, bundle } = await stopAndShare(popup);
   await popup.close();
   await page.close();
@@ -50,6 +52,9 @@ test('a frame of another origin is recorded by a recorder of its own and replays
   assert.ok(!text.includes(TYPED), 'what was typed in the frame stays masked');
   assert.ok(bundle.events.some((e) => e.type === 'input' && e.value === '*'.repeat(TYPED.length)), 'typing in the frame is recorded, masked');
   assert.equal((text.match(/PayFrame card form/g) || []).length, 1, 'the frame under a masked element has its text masked');
+  const clicks = bundle.events.filter((e) => e.type === 'click');
+  assert.ok(clicks.some((c) => c.x >= button.x && c.x <= button.x + button.width && c.y >= button.y && c.y <= button.y + button.height
+    && c.x >= box.x && c.y >= box.y), `the click in the frame is where the button showed in the page: ${JSON.stringify({ clicks, button })}`);
 
   const replayed = await replayAtEnd(href);
   assert.deepEqual(replayed[0], { id: 'card-frame', text: 'PayFrame card form Card holder Card checked in the frame Check', holder: '*'.repeat(TYPED.length) });

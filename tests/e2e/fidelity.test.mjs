@@ -241,6 +241,9 @@ test('same-origin frames replay: their documents, typing inside (masked), a fram
   const { page, popup } = await startRecording(env, '/iframe-host.html');
   await page.waitForTimeout(300);
   await page.frameLocator('#payment').locator('#holder').pressSequentially('Ada Lovelace');
+  const pay = page.frameLocator('#payment').locator('#pay');
+  await pay.click();
+  const payBox = await pay.boundingBox();
   await page.locator('#add-frame').click();
   await page.frameLocator('#added').locator('h1').waitFor();
   await page.waitForTimeout(500);
@@ -256,6 +259,8 @@ test('same-origin frames replay: their documents, typing inside (masked), a fram
   assert.ok(!JSON.stringify(bundle).includes('Ada Lovelace'), 'what was typed in the frame stays masked');
   assert.ok(bundle.events.some((e) => e.type === 'input' && e.value === '*'.repeat('Ada Lovelace'.length)),
     'typing in the frame is recorded, masked');
+  assert.ok(bundle.events.some((e) => e.type === 'click' && e.x >= payBox.x && e.x <= payBox.x + payBox.width
+    && e.y >= payBox.y && e.y <= payBox.y + payBox.height), 'the click in the frame is where the button showed in the page');
 
   const viewer = await env.browser.context.newPage();
   await viewer.goto(href);

@@ -6,8 +6,9 @@
 //! recording: the frame's document goes under its frame element as a
 //! frame document (as a same-origin frame's does), each of the frame's ids
 //! gets one of the page's, and text is masked when the frame element is in
-//! a masked region. What does not translate is left out: clicks (in the
-//! frame's viewport), the frame's viewport and its address.
+//! a masked region. A click moves by where the frame's content shows in
+//! the page's viewport. What does not translate is left out: the frame's
+//! viewport and its address.
 
 use std::collections::{HashMap, HashSet};
 
@@ -30,6 +31,9 @@ pub struct RelayedFrame {
     /// masked, as the walk keeps a stylesheet's text.
     styles: HashSet<u32>,
     style_texts: HashSet<u32>,
+    /// Where the frame's content begins in the page's viewport, in CSS
+    /// pixels (its element's box, inside its border).
+    offset: (i32, i32),
 }
 
 impl RelayedFrame {
@@ -43,7 +47,13 @@ impl RelayedFrame {
             document: None,
             styles: HashSet::new(),
             style_texts: HashSet::new(),
+            offset: (0, 0),
         }
+    }
+
+    /// The frame's content now begins at `offset` in the page's viewport.
+    pub fn set_offset(&mut self, offset: (i32, i32)) {
+        self.offset = offset;
     }
 
     /// The frame element's id in the page's recording.
@@ -125,9 +135,14 @@ impl RelayedFrame {
                 x,
                 y,
             }),
-            DomEvent::Click { .. } | DomEvent::Navigation { .. } | DomEvent::Viewport { .. } => {
-                None
-            }
+            DomEvent::Click { t, id, x, y, .. } => Some(DomEvent::Click {
+                t,
+                page,
+                id: *self.ids.get(&id)?,
+                x: x.saturating_add(self.offset.0),
+                y: y.saturating_add(self.offset.1),
+            }),
+            DomEvent::Navigation { .. } | DomEvent::Viewport { .. } => None,
         }
     }
 
@@ -399,6 +414,7 @@ mod tests {
             }),
             "the frame's document scrolls as its frame document"
         );
+        frame.set_offset((20, 300));
         let click = DomEvent::Click {
             t: 11,
             page: 0,
@@ -406,7 +422,23 @@ mod tests {
             x: 1,
             y: 2,
         };
-        assert_eq!(frame.translate(click, "u", 3, &mut new_id), None);
+        assert_eq!(
+            frame.translate(click, "u", 3, &mut new_id),
+            Some(DomEvent::Click {
+                t: 11,
+                page: 3,
+                id: 104,
+                x: 21,
+                y: 302
+            }),
+            "a click lands where the frame showed it in the page"
+        );
+        let viewport = DomEvent::Viewport {
+            t: 12,
+            page: 0,
+            size: Size { w: 1, h: 1 },
+        };
+        assert_eq!(frame.translate(viewport, "u", 3, &mut new_id), None);
     }
 
     #[test]

@@ -640,6 +640,34 @@ pub fn nodes_of(list: Option<web_sys::NodeList>) -> Vec<Node> {
     (0..list.length()).filter_map(|i| list.item(i)).collect()
 }
 
+/// Where the content of frame element `frame` begins in the top
+/// document's viewport (inside its border), through the frames it is in.
+pub fn frame_content_offset(frame: &Element) -> (i32, i32) {
+    let (mut x, mut y) = (0.0, 0.0);
+    let mut element = Some(frame.clone());
+    for _ in 0..16 {
+        let Some(current) = element else {
+            break;
+        };
+        let rect = proto_element(&current).get_bounding_client_rect();
+        x += rect.left() + proto_element(&current).client_left();
+        y += rect.top() + proto_element(&current).client_top();
+        element = owner_document(current.unchecked_ref())
+            .and_then(|document| document.default_view())
+            .and_then(|view| view.frame_element().ok().flatten());
+    }
+    (x.round() as i32, y.round() as i32)
+}
+
+/// Where the viewport of the frame `node` is in begins in the top
+/// document's viewport; `(0, 0)` in the top document.
+pub fn offset_of_frame_holding(node: &Node) -> (i32, i32) {
+    let frame = owner_document(node)
+        .and_then(|document| document.default_view())
+        .and_then(|view| view.frame_element().ok().flatten());
+    frame.map_or((0, 0), |frame| frame_content_offset(&frame))
+}
+
 /// An iframe's window (a window of another origin too), as this world sees it.
 pub fn iframe_window(frame: &Element) -> JsValue {
     frame.unchecked_ref::<ProtoIFrame>().content_window()

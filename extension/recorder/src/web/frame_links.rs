@@ -109,11 +109,17 @@ impl FrameLinks {
         if !self.held.contains_key(&frame) || !self.link(frame, &recording) {
             return Vec::new();
         }
+        let offset = self
+            .frame_element(frame, recording.roots)
+            .map(|element| dom_reads::frame_content_offset(element.unchecked_ref()));
         let (Some((url, events)), Some(relayed)) =
             (self.held.remove(&frame), self.relayed.get_mut(&frame))
         else {
             return Vec::new();
         };
+        if let Some(offset) = offset {
+            relayed.set_offset(offset);
+        }
         let serializer = recording.serializer;
         let mut new_id = || serializer.reserve_id();
         events

@@ -380,7 +380,7 @@ fn on_scroll(event: Event) {
 
 fn on_click(event: Event) {
     with_recorder(|recorder| {
-        let Some((id, _)) = target_id(recorder, &event) else {
+        let Some((id, node)) = target_id(recorder, &event) else {
             return;
         };
         // (Not `instanceof`: a click in a frame is of the frame's realm.)
@@ -388,13 +388,15 @@ fn on_click(event: Event) {
             return;
         }
         let mouse = event.unchecked_ref::<MouseEvent>();
+        // A click in a frame is in the frame's viewport: moved to the page's.
+        let (dx, dy) = dom_reads::offset_of_frame_holding(&node);
         let t = recorder.now();
         recorder.push(DomEvent::Click {
             t,
             page: recorder.page,
             id,
-            x: mouse.client_x(),
-            y: mouse.client_y(),
+            x: mouse.client_x().saturating_add(dx),
+            y: mouse.client_y().saturating_add(dy),
         });
     });
 }
