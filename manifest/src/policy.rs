@@ -63,6 +63,18 @@ pub const INLINED_CSS_ATTRIBUTE: &str = "data-repro-inlined-css";
 /// that the viewer opens it the same way; never shown as markup.
 pub const MODAL_DIALOG_ATTRIBUTE: &str = "data-repro-modal";
 
+/// The attribute a recording puts on the element the pointer is over (and
+/// takes off when it leaves): the replay shows it as `:hover`, on the
+/// element and its ancestors; never shown as markup.
+pub const HOVER_ATTRIBUTE: &str = "data-repro-hover";
+
+/// The attribute a recording puts on the element that has focus (valued
+/// `visible` when the browser showed it as `:focus-visible`, as after the
+/// keyboard or in a text field, not after a click on a button): the
+/// replay shows it as `:focus` (and `:focus-visible`), and its ancestors
+/// as `:focus-within`; never shown as markup.
+pub const FOCUS_ATTRIBUTE: &str = "data-repro-focus";
+
 /// The attribute a recording puts on a popover that is showing
 /// (`:popover-open`, in the top layer), which no attribute of the page's
 /// says; never shown as markup.

@@ -11,6 +11,7 @@
 //! test natively; the rest, the browser's side, is wasm32 only.
 
 pub mod canvas_boxes;
+pub mod element_states;
 pub mod replay_core;
 pub mod replay_rules;
 pub mod timeline;

@@ -13,17 +13,18 @@ use std::collections::HashMap;
 
 use repro_manifest::markup::STAND_IN_TAG;
 use repro_manifest::{
-    DomEvent, NodeData, NodeRecord, INLINED_CSS_ATTRIBUTE, MODAL_DIALOG_ATTRIBUTE,
-    OPEN_POPOVER_ATTRIBUTE,
+    DomEvent, NodeData, NodeRecord, FOCUS_ATTRIBUTE, HOVER_ATTRIBUTE, INLINED_CSS_ATTRIBUTE,
+    MODAL_DIALOG_ATTRIBUTE, OPEN_POPOVER_ATTRIBUTE,
 };
 
 use crate::canvas_boxes::{CanvasBoxes, CANVAS_ID_ATTRIBUTE};
+use crate::element_states::{css_with_states, FOCUS_WITHIN_ATTRIBUTE};
 use crate::replay_rules::replayable;
 
 /// The document a replay builds, as the replay needs it.
 pub trait ReplayTarget {
     /// A node handle.
-    type Node: Clone;
+    type Node: Clone + PartialEq;
 
     /// Empty the document, in standards mode or (`standards` false, a
     /// page without a doctype) in quirks mode; `false` if there is none.
@@ -46,6 +47,8 @@ pub trait ReplayTarget {
     fn frame_document(&mut self, frame: &Self::Node, standards: bool) -> Option<Self::Node>;
     /// An element's local name; `None` for other nodes.
     fn local_name(&self, node: &Self::Node) -> Option<String>;
+    /// A node's parent, or a shadow root's host; `None` at the top.
+    fn parent(&self, node: &Self::Node) -> Option<Self::Node>;
     /// An element's attribute.
     fn attribute(&self, element: &Self::Node, name: &str) -> Option<String>;
     /// Set an attribute (already checked as replayable), in `namespace`
@@ -131,6 +134,10 @@ pub struct Replayer<T: ReplayTarget> {
     adopted_styles: HashMap<u32, Option<T::Node>>,
     /// The page's document's id.
     document_id: Option<u32>,
+    /// The element the pointer is over and its ancestors, as marked.
+    hovered: Vec<T::Node>,
+    /// The element that has focus and its ancestors, as marked.
+    focused: Vec<T::Node>,
 }
 
 /// The form controls whose value a replay sets.
@@ -152,6 +159,8 @@ impl<T: ReplayTarget> Replayer<T> {
             pending_selects: Vec::new(),
             adopted_styles: HashMap::new(),
             document_id: None,
+            hovered: Vec::new(),
+            focused: Vec::new(),
         }
     }
 
@@ -215,11 +224,15 @@ impl<T: ReplayTarget> Replayer<T> {
                         self.show_popover(&element, change.value.is_some());
                         continue;
                     }
+                    if change.name == HOVER_ATTRIBUTE || change.name == FOCUS_ATTRIBUTE {
+                        self.mark_state(&element, &change.name, change.value.as_deref());
+                        continue;
+                    }
                     // A scripted <style>'s rules, changed: its text, whole.
                     if change.name == INLINED_CSS_ATTRIBUTE {
                         if self.target.local_name(&element).as_deref() == Some("style") {
                             let css = change.value.as_deref().unwrap_or_default();
-                            self.target.set_text(&element, css);
+                            self.target.set_text(&element, &css_with_states(css));
                         }
                         continue;
                     }
@@ -239,7 +252,10 @@ impl<T: ReplayTarget> Replayer<T> {
                 }
                 for change in texts {
                     if let Some(node) = self.nodes.get(&change.id) {
-                        self.target.set_text(node, &change.text);
+                        match self.is_style_text(node) {
+                            true => self.target.set_text(node, &css_with_states(&change.text)),
+                            false => self.target.set_text(node, &change.text),
+                        }
                     }
                 }
                 self.choose_pending_options();
@@ -283,6 +299,8 @@ impl<T: ReplayTarget> Replayer<T> {
         self.canvases = CanvasBoxes::default();
         self.adopted_styles.clear();
         self.document_id = None;
+        self.hovered.clear();
+        self.focused.clear();
         self.base_url = page_url.to_string();
         // A page without a doctype lays out in quirks mode: so does its replay.
         let standards = nodes
@@ -345,7 +363,7 @@ impl<T: ReplayTarget> Replayer<T> {
                             self.set_attribute(&style, name, value);
                         }
                     }
-                    self.target.set_text(&style, css);
+                    self.target.set_text(&style, &css_with_states(css));
                     return Some(style);
                 }
                 // A name this browser will not create still keeps its content.
@@ -419,6 +437,12 @@ impl<T: ReplayTarget> Replayer<T> {
             if !self.target.insert(parent, &node, before) {
                 return;
             }
+            // A stylesheet's text says the states as the replay marks them.
+            if let NodeData::Text { text } = &record.data {
+                if self.is_style_text(&node) {
+                    self.target.set_text(&node, &css_with_states(text));
+                }
+            }
         }
         // A modal dialog opens once it is in the document.
         if let NodeData::Element { tag, attrs, .. } = &record.data {
@@ -457,7 +481,7 @@ impl<T: ReplayTarget> Replayer<T> {
     /// are now `css`.
     fn set_adopted_css(&mut self, id: u32, css: &str) {
         if let Some(Some(style)) = self.adopted_styles.get(&id) {
-            self.target.set_text(style, css);
+            self.target.set_text(style, &css_with_states(css));
             return;
         }
         let parent = match self.head.clone() {
@@ -470,9 +494,80 @@ impl<T: ReplayTarget> Replayer<T> {
         let Some(style) = self.target.create_element("style", false) else {
             return;
         };
-        self.target.set_text(&style, css);
+        self.target.set_text(&style, &css_with_states(css));
         self.target.insert(&parent, &style, None);
         self.adopted_styles.insert(id, Some(style));
+    }
+
+    /// Is `node` the text of a `<style>`?
+    fn is_style_text(&self, node: &T::Node) -> bool {
+        self.target.local_name(node).is_none()
+            && self
+                .target
+                .parent(node)
+                .is_some_and(|p| self.target.local_name(&p).as_deref() == Some("style"))
+    }
+
+    /// The pointer came over `element` (`value` set) or left it, or it
+    /// gained or lost focus (`state`, the recorder's attribute, `value`
+    /// `visible` for a focus shown): mark it and the ancestors the state
+    /// reaches, and unmark those marked before.
+    fn mark_state(&mut self, element: &T::Node, state: &str, value: Option<&str>) {
+        let on = value.is_some();
+        let hover = state == HOVER_ATTRIBUTE;
+        let marked = if hover { &self.hovered } else { &self.focused };
+        // A leave for an element no longer marked (another came since) changes nothing.
+        if !on && marked.first() != Some(element) {
+            return;
+        }
+        let old = std::mem::take(if hover {
+            &mut self.hovered
+        } else {
+            &mut self.focused
+        });
+        for (i, node) in old.iter().enumerate() {
+            if hover {
+                self.target.remove_attribute(node, None, HOVER_ATTRIBUTE);
+            } else {
+                if i == 0 {
+                    self.target.remove_attribute(node, None, FOCUS_ATTRIBUTE);
+                }
+                self.target
+                    .remove_attribute(node, None, FOCUS_WITHIN_ATTRIBUTE);
+            }
+        }
+        if !on {
+            return;
+        }
+        let mut chain = vec![element.clone()];
+        while let Some(parent) = chain.last().and_then(|n| self.target.parent(n)) {
+            if self.target.local_name(&parent).is_none() || chain.len() > 4096 {
+                break;
+            }
+            chain.push(parent);
+        }
+        for (i, node) in chain.iter().enumerate() {
+            if hover {
+                self.target.set_attribute(node, None, HOVER_ATTRIBUTE, "");
+            } else {
+                if i == 0 {
+                    let shown = if value == Some("visible") {
+                        "visible"
+                    } else {
+                        ""
+                    };
+                    self.target
+                        .set_attribute(node, None, FOCUS_ATTRIBUTE, shown);
+                }
+                self.target
+                    .set_attribute(node, None, FOCUS_WITHIN_ATTRIBUTE, "");
+            }
+        }
+        if hover {
+            self.hovered = chain;
+        } else {
+            self.focused = chain;
+        }
     }
 
     /// Choose the recorded option of the selects whose options came since.

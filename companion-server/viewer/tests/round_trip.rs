@@ -49,6 +49,9 @@ impl ReplayTarget for NativeReplay {
     fn attribute(&self, element: &NodeRef, name: &str) -> Option<String> {
         PageDom::attribute(&self.0, element, name)
     }
+    fn parent(&self, node: &NodeRef) -> Option<NodeRef> {
+        self.0.parent(node)
+    }
     fn local_name(&self, node: &NodeRef) -> Option<String> {
         (self.0.kind(node) == NodeKind::Element).then(|| self.0.element_name(node).0)
     }
@@ -862,4 +865,85 @@ fn a_stylesheet_in_a_masked_region_keeps_its_rules_while_the_text_is_masked() {
     };
     let s = Session::start(html, all);
     assert!(s.replayed().contains("<style>p { color: red }</style>"));
+}
+
+#[test]
+fn the_pointer_and_focus_replay_as_the_states_the_stylesheets_name() {
+    let html = "<html><head><style>button:hover { color: red } input:focus-visible { outline: 2px solid } form:focus-within { background: #eee }</style></head><body><form id=\"f\"><input id=\"name\"><button id=\"go\">Go</button></form></body></html>";
+    let mut s = Session::start(html, MaskPolicy::default());
+    let replayed = s.replayed();
+    assert!(
+        replayed.contains("button[data-repro-hover] { color: red } input[data-repro-focus=visible] { outline: 2px solid } form[data-repro-focus-within]"),
+        "{replayed}"
+    );
+    let id = |s: &Session, html_id: &str| s.page.id_of(&s.by_id(html_id)).expect("recorded");
+    let (go, name) = (id(&s, "go"), id(&s, "name"));
+    let mark = |id: u32, name: &str, on: bool| DomEvent::Mutation {
+        t: 1,
+        page: 0,
+        removes: Vec::new(),
+        adds: Vec::new(),
+        attrs: vec![repro_manifest::AttributeChange {
+            id,
+            name: name.into(),
+            value: on.then(|| "visible".to_string()),
+        }],
+        texts: Vec::new(),
+    };
+    s.replay
+        .apply(&mark(go, repro_manifest::HOVER_ATTRIBUTE, true), PAGE_URL);
+    s.replay
+        .apply(&mark(name, repro_manifest::FOCUS_ATTRIBUTE, true), PAGE_URL);
+    let replayed = s.replay.target().0.html();
+    assert!(
+        replayed.contains("<button id=\"go\" data-repro-hover=\"\">"),
+        "{replayed}"
+    );
+    assert!(
+        replayed.contains("<form id=\"f\" data-repro-hover=\"\" data-repro-focus-within=\"\">"),
+        "{replayed}"
+    );
+    assert!(
+        replayed.contains(
+            "<input id=\"name\" value=\"\" data-repro-focus=\"visible\" data-repro-focus-within=\"\">"
+        ),
+        "{replayed}"
+    );
+    // The pointer moves on; focus leaves: the marks go.
+    s.replay
+        .apply(&mark(go, repro_manifest::HOVER_ATTRIBUTE, false), PAGE_URL);
+    s.replay.apply(
+        &mark(name, repro_manifest::FOCUS_ATTRIBUTE, false),
+        PAGE_URL,
+    );
+    let replayed = s.replay.target().0.html();
+    assert!(
+        !replayed.contains("data-repro-hover=\"")
+            && !replayed.contains("data-repro-focus=\"")
+            && !replayed.contains("data-repro-focus-within=\""),
+        "{replayed}"
+    );
+    // A stylesheet changed later says the states too.
+    let style_text = s
+        .page
+        .dom()
+        .first_child(
+            &s.page
+                .dom()
+                .descendants(s.page.dom().document())
+                .find(|n| {
+                    s.page.dom().kind(n) == repro_recorder::core::page_dom::NodeKind::Element
+                        && s.page.dom().element_name(n).0 == "style"
+                })
+                .unwrap(),
+        )
+        .unwrap();
+    s.dom().set_text(style_text, "a:hover { color: blue }");
+    s.observe();
+    assert!(
+        s.replayed()
+            .contains("<style>a[data-repro-hover] { color: blue }</style>"),
+        "{}",
+        s.replayed()
+    );
 }

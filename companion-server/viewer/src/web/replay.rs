@@ -140,6 +140,17 @@ impl ReplayTarget for IframeDocument {
         as_element(node).map(Element::local_name)
     }
 
+    fn parent(&self, node: &Node) -> Option<Node> {
+        let parent = node.parent_node()?;
+        // (By node type: the replayed nodes are of the replay frame's realm.)
+        if parent.node_type() == Node::DOCUMENT_FRAGMENT_NODE {
+            return js_sys::Reflect::get(&parent, &wasm_bindgen::JsValue::from_str("host"))
+                .ok()
+                .and_then(|host| host.dyn_into::<Node>().ok());
+        }
+        Some(parent)
+    }
+
     fn attribute(&self, element: &Node, name: &str) -> Option<String> {
         as_element(element)?.get_attribute(name)
     }

@@ -2,7 +2,10 @@
 //! page hook's messages), the mutation observer and the flush timer, all
 //! removed again at stop so a stopped recorder costs the page nothing.
 
-use repro_manifest::{DomEvent, EventRecord, Size, INLINED_CSS_ATTRIBUTE, OPEN_POPOVER_ATTRIBUTE};
+use repro_manifest::{
+    DomEvent, EventRecord, Size, FOCUS_ATTRIBUTE, HOVER_ATTRIBUTE, INLINED_CSS_ATTRIBUTE,
+    OPEN_POPOVER_ATTRIBUTE,
+};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Event, EventTarget, MessageEvent, MouseEvent, MutationObserver, Node};
@@ -97,6 +100,11 @@ impl Listeners {
         listeners.listen(doc, "load", on_frame_load)?;
         listeners.listen(doc, "scroll", on_scroll)?;
         listeners.listen(doc, "click", on_click)?;
+        // States no attribute shows: what the pointer is over, what has focus.
+        listeners.listen(doc, "pointerover", on_pointer_over)?;
+        listeners.listen(doc, "pointerout", on_pointer_out)?;
+        listeners.listen(doc, "focusin", on_focus_in)?;
+        listeners.listen(doc, "focusout", on_focus_out)?;
         listeners.listen(win, "resize", on_resize)?;
         // The address changed without a new document.
         listeners.listen(doc, HISTORY_CHANGED_EVENT, |_| on_navigation("script"))?;
@@ -302,6 +310,64 @@ fn on_style_rules(event: Event) {
         let css = crate::core::mask::free_text(css);
         recorder.push_attribute_change(id, INLINED_CSS_ATTRIBUTE, Some(css));
     });
+}
+
+/// The pointer came over an element: it is `:hover` now (with its
+/// ancestors, which the replay marks), the one before no longer.
+fn on_pointer_over(event: Event) {
+    with_recorder(|recorder| {
+        let Some((id, _)) = target_id(recorder, &event) else {
+            return;
+        };
+        let before = recorder.hovered.replace(id);
+        recorder.push_state_change(HOVER_ATTRIBUTE, before, Some((id, "")));
+    });
+}
+
+/// The pointer left the page (nothing under it now): nothing is `:hover`.
+fn on_pointer_out(event: Event) {
+    if related_target(&event).is_some() {
+        return;
+    }
+    with_recorder(|recorder| {
+        let before = recorder.hovered.take();
+        recorder.push_state_change(HOVER_ATTRIBUTE, before, None);
+    });
+}
+
+/// An element gained focus: it is `:focus` now (its ancestors
+/// `:focus-within`), the one before no longer.
+fn on_focus_in(event: Event) {
+    with_recorder(|recorder| {
+        let Some((id, node)) = target_id(recorder, &event) else {
+            return;
+        };
+        // Shown as `:focus-visible` (the keyboard's, a text field's), or not (a click's).
+        let shown = dom_reads::as_element(&node)
+            .is_some_and(|element| dom_reads::in_state(element, ":focus-visible"));
+        let before = recorder.focused.replace(id);
+        let value = if shown { "visible" } else { "" };
+        recorder.push_state_change(FOCUS_ATTRIBUTE, before, Some((id, value)));
+    });
+}
+
+/// Focus left to nothing (not to another element, whose `focusin` says so).
+fn on_focus_out(event: Event) {
+    if related_target(&event).is_some() {
+        return;
+    }
+    with_recorder(|recorder| {
+        let before = recorder.focused.take();
+        recorder.push_state_change(FOCUS_ATTRIBUTE, before, None);
+    });
+}
+
+/// A pointer or focus event's `relatedTarget` (read by name: an event of a
+/// frame is of the frame's realm).
+fn related_target(event: &Event) -> Option<JsValue> {
+    js_sys::Reflect::get(event, &JsValue::from_str("relatedTarget"))
+        .ok()
+        .filter(|target| !target.is_null() && !target.is_undefined())
 }
 
 /// A popover was shown or hidden (a `<details>` too, whose `open`

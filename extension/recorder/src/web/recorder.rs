@@ -39,6 +39,10 @@ pub struct Recorder {
     pub frame: Option<i64>,
     /// The frames of other origins inside this document.
     pub frames: super::frame_links::FrameLinks,
+    /// The element the pointer is over, and the one that has focus, as
+    /// recorded last.
+    pub hovered: Option<u32>,
+    pub focused: Option<u32>,
 }
 
 impl Recorder {
@@ -81,6 +85,43 @@ impl Recorder {
                 page: self.page,
             },
         )
+    }
+
+    /// The state `attribute` (`HOVER_ATTRIBUTE`, `FOCUS_ATTRIBUTE`) moved
+    /// from element `before` to element `now` (with its value): one batch
+    /// taking it off the one and putting it on the other; nothing when
+    /// neither changed.
+    pub fn push_state_change(
+        &mut self,
+        attribute: &str,
+        before: Option<u32>,
+        now: Option<(u32, &str)>,
+    ) {
+        if before.is_some() && before == now.map(|(id, _)| id) {
+            return;
+        }
+        let change = |id: u32, value: Option<&str>| AttributeChange {
+            id,
+            name: attribute.into(),
+            value: value.map(str::to_string),
+        };
+        let attrs: Vec<AttributeChange> = before
+            .map(|id| change(id, None))
+            .into_iter()
+            .chain(now.map(|(id, value)| change(id, Some(value))))
+            .collect();
+        if attrs.is_empty() {
+            return;
+        }
+        let t = self.now();
+        self.push(DomEvent::Mutation {
+            t,
+            page: self.page,
+            removes: Vec::new(),
+            adds: Vec::new(),
+            attrs,
+            texts: Vec::new(),
+        });
     }
 
     /// Queue a change of one attribute (`None`: removed) of node `id`,

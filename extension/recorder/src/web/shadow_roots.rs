@@ -33,11 +33,15 @@ const EVENTS_HIDDEN_BY_CLOSED_ROOTS: [&str; 4] = [
 ];
 
 /// Events of a frame's document: every one the recorder listens for.
-const EVENTS_OF_A_FRAME: [&str; 9] = [
+const EVENTS_OF_A_FRAME: [&str; 13] = [
     "input",
     "change",
     "scroll",
     "click",
+    "pointerover",
+    "pointerout",
+    "focusin",
+    "focusout",
     "toggle",
     "load",
     SCRIPT_SET_VALUE_EVENT,

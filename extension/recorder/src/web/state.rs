@@ -150,6 +150,8 @@ async fn record(build: &str, starting: Starting) -> Result<(), JsValue> {
         last_address: None,
         frame: answer.frame,
         frames: Default::default(),
+        hovered: None,
+        focused: None,
     };
     recorder.snapshot = Some(SnapshotInProgress::begin(
         &window,
