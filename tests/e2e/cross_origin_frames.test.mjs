@@ -52,6 +52,10 @@ test('a frame of another origin is recorded by a recorder of its own and replays
   assert.ok(!text.includes(TYPED), 'what was typed in the frame stays masked');
   assert.ok(bundle.events.some((e) => e.type === 'input' && e.value === '*'.repeat(TYPED.length)), 'typing in the frame is recorded, masked');
   assert.equal((text.match(/PayFrame card form/g) || []).length, 1, 'the frame under a masked element has its text masked');
+  assert.ok(bundle.console.some((e) => e.level === 'error' && e.args.includes('Card check failed in the frame')),
+    "the frame's console is in the report");
+  assert.ok(bundle.network.some((e) => e.url.startsWith('http://localhost:') && e.url.includes('/api/error?from=frame') && e.status === 500),
+    "the frame's request is in the report, with its status");
   const clicks = bundle.events.filter((e) => e.type === 'click');
   assert.ok(clicks.some((c) => c.x >= button.x && c.x <= button.x + button.width && c.y >= button.y && c.y <= button.y + button.height
     && c.x >= box.x && c.y >= box.y), `the click in the frame is where the button showed in the page: ${JSON.stringify({ clicks, button })}`);

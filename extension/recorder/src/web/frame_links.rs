@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use repro_manifest::{Chunk, DomEvent, EventRecord};
+use repro_manifest::{Chunk, ConsoleEntry, DomEvent, EventRecord, NetworkEntry};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Node};
@@ -30,6 +30,18 @@ pub struct Recording<'a> {
     pub serializer: &'a mut Serializer,
     pub roots: Option<&'a RootWatcher>,
     pub page: u32,
+}
+
+/// What a frame's chunks brought, for the page's recording.
+#[derive(Default)]
+pub struct Relayed {
+    /// Whether they were taken (held or recorded).
+    pub taken: bool,
+    /// Events to record now, in the page's ids.
+    pub events: Vec<DomEvent>,
+    /// The frame's console and network entries.
+    pub console: Vec<ConsoleEntry>,
+    pub network: Vec<NetworkEntry>,
 }
 
 /// The frames of other origins this recorder heard of.
@@ -64,16 +76,18 @@ impl FrameLinks {
     }
 
     /// Chunks of frame `frame` (at `url`, masked), as JSON texts: whether
-    /// they were taken (held or recorded), and the events to record now.
+    /// they were taken (held or recorded), the events to record now, and
+    /// the frame's console and network entries (which need no element).
     pub fn take_chunks(
         &mut self,
         frame: i64,
         url: &str,
         chunks: &JsValue,
         recording: Recording,
-    ) -> (bool, Vec<DomEvent>) {
+    ) -> Relayed {
+        let mut relayed = Relayed::default();
         if !js_sys::Array::is_array(chunks) {
-            return (false, Vec::new());
+            return relayed;
         }
         let mut events = Vec::new();
         for text in js_sys::Array::from(chunks).iter() {
@@ -83,6 +97,8 @@ impl FrameLinks {
             let Ok(chunk) = serde_json::from_str::<Chunk>(&text) else {
                 continue;
             };
+            relayed.console.extend(chunk.console);
+            relayed.network.extend(chunk.network);
             events.extend(chunk.events.into_iter().filter_map(|record| match record {
                 EventRecord::Known(event) => Some(event),
                 _ => None,
@@ -100,7 +116,9 @@ impl FrameLinks {
             };
             self.held.remove(&dropped);
         }
-        (true, self.take_held(frame, recording))
+        relayed.taken = true;
+        relayed.events = self.take_held(frame, recording);
+        relayed
     }
 
     /// What frame `frame` sent, in the page's ids, once its element is

@@ -16,10 +16,9 @@ use super::recorder::{with_recorder, Recorder};
 use super::shadow_roots::RootWatcher;
 use super::snapshot;
 use super::transport::{flush_now, FLUSH_INTERVAL_MS};
-use crate::core::hook::{to_entry, Entry, HookMessage, HOOK_CONSOLE, HOOK_TAG};
+use crate::core::hook::{to_entry, HookMessage, HOOK_CONSOLE, HOOK_TAG};
 use crate::core::mutation_batch::DomChange;
 use crate::core::page_dom::{NodeKind, PageDom};
-use crate::core::page_limits::Admission;
 use repro_extension_messages::web::js::get;
 use repro_extension_messages::{
     WindowSignal, ADOPTED_SHEETS_CHANGED_EVENT, HISTORY_CHANGED_EVENT, SCRIPT_SET_VALUE_EVENT,
@@ -575,14 +574,6 @@ fn take_hook_entry(data: &JsValue) {
     };
     with_recorder(|recorder| {
         let entry = to_entry(hook_message, recorder.session_start, recorder.page);
-        let t = recorder.now();
-        match recorder.limits.admit(&entry, t, recorder.page) {
-            Admission::Keep => match entry {
-                Entry::Console(entry) => recorder.outbox.chunk.console.push(entry),
-                Entry::Network(entry) => recorder.outbox.chunk.network.push(*entry),
-            },
-            Admission::DropWithNote(note) => recorder.outbox.chunk.console.push(note),
-            Admission::Drop => {}
-        }
+        recorder.keep_entry(entry);
     });
 }

@@ -6,6 +6,9 @@ use std::cell::RefCell;
 
 use repro_manifest::{AttributeChange, DomEvent, EventRecord};
 
+use crate::core::hook::Entry;
+use crate::core::page_limits::Admission;
+
 use super::browser_dom::Serializer;
 use super::outbox::Outbox;
 use super::shadow_roots::RootWatcher;
@@ -85,6 +88,41 @@ impl Recorder {
                 page: self.page,
             },
         )
+    }
+
+    /// Record what a frame of another origin relayed: its events, and its
+    /// console and network entries under this page's limits; whether its
+    /// chunks were taken.
+    pub fn take_relayed(&mut self, relayed: super::frame_links::Relayed) -> bool {
+        for event in relayed.events {
+            self.push(event);
+        }
+        let console = relayed.console.into_iter().map(Entry::Console);
+        let network = relayed
+            .network
+            .into_iter()
+            .map(|e| Entry::Network(Box::new(e)));
+        for mut entry in console.chain(network) {
+            match &mut entry {
+                Entry::Console(e) => e.page = self.page,
+                Entry::Network(e) => e.page = self.page,
+            }
+            self.keep_entry(entry);
+        }
+        relayed.taken
+    }
+
+    /// Keep a console or network entry, under this page's limits.
+    pub fn keep_entry(&mut self, entry: Entry) {
+        let t = self.now();
+        match self.limits.admit(&entry, t, self.page) {
+            Admission::Keep => match entry {
+                Entry::Console(entry) => self.outbox.chunk.console.push(entry),
+                Entry::Network(entry) => self.outbox.chunk.network.push(*entry),
+            },
+            Admission::DropWithNote(note) => self.outbox.chunk.console.push(note),
+            Admission::Drop => {}
+        }
     }
 
     /// The state `attribute` (`HOVER_ATTRIBUTE`, `FOCUS_ATTRIBUTE`) moved

@@ -249,11 +249,8 @@ fn install_message_listener() {
                     let chunks = bulk(&message, "chunks");
                     let stored = with_recorder(|r| {
                         let (links, recording) = r.frame_recording();
-                        let (taken, events) = links.take_chunks(frame, &url, &chunks, recording);
-                        for event in events {
-                            r.push(event);
-                        }
-                        taken
+                        let relayed = links.take_chunks(frame, &url, &chunks, recording);
+                        r.take_relayed(relayed)
                     })
                     .unwrap_or(false);
                     let answer = StoreAnswer {

@@ -5,12 +5,13 @@
 //! the recorder of the frame's parent, which takes them into the page's
 //! recording at the frame element (`recorder::core::frame_relay`). A frame
 //! whose parent is of its own origin is recorded by the parent through its
-//! document, and its recorder stops at once. At Stop, the frames hand over
+//! document, and its recorder stops at once. Each frame gets the page hook
+//! too, so a frame's console and network come with its chunks. At Stop, the frames hand over
 //! their last chunks, the deepest first, before the page does.
 
 use wasm_bindgen::prelude::*;
 
-use super::injection::{inject_into_frames, RECORDER_FILES};
+use super::injection::{inject_into_frames, PAGE_HOOK_FILE, RECORDER_FILES};
 use crate::config::{Config, CONFIG_KEY};
 use crate::session::{session_key, SessionRecord};
 use crate::web::storage::load;
@@ -146,13 +147,21 @@ async fn subframes(tab: i64) -> Vec<(i64, i64)> {
 pub async fn start_in_subframes(tab: i64) {
     let frames: Vec<i64> = subframes(tab).await.into_iter().map(|(id, _)| id).collect();
     if !frames.is_empty() {
-        let _ = inject_into_frames(tab, &frames, &RECORDER_FILES).await;
+        let _ = inject_into_frames(tab, &frames, &[PAGE_HOOK_FILE], true).await;
+        let _ = inject_into_frames(tab, &frames, &RECORDER_FILES, false).await;
     }
+}
+
+/// Frame `frame` of a recorded `tab` committed to a new document: hook its
+/// console and network from the start (its recorder, if it needs one,
+/// comes once the document is parsed).
+pub async fn navigation_committed(tab: i64, frame: i64) {
+    let _ = inject_into_frames(tab, &[frame], &[PAGE_HOOK_FILE], true).await;
 }
 
 /// Frame `frame` of a recorded `tab` loaded a document: start its recorder.
 pub async fn document_loaded(tab: i64, frame: i64) {
-    let _ = inject_into_frames(tab, &[frame], &RECORDER_FILES).await;
+    let _ = inject_into_frames(tab, &[frame], &RECORDER_FILES, false).await;
 }
 
 /// Stop the frames' recorders, the deepest first, relaying their last

@@ -65,7 +65,7 @@ async fn answer(
         M::RecorderFailed { error } => recording::recorder_failed(from_tab()?, &error).await,
         M::RecorderJs if frame.id != 0 => {
             let files = [injection::RECORDER_JS_FILE];
-            injection::inject_into_frames(from_tab()?, &[frame.id], &files)
+            injection::inject_into_frames(from_tab()?, &[frame.id], &files, false)
                 .await
                 .map(|_| JsValue::TRUE)
         }

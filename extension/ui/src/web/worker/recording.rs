@@ -6,7 +6,7 @@ use repro_manifest::{ChunkPlace, Environment, Page};
 use wasm_bindgen::prelude::*;
 
 use super::chunk_parts::{self, Taken};
-use super::injection::{inject, RECORDER_FILES};
+use super::injection::{inject, PAGE_HOOK_FILE, RECORDER_FILES};
 use super::upload::{after_stop, discard, resume_queue, upload_session};
 use crate::config::{Config, CONFIG_KEY};
 use crate::session::{
@@ -24,8 +24,12 @@ use repro_extension_messages::{Hello, HelloAnswer, StatusAnswer, StoreAnswer, To
 /// A top-level navigation committed in a tab: if it is recorded, hook the new page early.
 #[wasm_bindgen]
 pub async fn on_navigation_committed(details: JsValue) -> Result<(), JsValue> {
+    if let Some((tab, frame)) = recorded_subframe(&details).await? {
+        super::frames::navigation_committed(tab, frame).await;
+        return Ok(());
+    }
     if let Some(tab) = recorded_top_frame(&details).await? {
-        inject(tab, &["page-hook.js"], true).await?;
+        inject(tab, &[PAGE_HOOK_FILE], true).await?;
         if let (Some(mut session), Some(pattern)) = (
             load::<SessionRecord>(&session_key(tab)).await?,
             get(&details, "url")
@@ -82,7 +86,7 @@ async fn register_page_hook() -> Result<(), JsValue> {
         return Ok(());
     }
     let matches: js_sys::Array = patterns.iter().map(|p| JsValue::from_str(p)).collect();
-    let files: js_sys::Array = std::iter::once(JsValue::from_str("page-hook.js")).collect();
+    let files: js_sys::Array = std::iter::once(JsValue::from_str(PAGE_HOOK_FILE)).collect();
     let script = object(&[
         ("id", HOOK_SCRIPT_ID.into()),
         ("matches", matches.into()),
@@ -116,7 +120,7 @@ pub async fn on_dom_content_loaded(details: JsValue) -> Result<(), JsValue> {
         {
             return Ok(());
         }
-        inject(tab, &["page-hook.js"], true).await?;
+        inject(tab, &[PAGE_HOOK_FILE], true).await?;
         inject(tab, &RECORDER_FILES, false).await?;
     }
     Ok(())
@@ -201,7 +205,7 @@ pub(super) async fn start(tab: i64, mark_only: bool) -> Result<JsValue, JsValue>
     // The tab's last report stays in the list; the popup now shows the new recording.
     remove(&[tab_report_key(tab)]).await?;
     let injected = async {
-        inject(tab, &["page-hook.js"], true).await?;
+        inject(tab, &[PAGE_HOOK_FILE], true).await?;
         inject(tab, &RECORDER_FILES, false).await
     };
     if let Err(error) = injected.await {
