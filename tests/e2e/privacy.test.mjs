@@ -46,6 +46,8 @@ const SECRETS = {
   'typed in an editor frame in design mode': 'Design-Mode-Typed-Qx9',
   'typed in a frame of another origin': 'Cross-Typed-Secret-Tb6',
   'text in a frame of another origin under a masked element': 'Cross-Masked-Text-Wq5',
+  'API key logged in a frame of another origin': 'sk_live_51FrameKeyQwErTy12345',
+  'password sent from a frame of another origin': 'frame-Password-Gh7',
 };
 
 function assertNoSecrets(where, text) {
@@ -76,6 +78,7 @@ test('planted secrets reach neither extension storage nor the server; the page t
   await page.frameLocator('#editor-frame').locator('body').click();
   await page.keyboard.type(` ${SECRETS['typed in an editor frame in design mode']}`);
   await page.locator('#send').click();
+  await page.evaluate(() => document.getElementById('cross-logger').contentWindow.postMessage('log', '*'));
   await page.waitForTimeout(1000);
 
   await popup.bringToFront();
@@ -112,6 +115,9 @@ test('planted secrets reach neither extension storage nor the server; the page t
   }
   assert.ok(text.includes('Closed root field'), 'the text of a closed shadow root is recorded');
   assert.ok(text.includes('Card holder'), 'the text of a same-origin frame is recorded');
+  assert.ok(bundle.console.some((e) => e.args.some((a) => a.startsWith('frame key '))), "the frame's console entry is recorded, masked");
+  assert.ok(bundle.network.some((e) => e.url.startsWith('http://localhost:') && (e.request_body?.text ?? '').includes('"user":"grace"')),
+    "the frame's request is recorded, its password masked");
   const crossMasked = `Cardholder on file: ${SECRETS['text in a frame of another origin under a masked element']}`.replace(/\S/g, '*');
   assert.ok(text.includes(crossMasked), 'the text of a frame of another origin under a masked element is recorded, masked');
   const editorLength = 'Editor text'.length + 1 + SECRETS['typed in an editor frame in design mode'].length;
