@@ -418,7 +418,14 @@ impl<T: ReplayTarget> Replayer<T> {
             return;
         }
         let frame_url = self.frame_urls.get(&record.parent).cloned();
-        let Some(node) = self.create(&record.data, frame_url.as_deref()) else {
+        // A stylesheet's text says the states as the replay marks them.
+        let created = match &record.data {
+            NodeData::Text { text } if self.is_style(record.parent) => {
+                self.target.create_text(&css_with_states(text))
+            }
+            data => self.create(data, frame_url.as_deref()),
+        };
+        let Some(node) = created else {
             return;
         };
         if let (Some(url), NodeData::Element { tag, .. }) = (frame_url, &record.data) {
@@ -436,12 +443,6 @@ impl<T: ReplayTarget> Replayer<T> {
             let before = record.before.and_then(|id| self.nodes.get(&id));
             if !self.target.insert(parent, &node, before) {
                 return;
-            }
-            // A stylesheet's text says the states as the replay marks them.
-            if let NodeData::Text { text } = &record.data {
-                if self.is_style_text(&node) {
-                    self.target.set_text(&node, &css_with_states(text));
-                }
             }
         }
         // A modal dialog opens once it is in the document.
@@ -506,6 +507,13 @@ impl<T: ReplayTarget> Replayer<T> {
                 .target
                 .parent(node)
                 .is_some_and(|p| self.target.local_name(&p).as_deref() == Some("style"))
+    }
+
+    /// Is node `id` a `<style>`?
+    fn is_style(&self, id: u32) -> bool {
+        self.nodes
+            .get(&id)
+            .is_some_and(|node| self.target.local_name(node).as_deref() == Some("style"))
     }
 
     /// The pointer came over `element` (`value` set) or left it, or it

@@ -124,20 +124,18 @@ impl FrameLinks {
     /// What frame `frame` sent, in the page's ids, once its element is
     /// known and recorded.
     fn take_held(&mut self, frame: i64, recording: Recording) -> Vec<DomEvent> {
-        if !self.held.contains_key(&frame) || !self.link(frame, &recording) {
+        if !self.held.contains_key(&frame) {
             return Vec::new();
         }
-        let offset = self
-            .frame_element(frame, recording.roots)
-            .map(|element| dom_reads::frame_content_offset(element.unchecked_ref()));
+        let Some(element) = self.link(frame, &recording) else {
+            return Vec::new();
+        };
         let (Some((url, events)), Some(relayed)) =
             (self.held.remove(&frame), self.relayed.get_mut(&frame))
         else {
             return Vec::new();
         };
-        if let Some(offset) = offset {
-            relayed.set_offset(offset);
-        }
+        relayed.set_offset(dom_reads::frame_content_offset(element.unchecked_ref()));
         let serializer = recording.serializer;
         let mut new_id = || serializer.reserve_id();
         events
@@ -146,29 +144,18 @@ impl FrameLinks {
             .collect()
     }
 
-    /// Is frame `frame` linked to its recorded element (now or before)?
-    fn link(&mut self, frame: i64, recording: &Recording) -> bool {
-        let element = self.frame_element(frame, recording.roots);
-        if let Some(relayed) = self.relayed.get(&frame) {
-            // Still the element recorded (a frame moved elsewhere is found again).
-            let id = relayed.element();
-            if element
-                .as_ref()
-                .is_some_and(|e| recording.serializer.id_of(e) == Some(id))
-            {
-                return true;
-            }
-            self.relayed.remove(&frame);
+    /// Frame `frame`'s recorded element, linked now or before; `None`
+    /// while it is not known or not recorded.
+    fn link(&mut self, frame: i64, recording: &Recording) -> Option<Node> {
+        let element = self.frame_element(frame, recording.roots)?;
+        let id = recording.serializer.id_of(&element)?;
+        // Still the element recorded (a frame moved elsewhere is linked anew).
+        if self.relayed.get(&frame).is_some_and(|r| r.element() == id) {
+            return Some(element);
         }
-        let Some(element) = element else {
-            return false;
-        };
-        let Some(id) = recording.serializer.id_of(&element) else {
-            return false;
-        };
         let masked = recording.serializer.masks_text_under(Some(&element));
         self.relayed.insert(frame, RelayedFrame::new(id, masked));
-        true
+        Some(element)
     }
 
     /// The iframe element whose window frame `frame` announced, in the

@@ -325,13 +325,7 @@ fn on_pointer_over(event: Event) {
 
 /// The pointer left the page (nothing under it now): nothing is `:hover`.
 fn on_pointer_out(event: Event) {
-    if related_target(&event).is_some() {
-        return;
-    }
-    with_recorder(|recorder| {
-        let before = recorder.hovered.take();
-        recorder.push_state_change(HOVER_ATTRIBUTE, before, None);
-    });
+    left_to_nothing(&event, HOVER_ATTRIBUTE, |recorder| &mut recorder.hovered);
 }
 
 /// An element gained focus: it is `:focus` now (its ancestors
@@ -352,12 +346,18 @@ fn on_focus_in(event: Event) {
 
 /// Focus left to nothing (not to another element, whose `focusin` says so).
 fn on_focus_out(event: Event) {
-    if related_target(&event).is_some() {
+    left_to_nothing(&event, FOCUS_ATTRIBUTE, |recorder| &mut recorder.focused);
+}
+
+/// A state (`attribute`) left its element for no other (`event` has no
+/// `relatedTarget`): take it off the element `marked` holds.
+fn left_to_nothing(event: &Event, attribute: &str, marked: fn(&mut Recorder) -> &mut Option<u32>) {
+    if related_target(event).is_some() {
         return;
     }
     with_recorder(|recorder| {
-        let before = recorder.focused.take();
-        recorder.push_state_change(FOCUS_ATTRIBUTE, before, None);
+        let before = marked(recorder).take();
+        recorder.push_state_change(attribute, before, None);
     });
 }
 
