@@ -12,7 +12,7 @@ use web_sys::{Event, EventTarget, MessageEvent, MouseEvent, MutationObserver, No
 
 use super::dom_reads::{self, viewport};
 use super::mutations;
-use super::recorder::{with_recorder, Recorder};
+use super::recorder::{Recorder, RecorderCell};
 use super::shadow_roots::RootWatcher;
 use super::snapshot;
 use super::transport::{flush_now, FLUSH_INTERVAL_MS};
@@ -34,6 +34,8 @@ const COALESCE_MS: u64 = 50;
 /// What the recorder installed in the page.
 pub struct Listeners {
     window: web_sys::Window,
+    /// The recorder the handlers hand events to.
+    cell: RecorderCell,
     handlers: Vec<(EventTarget, &'static str, Handler)>,
     observer: MutationObserver,
     _observer_callback: Closure<dyn FnMut(js_sys::Array)>,
@@ -46,10 +48,12 @@ impl Listeners {
     pub fn install(
         window: &web_sys::Window,
         document: &web_sys::Document,
+        cell: &RecorderCell,
     ) -> Result<Self, JsValue> {
+        let observed = cell.clone();
         let observer_callback =
-            Closure::<dyn FnMut(js_sys::Array)>::new(|records: js_sys::Array| {
-                with_recorder(|recorder| match recorder.snapshot.as_mut() {
+            Closure::<dyn FnMut(js_sys::Array)>::new(move |records: js_sys::Array| {
+                observed.with(|recorder| match recorder.snapshot.as_mut() {
                     Some(snapshot) => snapshot.hold_records(&recorder.serializer, records),
                     None => mutations::record(recorder, &records),
                 });
@@ -63,9 +67,10 @@ impl Listeners {
         observer.observe_with_options(document, &init)?;
 
         // While the snapshot is walked there is nothing to send yet.
-        let tick = Closure::<dyn FnMut()>::new(|| {
-            if !snapshot::in_progress() {
-                flush_now();
+        let ticking = cell.clone();
+        let tick = Closure::<dyn FnMut()>::new(move || {
+            if !snapshot::in_progress(&ticking) {
+                flush_now(&ticking);
             }
         });
         let interval = window.set_interval_with_callback_and_timeout_and_arguments_0(
@@ -75,6 +80,7 @@ impl Listeners {
 
         let mut listeners = Listeners {
             window: window.clone(),
+            cell: cell.clone(),
             handlers: Vec::new(),
             observer,
             _observer_callback: observer_callback,
@@ -106,13 +112,15 @@ impl Listeners {
         listeners.listen(doc, "focusout", on_focus_out)?;
         listeners.listen(win, "resize", on_resize)?;
         // The address changed without a new document.
-        listeners.listen(doc, HISTORY_CHANGED_EVENT, |_| on_navigation("script"))?;
-        listeners.listen(win, "popstate", |_| on_navigation("history"))?;
-        listeners.listen(win, "hashchange", |_| on_navigation("hash"))?;
+        listeners.listen(doc, HISTORY_CHANGED_EVENT, |cell, _| {
+            on_navigation(cell, "script")
+        })?;
+        listeners.listen(win, "popstate", |cell, _| on_navigation(cell, "history"))?;
+        listeners.listen(win, "hashchange", |cell, _| on_navigation(cell, "hash"))?;
         listeners.listen(win, "message", on_hook_message)?;
-        listeners.listen(win, "pagehide", |_| {
-            with_recorder(snapshot::complete_now);
-            flush_now();
+        listeners.listen(win, "pagehide", |cell, _| {
+            cell.with(snapshot::complete_now);
+            flush_now(cell);
         })?;
         Ok(listeners)
     }
@@ -121,9 +129,10 @@ impl Listeners {
         &mut self,
         target: &EventTarget,
         kind: &'static str,
-        f: fn(Event),
+        f: fn(&RecorderCell, Event),
     ) -> Result<(), JsValue> {
-        let handler: Handler = Closure::new(f);
+        let cell = self.cell.clone();
+        let handler: Handler = Closure::new(move |event| f(&cell, event));
         let options = web_sys::AddEventListenerOptions::new();
         options.set_capture(true);
         options.set_passive(true);
@@ -189,8 +198,8 @@ fn target_id(recorder: &Recorder, event: &Event) -> Option<(u32, Node)> {
 
 /// A script attached a shadow root to an element (the page hook says so):
 /// when the element is recorded, its root comes in the next batch, now.
-fn on_shadow_attached(event: Event) {
-    with_recorder(|recorder| {
+fn on_shadow_attached(cell: &RecorderCell, event: Event) {
+    cell.with(|recorder| {
         let Some(node) = origin(&event) else {
             return;
         };
@@ -219,8 +228,8 @@ fn on_shadow_attached(event: Event) {
 
 /// A recorded frame loaded a document (it navigated, or its first document
 /// came after the walk): the new document replaces the one recorded.
-fn on_frame_load(event: Event) {
-    with_recorder(|recorder| {
+fn on_frame_load(cell: &RecorderCell, event: Event) {
+    cell.with(|recorder| {
         let Some(node) = event.target().and_then(|t| dom_reads::as_node(t.as_ref())) else {
             return;
         };
@@ -263,8 +272,8 @@ fn record_unobserved(recorder: &mut Recorder, change: DomChange<Node>) {
     }
 }
 
-fn on_input(event: Event) {
-    with_recorder(|recorder| {
+fn on_input(cell: &RecorderCell, event: Event) {
+    cell.with(|recorder| {
         let Some((id, node)) = target_id(recorder, &event) else {
             return;
         };
@@ -296,8 +305,8 @@ fn on_input(event: Event) {
 
 /// A `<style>`'s rules changed through the CSS object model: record them
 /// whole, masked, as the element's copied rules.
-fn on_style_rules(event: Event) {
-    with_recorder(|recorder| {
+fn on_style_rules(cell: &RecorderCell, event: Event) {
+    cell.with(|recorder| {
         let Some((id, node)) = target_id(recorder, &event) else {
             return;
         };
@@ -313,8 +322,8 @@ fn on_style_rules(event: Event) {
 
 /// The pointer came over an element: it is `:hover` now (with its
 /// ancestors, which the replay marks), the one before no longer.
-fn on_pointer_over(event: Event) {
-    with_recorder(|recorder| {
+fn on_pointer_over(cell: &RecorderCell, event: Event) {
+    cell.with(|recorder| {
         let Some((id, _)) = target_id(recorder, &event) else {
             return;
         };
@@ -324,14 +333,16 @@ fn on_pointer_over(event: Event) {
 }
 
 /// The pointer left the page (nothing under it now): nothing is `:hover`.
-fn on_pointer_out(event: Event) {
-    left_to_nothing(&event, HOVER_ATTRIBUTE, |recorder| &mut recorder.hovered);
+fn on_pointer_out(cell: &RecorderCell, event: Event) {
+    left_to_nothing(cell, &event, HOVER_ATTRIBUTE, |recorder| {
+        &mut recorder.hovered
+    });
 }
 
 /// An element gained focus: it is `:focus` now (its ancestors
 /// `:focus-within`), the one before no longer.
-fn on_focus_in(event: Event) {
-    with_recorder(|recorder| {
+fn on_focus_in(cell: &RecorderCell, event: Event) {
+    cell.with(|recorder| {
         let Some((id, node)) = target_id(recorder, &event) else {
             return;
         };
@@ -345,17 +356,24 @@ fn on_focus_in(event: Event) {
 }
 
 /// Focus left to nothing (not to another element, whose `focusin` says so).
-fn on_focus_out(event: Event) {
-    left_to_nothing(&event, FOCUS_ATTRIBUTE, |recorder| &mut recorder.focused);
+fn on_focus_out(cell: &RecorderCell, event: Event) {
+    left_to_nothing(cell, &event, FOCUS_ATTRIBUTE, |recorder| {
+        &mut recorder.focused
+    });
 }
 
 /// A state (`attribute`) left its element for no other (`event` has no
 /// `relatedTarget`): take it off the element `marked` holds.
-fn left_to_nothing(event: &Event, attribute: &str, marked: fn(&mut Recorder) -> &mut Option<u32>) {
+fn left_to_nothing(
+    cell: &RecorderCell,
+    event: &Event,
+    attribute: &str,
+    marked: fn(&mut Recorder) -> &mut Option<u32>,
+) {
     if related_target(event).is_some() {
         return;
     }
-    with_recorder(|recorder| {
+    cell.with(|recorder| {
         let before = marked(recorder).take();
         recorder.push_state_change(attribute, before, None);
     });
@@ -371,8 +389,8 @@ fn related_target(event: &Event) -> Option<JsValue> {
 
 /// A popover was shown or hidden (a `<details>` too, whose `open`
 /// attribute the mutations already carry): record whether it shows.
-fn on_toggle(event: Event) {
-    with_recorder(|recorder| {
+fn on_toggle(cell: &RecorderCell, event: Event) {
+    cell.with(|recorder| {
         let Some((id, node)) = target_id(recorder, &event) else {
             return;
         };
@@ -389,8 +407,8 @@ fn on_toggle(event: Event) {
 /// recording's own markers, which no mutation record reports).
 /// The sheets a shadow root or the document adopted changed (the page hook
 /// says so, on it): the root's rules, whole, as its inlined CSS.
-fn on_adopted_sheets(event: Event) {
-    with_recorder(|recorder| {
+fn on_adopted_sheets(cell: &RecorderCell, event: Event) {
+    cell.with(|recorder| {
         let Some(root) = event.target().and_then(|t| dom_reads::as_node(t.as_ref())) else {
             return;
         };
@@ -403,8 +421,8 @@ fn on_adopted_sheets(event: Event) {
     });
 }
 
-fn on_scroll(event: Event) {
-    with_recorder(|recorder| {
+fn on_scroll(cell: &RecorderCell, event: Event) {
+    cell.with(|recorder| {
         let Some((id, node)) = target_id(recorder, &event) else {
             return;
         };
@@ -443,8 +461,8 @@ fn on_scroll(event: Event) {
     });
 }
 
-fn on_click(event: Event) {
-    with_recorder(|recorder| {
+fn on_click(cell: &RecorderCell, event: Event) {
+    cell.with(|recorder| {
         let Some((id, node)) = target_id(recorder, &event) else {
             return;
         };
@@ -469,7 +487,7 @@ fn on_click(event: Event) {
 /// The page's address changed in place (`how` says by what): record it,
 /// masked, unless it is the address recorded last (going back between two
 /// `#` entries fires both `popstate` and `hashchange`).
-fn on_navigation(how: &str) {
+fn on_navigation(cell: &RecorderCell, how: &str) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
@@ -477,7 +495,7 @@ fn on_navigation(how: &str) {
         &document,
     )));
     let url = repro_manifest::cut_to(&url, repro_manifest::Limits::default().max_url_bytes);
-    with_recorder(|recorder| {
+    cell.with(|recorder| {
         if recorder.last_address.as_deref() == Some(url.as_str()) {
             return;
         }
@@ -493,12 +511,12 @@ fn on_navigation(how: &str) {
     });
 }
 
-fn on_resize(_event: Event) {
+fn on_resize(cell: &RecorderCell, _event: Event) {
     let Some(window) = web_sys::window() else {
         return;
     };
     let size: Size = viewport(&window);
-    with_recorder(|recorder| {
+    cell.with(|recorder| {
         let t = recorder.now();
         let page = recorder.page;
         if let Some(EventRecord::Known(DomEvent::Viewport {
@@ -517,7 +535,7 @@ fn on_resize(_event: Event) {
 }
 
 /// A batch of messages from the MAIN-world hook: only from this window, only tagged ones.
-fn on_hook_message(event: Event) {
+fn on_hook_message(cell: &RecorderCell, event: Event) {
     let Some(message) = event.dyn_ref::<MessageEvent>() else {
         return;
     };
@@ -533,7 +551,7 @@ fn on_hook_message(event: Event) {
         let (Some(frame), Some(source)) = (get(&data, "frame").as_f64(), message.source()) else {
             return;
         };
-        with_recorder(|r| {
+        cell.with(|r| {
             let (links, recording) = r.frame_recording();
             for event in links.announced(frame as i64, source.into(), recording) {
                 r.push(event);
@@ -554,15 +572,15 @@ fn on_hook_message(event: Event) {
         return;
     }
     for item in js_sys::Array::from(&batch).iter() {
-        take_hook_entry(&item);
+        take_hook_entry(cell, &item);
     }
 }
 
 /// One entry of the hook: counted, parsed strictly, masked and kept.
-fn take_hook_entry(data: &JsValue) {
+fn take_hook_entry(cell: &RecorderCell, data: &JsValue) {
     // Past a page's limit an entry is only counted: spare a noisy page the parsing.
     let is_console = get(data, HOOK_TAG).as_string().as_deref() == Some(HOOK_CONSOLE);
-    if with_recorder(|recorder| recorder.limits.drop_if_over(is_console)) != Some(false) {
+    if cell.with(|recorder| recorder.limits.drop_if_over(is_console)) != Some(false) {
         return;
     }
     let Ok(text) = js_sys::JSON::stringify(data) else {
@@ -572,7 +590,7 @@ fn take_hook_entry(data: &JsValue) {
     let Ok(hook_message) = serde_json::from_str::<HookMessage>(&text) else {
         return;
     };
-    with_recorder(|recorder| {
+    cell.with(|recorder| {
         let entry = to_entry(hook_message, recorder.session_start, recorder.page);
         recorder.keep_entry(entry);
     });

@@ -13,7 +13,6 @@ use web_sys::{Document, Element, Node};
 use super::browser_dom;
 use super::dom_reads;
 use super::dom_reads::viewport;
-use super::recorder::with_recorder;
 use crate::core::selector::{css_selector, xpath, Selector, Tree};
 use crate::core::walk::mask_text;
 use crate::core::{mark_html, mask};
@@ -107,8 +106,13 @@ const STYLES: [&str; 16] = [
     "overflow",
 ];
 
-/// Describe `element` for its mark, masked under `policy`.
-pub fn describe_marked(element: &Element, policy: &MaskPolicy) -> Option<MarkCapture> {
+/// Describe `element` for its mark, masked under `policy`, marked at
+/// `moment` (the recording's time and page, when one runs).
+pub fn describe_marked(
+    element: &Element,
+    policy: &MaskPolicy,
+    moment: (u64, u32),
+) -> Option<MarkCapture> {
     let window = web_sys::window()?;
     let own_document = dom_reads::owner_document(element)?;
     let selector = css_selector(&PageTree(own_document.clone()), element);
@@ -153,7 +157,7 @@ pub fn describe_marked(element: &Element, policy: &MaskPolicy) -> Option<MarkCap
                 .collect()
         })
         .unwrap_or_default();
-    let (t, page) = with_recorder(|r| (r.now(), r.page)).unwrap_or((0, 0));
+    let (t, page) = moment;
     Some(MarkCapture {
         t,
         page,

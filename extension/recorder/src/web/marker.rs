@@ -339,9 +339,9 @@ fn choose() {
 }
 
 /// The tester saved the form: leave mark mode and describe the chosen
-/// element (masked) for the background.
-pub fn commit(policy: &MaskPolicy) -> Option<MarkCapture> {
+/// element (masked) for the background, marked at `moment`.
+pub fn commit(policy: &MaskPolicy, moment: (u64, u32)) -> Option<MarkCapture> {
     let element = PICKER.with(|p| p.borrow().as_ref().and_then(|p| p.chosen.clone()))?;
     stop();
-    describe_marked(&element, policy)
+    describe_marked(&element, policy, moment)
 }

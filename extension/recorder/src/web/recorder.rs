@@ -1,8 +1,11 @@
 //! The recorder of this document, while it records: what it holds, and the
-//! one place it is kept. The page's events reach it through
-//! [`with_recorder`]; starting and stopping it is `state`'s.
+//! [`RecorderCell`] that holds it. The cell is made once per document by
+//! `state` (which starts and stops the recorder) and handed to everything
+//! that needs the recorder: each listener, the snapshot's slices, the
+//! transport. No module reaches for it through a global.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use repro_manifest::{AttributeChange, DomEvent, EventRecord};
 
@@ -13,10 +16,6 @@ use super::browser_dom::Serializer;
 use super::outbox::Outbox;
 use super::shadow_roots::RootWatcher;
 use super::snapshot_progress::SnapshotInProgress;
-
-thread_local! {
-    static RECORDER: RefCell<Option<Recorder>> = const { RefCell::new(None) };
-}
 
 /// Everything one document's recording holds.
 pub struct Recorder {
@@ -181,17 +180,31 @@ impl Recorder {
     }
 }
 
-/// Run `f` on the recorder, if this document is being recorded.
-pub fn with_recorder<R>(f: impl FnOnce(&mut Recorder) -> R) -> Option<R> {
-    RECORDER.with(|cell| cell.try_borrow_mut().ok()?.as_mut().map(f))
-}
+/// Where this document's recorder is kept while it records: shared by the
+/// listeners, the snapshot's slices and the transport (each holds a clone).
+#[derive(Clone, Default)]
+pub struct RecorderCell(Rc<RefCell<Option<Recorder>>>);
 
-/// Keep `recorder` as this document's recorder.
-pub fn install(recorder: Recorder) {
-    RECORDER.with(|cell| *cell.borrow_mut() = Some(recorder));
-}
+impl RecorderCell {
+    /// Run `f` on the recorder, if this document is being recorded (and it
+    /// is not already in use further up the stack: an event fired
+    /// synchronously by the recorder's own work is not recorded).
+    pub fn with<R>(&self, f: impl FnOnce(&mut Recorder) -> R) -> Option<R> {
+        self.0.try_borrow_mut().ok()?.as_mut().map(f)
+    }
 
-/// Take this document's recorder away (it stops).
-pub fn take() -> Option<Recorder> {
-    RECORDER.with(|cell| cell.borrow_mut().take())
+    /// Is a recorder in the cell?
+    pub fn is_recording(&self) -> bool {
+        self.with(|_| ()).is_some()
+    }
+
+    /// Keep `recorder` as this document's recorder.
+    pub fn install(&self, recorder: Recorder) {
+        *self.0.borrow_mut() = Some(recorder);
+    }
+
+    /// Take this document's recorder away (it stops).
+    pub fn take(&self) -> Option<Recorder> {
+        self.0.borrow_mut().take()
+    }
 }

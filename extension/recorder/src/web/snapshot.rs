@@ -13,7 +13,7 @@
 
 use repro_manifest::{DomEvent, INLINED_CSS_ATTRIBUTE};
 
-use super::recorder::{with_recorder, Recorder};
+use super::recorder::{Recorder, RecorderCell};
 use super::snapshot_progress::SnapshotInProgress;
 use super::tasks::next_task;
 use crate::core::page_dom::PageDom;
@@ -80,22 +80,23 @@ pub fn complete_now(recorder: &mut Recorder) {
 
 /// Walk the snapshot slice by slice, each in a task of its own with the
 /// page's tasks in between, then queue it and what was held.
-pub async fn walk_in_slices() {
+pub async fn walk_in_slices(cell: &RecorderCell) {
     loop {
         next_task().await;
-        if with_recorder(walk_slice) != Some(false) {
+        if cell.with(walk_slice) != Some(false) {
             break;
         }
     }
     next_task().await;
-    with_recorder(queue_finished);
+    cell.with(queue_finished);
     // The caller sends it next, in a task of its own.
     next_task().await;
 }
 
 /// Is a snapshot being walked?
-pub fn in_progress() -> bool {
-    with_recorder(|recorder| recorder.snapshot.is_some()).unwrap_or(false)
+pub fn in_progress(cell: &RecorderCell) -> bool {
+    cell.with(|recorder| recorder.snapshot.is_some())
+        .unwrap_or(false)
 }
 
 /// Queue the finished snapshot, then the held events, then the held

@@ -11,7 +11,7 @@ use super::browser_dom;
 use super::dom_reads;
 use super::listeners::Listeners;
 use super::outbox::Outbox;
-use super::recorder::{self, with_recorder, Recorder};
+use super::recorder::{Recorder, RecorderCell};
 use super::snapshot_progress::SnapshotInProgress;
 use super::tasks::sleep;
 use crate::core::mask;
@@ -24,6 +24,9 @@ use repro_extension_messages::{
 };
 
 thread_local! {
+    /// This document's recorder, while it records: made here, the one root
+    /// of the recorder's state, and handed to everything that needs it.
+    static RECORDER: RecorderCell = RecorderCell::default();
     /// What the recorder installed in the page, while it records.
     static LISTENERS: RefCell<Option<Listeners>> = const { RefCell::new(None) };
     /// A start is between its first check and the recorder being in place
@@ -41,7 +44,7 @@ struct Starting;
 
 impl Starting {
     fn begin() -> Option<Self> {
-        if STARTING.with(|s| s.get()) || with_recorder(|_| ()).is_some() {
+        if STARTING.with(|s| s.get()) || RECORDER.with(RecorderCell::is_recording) {
             return None;
         }
         STARTING.with(|s| s.set(true));
@@ -97,9 +100,10 @@ pub async fn start(build: String, forget: Option<js_sys::Function>) -> Result<()
     let Some(starting) = Starting::begin() else {
         return Ok(());
     };
-    FORGET.with(|cell| *cell.borrow_mut() = forget);
-    let outcome = record(&build, starting).await;
-    if with_recorder(|_| ()).is_none() {
+    FORGET.with(|slot| *slot.borrow_mut() = forget);
+    let cell = RECORDER.with(RecorderCell::clone);
+    let outcome = record(&build, starting, &cell).await;
+    if !cell.is_recording() {
         let_go();
     }
     outcome
@@ -109,15 +113,15 @@ pub async fn start(build: String, forget: Option<js_sys::Function>) -> Result<()
 /// this instance can be dropped: with no listener left anywhere, its wasm
 /// memory and glue become garbage.
 fn let_go() {
-    if let Some(listener) = MESSAGE_LISTENER.with(|cell| cell.borrow_mut().take()) {
+    if let Some(listener) = MESSAGE_LISTENER.with(|slot| slot.borrow_mut().take()) {
         runtime::remove_message_listener(&listener);
     }
-    if let Some(forget) = FORGET.with(|cell| cell.borrow_mut().take()) {
+    if let Some(forget) = FORGET.with(|slot| slot.borrow_mut().take()) {
         let _ = forget.call0(&JsValue::NULL);
     }
 }
 
-async fn record(build: &str, starting: Starting) -> Result<(), JsValue> {
+async fn record(build: &str, starting: Starting, cell: &RecorderCell) -> Result<(), JsValue> {
     let window = window()?;
     let document = window
         .document()
@@ -128,7 +132,7 @@ async fn record(build: &str, starting: Starting) -> Result<(), JsValue> {
     if is_frame_of_parents_origin(&window) {
         return Ok(());
     }
-    install_message_listener();
+    install_message_listener(cell);
     let answer = ask_background(&hello_message(&window, &document, build)).await?;
     let answer: HelloAnswer = answer_from_js(&answer)?;
     if !answer.recording {
@@ -158,20 +162,20 @@ async fn record(build: &str, starting: Starting) -> Result<(), JsValue> {
         &document,
         recorder.now(),
     ));
-    recorder::install(recorder);
+    cell.install(recorder);
     drop(starting);
     // Listening starts before the walk, so that nothing the page does while
     // it is walked is missed.
-    let listeners = Listeners::install(&window, &document)?;
-    with_recorder(|r| {
+    let listeners = Listeners::install(&window, &document, cell)?;
+    cell.with(|r| {
         r.observer = Some(listeners.observer());
         r.roots = Some(listeners.root_watcher());
     });
-    LISTENERS.with(|cell| *cell.borrow_mut() = Some(listeners));
+    LISTENERS.with(|slot| *slot.borrow_mut() = Some(listeners));
     // The page hook holds what happened before now until it hears this.
     let _ = window.post_message(&signal(WindowSignal::RecorderReady), "*");
-    super::snapshot::walk_in_slices().await;
-    super::transport::flush_now();
+    super::snapshot::walk_in_slices(cell).await;
+    super::transport::flush_now(cell);
     Ok(())
 }
 
@@ -200,18 +204,19 @@ async fn wait_until_parsed(document: &web_sys::Document) -> Result<(), JsValue> 
 
 /// Listen for the background's commands: stop (answer with the last
 /// chunks), and mark mode (pick, commit, cancel).
-fn install_message_listener() {
-    if MESSAGE_LISTENER.with(|cell| cell.borrow().is_some()) {
+fn install_message_listener(cell: &RecorderCell) {
+    if MESSAGE_LISTENER.with(|listener| listener.borrow().is_some()) {
         return;
     }
+    let cell = cell.clone();
     let listener = Closure::<dyn FnMut(JsValue, JsValue, js_sys::Function) -> JsValue>::new(
-        |message: JsValue, _sender: JsValue, reply: js_sys::Function| -> JsValue {
+        move |message: JsValue, _sender: JsValue, reply: js_sys::Function| -> JsValue {
             let Ok(command) = from_js::<ToRecorder>(&message) else {
                 return JsValue::FALSE;
             };
             match command {
                 ToRecorder::Stop => {
-                    let chunks = stop();
+                    let chunks = stop(&cell);
                     let _ = reply.call1(&JsValue::NULL, &object(&[("chunks", chunks.into())]));
                     JsValue::FALSE
                 }
@@ -230,9 +235,10 @@ fn install_message_listener() {
                     JsValue::FALSE
                 }
                 ToRecorder::MarkCommit => {
-                    let policy =
-                        with_recorder(|r| r.serializer.policy().clone()).unwrap_or_default();
-                    let capture = super::marker::commit(&policy);
+                    let (policy, moment) = cell
+                        .with(|r| (r.serializer.policy().clone(), (r.now(), r.page)))
+                        .unwrap_or_default();
+                    let capture = super::marker::commit(&policy, moment);
                     wasm_bindgen_futures::spawn_local(async move {
                         // Let the page repaint without the overlay before the screenshot.
                         sleep(150).await;
@@ -247,12 +253,13 @@ fn install_message_listener() {
                 }
                 ToRecorder::FrameChunks { frame, url } => {
                     let chunks = bulk(&message, "chunks");
-                    let stored = with_recorder(|r| {
-                        let (links, recording) = r.frame_recording();
-                        let relayed = links.take_chunks(frame, &url, &chunks, recording);
-                        r.take_relayed(relayed)
-                    })
-                    .unwrap_or(false);
+                    let stored = cell
+                        .with(|r| {
+                            let (links, recording) = r.frame_recording();
+                            let relayed = links.take_chunks(frame, &url, &chunks, recording);
+                            r.take_relayed(relayed)
+                        })
+                        .unwrap_or(false);
                     let answer = StoreAnswer {
                         stored,
                         held: false,
@@ -277,7 +284,7 @@ fn install_message_listener() {
         .unchecked_ref::<js_sys::Function>()
         .clone();
     runtime::add_message_listener(&function);
-    MESSAGE_LISTENER.with(|cell| *cell.borrow_mut() = Some(function));
+    MESSAGE_LISTENER.with(|slot| *slot.borrow_mut() = Some(function));
     // Freed with the function once it is removed and collected.
     listener.forget();
 }
@@ -285,11 +292,11 @@ fn install_message_listener() {
 /// Stop recording this document: take the last mutations, remove every
 /// listener, and return every chunk not yet acknowledged, as JSON texts.
 /// Then let the loader drop this instance.
-pub fn stop() -> js_sys::Array {
+pub fn stop(cell: &RecorderCell) -> js_sys::Array {
     let chunks = js_sys::Array::new();
     super::marker::stop();
-    let listeners = LISTENERS.with(|cell| cell.borrow_mut().take());
-    let Some(mut recorder) = recorder::take() else {
+    let listeners = LISTENERS.with(|slot| slot.borrow_mut().take());
+    let Some(mut recorder) = cell.take() else {
         if !STARTING.with(|s| s.get()) {
             let_go();
         }

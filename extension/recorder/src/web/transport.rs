@@ -4,7 +4,7 @@
 use js_sys::JsString;
 use wasm_bindgen::JsValue;
 
-use super::recorder::with_recorder;
+use super::recorder::RecorderCell;
 use super::tasks::next_task;
 use crate::core::message_parts::{part_ranges, PART_UNITS};
 use repro_extension_messages::web::js::object;
@@ -17,14 +17,15 @@ pub const FLUSH_INTERVAL_MS: i32 = 500;
 
 /// Seal what was gathered and send everything unacknowledged, unless a send
 /// is already on its way.
-pub fn flush_now() {
-    let batch = with_recorder(|recorder| recorder.outbox.begin_send()).flatten();
+pub fn flush_now(cell: &RecorderCell) {
+    let batch = cell.with(|recorder| recorder.outbox.begin_send()).flatten();
     let Some((texts, last)) = batch else {
         return;
     };
-    if let Some(frame) = with_recorder(|recorder| recorder.frame).flatten() {
+    if let Some(frame) = cell.with(|recorder| recorder.frame).flatten() {
         announce_to_parent(frame);
     }
+    let cell = cell.clone();
     wasm_bindgen_futures::spawn_local(async move {
         let units: u32 = texts.iter().map(|text| text.length()).sum();
         let acknowledged = if units <= PART_UNITS {
@@ -32,7 +33,7 @@ pub fn flush_now() {
         } else {
             send_one_by_one(&texts).await
         };
-        with_recorder(|recorder| recorder.outbox.end_send(acknowledged, last));
+        cell.with(|recorder| recorder.outbox.end_send(acknowledged, last));
     });
 }
 
