@@ -26,6 +26,7 @@ pub mod metrics;
 mod operations;
 pub mod rate_limit;
 mod request_log;
+mod response_headers;
 mod resumable;
 mod routes;
 mod secret_scan;

@@ -83,10 +83,6 @@ pub(crate) async fn asset(
         header::CONTENT_TYPE,
         HeaderValue::from_static(content_type(&path)),
     );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     Ok(response)
 }

@@ -2,6 +2,7 @@
 //! handler. The handlers live in the room of their work: `upload` and
 //! `resumable` (taking reports), `share` (what a link serves),
 //! `team_pages` (the team's HTML), `operations` (health, metrics, assets).
+//! The headers every answer carries are `response_headers`'.
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -15,7 +16,7 @@ use crate::ServerState;
 
 /// The routes, with the upload size cap applied while the body arrives.
 pub fn router(state: ServerState) -> Router {
-    Router::new()
+    let router = Router::new()
         .route("/api/reports", post(upload::upload))
         .route("/api/uploads/{bundle}/{sha256}", get(resumable::progress))
         .route(
@@ -51,6 +52,6 @@ pub fn router(state: ServerState) -> Router {
             state.clone(),
             crate::request_log::log_request,
         ))
-        .layer(axum::extract::DefaultBodyLimit::disable())
-        .with_state(state)
+        .layer(axum::extract::DefaultBodyLimit::disable());
+    crate::response_headers::add_to(router).with_state(state)
 }

@@ -92,10 +92,6 @@ pub(crate) async fn bundle(
         header::CONTENT_DISPOSITION,
         HeaderValue::from_static("attachment; filename=\"repro-bundle.json\""),
     );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
     headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     Ok(response)
 }
@@ -117,10 +113,6 @@ fn download(body: String, content_type: &'static str, filename: String) -> Respo
     if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
     response
 }
 

@@ -34,14 +34,6 @@ pub fn html_with_policy(status: StatusCode, html: String, csp: &'static str) -> 
         HeaderValue::from_static(csp),
     );
     headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-store"),
     );

@@ -231,3 +231,55 @@ async fn the_openapi_document_covers_every_route() {
         );
     }
 }
+
+/// Every kind of answer, whoever wrote it (a page, the API, a download, an
+/// asset, an error, an unknown path), carries the same protective headers;
+/// a page keeps its own policy, anything else gets one that loads nothing.
+#[tokio::test]
+async fn every_answer_carries_nosniff_no_referrer_and_a_policy() {
+    let f = fixture();
+    std::fs::create_dir_all(f.state.assets.clone()).unwrap();
+    std::fs::write(f.state.assets.join("viewer.css"), "body{}").unwrap();
+    let (status, body) = send(&f.state, upload(&f.token, &format!("{:032x}", 1))).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let link = body["url"].as_str().unwrap();
+    let path = &link[link.find("/r/").unwrap()..];
+    let paths = [
+        path.to_string(),
+        format!("{path}/bundle.json"),
+        format!("{path}/console.txt"),
+        "/r/no-such-report".to_string(),
+        "/reports".to_string(),
+        "/assets/viewer.css".to_string(),
+        "/api/openapi.json".to_string(),
+        "/metrics".to_string(),
+        "/healthz".to_string(),
+        "/no/such/path".to_string(),
+    ];
+    for path in paths {
+        let response = app(f.state.clone())
+            .oneshot(Request::get(&path).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let headers = response.headers();
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
+        let policy = headers["content-security-policy"].to_str().unwrap();
+        let is_page = headers
+            .get("content-type")
+            .is_some_and(|t| t.to_str().unwrap().starts_with("text/html"));
+        if is_page {
+            assert!(
+                policy.contains("frame-ancestors 'none'"),
+                "{path}: {policy}"
+            );
+            assert!(
+                !policy.contains("sandbox"),
+                "{path}: a page keeps its own policy"
+            );
+        } else {
+            assert!(policy.starts_with("default-src 'none'"), "{path}: {policy}");
+            assert!(policy.contains("sandbox"), "{path}: {policy}");
+        }
+    }
+}
