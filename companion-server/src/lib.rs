@@ -35,6 +35,7 @@ mod share;
 pub mod store;
 mod store_basics;
 mod store_error;
+mod team_html;
 mod team_pages;
 pub mod team_store;
 pub mod unfinished_uploads;

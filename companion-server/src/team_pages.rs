@@ -15,26 +15,23 @@ use axum::Form;
 
 use crate::blocking::blocking;
 use crate::dates::{parse_day, utc_minute};
+use crate::team_html::{self, respond, Notice, ReportRow, ReportSearch, Reports, SignIn, Tokens};
 use crate::team_store::{Holder, ReportQuery};
 use crate::{ApiError, ServerState};
-use repro_manifest::markup::escape_html as escape;
 
 const COOKIE: &str = "repro_session";
 /// The sign-in form's check value, kept in this cookie until the form comes
 /// back: a form another site posts carries neither (the cookie is
 /// `SameSite=Strict`), so it cannot sign a browser in with its own token.
 const SIGN_IN_COOKIE: &str = "repro_sign_in";
-const CSP: &str = "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/// The most reports the list shows at once.
+const LISTED_REPORTS: u32 = 500;
 
 type Fields = HashMap<String, String>;
 
-fn page(status: StatusCode, title: &str, body: &str) -> Response {
-    let html = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"referrer\" content=\"no-referrer\">\
-         <title>{} · Repro</title></head><body>{body}</body></html>",
-        escape(title)
-    );
-    crate::viewer_page::html_with_policy(status, html, CSP)
+/// A page that only says `message`, titled `title`.
+fn notice(status: StatusCode, title: &str, message: &str) -> Response {
+    respond(status, &Notice { title, message })
 }
 
 /// `1536` → `1.5 KB`.
@@ -47,26 +44,15 @@ fn human_size(bytes: i64) -> String {
 }
 
 fn sign_in_page(status: StatusCode, next: &str, message: &str) -> Response {
-    let note = if message.is_empty() {
-        String::new()
-    } else {
-        format!("<p role=\"alert\">{}</p>", escape(message))
-    };
     let Ok(check) = crate::store::random_id() else {
         return ApiError::Internal("no randomness for the sign-in form".into()).into_response();
     };
-    let mut response = page(
-        status,
-        "Sign in",
-        &format!(
-            "<h1>Repro: sign in</h1>{note}<form method=\"post\" action=\"/sign-in\">\
-             <input type=\"hidden\" name=\"next\" value=\"{}\">\
-             <input type=\"hidden\" name=\"check\" value=\"{check}\">\
-             <p><label for=\"token\">Upload token</label><br><input id=\"token\" name=\"token\" type=\"password\" autocomplete=\"off\" size=\"40\" required></p>\
-             <p><button type=\"submit\">Sign in</button></p></form>",
-            escape(next)
-        ),
-    );
+    let page = SignIn {
+        next,
+        check: &check,
+        message,
+    };
+    let mut response = respond(status, &page);
     let cookie =
         format!("{SIGN_IN_COOKIE}={check}; Path=/sign-in; HttpOnly; SameSite=Strict; Max-Age=3600");
     if let Ok(cookie) = HeaderValue::from_str(&cookie) {
@@ -118,8 +104,16 @@ async fn form_holder(
 ) -> Result<Holder, Response> {
     match holder(state, headers).await {
         Ok(Some(holder)) if form.get("csrf") == Some(&holder.csrf) => Ok(holder),
-        Ok(Some(_)) => Err(page(StatusCode::FORBIDDEN, "Refused", "<p role=\"alert\">This form is stale or came from another site. Go back, reload and try again.</p>")),
-        Ok(None) => Err(sign_in_page(StatusCode::UNAUTHORIZED, "/reports", "Your sign-in ended; sign in again.")),
+        Ok(Some(_)) => Err(notice(
+            StatusCode::FORBIDDEN,
+            "Refused",
+            "This form is stale or came from another site. Go back, reload and try again.",
+        )),
+        Ok(None) => Err(sign_in_page(
+            StatusCode::UNAUTHORIZED,
+            "/reports",
+            "Your sign-in ended; sign in again.",
+        )),
         Err(e) => Err(e.into_response()),
     }
 }
@@ -189,17 +183,6 @@ pub async fn sign_out(
     )
 }
 
-fn header_bar(holder: &Holder) -> String {
-    format!(
-        "<p>Signed in as <strong>{}</strong>{}. <a href=\"/reports\">Reports</a>{} \
-         <form method=\"post\" action=\"/sign-out\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><button type=\"submit\">Sign out</button></form></p>",
-        escape(&holder.label),
-        if holder.admin { " (admin)" } else { "" },
-        if holder.admin { " · <a href=\"/admin\">Tokens</a>" } else { "" },
-        escape(&holder.csrf)
-    )
-}
-
 /// `GET /reports`: the list, searched.
 pub async fn reports(
     State(state): State<ServerState>,
@@ -233,71 +216,54 @@ pub async fn reports(
     };
     let store = state.store.clone();
     let search = query.clone();
-    let rows = match blocking(move || store.find_reports(&search, 500)).await {
+    let found = match blocking(move || store.find_reports(&search, LISTED_REPORTS)).await {
         Ok(Ok(rows)) => rows,
         Ok(Err(e)) => return ApiError::from(e).into_response(),
         Err(e) => return e.into_response(),
     };
-    let mut table = String::new();
-    for row in &rows {
-        let state_words = if row.revoked {
-            "revoked".to_string()
-        } else {
-            match row.expires_at {
-                Some(at) if at <= crate::store::now_ms() => format!("expired {}", utc_minute(at)),
-                Some(at) => format!("expires {}", utc_minute(at)),
-                None => String::new(),
-            }
-        };
-        let mut delete = String::new();
-        if holder.admin || holder.token_id == row.token_id {
-            let actions: &[(&str, &str)] = if row.revoked {
-                &[("delete", "Delete")]
+    let now = crate::store::now_ms();
+    let rows: Vec<ReportRow> = found
+        .into_iter()
+        .map(|row| ReportRow {
+            link_state: if row.revoked {
+                "revoked".to_string()
             } else {
-                &[("revoke", "Revoke link"), ("delete", "Delete")]
-            };
-            for (action, label) in actions {
-                delete.push_str(&format!(
-                    "<form method=\"post\" action=\"/reports/{}/{action}\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><button type=\"submit\">{label}</button></form>",
-                    escape(&row.id),
-                    escape(&holder.csrf)
-                ));
-            }
-        }
-        table.push_str(&format!(
-            "<tr><td><a href=\"/r/{id}\">{title}</a></td><td>{url}</td><td>{tester}</td><td>{when}</td><td>{size}</td><td>{state_words}</td><td>{delete}</td></tr>",
-            id = escape(&row.id),
-            title = escape(if row.title.is_empty() { "(untitled)" } else { &row.title }),
-            url = escape(&row.url),
-            tester = escape(&row.tester),
-            when = utc_minute(row.created_at),
-            size = human_size(row.bytes),
-        ));
-    }
-    let alerts: String = problems
-        .iter()
-        .map(|p| format!("<p role=\"alert\">{}</p>", escape(p)))
+                match row.expires_at {
+                    Some(at) if at <= now => format!("expired {}", utc_minute(at)),
+                    Some(at) => format!("expires {}", utc_minute(at)),
+                    None => String::new(),
+                }
+            },
+            actions: match (holder.admin || holder.token_id == row.token_id, row.revoked) {
+                (false, _) => &[],
+                (true, true) => &[("delete", "Delete")],
+                (true, false) => &[("revoke", "Revoke link"), ("delete", "Delete")],
+            },
+            title: if row.title.is_empty() {
+                "(untitled)".to_string()
+            } else {
+                row.title
+            },
+            uploaded: utc_minute(row.created_at),
+            size: human_size(row.bytes),
+            id: row.id,
+            url: row.url,
+            tester: row.tester,
+        })
         .collect();
-    let body = format!(
-        "<h1>Repro reports</h1>{bar}{alerts}\
-         <form method=\"get\" action=\"/reports\"><p>\
-         <label for=\"q\">Title or URL</label> <input id=\"q\" name=\"q\" value=\"{q}\"> \
-         <label for=\"tester\">Tester</label> <input id=\"tester\" name=\"tester\" value=\"{tester}\"> \
-         <label for=\"from\">From</label> <input id=\"from\" name=\"from\" type=\"date\" value=\"{from}\"> \
-         <label for=\"to\">To</label> <input id=\"to\" name=\"to\" type=\"date\" value=\"{to}\"> \
-         <button type=\"submit\">Search</button></p></form>\
-         <p id=\"count\">{count} report{plural}{more}</p>\
-         <table id=\"reports\"><thead><tr><th>Title</th><th>Page</th><th>Tester</th><th>Uploaded (UTC)</th><th>Size</th><th>Link</th><th></th></tr></thead><tbody>{table}</tbody></table>",
-        bar = header_bar(&holder),
-        q = escape(&query.text),
-        tester = escape(&query.tester),
-        from = escape(&field("from")),
-        to = escape(&field("to")),
-        count = rows.len(),
-        plural = if rows.len() == 1 { "" } else { "s" },
-        more = if rows.len() == 500 { " (the newest 500; narrow the search)" } else { "" },
-    );
-    page(StatusCode::OK, "Reports", &body)
+    let page = Reports {
+        holder: &holder,
+        problems,
+        capped: rows.len() == LISTED_REPORTS as usize,
+        rows,
+        search: ReportSearch {
+            text: query.text,
+            tester: query.tester,
+            from: field("from"),
+            to: field("to"),
+        },
+    };
+    respond(StatusCode::OK, &page)
 }
 
 /// `POST /reports/{id}/delete` or `/reports/{id}/revoke`: by the token that
@@ -337,7 +303,11 @@ pub async fn report_action(
     .await;
     match outcome {
         Ok(Ok(true)) => redirect("/reports", None),
-        Ok(Ok(false)) => page(StatusCode::FORBIDDEN, "Refused", "<p role=\"alert\">Only the tester who uploaded a report, or an admin, may revoke or delete it.</p>"),
+        Ok(Ok(false)) => notice(
+            StatusCode::FORBIDDEN,
+            "Refused",
+            "Only the tester who uploaded a report, or an admin, may revoke or delete it.",
+        ),
         Ok(Err(e)) => ApiError::from(e).into_response(),
         Err(e) => e.into_response(),
     }
@@ -372,51 +342,19 @@ async fn form_admin(
         .unwrap_or_else(|| StatusCode::FORBIDDEN.into_response()))
 }
 
-fn token_table(
+/// The admin page for `holder`, showing `created` once if a token was just made.
+fn tokens_page(
     state: &ServerState,
     holder: &Holder,
     created: Option<&str>,
 ) -> Result<String, ApiError> {
     let tokens = state.store.list_tokens()?;
-    let mut rows = String::new();
-    for token in tokens {
-        let action = if token.revoked {
-            String::new()
-        } else {
-            format!(
-                "<form method=\"post\" action=\"/admin/tokens/{}/revoke\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><button type=\"submit\">Revoke</button></form>",
-                token.id,
-                escape(&holder.csrf)
-            )
-        };
-        rows.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{action}</td></tr>",
-            token.id,
-            escape(&token.label),
-            if token.admin { "admin" } else { "upload" },
-            if token.revoked { "revoked" } else { "active" },
-            token.reports,
-            utc_minute(token.created_at),
-        ));
-    }
-    let shown = created
-        .map(|token| {
-            format!(
-                "<p role=\"status\">New token, shown only this once; paste it into the extension's Options: <code id=\"new-token\">{}</code></p>",
-                escape(token)
-            )
-        })
-        .unwrap_or_default();
-    Ok(format!(
-        "<h1>Repro upload tokens</h1>{bar}{shown}\
-         <form method=\"post\" action=\"/admin/tokens\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><p>\
-         <label for=\"label\">Label (the tester's name)</label> <input id=\"label\" name=\"label\" required> \
-         <label><input type=\"checkbox\" name=\"admin\" value=\"on\"> Admin</label> \
-         <button type=\"submit\">Create token</button></p></form>\
-         <table id=\"tokens\"><thead><tr><th>Number</th><th>Label</th><th>Kind</th><th>State</th><th>Reports</th><th>Created (UTC)</th><th></th></tr></thead><tbody>{rows}</tbody></table>",
-        bar = header_bar(holder),
-        csrf = escape(&holder.csrf),
-    ))
+    let page = Tokens {
+        holder,
+        created,
+        tokens: tokens.into_iter().map(team_html::TokenRow::from).collect(),
+    };
+    team_html::render(&page)
 }
 
 /// `GET /admin`: the tokens.
@@ -426,8 +364,8 @@ pub async fn admin(State(state): State<ServerState>, headers: HeaderMap) -> Resp
         Err(refusal) => return refusal,
     };
     let listing = state.clone();
-    match blocking(move || token_table(&listing, &holder, None)).await {
-        Ok(Ok(body)) => page(StatusCode::OK, "Tokens", &body),
+    match blocking(move || tokens_page(&listing, &holder, None)).await {
+        Ok(Ok(html)) => team_html::respond_rendered(StatusCode::OK, html),
         Ok(Err(e)) | Err(e) => e.into_response(),
     }
 }
@@ -457,11 +395,11 @@ pub async fn create_token(
     let listing = state.clone();
     let outcome = blocking(move || {
         let token = listing.store.create_token_with(&label, admin)?;
-        token_table(&listing, &holder, Some(&token))
+        tokens_page(&listing, &holder, Some(&token))
     })
     .await;
     match outcome {
-        Ok(Ok(body)) => page(StatusCode::CREATED, "Tokens", &body),
+        Ok(Ok(html)) => team_html::respond_rendered(StatusCode::CREATED, html),
         Ok(Err(e)) | Err(e) => e.into_response(),
     }
 }
