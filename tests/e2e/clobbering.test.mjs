@@ -45,7 +45,6 @@ for (const build of ['wasm', 'js']) {
     };
     paragraph.boundingBox = paragraph.box;
     await markElement(page, popup, paragraph, 'inside a clobbered form', 'bug', 'low');
-    await page.waitForTimeout(300);
     const matches = (selector) => page.evaluate((s) => Document.prototype.querySelectorAll.call(document, s).length, selector);
     const { href, bundle } = await stopAndShare(popup);
     await popup.close();

@@ -2,7 +2,7 @@
 // violations and failed resource loads show up as errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testEnvironment, startRecording, stopAndShare, configure, tabIdOf, openPopup, fetchBundle } from './harness.mjs';
+import { testEnvironment, startRecording, stopAndShare, configure, tabIdOf, openPopup, fetchBundle, untilRecorded } from './harness.mjs';
 
 const env = testEnvironment({ autoUpload: true });
 
@@ -10,11 +10,12 @@ test('console methods, previews, CSP violations and failed loads', async () => {
   const { site, server, browser } = env;
   const { page, tabId, popup } = await startRecording(env, '/console.html');
   await page.bringToFront();
-  await page.waitForTimeout(300);
   // The companion server sends no CORS headers: a cross-origin fetch to it fails like CORS does.
   await page.evaluate((url) => { window.CROSS_ORIGIN = url; }, `${server.url}/healthz`);
   await page.locator('#go').click();
-  await page.waitForTimeout(1200);
+  // The page's last answers (the socket's close, the failed cross-origin fetch) reach the recorder.
+  await untilRecorded(browser.worker, tabId, (r) => r.network.some((e) => e.kind === 'websocket' && e.method === 'CLOSE')
+    && r.network.some((e) => e.url === `${server.url}/healthz`), "the page's last requests");
   const { bundle } = await stopAndShare(popup, { review: false });
   const find = (first) => bundle.console.find((e) => e.args[0] === first || e.args[0]?.startsWith(first));
 

@@ -5,7 +5,7 @@
 // `127.0.0.1`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { configure, testEnvironment, startRecording, stopAndShare } from './harness.mjs';
+import { configure, testEnvironment, startRecording, stopAndShare, untilRecorded } from './harness.mjs';
 
 const env = testEnvironment({});
 const TYPED = 'Cross-Typed-Name-Kv7';
@@ -33,14 +33,18 @@ async function replayAtEnd(href) {
 }
 
 test('a frame of another origin is recorded by a recorder of its own and replays in its frame element, masked where the page masks', async () => {
-  const { page, popup } = await startRecording(env, '/cross-origin-host.html');
+  const { browser } = env;
+  const { page, popup, tabId } = await startRecording(env, '/cross-origin-host.html');
   await page.bringToFront();
   const frame = page.frameLocator('#card-frame');
   await frame.locator('#brand').waitFor();
-  await page.waitForTimeout(800);
+  // The frame's own recorder has handed its document up.
+  await untilRecorded(browser.worker, tabId, (r) => JSON.stringify(r.events).includes('PayFrame card form'), "the frame's document");
   await frame.locator('#holder').pressSequentially(TYPED);
   await frame.locator('#check').click();
-  await page.waitForTimeout(800);
+  await untilRecorded(browser.worker, tabId, (r) => r.events.some((e) => e.type === 'input' && e.value === '*'.repeat(TYPED.length))
+    && r.console.some((e) => e.args.includes('Card check failed in the frame'))
+    && r.network.some((e) => e.url.includes('/api/error?from=frame')), "the frame's typing, console and request");
   const box = await page.locator('#card-frame').boundingBox();
   const button = await frame.locator('#check').boundingBox();
   const { href, bundle } = await stopAndShare(popup);
@@ -72,6 +76,7 @@ test('a frame of a site on the never-record list stays out of the recording', as
   try {
     const { page, popup } = await startRecording(env, '/cross-origin-host.html');
     await page.frameLocator('#card-frame').locator('#brand').waitFor();
+    // A window for the frame's recorder to hand anything up, which it must not.
     await page.waitForTimeout(1200);
     const { bundle } = await stopAndShare(popup);
     await popup.close();

@@ -3,7 +3,7 @@
 // were, a hover menu open, a focus ring drawn.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testEnvironment, startRecording, stopAndShare } from './harness.mjs';
+import { testEnvironment, startRecording, stopAndShare, eventually } from './harness.mjs';
 
 const env = testEnvironment({});
 
@@ -21,11 +21,9 @@ const stateFacts = (doc) => {
 test('hover and focus replay: a hovered button, a focus ring, a form with focus inside, a menu shown on hover', async () => {
   const { page, popup } = await startRecording(env, '/states.html');
   await page.bringToFront();
-  await page.waitForTimeout(300);
   await page.locator('#name').click();
   await page.locator('#nav span').hover();
   await page.locator('#go').hover();
-  await page.waitForTimeout(600);
   const live = await page.evaluate(`(${stateFacts})(document)`);
   assert.deepEqual(live, { button: 'rgb(200, 0, 0)', outline: 'rgb(0, 0, 200)', form: 'rgb(230, 255, 230)', menu: 'none' });
   // The menu showed on hover before the pointer moved on.
@@ -42,8 +40,9 @@ test('hover and focus replay: a hovered button, a focus ring, a form with focus 
     timeline.value = timeline.max;
     timeline.dispatchEvent(new Event('input'));
   });
-  await viewer.waitForTimeout(500);
-  const replayed = await viewer.locator('#replay').evaluate((frame, source) => (0, eval)(`(${source})`)(frame.contentDocument), stateFacts.toString());
+  const replayed = await eventually(
+    () => viewer.locator('#replay').evaluate((frame, source) => (0, eval)(`(${source})`)(frame.contentDocument), stateFacts.toString()),
+    (facts) => JSON.stringify(facts) === JSON.stringify(live));
   assert.deepEqual(replayed, live, 'the replay shows the states the page showed at the end');
   await viewer.close();
 });

@@ -2,14 +2,17 @@
 // in the viewer: the replay must lay out and draw as the live page did.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testEnvironment, startRecording, stopAndShare } from './harness.mjs';
+import { testEnvironment, startRecording, stopAndShare, untilRecorded } from './harness.mjs';
+
+const INLINED_CSS = 'data-repro-inlined-css';
+/** The events after the first snapshot. */
+const afterSnapshot = (r) => r.events.slice(r.events.findIndex((e) => e.type === 'snapshot') + 1);
 
 const env = testEnvironment({});
 
 /** Record `path` for a moment, share it, and open the replay; the viewer page. */
 async function replayOf(path) {
   const { page, popup } = await startRecording(env, path);
-  await page.waitForTimeout(300);
   const live = page;
   const { href } = await stopAndShare(popup);
   await popup.close();
@@ -69,7 +72,6 @@ test('a canvas keeps its box in the replay, sized by its attributes or by the pa
 test('values a script sets (input.value = …) are recorded, masked, and replayed', async () => {
   const { page, popup } = await startRecording(env, '/script-values.html');
   await page.locator('#fill').click();
-  await page.waitForTimeout(300);
   const { href, bundle } = await stopAndShare(popup);
   await popup.close();
   await page.close();
@@ -91,7 +93,6 @@ test('values a script sets (input.value = …) are recorded, masked, and replaye
 test('a dialog opened with showModal() replays as a modal, where it was', async () => {
   const { page, popup } = await startRecording(env, '/dialog.html');
   await page.locator('#ask').click();
-  await page.waitForTimeout(300);
   const live = await page.evaluate(() => {
     const dialog = document.getElementById('confirm');
     const { x, y, width, height } = dialog.getBoundingClientRect();
@@ -119,9 +120,10 @@ test('a dialog opened with showModal() replays as a modal, where it was', async 
 });
 
 test('rules a script inserted (CSS-in-JS) replay, those inserted before Start and after', async () => {
-  const { page, popup } = await startRecording(env, '/css-in-js.html');
+  const { page, popup, tabId } = await startRecording(env, '/css-in-js.html');
   await page.locator('#theme').click();
-  await page.waitForTimeout(300);
+  // The page hook tells the rules' change once per task.
+  await untilRecorded(env.browser.worker, tabId, (r) => JSON.stringify(afterSnapshot(r)).includes(INLINED_CSS), 'the inserted rules');
   const styles = (doc) => ({
     title: getComputedStyle(doc.querySelector('.title')).color,
     note: getComputedStyle(doc.querySelector('.note')).backgroundColor,
@@ -147,9 +149,10 @@ test('rules a script inserted (CSS-in-JS) replay, those inserted before Start an
 });
 
 test('a popover shown on the page shows in the replay', async () => {
-  const { page, popup } = await startRecording(env, '/popover.html');
+  const { page, popup, tabId } = await startRecording(env, '/popover.html');
   await page.locator('#info').click();
-  await page.waitForTimeout(300);
+  // The popover's toggle event comes in a task of its own.
+  await untilRecorded(env.browser.worker, tabId, (r) => JSON.stringify(afterSnapshot(r)).includes('data-repro-popover-open'), 'the popover shown');
   assert.equal(await page.evaluate(() => document.getElementById('tip').matches(':popover-open')), true, 'the fixture shows its popover');
   const { href } = await stopAndShare(popup);
   await popup.close();
@@ -168,7 +171,6 @@ test("a select's choice replays when it may be recorded, and stays hidden when m
   const { page, popup } = await startRecording(env, '/select.html');
   await page.locator('#country').selectOption('it');
   await page.locator('#band').selectOption('b');
-  await page.waitForTimeout(300);
   const { href, bundle } = await stopAndShare(popup);
   await popup.close();
   await page.close();
@@ -185,12 +187,10 @@ test("a select's choice replays when it may be recorded, and stays hidden when m
 
 test('web components replay: open, closed and declarative shadow roots, slots, adopted styles, changes, roots attached later, masking inside', async () => {
   const { page, popup } = await startRecording(env, '/shadow.html');
-  await page.waitForTimeout(300);
   await page.locator('#change').click();
   await page.locator('#open-input').pressSequentially('Open-Root-Secret-Kq2');
   await page.evaluate(() => window.badgeRoot.getElementById('closed-input').focus());
   await page.keyboard.type('Closed-Root-Secret-Wy5');
-  await page.waitForTimeout(400);
   const facts = (doc, closedRoot) => {
     const card = doc.getElementById('card');
     const title = card.shadowRoot.getElementById('title');
@@ -238,15 +238,15 @@ test('web components replay: open, closed and declarative shadow roots, slots, a
 });
 
 test('same-origin frames replay: their documents, typing inside (masked), a frame added later', async () => {
-  const { page, popup } = await startRecording(env, '/iframe-host.html');
-  await page.waitForTimeout(300);
+  const { page, popup, tabId } = await startRecording(env, '/iframe-host.html');
   await page.frameLocator('#payment').locator('#holder').pressSequentially('Ada Lovelace');
   const pay = page.frameLocator('#payment').locator('#pay');
   await pay.click();
   const payBox = await pay.boundingBox();
   await page.locator('#add-frame').click();
   await page.frameLocator('#added').locator('h1').waitFor();
-  await page.waitForTimeout(500);
+  // The added frame's document is recorded at its load event.
+  await untilRecorded(env.browser.worker, tabId, (r) => JSON.stringify(afterSnapshot(r)).includes('Second fixture page'), "the added frame's document");
   const frameFacts = (doc) => ['payment', 'added'].map((id) => {
     const inner = doc.getElementById(id)?.contentDocument;
     return { id, text: inner?.body?.innerText.replace(/\s+/g, ' ').trim() ?? null, mode: inner?.compatMode ?? null, base: inner?.baseURI ?? null };
@@ -275,15 +275,16 @@ test('same-origin frames replay: their documents, typing inside (masked), a fram
 });
 
 test('in-page navigation: addresses a script pushes, a new # and going back are recorded and shown above the replay', async () => {
-  const { page, popup } = await startRecording(env, '/second.html');
-  await page.waitForTimeout(200);
+  const { page, popup, tabId } = await startRecording(env, '/second.html');
+  const navigations = (n) => untilRecorded(env.browser.worker, tabId,
+    (r) => r.events.filter((e) => e.type === 'navigation').length >= n, `navigation ${n}`);
   await page.evaluate(() => history.pushState({}, '', '/checkout/step-2'));
-  await page.waitForTimeout(200);
+  await navigations(1);
   await page.evaluate(() => { location.hash = 'review'; });
-  await page.waitForTimeout(200);
+  await navigations(2);
   await page.evaluate(() => history.back());
   await page.waitForFunction(() => location.hash === '');
-  await page.waitForTimeout(300);
+  await navigations(3);
   const live = await page.evaluate(() => location.href);
   const { href, bundle } = await stopAndShare(popup);
   await popup.close();
@@ -300,10 +301,10 @@ test('in-page navigation: addresses a script pushes, a new # and going back are 
 });
 
 test('a page whose only shadow roots come after Start: their later changes replay, and masking reaches into them', async () => {
-  const { page, popup } = await startRecording(env, '/late-root.html');
-  await page.waitForTimeout(300);
+  const { page, popup, tabId } = await startRecording(env, '/late-root.html');
   await page.locator('#attach').click();
-  await page.waitForTimeout(700);
+  // The fixture changes the new root again in a later task.
+  await untilRecorded(env.browser.worker, tabId, (r) => JSON.stringify(afterSnapshot(r)).includes('second'), "the root's later change");
   const { href, bundle } = await stopAndShare(popup);
   await popup.close();
   await page.close();

@@ -372,6 +372,46 @@ export async function eventually(read, ok, ms = 5000) {
 }
 
 /**
+ * What the extension has stored so far of the recording in tab `tabId`:
+ * the events, console entries and requests of its chunks, in order.
+ */
+export async function storedRecording(worker, tabId) {
+  const all = await extensionStorage(worker);
+  const session = all[`session:${tabId}`];
+  const id = session && JSON.parse(session).id;
+  const recording = { events: [], console: [], network: [] };
+  if (!id) return recording;
+  const keys = Object.keys(all).filter((key) => key.startsWith(`chunk:${id}:`)).sort();
+  for (const key of keys) {
+    const chunk = JSON.parse(all[key]);
+    recording.events.push(...(chunk.events ?? []));
+    recording.console.push(...(chunk.console ?? []));
+    recording.network.push(...(chunk.network ?? []));
+  }
+  return recording;
+}
+
+/**
+ * Wait until the extension has stored what `ok` looks for in the recording
+ * of the tab (see `storedRecording`): the wait for "the recorder has it"
+ * instead of a fixed sleep. Fails, naming `what`, after `ms`.
+ */
+export async function untilRecorded(worker, tabId, ok, what = 'what the test did', ms = 15000) {
+  const recording = await eventually(() => storedRecording(worker, tabId), ok, ms);
+  if (!ok(recording)) throw new Error(`the extension did not store ${what} within ${ms} ms`);
+  return recording;
+}
+
+/** Wait until nothing answers at `url` any more (a server just stopped). */
+export async function untilDown(url) {
+  const answers = () => fetch(`${url}/healthz`).then(() => true, () => false);
+  if (await eventually(answers, (up) => !up)) throw new Error(`${url} still answers`);
+}
+
+/** The recording holds its first snapshot (the recorder listens and walked the page). */
+export const hasSnapshot = (recording) => recording.events.some((e) => e.type === 'snapshot');
+
+/**
  * The fixture site, a repro-server and a browser with the extension, for the
  * tests of one file; `settings`, when given, are saved in the options page.
  * The returned object is filled in before the first test runs.
@@ -402,6 +442,9 @@ export async function startRecording({ site, browser }, path, page = null) {
   const popup = await openPopup(browser.context, browser.id, tabId);
   await popup.getByRole('button', { name: 'Start recording' }).click();
   await popup.getByText('Recording this tab.').waitFor();
+  // The recorder listens once its first snapshot is stored: what the test
+  // does next is recorded.
+  await untilRecorded(browser.worker, tabId, hasSnapshot, 'the first snapshot');
   return { page, tabId, popup };
 }
 

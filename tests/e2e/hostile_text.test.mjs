@@ -10,7 +10,6 @@ const env = testEnvironment({});
 
 test('text shaped against the secret detectors is recorded in bounded time', async () => {
   const { page, popup } = await startRecording(env, '/hostile-text.html');
-  await page.waitForTimeout(500);
   const { bundle } = await stopAndShare(popup);
   await Promise.all([page.close(), popup.close()]);
   const snapshot = bundle.events.find((e) => e.type === 'snapshot');

@@ -30,11 +30,11 @@ test('a large page changing in every task is walked in slices and replays exactl
   let recording;
   const tasks = await traceTasks(browser.context, page, async () => {
     recording = await startRecording(env, null, page);
+    // A window of recording while the page keeps changing (not a wait for anything).
     await page.waitForTimeout(3000);
   });
   await page.evaluate(() => window.stopChurn());
   const rounds = await page.evaluate(() => window.churnRounds);
-  await page.waitForTimeout(700);
   const live = await page.evaluate(describeTree, '#root');
   const { href, bundle } = await stopAndShare(recording.popup, { review: false });
 

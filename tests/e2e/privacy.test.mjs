@@ -4,9 +4,7 @@
 // out before sharing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  testEnvironment, startRecording, stopAndShare, configure, tabIdOf, openPopup, fetchBundle, storedBytes, nodesOf, extensionStorage,
-} from './harness.mjs';
+import { testEnvironment, startRecording, stopAndShare, configure, tabIdOf, openPopup, fetchBundle, storedBytes, nodesOf, extensionStorage, untilRecorded } from './harness.mjs';
 
 const env = testEnvironment();
 
@@ -62,7 +60,6 @@ test('planted secrets reach neither extension storage nor the server; the page t
   const { page, tabId, popup } = await startRecording(env, '/privacy.html');
 
   await page.bringToFront();
-  await page.waitForTimeout(300);
   await page.locator('#password').pressSequentially(SECRETS['typed password']);
   await page.locator('#card').pressSequentially(SECRETS['typed card number']);
   await page.locator('#cvc').pressSequentially('987');
@@ -79,7 +76,11 @@ test('planted secrets reach neither extension storage nor the server; the page t
   await page.keyboard.type(` ${SECRETS['typed in an editor frame in design mode']}`);
   await page.locator('#send').click();
   await page.evaluate(() => document.getElementById('cross-logger').contentWindow.postMessage('log', '*'));
-  await page.waitForTimeout(1000);
+  // What frames of another origin did reaches the page's recorder through the background.
+  await untilRecorded(browser.worker, tabId, (r) => r.console.some((e) => e.args.some((a) => a.startsWith('frame key ')))
+    && r.network.some((e) => (e.request_body?.text ?? '').includes('"user":"grace"'))
+    && r.events.some((e) => e.type === 'input' && e.value === '*'.repeat(SECRETS['typed in a frame of another origin'].length)),
+  "the frames' console, request and typing");
 
   await popup.bringToFront();
   await popup.getByRole('button', { name: 'Stop recording' }).click();
@@ -181,7 +182,6 @@ test('"Mask all text" records every text of the page as stars, layout kept', asy
   const { page, tabId, popup } = await startRecording(env, '/?mask-all');
   await page.bringToFront();
   await page.locator('#add').click();
-  await page.waitForTimeout(800);
   const { bundle } = await stopAndShare(popup, { review: false });
   assert.equal(bundle.mask_policy.mask_all_text, true);
   const texts = bundle.events.flatMap((e) => nodesOf(e.nodes || e.adds).filter((n) => n.k === 'text').map((n) => n.text));

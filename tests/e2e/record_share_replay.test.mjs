@@ -4,10 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import harValidator from 'har-validator';
-import {
-  testEnvironment, startRecording, stopAndShare, configure, tabIdOf, openPopup, fetchBundle, storedBytes, eventually, nodesOf,
-  wasmMemoryBytes, arrayBufferBytes,
-} from './harness.mjs';
+import { testEnvironment, startRecording, stopAndShare, configure, tabIdOf, openPopup, fetchBundle, storedBytes, eventually, nodesOf, wasmMemoryBytes, arrayBufferBytes, untilRecorded, hasSnapshot } from './harness.mjs';
 
 const SECRET = 'hunter2-Sup3rSecret';
 const TYPED_NAME = 'Ada Lovelace';
@@ -20,9 +17,7 @@ async function record(path, act) {
   const badge = () => browser.worker.evaluate((tab) => chrome.action.getBadgeText({ tabId: tab }), tabId);
   assert.equal(await eventually(badge, (text) => text === 'REC'), 'REC', 'the toolbar badge shows the tab is recording');
   await page.bringToFront();
-  await page.waitForTimeout(300);
-  await act(page);
-  await page.waitForTimeout(700);
+  await act(page, tabId);
   await popup.bringToFront();
   await popup.getByRole('button', { name: 'Stop recording' }).click();
   await popup.getByText(/^Review before sharing: /).waitFor();
@@ -38,20 +33,22 @@ async function record(path, act) {
 
 test('record an open page across a navigation, share, replay; the password never reaches the server', async () => {
   const { site, server, browser } = env;
-  const { href, page } = await record('/', async (p) => {
+  const { href, page } = await record('/', async (p, tabId) => {
     await p.locator('#name').pressSequentially(TYPED_NAME);
     await p.locator('#password').pressSequentially(SECRET);
     await p.locator('#agree').check();
     await p.locator('#add').click();
     await p.getByText('Item added by the app').waitFor();
-    await p.waitForTimeout(400);
     await p.mouse.wheel(0, 600);
+    // The scroll and the resize come as events of their own tasks.
+    await untilRecorded(env.browser.worker, tabId, (r) => r.events.some((e) => e.type === 'scroll'), 'the scroll');
     await p.setViewportSize({ width: 900, height: 650 });
-    await p.waitForTimeout(300);
+    await untilRecorded(env.browser.worker, tabId, (r) => r.events.some((e) => e.type === 'viewport'), 'the resize');
     await p.locator('#next').click();
     await p.waitForURL('**/second.html');
     await p.getByRole('heading', { name: 'Second fixture page' }).waitFor();
-    await p.waitForTimeout(800);
+    // The second page's recorder has walked it.
+    await untilRecorded(env.browser.worker, tabId, (r) => r.events.filter((e) => e.type === 'snapshot').length >= 2, "the second page's snapshot");
     await p.locator('#notes').pressSequentially('notes on page two');
   });
   await page.close();
@@ -194,7 +191,6 @@ test('Start again on the same page after a report: a second report of its own, w
   const first = await startRecording(env, '/?twice');
   await first.page.bringToFront();
   await first.page.locator('#name').pressSequentially('first take');
-  await first.page.waitForTimeout(600);
   const cdp = await browser.context.newCDPSession(first.page);
   const recorderMemory = async () => {
     await cdp.send('HeapProfiler.collectGarbage');
@@ -214,7 +210,6 @@ test('Start again on the same page after a report: a second report of its own, w
   await page.bringToFront();
   await page.locator('#name').fill('');
   await page.locator('#name').pressSequentially('second take');
-  await page.waitForTimeout(600);
   assert.ok(await recorderMemory() > 0, 'a new instance records');
   const { bundle: two } = await stopAndShare(second.popup);
   await cdp.detach();
@@ -233,16 +228,19 @@ test('pre-roll: the minute before Start is in the report, and can be turned off'
   const { site, server, browser } = env;
   for (const preRoll of [true, false]) {
     await configure(browser.context, browser.id, server.url, server.token, { preRoll, autoUpload: true });
+    // (A window, not a wait for something: the pages loaded next must see the new setting.)
     await browser.worker.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
     const page = await browser.context.newPage();
     await page.goto(`${site.url}/?pre-roll=${preRoll}`);
     await page.evaluate(() => { console.warn('before start', 'mail ada@example.com'); return fetch('/api/ok?early=1'); });
+    // A stretch of page life before Start: what the pre-roll is for.
     await page.waitForTimeout(600);
     const tabId = await tabIdOf(browser.worker, page);
     const popup = await openPopup(browser.context, browser.id, tabId);
     await popup.getByRole('button', { name: 'Start recording' }).click();
     await popup.getByText('Recording this tab.').waitFor();
-    await page.waitForTimeout(800);
+    // The pre-roll is handed over when the recorder is ready, before its snapshot is stored.
+    await untilRecorded(browser.worker, tabId, hasSnapshot, 'the first snapshot');
     const { bundle } = await stopAndShare(popup, { review: false });
     const early = bundle.console.find((e) => e.args[0] === 'before start');
     const request = bundle.network.find((e) => e.url.endsWith('/api/ok?early=1'));

@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { testEnvironment, startRecording, stopAndShare } from './harness.mjs';
+import { testEnvironment, startRecording, stopAndShare, eventually } from './harness.mjs';
 
 const env = testEnvironment({});
 
@@ -32,7 +32,6 @@ test('a replay sends no request that names the share link, and none but CSS load
   const watcher = await startWatcher();
   try {
     const { page, popup } = await startRecording(env, `/referrers.html?watch=${encodeURIComponent(watcher.url)}`);
-    await page.waitForTimeout(500);
     const { href } = await stopAndShare(popup);
     await popup.close();
     await page.close();
@@ -42,12 +41,13 @@ test('a replay sends no request that names the share link, and none but CSS load
     const viewer = await browser.context.newPage();
     await viewer.goto(href);
     await viewer.frameLocator('#replay').locator('h1').waitFor();
-    // Let the replayed page's images, styles, fonts and media load.
-    await viewer.waitForTimeout(2500);
+    // Until the replay has made the loads of every kind the assertions name.
+    const expectedLoads = ['img-unsafe-url', 'img-downgrade', 'img-origin', 'style-background', 'inline-style'];
+    await eventually(() => watcher.seen.map((r) => r.path).join(', '), (seen) => expectedLoads.every((kind) => seen.includes(kind)), 15000);
     await viewer.close();
     const replayed = watcher.seen.splice(0);
     const paths = replayed.map((r) => r.path).join(', ');
-    for (const expected of ['img-unsafe-url', 'img-downgrade', 'img-origin', 'style-background', 'inline-style']) {
+    for (const expected of expectedLoads) {
       assert.ok(paths.includes(expected), `the replay loaded ${expected} from the listener: ${paths}`);
     }
     const said = (r) => `${r.path} ← ${r.referer || r.origin}`;

@@ -2,22 +2,22 @@
 // recording, stays responsive, and yields a bundle within the caps.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testEnvironment, startRecording, stopAndShare, nodesOf } from './harness.mjs';
+import { testEnvironment, startRecording, stopAndShare, nodesOf, untilRecorded } from './harness.mjs';
 import { traceTasks } from './trace.mjs';
 
 const env = testEnvironment({ autoUpload: true });
 
 test('10,000 logs a second and 500 requests', async () => {
   const { browser } = env;
-  const { page, popup } = await startRecording(env, '/stress.html');
+  const { page, popup, tabId } = await startRecording(env, '/stress.html');
   await page.bringToFront();
-  await page.waitForTimeout(500);
   const before = await page.evaluate(() => window.longTasks.length);
   const tasks = await traceTasks(browser.context, page, async () => {
     await page.locator('#storm').click();
     await page.waitForFunction(() => window.stormDone === true, null, { timeout: 60000 });
     await page.locator('#after').click();
-    await page.waitForTimeout(1500);
+    // The recorder caught up with the storm: the click after it is stored.
+    await untilRecorded(browser.worker, tabId, (r) => r.events.filter((e) => e.type === 'click').length >= 2, 'the click after the storm', 60000);
   });
   const longTasks = (await page.evaluate(() => window.longTasks)).slice(before);
   const { bundle } = await stopAndShare(popup, { review: false });

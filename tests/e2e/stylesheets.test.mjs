@@ -10,7 +10,6 @@ const env = testEnvironment({});
 test("a linked stylesheet's relative url()s point next to the stylesheet in the recording and the replay", async () => {
   const { site, browser } = env;
   const { page, popup } = await startRecording(env, '/relative-css.html');
-  await page.waitForTimeout(300);
   const { href, bundle } = await stopAndShare(popup);
   await popup.close();
   await page.close();

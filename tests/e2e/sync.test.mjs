@@ -11,10 +11,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  testEnvironment, startRecording, stopAndShare, startReproServer, configure, launchBrowser,
-  stopServiceWorker, openPopup, tabIdOf, eventually, extensionStorage,
-} from './harness.mjs';
+import { testEnvironment, startRecording, stopAndShare, startReproServer, configure, launchBrowser, stopServiceWorker, openPopup, tabIdOf, eventually, extensionStorage, untilRecorded, untilDown } from './harness.mjs';
 
 const env = testEnvironment();
 
@@ -83,7 +80,6 @@ test('the service worker is stopped mid-recording while the tester types; the re
   await field.pressSequentially('abcd', { delay: 60 });
   const restarted = await stopServiceWorker(browser);
   await field.pressSequentially('efghij', { delay: 60 });
-  await page.waitForTimeout(1500);
   const { bundle } = await stopAndShare(popup);
   const nameId = bundle.events.find((e) => e.type === 'input')?.id;
   const typed = bundle.events.filter((e) => e.type === 'input' && e.id === nameId).map((e) => e.value);
@@ -98,13 +94,13 @@ test('a connection cut in the middle of an upload in parts resumes at that part;
   const proxy = await cuttingProxy(server.url, { cutPart: 2 });
   try {
     await configure(browser.context, browser.id, proxy.url, server.token, { autoUpload: true });
-    const { page, popup } = await startRecording(env, '/?in-parts');
+    const { page, popup, tabId } = await startRecording(env, '/?in-parts');
     await page.locator('#name').pressSequentially('resumable', { delay: 20 });
     // Console lines that do not compress much make a bundle of several 1 KiB parts.
     await page.evaluate(() => {
       for (let i = 0; i < 200; i += 1) console.log('entry', i, Math.random().toString(36).slice(2));
     });
-    await page.waitForTimeout(800);
+    await untilRecorded(browser.worker, tabId, (r) => r.console.some((e) => e.args[0] === 'entry' && e.args[1] === '199'), 'the last console line');
     const { href } = await stopAndShare(popup, { review: false });
 
     const { log } = proxy;
@@ -141,11 +137,10 @@ test('the browser is closed with a report queued; reopened on the same profile, 
   const profile = mkdtempSync(join(tmpdir(), 'repro-profile-'));
   const server = await startReproServer();
   server.stop();
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await untilDown(server.url);
   const first = await launchBrowser({ profile });
   await configure(first.context, first.id, server.url, server.token, { autoUpload: true });
   const { popup } = await startRecording({ site, browser: first }, '/?browser-restart');
-  await popup.waitForTimeout(800);
   await popup.getByRole('button', { name: 'Stop recording' }).click();
   await popup.getByText(/^Waiting for the server: could not reach the server/).waitFor({ timeout: 15000 });
   await first.context.close();
@@ -175,7 +170,7 @@ test('chunks an earlier version kept in chrome.storage.local are shared with the
   await configure(browser.context, browser.id, server.url, server.token);
   const { page, popup, tabId } = await startRecording(env, '/?earlier-version');
   await page.locator('#name').pressSequentially('before');
-  await page.waitForTimeout(800);
+  await untilRecorded(browser.worker, tabId, (r) => r.events.some((e) => e.type === 'input' && e.value === '*'.repeat('before'.length)), "the typing");
   // Move every chunk stored so far (the snapshot among them) to where
   // versions before IndexedDB kept them.
   const moved = await browser.worker.evaluate(async (tab) => {
@@ -197,7 +192,6 @@ test('chunks an earlier version kept in chrome.storage.local are shared with the
   }, tabId);
   assert.ok(moved >= 1, 'the snapshot was stored before the move');
   await page.locator('#name').pressSequentially(' after');
-  await page.waitForTimeout(800);
   const { bundle } = await stopAndShare(popup);
   assert.ok(bundle.events.some((e) => e.type === 'snapshot'), 'the snapshot kept in chrome.storage.local is shared');
   const typed = bundle.events.filter((e) => e.type === 'input').map((e) => e.value);
@@ -234,7 +228,6 @@ test('with "Keep a local copy" the recording stays after upload until it is remo
   try {
     const { page, popup } = await startRecording(env, '/?keep-copy');
     await page.locator('#name').pressSequentially('kept');
-    await page.waitForTimeout(600);
     const { href, bundle } = await stopAndShare(popup);
     const viewer = await browser.context.newPage();
     await viewer.goto(href);

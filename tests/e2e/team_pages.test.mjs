@@ -12,7 +12,6 @@ test('a tester finds, searches and deletes a report on the reports page', async 
   const { server, browser } = env;
   const { page, popup } = await startRecording(env, '/?team-pages');
   await page.locator('#name').pressSequentially('team');
-  await page.waitForTimeout(600);
   const { href, bundle } = await stopAndShare(popup);
 
   const reports = await browser.context.newPage();

@@ -3,7 +3,7 @@
 // recorded tab is recorded: another tab of the same site leaves no trace.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testEnvironment, startRecording, startReproServer, configure, tabIdOf, openPopup, fetchBundle, extensionStorage } from './harness.mjs';
+import { testEnvironment, startRecording, startReproServer, configure, tabIdOf, openPopup, fetchBundle, extensionStorage, untilRecorded, untilDown } from './harness.mjs';
 
 const env = testEnvironment();
 
@@ -24,7 +24,7 @@ test('errors in words, then retry; other tabs are not recorded', async () => {
   await other.bringToFront();
   await other.locator('#add').click();
   await other.getByText('Item added by the app').waitFor();
-  await recorded.waitForTimeout(800);
+  await untilRecorded(browser.worker, tabId, (r) => r.events.some((e) => e.type === 'input' && e.value === '*'.repeat('only here'.length)), 'the typing');
 
   await popup.bringToFront();
   await popup.getByRole('button', { name: 'Stop recording' }).click();
@@ -56,11 +56,10 @@ test('a report made while the server is down uploads by itself once it is back',
   const { browser } = env;
   const later = await startReproServer();
   later.stop();
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await untilDown(later.url);
   await configure(browser.context, browser.id, later.url, later.token, { autoUpload: true });
   const { page, popup } = await startRecording(env, '/?server-down');
   await page.locator('#name').pressSequentially('offline');
-  await page.waitForTimeout(600);
   await popup.bringToFront();
   await popup.getByRole('button', { name: 'Stop recording' }).click();
   await popup.getByText(/^Waiting for the server: could not reach the server/).waitFor({ timeout: 15000 });
