@@ -165,6 +165,10 @@ impl From<crate::StoreError> for ApiError {
                  (a bundle's id is chosen at random: send this report with a new one)"
                     .into(),
             ),
+            crate::StoreError::AssetMissing(sha256) => ApiError::Conflict(format!(
+                "the report lists the asset {sha256}, which was not uploaded first \
+                 (ask POST /api/assets/missing, then PUT /api/assets/{{sha256}})"
+            )),
             other => ApiError::Internal(other.to_string()),
         }
     }

@@ -1,6 +1,6 @@
 //! What the server deletes by itself: unfinished uploads in parts past their
-//! expiry, and reports older than the configured retention. Run at start and
-//! then every few minutes.
+//! expiry, reports older than the configured retention, and page assets no
+//! report uses any more. Run at start and then every few minutes.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,6 +24,8 @@ pub struct Swept {
     pub uploads: usize,
     /// Reports (row and blob).
     pub reports: usize,
+    /// Assets no report uses (row and blob).
+    pub assets: usize,
 }
 
 fn before(now: i64, age: Duration) -> i64 {
@@ -42,7 +44,12 @@ pub fn sweep(
         Some(age) => store.delete_reports_created_before(before(now, age))?,
         None => 0,
     };
-    Ok(Swept { uploads, reports })
+    let assets = store.sweep_unused_assets(now - crate::asset_store::UNUSED_ASSET_MS)?;
+    Ok(Swept {
+        uploads,
+        reports,
+        assets,
+    })
 }
 
 /// Sweep now and then for as long as the server runs, logging what went.
@@ -54,10 +61,10 @@ pub async fn run(store: Arc<Store>, pending: Arc<PendingUploads>, ages: Ages) {
     loop {
         let (store, pending) = (store.clone(), pending.clone());
         match tokio::task::spawn_blocking(move || sweep(&store, &pending, ages, now_ms())).await {
-            Ok(Ok(Swept { uploads, reports })) if uploads + reports > 0 => crate::json_log::event(
+            Ok(Ok(Swept { uploads, reports, assets })) if uploads + reports + assets > 0 => crate::json_log::event(
                 "info",
-                &format!("housekeeping: deleted {uploads} unfinished upload(s) and {reports} report(s) past their age"),
-                serde_json::json!({ "uploads": uploads, "reports": reports }),
+                &format!("housekeeping: deleted {uploads} unfinished upload(s) and {reports} report(s) past their age, and {assets} asset(s) no report uses"),
+                serde_json::json!({ "uploads": uploads, "reports": reports, "assets": assets }),
             ),
             Ok(Err(e)) => crate::json_log::event(
                 "error",

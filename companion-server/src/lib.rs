@@ -10,6 +10,8 @@
 //! format's limits, and stores blob first, metadata second, so that a reader
 //! never sees half a report.
 
+pub mod asset_store;
+mod asset_uploads;
 pub mod blobs;
 mod blocking;
 pub mod body_reading;

@@ -7,6 +7,7 @@
 use axum::routing::{get, post};
 use axum::Router;
 
+use crate::asset_uploads;
 use crate::operations;
 use crate::resumable;
 use crate::share;
@@ -31,6 +32,12 @@ pub fn router(state: ServerState) -> Router {
         .route("/r/{id}/bundle.json", get(share::bundle))
         .route("/r/{id}/har", get(share::har))
         .route("/r/{id}/console.txt", get(share::console_text))
+        .route("/r/{id}/assets/{sha256}", get(share::asset))
+        .route("/api/assets/missing", post(asset_uploads::missing))
+        .route(
+            "/api/assets/{sha256}",
+            axum::routing::put(asset_uploads::put),
+        )
         .route("/assets/{*path}", get(operations::asset))
         // The server's address alone leads to the team's reports.
         .route(

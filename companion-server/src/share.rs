@@ -1,6 +1,6 @@
-//! What a share link serves: the viewer's page, the bundle, and its
-//! exports (HAR, console text), for live links only (revoked and expired
-//! ones answer 410).
+//! What a share link serves: the viewer's page, the bundle, the page
+//! assets it lists, and its exports (HAR, console text), for live links
+//! only (revoked and expired ones answer 410).
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -142,4 +142,30 @@ pub(crate) async fn console_text(
         "text/plain; charset=utf-8",
         format!("repro-{id}-console.txt"),
     ))
+}
+
+/// `GET /r/{id}/assets/{sha256}`: an asset the report lists, with its
+/// stored type. Its name is its content, so it never changes: cached long.
+/// (The policy every non-page answer carries keeps an SVG opened on its own
+/// from running anything.)
+pub(crate) async fn asset(
+    State(state): State<ServerState>,
+    Path((id, sha256)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let meta = live_report(&state, &id).await?;
+    if !repro_manifest::is_sha256_hex(&sha256) {
+        return Err(ApiError::NotFound);
+    }
+    let store = state.store.clone();
+    let asset = blocking(move || store.report_asset(&meta.id, &sha256)).await??;
+    let content_type = HeaderValue::from_str(&asset.content_type)
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let mut response = asset.bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, content_type);
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=31536000, immutable"),
+    );
+    Ok(response)
 }

@@ -78,8 +78,8 @@ pub struct Backends {
 /// The one storage abstraction: a metadata database (SQLite or PostgreSQL)
 /// and a blob store (folder or S3-compatible bucket).
 pub struct Store {
-    db: Database,
-    blobs: Blobs,
+    pub(crate) db: Database,
+    pub(crate) blobs: Blobs,
 }
 
 /// The longest label a token may have, in characters (labels are shown on
@@ -243,6 +243,24 @@ impl Store {
         gzip: &[u8],
         expires_at: Option<i64>,
     ) -> Result<Stored, StoreError> {
+        self.put_report_with_assets(token_id, bundle_id, title, url, gzip, expires_at, &[])
+    }
+
+    /// [`Store::put_report`], the report using the stored assets `assets`
+    /// (SHA-256s): each must be stored already, or nothing is
+    /// ([`StoreError::AssetMissing`]); in the same transaction as the
+    /// report's row, each is marked used now, so no sweep takes it.
+    #[allow(clippy::too_many_arguments)]
+    pub fn put_report_with_assets(
+        &self,
+        token_id: i64,
+        bundle_id: &str,
+        title: &str,
+        url: &str,
+        gzip: &[u8],
+        expires_at: Option<i64>,
+        assets: &[String],
+    ) -> Result<Stored, StoreError> {
         match self.report_for_bundle(bundle_id)? {
             Some((id, owner)) if owner == token_id => return Ok(Stored { id, created: false }),
             Some(_) => return Err(StoreError::BundleOfAnotherToken),
@@ -260,17 +278,29 @@ impl Store {
             (gzip.len() as i64).into(),
             expires_at.into(),
         ];
+        let assets = assets.to_vec();
         // The insert does nothing when another upload of the bundle won the race.
         let existing = self.db.transaction(move |tx| {
-            tx.execute(
+            let inserted = tx.execute(
                 "INSERT INTO reports (id, bundle_id, token_id, title, url, created_at, bytes, expires_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (bundle_id) DO NOTHING",
                 &row,
             )?;
+            if inserted == 1 {
+                crate::asset_store::link_report_assets(tx, &row[0], &assets, now_ms())?;
+            }
             tx.query_one("SELECT id, token_id FROM reports WHERE bundle_id = ?1", &row[1..2])?
                 .map(|row| Ok((row.text(0)?, row.int(1)?)))
                 .transpose()
-        })?;
+        });
+        let existing = match existing {
+            Ok(existing) => existing,
+            Err(e) => {
+                // Nothing names the blob: it goes at once.
+                let _ = self.blobs.delete(&id);
+                return Err(e);
+            }
+        };
         match existing {
             Some((stored, _)) if stored == id => Ok(Stored { id, created: true }),
             Some((stored, owner)) => {
@@ -333,6 +363,11 @@ impl Store {
                 .map(|row| row.text(0))
                 .collect::<Result<Vec<_>, _>>()?;
             tx.execute(
+                "DELETE FROM report_assets WHERE report_id IN \
+                 (SELECT id FROM reports WHERE created_at < ?1)",
+                &[before_ms.into()],
+            )?;
+            tx.execute(
                 "DELETE FROM reports WHERE created_at < ?1",
                 &[before_ms.into()],
             )?;
@@ -344,13 +379,18 @@ impl Store {
         Ok(ids.len())
     }
 
-    /// Delete report `id`: its row (its link answers 404 at once), then its blob.
+    /// Delete report `id`: its row (its link answers 404 at once) and its
+    /// uses of assets, then its blob.
     pub fn delete_report(&self, id: &str) -> Result<(), StoreError> {
-        if self
-            .db
-            .execute("DELETE FROM reports WHERE id = ?1", vec![id.into()])?
-            == 0
-        {
+        let key: Value = id.into();
+        let deleted = self.db.transaction(move |tx| {
+            tx.execute(
+                "DELETE FROM report_assets WHERE report_id = ?1",
+                std::slice::from_ref(&key),
+            )?;
+            tx.execute("DELETE FROM reports WHERE id = ?1", &[key])
+        })?;
+        if deleted == 0 {
             return Err(StoreError::NotFound);
         }
         let _ = self.blobs.delete(id);

@@ -10,6 +10,8 @@ pub enum StoreError {
     NotFound,
     /// Another upload token stored a bundle of this id.
     BundleOfAnotherToken,
+    /// A report names an asset (this SHA-256) the store does not hold.
+    AssetMissing(String),
     /// The metadata database failed.
     Database(String),
     /// The S3-compatible object store failed.
@@ -24,6 +26,9 @@ impl fmt::Display for StoreError {
             StoreError::NotFound => write!(f, "not found"),
             StoreError::BundleOfAnotherToken => {
                 write!(f, "another upload token stored a bundle of this id")
+            }
+            StoreError::AssetMissing(sha256) => {
+                write!(f, "the asset {sha256} was not uploaded first")
             }
             StoreError::Database(e) => write!(f, "database: {e}"),
             StoreError::ObjectStore(e) => write!(f, "object store: {e}"),

@@ -156,11 +156,20 @@ pub(crate) async fn store_upload(
         .await
         .map_err(|_| ApiError::Internal("the server is shutting down".into()))?;
     // Only what the store needs outlives the decoding; the bundle goes.
-    let (id, title, url, gzip) = blocking(move || {
+    let (id, title, url, assets, gzip) = blocking(move || {
         let decoded = ingest::decode(body, gzipped, &limits, scan).map(|upload| {
             let url = upload.head.pages.first().map(|p| p.url.clone());
             let head = upload.head;
-            (head.id, head.title, url.unwrap_or_default(), upload.gzip)
+            let mut assets: Vec<String> = head.assets.into_iter().map(|a| a.sha256).collect();
+            assets.sort();
+            assets.dedup();
+            (
+                head.id,
+                head.title,
+                url.unwrap_or_default(),
+                assets,
+                upload.gzip,
+            )
         });
         drop(permit);
         decoded
@@ -175,9 +184,12 @@ pub(crate) async fn store_upload(
     let store = state.store.clone();
     let bundle_id = id.clone();
     let stored_bytes = gzip.len() as u64;
-    let stored =
-        blocking(move || store.put_report(token_id, &bundle_id, &title, &url, &gzip, expires_at))
-            .await??;
+    let stored = blocking(move || {
+        store.put_report_with_assets(
+            token_id, &bundle_id, &title, &url, &gzip, expires_at, &assets,
+        )
+    })
+    .await??;
     let link = report_link(state, headers, &stored.id);
     if stored.created {
         state.metrics.stored(stored_bytes);

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{ConsoleEntry, EventRecord, MaskPolicy, NetworkEntry};
+use crate::{AssetRef, ConsoleEntry, EventRecord, MaskPolicy, NetworkEntry};
 
 /// The format version this crate writes. Readers accept this version and
 /// every older one they know.
@@ -53,6 +53,10 @@ pub struct Bundle {
     pub screenshots: Vec<Screenshot>,
     /// The masking policy the recorder applied.
     pub mask_policy: MaskPolicy,
+    /// The page assets stored with the report, by URL (their bytes are
+    /// uploaded apart, once per content).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assets: Vec<AssetRef>,
 }
 
 /// A width and a height in CSS pixels.

@@ -28,8 +28,8 @@ use crate::validate::{
     validate_screenshot, NodeOrder,
 };
 use crate::{
-    Bundle, ConsoleEntry, Environment, Limits, Mark, MaskPolicy, NetworkEntry, Page, Screenshot,
-    ValidationError,
+    AssetRef, Bundle, ConsoleEntry, Environment, Limits, Mark, MaskPolicy, NetworkEntry, Page,
+    Screenshot, ValidationError,
 };
 
 /// The bundle's fields, its lists left as their text.
@@ -54,6 +54,8 @@ struct Parts<'a> {
     #[serde(borrow, default)]
     screenshots: Option<&'a RawValue>,
     mask_policy: MaskPolicy,
+    #[serde(default)]
+    assets: Vec<AssetRef>,
 }
 
 /// Read `json` as a bundle, checking it against the format's rules and
@@ -88,6 +90,7 @@ pub fn read_checked(
         marks: Vec::new(),
         screenshots: Vec::new(),
         mask_policy: parts.mask_policy,
+        assets: parts.assets,
     };
     head.validate_head(limits)?;
     let pages = head.pages.len() as u32;

@@ -17,6 +17,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod assets;
 mod bundle;
 mod checked_copy;
 mod chunk;
@@ -32,6 +33,7 @@ mod policy;
 pub mod substring;
 mod validate;
 
+pub use assets::{is_asset_type, is_sha256_hex, AssetRef, ASSET_TYPES};
 pub use bundle::{Bundle, Environment, Mark, Page, Rect, Screenshot, Size, FORMAT_VERSION};
 pub use checked_copy::read_checked;
 pub use chunk::{Chunk, ChunkPlace, MarkCapture};

@@ -33,6 +33,10 @@ pub struct Limits {
     pub max_title_bytes: usize,
     /// Longest page URL (each page's and the environment's), in bytes.
     pub max_url_bytes: usize,
+    /// Most assets one report may list.
+    pub max_assets: usize,
+    /// Largest single asset, in bytes.
+    pub max_asset_bytes: usize,
     /// Longest short field of the environment (browser, version, OS, user
     /// agent, language, time zone, versions, release), in bytes.
     pub max_label_bytes: usize,
@@ -53,6 +57,8 @@ impl Default for Limits {
             max_title_bytes: 2 * 1024,
             max_url_bytes: 8 * 1024,
             max_label_bytes: 1024,
+            max_assets: 2_000,
+            max_asset_bytes: 8 * 1024 * 1024,
         }
     }
 }

@@ -181,6 +181,32 @@ impl Bundle {
                 limits.max_label_bytes,
             )?;
         }
+        check_count("assets", self.assets.len(), limits.max_assets)?;
+        for (i, asset) in self.assets.iter().enumerate() {
+            check_bytes(
+                || format!("assets[{i}].url"),
+                &asset.url,
+                limits.max_url_bytes,
+            )?;
+            if !crate::is_sha256_hex(&asset.sha256) {
+                return fail(
+                    format!("assets[{i}].sha256"),
+                    "must be 64 lowercase hexadecimal digits",
+                );
+            }
+            if !crate::is_asset_type(&asset.content_type) {
+                return fail(
+                    format!("assets[{i}].type"),
+                    format!("`{}` is not a type an asset may have", asset.content_type),
+                );
+            }
+            if asset.bytes > limits.max_asset_bytes as u64 {
+                return fail(
+                    format!("assets[{i}].bytes"),
+                    format!("an asset may have at most {} bytes", limits.max_asset_bytes),
+                );
+            }
+        }
         Ok(())
     }
 }

@@ -1,7 +1,9 @@
-//! Where report blobs (gzip-compressed bundle JSON) live: a folder of the
-//! embedded store, or an S3-compatible bucket that several server replicas
-//! share. Both write a blob whole or not at all: a folder through a synced
-//! temporary file renamed into place, S3 by the nature of `PutObject`.
+//! Where report blobs (gzip-compressed bundle JSON) and page assets (named
+//! by the SHA-256 of their bytes) live: a folder of the embedded store, or
+//! an S3-compatible bucket that several server replicas share, each kind on
+//! a [`Shelf`] of its own. Both write a blob whole or not at all: a folder
+//! through a synced temporary file renamed into place, S3 by the nature of
+//! `PutObject`.
 
 mod folder;
 mod s3;
@@ -20,47 +22,98 @@ pub enum Blobs {
     S3(Box<S3Blobs>),
 }
 
+/// The two kinds of blob, each kept apart (a folder, a key prefix).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shelf {
+    /// Reports' bundles, `{id}.json.gz` in `bundles/`.
+    Bundles,
+    /// Page assets, `{sha256}` in `assets/`.
+    Assets,
+}
+
+impl Shelf {
+    /// The folder (or key prefix) of the shelf.
+    fn folder(self) -> &'static str {
+        match self {
+            Shelf::Bundles => "bundles",
+            Shelf::Assets => "assets",
+        }
+    }
+
+    /// The file name of blob `name` on this shelf.
+    fn file_name(self, name: &str) -> String {
+        match self {
+            Shelf::Bundles => blob_name(name),
+            Shelf::Assets => name.to_string(),
+        }
+    }
+
+    /// The blob name a file on this shelf holds, if it is one of its blobs.
+    fn name_in(self, file: &str) -> Option<&str> {
+        match self {
+            Shelf::Bundles => file.strip_suffix(".json.gz"),
+            Shelf::Assets => repro_manifest::is_sha256_hex(file).then_some(file),
+        }
+    }
+}
+
 impl Blobs {
     /// Store the blob of report `id` durably.
     pub fn put(&self, id: &str, bytes: &[u8]) -> Result<(), StoreError> {
-        match self {
-            Blobs::Folder(blobs) => blobs.put(id, bytes),
-            Blobs::S3(blobs) => blobs.put(id, bytes),
-        }
+        self.put_on(Shelf::Bundles, id, bytes)
     }
 
     /// The blob of report `id`.
     pub fn get(&self, id: &str) -> Result<Vec<u8>, StoreError> {
-        match self {
-            Blobs::Folder(blobs) => blobs.get(id),
-            Blobs::S3(blobs) => blobs.get(id),
-        }
+        self.get_from(Shelf::Bundles, id)
     }
 
     /// Delete the blob of report `id` (absent is fine).
     pub fn delete(&self, id: &str) -> Result<(), StoreError> {
-        match self {
-            Blobs::Folder(blobs) => blobs.delete(id),
-            Blobs::S3(blobs) => blobs.delete(id),
-        }
+        self.delete_from(Shelf::Bundles, id)
     }
 
     /// The report ids that have a blob, sorted.
     pub fn ids(&self) -> Result<Vec<String>, StoreError> {
-        let mut ids = match self {
-            Blobs::Folder(blobs) => blobs.ids(),
-            Blobs::S3(blobs) => blobs.ids(),
-        }?;
-        ids.sort();
-        Ok(ids)
+        Ok(self.listing()?.into_iter().map(|(id, _)| id).collect())
     }
 
-    /// Every blob: its report id and when it was written (Unix ms, when the
-    /// storage says), sorted by id.
+    /// Every report blob: its report id and when it was written (Unix ms,
+    /// when the storage says), sorted by id.
     pub fn listing(&self) -> Result<Vec<(String, Option<i64>)>, StoreError> {
+        self.listing_of(Shelf::Bundles)
+    }
+
+    /// Store blob `name` on `shelf` durably.
+    pub fn put_on(&self, shelf: Shelf, name: &str, bytes: &[u8]) -> Result<(), StoreError> {
+        match self {
+            Blobs::Folder(blobs) => blobs.put(shelf, name, bytes),
+            Blobs::S3(blobs) => blobs.put(shelf, name, bytes),
+        }
+    }
+
+    /// Blob `name` of `shelf`.
+    pub fn get_from(&self, shelf: Shelf, name: &str) -> Result<Vec<u8>, StoreError> {
+        match self {
+            Blobs::Folder(blobs) => blobs.get(shelf, name),
+            Blobs::S3(blobs) => blobs.get(shelf, name),
+        }
+    }
+
+    /// Delete blob `name` of `shelf` (absent is fine).
+    pub fn delete_from(&self, shelf: Shelf, name: &str) -> Result<(), StoreError> {
+        match self {
+            Blobs::Folder(blobs) => blobs.delete(shelf, name),
+            Blobs::S3(blobs) => blobs.delete(shelf, name),
+        }
+    }
+
+    /// Every blob of `shelf`: its name and when it was written (Unix ms,
+    /// when the storage says), sorted by name.
+    pub fn listing_of(&self, shelf: Shelf) -> Result<Vec<(String, Option<i64>)>, StoreError> {
         let mut blobs = match self {
-            Blobs::Folder(blobs) => blobs.listing(),
-            Blobs::S3(blobs) => blobs.listing(),
+            Blobs::Folder(blobs) => blobs.listing(shelf),
+            Blobs::S3(blobs) => blobs.listing(shelf),
         }?;
         blobs.sort();
         Ok(blobs)
@@ -77,7 +130,7 @@ impl Blobs {
     /// Where the blob of `id` is, in words (for `check`).
     pub fn locate(&self, id: &str) -> String {
         match self {
-            Blobs::Folder(blobs) => blobs.path(id).display().to_string(),
+            Blobs::Folder(blobs) => blobs.path(Shelf::Bundles, id).display().to_string(),
             Blobs::S3(blobs) => blobs.locate(id),
         }
     }

@@ -1,12 +1,12 @@
 //! Blobs in an S3-compatible bucket (AWS S3, Garage, MinIO, R2, …), reached
 //! with path-style URLs (`{endpoint}/{bucket}/{key}`) and SigV4 signatures.
-//! Keys are `{prefix}bundles/{id}.json.gz`; several Repro servers may share
+//! Keys are `{prefix}bundles/{id}.json.gz` and `{prefix}assets/{sha256}`; several Repro servers may share
 //! one bucket under different prefixes.
 
 use std::time::Duration;
 
-use super::blob_name;
 use super::sigv4::{self, Credentials};
+use super::Shelf;
 use crate::dates::utc_basic_seconds;
 use crate::store_basics::now_ms;
 use crate::store_error::StoreError;
@@ -128,13 +128,22 @@ impl S3Blobs {
         Ok(blobs)
     }
 
-    fn key(&self, id: &str) -> String {
-        format!("{}bundles/{}", self.settings.prefix, blob_name(id))
+    fn key(&self, shelf: Shelf, name: &str) -> String {
+        format!(
+            "{}{}/{}",
+            self.settings.prefix,
+            shelf.folder(),
+            shelf.file_name(name)
+        )
     }
 
     /// `s3://bucket/key` of report `id`'s blob.
     pub fn locate(&self, id: &str) -> String {
-        format!("s3://{}/{}", self.settings.bucket, self.key(id))
+        format!(
+            "s3://{}/{}",
+            self.settings.bucket,
+            self.key(Shelf::Bundles, id)
+        )
     }
 
     /// Send one signed request; status and body.
@@ -209,35 +218,32 @@ impl S3Blobs {
         object_store_error(what, format!("HTTP {status} {code}"))
     }
 
-    pub(super) fn put(&self, id: &str, bytes: &[u8]) -> Result<(), StoreError> {
-        match self.send("PUT", Some(&self.key(id)), &[], bytes)? {
+    pub(super) fn put(&self, shelf: Shelf, name: &str, bytes: &[u8]) -> Result<(), StoreError> {
+        match self.send("PUT", Some(&self.key(shelf, name)), &[], bytes)? {
             (200, _) => Ok(()),
             (status, body) => Err(Self::refused("storing a blob", status, &body)),
         }
     }
 
-    pub(super) fn get(&self, id: &str) -> Result<Vec<u8>, StoreError> {
-        match self.send("GET", Some(&self.key(id)), &[], &[])? {
+    pub(super) fn get(&self, shelf: Shelf, name: &str) -> Result<Vec<u8>, StoreError> {
+        match self.send("GET", Some(&self.key(shelf, name)), &[], &[])? {
             (200, body) => Ok(body),
             (404, _) => Err(StoreError::NotFound),
             (status, body) => Err(Self::refused("reading a blob", status, &body)),
         }
     }
 
-    pub(super) fn delete(&self, id: &str) -> Result<(), StoreError> {
-        match self.send("DELETE", Some(&self.key(id)), &[], &[])? {
+    pub(super) fn delete(&self, shelf: Shelf, name: &str) -> Result<(), StoreError> {
+        match self.send("DELETE", Some(&self.key(shelf, name)), &[], &[])? {
             (200 | 204 | 404, _) => Ok(()),
             (status, body) => Err(Self::refused("deleting a blob", status, &body)),
         }
     }
 
-    pub(super) fn ids(&self) -> Result<Vec<String>, StoreError> {
-        Ok(self.listing()?.into_iter().map(|(id, _)| id).collect())
-    }
-
-    /// Every blob's id and when it was written (the listing's `LastModified`).
-    pub(super) fn listing(&self) -> Result<Vec<(String, Option<i64>)>, StoreError> {
-        let prefix = format!("{}bundles/", self.settings.prefix);
+    /// Every blob of `shelf`: its name and when it was written (the
+    /// listing's `LastModified`).
+    pub(super) fn listing(&self, shelf: Shelf) -> Result<Vec<(String, Option<i64>)>, StoreError> {
+        let prefix = format!("{}{}/", self.settings.prefix, shelf.folder());
         let mut blobs = Vec::new();
         let mut continuation: Option<String> = None;
         loop {
@@ -254,7 +260,7 @@ impl S3Blobs {
                 let key = xml_values(&object, "Key").into_iter().next();
                 let Some(id) = key
                     .as_deref()
-                    .and_then(|key| key.strip_prefix(&prefix)?.strip_suffix(".json.gz"))
+                    .and_then(|key| shelf.name_in(key.strip_prefix(&prefix)?))
                 else {
                     continue;
                 };

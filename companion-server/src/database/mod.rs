@@ -48,6 +48,19 @@ CREATE TABLE IF NOT EXISTS uploads (
     token_id {int} NOT NULL,
     started_at {int} NOT NULL
 );
+CREATE TABLE IF NOT EXISTS assets (
+    sha256 TEXT PRIMARY KEY,
+    content_type TEXT NOT NULL,
+    bytes {int} NOT NULL,
+    created_at {int} NOT NULL,
+    used_at {int} NOT NULL
+);
+CREATE TABLE IF NOT EXISTS report_assets (
+    report_id TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    PRIMARY KEY (report_id, sha256)
+);
+CREATE INDEX IF NOT EXISTS report_assets_sha256 ON report_assets(sha256);
 CREATE TABLE IF NOT EXISTS upload_parts (
     name TEXT NOT NULL,
     n {int} NOT NULL,

@@ -197,6 +197,7 @@ pub fn assemble(
         marks: Vec::new(),
         screenshots: Vec::new(),
         mask_policy: session.policy.clone(),
+        assets: Vec::new(),
     };
     within_limits(&mut bundle, &Limits::default());
     let pages = bundle.pages.len() as u32;
