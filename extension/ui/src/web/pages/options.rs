@@ -43,6 +43,8 @@ pub async fn options_main() -> Result<(), JsValue> {
         };
         set_text("result", &outcome).ok();
     })?;
+    // Only now may the tester type: the saved values are in, Save is wired.
+    by_id::<web_sys::HtmlFieldSetElement>("settings")?.set_disabled(false);
     Ok(())
 }
 
