@@ -243,5 +243,8 @@ async fn an_asset_goes_once_no_report_uses_it_and_not_before() {
         1
     );
     assert_eq!(store.asset_totals().unwrap(), (0, 0));
-    assert_eq!(store.missing_assets(std::slice::from_ref(&kept)).unwrap(), vec![kept]);
+    assert_eq!(
+        store.missing_assets(std::slice::from_ref(&kept)).unwrap(),
+        vec![kept]
+    );
 }

@@ -17,11 +17,13 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod asset_urls;
 mod assets;
 mod bundle;
 mod checked_copy;
 mod chunk;
 mod console_network;
+pub mod css_urls;
 mod dom;
 mod dom_reading;
 mod example;

@@ -1,6 +1,5 @@
 //! The recorder's pure-Rust core: decisions that need no browser, tested natively.
 
-pub mod css_urls;
 pub mod fast_hash;
 pub mod frame_relay;
 pub mod hook;

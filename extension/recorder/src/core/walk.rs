@@ -577,7 +577,7 @@ impl<D: PageDom> NodeSerializer<D> {
                 // Its `url()`s mean "next to the stylesheet", not next to
                 // the page the copy is replayed in.
                 let css = match url {
-                    Some(url) => crate::core::css_urls::absolutize(&css, &url),
+                    Some(url) => repro_manifest::css_urls::absolutize(&css, &url),
                     None => css,
                 };
                 attrs.push((INLINED_CSS_ATTRIBUTE.into(), mask::free_text(css)));

@@ -1,15 +1,21 @@
-//! Making the `url()` references of a copied stylesheet absolute. A linked
-//! stylesheet's rules are copied into the recording (so the replay needs no
-//! access to them), and a relative `url(icons.svg)` in them means
-//! "relative to the stylesheet", not to the page the copy ends up in: left
-//! as it is, every icon, font and background of linked CSS goes missing in
-//! the replay. Rules come from the CSS object model (`cssText`), which has
-//! no comments; `url()` tokens are rewritten, everything else is kept.
+//! The `url()` references of CSS text: made absolute (a linked
+//! stylesheet's rules are copied into the recording, and a relative
+//! `url(icons.svg)` in them means "relative to the stylesheet", not to the
+//! page the copy ends up in), listed (the page assets a report stores), and
+//! mapped (the viewer points them at the stored assets). Rules come from
+//! the CSS object model (`cssText`), which has no comments; `url()` tokens
+//! are rewritten, everything else is kept.
 
 /// `css` with every relative `url()` resolved against `base` (the
 /// stylesheet's own URL). Fragment-only (`#id`), `data:` and other
 /// absolute references are kept as they are.
 pub fn absolutize(css: &str, base: &str) -> String {
+    map_references(css, |reference| resolve(base, reference))
+}
+
+/// `css` with each `url()` whose reference `map` gives a new one for
+/// written as `url("new")`; every other token and all other text kept.
+pub fn map_references(css: &str, mut map: impl FnMut(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(css.len());
     let mut rest = css;
     while let Some(at) = find_url_token(rest) {
@@ -21,10 +27,10 @@ pub fn absolutize(css: &str, base: &str) -> String {
             out.push_str(inner);
             return out;
         };
-        match resolve(base, reference.trim()) {
-            Some(absolute) => {
+        match map(reference.trim()) {
+            Some(mapped) => {
                 out.push('"');
-                for c in absolute.chars() {
+                for c in mapped.chars() {
                     if matches!(c, '"' | '\\') {
                         out.push('\\');
                     }
@@ -39,6 +45,16 @@ pub fn absolutize(css: &str, base: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The reference of every `url()` in `css`, in order.
+pub fn references(css: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    map_references(css, |reference| {
+        found.push(reference.to_string());
+        None
+    });
+    found
 }
 
 /// Where the next `url(` token starts (any case), outside CSS strings.
@@ -232,6 +248,18 @@ mod tests {
         assert!(
             out.contains(r#"url("https://cdn.test/assets/css/sprite.svg#icon")"#),
             "{out}"
+        );
+    }
+
+    #[test]
+    fn references_are_listed_and_mapped_in_order() {
+        let css = r#"a { background: url(x.png) } b { src: url("y.woff2") format("woff2") } c { content: "url(z)" }"#;
+        assert_eq!(references(css), vec!["x.png", "y.woff2"]);
+        let mapped = map_references(css, |r| (r == "y.woff2").then(|| "/stored/1".to_string()));
+        assert!(
+            mapped.contains(r#"url(x.png)"#)
+                && mapped.contains(r#"url("/stored/1") format("woff2")"#),
+            "{mapped}"
         );
     }
 
