@@ -46,6 +46,73 @@ pub fn is_asset_type(content_type: &str) -> bool {
     ASSET_TYPES.contains(&content_type)
 }
 
+/// The type an asset is stored with: the response's `declared` type when
+/// it is one an asset may have (common aliases taken), else what its first
+/// bytes (`head`) show; `None` for anything else (HTML, scripts, JSON).
+pub fn asset_type(declared: &str, head: &[u8]) -> Option<&'static str> {
+    let essence = declared
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let alias = match essence.as_str() {
+        "image/jpg" | "image/pjpeg" => "image/jpeg",
+        "image/x-png" => "image/png",
+        "application/font-woff" | "application/x-font-woff" => "font/woff",
+        "application/font-woff2" | "font/x-woff2" => "font/woff2",
+        "application/x-font-ttf" | "application/x-font-truetype" | "font/sfnt" => "font/ttf",
+        "application/x-font-opentype" => "font/otf",
+        other => other,
+    };
+    if let Some(known) = ASSET_TYPES
+        .iter()
+        .find(|t| **t == alias && **t != "application/octet-stream")
+    {
+        return Some(known);
+    }
+    sniffed_type(head)
+}
+
+/// What the first bytes of an asset show it is.
+fn sniffed_type(head: &[u8]) -> Option<&'static str> {
+    let starts = |magic: &[u8]| head.starts_with(magic);
+    if starts(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if starts(b"\xff\xd8\xff") {
+        Some("image/jpeg")
+    } else if starts(b"GIF87a") || starts(b"GIF89a") {
+        Some("image/gif")
+    } else if starts(b"RIFF") && head.get(8..12) == Some(b"WEBP") {
+        Some("image/webp")
+    } else if starts(b"wOF2") {
+        Some("font/woff2")
+    } else if starts(b"wOFF") {
+        Some("font/woff")
+    } else if starts(b"\x00\x01\x00\x00") || starts(b"true") {
+        Some("font/ttf")
+    } else if starts(b"OTTO") {
+        Some("font/otf")
+    } else if starts(b"\x00\x00\x01\x00") {
+        Some("image/x-icon")
+    } else if starts(b"BM") {
+        Some("image/bmp")
+    } else if is_svg(head) {
+        Some("image/svg+xml")
+    } else {
+        None
+    }
+}
+
+/// Does `head` start an SVG document (after a BOM, spaces, an XML
+/// declaration or comments)?
+fn is_svg(head: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(&head[..head.len().min(1024)]);
+    let text = text.trim_start_matches('\u{feff}').trim_start();
+    (text.starts_with("<?xml") || text.starts_with("<!--") || text.starts_with("<svg"))
+        && text.contains("<svg")
+}
+
 /// Is `text` a SHA-256 written as 64 lowercase hexadecimal digits?
 pub fn is_sha256_hex(text: &str) -> bool {
     text.len() == 64
@@ -73,6 +140,27 @@ mod tests {
         assert!(!is_asset_type("text/html"));
         assert!(!is_asset_type("application/javascript"));
         assert!(!is_asset_type("image/png; charset=x"));
+    }
+
+    #[test]
+    fn a_type_is_taken_from_the_header_or_else_the_bytes() {
+        assert_eq!(asset_type("image/png", b""), Some("image/png"));
+        assert_eq!(asset_type("Image/JPG; q=1", b""), Some("image/jpeg"));
+        assert_eq!(
+            asset_type("application/x-font-woff", b""),
+            Some("font/woff")
+        );
+        assert_eq!(
+            asset_type("application/octet-stream", b"wOF2...."),
+            Some("font/woff2")
+        );
+        assert_eq!(asset_type("", b"\x89PNG\r\n\x1a\nrest"), Some("image/png"));
+        assert_eq!(
+            asset_type("text/plain", b"<?xml version=\"1.0\"?><svg xmlns="),
+            Some("image/svg+xml")
+        );
+        assert_eq!(asset_type("text/html", b"<!doctype html><p>"), None);
+        assert_eq!(asset_type("application/javascript", b"alert(1)"), None);
     }
 
     #[test]

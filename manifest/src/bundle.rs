@@ -13,7 +13,14 @@ use crate::{AssetRef, ConsoleEntry, EventRecord, MaskPolicy, NetworkEntry};
 ///   [`crate::node_list`]; readers take both forms in either version.
 /// - 3: shadow roots (`{"k": "shadow_root"}` records under their host)
 ///   and frame documents (`{"k": "frame_document"}` under their frame).
-pub const FORMAT_VERSION: u32 = 3;
+/// - 4: the page's assets are stored with the report (`assets`): a
+///   replay loads them from the server and nothing else.
+pub const FORMAT_VERSION: u32 = 4;
+
+/// The first format version whose reports store their page's assets: a
+/// replay of one loads nothing but those (what was not stored is not
+/// shown), where an older one loads from the recorded site.
+pub const ASSETS_STORED_SINCE: u32 = 4;
 
 /// One recorded session, as the extension uploads it and the server stores it.
 ///

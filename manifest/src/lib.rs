@@ -35,8 +35,10 @@ mod policy;
 pub mod substring;
 mod validate;
 
-pub use assets::{is_asset_type, is_sha256_hex, AssetRef, ASSET_TYPES};
-pub use bundle::{Bundle, Environment, Mark, Page, Rect, Screenshot, Size, FORMAT_VERSION};
+pub use assets::{asset_type, is_asset_type, is_sha256_hex, AssetRef, ASSET_TYPES};
+pub use bundle::{
+    Bundle, Environment, Mark, Page, Rect, Screenshot, Size, ASSETS_STORED_SINCE, FORMAT_VERSION,
+};
 pub use checked_copy::read_checked;
 pub use chunk::{Chunk, ChunkPlace, MarkCapture};
 pub use console_network::{

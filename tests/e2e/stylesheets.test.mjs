@@ -1,6 +1,7 @@
 // A linked stylesheet is copied into the recording; its relative url()s
 // must keep pointing next to the stylesheet, not next to the page, or its
-// icons, fonts and backgrounds go missing in the replay.
+// icons, fonts and backgrounds go missing in the report (whose stored
+// copies the replay then shows).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testEnvironment, startRecording, stopAndShare, nodesOf } from './harness.mjs';
@@ -8,7 +9,7 @@ import { testEnvironment, startRecording, stopAndShare, nodesOf } from './harnes
 const env = testEnvironment({});
 
 test("a linked stylesheet's relative url()s point next to the stylesheet in the recording and the replay", async () => {
-  const { site, browser } = env;
+  const { site, browser, server } = env;
   const { page, popup } = await startRecording(env, '/relative-css.html');
   const { href, bundle } = await stopAndShare(popup);
   await popup.close();
@@ -23,6 +24,8 @@ test("a linked stylesheet's relative url()s point next to the stylesheet in the 
   const badge = viewer.frameLocator('#replay').locator('.badge');
   await badge.waitFor();
   const background = await badge.evaluate((e) => getComputedStyle(e).backgroundImage);
-  assert.equal(background, `url("${site.url}/assets/badge.svg")`);
+  const stored = bundle.assets.find((a) => a.url === `${site.url}/assets/badge.svg`);
+  assert.equal(stored?.type, 'image/svg+xml', `the badge is stored with the report: ${JSON.stringify(bundle.assets)}`);
+  assert.equal(background, `url("${server.url}/r/${href.split('/r/')[1]}/assets/${stored.sha256}")`, 'the replay shows the stored badge');
   await viewer.close();
 });

@@ -20,6 +20,7 @@ use repro_manifest::{
 use crate::canvas_boxes::{CanvasBoxes, CANVAS_ID_ATTRIBUTE};
 use crate::element_states::{css_with_states, FOCUS_WITHIN_ATTRIBUTE};
 use crate::replay_rules::replayable;
+use crate::stored_assets::StoredAssets;
 
 /// The document a replay builds, as the replay needs it.
 pub trait ReplayTarget {
@@ -138,6 +139,9 @@ pub struct Replayer<T: ReplayTarget> {
     hovered: Vec<T::Node>,
     /// The element that has focus and its ancestors, as marked.
     focused: Vec<T::Node>,
+    /// The page assets the report stores, when it stores them: the replay
+    /// loads those from the server and nothing from anywhere else.
+    assets: Option<StoredAssets>,
 }
 
 /// The form controls whose value a replay sets.
@@ -161,6 +165,30 @@ impl<T: ReplayTarget> Replayer<T> {
             document_id: None,
             hovered: Vec::new(),
             focused: Vec::new(),
+            assets: None,
+        }
+    }
+
+    /// Load the page's assets from the server's copies in `assets`, and
+    /// nothing from any other host.
+    pub fn use_stored_assets(&mut self, assets: StoredAssets) {
+        self.assets = Some(assets);
+    }
+
+    /// What relative URLs of node `id` mean: its frame document's URL, or the page's.
+    fn base_of(&self, id: u32) -> String {
+        match self.frame_urls.get(&id) {
+            Some(url) if !url.is_empty() => url.clone(),
+            _ => self.base_url.clone(),
+        }
+    }
+
+    /// A stylesheet's text as the replay uses it: its stored assets from
+    /// the server, its states as the replay marks them.
+    fn replay_css(&self, css: &str, base: &str) -> String {
+        match &self.assets {
+            Some(assets) => css_with_states(&assets.css(css, base)),
+            None => css_with_states(css),
         }
     }
 
@@ -232,12 +260,16 @@ impl<T: ReplayTarget> Replayer<T> {
                     if change.name == INLINED_CSS_ATTRIBUTE {
                         if self.target.local_name(&element).as_deref() == Some("style") {
                             let css = change.value.as_deref().unwrap_or_default();
-                            self.target.set_text(&element, &css_with_states(css));
+                            let css = self.replay_css(css, &self.base_of(change.id));
+                            self.target.set_text(&element, &css);
                         }
                         continue;
                     }
                     match &change.value {
-                        Some(value) => self.set_attribute(&element, &change.name, value),
+                        Some(value) => {
+                            let base = self.base_of(change.id);
+                            self.set_attribute(&element, &change.name, value, &base)
+                        }
                         None => self.target.remove_attribute(
                             &element,
                             attribute_namespace(&change.name),
@@ -253,7 +285,10 @@ impl<T: ReplayTarget> Replayer<T> {
                 for change in texts {
                     if let Some(node) = self.nodes.get(&change.id) {
                         match self.is_style_text(node) {
-                            true => self.target.set_text(node, &css_with_states(&change.text)),
+                            true => {
+                                let css = self.replay_css(&change.text, &self.base_of(change.id));
+                                self.target.set_text(node, &css);
+                            }
                             false => self.target.set_text(node, &change.text),
                         }
                     }
@@ -314,13 +349,20 @@ impl<T: ReplayTarget> Replayer<T> {
         }
     }
 
-    fn set_attribute(&mut self, element: &T::Node, name: &str, value: &str) {
+    /// Set attribute `name` of `element` (in a document at `base`), if
+    /// the replay allows it, its stored assets pointed at the server.
+    fn set_attribute(&mut self, element: &T::Node, name: &str, value: &str, base: &str) {
         let Some(tag) = self.target.local_name(element) else {
             return;
         };
         if !replayable(&tag, name, value) {
             return;
         }
+        let mapped = self
+            .assets
+            .as_ref()
+            .map(|assets| assets.attribute(&tag, name, value, base));
+        let value = mapped.as_deref().unwrap_or(value);
         self.target
             .set_attribute(element, attribute_namespace(name), name, value);
         match (name, tag.as_str()) {
@@ -337,6 +379,10 @@ impl<T: ReplayTarget> Replayer<T> {
     /// The node `data` describes; `frame_url`: it goes into a frame's
     /// document, whose URL that is (empty when unknown).
     fn create(&mut self, data: &NodeData, frame_url: Option<&str>) -> Option<T::Node> {
+        let base = match frame_url {
+            Some(url) if !url.is_empty() => url.to_string(),
+            _ => self.base_url.clone(),
+        };
         let node = match data {
             NodeData::Document => self.target.document()?,
             NodeData::Doctype { name } => self.target.create_doctype(name)?,
@@ -360,10 +406,11 @@ impl<T: ReplayTarget> Replayer<T> {
                     // A <style> keeps its attributes; of a link's, only its media apply.
                     for (name, value) in attrs {
                         if tag == "style" || name == "media" {
-                            self.set_attribute(&style, name, value);
+                            self.set_attribute(&style, name, value, &base);
                         }
                     }
-                    self.target.set_text(&style, &css_with_states(css));
+                    let css = self.replay_css(css, &base);
+                    self.target.set_text(&style, &css);
                     return Some(style);
                 }
                 // A name this browser will not create still keeps its content.
@@ -372,9 +419,25 @@ impl<T: ReplayTarget> Replayer<T> {
                     .create_element(tag, *svg)
                     .or_else(|| self.target.create_element(STAND_IN_TAG, *svg))?;
                 for (name, value) in attrs {
-                    self.set_attribute(&element, name, value);
+                    self.set_attribute(&element, name, value, &base);
                 }
                 if tag == "head" {
+                    // With the report's assets stored, the document loads
+                    // from the server alone (inserted before anything that
+                    // loads, this policy holds for the whole document).
+                    if let Some(assets) = &self.assets {
+                        if let Some(meta) = self.target.create_element("meta", false) {
+                            self.target.set_attribute(
+                                &meta,
+                                None,
+                                "http-equiv",
+                                "Content-Security-Policy",
+                            );
+                            self.target
+                                .set_attribute(&meta, None, "content", &assets.policy());
+                            self.target.insert(&element, &meta, None);
+                        }
+                    }
                     // No request of the replayed page names the viewer's URL
                     // (the share link): first thing in the head.
                     if let Some(meta) = self.target.create_element("meta", false) {
@@ -421,17 +484,17 @@ impl<T: ReplayTarget> Replayer<T> {
         // A stylesheet's text says the states as the replay marks them.
         let created = match &record.data {
             NodeData::Text { text } if self.is_style(record.parent) => {
-                self.target.create_text(&css_with_states(text))
+                let css = self.replay_css(text, &self.base_of(record.parent));
+                self.target.create_text(&css)
             }
             data => self.create(data, frame_url.as_deref()),
         };
         let Some(node) = created else {
             return;
         };
-        if let (Some(url), NodeData::Element { tag, .. }) = (frame_url, &record.data) {
-            if tag == "html" {
-                self.frame_urls.insert(record.id, url);
-            }
+        // Every node of a frame's document knows the document's URL.
+        if let Some(url) = frame_url {
+            self.frame_urls.insert(record.id, url);
         }
         if matches!(record.data, NodeData::Document) {
             self.document_id = Some(record.id);
@@ -482,7 +545,8 @@ impl<T: ReplayTarget> Replayer<T> {
     /// are now `css`.
     fn set_adopted_css(&mut self, id: u32, css: &str) {
         if let Some(Some(style)) = self.adopted_styles.get(&id) {
-            self.target.set_text(style, &css_with_states(css));
+            let css = self.replay_css(css, &self.base_of(id));
+            self.target.set_text(style, &css);
             return;
         }
         let parent = match self.head.clone() {
@@ -495,7 +559,8 @@ impl<T: ReplayTarget> Replayer<T> {
         let Some(style) = self.target.create_element("style", false) else {
             return;
         };
-        self.target.set_text(&style, &css_with_states(css));
+        let css = self.replay_css(css, &self.base_of(id));
+        self.target.set_text(&style, &css);
         self.target.insert(&parent, &style, None);
         self.adopted_styles.insert(id, Some(style));
     }

@@ -14,6 +14,7 @@ use repro_recorder::core::native_dom::{self, mutation_event, NativeDom, NodeRef}
 use repro_recorder::core::page_dom::{NodeKind, PageDom};
 use repro_recorder::core::walk::NodeSerializer;
 use repro_viewer::replay_core::{Effect, ReplayTarget, Replayer};
+use repro_viewer::stored_assets::StoredAssets;
 
 /// The replay's document: the recorder's in-memory DOM, built by the replay.
 struct NativeReplay(NativeDom);
@@ -946,4 +947,67 @@ fn the_pointer_and_focus_replay_as_the_states_the_stylesheets_name() {
         "{}",
         s.replayed()
     );
+}
+
+/// A report that stores its page's assets replays them from the server,
+/// changes included, and its documents may load from nowhere else.
+#[test]
+fn stored_assets_replay_from_the_server_and_nothing_else_loads() {
+    let html = "<html><head><style>.b { background: url(img/bg.png) }</style></head>\
+        <body><img id=\"i\" src=\"img/logo.png\" srcset=\"img/logo.png 1x, img/big.png 2x\">\
+        <div id=\"d\" style=\"background: url('/img/bg.png')\">x</div></body></html>";
+    let dom = NativeDom::parse(html).unwrap_or_else(|e| panic!("fixture: {e}"));
+    let mut page = native_dom::serializer(dom, MaskPolicy::default());
+    let document = page.dom().document();
+    let nodes = page.subtree_records(&document, 0, None, false);
+    let asset = |path: &str, sha: char| repro_manifest::AssetRef {
+        url: format!("http://app.test{path}"),
+        sha256: sha.to_string().repeat(64),
+        content_type: "image/png".into(),
+        bytes: 1,
+    };
+    // (The same bytes may stand for two URLs.)
+    let stored = [
+        asset("/shop/img/logo.png", 'a'),
+        asset("/shop/img/bg.png", 'b'),
+        asset("/img/bg.png", 'b'),
+        asset("/img/dark.png", 'c'),
+    ];
+    let mut replay = Replayer::new(NativeReplay(NativeDom::empty()));
+    replay.use_stored_assets(StoredAssets::new(&stored, "http://repro.test", "r1"));
+    replay.apply(&snapshot(nodes), "http://app.test/shop/index.html");
+    let served = |sha: char| {
+        format!(
+            "http://repro.test/r/r1/assets/{}",
+            sha.to_string().repeat(64)
+        )
+    };
+    let replayed = replay.target().0.html();
+    assert!(
+        replayed.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src http://repro.test data: blob:;"),
+        "{replayed}"
+    );
+    assert!(
+        replayed.contains(&format!("src=\"{}\"", served('a'))),
+        "{replayed}"
+    );
+    assert!(
+        replayed.contains(&format!("srcset=\"{} 1x, img/big.png 2x\"", served('a'))),
+        "not stored: left, and blocked: {replayed}"
+    );
+    assert_eq!(
+        replayed.matches(&served('b')).count(),
+        2,
+        "the style's and the attribute's: {replayed}"
+    );
+
+    let image = page.dom().by_id("i").unwrap_or_else(|| panic!("no image"));
+    page.dom_mut().set_attribute(image, "src", "/img/dark.png");
+    let event = mutation_event(&mut page, 100, 0).unwrap_or_else(|| panic!("a change"));
+    replay.apply(&event, "http://app.test/shop/index.html");
+    assert!(replay
+        .target()
+        .0
+        .html()
+        .contains(&format!("src=\"{}\"", served('c'))));
 }

@@ -111,6 +111,23 @@ pub fn start(bundle: Bundle) -> Result<Shared, JsValue> {
     let stage: HtmlElement = by_id("stage")?;
     let pointer: HtmlElement = by_id("pointer")?;
     let mut replay = Replay::new(iframe.clone());
+    // A bundle from a recorder that stores the page's assets: the replay
+    // loads those from this server, and nothing from anywhere else.
+    if bundle.format_version >= repro_manifest::ASSETS_STORED_SINCE {
+        let location = web_sys::window().ok_or("no window")?.location();
+        let origin = location.origin()?;
+        let path = location.pathname()?;
+        let report = path
+            .trim_start_matches("/r/")
+            .split('/')
+            .next()
+            .unwrap_or("");
+        replay.use_stored_assets(crate::stored_assets::StoredAssets::new(
+            &bundle.assets,
+            &origin,
+            report,
+        ));
+    }
     let scale = Rc::new(std::cell::Cell::new(1.0f64));
     {
         let (iframe, stage, scale) = (iframe.clone(), stage.clone(), scale.clone());

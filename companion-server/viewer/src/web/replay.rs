@@ -28,6 +28,12 @@ impl Replay {
         }
     }
 
+    /// Load the page's assets from the server's copies, and nothing from
+    /// any other host (see [`crate::stored_assets`]).
+    pub fn use_stored_assets(&mut self, assets: crate::stored_assets::StoredAssets) {
+        self.replayer.use_stored_assets(assets);
+    }
+
     /// Apply one event of a page recorded at `page_url`.
     pub fn apply(&mut self, event: &DomEvent, page_url: &str) {
         match self.replayer.apply(event, page_url) {

@@ -3,6 +3,7 @@
 //! JavaScript loader registers the listeners synchronously and forwards
 //! each event to the `#[wasm_bindgen]` functions here.
 
+mod asset_capture;
 mod chunk_parts;
 mod frames;
 mod injection;

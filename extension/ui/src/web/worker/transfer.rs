@@ -107,7 +107,7 @@ fn link_of(answer: &JsValue) -> Result<String, Failure> {
 }
 
 /// What a request carries.
-enum Body {
+pub(super) enum Body {
     /// Nothing.
     None,
     /// A part of the gzip body, as bytes.
@@ -116,10 +116,12 @@ enum Body {
     Json(String),
     /// The whole bundle, gzip-compressed JSON.
     GzipJson(js_sys::Uint8Array),
+    /// A page asset's bytes, of this type.
+    Asset(js_sys::Uint8Array, &'static str),
 }
 
 /// One request to the server; its JSON answer, or why it failed in words.
-async fn request(
+pub(super) async fn request(
     config: &Config,
     method: &str,
     path: &str,
@@ -140,6 +142,10 @@ async fn request(
         Body::GzipJson(bytes) => {
             headers.push(("Content-Type", "application/json".into()));
             headers.push(("Content-Encoding", "gzip".into()));
+            Some(bytes.into())
+        }
+        Body::Asset(bytes, content_type) => {
+            headers.push(("Content-Type", content_type.into()));
             Some(bytes.into())
         }
     };
@@ -180,7 +186,7 @@ async fn request(
 }
 
 /// SHA-256 of `bytes` as lowercase hex, by the browser's Web Crypto.
-async fn sha256_hex(bytes: &js_sys::Uint8Array) -> Result<String, JsValue> {
+pub(super) async fn sha256_hex(bytes: &js_sys::Uint8Array) -> Result<String, JsValue> {
     let digest = call(
         "crypto.subtle.digest",
         &["SHA-256".into(), bytes.clone().into()],

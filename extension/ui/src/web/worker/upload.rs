@@ -132,13 +132,17 @@ pub async fn upload_session(session_id: &str) -> Result<(), JsValue> {
         let words = "no server is set: open Options and enter the server URL and upload token";
         return set_state(session_id, fail(words.into())).await;
     };
-    let (bundle, keys) = match stored_bundle(session_id).await? {
+    let (mut bundle, keys) = match stored_bundle(session_id).await? {
         Ok(found) => found,
         Err(reason) => {
             call("chrome.alarms.clear", &[retry_alarm(session_id).into()]).await?;
             return set_state(session_id, fail(reason)).await;
         }
     };
+    // The page's images and fonts first: the report names them.
+    if let Err(failure) = super::asset_capture::capture(&config, &mut bundle).await {
+        return after_failure(session_id, attempt, failure).await;
+    }
     let json = serde_json::to_string(&bundle).map_err(|e| JsValue::from_str(&e.to_string()))?;
     let body = gzip(&json).await?;
     let bytes = body.length() as u64;
@@ -160,17 +164,25 @@ pub async fn upload_session(session_id: &str) -> Result<(), JsValue> {
             }
             Ok(())
         }
-        Err((reason, status)) if is_retryable(status) => {
-            let attempt = attempt + 1;
-            let delay = retry_delay_ms(attempt, js_sys::Math::random());
-            arm_alarm(session_id, delay as f64).await?;
-            set_state(session_id, UploadState::Waiting { reason, attempt }).await
-        }
-        Err((reason, _)) => {
-            call("chrome.alarms.clear", &[retry_alarm(session_id).into()]).await?;
-            set_state(session_id, fail(reason)).await
-        }
+        Err(failure) => after_failure(session_id, attempt, failure).await,
     }
+}
+
+/// An upload try of session `session_id` failed (its `attempt`-th so far):
+/// wait and try again when it may pass later, else say why it failed.
+async fn after_failure(
+    session_id: &str,
+    attempt: u32,
+    (reason, status): super::transfer::Failure,
+) -> Result<(), JsValue> {
+    if is_retryable(status) {
+        let attempt = attempt + 1;
+        let delay = retry_delay_ms(attempt, js_sys::Math::random());
+        arm_alarm(session_id, delay as f64).await?;
+        return set_state(session_id, UploadState::Waiting { reason, attempt }).await;
+    }
+    call("chrome.alarms.clear", &[retry_alarm(session_id).into()]).await?;
+    set_state(session_id, UploadState::Failed { reason }).await
 }
 
 /// After a browser restart (alarms may not survive one) or an update: every

@@ -1,0 +1,170 @@
+//! The page assets a report uses, stored with it: before the bundle goes,
+//! each image, font and background it refers to is fetched by the
+//! extension (which may read what the page's origin could not), named by
+//! the SHA-256 of its bytes, and sent to the server unless it has it
+//! already; the bundle then lists them, and the replay loads them from the
+//! server instead of the recorded site.
+//!
+//! Cookies go only where the recorded pages' own origins are: an asset of
+//! another host is fetched without credentials. What cannot be fetched, is
+//! not a type an asset may have, or is past the limits is left out (the
+//! replay shows nothing there, and asks no other host).
+
+use std::collections::HashMap;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::transfer::{request, sha256_hex, Body, Failure};
+use crate::config::Config;
+use repro_extension_messages::web::js::{get, object};
+use repro_extension_messages::web::runtime::call;
+use repro_manifest::{asset_urls::asset_urls, AssetRef, Bundle, Limits};
+
+/// No asset may take longer than this to fetch.
+const FETCH_TIMEOUT_MS: f64 = 15_000.0;
+
+/// The most bytes of assets one report stores.
+const MAX_REPORT_ASSET_BYTES: usize = 64 * 1024 * 1024;
+
+/// One fetched asset.
+struct Fetched {
+    reference: AssetRef,
+    bytes: js_sys::Uint8Array,
+}
+
+/// Fetch the assets `bundle` uses, send the server those it lacks, and list
+/// them in the bundle. A server without the assets API is sent none.
+pub async fn capture(config: &Config, bundle: &mut Bundle) -> Result<(), Failure> {
+    let limits = Limits::default();
+    let urls = asset_urls(bundle, limits.max_assets);
+    if urls.is_empty() {
+        return Ok(());
+    }
+    let own_origins: Vec<String> = bundle.pages.iter().filter_map(|p| origin(&p.url)).collect();
+    let mut fetched = Vec::new();
+    let mut total = 0usize;
+    for url in urls {
+        let with_cookies = origin(&url).is_some_and(|o| own_origins.contains(&o));
+        let Some(asset) = fetch_asset(&url, with_cookies, limits.max_asset_bytes).await else {
+            continue;
+        };
+        let size = asset.bytes.length() as usize;
+        if total + size > MAX_REPORT_ASSET_BYTES {
+            continue;
+        }
+        total += size;
+        fetched.push(asset);
+    }
+    if fetched.is_empty() {
+        return Ok(());
+    }
+    let mut hashes: Vec<String> = fetched.iter().map(|f| f.reference.sha256.clone()).collect();
+    hashes.sort();
+    hashes.dedup();
+    let question = serde_json::json!({ "sha256": hashes }).to_string();
+    let answer = match request(config, "POST", "/api/assets/missing", Body::Json(question)).await {
+        Ok(answer) => answer,
+        // A server from before assets: the report goes without them.
+        Err((_, Some(404 | 405))) => return Ok(()),
+        Err(failure) => return Err(failure),
+    };
+    let missing: Vec<String> = js_sys::Array::from(&get(&answer, "missing"))
+        .iter()
+        .filter_map(|h| h.as_string())
+        .collect();
+    let mut by_hash: HashMap<&str, &Fetched> = HashMap::new();
+    for asset in &fetched {
+        by_hash
+            .entry(asset.reference.sha256.as_str())
+            .or_insert(asset);
+    }
+    for sha256 in &missing {
+        let Some(asset) = by_hash.get(sha256.as_str()) else {
+            continue;
+        };
+        let content_type = repro_manifest::ASSET_TYPES
+            .iter()
+            .find(|t| **t == asset.reference.content_type)
+            .copied()
+            .unwrap_or("application/octet-stream");
+        request(
+            config,
+            "PUT",
+            &format!("/api/assets/{sha256}"),
+            Body::Asset(asset.bytes.clone(), content_type),
+        )
+        .await?;
+    }
+    bundle.assets = fetched.into_iter().map(|f| f.reference).collect();
+    Ok(())
+}
+
+/// `scheme://host[:port]` of `url`.
+fn origin(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    Some(format!(
+        "{}://{}",
+        scheme.to_ascii_lowercase(),
+        host.to_ascii_lowercase()
+    ))
+}
+
+/// Fetch `url` as an asset: its bytes, type and hash, or nothing when it
+/// cannot be had, is too large, or is not a type an asset may have.
+async fn fetch_asset(url: &str, with_cookies: bool, max_bytes: usize) -> Option<Fetched> {
+    let mut init = vec![
+        (
+            "credentials",
+            if with_cookies { "include" } else { "omit" }.into(),
+        ),
+        // The copy the page just loaded, when the browser still has it.
+        ("cache", "force-cache".into()),
+    ];
+    if let Ok(signal) = call("AbortSignal.timeout", &[FETCH_TIMEOUT_MS.into()]).await {
+        init.push(("signal", signal));
+    }
+    let response: web_sys::Response = call("fetch", &[JsValue::from_str(url), object(&init)])
+        .await
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    if !response.ok() {
+        return None;
+    }
+    let headers = response.headers();
+    let declared = headers
+        .get("content-type")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let length = headers
+        .get("content-length")
+        .ok()
+        .flatten()
+        .and_then(|n| n.parse::<usize>().ok());
+    if length.is_some_and(|n| n > max_bytes) {
+        return None;
+    }
+    let buffer = wasm_bindgen_futures::JsFuture::from(response.array_buffer().ok()?)
+        .await
+        .ok()?;
+    let bytes = js_sys::Uint8Array::new(&buffer);
+    let size = bytes.length() as usize;
+    if size == 0 || size > max_bytes {
+        return None;
+    }
+    let head = bytes.subarray(0, (size as u32).min(1024)).to_vec();
+    let content_type = repro_manifest::asset_type(&declared, &head)?;
+    let sha256 = sha256_hex(&bytes).await.ok()?;
+    Some(Fetched {
+        reference: AssetRef {
+            url: url.to_string(),
+            sha256,
+            content_type: content_type.to_string(),
+            bytes: size as u64,
+        },
+        bytes,
+    })
+}
