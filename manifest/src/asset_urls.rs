@@ -71,6 +71,15 @@ pub fn map_value(
     }
 }
 
+/// `value` (of the kind `kind`) with no address of an asset left: what a
+/// masked region's image attributes are recorded as.
+pub fn without_assets(kind: UrlValue, value: &str) -> String {
+    match kind {
+        UrlValue::Single | UrlValue::SourceSet => String::new(),
+        UrlValue::Css => css_urls::map_references(value, |_| Some(String::new())),
+    }
+}
+
 /// The references in `value` (of the kind `kind`), in order.
 pub fn references(kind: UrlValue, value: &str) -> Vec<String> {
     let mut found = Vec::new();

@@ -19,6 +19,7 @@ const SECRETS = {
   'IBAN in text': 'DE89 3704 0044 0532 0130 00',
   'JWT in text': 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJncmFjZSJ9',
   'data-repro-mask text': 'Classified-Text-Kx7',
+  'bytes of an image in a masked region': 'Masked-Image-Bytes-Rk4',
   'data-repro-block text': 'Blocked-Text-Pm3',
   'tester block selector text': 'Tester-Block-Jd2',
   'API key in an error message': 'sk_live_51HqLyjWDarjtT1zdp7dcXYZ',
@@ -156,6 +157,12 @@ test('planted secrets reach neither extension storage nor the server; the page t
   const form = bundle.network.find((e) => e.kind === 'xhr');
   assert.equal(form.request_body.text, 'user=grace&password=[masked by Repro]');
 
+  // An image in a masked region is recorded without its address, and not stored.
+  assert.ok(!bundle.assets.some((a) => a.url.includes('masked-image-Nw3')), 'the masked image is not among the assets');
+  assert.ok(!JSON.stringify(bundle.events).includes('masked-image-Nw3'), 'nor is its address in the recording');
+  // The page's other images are stored with the report (this search would find them).
+  assert.ok(storedBytes(server.data).some(({ raw }) => raw.toString('latin1').includes('Shown-Image-Bytes-Pd2')),
+    'an image outside masked regions is stored with the report');
   for (const { path, raw, text: bytes } of storedBytes(server.data)) {
     assertNoSecrets(path, bytes);
     assertNoSecrets(`${path} (raw)`, raw.toString('latin1'));

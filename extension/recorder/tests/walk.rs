@@ -405,3 +405,56 @@ fn markup_values_are_kept_and_control_values_masked() {
         "an input's value is its current value, masked"
     );
 }
+
+/// An image in a masked region (or masked itself) is recorded without its
+/// address, so the report neither names nor stores it; "mask all text"
+/// masks text, not images, except a masked region's.
+#[test]
+fn images_in_masked_regions_are_recorded_without_their_address() {
+    let html = "<html><head></head><body>\
+        <img id=\"shown\" src=\"/logo.png\" srcset=\"/logo.png 1x, /logo2.png 2x\">\
+        <div data-repro-mask><img id=\"inside\" src=\"/id-card.png\">\
+        <div id=\"styled\" style=\"background: url('/face.jpg'); color: red\">x</div></div>\
+        <img id=\"itself\" data-repro-mask src=\"/signature.png\">\
+        </body></html>";
+    for mask_all_text in [false, true] {
+        let dom = NativeDom::parse(html).unwrap_or_else(|e| panic!("{e}"));
+        let policy = MaskPolicy {
+            mask_all_text,
+            ..MaskPolicy::default()
+        };
+        let (records, mut serializer) = snapshot(dom, policy);
+        // Changed later: the same.
+        for (id, src) in [("inside", "/passport.png"), ("shown", "/logo-dark.png")] {
+            let node = serializer
+                .dom()
+                .by_id(id)
+                .unwrap_or_else(|| panic!("#{id}"));
+            serializer.dom_mut().set_attribute(node, "src", src);
+        }
+        let changed = match native_dom::mutation_event(&mut serializer, 1, 0) {
+            Some(repro_manifest::DomEvent::Mutation { attrs, .. }) => attrs,
+            other => panic!("a mutation: {other:?}"),
+        };
+        let values: Vec<_> = changed.iter().filter_map(|c| c.value.as_deref()).collect();
+        assert_eq!(
+            values,
+            vec!["", "/logo-dark.png"],
+            "mask all text: {mask_all_text}"
+        );
+        let shown = element(&records, "shown");
+        assert_eq!(
+            attr(shown, "src"),
+            Some("/logo.png"),
+            "mask all text: {mask_all_text}"
+        );
+        assert_eq!(attr(shown, "srcset"), Some("/logo.png 1x, /logo2.png 2x"));
+        assert_eq!(attr(element(&records, "inside"), "src"), Some(""));
+        assert_eq!(attr(element(&records, "itself"), "src"), Some(""));
+        let style = attr(element(&records, "styled"), "style").unwrap_or_default();
+        assert!(
+            !style.contains("face.jpg") && style.contains("color: red"),
+            "{style}"
+        );
+    }
+}

@@ -245,7 +245,20 @@ fn attribute_changes<D: PageDom>(
         };
         let value = match value {
             Some(v) if keep_attribute(&name, &v) => {
-                Some(crate::core::mask::attribute_value(&name, v))
+                let v = crate::core::mask::attribute_value(&name, v);
+                // An image's address in a masked region is not recorded.
+                let tag = dom.element_name(element).0;
+                match repro_manifest::asset_urls::url_attribute(&tag, &name) {
+                    Some(kind)
+                        if serializer.masks_images_of(
+                            element,
+                            serializer.masks_text_under(dom.parent(element).as_ref()),
+                        ) =>
+                    {
+                        Some(repro_manifest::asset_urls::without_assets(kind, &v))
+                    }
+                    _ => Some(v),
+                }
             }
             Some(_) => continue,
             None if keep_attribute(&name, "") => None,

@@ -8,6 +8,7 @@
 //! snapshot is walked in slices), and once the page has changed meanwhile it
 //! checks each node is still where it was found.
 
+use repro_manifest::asset_urls::{url_attribute, without_assets};
 use repro_manifest::markup::{keep_attribute, recordable_tag, skip_children};
 use repro_manifest::{
     MaskPolicy, NodeData, NodeRecord, INLINED_CSS_ATTRIBUTE, MODAL_DIALOG_ATTRIBUTE,
@@ -224,6 +225,24 @@ impl<D: PageDom> NodeSerializer<D> {
 
     fn is_style(&self, node: &D::Node) -> bool {
         self.dom.kind(node) == NodeKind::Element && self.dom.element_name(node).0 == "style"
+    }
+
+    /// Are the images of `element` hidden: is it in a masked region (or
+    /// masked itself)? `text_masked`: whether text under its parent is
+    /// masked, which outside "mask all text" says the region's part.
+    /// Such images' addresses are not recorded, so neither is the image
+    /// stored with the report.
+    pub fn masks_images_of(&self, element: &D::Node, text_masked: bool) -> bool {
+        if self.policy.mask_all_text {
+            // All text is masked, images are not: only a masked region's.
+            return self
+                .dom
+                .inside_or_fails_closed(element, PolicySelector::Mask);
+        }
+        text_masked
+            || self
+                .dom
+                .matches_or_fails_closed(element, PolicySelector::Mask)
     }
 
     /// Is text under `parent` masked (by the policy, a mask selector, or
@@ -537,6 +556,8 @@ impl<D: PageDom> NodeSerializer<D> {
         // browser's walk more than anything else (measured).
         let names = self.dom.attribute_names(element);
         let names = names.split(' ').filter(|name| !name.is_empty());
+        // Asked once, of an element with an image's address only.
+        let mut hides_images: Option<bool> = None;
         for name in names.take(repro_manifest::MAX_ATTRIBUTES_PER_ELEMENT) {
             // A control's current value is read below (an option's,
             // a progress bar's or a button's `value` is markup: kept).
@@ -550,6 +571,15 @@ impl<D: PageDom> NodeSerializer<D> {
                 continue;
             }
             let value = mask::attribute_value(name, value);
+            let value = match url_attribute(&tag, name) {
+                Some(kind)
+                    if *hides_images
+                        .get_or_insert_with(|| self.masks_images_of(element, masked)) =>
+                {
+                    without_assets(kind, &value)
+                }
+                _ => value,
+            };
             attrs.push((name.to_string(), value));
         }
         if let Some(value) = self.value_of_control(element, &tag) {

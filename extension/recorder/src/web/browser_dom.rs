@@ -417,13 +417,53 @@ pub fn write_subtree(
 /// A sheet's rules as text, one per line; `None` when they cannot be read
 /// (a cross-origin sheet).
 fn rules_text(sheet: &web_sys::CssStyleSheet) -> Option<String> {
+    rules_text_within(sheet, 0)
+}
+
+/// How deep `@import`s are followed (a sheet may import itself).
+const MAX_IMPORT_DEPTH: u32 = 8;
+
+/// `sheet`'s rules as text, each `@import` of a sheet it can read replaced
+/// by that sheet's rules (their `url()`s made absolute against it, inside
+/// `@media` when the import named media): the replay, which loads from the
+/// server alone, has them without asking the site.
+fn rules_text_within(sheet: &web_sys::CssStyleSheet, depth: u32) -> Option<String> {
     let rules = sheet.css_rules().ok()?;
     let mut css = String::new();
     for i in 0..rules.length() {
-        if let Some(rule) = rules.item(i) {
-            css.push_str(&rule.css_text());
-            css.push('\n');
+        let Some(rule) = rules.item(i) else { continue };
+        match imported_rules(&rule, depth) {
+            Some(imported) => css.push_str(&imported),
+            None => css.push_str(&rule.css_text()),
         }
+        css.push('\n');
     }
     Some(css)
+}
+
+/// The rules an `@import` `rule` brings in, as text, if it is one whose
+/// sheet can be read.
+fn imported_rules(rule: &web_sys::CssRule, depth: u32) -> Option<String> {
+    if rule.type_() != web_sys::CssRule::IMPORT_RULE || depth >= MAX_IMPORT_DEPTH {
+        return None;
+    }
+    let sheet = js_sys::Reflect::get(rule, &JsValue::from_str("styleSheet")).ok()?;
+    if sheet.is_null() || sheet.is_undefined() {
+        return None;
+    }
+    let sheet: web_sys::CssStyleSheet = sheet.unchecked_into();
+    let css = rules_text_within(&sheet, depth + 1)?;
+    let css = match dom_reads::sheet_href(&sheet) {
+        Some(url) => repro_manifest::css_urls::absolutize(&css, &url),
+        None => css,
+    };
+    let media = js_sys::Reflect::get(rule, &JsValue::from_str("media"))
+        .ok()
+        .and_then(|media| js_sys::Reflect::get(&media, &JsValue::from_str("mediaText")).ok())
+        .and_then(|text| text.as_string())
+        .unwrap_or_default();
+    Some(match media.trim() {
+        "" | "all" => css,
+        media => format!("@media {media} {{\n{css}}}"),
+    })
 }

@@ -1,0 +1,92 @@
+// A report stores the images and backgrounds its page showed: recorded
+// twice, each is stored once; its replay shows them after the hosts that
+// served them are gone, and asks no other host anything meanwhile.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { testEnvironment, startRecording, stopAndShare, ROOT } from './harness.mjs';
+
+const env = testEnvironment({});
+const PNG = readFileSync(join(ROOT, 'extension', 'static', 'icon-128.png'));
+
+/** Another origin: serves PNGs without CORS headers, and notes every request. */
+async function startOrigin(port = 0) {
+  const seen = [];
+  const server = createServer((req, res) => {
+    seen.push(req.url);
+    const png = req.url.split('?')[0].endsWith('.png');
+    res.writeHead(png ? 200 : 404, { 'content-type': png ? 'image/png' : 'text/plain' });
+    res.end(png ? PNG : '');
+  });
+  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const close = () => new Promise((resolve) => { server.close(resolve); server.closeAllConnections(); });
+  return { url: `http://127.0.0.1:${server.address().port}`, port: server.address().port, seen, close };
+}
+
+/** What the page shows of its images: each image's natural width, each box's background. */
+function pictureFacts(doc = document) {
+  const width = (id) => doc.getElementById(id).naturalWidth;
+  const background = (id) => doc.defaultView.getComputedStyle(doc.getElementById(id)).backgroundImage;
+  return { remote: width('remote'), local: width('local'), bg: background('bg'), inline: background('inline') };
+}
+
+/** The replay's facts, once its images have loaded (or failed). */
+async function replayedFacts(viewer) {
+  await viewer.frameLocator('#replay').locator('#inline').waitFor();
+  return viewer.locator('#replay').evaluate(async (iframe, source) => {
+    const doc = iframe.contentDocument;
+    await Promise.all([...doc.images].map((img) => img.complete ? null : new Promise((done) => { img.onload = done; img.onerror = done; })));
+    // Backgrounds: loaded once an image of the same address loads.
+    const facts = (0, eval)(`(${source})`)(doc);
+    for (const key of ['bg', 'inline']) {
+      const url = /url\("(.*)"\)/.exec(facts[key])?.[1];
+      if (url) await new Promise((done) => { const probe = new Image(); probe.onload = probe.onerror = done; probe.src = url; });
+    }
+    return facts;
+  }, pictureFacts.toString());
+}
+
+test('the images a page showed are stored once with its reports and replay after their hosts are gone, asking no one else', async () => {
+  const { browser, server, site } = env;
+  const other = await startOrigin();
+  let listener = null;
+  try {
+    const path = `/stored-assets.html?watch=${encodeURIComponent(other.url)}`;
+    const reports = [];
+    for (const take of [1, 2]) {
+      const { page, popup } = await startRecording(env, path);
+      await page.waitForFunction(() => [...document.images].every((img) => img.complete));
+      const live = await page.evaluate(pictureFacts);
+      assert.equal(live.remote, 128, `take ${take}: the other origin's image shows live`);
+      const { href, bundle } = await stopAndShare(popup);
+      await Promise.all([page.close(), popup.close()]);
+      reports.push({ href, bundle, live });
+    }
+    const { href, bundle, live } = reports[0];
+    const stored = new Set(bundle.assets.map((a) => a.sha256));
+    assert.ok(bundle.assets.some((a) => a.url === `${other.url}/logo.png` && a.type === 'image/png'), JSON.stringify(bundle.assets));
+    assert.ok(bundle.assets.some((a) => a.url === `${site.url}/shown-image.png`), 'the page-local image too');
+    assert.deepEqual(new Set(reports[1].bundle.assets.map((a) => a.sha256)), stored, 'both takes use the same assets');
+    const onDisk = readdirSync(join(server.data, 'assets'));
+    assert.equal(onDisk.length, stored.size, `each asset is stored once for both reports: ${onDisk}`);
+
+    // The hosts that served the page go away; a listener takes the other origin's place.
+    await other.close();
+    site.close();
+    listener = await startOrigin(other.port);
+    const viewer = await browser.context.newPage();
+    await viewer.goto(href);
+    const replayed = await replayedFacts(viewer);
+    await viewer.close();
+    const fromServer = `url("${server.url}/r/${href.split('/r/')[1]}/assets/`;
+    assert.deepEqual({ remote: replayed.remote, local: replayed.local }, { remote: live.remote, local: live.local },
+      'the images replay at their size from the stored copies');
+    assert.ok(replayed.bg.startsWith(fromServer) && replayed.inline.startsWith(fromServer), JSON.stringify(replayed));
+    assert.deepEqual(listener.seen, [], 'the replay asked the other origin nothing');
+  } finally {
+    await other.close();
+    await listener?.close();
+  }
+});
