@@ -221,6 +221,7 @@ export async function configure(context, id, serverUrl, token, extra = {}) {
   await options.getByLabel('Local storage budget').fill(String(extra.budgetMb ?? 500));
   await options.getByLabel('Keep a local copy after upload').setChecked(Boolean(extra.keepCopies));
   await options.getByLabel('Share links expire after').selectOption(String(extra.linkExpiryDays ?? 0));
+  await options.getByLabel("Store the page's images with the report").setChecked(extra.storeImages !== false);
   await options.getByRole('button', { name: 'Save' }).click();
   await options.getByText('Saved.').waitFor();
   await options.close();

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { testEnvironment, startRecording, stopAndShare, ROOT } from './harness.mjs';
+import { testEnvironment, startRecording, stopAndShare, configure, ROOT } from './harness.mjs';
 
 const env = testEnvironment({});
 const PNG = readFileSync(join(ROOT, 'extension', 'static', 'icon-128.png'));
@@ -42,11 +42,35 @@ async function replayedFacts(viewer) {
     const facts = (0, eval)(`(${source})`)(doc);
     for (const key of ['bg', 'inline']) {
       const url = /url\("(.*)"\)/.exec(facts[key])?.[1];
-      if (url) await new Promise((done) => { const probe = new Image(); probe.onload = probe.onerror = done; probe.src = url; });
+      // (Only the server's: a probe from this page would ask any other host itself.)
+      if (url?.startsWith(location.origin)) await new Promise((done) => { const probe = new Image(); probe.onload = probe.onerror = done; probe.src = url; });
     }
     return facts;
   }, pictureFacts.toString());
 }
+
+test('with "Store the page\'s images" off, a report stores no image and its replay asks for none', async () => {
+  const { browser, server } = env;
+  const other = await startOrigin();
+  await configure(browser.context, browser.id, server.url, server.token, { storeImages: false });
+  try {
+    const { page, popup } = await startRecording(env, `/stored-assets.html?watch=${encodeURIComponent(other.url)}`);
+    await page.waitForFunction(() => [...document.images].every((img) => img.complete));
+    const { href, bundle } = await stopAndShare(popup);
+    await Promise.all([page.close(), popup.close()]);
+    assert.deepEqual((bundle.assets ?? []).filter((a) => a.type.startsWith('image/')), [], 'no image is stored');
+    other.seen.splice(0);
+    const viewer = await browser.context.newPage();
+    await viewer.goto(href);
+    const replayed = await replayedFacts(viewer);
+    await viewer.close();
+    assert.deepEqual({ remote: replayed.remote, local: replayed.local }, { remote: 0, local: 0 }, 'the images show as empty space');
+    assert.deepEqual(other.seen, [], 'and are not asked for');
+  } finally {
+    await other.close();
+    await configure(browser.context, browser.id, server.url, server.token, {});
+  }
+});
 
 test('the images a page showed are stored once with its reports and replay after their hosts are gone, asking no one else', async () => {
   const { browser, server, site } = env;

@@ -44,6 +44,10 @@ pub struct Config {
     /// Share links end this many days after upload; 0 keeps them until revoked.
     #[serde(default)]
     pub link_expiry_days: u32,
+    /// Store the page's images with a report (stylesheets and fonts are
+    /// stored either way).
+    #[serde(default = "on")]
+    pub store_images: bool,
 }
 
 fn on() -> bool {
@@ -83,6 +87,8 @@ pub struct ConfigForm {
     pub storage_budget_mb: String,
     /// "Share links expire after", in days (0: never)
     pub link_expiry_days: u32,
+    /// "Store the page's images with the report"
+    pub store_images: bool,
 }
 
 impl Config {
@@ -142,6 +148,7 @@ impl Config {
             keep_local_copies: form.keep_local_copies,
             storage_budget_mb,
             link_expiry_days: form.link_expiry_days.min(3650),
+            store_images: form.store_images,
         })
     }
 
@@ -208,6 +215,7 @@ impl std::fmt::Debug for Config {
             .field("keep_local_copies", &self.keep_local_copies)
             .field("storage_budget_mb", &self.storage_budget_mb)
             .field("link_expiry_days", &self.link_expiry_days)
+            .field("store_images", &self.store_images)
             .finish()
     }
 }

@@ -23,6 +23,7 @@ pub async fn options_main() -> Result<(), JsValue> {
         input("mask-all")?.set_checked(config.mask_all_text);
         input("pre-roll")?.set_checked(config.pre_roll);
         input("keep-copies")?.set_checked(config.keep_local_copies);
+        input("store-images")?.set_checked(config.store_images);
         input("budget")?.set_value(&config.storage_budget_mb.to_string());
         by_id::<HtmlSelectElement>("link-expiry")?.set_value(&config.link_expiry_days.to_string());
         input("mask-selectors")?.set_value(&config.mask_selectors);
@@ -56,6 +57,7 @@ fn read_form() -> Result<ConfigForm, JsValue> {
         mask_all_text: input("mask-all")?.checked(),
         pre_roll: input("pre-roll")?.checked(),
         keep_local_copies: input("keep-copies")?.checked(),
+        store_images: input("store-images")?.checked(),
         storage_budget_mb: input("budget")?.value(),
         link_expiry_days: by_id::<HtmlSelectElement>("link-expiry")?
             .value()

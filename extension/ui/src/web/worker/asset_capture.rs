@@ -5,7 +5,9 @@
 //! already; the bundle then lists them, and the replay loads them from the
 //! server instead of the recorded site.
 //!
-//! Cookies go only where the recorded pages' own origins are: an asset of
+//! With "Store the page's images" off, images are left out (stylesheets
+//! and fonts still go). Cookies go only where the recorded pages' own
+//! origins are: an asset of
 //! another host is fetched without credentials. What cannot be fetched, is
 //! not a type an asset may have, or is past the limits is left out (the
 //! replay shows nothing there, and asks no other host).
@@ -49,6 +51,10 @@ pub async fn capture(config: &Config, bundle: &mut Bundle) -> Result<(), Failure
         let Some(asset) = fetch_asset(&url, with_cookies, limits.max_asset_bytes).await else {
             continue;
         };
+        // The tester keeps images out: stylesheets and fonts still go.
+        if !config.store_images && asset.reference.content_type.starts_with("image/") {
+            continue;
+        }
         let size = asset.bytes.length() as usize;
         if total + size > MAX_REPORT_ASSET_BYTES {
             continue;
