@@ -6,8 +6,8 @@
 //! upload asks which assets the server lacks, sends those, then the report,
 //! and every step marks the assets it names as used now.
 
+use crate::asset_links::touch;
 use crate::blobs::Shelf;
-use crate::database::{Sql, Value};
 use crate::store::{now_ms, Store, StoreError};
 
 /// How long an asset no report uses is kept after it was last asked for,
@@ -21,37 +21,6 @@ pub struct StoredAsset {
     pub content_type: String,
     /// Its bytes.
     pub bytes: Vec<u8>,
-}
-
-/// Mark `sha256` used at `now`; whether the store holds it.
-fn touch(tx: &mut dyn Sql, sha256: &str, now: i64) -> Result<bool, StoreError> {
-    Ok(tx.execute(
-        "UPDATE assets SET used_at = ?1 WHERE sha256 = ?2",
-        &[now.into(), sha256.into()],
-    )? == 1)
-}
-
-/// In the transaction storing report `report_id`: link it to `assets`,
-/// each of which must be stored ([`StoreError::AssetMissing`] otherwise),
-/// marking them used at `now`. (The update takes the asset's row, so a
-/// sweep running alongside waits, then sees it used.)
-pub(crate) fn link_report_assets(
-    tx: &mut dyn Sql,
-    report_id: &Value,
-    assets: &[String],
-    now: i64,
-) -> Result<(), StoreError> {
-    for sha256 in assets {
-        if !touch(tx, sha256, now)? {
-            return Err(StoreError::AssetMissing(sha256.clone()));
-        }
-        tx.execute(
-            "INSERT INTO report_assets (report_id, sha256) VALUES (?1, ?2) \
-             ON CONFLICT (report_id, sha256) DO NOTHING",
-            &[report_id.clone(), sha256.as_str().into()],
-        )?;
-    }
-    Ok(())
 }
 
 impl Store {

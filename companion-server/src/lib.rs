@@ -10,6 +10,7 @@
 //! format's limits, and stores blob first, metadata second, so that a reader
 //! never sees half a report.
 
+mod asset_links;
 pub mod asset_store;
 mod asset_uploads;
 pub mod blobs;

@@ -287,7 +287,7 @@ impl Store {
                 &row,
             )?;
             if inserted == 1 {
-                crate::asset_store::link_report_assets(tx, &row[0], &assets, now_ms())?;
+                crate::asset_links::link_report_assets(tx, &row[0], &assets, now_ms())?;
             }
             tx.query_one("SELECT id, token_id FROM reports WHERE bundle_id = ?1", &row[1..2])?
                 .map(|row| Ok((row.text(0)?, row.int(1)?)))
