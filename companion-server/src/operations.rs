@@ -29,6 +29,13 @@ pub(crate) async fn metrics(State(state): State<ServerState>) -> Response {
             "# HELP repro_unfinished_uploads Uploads in parts begun and not yet completed or expired.\n# TYPE repro_unfinished_uploads gauge\nrepro_unfinished_uploads {unfinished}\n"
         ));
     }
+    let store = state.store.clone();
+    if let Ok(Ok((count, bytes))) = blocking(move || store.asset_totals()).await {
+        text.push_str(&format!(
+            "# HELP repro_assets_stored Page assets stored (each once, whatever the number of reports using it).\n# TYPE repro_assets_stored gauge\nrepro_assets_stored {count}\n\
+             # HELP repro_asset_bytes Bytes of the page assets stored.\n# TYPE repro_asset_bytes gauge\nrepro_asset_bytes {bytes}\n"
+        ));
+    }
     let mut response = text.into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,

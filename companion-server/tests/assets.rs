@@ -118,6 +118,13 @@ async fn an_asset_is_stored_once_and_served_by_the_reports_that_list_it() {
         (1, PNG.len() as i64),
         "two reports, one stored asset"
     );
+    let (_, _, metrics) = get(&f.state, "/metrics").await;
+    let metrics = String::from_utf8(metrics).unwrap();
+    assert!(metrics.contains("repro_assets_stored 1\n"), "{metrics}");
+    assert!(
+        metrics.contains(&format!("repro_asset_bytes {}\n", PNG.len())),
+        "{metrics}"
+    );
     for link in &links {
         let (status, content_type, body) = get(&f.state, &format!("{link}/assets/{name}")).await;
         assert_eq!(status, StatusCode::OK);
