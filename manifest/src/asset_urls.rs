@@ -107,7 +107,7 @@ pub fn asset_urls(bundle: &Bundle, max: usize) -> Vec<String> {
         found: Vec::new(),
         seen: HashSet::new(),
         max,
-        frame_bases: HashMap::new(),
+        bases: Bases::default(),
         tags: HashMap::new(),
         style_elements: HashSet::new(),
         style_texts: HashSet::new(),
@@ -152,14 +152,133 @@ pub fn asset_urls(bundle: &Bundle, max: usize) -> Vec<String> {
     collector.found
 }
 
+/// Is an element with these attributes a stylesheet link whose rules the
+/// recorder could not read (another origin's, without CORS)? Its `href`.
+fn unread_stylesheet<'a>(tag: &str, attrs: &'a [(String, String)]) -> Option<&'a str> {
+    let attr = |name: &str| {
+        attrs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let stylesheet = attr("rel").is_some_and(|rel| {
+        rel.split_ascii_whitespace()
+            .any(|word| word.eq_ignore_ascii_case("stylesheet"))
+    });
+    (tag.eq_ignore_ascii_case("link") && stylesheet && attr(INLINED_CSS_ATTRIBUTE).is_none())
+        .then(|| attr("href"))
+        .flatten()
+}
+
+/// The absolute URLs of the stylesheet links in `bundle` whose rules the
+/// recorder could not read, each once, at most `max`: the extension fetches
+/// them (it may read any origin) and fills them in ([`fill_stylesheets`]).
+pub fn unread_stylesheets(bundle: &Bundle, max: usize) -> Vec<String> {
+    let mut bases = Bases::default();
+    let mut found: Vec<String> = Vec::new();
+    for (page, nodes) in node_lists(bundle) {
+        for node in nodes {
+            bases.note(page, node);
+            if let NodeData::Element { tag, attrs, .. } = &node.data {
+                let base = bases.of(bundle, page, node.id).to_string();
+                if let Some(url) =
+                    unread_stylesheet(tag, attrs).and_then(|href| absolute(&base, href))
+                {
+                    if !found.contains(&url) && found.len() < max {
+                        found.push(url);
+                    }
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Give each unread stylesheet link in `bundle` the rules `sheets` holds
+/// for its URL, as the recorder gives a readable one (its `url()`s made
+/// absolute against the sheet by the caller).
+pub fn fill_stylesheets(bundle: &mut Bundle, sheets: &HashMap<String, String>) {
+    let mut bases = Bases::default();
+    let pages: Vec<String> = bundle.pages.iter().map(|p| p.url.clone()).collect();
+    for event in &mut bundle.events {
+        let EventRecord::Known(event) = event else {
+            continue;
+        };
+        let (page, nodes) = match event {
+            DomEvent::Snapshot { page, nodes, .. } => (*page, nodes),
+            DomEvent::Mutation { page, adds, .. } => (*page, adds),
+            _ => continue,
+        };
+        for node in nodes.iter_mut() {
+            bases.note(page, node);
+            let base = bases
+                .frame(page, node.id)
+                .map(str::to_string)
+                .unwrap_or_else(|| pages.get(page as usize).cloned().unwrap_or_default());
+            if let NodeData::Element { tag, attrs, .. } = &mut node.data {
+                let css = unread_stylesheet(tag, attrs)
+                    .and_then(|href| absolute(&base, href))
+                    .and_then(|url| sheets.get(&url));
+                if let Some(css) = css {
+                    attrs.push((INLINED_CSS_ATTRIBUTE.to_string(), css.clone()));
+                }
+            }
+        }
+    }
+}
+
+/// Every node list of `bundle` (snapshots' and mutations'), with its page.
+fn node_lists(bundle: &Bundle) -> impl Iterator<Item = (u32, &Vec<NodeRecord>)> {
+    bundle.events.iter().filter_map(|event| match event {
+        EventRecord::Known(DomEvent::Snapshot { page, nodes, .. }) => Some((*page, nodes)),
+        EventRecord::Known(DomEvent::Mutation { page, adds, .. }) => Some((*page, adds)),
+        _ => None,
+    })
+}
+
+/// The base URL of the nodes inside frame documents, by (page, id): what
+/// their relative URLs mean (elsewhere, their page's URL).
+#[derive(Default)]
+struct Bases {
+    frames: HashMap<(u32, u32), String>,
+}
+
+impl Bases {
+    /// Learn `node`'s base: a frame document's own URL, or its parent's.
+    fn note(&mut self, page: u32, node: &NodeRecord) {
+        let base = match &node.data {
+            NodeData::FrameDocument { url, .. } if !url.is_empty() => Some(url.clone()),
+            _ => self.frames.get(&(page, node.parent)).cloned(),
+        };
+        if let Some(base) = base {
+            self.frames.insert((page, node.id), base);
+        }
+    }
+
+    /// The frame document's URL node `id` is under, if any.
+    fn frame(&self, page: u32, id: u32) -> Option<&str> {
+        self.frames.get(&(page, id)).map(String::as_str)
+    }
+
+    /// What relative URLs of node `id` mean.
+    fn of<'a>(&'a self, bundle: &'a Bundle, page: u32, id: u32) -> &'a str {
+        self.frame(page, id).unwrap_or_else(|| {
+            bundle
+                .pages
+                .get(page as usize)
+                .map_or("", |p| p.url.as_str())
+        })
+    }
+}
+
 /// What [`asset_urls`] keeps while it reads the events.
 struct Collector<'a> {
     bundle: &'a Bundle,
     found: Vec<String>,
     seen: HashSet<String>,
     max: usize,
-    /// The base URL of the nodes inside frame documents, by (page, id).
-    frame_bases: HashMap<(u32, u32), String>,
+    /// What relative URLs mean, node by node.
+    bases: Bases,
     /// The tags of elements whose attributes may name assets.
     tags: HashMap<(u32, u32), String>,
     /// `<style>` elements, and the text nodes inside them.
@@ -169,27 +288,12 @@ struct Collector<'a> {
 
 impl Collector<'_> {
     fn base(&self, page: u32, id: u32) -> &str {
-        match self.frame_bases.get(&(page, id)) {
-            Some(base) => base,
-            None => self
-                .bundle
-                .pages
-                .get(page as usize)
-                .map_or("", |p| p.url.as_str()),
-        }
+        self.bases.of(self.bundle, page, id)
     }
 
     fn nodes(&mut self, page: u32, nodes: &[NodeRecord]) {
         for node in nodes {
-            // A frame document starts a base of its own; inside one, a
-            // node has its parent's.
-            let base = match &node.data {
-                NodeData::FrameDocument { url, .. } if !url.is_empty() => Some(url.clone()),
-                _ => self.frame_bases.get(&(page, node.parent)).cloned(),
-            };
-            if let Some(base) = base {
-                self.frame_bases.insert((page, node.id), base);
-            }
+            self.bases.note(page, node);
             match &node.data {
                 NodeData::Element { tag, attrs, .. } => {
                     let tag = tag.to_ascii_lowercase();
@@ -372,6 +476,60 @@ mod tests {
             ]
         );
         assert_eq!(asset_urls(&bundle, 2).len(), 2, "at most max");
+    }
+
+    #[test]
+    fn stylesheets_the_recorder_could_not_read_are_listed_and_filled_in() {
+        let mut bundle: Bundle =
+            serde_json::from_str(&crate::example_bundle_json()).unwrap_or_else(|e| panic!("{e}"));
+        bundle.pages[0].url = "https://app.test/shop/".into();
+        let nodes = vec![
+            element(
+                10,
+                1,
+                "link",
+                &[("rel", "stylesheet"), ("href", "https://cdn.test/ui.css")],
+            ),
+            element(
+                11,
+                1,
+                "link",
+                &[
+                    ("rel", "stylesheet"),
+                    ("href", "own.css"),
+                    (INLINED_CSS_ATTRIBUTE, "a{}"),
+                ],
+            ),
+            element(
+                12,
+                1,
+                "link",
+                &[("rel", "preload"), ("href", "https://cdn.test/x.css")],
+            ),
+        ];
+        bundle.events = vec![EventRecord::Known(DomEvent::Snapshot {
+            t: 0,
+            page: 0,
+            nodes,
+            viewport: Default::default(),
+            scroll: (0, 0),
+            took_ms: None,
+        })];
+        assert_eq!(
+            unread_stylesheets(&bundle, 10),
+            vec!["https://cdn.test/ui.css"]
+        );
+        let sheets = HashMap::from([(
+            "https://cdn.test/ui.css".to_string(),
+            ".b { background: url(\"https://cdn.test/b.png\") }".to_string(),
+        )]);
+        fill_stylesheets(&mut bundle, &sheets);
+        assert!(unread_stylesheets(&bundle, 10).is_empty(), "filled in");
+        assert_eq!(
+            asset_urls(&bundle, 10),
+            vec!["https://cdn.test/b.png"],
+            "its url()s are assets now"
+        );
     }
 
     #[test]

@@ -11,14 +11,19 @@ import { testEnvironment, startRecording, stopAndShare, configure, ROOT } from '
 const env = testEnvironment({});
 const PNG = readFileSync(join(ROOT, 'extension', 'static', 'icon-128.png'));
 
-/** Another origin: serves PNGs without CORS headers, and notes every request. */
+/** A stylesheet the page cannot read (no CORS): a colour, and a background next to it. */
+const REMOTE_CSS = `.remote-styled { color: rgb(1, 2, 3); }
+.remote-bg { width: 64px; height: 64px; background: url(sheet-bg.png) 0 0 / 64px 64px; }`;
+
+/** Another origin: serves PNGs and a stylesheet without CORS headers, and notes every request. */
 async function startOrigin(port = 0) {
   const seen = [];
   const server = createServer((req, res) => {
     seen.push(req.url);
-    const png = req.url.split('?')[0].endsWith('.png');
-    res.writeHead(png ? 200 : 404, { 'content-type': png ? 'image/png' : 'text/plain' });
-    res.end(png ? PNG : '');
+    const path = req.url.split('?')[0];
+    const [type, body] = path.endsWith('.png') ? ['image/png', PNG] : path.endsWith('.css') ? ['text/css', REMOTE_CSS] : [null, ''];
+    res.writeHead(type ? 200 : 404, { 'content-type': type ?? 'text/plain' });
+    res.end(body);
   });
   await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
   const close = () => new Promise((resolve) => { server.close(resolve); server.closeAllConnections(); });
@@ -29,7 +34,14 @@ async function startOrigin(port = 0) {
 function pictureFacts(doc = document) {
   const width = (id) => doc.getElementById(id).naturalWidth;
   const background = (id) => doc.defaultView.getComputedStyle(doc.getElementById(id)).backgroundImage;
-  return { remote: width('remote'), local: width('local'), bg: background('bg'), inline: background('inline') };
+  return {
+    remote: width('remote'),
+    local: width('local'),
+    bg: background('bg'),
+    inline: background('inline'),
+    sheetBg: background('sheet-bg'),
+    remoteColor: doc.defaultView.getComputedStyle(doc.getElementById('remote-text')).color,
+  };
 }
 
 /** The replay's facts, once its images have loaded (or failed). */
@@ -40,7 +52,7 @@ async function replayedFacts(viewer) {
     await Promise.all([...doc.images].map((img) => img.complete ? null : new Promise((done) => { img.onload = done; img.onerror = done; })));
     // Backgrounds: loaded once an image of the same address loads.
     const facts = (0, eval)(`(${source})`)(doc);
-    for (const key of ['bg', 'inline']) {
+    for (const key of ['bg', 'inline', 'sheetBg']) {
       const url = /url\("(.*)"\)/.exec(facts[key])?.[1];
       // (Only the server's: a probe from this page would ask any other host itself.)
       if (url?.startsWith(location.origin)) await new Promise((done) => { const probe = new Image(); probe.onload = probe.onerror = done; probe.src = url; });
@@ -84,6 +96,7 @@ test('the images a page showed are stored once with its reports and replay after
       await page.waitForFunction(() => [...document.images].every((img) => img.complete));
       const live = await page.evaluate(pictureFacts);
       assert.equal(live.remote, 128, `take ${take}: the other origin's image shows live`);
+      assert.equal(live.remoteColor, 'rgb(1, 2, 3)', "the other origin's stylesheet applies live");
       const { href, bundle } = await stopAndShare(popup);
       await Promise.all([page.close(), popup.close()]);
       reports.push({ href, bundle, live });
@@ -108,6 +121,8 @@ test('the images a page showed are stored once with its reports and replay after
     assert.deepEqual({ remote: replayed.remote, local: replayed.local }, { remote: live.remote, local: live.local },
       'the images replay at their size from the stored copies');
     assert.ok(replayed.bg.startsWith(fromServer) && replayed.inline.startsWith(fromServer), JSON.stringify(replayed));
+    assert.equal(replayed.remoteColor, live.remoteColor, "the unreadable stylesheet's rules replay");
+    assert.ok(replayed.sheetBg.startsWith(fromServer), `and its background from the stored copy: ${replayed.sheetBg}`);
     assert.deepEqual(listener.seen, [], 'the replay asked the other origin nothing');
   } finally {
     await other.close();

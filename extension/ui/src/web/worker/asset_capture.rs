@@ -5,7 +5,9 @@
 //! already; the bundle then lists them, and the replay loads them from the
 //! server instead of the recorded site.
 //!
-//! With "Store the page's images" off, images are left out (stylesheets
+//! Stylesheets of another origin that the page could not read are fetched
+//! the same way and their rules copied into the bundle, as the recorder
+//! copies a readable one. With "Store the page's images" off, images are left out (stylesheets
 //! and fonts still go). Cookies go only where the recorded pages' own
 //! origins are: an asset of
 //! another host is fetched without credentials. What cannot be fetched, is
@@ -21,7 +23,9 @@ use super::transfer::{request, sha256_hex, Body, Failure};
 use crate::config::Config;
 use repro_extension_messages::web::js::{get, object};
 use repro_extension_messages::web::runtime::call;
-use repro_manifest::{asset_urls::asset_urls, AssetRef, Bundle, Limits};
+use repro_manifest::asset_urls::{asset_urls, fill_stylesheets, unread_stylesheets};
+use repro_manifest::css_urls::absolutize;
+use repro_manifest::{AssetRef, Bundle, Limits};
 
 /// No asset may take longer than this to fetch.
 const FETCH_TIMEOUT_MS: f64 = 15_000.0;
@@ -39,11 +43,12 @@ struct Fetched {
 /// them in the bundle. A server without the assets API is sent none.
 pub async fn capture(config: &Config, bundle: &mut Bundle) -> Result<(), Failure> {
     let limits = Limits::default();
+    let own_origins: Vec<String> = bundle.pages.iter().filter_map(|p| origin(&p.url)).collect();
+    fill_unread_stylesheets(bundle, &own_origins).await;
     let urls = asset_urls(bundle, limits.max_assets);
     if urls.is_empty() {
         return Ok(());
     }
-    let own_origins: Vec<String> = bundle.pages.iter().filter_map(|p| origin(&p.url)).collect();
     let mut fetched = Vec::new();
     let mut total = 0usize;
     for url in urls {
@@ -106,20 +111,56 @@ pub async fn capture(config: &Config, bundle: &mut Bundle) -> Result<(), Failure
     Ok(())
 }
 
-/// `scheme://host[:port]` of `url`.
-fn origin(url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once("://")?;
-    let host = rest.split(['/', '?', '#']).next()?;
-    Some(format!(
-        "{}://{}",
-        scheme.to_ascii_lowercase(),
-        host.to_ascii_lowercase()
-    ))
+/// The most stylesheets of other origins one report fetches.
+const MAX_UNREAD_STYLESHEETS: usize = 50;
+
+/// The longest stylesheet copied in, in bytes (an attribute's limit is larger).
+const MAX_STYLESHEET_BYTES: usize = 2 * 1024 * 1024;
+
+/// Fetch the stylesheets the page used but its recorder could not read
+/// (another origin's, sent without CORS headers) and copy their rules into
+/// the bundle as the recorder copies a readable one: `url()`s made
+/// absolute against the sheet, secret shapes masked. The replay, which
+/// loads from the server alone, needs them.
+async fn fill_unread_stylesheets(bundle: &mut Bundle, own_origins: &[String]) {
+    let mut sheets = HashMap::new();
+    for url in unread_stylesheets(bundle, MAX_UNREAD_STYLESHEETS) {
+        let with_cookies = origin(&url).is_some_and(|o| own_origins.contains(&o));
+        let Some(text) = fetch_stylesheet(&url, with_cookies).await else {
+            continue;
+        };
+        let css = absolutize(&text, &url);
+        let css = repro_manifest::pii::mask(&css).into_owned();
+        sheets.insert(url, css);
+    }
+    if !sheets.is_empty() {
+        fill_stylesheets(bundle, &sheets);
+    }
 }
 
-/// Fetch `url` as an asset: its bytes, type and hash, or nothing when it
-/// cannot be had, is too large, or is not a type an asset may have.
-async fn fetch_asset(url: &str, with_cookies: bool, max_bytes: usize) -> Option<Fetched> {
+/// The text of the stylesheet at `url`, unless it cannot be had, is too
+/// long, or is not a stylesheet (a login page answering instead).
+async fn fetch_stylesheet(url: &str, with_cookies: bool) -> Option<String> {
+    let response = fetch(url, with_cookies).await?;
+    let declared = response
+        .headers()
+        .get("content-type")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    if !declared.trim().to_ascii_lowercase().starts_with("text/css") {
+        return None;
+    }
+    let text = wasm_bindgen_futures::JsFuture::from(response.text().ok()?)
+        .await
+        .ok()?
+        .as_string()?;
+    (text.len() <= MAX_STYLESHEET_BYTES).then_some(text)
+}
+
+/// `fetch(url)` as an asset is fetched: cookies only if `with_cookies`,
+/// the browser's copy when it has one, bounded in time; a 2xx response.
+async fn fetch(url: &str, with_cookies: bool) -> Option<web_sys::Response> {
     let mut init = vec![
         (
             "credentials",
@@ -136,9 +177,24 @@ async fn fetch_asset(url: &str, with_cookies: bool, max_bytes: usize) -> Option<
         .ok()?
         .dyn_into()
         .ok()?;
-    if !response.ok() {
-        return None;
-    }
+    response.ok().then_some(response)
+}
+
+/// `scheme://host[:port]` of `url`.
+fn origin(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    Some(format!(
+        "{}://{}",
+        scheme.to_ascii_lowercase(),
+        host.to_ascii_lowercase()
+    ))
+}
+
+/// Fetch `url` as an asset: its bytes, type and hash, or nothing when it
+/// cannot be had, is too large, or is not a type an asset may have.
+async fn fetch_asset(url: &str, with_cookies: bool, max_bytes: usize) -> Option<Fetched> {
+    let response = fetch(url, with_cookies).await?;
     let headers = response.headers();
     let declared = headers
         .get("content-type")
