@@ -2,7 +2,7 @@
 // in the viewer: the replay must lay out and draw as the live page did.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testEnvironment, startRecording, stopAndShare, untilRecorded } from './harness.mjs';
+import { testEnvironment, startRecording, stopAndShare, untilRecorded, eventually } from './harness.mjs';
 
 const INLINED_CSS = 'data-repro-inlined-css';
 /** The events after the first snapshot. */
@@ -31,6 +31,20 @@ test('a page without a doctype replays in quirks mode, one with a doctype in sta
     await live.close();
     await viewer.close();
   }
+});
+
+test('a picture the page made from a blob: URL (an upload preview) replays with its pixels', async () => {
+  const { live, viewer } = await replayOf('/blob-image.html');
+  await live.waitForFunction(() => document.querySelector('img[alt="upload preview"]')?.complete);
+  const preview = viewer.frameLocator('#replay').locator('img[alt="upload preview"]');
+  await preview.waitFor();
+  const replayed = await eventually(
+    () => preview.evaluate((img) => ({ src: img.getAttribute('src').slice(0, 22), width: img.naturalWidth })),
+    (facts) => facts.width > 0);
+  assert.deepEqual(replayed.src, 'data:image/png;base64,', 'its pixels, not the dead blob: address');
+  assert.ok(replayed.width > 0, 'drawn');
+  await live.close();
+  await viewer.close();
 });
 
 test('an SVG sprite drawn with xlink:href replays drawn', async () => {

@@ -36,7 +36,7 @@ export const PAGES = [
   // What rrweb's own test pages try.
   { name: 'patched DOM', path: '/patched-dom.html', act: (page) => page.locator('#add').click() },
   { name: 'odd markup', path: '/odd-markup.html' },
-  { name: 'blob: image', path: '/blob-image.html', expected: 'neither keeps an image the page made from a blob (issue 28: assets)', limit: 0.02 },
+  { name: 'blob: image', path: '/blob-image.html', expected: 'Repro records a picture made from a blob as its pixels; rrweb keeps the dead blob: address', limit: 0.02 },
   { name: '@import', path: '/css-import.html' },
   { name: 'controls', path: '/controls.html', act: async (page) => {
     await page.locator('#more summary').click();

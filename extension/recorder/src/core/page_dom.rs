@@ -109,6 +109,14 @@ pub trait PageDom {
     /// can be read (same origin), and the stylesheet's own URL (what its
     /// relative `url()`s mean); `None` for anything else.
     fn linked_stylesheet(&self, link: &Self::Node) -> Option<(String, Option<String>)>;
+
+    /// An `<img>` showing a `blob:` URL (an upload preview, a picture a
+    /// script made), once loaded: its pixels as a `data:` URL, which the
+    /// replay can show (a `blob:` URL dies with the page). `None` for any
+    /// other element, or before it loaded.
+    fn blob_image_data(&self, _image: &Self::Node) -> Option<String> {
+        None
+    }
     /// The rules of a `<style>` element's sheet when a script put them
     /// there through the CSS object model (the element holds no text, its
     /// sheet has rules: CSS-in-JS libraries work so); `None` otherwise.

@@ -578,6 +578,10 @@ impl<D: PageDom> NodeSerializer<D> {
                 {
                     without_assets(kind, &value)
                 }
+                // A picture from a `blob:` URL: its pixels, while the page has them.
+                Some(_) if name == "src" && value.starts_with("blob:") => {
+                    self.dom.blob_image_data(element).unwrap_or(value)
+                }
                 _ => value,
             };
             attrs.push((name.to_string(), value));

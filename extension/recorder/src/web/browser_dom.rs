@@ -323,6 +323,10 @@ impl PageDom for BrowserDom {
         Some((rules_text(&sheet)?, url))
     }
 
+    fn blob_image_data(&self, image: &Node) -> Option<String> {
+        dom_reads::blob_image_data(image)
+    }
+
     fn size(&self, element: &Node) -> (f64, f64) {
         let rect = dom_reads::bounding_rect(element.unchecked_ref());
         (rect.width(), rect.height())

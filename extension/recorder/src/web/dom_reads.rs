@@ -754,3 +754,39 @@ pub fn viewport(window: &web_sys::Window) -> repro_manifest::Size {
         h: read(window.inner_height()),
     }
 }
+
+/// The longest `data:` URL a `blob:` picture is recorded as; a larger one
+/// keeps its (dead) `blob:` address.
+const MAX_BLOB_IMAGE_DATA: usize = 2 * 1024 * 1024;
+
+/// An `<img>` showing a `blob:` URL, loaded: its pixels as a PNG `data:`
+/// URL, drawn on a canvas of its own document (a picture from the page's
+/// own blob does not taint it). Read by name, not `instanceof`: a frame's
+/// image is of the frame's realm.
+pub fn blob_image_data(image: &Node) -> Option<String> {
+    let element = as_element(image)?;
+    if local_name(element) != "img" {
+        return None;
+    }
+    let get = |name: &str| js_sys::Reflect::get(image, &JsValue::from_str(name)).ok();
+    let source = get("currentSrc")?.as_string()?;
+    let (width, height) = (
+        get("naturalWidth")?.as_f64()?,
+        get("naturalHeight")?.as_f64()?,
+    );
+    if !source.starts_with("blob:") || width < 1.0 || height < 1.0 || width * height > 4.0e6 {
+        return None;
+    }
+    let document = owner_document(element)?;
+    let canvas: web_sys::HtmlCanvasElement =
+        document.create_element("canvas").ok()?.unchecked_into();
+    canvas.set_width(width as u32);
+    canvas.set_height(height as u32);
+    let context: web_sys::CanvasRenderingContext2d =
+        canvas.get_context("2d").ok()??.unchecked_into();
+    context
+        .draw_image_with_html_image_element(image.unchecked_ref(), 0.0, 0.0)
+        .ok()?;
+    let data = canvas.to_data_url().ok()?;
+    (data.len() <= MAX_BLOB_IMAGE_DATA && data.starts_with("data:image/")).then_some(data)
+}

@@ -103,6 +103,8 @@ impl Listeners {
         listeners.listen(doc, ADOPTED_SHEETS_CHANGED_EVENT, on_adopted_sheets)?;
         // A frame loaded a document (`load` does not bubble: caught on its way down).
         listeners.listen(doc, "load", on_frame_load)?;
+        // A picture from a `blob:` URL loaded: its pixels, while the page has them.
+        listeners.listen(doc, "load", on_blob_image_load)?;
         listeners.listen(doc, "scroll", on_scroll)?;
         listeners.listen(doc, "click", on_click)?;
         // States no attribute shows: what the pointer is over, what has focus.
@@ -255,6 +257,28 @@ fn on_frame_load(cell: &RecorderCell, event: Event) {
                 removed: recorded.into_iter().collect(),
             },
         );
+    });
+}
+
+/// A recorded `<img>` showing a `blob:` URL loaded: record its pixels as
+/// its `src` (a `data:` URL), unless it is in a masked region.
+fn on_blob_image_load(cell: &RecorderCell, event: Event) {
+    let Some(image) = event.target().and_then(|t| dom_reads::as_node(t.as_ref())) else {
+        return;
+    };
+    cell.with(|recorder| {
+        let Some(id) = recorder.serializer.id_of(&image) else {
+            return;
+        };
+        let Some(data) = dom_reads::blob_image_data(&image) else {
+            return;
+        };
+        let parent = dom_reads::parent_node(&image);
+        let text_masked = recorder.serializer.masks_text_under(parent.as_ref());
+        if recorder.serializer.masks_images_of(&image, text_masked) {
+            return;
+        }
+        recorder.push_attribute_change(id, "src", Some(data));
     });
 }
 
