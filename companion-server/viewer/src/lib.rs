@@ -14,6 +14,7 @@ pub mod canvas_boxes;
 pub mod element_states;
 pub mod replay_core;
 pub mod replay_rules;
+pub mod state_marks;
 pub mod stored_assets;
 pub mod timeline;
 #[cfg(target_arch = "wasm32")]

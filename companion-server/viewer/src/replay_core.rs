@@ -18,8 +18,9 @@ use repro_manifest::{
 };
 
 use crate::canvas_boxes::{CanvasBoxes, CANVAS_ID_ATTRIBUTE};
-use crate::element_states::{css_with_states, FOCUS_WITHIN_ATTRIBUTE};
+use crate::element_states::css_with_states;
 use crate::replay_rules::replayable;
+use crate::state_marks::{StateMarks, StateTarget};
 use crate::stored_assets::StoredAssets;
 
 /// The document a replay builds, as the replay needs it.
@@ -135,10 +136,8 @@ pub struct Replayer<T: ReplayTarget> {
     adopted_styles: HashMap<u32, Option<T::Node>>,
     /// The page's document's id.
     document_id: Option<u32>,
-    /// The element the pointer is over and its ancestors, as marked.
-    hovered: Vec<T::Node>,
-    /// The element that has focus and its ancestors, as marked.
-    focused: Vec<T::Node>,
+    /// The elements the pointer and the focus are on, as marked.
+    states: StateMarks<T::Node>,
     /// The page assets the report stores, when it stores them: the replay
     /// loads those from the server and nothing from anywhere else.
     assets: Option<StoredAssets>,
@@ -163,8 +162,7 @@ impl<T: ReplayTarget> Replayer<T> {
             pending_selects: Vec::new(),
             adopted_styles: HashMap::new(),
             document_id: None,
-            hovered: Vec::new(),
-            focused: Vec::new(),
+            states: StateMarks::default(),
             assets: None,
         }
     }
@@ -253,7 +251,12 @@ impl<T: ReplayTarget> Replayer<T> {
                         continue;
                     }
                     if change.name == HOVER_ATTRIBUTE || change.name == FOCUS_ATTRIBUTE {
-                        self.mark_state(&element, &change.name, change.value.as_deref());
+                        self.states.change(
+                            &mut self.target,
+                            &element,
+                            &change.name,
+                            change.value.as_deref(),
+                        );
                         continue;
                     }
                     // A scripted <style>'s rules, changed: its text, whole.
@@ -334,8 +337,7 @@ impl<T: ReplayTarget> Replayer<T> {
         self.canvases = CanvasBoxes::default();
         self.adopted_styles.clear();
         self.document_id = None;
-        self.hovered.clear();
-        self.focused.clear();
+        self.states.clear();
         self.base_url = page_url.to_string();
         // A page without a doctype lays out in quirks mode: so does its replay.
         let standards = nodes
@@ -581,68 +583,6 @@ impl<T: ReplayTarget> Replayer<T> {
             .is_some_and(|node| self.target.local_name(node).as_deref() == Some("style"))
     }
 
-    /// The pointer came over `element` (`value` set) or left it, or it
-    /// gained or lost focus (`state`, the recorder's attribute, `value`
-    /// `visible` for a focus shown): mark it and the ancestors the state
-    /// reaches, and unmark those marked before.
-    fn mark_state(&mut self, element: &T::Node, state: &str, value: Option<&str>) {
-        let on = value.is_some();
-        let hover = state == HOVER_ATTRIBUTE;
-        let marked = if hover { &self.hovered } else { &self.focused };
-        // A leave for an element no longer marked (another came since) changes nothing.
-        if !on && marked.first() != Some(element) {
-            return;
-        }
-        let old = std::mem::take(if hover {
-            &mut self.hovered
-        } else {
-            &mut self.focused
-        });
-        for (i, node) in old.iter().enumerate() {
-            if hover {
-                self.target.remove_attribute(node, None, HOVER_ATTRIBUTE);
-            } else {
-                if i == 0 {
-                    self.target.remove_attribute(node, None, FOCUS_ATTRIBUTE);
-                }
-                self.target
-                    .remove_attribute(node, None, FOCUS_WITHIN_ATTRIBUTE);
-            }
-        }
-        if !on {
-            return;
-        }
-        let mut chain = vec![element.clone()];
-        while let Some(parent) = chain.last().and_then(|n| self.target.parent(n)) {
-            if self.target.local_name(&parent).is_none() || chain.len() > 4096 {
-                break;
-            }
-            chain.push(parent);
-        }
-        for (i, node) in chain.iter().enumerate() {
-            if hover {
-                self.target.set_attribute(node, None, HOVER_ATTRIBUTE, "");
-            } else {
-                if i == 0 {
-                    let shown = if value == Some("visible") {
-                        "visible"
-                    } else {
-                        ""
-                    };
-                    self.target
-                        .set_attribute(node, None, FOCUS_ATTRIBUTE, shown);
-                }
-                self.target
-                    .set_attribute(node, None, FOCUS_WITHIN_ATTRIBUTE, "");
-            }
-        }
-        if hover {
-            self.hovered = chain;
-        } else {
-            self.focused = chain;
-        }
-    }
-
     /// Choose the recorded option of the selects whose options came since.
     fn choose_pending_options(&mut self) {
         for (select, value) in std::mem::take(&mut self.pending_selects) {
@@ -691,6 +631,27 @@ impl<T: ReplayTarget> Replayer<T> {
             let css = self.canvases.css();
             self.target.set_text(style, &css);
         }
+    }
+}
+
+/// Every replay target can carry the recorded states' marks.
+impl<T: ReplayTarget> StateTarget for T {
+    type Node = T::Node;
+
+    fn parent(&self, node: &T::Node) -> Option<T::Node> {
+        ReplayTarget::parent(self, node)
+    }
+
+    fn is_element(&self, node: &T::Node) -> bool {
+        self.local_name(node).is_some()
+    }
+
+    fn mark(&mut self, node: &T::Node, name: &str, value: &str) {
+        self.set_attribute(node, None, name, value);
+    }
+
+    fn unmark(&mut self, node: &T::Node, name: &str) {
+        self.remove_attribute(node, None, name);
     }
 }
 
