@@ -111,6 +111,25 @@ impl Store {
         Ok(gone.len())
     }
 
+    /// The SHA-256 of every asset row.
+    pub fn asset_hashes(&self) -> Result<Vec<String>, StoreError> {
+        self.db
+            .query("SELECT sha256 FROM assets ORDER BY sha256", Vec::new())?
+            .iter()
+            .map(|row| row.text(0))
+            .collect()
+    }
+
+    /// Every asset blob: its name and when it was written (Unix ms, when known).
+    pub fn asset_blob_listing(&self) -> Result<Vec<(String, Option<i64>)>, StoreError> {
+        self.blobs.listing_of(Shelf::Assets)
+    }
+
+    /// Delete the asset blob `sha256` (one no row names).
+    pub fn remove_asset_blob(&self, sha256: &str) -> Result<(), StoreError> {
+        self.blobs.delete_from(Shelf::Assets, sha256)
+    }
+
     /// How many assets are stored, and their bytes.
     pub fn asset_totals(&self) -> Result<(i64, i64), StoreError> {
         let row = self

@@ -5,6 +5,8 @@
 //! leaves one; no link reaches it) are listed, and deleted with `--repair`
 //! once they are older than [`SETTLE_MS`]: a younger one may be an upload
 //! whose row a running server is about to commit, so it is left alone.
+//! Page assets likewise: each row needs its blob, and a blob no row names
+//! (written just before a crash) goes with `--repair` once old enough.
 
 use repro_manifest::{Bundle, Limits};
 
@@ -27,6 +29,12 @@ pub struct Findings {
     pub orphans: Vec<String>,
     /// Of those, the ones too young to delete (a row may be on its way).
     pub young_orphans: Vec<String>,
+    /// Asset rows checked.
+    pub assets: usize,
+    /// SHA-256s of asset blobs no row names.
+    pub orphan_assets: Vec<String>,
+    /// Of those, the ones too young to delete.
+    pub young_orphan_assets: Vec<String>,
 }
 
 impl Findings {
@@ -99,12 +107,48 @@ pub fn check_at(store: &Store, repair: bool, now: i64) -> Result<Findings, Store
         }
         findings.orphans.push(id);
     }
+    check_assets(store, now, &mut findings)?;
     if repair {
         for id in &findings.orphans {
             if !findings.young_orphans.contains(id) {
                 store.remove_blob(id)?;
             }
         }
+        for sha256 in &findings.orphan_assets {
+            if !findings.young_orphan_assets.contains(sha256) {
+                store.remove_asset_blob(sha256)?;
+            }
+        }
     }
     Ok(findings)
+}
+
+/// Page assets: a row whose blob is missing is a problem (its reports show
+/// it empty); a blob no row names is an orphan (an asset written just before
+/// a crash), young ones spared as for reports.
+fn check_assets(store: &Store, now: i64, findings: &mut Findings) -> Result<(), StoreError> {
+    let rows = store.asset_hashes()?;
+    findings.assets = rows.len();
+    // Listed after the rows: an asset whose row came meanwhile is young.
+    let blobs = store.asset_blob_listing()?;
+    let present: std::collections::HashSet<&str> =
+        blobs.iter().map(|(sha256, _)| sha256.as_str()).collect();
+    for sha256 in &rows {
+        if !present.contains(sha256.as_str()) {
+            findings
+                .problems
+                .push(format!("asset {sha256}: blob: not found"));
+        }
+    }
+    let named: std::collections::HashSet<&str> = rows.iter().map(String::as_str).collect();
+    for (sha256, written) in blobs.iter() {
+        if named.contains(sha256.as_str()) {
+            continue;
+        }
+        if written.is_none_or(|written| now - written < SETTLE_MS) {
+            findings.young_orphan_assets.push(sha256.clone());
+        }
+        findings.orphan_assets.push(sha256.clone());
+    }
+    Ok(())
 }

@@ -152,11 +152,26 @@ fn check_store(options: Settings, repair: bool) -> Result<(), String> {
             store.blob_location(id)
         );
     }
+    for sha256 in &findings.orphan_assets {
+        let done = if findings.young_orphan_assets.contains(sha256) {
+            "written less than an hour ago, perhaps by an upload in progress: left alone"
+        } else if repair {
+            "deleted"
+        } else {
+            "delete with --repair"
+        };
+        println!("orphan asset blob (no asset row names it; {done}): {sha256}");
+    }
     println!(
         "{} report(s) checked, {} problem(s), {} orphan blob(s)",
         findings.reports,
         findings.problems.len(),
         findings.orphans.len()
+    );
+    println!(
+        "{} asset(s) checked, {} orphan asset blob(s)",
+        findings.assets,
+        findings.orphan_assets.len()
     );
     if findings.is_sound() {
         Ok(())

@@ -255,3 +255,57 @@ async fn an_asset_goes_once_no_report_uses_it_and_not_before() {
         vec![kept]
     );
 }
+
+/// `check` finds an asset row whose blob went missing, and an asset blob
+/// no row names; `--repair` deletes the blob once it is old enough.
+#[tokio::test]
+async fn the_integrity_check_sees_assets_without_blobs_and_blobs_without_rows() {
+    let f = fixture();
+    let store = &f.state.store;
+    let kept = sha256(PNG);
+    let orphan_bytes: &[u8] = b"written, then the server died";
+    let orphan = sha256(orphan_bytes);
+    for (name, bytes) in [(&kept, PNG), (&orphan, orphan_bytes)] {
+        let (status, _) = send(&f.state, put(&f.token, name, "image/png", bytes)).await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let now = repro_server::store::now_ms();
+    let sound = repro_server::integrity::check_at(store, false, now).unwrap();
+    assert_eq!(
+        (sound.assets, sound.is_sound()),
+        (2, true),
+        "{:?}",
+        sound.problems
+    );
+    assert!(sound.orphan_assets.is_empty());
+
+    // A crash between an asset's blob and its row leaves a blob no row
+    // names; a lost blob leaves a row without its bytes.
+    store
+        .database()
+        .execute(
+            "DELETE FROM assets WHERE sha256 = ?1",
+            vec![orphan.as_str().into()],
+        )
+        .unwrap();
+    store.remove_asset_blob(&kept).unwrap();
+    let found = repro_server::integrity::check_at(store, true, now).unwrap();
+    assert_eq!(
+        found.problems,
+        vec![format!("asset {kept}: blob: not found")]
+    );
+    assert_eq!(found.orphan_assets, vec![orphan.clone()]);
+    assert_eq!(
+        found.young_orphan_assets,
+        vec![orphan.clone()],
+        "just written: left alone"
+    );
+    assert_eq!(store.asset_blob_listing().unwrap().len(), 1);
+    let later = now + repro_server::integrity::SETTLE_MS + 60_000;
+    let repaired = repro_server::integrity::check_at(store, true, later).unwrap();
+    assert!(repaired.young_orphan_assets.is_empty());
+    assert!(
+        store.asset_blob_listing().unwrap().is_empty(),
+        "the old orphan went"
+    );
+}
