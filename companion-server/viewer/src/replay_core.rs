@@ -173,19 +173,27 @@ impl<T: ReplayTarget> Replayer<T> {
         self.assets = Some(assets);
     }
 
-    /// What relative URLs of node `id` mean: its frame document's URL, or the page's.
-    fn base_of(&self, id: u32) -> String {
-        match self.frame_urls.get(&id) {
-            Some(url) if !url.is_empty() => url.clone(),
-            _ => self.base_url.clone(),
+    /// What relative URLs mean in a document at `frame_url` (a frame
+    /// document's, when known), else in the page's.
+    fn base<'a>(&'a self, frame_url: Option<&'a str>) -> &'a str {
+        match frame_url {
+            Some(url) if !url.is_empty() => url,
+            _ => &self.base_url,
         }
     }
 
-    /// A stylesheet's text as the replay uses it: its stored assets from
-    /// the server, its states as the replay marks them.
-    fn replay_css(&self, css: &str, base: &str) -> String {
+    /// The URL of the frame document node `id` is in, if it is in one
+    /// (cloned only then: a frame's nodes are few).
+    fn frame_url_of(&self, id: u32) -> Option<String> {
+        self.frame_urls.get(&id).cloned()
+    }
+
+    /// A stylesheet's text as the replay uses it (in a document at
+    /// `frame_url`, see [`Self::base`]): its stored assets from the server,
+    /// its states as the replay marks them.
+    fn replay_css(&self, css: &str, frame_url: Option<&str>) -> String {
         match &self.assets {
-            Some(assets) => css_with_states(&assets.css(css, base)),
+            Some(assets) => css_with_states(&assets.css(css, self.base(frame_url))),
             None => css_with_states(css),
         }
     }
@@ -263,15 +271,15 @@ impl<T: ReplayTarget> Replayer<T> {
                     if change.name == INLINED_CSS_ATTRIBUTE {
                         if self.target.local_name(&element).as_deref() == Some("style") {
                             let css = change.value.as_deref().unwrap_or_default();
-                            let css = self.replay_css(css, &self.base_of(change.id));
+                            let css = self.replay_css(css, self.frame_url_of(change.id).as_deref());
                             self.target.set_text(&element, &css);
                         }
                         continue;
                     }
                     match &change.value {
                         Some(value) => {
-                            let base = self.base_of(change.id);
-                            self.set_attribute(&element, &change.name, value, &base)
+                            let frame_url = self.frame_url_of(change.id);
+                            self.set_attribute(&element, &change.name, value, frame_url.as_deref())
                         }
                         None => self.target.remove_attribute(
                             &element,
@@ -289,7 +297,8 @@ impl<T: ReplayTarget> Replayer<T> {
                     if let Some(node) = self.nodes.get(&change.id) {
                         match self.is_style_text(node) {
                             true => {
-                                let css = self.replay_css(&change.text, &self.base_of(change.id));
+                                let frame_url = self.frame_url_of(change.id);
+                                let css = self.replay_css(&change.text, frame_url.as_deref());
                                 self.target.set_text(node, &css);
                             }
                             false => self.target.set_text(node, &change.text),
@@ -353,7 +362,13 @@ impl<T: ReplayTarget> Replayer<T> {
 
     /// Set attribute `name` of `element` (in a document at `base`), if
     /// the replay allows it, its stored assets pointed at the server.
-    fn set_attribute(&mut self, element: &T::Node, name: &str, value: &str, base: &str) {
+    fn set_attribute(
+        &mut self,
+        element: &T::Node,
+        name: &str,
+        value: &str,
+        frame_url: Option<&str>,
+    ) {
         let Some(tag) = self.target.local_name(element) else {
             return;
         };
@@ -363,7 +378,7 @@ impl<T: ReplayTarget> Replayer<T> {
         let mapped = self
             .assets
             .as_ref()
-            .map(|assets| assets.attribute(&tag, name, value, base));
+            .map(|assets| assets.attribute(&tag, name, value, self.base(frame_url)));
         let value = mapped.as_deref().unwrap_or(value);
         self.target
             .set_attribute(element, attribute_namespace(name), name, value);
@@ -381,10 +396,6 @@ impl<T: ReplayTarget> Replayer<T> {
     /// The node `data` describes; `frame_url`: it goes into a frame's
     /// document, whose URL that is (empty when unknown).
     fn create(&mut self, data: &NodeData, frame_url: Option<&str>) -> Option<T::Node> {
-        let base = match frame_url {
-            Some(url) if !url.is_empty() => url.to_string(),
-            _ => self.base_url.clone(),
-        };
         let node = match data {
             NodeData::Document => self.target.document()?,
             NodeData::Doctype { name } => self.target.create_doctype(name)?,
@@ -408,10 +419,10 @@ impl<T: ReplayTarget> Replayer<T> {
                     // A <style> keeps its attributes; of a link's, only its media apply.
                     for (name, value) in attrs {
                         if tag == "style" || name == "media" {
-                            self.set_attribute(&style, name, value, &base);
+                            self.set_attribute(&style, name, value, frame_url);
                         }
                     }
-                    let css = self.replay_css(css, &base);
+                    let css = self.replay_css(css, frame_url);
                     self.target.set_text(&style, &css);
                     return Some(style);
                 }
@@ -421,7 +432,7 @@ impl<T: ReplayTarget> Replayer<T> {
                     .create_element(tag, *svg)
                     .or_else(|| self.target.create_element(STAND_IN_TAG, *svg))?;
                 for (name, value) in attrs {
-                    self.set_attribute(&element, name, value, &base);
+                    self.set_attribute(&element, name, value, frame_url);
                 }
                 if tag == "head" {
                     // With the report's assets stored, the document loads
@@ -486,7 +497,7 @@ impl<T: ReplayTarget> Replayer<T> {
         // A stylesheet's text says the states as the replay marks them.
         let created = match &record.data {
             NodeData::Text { text } if self.is_style(record.parent) => {
-                let css = self.replay_css(text, &self.base_of(record.parent));
+                let css = self.replay_css(text, frame_url.as_deref());
                 self.target.create_text(&css)
             }
             data => self.create(data, frame_url.as_deref()),
@@ -547,7 +558,7 @@ impl<T: ReplayTarget> Replayer<T> {
     /// are now `css`.
     fn set_adopted_css(&mut self, id: u32, css: &str) {
         if let Some(Some(style)) = self.adopted_styles.get(&id) {
-            let css = self.replay_css(css, &self.base_of(id));
+            let css = self.replay_css(css, self.frame_url_of(id).as_deref());
             self.target.set_text(style, &css);
             return;
         }
@@ -561,7 +572,7 @@ impl<T: ReplayTarget> Replayer<T> {
         let Some(style) = self.target.create_element("style", false) else {
             return;
         };
-        let css = self.replay_css(css, &self.base_of(id));
+        let css = self.replay_css(css, self.frame_url_of(id).as_deref());
         self.target.set_text(&style, &css);
         self.target.insert(&parent, &style, None);
         self.adopted_styles.insert(id, Some(style));

@@ -36,6 +36,8 @@ const MAX_REPORT_ASSET_BYTES: usize = 64 * 1024 * 1024;
 /// One fetched asset.
 struct Fetched {
     reference: AssetRef,
+    /// Its type, as sent (one of the format's asset types).
+    content_type: &'static str,
     bytes: js_sys::Uint8Array,
 }
 
@@ -94,16 +96,11 @@ pub async fn capture(config: &Config, bundle: &mut Bundle) -> Result<(), Failure
         let Some(asset) = by_hash.get(sha256.as_str()) else {
             continue;
         };
-        let content_type = repro_manifest::ASSET_TYPES
-            .iter()
-            .find(|t| **t == asset.reference.content_type)
-            .copied()
-            .unwrap_or("application/octet-stream");
         request(
             config,
             "PUT",
             &format!("/api/assets/{sha256}"),
-            Body::Asset(asset.bytes.clone(), content_type),
+            Body::Asset(asset.bytes.clone(), asset.content_type),
         )
         .await?;
     }
@@ -227,6 +224,7 @@ async fn fetch_asset(url: &str, with_cookies: bool, max_bytes: usize) -> Option<
             content_type: content_type.to_string(),
             bytes: size as u64,
         },
+        content_type,
         bytes,
     })
 }
