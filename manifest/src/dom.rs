@@ -227,11 +227,46 @@ pub enum DomEvent {
         /// New size.
         size: Size,
     },
+    /// What a `<canvas>` or `<video>` showed from this moment: its pixels,
+    /// as an image (the DOM does not hold them). Never recorded for an
+    /// element in a masked or blocked region.
+    Pixels {
+        /// Time.
+        t: u64,
+        /// Page index.
+        page: u32,
+        /// The element.
+        id: u32,
+        /// The pixels, as a `data:` URL of a WebP, PNG or JPEG image
+        /// ([`PIXEL_IMAGE_PREFIXES`]).
+        image: String,
+    },
+}
+
+/// How a [`DomEvent::Pixels`] image starts: the only kinds of image a
+/// replay draws (a base64 `data:` URL, never an address to load).
+pub const PIXEL_IMAGE_PREFIXES: [&str; 3] = [
+    "data:image/webp;base64,",
+    "data:image/png;base64,",
+    "data:image/jpeg;base64,",
+];
+
+/// Is `image` what a [`DomEvent::Pixels`] may carry: a `data:` URL of one
+/// of [`PIXEL_IMAGE_PREFIXES`], base64 after its comma?
+pub fn is_pixel_image(image: &str) -> bool {
+    PIXEL_IMAGE_PREFIXES.iter().any(|prefix| {
+        image.strip_prefix(prefix).is_some_and(|data| {
+            !data.is_empty()
+                && data
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+        })
+    })
 }
 
 impl DomEvent {
     /// The names of the `type` field this version knows.
-    pub const KNOWN_TYPES: [&'static str; 7] = [
+    pub const KNOWN_TYPES: [&'static str; 8] = [
         "snapshot",
         "mutation",
         "input",
@@ -239,6 +274,7 @@ impl DomEvent {
         "click",
         "navigation",
         "viewport",
+        "pixels",
     ];
 
     /// The event's time.
@@ -250,7 +286,8 @@ impl DomEvent {
             | DomEvent::Scroll { t, .. }
             | DomEvent::Click { t, .. }
             | DomEvent::Navigation { t, .. }
-            | DomEvent::Viewport { t, .. } => *t,
+            | DomEvent::Viewport { t, .. }
+            | DomEvent::Pixels { t, .. } => *t,
         }
     }
 
@@ -301,7 +338,8 @@ impl DomEvent {
             | DomEvent::Scroll { page, .. }
             | DomEvent::Click { page, .. }
             | DomEvent::Navigation { page, .. }
-            | DomEvent::Viewport { page, .. } => *page,
+            | DomEvent::Viewport { page, .. }
+            | DomEvent::Pixels { page, .. } => *page,
         }
     }
 }

@@ -258,6 +258,7 @@ pub(crate) struct EventFields<N> {
     size: Option<Size>,
     url: Option<String>,
     how: Option<String>,
+    image: Option<String>,
 }
 
 /// Only an event's kind, its other fields skipped: an event of a newer
@@ -350,6 +351,15 @@ impl<N> EventFields<N> {
                     t,
                     page,
                     size: self.size.ok_or_else(|| need("size"))?,
+                },
+                None,
+            ),
+            "pixels" => (
+                DomEvent::Pixels {
+                    t,
+                    page,
+                    id: self.id.ok_or_else(|| need("id"))?,
+                    image: self.image.ok_or_else(|| need("image"))?,
                 },
                 None,
             ),

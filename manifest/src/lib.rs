@@ -45,7 +45,8 @@ pub use console_network::{
     Body, ConsoleEntry, ConsoleLevel, ConsoleSource, NetworkEntry, NetworkKind,
 };
 pub use dom::{
-    AttributeChange, DomEvent, EventRecord, NodeData, NodeRecord, TextChange, UnknownEvent,
+    is_pixel_image, AttributeChange, DomEvent, EventRecord, NodeData, NodeRecord, TextChange,
+    UnknownEvent, PIXEL_IMAGE_PREFIXES,
 };
 pub use example::example_bundle_json;
 pub use limits::{cut_to, Limits, MAX_ATTRIBUTES_PER_ELEMENT};

@@ -346,6 +346,15 @@ pub(crate) fn validate_event(
             check_bytes(|| format!("events[{i}].url"), url, limits.max_url_bytes)?;
             check_bytes(|| format!("events[{i}].how"), how, limits.max_label_bytes)?;
         }
+        DomEvent::Pixels { image, .. } => {
+            check_string(|| format!("events[{i}].image"), image, limits)?;
+            if !crate::dom::is_pixel_image(image) {
+                return fail(
+                    format!("events[{i}].image"),
+                    "must be a base64 data: URL of a WebP, PNG or JPEG image",
+                );
+            }
+        }
         _ => {}
     }
     Ok(())

@@ -127,3 +127,33 @@ fn limits_are_enforced() {
     };
     assert_eq!(bundle.validate(&few).unwrap_err().path, "events");
 }
+
+#[test]
+fn pixels_carry_a_data_image_and_nothing_that_loads_or_runs() {
+    let pixels = |image: &str| {
+        let mut bundle = example();
+        bundle.events.push(EventRecord::Known(DomEvent::Pixels {
+            t: 5,
+            page: 0,
+            id: 3,
+            image: image.into(),
+        }));
+        bundle
+    };
+    let good = pixels("data:image/webp;base64,UklGRhIAAABXRUJQVlA4");
+    good.validate(&Limits::default())
+        .expect("a WebP frame is valid");
+    let text = serde_json::to_string(&good).unwrap();
+    assert!(text.contains(r#""type":"pixels""#), "{text}");
+    assert_eq!(serde_json::from_str::<Bundle>(&text).unwrap(), good);
+    for bad in [
+        "https://tracker.example/pixel.png",
+        "data:image/svg+xml;base64,PHN2Zz4=",
+        "data:image/png;base64,\");background:url(https://x.example/",
+        "data:image/png;base64,",
+        "javascript:alert(1)",
+    ] {
+        let err = pixels(bad).validate(&Limits::default()).unwrap_err();
+        assert!(err.to_string().contains(".image:"), "{bad}: {err}");
+    }
+}

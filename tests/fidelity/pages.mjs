@@ -18,7 +18,9 @@ export const PAGES = [
   { name: 'SVG sprite', path: '/svg-sprite.html' },
   { name: 'quirks mode', path: '/quirks.html' },
   { name: 'relative url() in CSS', path: '/relative-css.html' },
-  { name: 'canvas', path: '/canvas.html', expected: 'neither captures canvas pixels by default (issue 28)', limit: 0.05 },
+  { name: 'canvas', path: '/canvas.html', expected: 'rrweb records canvas pixels only with its recordCanvas option, off by default' },
+  { name: 'WebGL', path: '/webgl.html', expected: 'Repro shows the tab\'s own pixels where WebGL cannot be read back; rrweb records canvas pixels only with its recordCanvas option, off by default' },
+  { name: 'playing video', path: '/video.html', expected: 'Repro records the frames a video shows; rrweb records none' },
   { name: 'same-origin iframe', path: '/iframe-host.html', act: (page) => page.locator('#add-frame').click() },
   { name: 'iframe of another origin', path: '/cross-origin-host.html', act: (page) => page.frameLocator('#card-frame').locator('#check').click(), expected: 'Repro masks the text of the frame under a masked element' },
   { name: 'hover and focus', path: '/states.html', act: async (page) => { await page.locator('#name').click(); await page.locator('#go').hover(); } },
@@ -32,7 +34,7 @@ export const PAGES = [
     await page.locator('#archive').click();
   } },
   { name: 'ApexCharts (SVG)', path: '/lib-apexcharts.html' },
-  { name: 'Chart.js (canvas)', path: '/lib-chartjs.html', expected: 'neither captures canvas pixels by default (issue 28)', limit: 0.07 },
+  { name: 'Chart.js (canvas)', path: '/lib-chartjs.html', expected: 'rrweb records canvas pixels only with its recordCanvas option, off by default' },
   // What rrweb's own test pages try.
   { name: 'patched DOM', path: '/patched-dom.html', act: (page) => page.locator('#add').click() },
   { name: 'odd markup', path: '/odd-markup.html' },

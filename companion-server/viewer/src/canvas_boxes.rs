@@ -4,8 +4,11 @@
 //! each canvas the size its `width` and `height` attributes gave it live
 //! (300 × 150 without them), through rules of zero specificity, so that
 //! any rule of the page's own still wins wherever it is, and keeps the
-//! aspect ratio when the page sets only a width. Its pixels are not
-//! recorded yet: the box stays empty.
+//! aspect ratio when the page sets only a width. Its fallback content is
+//! not rendered (`content-visibility: hidden`): it neither shows, nor
+//! grows the box, nor moves its baseline (a box without lines sits on its
+//! bottom edge, as a canvas does). Its pixels come as images
+//! (`pixel_frames`).
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -47,7 +50,7 @@ impl CanvasBoxes {
     /// The rules of every canvas's box.
     pub fn css(&self) -> String {
         let mut css = String::from(
-            ":where(canvas) { display: inline-block; }\n:where(canvas) > * { display: none !important; }\n",
+            ":where(canvas) { display: inline-block; content-visibility: hidden !important; }\n:where(canvas) > * { display: none !important; }\n",
         );
         for (id, (width, height)) in &self.sizes {
             let _ = writeln!(

@@ -12,6 +12,7 @@
 
 pub mod canvas_boxes;
 pub mod element_states;
+pub mod pixel_frames;
 pub mod replay_core;
 pub mod replay_rules;
 pub mod state_marks;

@@ -19,6 +19,7 @@ use repro_manifest::{
 
 use crate::canvas_boxes::{CanvasBoxes, CANVAS_ID_ATTRIBUTE};
 use crate::element_states::css_with_states;
+use crate::pixel_frames::{PixelFrames, VIDEO_CSS};
 use crate::replay_rules::replayable;
 use crate::state_marks::{StateMarks, StateTarget};
 use crate::stored_assets::StoredAssets;
@@ -130,6 +131,8 @@ pub struct Replayer<T: ReplayTarget> {
     /// snapshot or of a batch).
     pending_selects: Vec<(T::Node, String)>,
     canvases: CanvasBoxes,
+    /// The pixels each canvas and video shows now.
+    pixels: PixelFrames,
     /// What holds the sheets each shadow root and the page's document
     /// adopted (by the root's or the document's id): a `<style>` inside the
     /// root, or last in the head; `None` until one is needed.
@@ -159,6 +162,7 @@ impl<T: ReplayTarget> Replayer<T> {
             frame_urls: HashMap::new(),
             canvas_style: None,
             canvases: CanvasBoxes::default(),
+            pixels: PixelFrames::default(),
             pending_selects: Vec::new(),
             adopted_styles: HashMap::new(),
             document_id: None,
@@ -234,6 +238,7 @@ impl<T: ReplayTarget> Replayer<T> {
                         self.target.remove(&node);
                     }
                     self.canvases.forget(*id);
+                    self.pixels.forget(*id);
                 }
                 for record in adds {
                     self.insert(record);
@@ -292,6 +297,12 @@ impl<T: ReplayTarget> Replayer<T> {
                     {
                         self.size_canvas(change.id, &element);
                     }
+                    let value = change.value.as_deref().unwrap_or_default();
+                    if let Some((name, value)) =
+                        self.pixels.after_change(change.id, &change.name, value)
+                    {
+                        self.target.set_attribute(&element, None, name, &value);
+                    }
                 }
                 for change in texts {
                     if let Some(node) = self.nodes.get(&change.id) {
@@ -330,6 +341,19 @@ impl<T: ReplayTarget> Replayer<T> {
             // The address shows above the replay (`timeline::address_at`).
             DomEvent::Navigation { .. } => None,
             DomEvent::Viewport { size, .. } => Some(Effect::Viewport(size.w, size.h)),
+            DomEvent::Pixels { id, image, .. } => {
+                let element = self.element(*id)?;
+                let tag = self.target.local_name(&element)?;
+                if !matches!(tag.as_str(), "canvas" | "video") {
+                    return None;
+                }
+                let style = self.target.attribute(&element, "style");
+                let video = tag == "video";
+                if let Some((name, value)) = self.pixels.show(*id, image, video, style.as_deref()) {
+                    self.target.set_attribute(&element, None, name, &value);
+                }
+                None
+            }
         }
     }
 
@@ -344,6 +368,7 @@ impl<T: ReplayTarget> Replayer<T> {
         self.head = None;
         self.canvas_style = None;
         self.canvases = CanvasBoxes::default();
+        self.pixels = PixelFrames::default();
         self.adopted_styles.clear();
         self.document_id = None;
         self.states.clear();
@@ -468,6 +493,10 @@ impl<T: ReplayTarget> Replayer<T> {
                     if let Some(base) = self.target.create_element("base", false) {
                         self.target.set_attribute(&base, None, "href", base_url);
                         self.target.insert(&element, &base, None);
+                    }
+                    if let Some(style) = self.target.create_element("style", false) {
+                        self.target.set_text(&style, VIDEO_CSS);
+                        self.target.insert(&element, &style, None);
                     }
                     // The page's own head (not a frame's) holds the replay's rules.
                     if frame_url.is_none() {

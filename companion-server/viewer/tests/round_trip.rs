@@ -98,6 +98,8 @@ impl ReplayTarget for NativeReplay {
 const PAGE_URL: &str = "https://shop.test/orders";
 /// What the replay puts first in every head.
 const NO_REFERRER: &str = "<meta name=\"referrer\" content=\"no-referrer\">";
+const VIDEO_STYLE: &str =
+    "<style>video:not([controls])::-webkit-media-controls { display: none !important; }</style>";
 
 /// A recorded page and its replay, side by side.
 struct Session {
@@ -146,13 +148,13 @@ impl Session {
         Some(event)
     }
 
-    /// The replay, as HTML, without the `<meta>` and `<base>` the replay adds.
+    /// The replay, as HTML, without the `<meta>`, `<base>` and `<style>`
+    /// the replay adds.
     fn replayed(&self) -> String {
-        self.replay
-            .target()
-            .0
-            .html()
-            .replace(&format!("{NO_REFERRER}<base href=\"{PAGE_URL}\">"), "")
+        self.replay.target().0.html().replace(
+            &format!("{NO_REFERRER}<base href=\"{PAGE_URL}\">{VIDEO_STYLE}"),
+            "",
+        )
     }
 
     /// The page, as HTML, with comments emptied: the recorder keeps a
@@ -796,7 +798,7 @@ fn a_frames_relative_urls_mean_what_they_meant_in_its_document() {
     let s = Session::start(html, MaskPolicy::default());
     let replayed = s.replay.target().0.html();
     assert!(
-        replayed.contains(r#"<template framedocument><html><head><meta name="referrer" content="no-referrer"><base href="https://shop.test/embed/pay.html?token=[masked]"></head>"#),
+        replayed.contains(r#"<template framedocument><html><head><meta name="referrer" content="no-referrer"><base href="https://shop.test/embed/pay.html?token=[masked]"><style>video:not([controls])::-webkit-media-controls { display: none !important; }</style></head>"#),
         "the frame's head has the frame's URL, masked like any: {replayed}"
     );
     let (page_head, _) = replayed.split_once("<body>").unwrap();
@@ -1010,4 +1012,51 @@ fn stored_assets_replay_from_the_server_and_nothing_else_loads() {
         .0
         .html()
         .contains(&format!("src=\"{}\"", served('c'))));
+}
+
+/// A canvas's and a video's recorded pixels show in the replay (the
+/// canvas's as its background, the video's as its poster), stay through
+/// the page's later changes of those attributes, and never land on any
+/// other element or come from a forged image.
+#[test]
+fn canvas_and_video_pixels_replay_through_the_pages_changes() {
+    let html = r#"<html><head></head><body><canvas id="c" style="width: 50px"></canvas><video id="v" poster="/first.png"></video><p id="p">text</p></body></html>"#;
+    let mut s = Session::start(html, MaskPolicy::default());
+    let id = |s: &Session, name: &str| s.page.id_of(&s.by_id(name)).expect("recorded");
+    let (canvas, video, paragraph) = (id(&s, "c"), id(&s, "v"), id(&s, "p"));
+    let frame = "data:image/webp;base64,UklGRg==";
+    let pixels = |id: u32, image: &str| DomEvent::Pixels {
+        t: 1,
+        page: 0,
+        id,
+        image: image.into(),
+    };
+    for id in [canvas, video, paragraph] {
+        assert_eq!(s.replay.apply(&pixels(id, frame), PAGE_URL), None);
+    }
+    s.replay
+        .apply(&pixels(canvas, "https://tracker.test/x.png"), PAGE_URL);
+    let attribute = |s: &Session, id: u32, name: &str| {
+        let node = s.replay.node(id).expect("replayed");
+        s.replay.target().attribute(node, name).unwrap_or_default()
+    };
+    let style = attribute(&s, canvas, "style");
+    assert!(
+        style.starts_with("width: 50px;")
+            && style.contains(&format!("url(\"{frame}\") !important")),
+        "{style}"
+    );
+    assert_eq!(attribute(&s, video, "poster"), frame);
+    assert_eq!(attribute(&s, paragraph, "style"), "");
+
+    let (c, v) = (s.by_id("c"), s.by_id("v"));
+    s.dom().set_attribute(c, "style", "width: 60px");
+    s.dom().set_attribute(v, "poster", "/second.png");
+    s.observe().expect("recorded");
+    let style = attribute(&s, canvas, "style");
+    assert!(
+        style.starts_with("width: 60px;") && style.contains(frame),
+        "{style}"
+    );
+    assert_eq!(attribute(&s, video, "poster"), frame);
 }

@@ -55,3 +55,12 @@ pub struct CommitAnswer {
     pub capture: Option<String>,
     pub error: Option<String>,
 }
+
+/// The answer to [`crate::ToBackground::TabPixels`]: for each box, its
+/// pixels as a WebP `data:` URL, or nothing (the tab was not the one shown,
+/// the box was out of view).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+#[serde(default)]
+pub struct TabPixelsAnswer {
+    pub images: Vec<Option<String>>,
+}

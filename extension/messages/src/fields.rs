@@ -34,6 +34,10 @@ pub const TYPED_FIELDS: &[&str] = &[
     "ok",
     "capture",
     "frame",
+    "viewportWidth",
+    "boxes",
+    "masks",
+    "images",
 ];
 
 /// Fields that carry bulk JS strings beside the typed ones: `chunks` (an
@@ -81,6 +85,11 @@ mod tests {
                 session: session.clone(),
             },
             ToBackground::RemoveReport { session },
+            ToBackground::TabPixels(TabPixels {
+                viewport_width: 800.0,
+                boxes: vec![[1.0, 2.0, 3.0, 4.0]],
+                masks: Vec::new(),
+            }),
         ]
     }
 
@@ -119,7 +128,8 @@ mod tests {
             | ToBackground::Discard { .. }
             | ToBackground::RetryReport { .. }
             | ToBackground::DiscardReport { .. }
-            | ToBackground::RemoveReport { .. } => 17,
+            | ToBackground::RemoveReport { .. }
+            | ToBackground::TabPixels(_) => 18,
         }
     }
 
@@ -144,6 +154,7 @@ mod tests {
         keys.extend(keys_of(&StoreAnswer::default()));
         keys.extend(keys_of(&PickAnswer::default()));
         keys.extend(keys_of(&CommitAnswer::default()));
+        keys.extend(keys_of(&TabPixelsAnswer::default()));
         for key in keys {
             assert!(TYPED_FIELDS.contains(&key.as_str()), "{key} is not listed");
             assert!(!BULK_FIELDS.contains(&key.as_str()), "{key} is bulk");

@@ -24,9 +24,11 @@ mod window_signal;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 
-pub use answers::{CommitAnswer, HelloAnswer, PickAnswer, StatusAnswer, StoreAnswer};
+pub use answers::{
+    CommitAnswer, HelloAnswer, PickAnswer, StatusAnswer, StoreAnswer, TabPixelsAnswer,
+};
 pub use fields::{BULK_FIELDS, TYPED_FIELDS};
-pub use to_background::{Hello, MarkSave, ToBackground};
+pub use to_background::{Hello, MarkSave, TabPixels, ToBackground};
 pub use to_recorder::ToRecorder;
 pub use window_signal::{
     WindowSignal, ADOPTED_SHEETS_CHANGED_EVENT, HISTORY_CHANGED_EVENT, SCRIPT_SET_VALUE_EVENT,

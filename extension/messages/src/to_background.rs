@@ -51,6 +51,23 @@ pub enum ToBackground {
     DiscardReport { session: String },
     /// Take the report of `session` off the list.
     RemoveReport { session: String },
+    /// The tab's own pixels at the boxes of drawings the page's recorder
+    /// cannot read back (WebGL, canvases tainted by other origins'
+    /// pictures, protected video), from the tab's top frame while it is
+    /// recorded. Answered with a [`crate::TabPixelsAnswer`].
+    TabPixels(TabPixels),
+}
+
+/// Where to crop the tab's pixels: boxes in the viewport, in CSS pixels
+/// (`[x, y, width, height]`), and the boxes of masked and blocked content,
+/// blacked out before anything is cropped.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct TabPixels {
+    /// The viewport's width in CSS pixels (what the capture's size scales).
+    pub viewport_width: f64,
+    pub boxes: Vec<[f64; 4]>,
+    pub masks: Vec<[f64; 4]>,
 }
 
 /// What a starting page tells the background. The URL and title are

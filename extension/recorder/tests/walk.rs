@@ -458,3 +458,42 @@ fn images_in_masked_regions_are_recorded_without_their_address() {
         );
     }
 }
+
+/// The pixels of canvases and videos are recorded, except in a masked or
+/// blocked region (or masked itself), added later or not.
+#[test]
+fn canvases_and_videos_in_hidden_regions_give_no_pixels() {
+    let html = "<html><head></head><body>\
+        <canvas id=\"chart\"></canvas><video id=\"film\"></video>\
+        <div data-repro-mask><canvas id=\"signature\"></canvas><video id=\"call\"></video></div>\
+        <canvas id=\"itself\" data-repro-mask></canvas>\
+        <div data-repro-block><canvas id=\"blocked\"></canvas></div>\
+        </body></html>";
+    let dom = NativeDom::parse(html).unwrap_or_else(|e| panic!("{e}"));
+    let (_, mut serializer) = snapshot(dom, MaskPolicy::default());
+    let ids_of = |serializer: &NodeSerializer<NativeDom>| -> Vec<String> {
+        let dom = serializer.dom();
+        dom.pixel_sources()
+            .iter()
+            .map(|node| dom.attribute(node, "id").unwrap_or_default())
+            .collect()
+    };
+    assert_eq!(ids_of(&serializer), vec!["chart", "film"]);
+    let body = serializer
+        .dom()
+        .by_id("chart")
+        .and_then(|c| serializer.dom().parent(&c));
+    let masked = serializer
+        .dom()
+        .by_id("signature")
+        .and_then(|c| serializer.dom().parent(&c));
+    for (parent, id) in [(body, "later"), (masked, "masked-later")] {
+        let parent = parent.unwrap_or_else(|| panic!("a parent for #{id}"));
+        let dom = serializer.dom_mut();
+        let canvas = dom.create_element("canvas", false);
+        dom.set_attribute(canvas, "id", id);
+        dom.append(parent, canvas);
+    }
+    native_dom::mutation_event(&mut serializer, 1, 0);
+    assert_eq!(ids_of(&serializer), vec!["chart", "film", "later"]);
+}

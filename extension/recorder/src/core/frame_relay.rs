@@ -142,6 +142,12 @@ impl RelayedFrame {
                 x: x.saturating_add(self.offset.0),
                 y: y.saturating_add(self.offset.1),
             }),
+            DomEvent::Pixels { t, id, image, .. } => Some(DomEvent::Pixels {
+                t,
+                page,
+                id: *self.ids.get(&id)?,
+                image,
+            }),
             DomEvent::Navigation { .. } | DomEvent::Viewport { .. } => None,
         }
     }

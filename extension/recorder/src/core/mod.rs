@@ -14,6 +14,7 @@ pub mod native_dom;
 pub mod network;
 pub mod page_dom;
 pub mod page_limits;
+pub mod pixel_pacing;
 pub mod selector;
 pub mod slice_pacing;
 pub mod walk;

@@ -117,6 +117,9 @@ pub trait PageDom {
     fn blob_image_data(&self, _image: &Self::Node) -> Option<String> {
         None
     }
+    /// The walk recorded `element`, a `<canvas>` or `<video>` outside any
+    /// masked or blocked region: its pixels are recorded from now on.
+    fn note_pixel_source(&self, _element: &Self::Node) {}
     /// The rules of a `<style>` element's sheet when a script put them
     /// there through the CSS object model (the element holds no text, its
     /// sheet has rules: CSS-in-JS libraries work so); `None` otherwise.

@@ -579,9 +579,13 @@ impl<D: PageDom> NodeSerializer<D> {
                     without_assets(kind, &value)
                 }
                 // A picture from a `blob:` URL: its pixels, while the page has them.
-                Some(_) if name == "src" && value.starts_with("blob:") => {
-                    self.dom.blob_image_data(element).unwrap_or(value)
-                }
+                // (Unless its base64 has, by chance, a secret's shape, which
+                // the server would refuse the report for.)
+                Some(_) if name == "src" && value.starts_with("blob:") => self
+                    .dom
+                    .blob_image_data(element)
+                    .filter(|data| repro_manifest::pii::first(data).is_none())
+                    .unwrap_or(value),
                 _ => value,
             };
             attrs.push((name.to_string(), value));
@@ -599,6 +603,13 @@ impl<D: PageDom> NodeSerializer<D> {
             if let Some(css) = self.dom.scripted_style_rules(element) {
                 attrs.push((INLINED_CSS_ATTRIBUTE.into(), mask::free_text(css)));
             }
+        }
+        // A drawing or a film: its pixels, unless its region hides images.
+        if matches!(tag.as_str(), "canvas" | "video")
+            && !svg
+            && !*hides_images.get_or_insert_with(|| self.masks_images_of(element, masked))
+        {
+            self.dom.note_pixel_source(element);
         }
         if tag == "dialog" && self.dom.is_modal(element) {
             attrs.push((MODAL_DIALOG_ATTRIBUTE.into(), String::new()));

@@ -53,6 +53,9 @@ pub struct BrowserDom {
     /// The texts scripts gave constructed sheets, for rules Chromium
     /// cannot write back.
     sheet_texts: SheetTexts,
+    /// Canvases and videos the walk recorded since the pixel sampler last
+    /// took them (`pixel_capture`).
+    pixel_sources: std::cell::RefCell<Vec<Element>>,
 }
 
 /// The serializer of the recorded page.
@@ -73,6 +76,7 @@ pub fn serializer(policy: MaskPolicy) -> Serializer {
         any_hosted_root: std::cell::Cell::new(false),
         frame_documents: js_sys::WeakMap::new(),
         sheet_texts: SheetTexts::new(),
+        pixel_sources: Default::default(),
     };
     NodeSerializer::new(dom, policy)
 }
@@ -94,6 +98,11 @@ impl BrowserDom {
         };
         self.any_hosted_root.set(true);
         Some(root)
+    }
+
+    /// The canvases and videos recorded since the last call, for their pixels.
+    pub fn take_pixel_sources(&self) -> Vec<Element> {
+        std::mem::take(&mut *self.pixel_sources.borrow_mut())
     }
 
     /// The document `frame` showed when the walk recorded it, if it did.
@@ -321,6 +330,12 @@ impl PageDom for BrowserDom {
             dom_reads::link_sheet(link.unchecked_ref())?.unchecked_into();
         let url = dom_reads::sheet_href(&sheet);
         Some((rules_text(&sheet)?, url))
+    }
+
+    fn note_pixel_source(&self, element: &Node) {
+        self.pixel_sources
+            .borrow_mut()
+            .push(element.clone().unchecked_into());
     }
 
     fn blob_image_data(&self, image: &Node) -> Option<String> {

@@ -13,6 +13,7 @@ mod mark_capture;
 mod marker;
 mod mutations;
 mod outbox;
+mod pixel_capture;
 mod policy_selectors;
 mod recorder;
 mod shadow_roots;

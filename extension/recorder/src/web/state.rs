@@ -176,6 +176,7 @@ async fn record(build: &str, starting: Starting, cell: &RecorderCell) -> Result<
     let _ = window.post_message(&signal(WindowSignal::RecorderReady), "*");
     super::snapshot::walk_in_slices(cell).await;
     super::transport::flush_now(cell);
+    wasm_bindgen_futures::spawn_local(super::pixel_capture::sample_while_recording(cell.clone()));
     Ok(())
 }
 

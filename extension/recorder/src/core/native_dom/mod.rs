@@ -104,6 +104,8 @@ pub struct NativeDom {
     changes: Vec<DomChange<NodeRef>>,
     /// Whether changes are logged (not while a fixture is read).
     observed: bool,
+    /// The canvases and videos the walk noted for their pixels.
+    pixel_sources: RefCell<Vec<NodeRef>>,
 }
 
 /// Selector of editable regions whose text is masked with the inputs (the
@@ -127,6 +129,12 @@ impl NativeDom {
         let mut dom = fixture_html::parse(html)?;
         dom.observed = true;
         Ok(dom)
+    }
+
+    /// The canvases and videos whose pixels the walk would record, in
+    /// the order it met them.
+    pub fn pixel_sources(&self) -> Vec<NodeRef> {
+        self.pixel_sources.borrow().clone()
     }
 
     /// A document with nothing in it.
@@ -569,6 +577,10 @@ impl PageDom for NativeDom {
         self.node(input)
             .checked
             .unwrap_or_else(|| self.attribute(input, "checked").is_some())
+    }
+
+    fn note_pixel_source(&self, element: &NodeRef) {
+        self.pixel_sources.borrow_mut().push(*element);
     }
 
     fn scripted_style_rules(&self, style: &NodeRef) -> Option<String> {

@@ -4,14 +4,16 @@
 //! handles it. The vocabulary is `repro_extension_messages::ToBackground`.
 
 use repro_extension_messages::web::js::{get, message_of, object};
+use repro_extension_messages::web::wire::to_js;
 use repro_extension_messages::web::wire::{bulk, from_js};
-use repro_extension_messages::ToBackground;
+use repro_extension_messages::{TabPixelsAnswer, ToBackground};
 use wasm_bindgen::prelude::*;
 
 use super::frames;
 use super::injection;
 use super::marking;
 use super::recording;
+use super::screenshot;
 use super::upload::{discard, remove_from_list, upload_session};
 
 /// Handle a runtime message from a recorder or the popup; the answer goes back to the sender.
@@ -83,5 +85,15 @@ async fn answer(
         M::RetryReport { session } => upload_session(&session).await.map(|_| JsValue::TRUE),
         M::DiscardReport { session } => discard(&session).await.map(|_| JsValue::TRUE),
         M::RemoveReport { session } => remove_from_list(&session).await.map(|_| JsValue::TRUE),
+        // Only the top frame's recorder asks (its boxes are in the tab's
+        // viewport), and only while its tab is recorded.
+        M::TabPixels(request) => {
+            let tab = from_tab()?;
+            let images = match frame.id == 0 && recording::is_recording(tab).await? {
+                true => screenshot::tab_pixels(tab, &request).await?,
+                false => Vec::new(),
+            };
+            Ok(to_js(&TabPixelsAnswer { images }))
+        }
     }
 }

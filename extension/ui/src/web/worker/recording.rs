@@ -231,6 +231,11 @@ pub(super) async fn status(tab: i64) -> Result<JsValue, JsValue> {
     }))
 }
 
+/// Is `tab` being recorded?
+pub(super) async fn is_recording(tab: i64) -> Result<bool, JsValue> {
+    Ok(load::<SessionRecord>(&session_key(tab)).await?.is_some())
+}
+
 /// A page of a recorded tab introduces itself: give it its page index.
 pub(super) async fn hello(tab: i64, hello: Hello) -> Result<JsValue, JsValue> {
     let Some(mut session) = load::<SessionRecord>(&session_key(tab)).await? else {

@@ -11,6 +11,7 @@ use web_sys::{OffscreenCanvas, OffscreenCanvasRenderingContext2d};
 
 use repro_extension_messages::web::js::{get, object};
 use repro_extension_messages::web::runtime::call;
+use repro_extension_messages::TabPixels;
 
 /// The colour masked regions are painted with.
 pub const MASK_COLOUR: &str = "#000000";
@@ -61,11 +62,8 @@ pub fn base64(bytes: &[u8]) -> String {
     out
 }
 
-/// Capture the visible part of `tab` and make the mark's two images.
-pub async fn capture(
-    tab: i64,
-    capture: &MarkCapture,
-) -> Result<(Screenshot, Option<Screenshot>), JsValue> {
+/// The visible part of `tab` (the shown tab of its window), drawn on a canvas.
+async fn visible_tab(tab: i64) -> Result<OffscreenCanvas, JsValue> {
     let info = call("chrome.tabs.get", &[(tab as f64).into()]).await?;
     let window = get(&info, "windowId");
     let data_url = call(
@@ -82,36 +80,95 @@ pub async fn capture(
     let bitmap: web_sys::ImageBitmap = JsFuture::from(global.create_image_bitmap_with_blob(&blob)?)
         .await?
         .dyn_into()?;
-    let (width, height) = (bitmap.width(), bitmap.height());
-    let canvas = OffscreenCanvas::new(width, height)?;
-    let ctx = context(&canvas)?;
-    ctx.draw_image_with_image_bitmap(&bitmap, 0.0, 0.0)?;
-    let scale = width as f64 / capture.viewport.w.max(1) as f64;
-    let scaled = |r: &Rect| (r.x * scale, r.y * scale, r.w * scale, r.h * scale);
+    let canvas = OffscreenCanvas::new(bitmap.width(), bitmap.height())?;
+    context(&canvas)?.draw_image_with_image_bitmap(&bitmap, 0.0, 0.0)?;
+    Ok(canvas)
+}
+
+/// Black out `masks` (viewport boxes, scaled by `scale`) in the pixels themselves.
+fn black_out(ctx: &OffscreenCanvasRenderingContext2d, masks: &[Rect], scale: f64) {
     ctx.set_fill_style_str(MASK_COLOUR);
-    for rect in &capture.mask_rects {
-        let (x, y, w, h) = scaled(rect);
+    for rect in masks {
+        let (x, y, w, h) = (
+            rect.x * scale,
+            rect.y * scale,
+            rect.w * scale,
+            rect.h * scale,
+        );
         ctx.fill_rect(x.floor(), y.floor(), w.ceil() + 1.0, h.ceil() + 1.0);
     }
+}
+
+/// The part of `canvas` at `(x, y, w, h)` (its own pixels), cut to the
+/// canvas, on a canvas of its own; `None` when nothing of it is inside.
+fn crop(canvas: &OffscreenCanvas, (x, y, w, h): (f64, f64, f64, f64)) -> Option<OffscreenCanvas> {
+    let (width, height) = (canvas.width() as f64, canvas.height() as f64);
+    let (cx, cy) = (x.max(0.0), y.max(0.0));
+    let (cw, ch) = ((x + w).min(width) - cx, (y + h).min(height) - cy);
+    if cw < 1.0 || ch < 1.0 {
+        return None;
+    }
+    let crop = OffscreenCanvas::new(cw.round() as u32, ch.round() as u32).ok()?;
+    context(&crop)
+        .ok()?
+        .draw_image_with_offscreen_canvas_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
+            canvas, cx, cy, cw, ch, 0.0, 0.0, cw, ch,
+        )
+        .ok()?;
+    Some(crop)
+}
+
+/// The tab's own pixels at `request`'s boxes, its masks blacked out first,
+/// each as a WebP `data:` URL: what a recorder gets for drawings it cannot
+/// read back. Nothing unless `tab` is the one its window shows (the
+/// capture is of the shown tab).
+pub async fn tab_pixels(tab: i64, request: &TabPixels) -> Result<Vec<Option<String>>, JsValue> {
+    let info = call("chrome.tabs.get", &[(tab as f64).into()]).await?;
+    if get(&info, "active").as_bool() != Some(true) {
+        return Ok(vec![None; request.boxes.len()]);
+    }
+    let canvas = visible_tab(tab).await?;
+    let scale = canvas.width() as f64 / request.viewport_width.max(1.0);
+    let rect = |[x, y, w, h]: [f64; 4]| Rect { x, y, w, h };
+    let masks: Vec<Rect> = request.masks.iter().copied().map(rect).collect();
+    black_out(&context(&canvas)?, &masks, scale);
+    let mut images = Vec::with_capacity(request.boxes.len());
+    for [x, y, w, h] in &request.boxes {
+        let image = match crop(&canvas, (x * scale, y * scale, w * scale, h * scale)) {
+            Some(part) => {
+                let options = web_sys::ImageEncodeOptions::new();
+                options.set_type("image/webp");
+                options.set_quality(0.8);
+                let blob: web_sys::Blob =
+                    JsFuture::from(part.convert_to_blob_with_options(&options)?)
+                        .await?
+                        .dyn_into()?;
+                let buffer = JsFuture::from(blob.array_buffer()).await?;
+                let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+                Some(format!("data:{};base64,{}", blob.type_(), base64(&bytes)))
+            }
+            None => None,
+        };
+        images.push(image);
+    }
+    Ok(images)
+}
+
+/// Capture the visible part of `tab` and make the mark's two images.
+pub async fn capture(
+    tab: i64,
+    capture: &MarkCapture,
+) -> Result<(Screenshot, Option<Screenshot>), JsValue> {
+    let canvas = visible_tab(tab).await?;
+    let width = canvas.width();
+    let ctx = context(&canvas)?;
+    let scale = width as f64 / capture.viewport.w.max(1) as f64;
+    black_out(&ctx, &capture.mask_rects, scale);
+    let scaled = |r: &Rect| (r.x * scale, r.y * scale, r.w * scale, r.h * scale);
     let (x, y, w, h) = scaled(&capture.rect);
-    let crop = if w >= 1.0 && h >= 1.0 {
-        let (cx, cy) = (x.max(0.0), y.max(0.0));
-        let (cw, ch) = (
-            (x + w).min(width as f64) - cx,
-            (y + h).min(height as f64) - cy,
-        );
-        if cw >= 1.0 && ch >= 1.0 {
-            let crop = OffscreenCanvas::new(cw.round() as u32, ch.round() as u32)?;
-            context(&crop)?
-                .draw_image_with_offscreen_canvas_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
-                    &canvas, cx, cy, cw, ch, 0.0, 0.0, cw, ch,
-                )?;
-            Some(encode(&crop, capture.t).await?)
-        } else {
-            None
-        }
-    } else {
-        None
+    let crop = match crop(&canvas, (x, y, w, h)) {
+        Some(part) => Some(encode(&part, capture.t).await?),
+        None => None,
     };
     ctx.set_stroke_style_str("#d93025");
     ctx.set_line_width(3.0 * scale);
