@@ -132,7 +132,7 @@ test('planted secrets reach neither extension storage nor the server; the page t
     .filter((a) => a.name === 'data-repro-inlined-css' && a.value?.includes('.signed-in::after'));
   assert.ok(rules.length > 0, 'the rule a script inserted is recorded');
   const blocked = nodesOf(bundle.events[0].nodes).filter((n) => n.attrs?.some(([name]) => name === 'data-repro-blocked'));
-  assert.equal(blocked.length, 2, 'site and tester blocks become placeholders');
+  assert.equal(blocked.length, 3, 'site and tester blocks become placeholders');
   const login = bundle.network.find((e) => e.url.includes('access_token=[masked]&page=2'));
   assert.ok(login, 'the token in the URL is masked, the rest of the URL kept');
   const header = (name) => login.request_headers.find(([n]) => n === name)?.[1];
@@ -160,6 +160,12 @@ test('planted secrets reach neither extension storage nor the server; the page t
   // An image in a masked region is recorded without its address, and not stored.
   assert.ok(!bundle.assets.some((a) => a.url.includes('masked-image-Nw3')), 'the masked image is not among the assets');
   assert.ok(!JSON.stringify(bundle.events).includes('masked-image-Nw3'), 'nor is its address in the recording');
+  const snapshotNodes = nodesOf(bundle.events[0].nodes);
+  const canvasId = (name) => snapshotNodes.find((n) => n.attrs?.some(([k, v]) => k === 'id' && v === name))?.id;
+  const pixelIds = new Set(bundle.events.filter((e) => e.type === 'pixels').map((e) => e.id));
+  assert.ok(pixelIds.has(canvasId('shown-canvas')), 'the shown canvas gives its pixels');
+  assert.ok(canvasId('masked-canvas') && !pixelIds.has(canvasId('masked-canvas')), 'the canvas in a masked region gives none');
+  assert.equal(canvasId('blocked-canvas'), undefined, 'the canvas in a blocked region is not recorded');
   // The page's other images are stored with the report (this search would find them).
   assert.ok(storedBytes(server.data).some(({ raw }) => raw.toString('latin1').includes('Shown-Image-Bytes-Pd2')),
     'an image outside masked regions is stored with the report');
