@@ -51,7 +51,7 @@ async function record(env, spec) {
 }
 
 /** Repro's replay at its end: the capture of the replayed page and its text. */
-async function reproReplay(browser, href) {
+export async function reproReplay(browser, href) {
   const viewer = await browser.context.newPage();
   await viewer.setViewportSize({ width: 2000, height: 1200 });
   await viewer.goto(href);
@@ -99,7 +99,7 @@ async function rrwebReplay(browser, events) {
 }
 
 /** The share of `live`'s pixels that `replay` shows differently (a size mismatch counts as different). */
-async function differingShare(browser, live, replay) {
+export async function differingShare(browser, live, replay) {
   const page = await browser.context.newPage();
   const share = await page.evaluate(async ([a, b, tolerance]) => {
     const decode = async (base64) => {
