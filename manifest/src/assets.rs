@@ -21,6 +21,29 @@ pub struct AssetRef {
     pub bytes: u64,
 }
 
+/// An asset the page used that the report does not store, and why: what
+/// a developer needs to know when the replay shows empty space there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkippedAsset {
+    /// The absolute URL the page loaded it from (masked like any URL).
+    pub url: String,
+    /// Why: one of [`SKIP_REASONS`] (a newer version may add others).
+    pub why: String,
+}
+
+/// Why an asset was not stored: it could not be fetched (an error, a
+/// timeout, an error status); it was larger than an asset may be; it was
+/// not a kind of file an asset may be (an HTML error page, a script); the
+/// report already held as many bytes of assets as it may; the tester keeps
+/// images out ("Store the page's images" off).
+pub const SKIP_REASONS: [&str; 5] = [
+    "unreachable",
+    "too_large",
+    "not_an_asset",
+    "report_full",
+    "images_off",
+];
+
 /// The media types an asset may have: what a page draws or styles with.
 /// (Served back with this type, `nosniff` and a policy that runs nothing.)
 pub const ASSET_TYPES: [&str; 15] = [

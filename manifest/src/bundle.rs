@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{AssetRef, ConsoleEntry, EventRecord, MaskPolicy, NetworkEntry};
+use crate::{AssetRef, ConsoleEntry, EventRecord, MaskPolicy, NetworkEntry, SkippedAsset};
 
 /// The format version this crate writes. Readers accept this version and
 /// every older one they know.
@@ -64,6 +64,10 @@ pub struct Bundle {
     /// uploaded apart, once per content).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub assets: Vec<AssetRef>,
+    /// The page assets the report does not store, and why (the replay
+    /// shows empty space there).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped_assets: Vec<SkippedAsset>,
 }
 
 /// A width and a height in CSS pixels.

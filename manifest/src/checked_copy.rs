@@ -29,7 +29,7 @@ use crate::validate::{
 };
 use crate::{
     AssetRef, Bundle, ConsoleEntry, Environment, Limits, Mark, MaskPolicy, NetworkEntry, Page,
-    Screenshot, ValidationError,
+    Screenshot, SkippedAsset, ValidationError,
 };
 
 /// The bundle's fields, its lists left as their text.
@@ -56,6 +56,8 @@ struct Parts<'a> {
     mask_policy: MaskPolicy,
     #[serde(default)]
     assets: Vec<AssetRef>,
+    #[serde(default)]
+    skipped_assets: Vec<SkippedAsset>,
 }
 
 /// Read `json` as a bundle, checking it against the format's rules and
@@ -91,6 +93,7 @@ pub fn read_checked(
         screenshots: Vec::new(),
         mask_policy: parts.mask_policy,
         assets: parts.assets,
+        skipped_assets: parts.skipped_assets,
     };
     head.validate_head(limits)?;
     let pages = head.pages.len() as u32;

@@ -35,7 +35,9 @@ mod policy;
 pub mod substring;
 mod validate;
 
-pub use assets::{asset_type, is_asset_type, is_sha256_hex, AssetRef, ASSET_TYPES};
+pub use assets::{
+    asset_type, is_asset_type, is_sha256_hex, AssetRef, SkippedAsset, ASSET_TYPES, SKIP_REASONS,
+};
 pub use bundle::{
     Bundle, Environment, Mark, Page, Rect, Screenshot, Size, ASSETS_STORED_SINCE, FORMAT_VERSION,
 };

@@ -207,6 +207,23 @@ impl Bundle {
                 );
             }
         }
+        check_count(
+            "skipped_assets",
+            self.skipped_assets.len(),
+            limits.max_assets,
+        )?;
+        for (i, skipped) in self.skipped_assets.iter().enumerate() {
+            check_bytes(
+                || format!("skipped_assets[{i}].url"),
+                &skipped.url,
+                limits.max_url_bytes,
+            )?;
+            check_bytes(
+                || format!("skipped_assets[{i}].why"),
+                &skipped.why,
+                limits.max_label_bytes,
+            )?;
+        }
         Ok(())
     }
 }

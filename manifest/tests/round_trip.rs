@@ -157,3 +157,24 @@ fn pixels_carry_a_data_image_and_nothing_that_loads_or_runs() {
         assert!(err.to_string().contains(".image:"), "{bad}: {err}");
     }
 }
+
+#[test]
+fn assets_not_stored_are_listed_and_bounded() {
+    let mut bundle = example();
+    bundle.skipped_assets.push(repro_manifest::SkippedAsset {
+        url: "https://cdn.test/gone.png".into(),
+        why: "unreachable".into(),
+    });
+    bundle.validate(&Limits::default()).expect("valid");
+    let text = serde_json::to_string(&bundle).unwrap();
+    assert!(text
+        .contains(r#""skipped_assets":[{"url":"https://cdn.test/gone.png","why":"unreachable"}]"#));
+    assert_eq!(serde_json::from_str::<Bundle>(&text).unwrap(), bundle);
+    let err = refusal(|b| {
+        b.skipped_assets.push(repro_manifest::SkippedAsset {
+            url: "x".repeat(10_000),
+            why: "unreachable".into(),
+        })
+    });
+    assert!(err.starts_with("skipped_assets[0].url:"), "{err}");
+}

@@ -84,6 +84,8 @@ test('with "Store the page\'s images" off, a report stores no image and its repl
     const { href, bundle } = await stopAndShare(popup);
     await Promise.all([page.close(), popup.close()]);
     assert.deepEqual((bundle.assets ?? []).filter((a) => a.type.startsWith('image/')), [], 'no image is stored');
+    const left = (bundle.skipped_assets ?? []).filter((a) => a.why === 'images_off').map((a) => a.url);
+    assert.ok(left.includes(`${other.url}/logo.png`), `the images left out are listed, with why: ${JSON.stringify(bundle.skipped_assets)}`);
     other.seen.splice(0);
     const viewer = await browser.context.newPage();
     await viewer.goto(href);
@@ -126,6 +128,8 @@ test('the images a page showed are stored once with its reports and replay after
     assert.ok(bundle.assets.some((a) => a.url === `${other.url}/logo.png` && a.type === 'image/png'), JSON.stringify(bundle.assets));
     assert.ok(bundle.assets.some((a) => a.url === `${site.url}/shown-image.png`), 'the page-local image too');
     assert.ok(bundle.assets.some((a) => a.url === `${other.url}/face.woff2` && a.type === 'font/woff2'), 'and the font');
+    assert.deepEqual(bundle.skipped_assets, [{ url: `${other.url}/missing.gif`, why: 'unreachable' }],
+      'the picture its host could not serve is listed as not stored, with why');
     assert.deepEqual(new Set(reports[1].bundle.assets.map((a) => a.sha256)), stored, 'both takes use the same assets');
     const onDisk = readdirSync(join(server.data, 'assets'));
     assert.equal(onDisk.length, stored.size, `each asset is stored once for both reports: ${onDisk}`);
@@ -137,6 +141,8 @@ test('the images a page showed are stored once with its reports and replay after
     const viewer = await browser.context.newPage();
     await viewer.goto(href);
     const replayed = await replayedFacts(viewer);
+    const environment = await viewer.locator('#environment').innerText();
+    assert.ok(environment.includes(`${other.url}/missing.gif — could not be fetched`), `the viewer names it: ${environment}`);
     await viewer.close();
     const { shot } = await reproReplay(browser, href);
     const share = await differingShare(browser, live.shot, shot);

@@ -10,6 +10,7 @@
 //! [`replay_core`] (the replay itself, over a DOM trait) are plain Rust and
 //! test natively; the rest, the browser's side, is wasm32 only.
 
+pub mod asset_notes;
 pub mod canvas_boxes;
 pub mod element_states;
 pub mod pixel_frames;

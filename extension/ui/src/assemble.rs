@@ -198,6 +198,7 @@ pub fn assemble(
         screenshots: Vec::new(),
         mask_policy: session.policy.clone(),
         assets: Vec::new(),
+        skipped_assets: Vec::new(),
     };
     within_limits(&mut bundle, &Limits::default());
     let pages = bundle.pages.len() as u32;

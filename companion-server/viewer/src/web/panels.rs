@@ -6,6 +6,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Document, Element};
 
 use super::{by_id, document};
+use crate::asset_notes::asset_lines;
 use crate::timeline::clock;
 
 fn element(document: &Document, tag: &str, class: &str, text: &str) -> Result<Element, JsValue> {
@@ -31,6 +32,9 @@ fn entry_clock(t: u64, before_start_ms: Option<u64>) -> String {
         None => clock(t),
     }
 }
+
+/// The most assets not stored that the environment names one by one.
+const MAX_SKIPPED_SHOWN: usize = 20;
 
 /// Fill the environment list.
 pub fn environment(bundle: &Bundle) -> Result<(), JsValue> {
@@ -73,6 +77,10 @@ pub fn environment(bundle: &Bundle) -> Result<(), JsValue> {
     for (name, value) in rows {
         append(&list, element(&document, "dt", "", name)?)?;
         append(&list, element(&document, "dd", "", &value)?)?;
+    }
+    append(&list, element(&document, "dt", "", "Page assets")?)?;
+    for line in asset_lines(&bundle.assets, &bundle.skipped_assets, MAX_SKIPPED_SHOWN) {
+        append(&list, element(&document, "dd", "", &line)?)?;
     }
     by_id::<Element>("title")?.set_text_content(Some(if bundle.title.is_empty() {
         "Untitled report"

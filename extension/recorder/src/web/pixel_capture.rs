@@ -31,6 +31,22 @@ use crate::core::pixel_pacing::{
     TAB_PIXELS_EVERY_MS,
 };
 
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = Document)]
+    type ProtoDocument;
+    /// Read through the prototype (a page may shadow it by name).
+    #[wasm_bindgen(method, getter, final, js_name = visibilityState)]
+    fn visibility_state(this: &ProtoDocument) -> String;
+}
+
+/// Is the top document's tab the one shown (the tester sees it)?
+fn tab_shown() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_some_and(|d| d.unchecked_ref::<ProtoDocument>().visibility_state() == "visible")
+}
+
 /// An encoded frame this small may be a transparent one: it is looked at.
 const SMALL_FRAME_BYTES: f64 = 2_048.0;
 /// A canvas whose bitmap has more than this many times the pixels it shows
@@ -82,6 +98,11 @@ pub async fn sample_while_recording(cell: RecorderCell) {
         if pacing.spent() {
             sources.clear();
         }
+        // A tab in the background shows nothing: nothing to look at.
+        if !tab_shown() {
+            sleep(SAMPLE_EVERY_MS).await;
+            continue;
+        }
         let mut unreadable = Vec::new();
         for source in &sources {
             let Some(id) = cell.with(|r| shown_id(r, &source.element)).flatten() else {
@@ -98,11 +119,18 @@ pub async fn sample_while_recording(cell: RecorderCell) {
         let now = js_sys::Date::now();
         if top && !unreadable.is_empty() && now - tab_pixels_at >= tab_pixels_wait {
             tab_pixels_at = now;
+            let images = tab_pixels(&cell, &unreadable).await;
+            // Nothing captured (the tab was hidden meanwhile): not a sign
+            // that nothing changes.
+            let captured = !images.is_empty();
             let mut changed = false;
-            for (id, image) in tab_pixels(&cell, &unreadable).await {
+            for (id, image) in images {
                 changed |= keep(&cell, &mut pacing, id, image);
             }
-            tab_pixels_wait = next_tab_pixels_wait(tab_pixels_wait, changed);
+            tab_pixels_wait = match captured {
+                true => next_tab_pixels_wait(tab_pixels_wait, changed),
+                false => TAB_PIXELS_EVERY_MS,
+            };
         }
         sleep(SAMPLE_EVERY_MS).await;
     }

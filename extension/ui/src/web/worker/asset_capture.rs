@@ -12,7 +12,8 @@
 //! origins are: an asset of
 //! another host is fetched without credentials. What cannot be fetched, is
 //! not a type an asset may have, or is past the limits is left out (the
-//! replay shows nothing there, and asks no other host).
+//! replay shows nothing there, and asks no other host), and listed in the
+//! bundle's `skipped_assets` with the reason.
 
 use std::collections::HashMap;
 
@@ -25,7 +26,7 @@ use repro_extension_messages::web::js::{get, object};
 use repro_extension_messages::web::runtime::call;
 use repro_manifest::asset_urls::{asset_urls, fill_stylesheets, unread_stylesheets};
 use repro_manifest::css_urls::absolutize;
-use repro_manifest::{AssetRef, Bundle, Limits};
+use repro_manifest::{AssetRef, Bundle, Limits, SkippedAsset};
 
 /// No asset may take longer than this to fetch.
 const FETCH_TIMEOUT_MS: f64 = 15_000.0;
@@ -52,23 +53,33 @@ pub async fn capture(config: &Config, bundle: &mut Bundle) -> Result<(), Failure
         return Ok(());
     }
     let mut fetched = Vec::new();
+    let mut skipped = Vec::new();
     let mut total = 0usize;
     for url in urls {
         let with_cookies = origin(&url).is_some_and(|o| own_origins.contains(&o));
-        let Some(asset) = fetch_asset(&url, with_cookies, limits.max_asset_bytes).await else {
-            continue;
+        let why = match fetch_asset(&url, with_cookies, limits.max_asset_bytes).await {
+            // The tester keeps images out: stylesheets and fonts still go.
+            Ok(asset)
+                if !config.store_images && asset.reference.content_type.starts_with("image/") =>
+            {
+                "images_off"
+            }
+            Ok(asset) if total + asset.bytes.length() as usize > MAX_REPORT_ASSET_BYTES => {
+                "report_full"
+            }
+            Ok(asset) => {
+                total += asset.bytes.length() as usize;
+                fetched.push(asset);
+                continue;
+            }
+            Err(why) => why,
         };
-        // The tester keeps images out: stylesheets and fonts still go.
-        if !config.store_images && asset.reference.content_type.starts_with("image/") {
-            continue;
-        }
-        let size = asset.bytes.length() as usize;
-        if total + size > MAX_REPORT_ASSET_BYTES {
-            continue;
-        }
-        total += size;
-        fetched.push(asset);
+        skipped.push(SkippedAsset {
+            url,
+            why: why.into(),
+        });
     }
+    bundle.skipped_assets = skipped;
     if fetched.is_empty() {
         return Ok(());
     }
@@ -188,10 +199,16 @@ fn origin(url: &str) -> Option<String> {
     ))
 }
 
-/// Fetch `url` as an asset: its bytes, type and hash, or nothing when it
-/// cannot be had, is too large, or is not a type an asset may have.
-async fn fetch_asset(url: &str, with_cookies: bool, max_bytes: usize) -> Option<Fetched> {
-    let response = fetch(url, with_cookies).await?;
+/// Fetch `url` as an asset: its bytes, type and hash, or why not (one of
+/// the format's `SKIP_REASONS`): it cannot be had, is too large, or is not
+/// a type an asset may have.
+async fn fetch_asset(
+    url: &str,
+    with_cookies: bool,
+    max_bytes: usize,
+) -> Result<Fetched, &'static str> {
+    const UNREACHABLE: &str = "unreachable";
+    let response = fetch(url, with_cookies).await.ok_or(UNREACHABLE)?;
     let headers = response.headers();
     let declared = headers
         .get("content-type")
@@ -204,20 +221,25 @@ async fn fetch_asset(url: &str, with_cookies: bool, max_bytes: usize) -> Option<
         .flatten()
         .and_then(|n| n.parse::<usize>().ok());
     if length.is_some_and(|n| n > max_bytes) {
-        return None;
+        return Err("too_large");
     }
-    let buffer = wasm_bindgen_futures::JsFuture::from(response.array_buffer().ok()?)
+    let body = response.array_buffer().map_err(|_| UNREACHABLE)?;
+    let buffer = wasm_bindgen_futures::JsFuture::from(body)
         .await
-        .ok()?;
+        .map_err(|_| UNREACHABLE)?;
     let bytes = js_sys::Uint8Array::new(&buffer);
     let size = bytes.length() as usize;
-    if size == 0 || size > max_bytes {
-        return None;
+    if size > max_bytes {
+        return Err("too_large");
     }
     let head = bytes.subarray(0, (size as u32).min(1024)).to_vec();
-    let content_type = repro_manifest::asset_type(&declared, &head)?;
-    let sha256 = sha256_hex(&bytes).await.ok()?;
-    Some(Fetched {
+    let content_type = match size {
+        0 => None,
+        _ => repro_manifest::asset_type(&declared, &head),
+    }
+    .ok_or("not_an_asset")?;
+    let sha256 = sha256_hex(&bytes).await.map_err(|_| UNREACHABLE)?;
+    Ok(Fetched {
         reference: AssetRef {
             url: url.to_string(),
             sha256,
