@@ -103,6 +103,7 @@ test('the images a page showed are stored once with its reports and replay after
   const { browser, server, site } = env;
   const other = await startOrigin();
   let listener = null;
+  let siteListener = null;
   try {
     const path = `/stored-assets.html?watch=${encodeURIComponent(other.url)}`;
     const reports = [];
@@ -138,6 +139,8 @@ test('the images a page showed are stored once with its reports and replay after
     await other.close();
     site.close();
     listener = await startOrigin(other.port);
+    // And one in the page's own origin's place (the fixture site).
+    siteListener = await startOrigin(Number(new URL(site.url).port));
     const viewer = await browser.context.newPage();
     await viewer.goto(href);
     const replayed = await replayedFacts(viewer);
@@ -155,8 +158,10 @@ test('the images a page showed are stored once with its reports and replay after
     assert.equal(replayed.remoteColor, live.remoteColor, "the unreadable stylesheet's rules replay");
     assert.ok(replayed.sheetBg.startsWith(fromServer), `and its background from the stored copy: ${replayed.sheetBg}`);
     assert.deepEqual(listener.seen, [], 'the replay asked the other origin nothing');
+    assert.deepEqual(siteListener.seen, [], "nor the page's own origin");
   } finally {
     await other.close();
     await listener?.close();
+    await siteListener?.close();
   }
 });
