@@ -33,7 +33,8 @@
     if (first > 1000) { early = early.slice(first); first = 0; }
   };
   addEventListener('message', (e) => {
-    if (e.source !== window || !e.data) return;
+    // From this window's recorder, or (a frame of its parent's origin) the parent's.
+    if ((e.source !== window && e.source !== window.parent) || !e.data) return;
     if (e.data.__repro === 'recorder-stopped') recorderReady = false;
     if (e.data.__repro !== 'recorder-ready' || recorderReady) return;
     recorderReady = true;
@@ -328,4 +329,7 @@
     }
     return send0.apply(this, arguments);
   };
+  // A recorder already listening here (the parent's, for a frame of its
+  // origin) says it is ready again.
+  window.postMessage({ __repro: 'hook-here' }, '*');
 })();

@@ -68,6 +68,12 @@ pub const MODAL_DIALOG_ATTRIBUTE: &str = "data-repro-modal";
 /// element and its ancestors; never shown as markup.
 pub const HOVER_ATTRIBUTE: &str = "data-repro-hover";
 
+/// The attribute a recording puts on the element the pointer is pressing
+/// (from the pointer's press to its release): the replay shows it as
+/// `:active`, on the element and its ancestors, as the browser does;
+/// never shown as markup.
+pub const ACTIVE_ATTRIBUTE: &str = "data-repro-active";
+
 /// The attribute a recording puts on the element that has focus (valued
 /// `visible` when the browser showed it as `:focus-visible`, as after the
 /// keyboard or in a text field, not after a click on a button): the

@@ -53,3 +53,29 @@ test('console methods, previews, CSP violations and failed loads', async () => {
   const received = bundle.network.find((e) => e.kind === 'websocket' && e.method === 'RECEIVE');
   assert.equal(received.response_body.text, 'echo: hello socket');
 });
+
+test("a frame of the page's own origin: its console and requests join the report, as they happen", async () => {
+  const { browser } = env;
+  const { page, tabId, popup } = await startRecording(env, '/iframe-host.html');
+  await page.bringToFront();
+  const payment = page.frames().find((f) => f.url().endsWith('/frame.html'));
+  await payment.evaluate(() => {
+    console.warn('payment frame says hello');
+    return fetch('/api/ok?from=payment-frame');
+  });
+  // A frame added while recording is heard too.
+  await page.locator('#add-frame').click();
+  await page.waitForFunction(() => document.getElementById('added')?.contentDocument?.readyState === 'complete');
+  const added = page.frames().find((f) => f.url().endsWith('/second.html'));
+  await added.evaluate(() => console.error('added frame failed', { code: 7 }));
+  await untilRecorded(browser.worker, tabId, (r) => r.console.some((e) => e.args[0] === 'added frame failed')
+    && r.network.some((e) => e.url.endsWith('/api/ok?from=payment-frame')), "the frames' console and request");
+  const { bundle } = await stopAndShare(popup, { review: false });
+  const hello = bundle.console.find((e) => e.args[0] === 'payment frame says hello');
+  assert.equal(hello?.level, 'warn', JSON.stringify(bundle.console));
+  const failed = bundle.console.find((e) => e.args[0] === 'added frame failed');
+  assert.deepEqual([failed.level, JSON.parse(failed.args[1])], ['error', { code: 7 }]);
+  const request = bundle.network.find((e) => e.kind === 'fetch' && e.url.endsWith('/api/ok?from=payment-frame'));
+  assert.equal(request?.status, 200, JSON.stringify(bundle.network.map((e) => e.url)));
+  assert.equal(bundle.console.filter((e) => e.args[0] === 'payment frame says hello').length, 1, 'heard once');
+});

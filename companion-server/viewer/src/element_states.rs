@@ -1,6 +1,6 @@
 //! States no attribute shows, replayed: the element the pointer was over
-//! (`:hover`) and the one that had focus (`:focus`, `:focus-visible`,
-//! `:focus-within`). The replay has no pointer and no focus of its own, so
+//! (`:hover`), the one it pressed (`:active`) and the one that had focus
+//! (`:focus`, `:focus-visible`, `:focus-within`). The replay has no pointer and no focus of its own, so
 //! the recorder marks those elements with attributes of its own
 //! (`HOVER_ATTRIBUTE`, `FOCUS_ATTRIBUTE`), the replay puts them on the
 //! element and, where the state reaches them, on its ancestors, and every
@@ -13,14 +13,15 @@ pub const FOCUS_WITHIN_ATTRIBUTE: &str = "data-repro-focus-within";
 
 /// The pseudo-classes rewritten, longest first (`:focus` is a prefix of
 /// the others), with what they become.
-const STATES: [(&str, &str); 4] = [
+const STATES: [(&str, &str); 5] = [
     (":focus-visible", "[data-repro-focus=visible]"),
     (":focus-within", "[data-repro-focus-within]"),
     (":focus", "[data-repro-focus]"),
     (":hover", "[data-repro-hover]"),
+    (":active", "[data-repro-active]"),
 ];
 
-/// `css` with `:hover` and the focus pseudo-classes said as the replay's
+/// `css` with `:hover`, `:active` and the focus pseudo-classes said as the replay's
 /// attributes; strings, comments and longer names (`:hover-x`) untouched.
 pub fn css_with_states(css: &str) -> String {
     let bytes = css.as_bytes();
@@ -83,6 +84,10 @@ mod tests {
         assert_eq!(
             css_with_states(":is(a, b):hover:not(:focus) {}"),
             ":is(a, b)[data-repro-hover]:not([data-repro-focus]) {}"
+        );
+        assert_eq!(
+            css_with_states("button:hover:active, a:active-x {}"),
+            "button[data-repro-hover][data-repro-active], a:active-x {}"
         );
     }
 

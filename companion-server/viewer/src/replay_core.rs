@@ -13,8 +13,8 @@ use std::collections::HashMap;
 
 use repro_manifest::markup::STAND_IN_TAG;
 use repro_manifest::{
-    DomEvent, NodeData, NodeRecord, FOCUS_ATTRIBUTE, HOVER_ATTRIBUTE, INLINED_CSS_ATTRIBUTE,
-    MODAL_DIALOG_ATTRIBUTE, OPEN_POPOVER_ATTRIBUTE,
+    DomEvent, NodeData, NodeRecord, ACTIVE_ATTRIBUTE, FOCUS_ATTRIBUTE, HOVER_ATTRIBUTE,
+    INLINED_CSS_ATTRIBUTE, MODAL_DIALOG_ATTRIBUTE, OPEN_POPOVER_ATTRIBUTE,
 };
 
 use crate::canvas_boxes::{CanvasBoxes, CANVAS_ID_ATTRIBUTE};
@@ -263,7 +263,9 @@ impl<T: ReplayTarget> Replayer<T> {
                         self.show_popover(&element, change.value.is_some());
                         continue;
                     }
-                    if change.name == HOVER_ATTRIBUTE || change.name == FOCUS_ATTRIBUTE {
+                    if [HOVER_ATTRIBUTE, ACTIVE_ATTRIBUTE, FOCUS_ATTRIBUTE]
+                        .contains(&change.name.as_str())
+                    {
                         self.states.change(
                             &mut self.target,
                             &element,

@@ -1,12 +1,13 @@
 //! Putting the recorded states on the replayed elements: the element the
-//! pointer is over and its ancestors (`:hover` reaches them all), the
+//! pointer is over and its ancestors (`:hover` reaches them all), the one
+//! it presses and its ancestors (`:active`, likewise), the
 //! element that has focus (`:focus`, `visible` when the browser showed it)
 //! and its ancestors (`:focus-within`). Each state moves as the recording
 //! says; the stylesheets already say these marks where the page said the
 //! states (`element_states`). Over [`StateTarget`], which every replay
 //! target is.
 
-use repro_manifest::{FOCUS_ATTRIBUTE, HOVER_ATTRIBUTE};
+use repro_manifest::{ACTIVE_ATTRIBUTE, FOCUS_ATTRIBUTE, HOVER_ATTRIBUTE};
 
 use crate::element_states::FOCUS_WITHIN_ATTRIBUTE;
 
@@ -28,6 +29,7 @@ pub trait StateTarget {
 /// then its ancestors.
 pub struct StateMarks<N> {
     hovered: Vec<N>,
+    pressed: Vec<N>,
     focused: Vec<N>,
 }
 
@@ -35,6 +37,7 @@ impl<N> Default for StateMarks<N> {
     fn default() -> Self {
         StateMarks {
             hovered: Vec::new(),
+            pressed: Vec::new(),
             focused: Vec::new(),
         }
     }
@@ -44,6 +47,7 @@ impl<N: Clone + PartialEq> StateMarks<N> {
     /// Forget what was marked (a new document).
     pub fn clear(&mut self) {
         self.hovered.clear();
+        self.pressed.clear();
         self.focused.clear();
     }
 
@@ -58,24 +62,26 @@ impl<N: Clone + PartialEq> StateMarks<N> {
         value: Option<&str>,
     ) {
         let on = value.is_some();
-        let hover = state == HOVER_ATTRIBUTE;
-        let marked = if hover {
-            &mut self.hovered
-        } else {
-            &mut self.focused
+        // `:hover` and `:active` reach the element and its ancestors
+        // alike; focus marks the element and `:focus-within` its chain.
+        let (marked, chain_state) = match state {
+            HOVER_ATTRIBUTE => (&mut self.hovered, Some(HOVER_ATTRIBUTE)),
+            ACTIVE_ATTRIBUTE => (&mut self.pressed, Some(ACTIVE_ATTRIBUTE)),
+            _ => (&mut self.focused, None),
         };
         // A leave for an element no longer marked (another came since) changes nothing.
         if !on && marked.first() != Some(element) {
             return;
         }
         for (i, node) in std::mem::take(marked).iter().enumerate() {
-            if hover {
-                target.unmark(node, HOVER_ATTRIBUTE);
-            } else {
-                if i == 0 {
-                    target.unmark(node, FOCUS_ATTRIBUTE);
+            match chain_state {
+                Some(state) => target.unmark(node, state),
+                None => {
+                    if i == 0 {
+                        target.unmark(node, FOCUS_ATTRIBUTE);
+                    }
+                    target.unmark(node, FOCUS_WITHIN_ATTRIBUTE);
                 }
-                target.unmark(node, FOCUS_WITHIN_ATTRIBUTE);
             }
         }
         if !on {
@@ -89,18 +95,19 @@ impl<N: Clone + PartialEq> StateMarks<N> {
             chain.push(parent);
         }
         for (i, node) in chain.iter().enumerate() {
-            if hover {
-                target.mark(node, HOVER_ATTRIBUTE, "");
-            } else {
-                if i == 0 {
-                    let shown = if value == Some("visible") {
-                        "visible"
-                    } else {
-                        ""
-                    };
-                    target.mark(node, FOCUS_ATTRIBUTE, shown);
+            match chain_state {
+                Some(state) => target.mark(node, state, ""),
+                None => {
+                    if i == 0 {
+                        let shown = if value == Some("visible") {
+                            "visible"
+                        } else {
+                            ""
+                        };
+                        target.mark(node, FOCUS_ATTRIBUTE, shown);
+                    }
+                    target.mark(node, FOCUS_WITHIN_ATTRIBUTE, "");
                 }
-                target.mark(node, FOCUS_WITHIN_ATTRIBUTE, "");
             }
         }
         *marked = chain;

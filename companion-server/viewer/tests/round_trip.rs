@@ -912,6 +912,23 @@ fn the_pointer_and_focus_replay_as_the_states_the_stylesheets_name() {
         ),
         "{replayed}"
     );
+    // The pointer presses the button: it and its ancestors are `:active`
+    // until it lets go, the hover staying.
+    s.replay
+        .apply(&mark(go, repro_manifest::ACTIVE_ATTRIBUTE, true), PAGE_URL);
+    let replayed = s.replay.target().0.html();
+    assert!(
+        replayed.contains("<button id=\"go\" data-repro-hover=\"\" data-repro-active=\"\">")
+            && replayed.contains("data-repro-focus-within=\"\" data-repro-active=\"\">"),
+        "{replayed}"
+    );
+    s.replay
+        .apply(&mark(go, repro_manifest::ACTIVE_ATTRIBUTE, false), PAGE_URL);
+    let replayed = s.replay.target().0.html();
+    assert!(
+        !replayed.contains("data-repro-active") && replayed.contains("data-repro-hover"),
+        "{replayed}"
+    );
     // The pointer moves on; focus leaves: the marks go.
     s.replay
         .apply(&mark(go, repro_manifest::HOVER_ATTRIBUTE, false), PAGE_URL);

@@ -56,6 +56,11 @@ pub enum WindowSignal {
     RecorderReady,
     /// The recorder stopped: the hook keeps a pre-roll again.
     RecorderStopped,
+    /// The hook has just started in this window (it may have come after a
+    /// recorder listening there said it was ready, as in a frame of the
+    /// page's origin, which the page's recorder records): a recorder that
+    /// listens says so again.
+    HookHere,
     /// Posted by the recorder of a frame of another origin to its parent
     /// window, with its frame id in `frame`: the message's source tells
     /// the parent's recorder which frame element shows that frame.
@@ -64,10 +69,11 @@ pub enum WindowSignal {
 
 impl WindowSignal {
     /// Every signal.
-    pub const ALL: [WindowSignal; 4] = [
+    pub const ALL: [WindowSignal; 5] = [
         WindowSignal::Hook,
         WindowSignal::RecorderReady,
         WindowSignal::RecorderStopped,
+        WindowSignal::HookHere,
         WindowSignal::FrameHere,
     ];
 
@@ -77,6 +83,7 @@ impl WindowSignal {
             WindowSignal::Hook => "hook",
             WindowSignal::RecorderReady => "recorder-ready",
             WindowSignal::RecorderStopped => "recorder-stopped",
+            WindowSignal::HookHere => "hook-here",
             WindowSignal::FrameHere => "frame-here",
         }
     }

@@ -3,8 +3,8 @@
 //! removed again at stop so a stopped recorder costs the page nothing.
 
 use repro_manifest::{
-    DomEvent, EventRecord, Size, FOCUS_ATTRIBUTE, HOVER_ATTRIBUTE, INLINED_CSS_ATTRIBUTE,
-    OPEN_POPOVER_ATTRIBUTE,
+    DomEvent, EventRecord, Size, ACTIVE_ATTRIBUTE, FOCUS_ATTRIBUTE, HOVER_ATTRIBUTE,
+    INLINED_CSS_ATTRIBUTE, OPEN_POPOVER_ATTRIBUTE,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -110,6 +110,9 @@ impl Listeners {
         // States no attribute shows: what the pointer is over, what has focus.
         listeners.listen(doc, "pointerover", on_pointer_over)?;
         listeners.listen(doc, "pointerout", on_pointer_out)?;
+        listeners.listen(doc, "pointerdown", on_pointer_down)?;
+        listeners.listen(doc, "pointerup", on_pointer_released)?;
+        listeners.listen(doc, "pointercancel", on_pointer_released)?;
         listeners.listen(doc, "focusin", on_focus_in)?;
         listeners.listen(doc, "focusout", on_focus_out)?;
         listeners.listen(win, "resize", on_resize)?;
@@ -363,6 +366,26 @@ fn on_pointer_out(cell: &RecorderCell, event: Event) {
     });
 }
 
+/// The pointer pressed an element: it is `:active` now (with its
+/// ancestors, which the replay marks), until the pointer lets go.
+fn on_pointer_down(cell: &RecorderCell, event: Event) {
+    cell.with(|recorder| {
+        let Some((id, _)) = target_id(recorder, &event) else {
+            return;
+        };
+        let before = recorder.pressed.replace(id);
+        recorder.push_state_change(ACTIVE_ATTRIBUTE, before, Some((id, "")));
+    });
+}
+
+/// The pointer let go (or the browser took it over): nothing is `:active`.
+fn on_pointer_released(cell: &RecorderCell, _event: Event) {
+    cell.with(|recorder| {
+        let before = recorder.pressed.take();
+        recorder.push_state_change(ACTIVE_ATTRIBUTE, before, None);
+    });
+}
+
 /// An element gained focus: it is `:focus` now (its ancestors
 /// `:focus-within`), the one before no longer.
 fn on_focus_in(cell: &RecorderCell, event: Event) {
@@ -558,12 +581,16 @@ fn on_resize(cell: &RecorderCell, _event: Event) {
     });
 }
 
-/// A batch of messages from the MAIN-world hook: only from this window, only tagged ones.
+/// A batch of messages from the MAIN-world hook: only from the window
+/// listened to (the page's, or a recorded frame's of its origin), only
+/// tagged ones.
 fn on_hook_message(cell: &RecorderCell, event: Event) {
-    let Some(message) = event.dyn_ref::<MessageEvent>() else {
+    // (Not checked as ours: a frame's events are of the frame's realm.)
+    if event.type_() != "message" {
         return;
-    };
-    let from_this_window = match (message.source(), web_sys::window()) {
+    }
+    let message = event.unchecked_ref::<MessageEvent>();
+    let from_this_window = match (message.source(), event.current_target()) {
         (Some(source), Some(window)) => JsValue::from(source) == JsValue::from(window),
         _ => false,
     };
@@ -571,6 +598,18 @@ fn on_hook_message(cell: &RecorderCell, event: Event) {
     let signal = get(&data, WINDOW_SIGNAL_KEY)
         .as_string()
         .and_then(|name| WindowSignal::parse(&name));
+    // A hook that started after this recorder said it listens there.
+    if signal == Some(WindowSignal::HookHere) && from_this_window {
+        if let Some(window) = message.source() {
+            let ready = repro_extension_messages::web::js::object(&[(
+                WINDOW_SIGNAL_KEY,
+                WindowSignal::RecorderReady.name().into(),
+            )]);
+            let window: &web_sys::Window = window.unchecked_ref();
+            let _ = window.post_message(&ready, "*");
+        }
+        return;
+    }
     if signal == Some(WindowSignal::FrameHere) && !from_this_window {
         let (Some(frame), Some(source)) = (get(&data, "frame").as_f64(), message.source()) else {
             return;

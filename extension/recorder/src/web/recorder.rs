@@ -45,6 +45,8 @@ pub struct Recorder {
     /// recorded last.
     pub hovered: Option<u32>,
     pub focused: Option<u32>,
+    /// The element the pointer presses (`:active`), as recorded last.
+    pub pressed: Option<u32>,
 }
 
 impl Recorder {
@@ -124,7 +126,7 @@ impl Recorder {
         }
     }
 
-    /// The state `attribute` (`HOVER_ATTRIBUTE`, `FOCUS_ATTRIBUTE`) moved
+    /// The state `attribute` (`HOVER_ATTRIBUTE`, `ACTIVE_ATTRIBUTE`, `FOCUS_ATTRIBUTE`) moved
     /// from element `before` to element `now` (with its value): one batch
     /// taking it off the one and putting it on the other; nothing when
     /// neither changed.

@@ -5,10 +5,16 @@
 //! root reach the document as if its host sent them, and no event of a
 //! frame's document reaches the page's. So each recorded root is observed,
 //! and listened to for what would not reach the document as itself.
+//!
+//! A frame's document is recorded by the page's recorder, not by one of
+//! its own: so the page hook in the frame's window (which forwards the
+//! frame's console and requests to a recorder of its own window) is told
+//! that a recorder listens there, and its messages are heard on that window.
 
+use repro_extension_messages::web::js::object;
 use repro_extension_messages::{
-    ADOPTED_SHEETS_CHANGED_EVENT, SCRIPT_SET_VALUE_EVENT, SHADOW_ATTACHED_EVENT,
-    STYLE_RULES_CHANGED_EVENT,
+    WindowSignal, ADOPTED_SHEETS_CHANGED_EVENT, SCRIPT_SET_VALUE_EVENT, SHADOW_ATTACHED_EVENT,
+    STYLE_RULES_CHANGED_EVENT, WINDOW_SIGNAL_KEY,
 };
 use wasm_bindgen::JsCast;
 use web_sys::{MutationObserver, Node};
@@ -33,13 +39,16 @@ const EVENTS_HIDDEN_BY_CLOSED_ROOTS: [&str; 4] = [
 ];
 
 /// Events of a frame's document: every one the recorder listens for.
-const EVENTS_OF_A_FRAME: [&str; 13] = [
+const EVENTS_OF_A_FRAME: [&str; 16] = [
     "input",
     "change",
     "scroll",
     "click",
     "pointerover",
     "pointerout",
+    "pointerdown",
+    "pointerup",
+    "pointercancel",
     "focusin",
     "focusout",
     "toggle",
@@ -55,6 +64,20 @@ pub struct RootWatcher {
     /// The recorder's handler of each event kind it listens for.
     handlers: Vec<(&'static str, js_sys::Function)>,
     watched: Vec<(Node, Vec<&'static str>)>,
+    /// The windows of the frame documents watched, whose page hook's
+    /// messages are heard.
+    frame_windows: Vec<web_sys::Window>,
+}
+
+/// The page hook's messages: the kind of the listener that hears them.
+const HOOK_MESSAGES: &str = "message";
+
+/// Tell the page hook of `window` that a recorder listens (or no longer
+/// does). (The hook takes these signals from its own window and from its
+/// parent's, where the recorder of a frame of the page's origin runs.)
+fn signal_hook(window: &web_sys::Window, signal: WindowSignal) {
+    let message = object(&[(WINDOW_SIGNAL_KEY, signal.name().into())]);
+    let _ = window.post_message(&message, "*");
 }
 
 impl RootWatcher {
@@ -68,6 +91,7 @@ impl RootWatcher {
             observer,
             handlers,
             watched: Vec::new(),
+            frame_windows: Vec::new(),
         }
     }
 
@@ -101,6 +125,30 @@ impl RootWatcher {
             }
         }
         self.watched.push((root.clone(), kinds));
+        if dom_reads::node_type(root) == Node::DOCUMENT_NODE {
+            self.hear_hook_of(root);
+        }
+    }
+
+    /// Hear the page hook of frame document `document`'s window, and tell
+    /// it to send what it holds and what comes.
+    fn hear_hook_of(&mut self, document: &Node) {
+        // (A frame's document is of the frame's realm: not checked as ours.)
+        let Some(window) = dom_reads::default_view(document.unchecked_ref()) else {
+            return;
+        };
+        if self.frame_windows.contains(&window) {
+            return;
+        }
+        let Some((_, handler)) = self.handlers.iter().find(|(k, _)| *k == HOOK_MESSAGES) else {
+            return;
+        };
+        let options = web_sys::AddEventListenerOptions::new();
+        options.set_capture(true);
+        options.set_passive(true);
+        dom_reads::add_listener(window.unchecked_ref(), HOOK_MESSAGES, handler, &options);
+        signal_hook(&window, WindowSignal::RecorderReady);
+        self.frame_windows.push(window);
     }
 
     /// The roots watched.
@@ -110,6 +158,14 @@ impl RootWatcher {
 
     /// Stop listening to every root (the observer is disconnected apart).
     pub fn unwatch_all(&mut self) {
+        let handler = self.handlers.iter().find(|(k, _)| *k == HOOK_MESSAGES);
+        for window in self.frame_windows.drain(..) {
+            if let Some((_, handler)) = handler {
+                dom_reads::remove_listener(window.unchecked_ref(), HOOK_MESSAGES, handler, true);
+            }
+            // The frame's hook keeps its pre-roll again.
+            signal_hook(&window, WindowSignal::RecorderStopped);
+        }
         for (root, kinds) in self.watched.drain(..) {
             for kind in kinds {
                 if let Some((_, handler)) = self.handlers.iter().find(|(k, _)| *k == kind) {

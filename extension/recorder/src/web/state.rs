@@ -156,6 +156,7 @@ async fn record(build: &str, starting: Starting, cell: &RecorderCell) -> Result<
         frames: Default::default(),
         hovered: None,
         focused: None,
+        pressed: None,
     };
     recorder.snapshot = Some(SnapshotInProgress::begin(
         &window,
