@@ -10,6 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Event, EventTarget, MessageEvent, MouseEvent, MutationObserver, Node};
 
+use super::adopted_lists::AdoptedLists;
 use super::dom_reads::{self, viewport};
 use super::mutations;
 use super::recorder::{Recorder, RecorderCell};
@@ -70,6 +71,7 @@ impl Listeners {
         let ticking = cell.clone();
         let tick = Closure::<dyn FnMut()>::new(move || {
             if !snapshot::in_progress(&ticking) {
+                ticking.with(AdoptedLists::record_changes);
                 flush_now(&ticking);
             }
         });
@@ -462,6 +464,7 @@ fn on_adopted_sheets(cell: &RecorderCell, event: Event) {
         let Some(id) = recorder.serializer.id_of(&root) else {
             return;
         };
+        recorder.adopted_lists.note(&root);
         let css = recorder.serializer.dom().adopted_css(&root);
         let css = crate::core::mask::free_text(css);
         recorder.push_attribute_change(id, INLINED_CSS_ATTRIBUTE, Some(css));

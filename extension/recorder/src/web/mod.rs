@@ -4,6 +4,7 @@
 //! which session and page this is, waits for the document to be parsed, takes
 //! the snapshot, then observes until the background says stop.
 
+mod adopted_lists;
 mod attribute_reading;
 mod browser_dom;
 mod dom_reads;

@@ -47,6 +47,8 @@ pub struct Recorder {
     pub focused: Option<u32>,
     /// The element the pointer presses (`:active`), as recorded last.
     pub pressed: Option<u32>,
+    /// The adopted-sheet lists seen last (for changes made in place).
+    pub adopted_lists: super::adopted_lists::AdoptedLists,
 }
 
 impl Recorder {
@@ -62,6 +64,8 @@ impl Recorder {
         if let Some(watcher) = self.roots.as_mut() {
             for root in &roots {
                 watcher.watch(root);
+                // Its list as recorded: what a change in place is told from.
+                self.adopted_lists.note(root);
             }
         }
     }

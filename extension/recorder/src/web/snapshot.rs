@@ -149,6 +149,7 @@ fn record_documents_adopted_sheets(recorder: &mut Recorder) {
     let Some(id) = recorder.serializer.id_of(&document) else {
         return;
     };
+    recorder.adopted_lists.note(&document);
     let css = recorder.serializer.dom().adopted_css(&document);
     if css.is_empty() {
         return;
