@@ -54,8 +54,9 @@ pub use example::example_bundle_json;
 pub use limits::{cut_to, Limits, MAX_ATTRIBUTES_PER_ELEMENT};
 pub use policy::{
     is_secret_control_name, is_secret_field, is_secret_header, is_secret_name, mask_url,
-    MaskPolicy, ACTIVE_ATTRIBUTE, FOCUS_ATTRIBUTE, HOVER_ATTRIBUTE, INLINED_CSS_ATTRIBUTE, MASKED,
-    MASKED_IN_URL, MASK_CHAR, MODAL_DIALOG_ATTRIBUTE, OPEN_POPOVER_ATTRIBUTE,
+    MaskPolicy, ACTIVE_ATTRIBUTE, FOCUS_ATTRIBUTE, FULLSCREEN_ATTRIBUTE, HOVER_ATTRIBUTE,
+    INLINED_CSS_ATTRIBUTE, MASKED, MASKED_IN_URL, MASK_CHAR, MODAL_DIALOG_ATTRIBUTE,
+    OPEN_POPOVER_ATTRIBUTE,
 };
 pub use validate::{is_safe_name, ValidationError};
 

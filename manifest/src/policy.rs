@@ -74,6 +74,12 @@ pub const HOVER_ATTRIBUTE: &str = "data-repro-hover";
 /// never shown as markup.
 pub const ACTIVE_ATTRIBUTE: &str = "data-repro-active";
 
+/// The attribute a recording puts on the element shown full screen
+/// (`requestFullscreen()`, `:fullscreen`): the replay lays it over the
+/// whole viewport, above the rest, as the browser did; never shown as
+/// markup.
+pub const FULLSCREEN_ATTRIBUTE: &str = "data-repro-fullscreen";
+
 /// The attribute a recording puts on the element that has focus (valued
 /// `visible` when the browser showed it as `:focus-visible`, as after the
 /// keyboard or in a text field, not after a click on a button): the

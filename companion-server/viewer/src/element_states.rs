@@ -13,12 +13,13 @@ pub const FOCUS_WITHIN_ATTRIBUTE: &str = "data-repro-focus-within";
 
 /// The pseudo-classes rewritten, longest first (`:focus` is a prefix of
 /// the others), with what they become.
-const STATES: [(&str, &str); 5] = [
+const STATES: [(&str, &str); 6] = [
     (":focus-visible", "[data-repro-focus=visible]"),
     (":focus-within", "[data-repro-focus-within]"),
     (":focus", "[data-repro-focus]"),
     (":hover", "[data-repro-hover]"),
     (":active", "[data-repro-active]"),
+    (":fullscreen", "[data-repro-fullscreen]"),
 ];
 
 /// `css` with `:hover`, `:active` and the focus pseudo-classes said as the replay's
@@ -88,6 +89,10 @@ mod tests {
         assert_eq!(
             css_with_states("button:hover:active, a:active-x {}"),
             "button[data-repro-hover][data-repro-active], a:active-x {}"
+        );
+        assert_eq!(
+            css_with_states("#stage:fullscreen {}"),
+            "#stage[data-repro-fullscreen] {}"
         );
     }
 

@@ -13,6 +13,7 @@
 pub mod asset_notes;
 pub mod canvas_boxes;
 pub mod element_states;
+pub mod head_rules;
 pub mod pixel_frames;
 pub mod replay_core;
 pub mod replay_rules;

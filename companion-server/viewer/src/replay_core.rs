@@ -19,7 +19,8 @@ use repro_manifest::{
 
 use crate::canvas_boxes::{CanvasBoxes, CANVAS_ID_ATTRIBUTE};
 use crate::element_states::css_with_states;
-use crate::pixel_frames::{PixelFrames, VIDEO_CSS};
+use crate::head_rules::HEAD_CSS;
+use crate::pixel_frames::PixelFrames;
 use crate::replay_rules::replayable;
 use crate::state_marks::{StateMarks, StateTarget};
 use crate::stored_assets::StoredAssets;
@@ -497,7 +498,7 @@ impl<T: ReplayTarget> Replayer<T> {
                         self.target.insert(&element, &base, None);
                     }
                     if let Some(style) = self.target.create_element("style", false) {
-                        self.target.set_text(&style, VIDEO_CSS);
+                        self.target.set_text(&style, HEAD_CSS);
                         self.target.insert(&element, &style, None);
                     }
                     // The page's own head (not a frame's) holds the replay's rules.

@@ -98,8 +98,9 @@ impl ReplayTarget for NativeReplay {
 const PAGE_URL: &str = "https://shop.test/orders";
 /// What the replay puts first in every head.
 const NO_REFERRER: &str = "<meta name=\"referrer\" content=\"no-referrer\">";
-const VIDEO_STYLE: &str =
-    "<style>video:not([controls])::-webkit-media-controls { display: none !important; }</style>";
+fn head_style() -> String {
+    format!("<style>{}</style>", repro_viewer::head_rules::HEAD_CSS)
+}
 
 /// A recorded page and its replay, side by side.
 struct Session {
@@ -152,7 +153,7 @@ impl Session {
     /// the replay adds.
     fn replayed(&self) -> String {
         self.replay.target().0.html().replace(
-            &format!("{NO_REFERRER}<base href=\"{PAGE_URL}\">{VIDEO_STYLE}"),
+            &format!("{NO_REFERRER}<base href=\"{PAGE_URL}\">{}", head_style()),
             "",
         )
     }
@@ -798,7 +799,7 @@ fn a_frames_relative_urls_mean_what_they_meant_in_its_document() {
     let s = Session::start(html, MaskPolicy::default());
     let replayed = s.replay.target().0.html();
     assert!(
-        replayed.contains(r#"<template framedocument><html><head><meta name="referrer" content="no-referrer"><base href="https://shop.test/embed/pay.html?token=[masked]"><style>video:not([controls])::-webkit-media-controls { display: none !important; }</style></head>"#),
+        replayed.contains(&format!(r#"<template framedocument><html><head><meta name="referrer" content="no-referrer"><base href="https://shop.test/embed/pay.html?token=[masked]">{}</head>"#, head_style())),
         "the frame's head has the frame's URL, masked like any: {replayed}"
     );
     let (page_head, _) = replayed.split_once("<body>").unwrap();

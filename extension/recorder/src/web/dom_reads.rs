@@ -132,6 +132,8 @@ extern "C" {
     fn body(this: &ProtoDocument) -> Option<web_sys::HtmlElement>;
     #[wasm_bindgen(method, getter, final, js_name = defaultView)]
     fn default_view(this: &ProtoDocument) -> Option<web_sys::Window>;
+    #[wasm_bindgen(method, getter, final, js_name = fullscreenElement)]
+    fn fullscreen_element(this: &ProtoDocument) -> Option<Element>;
 
     #[wasm_bindgen(js_name = EventTarget)]
     type ProtoEventTarget;
@@ -739,6 +741,12 @@ pub fn document_element(document: &Document) -> Option<Element> {
 /// `document.body`.
 pub fn body(document: &Document) -> Option<web_sys::HtmlElement> {
     proto_document(document).body()
+}
+
+/// `document.fullscreenElement`: the element shown full screen, if any
+/// (a shadow tree's element as its host).
+pub fn fullscreen_element(document: &Document) -> Option<Element> {
+    proto_document(document).fullscreen_element()
 }
 
 /// `document.defaultView`.

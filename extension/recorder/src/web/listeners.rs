@@ -3,8 +3,8 @@
 //! removed again at stop so a stopped recorder costs the page nothing.
 
 use repro_manifest::{
-    DomEvent, EventRecord, Size, ACTIVE_ATTRIBUTE, FOCUS_ATTRIBUTE, HOVER_ATTRIBUTE,
-    INLINED_CSS_ATTRIBUTE, OPEN_POPOVER_ATTRIBUTE,
+    DomEvent, EventRecord, Size, ACTIVE_ATTRIBUTE, FOCUS_ATTRIBUTE, FULLSCREEN_ATTRIBUTE,
+    HOVER_ATTRIBUTE, INLINED_CSS_ATTRIBUTE, OPEN_POPOVER_ATTRIBUTE,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -116,6 +116,7 @@ impl Listeners {
         listeners.listen(doc, "pointerup", on_pointer_released)?;
         listeners.listen(doc, "pointercancel", on_pointer_released)?;
         listeners.listen(doc, "focusin", on_focus_in)?;
+        listeners.listen(doc, "fullscreenchange", on_fullscreen_change)?;
         listeners.listen(doc, "focusout", on_focus_out)?;
         listeners.listen(win, "resize", on_resize)?;
         // The address changed without a new document.
@@ -385,6 +386,20 @@ fn on_pointer_released(cell: &RecorderCell, _event: Event) {
     cell.with(|recorder| {
         let before = recorder.pressed.take();
         recorder.push_state_change(ACTIVE_ATTRIBUTE, before, None);
+    });
+}
+
+/// An element went full screen, or the page left full screen: mark the
+/// one shown full screen now (the page's document says which), unmark the
+/// one before.
+fn on_fullscreen_change(cell: &RecorderCell, _event: Event) {
+    cell.with(|recorder| {
+        let shown = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| dom_reads::fullscreen_element(&d))
+            .and_then(|element| recorder.serializer.id_of(&element));
+        let before = std::mem::replace(&mut recorder.fullscreen, shown);
+        recorder.push_state_change(FULLSCREEN_ATTRIBUTE, before, shown.map(|id| (id, "")));
     });
 }
 

@@ -47,6 +47,8 @@ pub struct Recorder {
     pub focused: Option<u32>,
     /// The element the pointer presses (`:active`), as recorded last.
     pub pressed: Option<u32>,
+    /// The element shown full screen, as recorded last.
+    pub fullscreen: Option<u32>,
     /// The adopted-sheet lists seen last (for changes made in place).
     pub adopted_lists: super::adopted_lists::AdoptedLists,
 }

@@ -157,6 +157,7 @@ async fn record(build: &str, starting: Starting, cell: &RecorderCell) -> Result<
         hovered: None,
         focused: None,
         pressed: None,
+        fullscreen: None,
         adopted_lists: Default::default(),
     };
     recorder.snapshot = Some(SnapshotInProgress::begin(
