@@ -20,6 +20,7 @@
 pub mod asset_urls;
 mod assets;
 mod bundle;
+mod capture_gaps;
 mod checked_copy;
 mod chunk;
 mod console_network;
@@ -41,6 +42,7 @@ pub use assets::{
 pub use bundle::{
     Bundle, Environment, Mark, Page, Rect, Screenshot, Size, ASSETS_STORED_SINCE, FORMAT_VERSION,
 };
+pub use capture_gaps::capture_gaps;
 pub use checked_copy::read_checked;
 pub use chunk::{Chunk, ChunkPlace, MarkCapture};
 pub use console_network::{

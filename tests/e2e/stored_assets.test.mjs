@@ -146,6 +146,7 @@ test('the images a page showed are stored once with its reports and replay after
     const replayed = await replayedFacts(viewer);
     const environment = await viewer.locator('#environment').innerText();
     assert.ok(environment.includes(`${other.url}/missing.gif — could not be fetched`), `the viewer names it: ${environment}`);
+    assert.ok(environment.includes('Not captured\n1 page asset was not stored with the report'), `and counts it among what the report lacks: ${environment}`);
     await viewer.close();
     const { shot } = await reproReplay(browser, href);
     const share = await differingShare(browser, live.shot, shot);

@@ -92,7 +92,7 @@ pub fn summarize(bundle: &Bundle) -> Summary {
         console: bundle.console.len(),
         network: bundle.network.len(),
         screenshots: bundle.screenshots.len(),
-        problems: problems_of(bundle),
+        problems: repro_manifest::capture_gaps(bundle),
     }
 }
 
@@ -123,44 +123,6 @@ pub fn recorder_failure_chunk(page: u32, t: u64, error: &str) -> Chunk {
         }],
         ..Chunk::default()
     }
-}
-
-/// What the report lacks, in words: each page whose recorder failed, and
-/// each page without a snapshot (its replay would be empty).
-fn problems_of(bundle: &Bundle) -> Vec<String> {
-    let mut problems: Vec<String> = bundle
-        .console
-        .iter()
-        .filter(|e| e.source == repro_manifest::ConsoleSource::Repro)
-        .filter(|e| {
-            e.args
-                .first()
-                .is_some_and(|a| a.starts_with(RECORDER_FAILURE_NOTE))
-        })
-        .map(|e| format!("page {}: {}", e.page + 1, e.args[0]))
-        .collect();
-    // One pass over the events (a long session holds a million of them).
-    let mut snapshotted = vec![false; bundle.pages.len()];
-    for event in &bundle.events {
-        if let repro_manifest::EventRecord::Known(repro_manifest::DomEvent::Snapshot {
-            page, ..
-        }) = event
-        {
-            if let Some(seen) = snapshotted.get_mut(*page as usize) {
-                *seen = true;
-            }
-        }
-    }
-    for (index, page) in bundle.pages.iter().enumerate() {
-        if !snapshotted[index] {
-            problems.push(format!(
-                "page {} ({}) has no snapshot, so its replay is empty",
-                index + 1,
-                page.url
-            ));
-        }
-    }
-    problems
 }
 
 /// The bundle of `session`, stopped at `stopped_at` (Unix ms), from its

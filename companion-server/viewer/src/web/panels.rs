@@ -78,6 +78,13 @@ pub fn environment(bundle: &Bundle) -> Result<(), JsValue> {
         append(&list, element(&document, "dt", "", name)?)?;
         append(&list, element(&document, "dd", "", &value)?)?;
     }
+    let gaps = repro_manifest::capture_gaps(bundle);
+    if !gaps.is_empty() {
+        append(&list, element(&document, "dt", "", "Not captured")?)?;
+        for gap in gaps {
+            append(&list, element(&document, "dd", "gap", &gap)?)?;
+        }
+    }
     append(&list, element(&document, "dt", "", "Page assets")?)?;
     for line in asset_lines(&bundle.assets, &bundle.skipped_assets, MAX_SKIPPED_SHOWN) {
         append(&list, element(&document, "dd", "", &line)?)?;
