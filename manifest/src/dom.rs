@@ -227,6 +227,22 @@ pub enum DomEvent {
         /// New size.
         size: Size,
     },
+    /// The text selection changed: what the tester selected (an anchor and
+    /// a focus, each a recorded node and an offset in it, as the DOM's
+    /// `Selection` says them: UTF-16 units in a text node, a child index in
+    /// an element), or nothing selected any more (both absent).
+    Selection {
+        /// Time.
+        t: u64,
+        /// Page index.
+        page: u32,
+        /// Where the selection starts: node id and offset.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        anchor: Option<(u32, u32)>,
+        /// Where it ends (before the anchor when selected backwards).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        focus: Option<(u32, u32)>,
+    },
     /// What a `<canvas>` or `<video>` showed from this moment: its pixels,
     /// as an image (the DOM does not hold them). Never recorded for an
     /// element in a masked or blocked region.
@@ -266,7 +282,7 @@ pub fn is_pixel_image(image: &str) -> bool {
 
 impl DomEvent {
     /// The names of the `type` field this version knows.
-    pub const KNOWN_TYPES: [&'static str; 8] = [
+    pub const KNOWN_TYPES: [&'static str; 9] = [
         "snapshot",
         "mutation",
         "input",
@@ -275,6 +291,7 @@ impl DomEvent {
         "navigation",
         "viewport",
         "pixels",
+        "selection",
     ];
 
     /// The event's time.
@@ -287,7 +304,8 @@ impl DomEvent {
             | DomEvent::Click { t, .. }
             | DomEvent::Navigation { t, .. }
             | DomEvent::Viewport { t, .. }
-            | DomEvent::Pixels { t, .. } => *t,
+            | DomEvent::Pixels { t, .. }
+            | DomEvent::Selection { t, .. } => *t,
         }
     }
 
@@ -339,7 +357,8 @@ impl DomEvent {
             | DomEvent::Click { page, .. }
             | DomEvent::Navigation { page, .. }
             | DomEvent::Viewport { page, .. }
-            | DomEvent::Pixels { page, .. } => *page,
+            | DomEvent::Pixels { page, .. }
+            | DomEvent::Selection { page, .. } => *page,
         }
     }
 }

@@ -259,6 +259,8 @@ pub(crate) struct EventFields<N> {
     url: Option<String>,
     how: Option<String>,
     image: Option<String>,
+    anchor: Option<(u32, u32)>,
+    focus: Option<(u32, u32)>,
 }
 
 /// Only an event's kind, its other fields skipped: an event of a newer
@@ -360,6 +362,15 @@ impl<N> EventFields<N> {
                     page,
                     id: self.id.ok_or_else(|| need("id"))?,
                     image: self.image.ok_or_else(|| need("image"))?,
+                },
+                None,
+            ),
+            "selection" => (
+                DomEvent::Selection {
+                    t,
+                    page,
+                    anchor: self.anchor,
+                    focus: self.focus,
                 },
                 None,
             ),

@@ -178,3 +178,24 @@ fn assets_not_stored_are_listed_and_bounded() {
     });
     assert!(err.starts_with("skipped_assets[0].url:"), "{err}");
 }
+
+#[test]
+fn a_selection_round_trips_and_nothing_selected_is_both_points_absent() {
+    let text = r#"{"type":"selection","t":4,"page":0,"anchor":[7,2],"focus":[9,0]}"#;
+    let event: DomEvent = serde_json::from_str(text).unwrap();
+    assert_eq!(
+        event,
+        DomEvent::Selection {
+            t: 4,
+            page: 0,
+            anchor: Some((7, 2)),
+            focus: Some((9, 0))
+        }
+    );
+    assert_eq!(serde_json::to_string(&event).unwrap(), text);
+    let none: DomEvent = serde_json::from_str(r#"{"type":"selection","t":5,"page":0}"#).unwrap();
+    assert_eq!(
+        serde_json::to_string(&none).unwrap(),
+        r#"{"type":"selection","t":5,"page":0}"#
+    );
+}

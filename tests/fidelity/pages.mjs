@@ -24,6 +24,7 @@ export const PAGES = [
   { name: 'same-origin iframe', path: '/iframe-host.html', act: (page) => page.locator('#add-frame').click() },
   { name: 'iframe of another origin', path: '/cross-origin-host.html', act: (page) => page.frameLocator('#card-frame').locator('#check').click(), expected: 'Repro masks the text of the frame under a masked element' },
   { name: 'hover and focus', path: '/states.html', act: async (page) => { await page.locator('#name').click(); await page.locator('#go').hover(); } },
+  { name: 'text selection', path: '/selection.html', act: (page) => page.locator('#first').click({ clickCount: 3 }) },
   { name: 'full screen', path: '/fullscreen.html', act: (page) => page.locator('#present').click() },
   { name: 'adopted stylesheets', path: '/adopted-sheets.html', act: async (page) => { await page.locator('#restyle').click(); await page.locator('#grow').click(); } },
   // Real libraries, from npm.

@@ -9,10 +9,14 @@
 //!   the viewport above everything, as the browser's own rules for
 //!   `:fullscreen` lay it out; the page's `:fullscreen` rules say the mark
 //!   (`element_states`).
+//! - A selection shows in the colours of a window that has focus (the
+//!   tester's had; the replay's frame has not, and would grey it out).
+//!   A page's own `::selection` rules come later and win.
 
 /// The rules, as one stylesheet.
 pub const HEAD_CSS: &str = "video:not([controls])::-webkit-media-controls { display: none !important; }\n\
 [data-repro-fullscreen] { position: fixed !important; inset: 0 !important; width: 100% !important; \
 height: 100% !important; margin: 0 !important; box-sizing: border-box !important; min-width: 0 !important; \
 max-width: none !important; min-height: 0 !important; max-height: none !important; transform: none !important; \
-object-fit: contain; z-index: 2147483647 !important; }\n";
+object-fit: contain; z-index: 2147483647 !important; }\n\
+::selection { background-color: Highlight; color: HighlightText; }\n";

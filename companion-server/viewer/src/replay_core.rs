@@ -92,6 +92,10 @@ pub trait ReplayTarget {
     fn show_popover(&mut self, element: &Self::Node, open: bool);
     /// Scroll an element, or the document when `element` is `None`.
     fn scroll(&mut self, element: Option<&Self::Node>, x: i32, y: i32);
+    /// Select from `anchor` to `focus` (each a node and an offset in it;
+    /// an offset past a node's end taken as its end), or select nothing
+    /// when either is `None`.
+    fn select(&mut self, anchor: Option<(&Self::Node, u32)>, focus: Option<(&Self::Node, u32)>);
 }
 
 /// The namespace of an attribute written with a prefix, as the recorder
@@ -344,6 +348,18 @@ impl<T: ReplayTarget> Replayer<T> {
             // The address shows above the replay (`timeline::address_at`).
             DomEvent::Navigation { .. } => None,
             DomEvent::Viewport { size, .. } => Some(Effect::Viewport(size.w, size.h)),
+            DomEvent::Selection { anchor, focus, .. } => {
+                // (A selection whose nodes are not replayed selects nothing.)
+                let point = |p: &Option<(u32, u32)>| {
+                    p.and_then(|(id, offset)| Some((self.nodes.get(&id)?.clone(), offset)))
+                };
+                let (anchor, focus) = (point(anchor), point(focus));
+                self.target.select(
+                    anchor.as_ref().map(|(node, offset)| (node, *offset)),
+                    focus.as_ref().map(|(node, offset)| (node, *offset)),
+                );
+                None
+            }
             DomEvent::Pixels { id, image, .. } => {
                 let element = self.element(*id)?;
                 let tag = self.target.local_name(&element)?;

@@ -17,7 +17,8 @@ use repro_viewer::replay_core::{Effect, ReplayTarget, Replayer};
 use repro_viewer::stored_assets::StoredAssets;
 
 /// The replay's document: the recorder's in-memory DOM, built by the replay.
-struct NativeReplay(NativeDom);
+/// (And the selection the replay made, as node, offset, node, offset.)
+struct NativeReplay(NativeDom, Option<(NodeRef, u32, NodeRef, u32)>);
 
 impl ReplayTarget for NativeReplay {
     type Node = NodeRef;
@@ -93,6 +94,9 @@ impl ReplayTarget for NativeReplay {
         self.0.set_popover_open(*element, open);
     }
     fn scroll(&mut self, _element: Option<&NodeRef>, _x: i32, _y: i32) {}
+    fn select(&mut self, anchor: Option<(&NodeRef, u32)>, focus: Option<(&NodeRef, u32)>) {
+        self.1 = anchor.zip(focus).map(|((a, ao), (f, fo))| (*a, ao, *f, fo));
+    }
 }
 
 const PAGE_URL: &str = "https://shop.test/orders";
@@ -121,7 +125,7 @@ impl Session {
         let mut page = native_dom::serializer(dom, policy);
         let document = page.dom().document();
         let nodes = page.subtree_records(&document, 0, None, false);
-        let mut replay = Replayer::new(NativeReplay(NativeDom::empty()));
+        let mut replay = Replayer::new(NativeReplay(NativeDom::empty(), None));
         let effect = replay.apply(&snapshot(nodes), PAGE_URL);
         assert_eq!(effect, Some(Effect::Viewport(1280, 800)));
         Session { page, replay, t: 0 }
@@ -388,7 +392,7 @@ fn a_forged_bundle_cannot_bring_back_what_the_recorder_drops() {
         ),
         record(10, 6, element("a", &[("href", " JaVaScRiPt:steal()")])),
     ];
-    let mut replay = Replayer::new(NativeReplay(NativeDom::empty()));
+    let mut replay = Replayer::new(NativeReplay(NativeDom::empty(), None));
     replay.apply(&snapshot(nodes), PAGE_URL);
     let html = replay.target().0.html();
     for kept_out in ["steal", "elsewhere", "refresh", "<script"] {
@@ -993,7 +997,7 @@ fn stored_assets_replay_from_the_server_and_nothing_else_loads() {
         asset("/img/bg.png", 'b'),
         asset("/img/dark.png", 'c'),
     ];
-    let mut replay = Replayer::new(NativeReplay(NativeDom::empty()));
+    let mut replay = Replayer::new(NativeReplay(NativeDom::empty(), None));
     replay.use_stored_assets(StoredAssets::new(&stored, "http://repro.test", "r1"));
     replay.apply(&snapshot(nodes), "http://app.test/shop/index.html");
     let served = |sha: char| {

@@ -263,4 +263,35 @@ impl ReplayTarget for IframeDocument {
             }
         }
     }
+
+    fn select(&mut self, anchor: Option<(&Node, u32)>, focus: Option<(&Node, u32)>) {
+        let range = anchor.zip(focus);
+        // An offset past a node's end means its end (masked text can be
+        // shorter than the text was, in UTF-16 units).
+        let clamp = |node: &Node, offset: u32| {
+            let length = match node.node_type() {
+                Node::TEXT_NODE => node
+                    .node_value()
+                    .map_or(0, |text| js_sys::JsString::from(text).length()),
+                _ => node.child_nodes().length(),
+            };
+            offset.min(length)
+        };
+        let document = range
+            .as_ref()
+            .and_then(|((anchor, _), _)| anchor.owner_document())
+            .or_else(|| self.doc());
+        let Some(selection) = document.and_then(|d| d.get_selection().ok().flatten()) else {
+            return;
+        };
+        match range {
+            Some(((anchor, a), (focus, f))) => {
+                let _ =
+                    selection.set_base_and_extent(anchor, clamp(anchor, a), focus, clamp(focus, f));
+            }
+            None => {
+                let _ = selection.remove_all_ranges();
+            }
+        }
+    }
 }

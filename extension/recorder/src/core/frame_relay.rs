@@ -148,6 +148,20 @@ impl RelayedFrame {
                 id: *self.ids.get(&id)?,
                 image,
             }),
+            DomEvent::Selection {
+                t, anchor, focus, ..
+            } => {
+                let map = |point: Option<(u32, u32)>| match point {
+                    Some((id, offset)) => self.ids.get(&id).map(|id| Some((*id, offset))),
+                    None => Some(None),
+                };
+                Some(DomEvent::Selection {
+                    t,
+                    page,
+                    anchor: map(anchor)?,
+                    focus: map(focus)?,
+                })
+            }
             DomEvent::Navigation { .. } | DomEvent::Viewport { .. } => None,
         }
     }

@@ -16,6 +16,7 @@ use super::mutations;
 use super::recorder::{Recorder, RecorderCell};
 use super::shadow_roots::RootWatcher;
 use super::snapshot;
+use super::text_selection::on_selection_change;
 use super::transport::{flush_now, FLUSH_INTERVAL_MS};
 use crate::core::hook::{to_entry, HookMessage, HOOK_CONSOLE, HOOK_TAG};
 use crate::core::mutation_batch::DomChange;
@@ -117,6 +118,7 @@ impl Listeners {
         listeners.listen(doc, "pointercancel", on_pointer_released)?;
         listeners.listen(doc, "focusin", on_focus_in)?;
         listeners.listen(doc, "fullscreenchange", on_fullscreen_change)?;
+        listeners.listen(doc, "selectionchange", on_selection_change)?;
         listeners.listen(doc, "focusout", on_focus_out)?;
         listeners.listen(win, "resize", on_resize)?;
         // The address changed without a new document.

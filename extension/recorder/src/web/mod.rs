@@ -23,6 +23,7 @@ mod snapshot;
 mod snapshot_progress;
 mod state;
 mod tasks;
+mod text_selection;
 mod transport;
 mod written_nodes;
 

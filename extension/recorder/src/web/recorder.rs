@@ -49,6 +49,8 @@ pub struct Recorder {
     pub pressed: Option<u32>,
     /// The element shown full screen, as recorded last.
     pub fullscreen: Option<u32>,
+    /// The text selection (anchor, focus) as recorded last.
+    pub selection: super::text_selection::RecordedSelection,
     /// The adopted-sheet lists seen last (for changes made in place).
     pub adopted_lists: super::adopted_lists::AdoptedLists,
 }

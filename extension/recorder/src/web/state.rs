@@ -158,6 +158,7 @@ async fn record(build: &str, starting: Starting, cell: &RecorderCell) -> Result<
         focused: None,
         pressed: None,
         fullscreen: None,
+        selection: (None, None),
         adopted_lists: Default::default(),
     };
     recorder.snapshot = Some(SnapshotInProgress::begin(

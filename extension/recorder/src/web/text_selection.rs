@@ -1,0 +1,86 @@
+//! The text the tester selects. At each `selectionchange` the document's
+//! selection is read (through the prototype: a page may shadow
+//! `getSelection` by name) and recorded as its anchor and focus, each a
+//! recorded node and an offset, when it selects something, or as nothing
+//! once it no longer does. A drag that changes it many times a second is
+//! coalesced: a change within [`COALESCE_MS`] of the last one recorded,
+//! with nothing recorded between, replaces it. Only ids and offsets are
+//! kept: the text itself is in the recording already, masked as it is.
+
+use repro_manifest::{DomEvent, EventRecord};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::Node;
+
+use super::recorder::{Recorder, RecorderCell};
+
+/// Changes closer than this to the last recorded one replace it.
+const COALESCE_MS: u64 = 100;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = Document)]
+    type ProtoDocument;
+    #[wasm_bindgen(method, final, js_name = getSelection)]
+    fn get_selection(this: &ProtoDocument) -> Option<web_sys::Selection>;
+}
+
+/// A point of the selection, as a recorded id and an offset.
+pub type Point = Option<(u32, u32)>;
+
+/// A selection as recorded: anchor and focus (both `None`: nothing).
+pub type RecordedSelection = (Point, Point);
+
+/// The selection of this document now: anchor and focus, or nothing
+/// (none, collapsed to a caret, or in nodes not recorded).
+fn selection_now(recorder: &Recorder) -> RecordedSelection {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return (None, None);
+    };
+    let Some(selection) = document.unchecked_ref::<ProtoDocument>().get_selection() else {
+        return (None, None);
+    };
+    if selection.is_collapsed() || selection.range_count() == 0 {
+        return (None, None);
+    }
+    let point =
+        |node: Option<Node>, offset: u32| Some((recorder.serializer.id_of(&node?)?, offset));
+    let anchor = point(selection.anchor_node(), selection.anchor_offset());
+    let focus = point(selection.focus_node(), selection.focus_offset());
+    match (anchor, focus) {
+        (Some(anchor), Some(focus)) => (Some(anchor), Some(focus)),
+        _ => (None, None),
+    }
+}
+
+/// The selection changed: record it, unless it is what was recorded last.
+pub fn on_selection_change(cell: &RecorderCell, _event: web_sys::Event) {
+    cell.with(|recorder| {
+        let (anchor, focus) = selection_now(recorder);
+        if recorder.selection == (anchor, focus) {
+            return;
+        }
+        recorder.selection = (anchor, focus);
+        let t = recorder.now();
+        if let Some(EventRecord::Known(DomEvent::Selection {
+            t: last_t,
+            anchor: last_anchor,
+            focus: last_focus,
+            ..
+        })) = recorder.outbox.chunk.events.last_mut()
+        {
+            if t.saturating_sub(*last_t) < COALESCE_MS {
+                *last_anchor = anchor;
+                *last_focus = focus;
+                return;
+            }
+        }
+        let page = recorder.page;
+        recorder.push(DomEvent::Selection {
+            t,
+            page,
+            anchor,
+            focus,
+        });
+    });
+}
