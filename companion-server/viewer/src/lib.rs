@@ -17,6 +17,7 @@ pub mod head_rules;
 pub mod pixel_frames;
 pub mod replay_core;
 pub mod replay_rules;
+pub mod replay_target;
 pub mod state_marks;
 pub mod stored_assets;
 pub mod timeline;

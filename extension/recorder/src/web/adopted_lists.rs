@@ -3,20 +3,19 @@
 //! setter); one that calls `push` or `splice` on the list changes it
 //! without a setter, an event or a mutation. So at each flush the
 //! recorder compares each recorded root's list (the document's and every
-//! watched shadow root's and frame document's) with the one it saw last,
-//! sheet by sheet, and records the root's adopted rules again when it
-//! differs. Each root's list is noted when its rules are recorded (the
-//! document's after the snapshot, a shadow root's or frame document's
-//! when it is recorded), so a change made before the first flush counts.
+//! watched shadow root's and frame document's) with the one noted here,
+//! sheet by sheet (`Recorder::record_adopted_list_changes`), and records
+//! the root's adopted rules again when it differs. Each root's list is
+//! noted when its rules are recorded (the document's after the snapshot, a
+//! shadow root's or frame document's when it is recorded, any root's when
+//! the hook says it changed), so a change made before the next flush
+//! counts.
 
-use repro_manifest::INLINED_CSS_ATTRIBUTE;
 use web_sys::{CssStyleSheet, Node};
 
 use super::dom_reads;
-use super::recorder::Recorder;
-use crate::core::page_dom::PageDom;
 
-/// The lists seen last, by root.
+/// The lists noted, by root.
 #[derive(Default)]
 pub struct AdoptedLists {
     seen: Vec<(Node, Vec<CssStyleSheet>)>,
@@ -32,35 +31,25 @@ impl AdoptedLists {
         }
     }
 
-    /// Record the adopted rules of every recorded root whose list changed
-    /// since it was noted or last looked at (a root not noted yet is only
-    /// noted).
-    pub fn record_changes(recorder: &mut Recorder) {
-        let mut roots: Vec<Node> = Vec::new();
-        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-            roots.push(document.into());
-        }
-        if let Some(watcher) = recorder.roots.as_ref() {
-            roots.extend(watcher.roots().cloned());
-        }
-        let mut lists = std::mem::take(&mut recorder.adopted_lists);
-        lists.seen.retain(|(root, _)| roots.contains(root));
-        for root in roots {
-            let Some(id) = recorder.serializer.id_of(&root) else {
-                continue;
-            };
-            let now = dom_reads::adopted_sheets(&root);
-            match lists.seen.iter_mut().find(|(seen, _)| *seen == root) {
-                Some((_, before)) if *before == now => {}
-                Some((_, before)) => {
-                    *before = now;
-                    let css = recorder.serializer.dom().adopted_css(&root);
-                    let css = crate::core::mask::free_text(css);
-                    recorder.push_attribute_change(id, INLINED_CSS_ATTRIBUTE, Some(css));
-                }
-                None => lists.seen.push((root, now)),
+    /// Does `root`'s list differ from the one noted? It is noted now
+    /// either way (a root never noted is noted, and counts as unchanged).
+    pub fn changed(&mut self, root: &Node) -> bool {
+        let now = dom_reads::adopted_sheets(root);
+        match self.seen.iter_mut().find(|(seen, _)| seen == root) {
+            Some((_, before)) if *before == now => false,
+            Some((_, before)) => {
+                *before = now;
+                true
+            }
+            None => {
+                self.seen.push((root.clone(), now));
+                false
             }
         }
-        recorder.adopted_lists = lists;
+    }
+
+    /// Forget every root but `roots` (the others left the recording).
+    pub fn keep_only(&mut self, roots: &[Node]) {
+        self.seen.retain(|(root, _)| roots.contains(root));
     }
 }

@@ -1,30 +1,31 @@
-//! The page events the recorder listens to (input, scroll, click, resize, the
-//! page hook's messages), the mutation observer and the flush timer, all
+//! The page events the recorder listens to (input, scroll, click, resize,
+//! the states in `state_listeners`, the page hook's messages in
+//! `hook_messages`), the mutation observer and the flush timer, all
 //! removed again at stop so a stopped recorder costs the page nothing.
 
-use repro_manifest::{
-    DomEvent, EventRecord, Size, ACTIVE_ATTRIBUTE, FOCUS_ATTRIBUTE, FULLSCREEN_ATTRIBUTE,
-    HOVER_ATTRIBUTE, INLINED_CSS_ATTRIBUTE, OPEN_POPOVER_ATTRIBUTE,
-};
+use repro_manifest::{DomEvent, EventRecord, Size, INLINED_CSS_ATTRIBUTE, OPEN_POPOVER_ATTRIBUTE};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Event, EventTarget, MessageEvent, MouseEvent, MutationObserver, Node};
+use web_sys::{Event, EventTarget, MouseEvent, MutationObserver, Node};
 
-use super::adopted_lists::AdoptedLists;
 use super::dom_reads::{self, viewport};
+use super::event_targets::{origin, target_id};
+use super::hook_messages::on_hook_message;
 use super::mutations;
 use super::recorder::{Recorder, RecorderCell};
 use super::shadow_roots::RootWatcher;
 use super::snapshot;
+use super::state_listeners::{
+    on_focus_in, on_focus_out, on_fullscreen_change, on_pointer_down, on_pointer_out,
+    on_pointer_over, on_pointer_released,
+};
 use super::text_selection::on_selection_change;
 use super::transport::{flush_now, FLUSH_INTERVAL_MS};
-use crate::core::hook::{to_entry, HookMessage, HOOK_CONSOLE, HOOK_TAG};
 use crate::core::mutation_batch::DomChange;
 use crate::core::page_dom::{NodeKind, PageDom};
-use repro_extension_messages::web::js::get;
 use repro_extension_messages::{
-    WindowSignal, ADOPTED_SHEETS_CHANGED_EVENT, HISTORY_CHANGED_EVENT, SCRIPT_SET_VALUE_EVENT,
-    SHADOW_ATTACHED_EVENT, STYLE_RULES_CHANGED_EVENT, WINDOW_SIGNAL_KEY,
+    ADOPTED_SHEETS_CHANGED_EVENT, HISTORY_CHANGED_EVENT, SCRIPT_SET_VALUE_EVENT,
+    SHADOW_ATTACHED_EVENT, STYLE_RULES_CHANGED_EVENT,
 };
 
 type Handler = Closure<dyn FnMut(Event)>;
@@ -72,7 +73,7 @@ impl Listeners {
         let ticking = cell.clone();
         let tick = Closure::<dyn FnMut()>::new(move || {
             if !snapshot::in_progress(&ticking) {
-                ticking.with(AdoptedLists::record_changes);
+                ticking.with(Recorder::record_adopted_list_changes);
                 flush_now(&ticking);
             }
         });
@@ -185,25 +186,6 @@ impl Listeners {
             super::dom_reads::remove_listener(target, kind, handler.as_ref().unchecked_ref(), true);
         }
     }
-}
-
-/// The node an event came from: its target, or when the target hosts an
-/// open shadow root, the first of its composed path (the node inside the
-/// root that the target stands for at the document).
-fn origin(event: &Event) -> Option<Node> {
-    let target = dom_reads::as_node(event.target()?.as_ref())?;
-    // (The getter throws on anything but an element: the document scrolls.)
-    if dom_reads::node_type(&target) != Node::ELEMENT_NODE
-        || dom_reads::open_shadow_root(&target).is_none()
-    {
-        return Some(target);
-    }
-    dom_reads::as_node(&event.composed_path().get(0)).or(Some(target))
-}
-
-fn target_id(recorder: &Recorder, event: &Event) -> Option<(u32, Node)> {
-    let node = origin(event)?;
-    Some((recorder.serializer.id_of(&node)?, node))
 }
 
 /// A script attached a shadow root to an element (the page hook says so):
@@ -352,107 +334,6 @@ fn on_style_rules(cell: &RecorderCell, event: Event) {
     });
 }
 
-/// The pointer came over an element: it is `:hover` now (with its
-/// ancestors, which the replay marks), the one before no longer.
-fn on_pointer_over(cell: &RecorderCell, event: Event) {
-    cell.with(|recorder| {
-        let Some((id, _)) = target_id(recorder, &event) else {
-            return;
-        };
-        let before = recorder.hovered.replace(id);
-        recorder.push_state_change(HOVER_ATTRIBUTE, before, Some((id, "")));
-    });
-}
-
-/// The pointer left the page (nothing under it now): nothing is `:hover`.
-fn on_pointer_out(cell: &RecorderCell, event: Event) {
-    left_to_nothing(cell, &event, HOVER_ATTRIBUTE, |recorder| {
-        &mut recorder.hovered
-    });
-}
-
-/// The pointer pressed an element: it is `:active` now (with its
-/// ancestors, which the replay marks), until the pointer lets go.
-fn on_pointer_down(cell: &RecorderCell, event: Event) {
-    cell.with(|recorder| {
-        let Some((id, _)) = target_id(recorder, &event) else {
-            return;
-        };
-        let before = recorder.pressed.replace(id);
-        recorder.push_state_change(ACTIVE_ATTRIBUTE, before, Some((id, "")));
-    });
-}
-
-/// The pointer let go (or the browser took it over): nothing is `:active`.
-fn on_pointer_released(cell: &RecorderCell, _event: Event) {
-    cell.with(|recorder| {
-        let before = recorder.pressed.take();
-        recorder.push_state_change(ACTIVE_ATTRIBUTE, before, None);
-    });
-}
-
-/// An element went full screen, or the page left full screen: mark the
-/// one shown full screen now (the page's document says which), unmark the
-/// one before.
-fn on_fullscreen_change(cell: &RecorderCell, _event: Event) {
-    cell.with(|recorder| {
-        let shown = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| dom_reads::fullscreen_element(&d))
-            .and_then(|element| recorder.serializer.id_of(&element));
-        let before = std::mem::replace(&mut recorder.fullscreen, shown);
-        recorder.push_state_change(FULLSCREEN_ATTRIBUTE, before, shown.map(|id| (id, "")));
-    });
-}
-
-/// An element gained focus: it is `:focus` now (its ancestors
-/// `:focus-within`), the one before no longer.
-fn on_focus_in(cell: &RecorderCell, event: Event) {
-    cell.with(|recorder| {
-        let Some((id, node)) = target_id(recorder, &event) else {
-            return;
-        };
-        // Shown as `:focus-visible` (the keyboard's, a text field's), or not (a click's).
-        let shown = dom_reads::as_element(&node)
-            .is_some_and(|element| dom_reads::in_state(element, ":focus-visible"));
-        let before = recorder.focused.replace(id);
-        let value = if shown { "visible" } else { "" };
-        recorder.push_state_change(FOCUS_ATTRIBUTE, before, Some((id, value)));
-    });
-}
-
-/// Focus left to nothing (not to another element, whose `focusin` says so).
-fn on_focus_out(cell: &RecorderCell, event: Event) {
-    left_to_nothing(cell, &event, FOCUS_ATTRIBUTE, |recorder| {
-        &mut recorder.focused
-    });
-}
-
-/// A state (`attribute`) left its element for no other (`event` has no
-/// `relatedTarget`): take it off the element `marked` holds.
-fn left_to_nothing(
-    cell: &RecorderCell,
-    event: &Event,
-    attribute: &str,
-    marked: fn(&mut Recorder) -> &mut Option<u32>,
-) {
-    if related_target(event).is_some() {
-        return;
-    }
-    cell.with(|recorder| {
-        let before = marked(recorder).take();
-        recorder.push_state_change(attribute, before, None);
-    });
-}
-
-/// A pointer or focus event's `relatedTarget` (read by name: an event of a
-/// frame is of the frame's realm).
-fn related_target(event: &Event) -> Option<JsValue> {
-    js_sys::Reflect::get(event, &JsValue::from_str("relatedTarget"))
-        .ok()
-        .filter(|target| !target.is_null() && !target.is_undefined())
-}
-
 /// A popover was shown or hidden (a `<details>` too, whose `open`
 /// attribute the mutations already carry): record whether it shows.
 fn on_toggle(cell: &RecorderCell, event: Event) {
@@ -598,83 +479,5 @@ fn on_resize(cell: &RecorderCell, _event: Event) {
             }
         }
         recorder.push(DomEvent::Viewport { t, page, size });
-    });
-}
-
-/// A batch of messages from the MAIN-world hook: only from the window
-/// listened to (the page's, or a recorded frame's of its origin), only
-/// tagged ones.
-fn on_hook_message(cell: &RecorderCell, event: Event) {
-    // (Not checked as ours: a frame's events are of the frame's realm.)
-    if event.type_() != "message" {
-        return;
-    }
-    let message = event.unchecked_ref::<MessageEvent>();
-    let from_this_window = match (message.source(), event.current_target()) {
-        (Some(source), Some(window)) => JsValue::from(source) == JsValue::from(window),
-        _ => false,
-    };
-    let data = message.data();
-    let signal = get(&data, WINDOW_SIGNAL_KEY)
-        .as_string()
-        .and_then(|name| WindowSignal::parse(&name));
-    // A hook that started after this recorder said it listens there.
-    if signal == Some(WindowSignal::HookHere) && from_this_window {
-        if let Some(window) = message.source() {
-            let ready = repro_extension_messages::web::js::object(&[(
-                WINDOW_SIGNAL_KEY,
-                WindowSignal::RecorderReady.name().into(),
-            )]);
-            let window: &web_sys::Window = window.unchecked_ref();
-            let _ = window.post_message(&ready, "*");
-        }
-        return;
-    }
-    if signal == Some(WindowSignal::FrameHere) && !from_this_window {
-        let (Some(frame), Some(source)) = (get(&data, "frame").as_f64(), message.source()) else {
-            return;
-        };
-        cell.with(|r| {
-            let (links, recording) = r.frame_recording();
-            for event in links.announced(frame as i64, source.into(), recording) {
-                r.push(event);
-            }
-        });
-        return;
-    }
-    if !from_this_window
-        || get(&data, WINDOW_SIGNAL_KEY)
-            .as_string()
-            .and_then(|name| WindowSignal::parse(&name))
-            != Some(WindowSignal::Hook)
-    {
-        return;
-    }
-    let batch = get(&data, "batch");
-    if !js_sys::Array::is_array(&batch) {
-        return;
-    }
-    for item in js_sys::Array::from(&batch).iter() {
-        take_hook_entry(cell, &item);
-    }
-}
-
-/// One entry of the hook: counted, parsed strictly, masked and kept.
-fn take_hook_entry(cell: &RecorderCell, data: &JsValue) {
-    // Past a page's limit an entry is only counted: spare a noisy page the parsing.
-    let is_console = get(data, HOOK_TAG).as_string().as_deref() == Some(HOOK_CONSOLE);
-    if cell.with(|recorder| recorder.limits.drop_if_over(is_console)) != Some(false) {
-        return;
-    }
-    let Ok(text) = js_sys::JSON::stringify(data) else {
-        return;
-    };
-    let Some(text) = text.as_string() else { return };
-    let Ok(hook_message) = serde_json::from_str::<HookMessage>(&text) else {
-        return;
-    };
-    cell.with(|recorder| {
-        let entry = to_entry(hook_message, recorder.session_start, recorder.page);
-        recorder.keep_entry(entry);
     });
 }

@@ -7,7 +7,9 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use repro_manifest::{AttributeChange, DomEvent, EventRecord};
+use repro_manifest::{AttributeChange, DomEvent, EventRecord, INLINED_CSS_ATTRIBUTE};
+
+use crate::core::page_dom::PageDom;
 
 use crate::core::hook::Entry;
 use crate::core::page_limits::Admission;
@@ -16,6 +18,12 @@ use super::browser_dom::Serializer;
 use super::outbox::Outbox;
 use super::shadow_roots::RootWatcher;
 use super::snapshot_progress::SnapshotInProgress;
+
+/// A point of a text selection, as a recorded id and an offset.
+pub type SelectionPoint = Option<(u32, u32)>;
+
+/// A text selection as recorded: anchor and focus (both `None`: nothing).
+pub type RecordedSelection = (SelectionPoint, SelectionPoint);
 
 /// Everything one document's recording holds.
 pub struct Recorder {
@@ -50,7 +58,7 @@ pub struct Recorder {
     /// The element shown full screen, as recorded last.
     pub fullscreen: Option<u32>,
     /// The text selection (anchor, focus) as recorded last.
-    pub selection: super::text_selection::RecordedSelection,
+    pub selection: RecordedSelection,
     /// The adopted-sheet lists seen last (for changes made in place).
     pub adopted_lists: super::adopted_lists::AdoptedLists,
 }
@@ -70,6 +78,30 @@ impl Recorder {
                 watcher.watch(root);
                 // Its list as recorded: what a change in place is told from.
                 self.adopted_lists.note(root);
+            }
+        }
+    }
+
+    /// Record the adopted rules of every recorded root whose list of
+    /// adopted sheets changed in place since it was noted (see
+    /// `adopted_lists`).
+    pub fn record_adopted_list_changes(&mut self) {
+        let mut roots: Vec<web_sys::Node> = Vec::new();
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            roots.push(document.into());
+        }
+        if let Some(watcher) = self.roots.as_ref() {
+            roots.extend(watcher.roots().cloned());
+        }
+        self.adopted_lists.keep_only(&roots);
+        for root in roots {
+            let Some(id) = self.serializer.id_of(&root) else {
+                continue;
+            };
+            if self.adopted_lists.changed(&root) {
+                let css = self.serializer.dom().adopted_css(&root);
+                let css = crate::core::mask::free_text(css);
+                self.push_attribute_change(id, INLINED_CSS_ATTRIBUTE, Some(css));
             }
         }
     }

@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Node;
 
-use super::recorder::{Recorder, RecorderCell};
+use super::recorder::{RecordedSelection, Recorder, RecorderCell};
 
 /// Changes closer than this to the last recorded one replace it.
 const COALESCE_MS: u64 = 100;
@@ -24,12 +24,6 @@ extern "C" {
     #[wasm_bindgen(method, final, js_name = getSelection)]
     fn get_selection(this: &ProtoDocument) -> Option<web_sys::Selection>;
 }
-
-/// A point of the selection, as a recorded id and an offset.
-pub type Point = Option<(u32, u32)>;
-
-/// A selection as recorded: anchor and focus (both `None`: nothing).
-pub type RecordedSelection = (Point, Point);
 
 /// The selection of this document now: anchor and focus, or nothing
 /// (none, collapsed to a caret, or in nodes not recorded).
