@@ -177,6 +177,11 @@ pub enum DomEvent {
         /// Its checked state, for checkboxes and radios.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         checked: Option<bool>,
+        /// What a person calls the control (its label, masked as page
+        /// text), on the control's first input of the page: the steps say
+        /// "into “Display name”".
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        label: Option<String>,
     },
     /// The document (id of the document node) or an element scrolled.
     Scroll {
@@ -203,6 +208,11 @@ pub enum DomEvent {
         x: i32,
         /// Pointer y in viewport pixels.
         y: i32,
+        /// What a person calls the control clicked (the button, link or
+        /// field the target is part of), masked as page text: the steps
+        /// say "Clicked “Save changes”".
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        label: Option<String>,
     },
     /// The page changed its address without loading a document: a
     /// script's `history.pushState`/`replaceState` (a single-page app's

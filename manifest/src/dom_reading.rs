@@ -261,6 +261,7 @@ pub(crate) struct EventFields<N> {
     image: Option<String>,
     anchor: Option<(u32, u32)>,
     focus: Option<(u32, u32)>,
+    label: Option<String>,
 }
 
 /// Only an event's kind, its other fields skipped: an event of a newer
@@ -316,6 +317,7 @@ impl<N> EventFields<N> {
                     id: self.id.ok_or_else(|| need("id"))?,
                     value: self.value,
                     checked: self.checked,
+                    label: self.label,
                 },
                 None,
             ),
@@ -336,6 +338,7 @@ impl<N> EventFields<N> {
                     id: self.id.ok_or_else(|| need("id"))?,
                     x: self.x.ok_or_else(|| need("x"))?,
                     y: self.y.ok_or_else(|| need("y"))?,
+                    label: self.label,
                 },
                 None,
             ),

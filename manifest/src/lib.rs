@@ -33,6 +33,7 @@ pub mod markup;
 pub mod node_list;
 pub mod pii;
 mod policy;
+mod steps;
 pub mod substring;
 mod validate;
 
@@ -60,6 +61,7 @@ pub use policy::{
     INLINED_CSS_ATTRIBUTE, MASKED, MASKED_IN_URL, MASK_CHAR, MODAL_DIALOG_ATTRIBUTE,
     OPEN_POPOVER_ATTRIBUTE,
 };
+pub use steps::{steps, Step};
 pub use validate::{is_safe_name, ValidationError};
 
 /// Is `id` a well-formed bundle id: 32 lowercase hexadecimal digits (128 bits)?

@@ -354,10 +354,26 @@ pub(crate) fn validate_event(
                 )?;
             }
         }
-        DomEvent::Input {
-            value: Some(value), ..
+        DomEvent::Input { value, label, .. } => {
+            if let Some(value) = value {
+                check_string(|| format!("events[{i}].value"), value, limits)?;
+            }
+            if let Some(label) = label {
+                check_bytes(
+                    || format!("events[{i}].label"),
+                    label,
+                    limits.max_label_bytes,
+                )?;
+            }
+        }
+        DomEvent::Click {
+            label: Some(label), ..
         } => {
-            check_string(|| format!("events[{i}].value"), value, limits)?;
+            check_bytes(
+                || format!("events[{i}].label"),
+                label,
+                limits.max_label_bytes,
+            )?;
         }
         DomEvent::Navigation { url, how, .. } => {
             check_bytes(|| format!("events[{i}].url"), url, limits.max_url_bytes)?;

@@ -497,3 +497,54 @@ fn canvases_and_videos_in_hidden_regions_give_no_pixels() {
     native_dom::mutation_event(&mut serializer, 1, 0);
     assert_eq!(ids_of(&serializer), vec!["chart", "film", "later"]);
 }
+
+/// What a person calls a control, for the steps: a button's text (a click
+/// on its icon names the button), a field's label, an `aria-label`, an
+/// input button's value, a placeholder; masked as the recording masks.
+#[test]
+fn controls_are_named_the_way_a_person_names_them_and_masked_alike() {
+    use repro_recorder::core::labels::{acted_on, label_of};
+    let html = "<html><head></head><body>\
+        <button id=\"save\"><i id=\"icon\" aria-hidden=\"true\">*</i> Save   changes</button>\
+        <button id=\"next\"><b id=\"arrow\">→</b> Next</button>\
+        <label>Display name <input id=\"name\" value=\"typed\"></label>\
+        <a id=\"help\" aria-label=\"Open help\" href=\"/h\">?</a>\
+        <input id=\"go\" type=\"submit\" value=\"Send\">\
+        <input id=\"q\" placeholder=\"Search orders\">\
+        <div data-repro-mask><button id=\"secret\">Pay grace@example.com</button></div>\
+        <p id=\"plain\">Contact ada@example.com</p>\
+        </body></html>";
+    let dom = NativeDom::parse(html).unwrap_or_else(|e| panic!("{e}"));
+    let (_, serializer) = snapshot(dom, MaskPolicy::default());
+    let label = |id: &str| {
+        let node = serializer
+            .dom()
+            .by_id(id)
+            .unwrap_or_else(|| panic!("#{id}"));
+        label_of(&serializer, &acted_on(serializer.dom(), &node))
+    };
+    assert_eq!(
+        label("icon"),
+        "Save changes",
+        "a click on the icon names its button, the icon aside"
+    );
+    assert_eq!(
+        label("arrow"),
+        "→ Next",
+        "a shown symbol is part of the name"
+    );
+    assert_eq!(label("name"), "Display name", "a field inside its label");
+    assert_eq!(label("help"), "Open help");
+    assert_eq!(label("go"), "Send");
+    assert_eq!(label("q"), "Search orders");
+    assert_eq!(
+        label("secret"),
+        "*** *****************",
+        "masked region: stars"
+    );
+    assert!(
+        !label("plain").contains("ada@example.com"),
+        "{}",
+        label("plain")
+    );
+}

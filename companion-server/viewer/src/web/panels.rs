@@ -1,6 +1,7 @@
-//! The console list, the network list and the environment, as text only.
+//! The steps, the console list, the network list and the environment, as
+//! text only.
 
-use repro_manifest::{Bundle, ConsoleEntry, NetworkEntry};
+use repro_manifest::{Bundle, ConsoleEntry, NetworkEntry, Step};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element};
@@ -95,6 +96,32 @@ pub fn environment(bundle: &Bundle) -> Result<(), JsValue> {
         &bundle.title
     }));
     Ok(())
+}
+
+/// Fill the steps list; each step carries its time for seeking.
+pub fn steps(steps: &[Step]) -> Result<Vec<Element>, JsValue> {
+    let document = document()?;
+    let list: Element = by_id("steps")?;
+    let mut items = Vec::new();
+    for step in steps {
+        let item = element(&document, "li", "entry step", "")?;
+        item.set_attribute("data-t", &step.t.to_string())?;
+        let moment = match step.count {
+            1 => clock(step.t),
+            _ => format!("{}–{}", clock(step.t), clock(step.until)),
+        };
+        append(&item, element(&document, "span", "time", &moment)?)?;
+        append(&item, element(&document, "span", "message", &step.line())?)?;
+        list.append_child(&item)?;
+        items.push(item);
+    }
+    if steps.is_empty() {
+        append(
+            &list,
+            element(&document, "li", "empty", "No steps recorded.")?,
+        )?;
+    }
+    Ok(items)
 }
 
 /// Fill the console list; each entry carries its time for seeking.

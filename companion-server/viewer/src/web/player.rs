@@ -153,6 +153,9 @@ pub fn start(bundle: Bundle) -> Result<Shared, JsValue> {
     });
 
     let mut entries: Vec<(u64, Element)> = Vec::new();
+    let steps = repro_manifest::steps(&bundle);
+    let step_items = panels::steps(&steps)?;
+    entries.extend(steps.iter().map(|s| s.t).zip(step_items));
     let console = panels::console(&bundle.console)?;
     entries.extend(bundle.console.iter().map(|e| e.t).zip(console));
     let network = panels::network(&bundle.network, bundle.duration_ms)?;
@@ -262,7 +265,7 @@ fn wire_play_button(player: &Shared) -> Result<(), JsValue> {
     )
 }
 
-/// A click on a console or network entry seeks the replay to its time.
+/// A click on a step, a console or a network entry seeks the replay to its time.
 fn wire_entries(player: &Shared) -> Result<(), JsValue> {
     let entries: Vec<(u64, Element)> = player.borrow().entries.clone();
     for (t, element) in entries {

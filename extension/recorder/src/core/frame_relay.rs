@@ -120,6 +120,7 @@ impl RelayedFrame {
                 id,
                 value,
                 checked,
+                label,
                 ..
             } => Some(DomEvent::Input {
                 t,
@@ -127,6 +128,7 @@ impl RelayedFrame {
                 id: *self.ids.get(&id)?,
                 value,
                 checked,
+                label: label.map(|label| self.relayed_label(label)),
             }),
             DomEvent::Scroll { t, id, x, y, .. } => Some(DomEvent::Scroll {
                 t,
@@ -135,12 +137,15 @@ impl RelayedFrame {
                 x,
                 y,
             }),
-            DomEvent::Click { t, id, x, y, .. } => Some(DomEvent::Click {
+            DomEvent::Click {
+                t, id, x, y, label, ..
+            } => Some(DomEvent::Click {
                 t,
                 page,
                 id: *self.ids.get(&id)?,
                 x: x.saturating_add(self.offset.0),
                 y: y.saturating_add(self.offset.1),
+                label: label.map(|label| self.relayed_label(label)),
             }),
             DomEvent::Pixels { t, id, image, .. } => Some(DomEvent::Pixels {
                 t,
@@ -169,6 +174,15 @@ impl RelayedFrame {
     /// The frame's recorder took a snapshot (its first, or after the frame
     /// loaded another document): the document recorded before goes, this
     /// one comes under the frame element.
+    /// A label the frame's recorder read, as the page records it: masked
+    /// whole when the frame is under a masked element.
+    fn relayed_label(&self, label: String) -> String {
+        match self.masked {
+            true => mask_text(&label),
+            false => label,
+        }
+    }
+
     fn new_document(
         &mut self,
         t: u64,
@@ -441,6 +455,7 @@ mod tests {
             id: 5,
             x: 1,
             y: 2,
+            label: Some("Pay".into()),
         };
         assert_eq!(
             frame.translate(click, "u", 3, &mut new_id),
@@ -449,7 +464,8 @@ mod tests {
                 page: 3,
                 id: 104,
                 x: 21,
-                y: 302
+                y: 302,
+                label: Some("Pay".into()),
             }),
             "a click lands where the frame showed it in the page"
         );
@@ -479,6 +495,7 @@ mod tests {
             id: 6,
             value: Some("•••".into()),
             checked: None,
+            label: None,
         };
         let Some(DomEvent::Input { id, .. }) = frame.translate(input, "u2", 0, &mut new_id) else {
             panic!("an input");

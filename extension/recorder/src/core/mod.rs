@@ -4,6 +4,7 @@ pub mod fast_hash;
 pub mod frame_relay;
 pub mod hook;
 pub mod json_redaction;
+pub mod labels;
 pub mod last_change;
 pub mod mark_html;
 pub mod mask;

@@ -21,6 +21,7 @@ use super::state_listeners::{
 };
 use super::text_selection::on_selection_change;
 use super::transport::{flush_now, FLUSH_INTERVAL_MS};
+use crate::core::labels;
 use crate::core::mutation_batch::DomChange;
 use crate::core::page_dom::{NodeKind, PageDom};
 use repro_extension_messages::{
@@ -306,6 +307,12 @@ fn on_input(cell: &RecorderCell, event: Event) {
         if value.is_none() && checked.is_none() {
             return;
         }
+        // The field's label, with its first input only (the steps need it once).
+        let label = recorder
+            .labelled_fields
+            .insert(id)
+            .then(|| labels::label_of(&recorder.serializer, &node))
+            .filter(|label| !label.is_empty());
         let t = recorder.now();
         recorder.push(DomEvent::Input {
             t,
@@ -313,6 +320,7 @@ fn on_input(cell: &RecorderCell, event: Event) {
             id,
             value,
             checked,
+            label,
         });
     });
 }
@@ -421,6 +429,9 @@ fn on_click(cell: &RecorderCell, event: Event) {
         let mouse = event.unchecked_ref::<MouseEvent>();
         // A click in a frame is in the frame's viewport: moved to the page's.
         let (dx, dy) = dom_reads::offset_of_frame_holding(&node);
+        let control = labels::acted_on(recorder.serializer.dom(), &node);
+        let label = Some(labels::label_of(&recorder.serializer, &control))
+            .filter(|label| !label.is_empty());
         let t = recorder.now();
         recorder.push(DomEvent::Click {
             t,
@@ -428,6 +439,7 @@ fn on_click(cell: &RecorderCell, event: Event) {
             id,
             x: mouse.client_x().saturating_add(dx),
             y: mouse.client_y().saturating_add(dy),
+            label,
         });
     });
 }

@@ -59,6 +59,8 @@ pub struct Recorder {
     pub fullscreen: Option<u32>,
     /// The text selection (anchor, focus) as recorded last.
     pub selection: RecordedSelection,
+    /// The fields whose label was recorded (with their first input).
+    pub labelled_fields: std::collections::HashSet<u32>,
     /// The adopted-sheet lists seen last (for changes made in place).
     pub adopted_lists: super::adopted_lists::AdoptedLists,
 }

@@ -159,6 +159,7 @@ async fn record(build: &str, starting: Starting, cell: &RecorderCell) -> Result<
         pressed: None,
         fullscreen: None,
         selection: (None, None),
+        labelled_fields: Default::default(),
         adopted_lists: Default::default(),
     };
     recorder.snapshot = Some(SnapshotInProgress::begin(

@@ -1,0 +1,250 @@
+//! The steps a person can follow to do again what the tester did, read
+//! from the recording alone: pages opened, in-page navigations, clicks
+//! (named the way a person names the control: the label the recorder
+//! read at the moment), what was typed where (how many characters, never
+//! what: masked values stay masked), boxes checked, resizes and marks.
+//! Repeated identical actions fold into one step with a count ("3×") and
+//! the moments of the first and the last. Shared by the viewer (the
+//! **Steps** panel) and the server (exports to come).
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::{Bundle, DomEvent, EventRecord};
+
+/// Identical clicks further apart than this are separate steps.
+const FOLD_WITHIN_MS: u64 = 10_000;
+
+/// One step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Step {
+    /// When it (its first repetition) happened, ms from the session start.
+    pub t: u64,
+    /// When its last repetition happened.
+    pub until: u64,
+    /// The page it happened on.
+    pub page: u32,
+    /// How many times in a row.
+    pub count: u32,
+    /// What happened, in words.
+    pub text: String,
+    /// The element it happened to, when it is one (its recorded id).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub element: Option<u32>,
+}
+
+impl Step {
+    /// The step as a line: its words, and the count when repeated.
+    pub fn line(&self) -> String {
+        match self.count {
+            1 => self.text.clone(),
+            n => format!("{} {n}×", self.text),
+        }
+    }
+}
+
+fn quoted(label: &str) -> String {
+    format!("\u{201c}{label}\u{201d}")
+}
+
+/// A step done once.
+fn step(t: u64, page: u32, text: String, element: Option<u32>) -> Step {
+    Step {
+        t,
+        until: t,
+        page,
+        count: 1,
+        text,
+        element,
+    }
+}
+
+/// Add `step` after the steps so far, or fold it into the last one when
+/// `fold` says it is the same action (again, or going on).
+fn push(steps: &mut Vec<Step>, step: Step, fold: Fold) {
+    if let Some(last) = steps.last_mut() {
+        let same = last.page == step.page && last.element == step.element;
+        // A click that checked a box or put the caret in a field is told
+        // by what it did ("Checked …", "Entered … into …").
+        if same && step.element.is_some() && fold.is_field() && last.text.starts_with("Clicked ") {
+            let t = last.t;
+            *last = Step { t, ..step };
+            return;
+        }
+        match fold {
+            Fold::Repeat
+                if same
+                    && last.text == step.text
+                    && step.t.saturating_sub(last.until) <= FOLD_WITHIN_MS =>
+            {
+                last.count += 1;
+                last.until = step.t;
+                return;
+            }
+            // (A box's `input` and `change` both say it.)
+            Fold::Field(FieldFold::Once) if same && last.text == step.text => {
+                last.until = step.t;
+                return;
+            }
+            Fold::Replace | Fold::Field(FieldFold::Going)
+                if same && first_word(&last.text) == first_word(&step.text) =>
+            {
+                last.text = step.text;
+                last.until = step.t;
+                return;
+            }
+            _ => {}
+        }
+    }
+    steps.push(step);
+}
+
+/// The steps of `bundle`, in time order.
+pub fn steps(bundle: &Bundle) -> Vec<Step> {
+    let mut steps: Vec<Step> = Vec::new();
+    // Field labels come with a field's first input; later ones reuse them.
+    let mut field_labels: HashMap<(u32, u32), String> = HashMap::new();
+    let mut pages = bundle.pages.iter().enumerate().peekable();
+    let mut marks = bundle.marks.iter().peekable();
+    for record in &bundle.events {
+        let EventRecord::Known(event) = record else {
+            continue;
+        };
+        let t = event.t();
+        while let Some((index, page)) = pages.next_if(|(_, p)| p.t <= t) {
+            let verb = if index == 0 { "Opened" } else { "Loaded" };
+            push(
+                &mut steps,
+                step(page.t, index as u32, format!("{verb} {}", page.url), None),
+                Fold::Never,
+            );
+        }
+        while let Some(mark) = marks.next_if(|m| m.t <= t) {
+            push(
+                &mut steps,
+                step(
+                    mark.t,
+                    mark.page,
+                    format!("Marked an element: {}", quoted(&mark.comment)),
+                    None,
+                ),
+                Fold::Never,
+            );
+        }
+        match event {
+            DomEvent::Click {
+                page, id, label, ..
+            } => {
+                let name = match label.as_deref() {
+                    Some(label) if !label.is_empty() => quoted(label),
+                    _ => "an element".to_string(),
+                };
+                push(
+                    &mut steps,
+                    step(t, *page, format!("Clicked {name}"), Some(*id)),
+                    Fold::Repeat,
+                );
+            }
+            DomEvent::Input {
+                page,
+                id,
+                value,
+                checked,
+                label,
+                ..
+            } => {
+                if let Some(label) = label.as_deref().filter(|l| !l.is_empty()) {
+                    field_labels.insert((*page, *id), label.to_string());
+                }
+                let field = field_labels
+                    .get(&(*page, *id))
+                    .map(|l| quoted(l))
+                    .unwrap_or_else(|| "a field".to_string());
+                let (text, fold) = match (checked, value) {
+                    (Some(true), _) => (format!("Checked {field}"), FieldFold::Once),
+                    (Some(false), _) => (format!("Unchecked {field}"), FieldFold::Once),
+                    (None, Some(value)) => {
+                        let n = value.chars().count();
+                        let s = if n == 1 { "" } else { "s" };
+                        (
+                            format!("Entered {n} character{s} into {field}"),
+                            FieldFold::Going,
+                        )
+                    }
+                    (None, None) => continue,
+                };
+                push(
+                    &mut steps,
+                    step(t, *page, text, Some(*id)),
+                    Fold::Field(fold),
+                );
+            }
+            DomEvent::Navigation { page, url, .. } => {
+                push(
+                    &mut steps,
+                    step(t, *page, format!("Went to {url}"), None),
+                    Fold::Never,
+                );
+            }
+            DomEvent::Viewport { page, size, .. } => {
+                let text = format!("Resized the window to {} × {}", size.w, size.h);
+                push(&mut steps, step(t, *page, text, None), Fold::Replace);
+            }
+            _ => {}
+        }
+    }
+    for (index, page) in pages {
+        push(
+            &mut steps,
+            step(page.t, index as u32, format!("Loaded {}", page.url), None),
+            Fold::Never,
+        );
+    }
+    for mark in marks {
+        push(
+            &mut steps,
+            step(
+                mark.t,
+                mark.page,
+                format!("Marked an element: {}", quoted(&mark.comment)),
+                None,
+            ),
+            Fold::Never,
+        );
+    }
+    steps
+}
+
+fn first_word(text: &str) -> &str {
+    text.split(' ').next().unwrap_or_default()
+}
+
+/// How a step joins the one before it, when they are alike.
+#[derive(Clone, Copy, PartialEq)]
+enum Fold {
+    /// A separate step, always.
+    Never,
+    /// What happened to a field (from an input): it also takes the place
+    /// of the click on it that came just before.
+    Field(FieldFold),
+    /// The same action again: counted.
+    Repeat,
+    /// The same action going on (resizing): the step says where it ended.
+    Replace,
+}
+
+/// How a field's step joins the one before it.
+#[derive(Clone, Copy, PartialEq)]
+enum FieldFold {
+    /// A box checked or unchecked: a step of its own.
+    Once,
+    /// Typing going on: the step says how much in the end.
+    Going,
+}
+
+impl Fold {
+    fn is_field(self) -> bool {
+        matches!(self, Fold::Field(_))
+    }
+}
