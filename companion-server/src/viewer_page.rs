@@ -81,6 +81,7 @@ pub fn page(meta: &ReportMeta) -> Response {
     <section id="mark-detail" aria-label="Mark" hidden></section>
   </div>
   <div>
+    <section><h2>Diagnosis</h2><ol id="diagnosis" aria-label="Diagnosis"></ol></section>
     <section><h2>Steps</h2><ol id="steps" aria-label="Steps"></ol></section>
     <section><h2>Marks</h2><ol id="marks" aria-label="Marks"></ol></section>
     <section><h2>Console</h2>

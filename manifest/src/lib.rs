@@ -25,6 +25,7 @@ mod checked_copy;
 mod chunk;
 mod console_network;
 pub mod css_urls;
+mod diagnosis;
 mod dom;
 mod dom_reading;
 mod example;
@@ -49,6 +50,7 @@ pub use chunk::{Chunk, ChunkPlace, MarkCapture};
 pub use console_network::{
     Body, ConsoleEntry, ConsoleLevel, ConsoleSource, NetworkEntry, NetworkKind,
 };
+pub use diagnosis::{diagnose, Finding};
 pub use dom::{
     is_pixel_image, AttributeChange, DomEvent, EventRecord, NodeData, NodeRecord, TextChange,
     UnknownEvent, PIXEL_IMAGE_PREFIXES,

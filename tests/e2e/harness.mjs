@@ -50,6 +50,11 @@ export async function startFixtureSite() {
       res.writeHead(200, { 'content-type': 'application/json' });
       return res.end('{"ok":true}');
     }
+    // The settings page's Save, refused (the report-to-fix example).
+    if (url.pathname === '/api/settings') {
+      res.writeHead(403, { 'content-type': 'application/json' });
+      return res.end('{"error":"forbidden"}');
+    }
     if (url.pathname === '/api/error') {
       res.writeHead(500, { 'content-type': 'application/json' });
       return res.end('{"error":"boom"}');

@@ -1,19 +1,22 @@
-// A recording becomes steps a person can follow: the field typed into and
-// the button clicked, named as a person names them, repeated clicks
-// folded, each step a moment of the replay.
+// A recording becomes steps a person can follow and a diagnosis: the
+// field typed into and the button clicked, named as a person names them,
+// repeated clicks folded, each a moment of the replay; and the classic
+// case said on its own: Save answered 403 three times, a console error
+// each time, and the page showed nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testEnvironment, startRecording, stopAndShare, untilRecorded } from './harness.mjs';
 
 const env = testEnvironment({});
 
-test('the viewer lists the steps: typed into "Display name", checked the newsletter, clicked "Save changes" 3×', async () => {
+test('the viewer lists the steps and the diagnosis: Save clicked 3×, each answered 403, a console error, no change shown', async () => {
   const { page, tabId, popup } = await startRecording(env, '/settings.html');
   await page.bringToFront();
   await page.locator('#display-name').pressSequentially('Grace Hopper');
   await page.locator('#newsletter').check();
   for (let i = 0; i < 3; i++) await page.locator('#save').click();
-  await untilRecorded(env.browser.worker, tabId, (r) => r.events.filter((e) => e.type === 'click').length >= 3, 'the three clicks');
+  await untilRecorded(env.browser.worker, tabId, (r) => r.events.filter((e) => e.type === 'click').length >= 3
+    && r.console.filter((e) => e.args[0] === 'Save failed with status 403').length === 3, 'the three clicks and their errors');
   const { href, bundle } = await stopAndShare(popup);
   await Promise.all([page.close(), popup.close()]);
   const clicks = bundle.events.filter((e) => e.type === 'click');
@@ -31,6 +34,14 @@ test('the viewer lists the steps: typed into "Display name", checked the newslet
     'Clicked \u201cSave changes\u201d 3×',
   ], lines.join('\n'));
   assert.match(lines[0], /^Opened http:\/\/127\.0\.0\.1:\d+\/settings\.html$/);
+  const findings = await viewer.locator('#diagnosis li .message').allTextContents();
+  assert.deepEqual(findings, [
+    'POST /api/settings answered 403 (3 times) after the step: Clicked \u201cSave changes\u201d 3×',
+    'The page showed no change after POST /api/settings answered 403: no error was shown to the tester',
+  ].concat(findings.slice(2)), findings.join('\n'));
+  assert.ok(findings[2].startsWith('Console error (3 times) after the step: Clicked \u201cSave changes\u201d 3×: \u201cSave failed with status 403\u201d, at '), findings[2]);
+  assert.ok(findings[2].includes('/settings.html:') && !findings[2].includes('extension://'), `the page's own first frame: ${findings[2]}`);
+  assert.match(findings[3] ?? '', /^Clicked \u201cSave changes\u201d 3 times in \d+\.\d s: the tester expected something to happen$/);
   // A step is a moment of the replay.
   await viewer.locator('#steps li', { hasText: 'Clicked' }).click();
   const clock = await viewer.locator('#timeline').inputValue();

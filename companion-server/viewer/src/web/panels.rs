@@ -1,7 +1,7 @@
-//! The steps, the console list, the network list and the environment, as
-//! text only.
+//! The diagnosis, the steps, the console list, the network list and the
+//! environment, as text only.
 
-use repro_manifest::{Bundle, ConsoleEntry, NetworkEntry, Step};
+use repro_manifest::{Bundle, ConsoleEntry, Finding, NetworkEntry, Step};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element};
@@ -96,6 +96,32 @@ pub fn environment(bundle: &Bundle) -> Result<(), JsValue> {
         &bundle.title
     }));
     Ok(())
+}
+
+/// Fill the diagnosis list, most likely cause first; each finding carries
+/// the moment of its evidence for seeking.
+pub fn diagnosis(findings: &[Finding]) -> Result<Vec<Element>, JsValue> {
+    let document = document()?;
+    let list: Element = by_id("diagnosis")?;
+    let mut items = Vec::new();
+    for finding in findings {
+        let item = element(&document, "li", "entry finding", "")?;
+        item.set_attribute("data-t", &finding.t.to_string())?;
+        append(
+            &item,
+            element(&document, "span", "time", &clock(finding.t))?,
+        )?;
+        append(&item, element(&document, "span", "message", &finding.text)?)?;
+        list.append_child(&item)?;
+        items.push(item);
+    }
+    if findings.is_empty() {
+        append(
+            &list,
+            element(&document, "li", "empty", "The rules found no failure.")?,
+        )?;
+    }
+    Ok(items)
 }
 
 /// Fill the steps list; each step carries its time for seeking.

@@ -153,6 +153,9 @@ pub fn start(bundle: Bundle) -> Result<Shared, JsValue> {
     });
 
     let mut entries: Vec<(u64, Element)> = Vec::new();
+    let findings = repro_manifest::diagnose(&bundle);
+    let finding_items = panels::diagnosis(&findings)?;
+    entries.extend(findings.iter().map(|f| f.t).zip(finding_items));
     let steps = repro_manifest::steps(&bundle);
     let step_items = panels::steps(&steps)?;
     entries.extend(steps.iter().map(|s| s.t).zip(step_items));
@@ -265,7 +268,8 @@ fn wire_play_button(player: &Shared) -> Result<(), JsValue> {
     )
 }
 
-/// A click on a step, a console or a network entry seeks the replay to its time.
+/// A click on a finding, a step, a console or a network entry seeks the
+/// replay to its time.
 fn wire_entries(player: &Shared) -> Result<(), JsValue> {
     let entries: Vec<(u64, Element)> = player.borrow().entries.clone();
     for (t, element) in entries {
