@@ -2,9 +2,10 @@
 //! deterministic rules over the steps, the requests and the console, each
 //! finding naming its evidence (moments, requests, console entries) so
 //! that the viewer links to them. Ranked, most likely cause first: a
-//! failed request after a step, a console error after a step, a step after
-//! which the page showed no change, repeated clicks, slow requests. No
-//! network service is asked anything.
+//! failed request after a step, the page showing no change after it, a
+//! console error after a step, a click after which nothing happened at
+//! all, repeated clicks, slow requests. No network service is asked
+//! anything.
 
 use serde::Serialize;
 
@@ -17,6 +18,8 @@ use crate::{
 const FOLLOWS_WITHIN_MS: u64 = 5_000;
 /// A request slower than this is worth saying.
 const SLOW_MS: u64 = 3_000;
+/// A click after which nothing happens for this long did nothing.
+const DEAD_AFTER_MS: u64 = 1_000;
 /// A step repeated this many times or more is worth saying.
 const REPEATED: u32 = 3;
 
@@ -80,6 +83,15 @@ pub fn diagnose(bundle: &Bundle) -> Vec<Finding> {
             }
             _ => None,
         })
+        .collect();
+    let navigations: Vec<u64> = bundle
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            EventRecord::Known(event @ DomEvent::Navigation { .. }) => Some(event.t()),
+            _ => None,
+        })
+        .chain(bundle.pages.iter().skip(1).map(|p| p.t))
         .collect();
     for (step, from, to) in windows(&steps) {
         let within = |t: u64| t >= from && t < to;
@@ -156,6 +168,25 @@ pub fn diagnose(bundle: &Bundle) -> Vec<Finding> {
                     "Console error{times} {when}: \u{201c}{message}\u{201d}{first_frame}"
                 ),
                 rank: 2,
+            });
+        }
+        // A dead click: a named control clicked, and within a second of the
+        // last click nothing at all: no change, no request, no navigation.
+        let quiet_until = to.min(step.until + DEAD_AFTER_MS);
+        let quiet = |t: u64| t < from || t >= quiet_until;
+        if step.text.starts_with("Clicked \u{201c}")
+            && changes.iter().all(|t| quiet(*t))
+            && bundle.network.iter().all(|r| quiet(r.t))
+            && navigations.iter().all(|t| quiet(*t))
+        {
+            findings.push(Finding {
+                t: step.t,
+                text: format!(
+                    "Nothing happened after the step: {} (no change on the page, no request, no navigation within {} s)",
+                    step.line(),
+                    DEAD_AFTER_MS / 1000
+                ),
+                rank: 3,
             });
         }
         if step.count >= REPEATED && step.text.starts_with("Clicked ") {

@@ -63,3 +63,27 @@ fn an_error_the_page_showed_is_not_called_no_change() {
     );
     assert_eq!(findings.len(), 3, "{findings:?}");
 }
+
+#[test]
+fn a_click_after_which_nothing_happens_is_a_dead_click() {
+    let mut value: serde_json::Value =
+        serde_json::from_str(&repro_manifest::example_bundle_json()).unwrap();
+    value["events"] = serde_json::json!([
+        {"type":"snapshot","t":0,"page":0,"viewport":{"w":1280,"h":800},"nodes":[{"id":1,"p":0,"k":"document"}]},
+        {"type":"mutation","t":995,"page":0,"attrs":[{"id":9,"name":"data-repro-active","value":""}]},
+        {"type":"click","t":1000,"page":0,"id":9,"x":1,"y":1,"label":"Export"},
+        {"type":"click","t":5000,"page":0,"id":10,"x":1,"y":1,"label":"Open menu"},
+        {"type":"mutation","t":5100,"page":0,"texts":[{"id":12,"text":"Menu"}]}
+    ]);
+    value["network"] = serde_json::json!([]);
+    value["console"] = serde_json::json!([]);
+    value["marks"] = serde_json::json!([]);
+    value["screenshots"] = serde_json::json!([]);
+    let bundle: Bundle = serde_json::from_value(value).unwrap();
+    let findings: Vec<String> = diagnose(&bundle).into_iter().map(|f| f.text).collect();
+    assert_eq!(
+        findings,
+        vec!["Nothing happened after the step: Clicked \u{201c}Export\u{201d} (no change on the page, no request, no navigation within 1 s)"],
+        "the click that opened the menu did something"
+    );
+}
