@@ -5,7 +5,7 @@
 // each time, and the page showed nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testEnvironment, startRecording, stopAndShare, untilRecorded } from './harness.mjs';
+import { testEnvironment, startRecording, fetchBundle, untilRecorded } from './harness.mjs';
 
 const env = testEnvironment({});
 
@@ -17,8 +17,21 @@ test('the viewer lists the steps and the diagnosis: Save clicked 3×, each answe
   for (let i = 0; i < 3; i++) await page.locator('#save').click();
   await untilRecorded(env.browser.worker, tabId, (r) => r.events.filter((e) => e.type === 'click').length >= 3
     && r.console.filter((e) => e.args[0] === 'Save failed with status 403').length === 3, 'the three clicks and their errors');
-  const { href, bundle } = await stopAndShare(popup);
-  await Promise.all([page.close(), popup.close()]);
+  // The tester sees the diagnosis before sharing, on the review page.
+  await popup.bringToFront();
+  await popup.getByRole('button', { name: 'Stop recording' }).click();
+  await popup.getByText(/^Review before sharing: /).waitFor();
+  const review = await env.browser.context.newPage();
+  await review.goto(`chrome-extension://${env.browser.id}/review.html?tab=${tabId}`);
+  await review.locator('#diagnosis-list li').first().waitFor();
+  const told = await review.locator('#diagnosis-list li').allTextContents();
+  assert.equal(told[0], 'POST /api/settings answered 403 (3 times) after the step: Clicked \u201cSave changes\u201d 3×', told.join('\n'));
+  await review.getByRole('button', { name: 'Share report' }).click();
+  const link = review.locator('#link[href]');
+  await link.waitFor({ timeout: 20000 });
+  const href = await link.getAttribute('href');
+  const bundle = await fetchBundle(href);
+  await Promise.all([page.close(), popup.close(), review.close()]);
   const clicks = bundle.events.filter((e) => e.type === 'click');
   assert.deepEqual(clicks.map((e) => e.label), ['Email me the newsletter', 'Save changes', 'Save changes', 'Save changes'], 'each click names its control (a button by its text, not its icon)');
   assert.ok(!JSON.stringify(bundle.events).includes('Grace Hopper'), 'what was typed stays masked');

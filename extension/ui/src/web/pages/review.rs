@@ -81,6 +81,7 @@ pub async fn review_main() -> Result<(), JsValue> {
         &exclusions.screenshots,
     )?;
     show_summary(&bundle, &exclusions)?;
+    show_diagnosis(&bundle)?;
 
     let changed_session = session.clone();
     let changed_bundle = bundle.clone();
@@ -122,6 +123,26 @@ impl LowercaseFirst for String {
             None => self,
         }
     }
+}
+
+/// What the report will say went wrong (the same rules the viewer runs).
+fn show_diagnosis(bundle: &repro_manifest::Bundle) -> Result<(), JsValue> {
+    let document = document()?;
+    let list: Element = by_id("diagnosis-list")?;
+    let findings = repro_manifest::diagnose(bundle);
+    for finding in &findings {
+        let item = document.create_element("li")?;
+        item.set_text_content(Some(&finding.text));
+        list.append_child(&item)?;
+    }
+    if findings.is_empty() {
+        let item = document.create_element("li")?;
+        item.set_text_content(Some(
+            "Nothing: no failed request, console error or dead click after a step.",
+        ));
+        list.append_child(&item)?;
+    }
+    Ok(())
 }
 
 fn show_summary(bundle: &repro_manifest::Bundle, exclusions: &Exclusions) -> Result<(), JsValue> {
