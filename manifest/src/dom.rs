@@ -277,16 +277,19 @@ pub const PIXEL_IMAGE_PREFIXES: [&str; 3] = [
     "data:image/jpeg;base64,",
 ];
 
+/// Is `text` made of base64's characters only (standard alphabet, padding)?
+pub(crate) fn is_base64(text: &str) -> bool {
+    text.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+}
+
 /// Is `image` what a [`DomEvent::Pixels`] may carry: a `data:` URL of one
 /// of [`PIXEL_IMAGE_PREFIXES`], base64 after its comma?
 pub fn is_pixel_image(image: &str) -> bool {
     PIXEL_IMAGE_PREFIXES.iter().any(|prefix| {
-        image.strip_prefix(prefix).is_some_and(|data| {
-            !data.is_empty()
-                && data
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
-        })
+        image
+            .strip_prefix(prefix)
+            .is_some_and(|data| !data.is_empty() && is_base64(data))
     })
 }
 

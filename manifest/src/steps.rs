@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::{Bundle, DomEvent, EventRecord};
+use crate::{Bundle, DomEvent, EventRecord, Mark, Page};
 
 /// Identical clicks further apart than this are separate steps.
 const FOLD_WITHIN_MS: u64 = 10_000;
@@ -113,24 +113,10 @@ pub fn steps(bundle: &Bundle) -> Vec<Step> {
         };
         let t = event.t();
         while let Some((index, page)) = pages.next_if(|(_, p)| p.t <= t) {
-            let verb = if index == 0 { "Opened" } else { "Loaded" };
-            push(
-                &mut steps,
-                step(page.t, index as u32, format!("{verb} {}", page.url), None),
-                Fold::Never,
-            );
+            push(&mut steps, page_step(index, page), Fold::Never);
         }
         while let Some(mark) = marks.next_if(|m| m.t <= t) {
-            push(
-                &mut steps,
-                step(
-                    mark.t,
-                    mark.page,
-                    format!("Marked an element: {}", quoted(&mark.comment)),
-                    None,
-                ),
-                Fold::Never,
-            );
+            push(&mut steps, mark_step(mark), Fold::Never);
         }
         match event {
             DomEvent::Click {
@@ -194,26 +180,26 @@ pub fn steps(bundle: &Bundle) -> Vec<Step> {
             _ => {}
         }
     }
+    // Pages and marks after the last event.
     for (index, page) in pages {
-        push(
-            &mut steps,
-            step(page.t, index as u32, format!("Loaded {}", page.url), None),
-            Fold::Never,
-        );
+        push(&mut steps, page_step(index, page), Fold::Never);
     }
     for mark in marks {
-        push(
-            &mut steps,
-            step(
-                mark.t,
-                mark.page,
-                format!("Marked an element: {}", quoted(&mark.comment)),
-                None,
-            ),
-            Fold::Never,
-        );
+        push(&mut steps, mark_step(mark), Fold::Never);
     }
     steps
+}
+
+/// Page `index` opened (the first) or loaded (any later one).
+fn page_step(index: usize, page: &Page) -> Step {
+    let verb = if index == 0 { "Opened" } else { "Loaded" };
+    step(page.t, index as u32, format!("{verb} {}", page.url), None)
+}
+
+/// The tester marked an element.
+fn mark_step(mark: &Mark) -> Step {
+    let text = format!("Marked an element: {}", quoted(&mark.comment));
+    step(mark.t, mark.page, text, None)
 }
 
 fn first_word(text: &str) -> &str {

@@ -318,8 +318,7 @@ pub(crate) fn validate_screenshot(
         );
     }
     check_string(|| format!("screenshots[{i}].data"), &shot.data, limits)?;
-    let base64 = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=');
-    if !shot.data.bytes().all(base64) {
+    if !crate::dom::is_base64(&shot.data) {
         return fail(format!("screenshots[{i}].data"), "must be base64");
     }
     Ok(())

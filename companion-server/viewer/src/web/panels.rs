@@ -98,56 +98,48 @@ pub fn environment(bundle: &Bundle) -> Result<(), JsValue> {
     Ok(())
 }
 
-/// Fill the diagnosis list, most likely cause first; each finding carries
-/// the moment of its evidence for seeking.
-pub fn diagnosis(findings: &[Finding]) -> Result<Vec<Element>, JsValue> {
+/// Fill the list `list_id` with one item of class `class` per `(t,
+/// moment, text)`, carrying `t` for seeking; `empty` when there are none.
+fn timed_list(
+    list_id: &str,
+    class: &str,
+    rows: impl Iterator<Item = (u64, String, String)>,
+    empty: &str,
+) -> Result<Vec<Element>, JsValue> {
     let document = document()?;
-    let list: Element = by_id("diagnosis")?;
+    let list: Element = by_id(list_id)?;
     let mut items = Vec::new();
-    for finding in findings {
-        let item = element(&document, "li", "entry finding", "")?;
-        item.set_attribute("data-t", &finding.t.to_string())?;
-        append(
-            &item,
-            element(&document, "span", "time", &clock(finding.t))?,
-        )?;
-        append(&item, element(&document, "span", "message", &finding.text)?)?;
+    for (t, moment, text) in rows {
+        let item = element(&document, "li", &format!("entry {class}"), "")?;
+        item.set_attribute("data-t", &t.to_string())?;
+        append(&item, element(&document, "span", "time", &moment)?)?;
+        append(&item, element(&document, "span", "message", &text)?)?;
         list.append_child(&item)?;
         items.push(item);
     }
-    if findings.is_empty() {
-        append(
-            &list,
-            element(&document, "li", "empty", "The rules found no failure.")?,
-        )?;
+    if items.is_empty() {
+        append(&list, element(&document, "li", "empty", empty)?)?;
     }
     Ok(items)
 }
 
+/// Fill the diagnosis list, most likely cause first; each finding carries
+/// the moment of its evidence for seeking.
+pub fn diagnosis(findings: &[Finding]) -> Result<Vec<Element>, JsValue> {
+    let rows = findings.iter().map(|f| (f.t, clock(f.t), f.text.clone()));
+    timed_list("diagnosis", "finding", rows, "The rules found no failure.")
+}
+
 /// Fill the steps list; each step carries its time for seeking.
 pub fn steps(steps: &[Step]) -> Result<Vec<Element>, JsValue> {
-    let document = document()?;
-    let list: Element = by_id("steps")?;
-    let mut items = Vec::new();
-    for step in steps {
-        let item = element(&document, "li", "entry step", "")?;
-        item.set_attribute("data-t", &step.t.to_string())?;
+    let rows = steps.iter().map(|step| {
         let moment = match step.count {
             1 => clock(step.t),
             _ => format!("{}–{}", clock(step.t), clock(step.until)),
         };
-        append(&item, element(&document, "span", "time", &moment)?)?;
-        append(&item, element(&document, "span", "message", &step.line())?)?;
-        list.append_child(&item)?;
-        items.push(item);
-    }
-    if steps.is_empty() {
-        append(
-            &list,
-            element(&document, "li", "empty", "No steps recorded.")?,
-        )?;
-    }
-    Ok(items)
+        (step.t, moment, step.line())
+    });
+    timed_list("steps", "step", rows, "No steps recorded.")
 }
 
 /// Fill the console list; each entry carries its time for seeking.

@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::TYPED_FIELDS;
+use crate::{WindowSignal, TYPED_FIELDS, WINDOW_SIGNAL_KEY};
 
 /// `value` as a plain JS object.
 pub fn to_js(value: &impl Serialize) -> JsValue {
@@ -45,4 +45,9 @@ pub fn answer_from_js<T: DeserializeOwned>(answer: &JsValue) -> Result<T, JsValu
 pub fn bulk(value: &JsValue, field: &str) -> JsValue {
     debug_assert!(crate::BULK_FIELDS.contains(&field));
     super::js::get(value, field)
+}
+
+/// `signal` as the message posted on a page's window.
+pub fn signal_message(signal: WindowSignal) -> JsValue {
+    super::js::object(&[(WINDOW_SIGNAL_KEY, signal.name().into())])
 }

@@ -11,6 +11,7 @@ use web_sys::{Event, MessageEvent};
 use super::recorder::RecorderCell;
 use crate::core::hook::{to_entry, HookMessage, HOOK_CONSOLE, HOOK_TAG};
 use repro_extension_messages::web::js::get;
+use repro_extension_messages::web::wire::signal_message;
 use repro_extension_messages::{WindowSignal, WINDOW_SIGNAL_KEY};
 
 /// A batch of messages from the MAIN-world hook: only from the window
@@ -33,12 +34,8 @@ pub fn on_hook_message(cell: &RecorderCell, event: Event) {
     // A hook that started after this recorder said it listens there.
     if signal == Some(WindowSignal::HookHere) && from_this_window {
         if let Some(window) = message.source() {
-            let ready = repro_extension_messages::web::js::object(&[(
-                WINDOW_SIGNAL_KEY,
-                WindowSignal::RecorderReady.name().into(),
-            )]);
             let window: &web_sys::Window = window.unchecked_ref();
-            let _ = window.post_message(&ready, "*");
+            let _ = window.post_message(&signal_message(WindowSignal::RecorderReady), "*");
         }
         return;
     }
@@ -54,12 +51,7 @@ pub fn on_hook_message(cell: &RecorderCell, event: Event) {
         });
         return;
     }
-    if !from_this_window
-        || get(&data, WINDOW_SIGNAL_KEY)
-            .as_string()
-            .and_then(|name| WindowSignal::parse(&name))
-            != Some(WindowSignal::Hook)
-    {
+    if !from_this_window || signal != Some(WindowSignal::Hook) {
         return;
     }
     let batch = get(&data, "batch");

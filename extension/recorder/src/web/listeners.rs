@@ -371,9 +371,7 @@ fn on_adopted_sheets(cell: &RecorderCell, event: Event) {
             return;
         };
         recorder.adopted_lists.note(&root);
-        let css = recorder.serializer.dom().adopted_css(&root);
-        let css = crate::core::mask::free_text(css);
-        recorder.push_attribute_change(id, INLINED_CSS_ATTRIBUTE, Some(css));
+        recorder.push_adopted_css(id, &root);
     });
 }
 

@@ -101,11 +101,16 @@ impl Recorder {
                 continue;
             };
             if self.adopted_lists.changed(&root) {
-                let css = self.serializer.dom().adopted_css(&root);
-                let css = crate::core::mask::free_text(css);
-                self.push_attribute_change(id, INLINED_CSS_ATTRIBUTE, Some(css));
+                self.push_adopted_css(id, &root);
             }
         }
+    }
+
+    /// Record the rules of the sheets root `id` (a shadow root, a frame's
+    /// or the page's document) adopted, masked, as its inlined CSS.
+    pub fn push_adopted_css(&mut self, id: u32, root: &web_sys::Node) {
+        let css = crate::core::mask::free_text(self.serializer.dom().adopted_css(root));
+        self.push_attribute_change(id, INLINED_CSS_ATTRIBUTE, Some(css));
     }
 
     /// Queue a DOM event (held until the snapshot, if one is being walked).

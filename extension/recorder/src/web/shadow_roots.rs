@@ -11,10 +11,10 @@
 //! frame's console and requests to a recorder of its own window) is told
 //! that a recorder listens there, and its messages are heard on that window.
 
-use repro_extension_messages::web::js::object;
+use repro_extension_messages::web::wire::signal_message;
 use repro_extension_messages::{
     WindowSignal, ADOPTED_SHEETS_CHANGED_EVENT, SCRIPT_SET_VALUE_EVENT, SHADOW_ATTACHED_EVENT,
-    STYLE_RULES_CHANGED_EVENT, WINDOW_SIGNAL_KEY,
+    STYLE_RULES_CHANGED_EVENT,
 };
 use wasm_bindgen::JsCast;
 use web_sys::{MutationObserver, Node};
@@ -76,8 +76,7 @@ const HOOK_MESSAGES: &str = "message";
 /// does). (The hook takes these signals from its own window and from its
 /// parent's, where the recorder of a frame of the page's origin runs.)
 fn signal_hook(window: &web_sys::Window, signal: WindowSignal) {
-    let message = object(&[(WINDOW_SIGNAL_KEY, signal.name().into())]);
-    let _ = window.post_message(&message, "*");
+    let _ = window.post_message(&signal_message(signal), "*");
 }
 
 impl RootWatcher {

@@ -17,10 +17,10 @@ use super::tasks::sleep;
 use crate::core::mask;
 use repro_extension_messages::web::js::{message_of, object};
 use repro_extension_messages::web::runtime::{self, ask_background};
-use repro_extension_messages::web::wire::{answer_from_js, bulk, from_js, to_js};
+use repro_extension_messages::web::wire::{answer_from_js, bulk, from_js, signal_message, to_js};
 use repro_extension_messages::{
     CommitAnswer, Hello, HelloAnswer, PickAnswer, StoreAnswer, ToBackground, ToRecorder,
-    WindowSignal, WINDOW_SIGNAL_KEY,
+    WindowSignal,
 };
 
 thread_local! {
@@ -178,7 +178,7 @@ async fn record(build: &str, starting: Starting, cell: &RecorderCell) -> Result<
     });
     LISTENERS.with(|slot| *slot.borrow_mut() = Some(listeners));
     // The page hook holds what happened before now until it hears this.
-    let _ = window.post_message(&signal(WindowSignal::RecorderReady), "*");
+    let _ = window.post_message(&signal_message(WindowSignal::RecorderReady), "*");
     super::snapshot::walk_in_slices(cell).await;
     super::transport::flush_now(cell);
     wasm_bindgen_futures::spawn_local(super::pixel_capture::sample_while_recording(cell.clone()));
@@ -318,13 +318,8 @@ pub fn stop(cell: &RecorderCell) -> js_sys::Array {
     }
     // The page hook keeps the pre-roll again until the next Start.
     if let Some(window) = web_sys::window() {
-        let _ = window.post_message(&signal(WindowSignal::RecorderStopped), "*");
+        let _ = window.post_message(&signal_message(WindowSignal::RecorderStopped), "*");
     }
     let_go();
     chunks
-}
-
-/// A signal to the page hook on this window.
-fn signal(signal: WindowSignal) -> JsValue {
-    object(&[(WINDOW_SIGNAL_KEY, signal.name().into())])
 }

@@ -15,12 +15,8 @@ use super::recorder::{Recorder, RecorderCell};
 /// The pointer came over an element: it is `:hover` now (with its
 /// ancestors, which the replay marks), the one before no longer.
 pub fn on_pointer_over(cell: &RecorderCell, event: Event) {
-    cell.with(|recorder| {
-        let Some((id, _)) = target_id(recorder, &event) else {
-            return;
-        };
-        let before = recorder.hovered.replace(id);
-        recorder.push_state_change(HOVER_ATTRIBUTE, before, Some((id, "")));
+    moved_to_target(cell, &event, HOVER_ATTRIBUTE, |recorder| {
+        &mut recorder.hovered
     });
 }
 
@@ -34,12 +30,25 @@ pub fn on_pointer_out(cell: &RecorderCell, event: Event) {
 /// The pointer pressed an element: it is `:active` now (with its
 /// ancestors, which the replay marks), until the pointer lets go.
 pub fn on_pointer_down(cell: &RecorderCell, event: Event) {
+    moved_to_target(cell, &event, ACTIVE_ATTRIBUTE, |recorder| {
+        &mut recorder.pressed
+    });
+}
+
+/// A state (`attribute`) moved to the recorded element `event` came from:
+/// mark it, unmark the one `marked` held.
+fn moved_to_target(
+    cell: &RecorderCell,
+    event: &Event,
+    attribute: &str,
+    marked: fn(&mut Recorder) -> &mut Option<u32>,
+) {
     cell.with(|recorder| {
-        let Some((id, _)) = target_id(recorder, &event) else {
+        let Some((id, _)) = target_id(recorder, event) else {
             return;
         };
-        let before = recorder.pressed.replace(id);
-        recorder.push_state_change(ACTIVE_ATTRIBUTE, before, Some((id, "")));
+        let before = marked(recorder).replace(id);
+        recorder.push_state_change(attribute, before, Some((id, "")));
     });
 }
 
