@@ -30,8 +30,11 @@ mod dom;
 mod dom_reading;
 mod example;
 mod limits;
+pub mod locators;
 pub mod markup;
 pub mod node_list;
+mod page_html;
+mod page_model;
 pub mod pii;
 mod policy;
 mod steps;
@@ -57,13 +60,15 @@ pub use dom::{
 };
 pub use example::example_bundle_json;
 pub use limits::{cut_to, Limits, MAX_ATTRIBUTES_PER_ELEMENT};
+pub use page_html::page_html;
+pub use page_model::{ModelNode, PageModel};
 pub use policy::{
     is_secret_control_name, is_secret_field, is_secret_header, is_secret_name, mask_url,
     MaskPolicy, ACTIVE_ATTRIBUTE, FOCUS_ATTRIBUTE, FULLSCREEN_ATTRIBUTE, HOVER_ATTRIBUTE,
     INLINED_CSS_ATTRIBUTE, MASKED, MASKED_IN_URL, MASK_CHAR, MODAL_DIALOG_ATTRIBUTE,
     OPEN_POPOVER_ATTRIBUTE,
 };
-pub use steps::{steps, Step};
+pub use steps::{steps, Action, Step};
 pub use validate::{is_safe_name, ValidationError};
 
 /// Is `id` a well-formed bundle id: 32 lowercase hexadecimal digits (128 bits)?

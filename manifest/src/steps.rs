@@ -32,6 +32,60 @@ pub struct Step {
     /// The element it happened to, when it is one (its recorded id).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub element: Option<u32>,
+    /// What was done, as data (for exports that do it again).
+    pub action: Action,
+}
+
+/// What a step did, as data: what a generated test does again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Action {
+    /// The first page opened.
+    Open {
+        /// Its address.
+        url: String,
+    },
+    /// A later page loaded.
+    Load {
+        /// Its address.
+        url: String,
+    },
+    /// A click on the control named `label`.
+    Click {
+        /// What a person calls the control.
+        label: Option<String>,
+    },
+    /// A box checked or unchecked.
+    Check {
+        /// What a person calls the box.
+        label: Option<String>,
+        /// Checked after it.
+        checked: bool,
+    },
+    /// Text entered into a field: its value in the end (masked: stars).
+    Type {
+        /// What a person calls the field.
+        label: Option<String>,
+        /// The value, as recorded.
+        value: String,
+    },
+    /// An in-page navigation.
+    Navigate {
+        /// The address after it.
+        url: String,
+    },
+    /// The window resized.
+    Resize {
+        /// Width.
+        w: u32,
+        /// Height.
+        h: u32,
+    },
+    /// The tester marked an element.
+    Mark {
+        /// The tester's comment.
+        comment: String,
+    },
 }
 
 impl Step {
@@ -49,7 +103,7 @@ fn quoted(label: &str) -> String {
 }
 
 /// A step done once.
-fn step(t: u64, page: u32, text: String, element: Option<u32>) -> Step {
+fn step(t: u64, page: u32, text: String, element: Option<u32>, action: Action) -> Step {
     Step {
         t,
         until: t,
@@ -57,6 +111,7 @@ fn step(t: u64, page: u32, text: String, element: Option<u32>) -> Step {
         count: 1,
         text,
         element,
+        action,
     }
 }
 
@@ -91,6 +146,7 @@ fn push(steps: &mut Vec<Step>, step: Step, fold: Fold) {
                 if same && first_word(&last.text) == first_word(&step.text) =>
             {
                 last.text = step.text;
+                last.action = step.action;
                 last.until = step.t;
                 return;
             }
@@ -126,9 +182,12 @@ pub fn steps(bundle: &Bundle) -> Vec<Step> {
                     Some(label) if !label.is_empty() => quoted(label),
                     _ => "an element".to_string(),
                 };
+                let action = Action::Click {
+                    label: label.clone().filter(|l| !l.is_empty()),
+                };
                 push(
                     &mut steps,
-                    step(t, *page, format!("Clicked {name}"), Some(*id)),
+                    step(t, *page, format!("Clicked {name}"), Some(*id), action),
                     Fold::Repeat,
                 );
             }
@@ -143,39 +202,61 @@ pub fn steps(bundle: &Bundle) -> Vec<Step> {
                 if let Some(label) = label.as_deref().filter(|l| !l.is_empty()) {
                     field_labels.insert((*page, *id), label.to_string());
                 }
-                let field = field_labels
-                    .get(&(*page, *id))
-                    .map(|l| quoted(l))
+                let known = field_labels.get(&(*page, *id)).cloned();
+                let field = known
+                    .as_deref()
+                    .map(quoted)
                     .unwrap_or_else(|| "a field".to_string());
-                let (text, fold) = match (checked, value) {
-                    (Some(true), _) => (format!("Checked {field}"), FieldFold::Once),
-                    (Some(false), _) => (format!("Unchecked {field}"), FieldFold::Once),
+                let label = known;
+                let (text, fold, action) = match (checked, value) {
+                    (Some(checked), _) => {
+                        let verb = if *checked { "Checked" } else { "Unchecked" };
+                        let action = Action::Check {
+                            label,
+                            checked: *checked,
+                        };
+                        (format!("{verb} {field}"), FieldFold::Once, action)
+                    }
                     (None, Some(value)) => {
                         let n = value.chars().count();
                         let s = if n == 1 { "" } else { "s" };
+                        let action = Action::Type {
+                            label,
+                            value: value.clone(),
+                        };
                         (
                             format!("Entered {n} character{s} into {field}"),
                             FieldFold::Going,
+                            action,
                         )
                     }
                     (None, None) => continue,
                 };
                 push(
                     &mut steps,
-                    step(t, *page, text, Some(*id)),
+                    step(t, *page, text, Some(*id), action),
                     Fold::Field(fold),
                 );
             }
             DomEvent::Navigation { page, url, .. } => {
+                let action = Action::Navigate { url: url.clone() };
                 push(
                     &mut steps,
-                    step(t, *page, format!("Went to {url}"), None),
+                    step(t, *page, format!("Went to {url}"), None, action),
                     Fold::Never,
                 );
             }
             DomEvent::Viewport { page, size, .. } => {
                 let text = format!("Resized the window to {} × {}", size.w, size.h);
-                push(&mut steps, step(t, *page, text, None), Fold::Replace);
+                let action = Action::Resize {
+                    w: size.w,
+                    h: size.h,
+                };
+                push(
+                    &mut steps,
+                    step(t, *page, text, None, action),
+                    Fold::Replace,
+                );
             }
             _ => {}
         }
@@ -192,14 +273,28 @@ pub fn steps(bundle: &Bundle) -> Vec<Step> {
 
 /// Page `index` opened (the first) or loaded (any later one).
 fn page_step(index: usize, page: &Page) -> Step {
-    let verb = if index == 0 { "Opened" } else { "Loaded" };
-    step(page.t, index as u32, format!("{verb} {}", page.url), None)
+    let url = page.url.clone();
+    let (verb, action) = if index == 0 {
+        ("Opened", Action::Open { url })
+    } else {
+        ("Loaded", Action::Load { url })
+    };
+    step(
+        page.t,
+        index as u32,
+        format!("{verb} {}", page.url),
+        None,
+        action,
+    )
 }
 
 /// The tester marked an element.
 fn mark_step(mark: &Mark) -> Step {
     let text = format!("Marked an element: {}", quoted(&mark.comment));
-    step(mark.t, mark.page, text, None)
+    let action = Action::Mark {
+        comment: mark.comment.clone(),
+    };
+    step(mark.t, mark.page, text, None, action)
 }
 
 fn first_word(text: &str) -> &str {

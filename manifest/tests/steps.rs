@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
 
-use repro_manifest::{steps, Bundle};
+use repro_manifest::{steps, Action, Bundle};
 
 fn bundle(events: &str, marks: &str) -> Bundle {
     let mut value: serde_json::Value =
@@ -57,6 +57,27 @@ fn the_seed_case_reads_as_a_person_would_tell_it() {
         (all[1].t, all[1].until),
         (400, 900),
         "the click into the field starts its step"
+    );
+    assert_eq!(
+        all[1].action,
+        Action::Type {
+            label: Some("Display name".into()),
+            value: "*************".into()
+        },
+        "the value in the end, as recorded (masked)"
+    );
+    assert_eq!(
+        all[3].action,
+        Action::Check {
+            label: Some("Email me".into()),
+            checked: true
+        }
+    );
+    assert_eq!(
+        all[2].action,
+        Action::Click {
+            label: Some("Save changes".into())
+        }
     );
 }
 
