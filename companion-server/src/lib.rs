@@ -10,9 +10,11 @@
 //! format's limits, and stores blob first, metadata second, so that a reader
 //! never sees half a report.
 
+mod agent_prompt;
 mod asset_links;
 pub mod asset_store;
 mod asset_uploads;
+mod base64_decode;
 pub mod blobs;
 mod blocking;
 pub mod body_reading;
@@ -24,9 +26,12 @@ mod exports;
 pub mod housekeeping;
 pub mod ingest;
 pub mod integrity;
+mod issue_markdown;
 pub mod json_log;
+mod markdown_text;
 pub mod metrics;
 mod operations;
+mod playwright_spec;
 pub mod rate_limit;
 mod request_log;
 mod response_headers;
@@ -35,6 +40,7 @@ mod routes;
 mod secret_scan;
 pub mod settings;
 mod share;
+mod share_exports;
 pub mod store;
 mod store_basics;
 mod store_error;
@@ -44,6 +50,7 @@ pub mod team_store;
 pub mod unfinished_uploads;
 mod upload;
 mod viewer_page;
+pub mod webhooks;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -76,6 +83,10 @@ pub struct ServerState {
     /// Uploads decoded at once (each holds its JSON and its bundle in
     /// memory): the others wait their turn.
     pub decodes: Arc<tokio::sync::Semaphore>,
+    /// The repository the viewer's "new issue" buttons open, if set.
+    pub issue_repository: Option<String>,
+    /// Where new reports are announced.
+    pub webhooks: Arc<webhooks::Webhooks>,
 }
 
 /// How many uploads are decoded at once by default: one per core, at
@@ -103,6 +114,8 @@ impl ServerState {
             rate_limit: Arc::new(rate_limit::RateLimiter::new(600)),
             metrics: Arc::new(metrics::Metrics::default()),
             decodes: Arc::new(tokio::sync::Semaphore::new(default_concurrent_decodes())),
+            issue_repository: None,
+            webhooks: Arc::new(webhooks::Webhooks::default()),
         }
     }
 }

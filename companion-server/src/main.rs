@@ -30,6 +30,7 @@ const USAGE: &str = "usage:
                      [--part-bytes N] [--upload-expiry-hours H] [--retention-days D] [--rate-limit N] [--config FILE]
                      [--database-url postgres://… [--database-schema NAME]]
                      [--s3-endpoint URL --s3-bucket NAME --s3-access-key ID --s3-secret-key KEY [--s3-region R] [--s3-prefix P/]]
+                     [--issue-repository OWNER/NAME|URL] [--webhooks URL[,URL…]]
   repro-server token create --data FOLDER [--label NAME] [--admin]
   repro-server token list --data FOLDER
   repro-server token revoke NUMBER --data FOLDER
@@ -217,6 +218,10 @@ fn serve(options: Settings) -> Result<(), String> {
         scan_secrets: options.scan_secrets,
         part_bytes: options.part_bytes,
         rate_limit: Arc::new(RateLimiter::new(options.rate_limit_per_minute)),
+        issue_repository: options.issue_repository.clone(),
+        webhooks: Arc::new(repro_server::webhooks::Webhooks::new(
+            options.webhooks.clone(),
+        )),
         ..ServerState::new(store, pending, options.assets.clone())
     };
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;

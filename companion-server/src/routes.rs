@@ -1,6 +1,7 @@
 //! The HTTP surface as one router: which path and method go to which
 //! handler. The handlers live in the room of their work: `upload` and
 //! `resumable` (taking reports), `share` (what a link serves),
+//! `share_exports` (issue, prompt, test, screenshots),
 //! `team_pages` (the team's HTML), `operations` (health, metrics, assets).
 //! The headers every answer carries are `response_headers`'.
 
@@ -11,6 +12,7 @@ use crate::asset_uploads;
 use crate::operations;
 use crate::resumable;
 use crate::share;
+use crate::share_exports;
 use crate::team_pages;
 use crate::upload;
 use crate::ServerState;
@@ -33,6 +35,13 @@ pub fn router(state: ServerState) -> Router {
         .route("/r/{id}/har", get(share::har))
         .route("/r/{id}/console.txt", get(share::console_text))
         .route("/r/{id}/assets/{sha256}", get(share::asset))
+        .route("/r/{id}/issue.md", get(share_exports::issue_md))
+        .route("/r/{id}/prompt.md", get(share_exports::prompt_md))
+        .route(
+            "/r/{id}/playwright.spec.ts",
+            get(share_exports::playwright_spec),
+        )
+        .route("/r/{id}/screenshots/{n}", get(share_exports::screenshot))
         .route("/api/assets/missing", post(asset_uploads::missing))
         .route(
             "/api/assets/{sha256}",

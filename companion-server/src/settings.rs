@@ -44,6 +44,11 @@ pub struct Settings {
     /// S3 endpoint for blobs (else `bundles/` in `data`), bucket, region,
     /// keys and key prefix.
     pub s3: S3Settings,
+    /// The repository the viewer's "new issue" buttons open: `owner/name`
+    /// (on github.com or gitlab.com) or the repository's `https://` address.
+    pub issue_repository: Option<String>,
+    /// Addresses a new report's issue is POSTed to, as JSON.
+    pub webhooks: Vec<String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -66,6 +71,8 @@ impl std::fmt::Debug for Settings {
             )
             .field("database_schema", &self.database_schema)
             .field("s3", &self.s3)
+            .field("issue_repository", &self.issue_repository)
+            .field("webhooks", &self.webhooks.len())
             .finish()
     }
 }
@@ -90,6 +97,8 @@ impl Default for Settings {
                 region: "us-east-1".into(),
                 ..S3Settings::default()
             },
+            issue_repository: None,
+            webhooks: Vec::new(),
         }
     }
 }
@@ -115,6 +124,8 @@ const NAMES: &[&str] = &[
     "s3-access-key",
     "s3-secret-key",
     "s3-prefix",
+    "issue-repository",
+    "webhooks",
 ];
 
 /// `part-bytes` → `REPRO_PART_BYTES`.
@@ -168,6 +179,40 @@ impl Settings {
             "s3-access-key" => self.s3.access_key = value.to_string(),
             "s3-secret-key" => self.s3.secret_key = value.to_string(),
             "s3-prefix" => self.s3.prefix = value.to_string(),
+            "issue-repository" => {
+                let value = value.trim().trim_end_matches('/');
+                let is_address = value.starts_with("https://") || value.starts_with("http://");
+                let is_name = value.split('/').count() >= 2
+                    && value.split('/').all(|part| {
+                        !part.is_empty()
+                            && part
+                                .chars()
+                                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+                    });
+                if !(is_address || is_name) {
+                    return Err(format!(
+                        "{what} takes owner/name or the repository's https:// address, not `{value}`"
+                    ));
+                }
+                self.issue_repository = Some(value.to_string());
+            }
+            "webhooks" => {
+                let urls: Vec<String> = value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|u| !u.is_empty())
+                    .map(str::to_string)
+                    .collect();
+                if let Some(bad) = urls
+                    .iter()
+                    .find(|u| !(u.starts_with("https://") || u.starts_with("http://")))
+                {
+                    return Err(format!(
+                        "{what} takes http:// or https:// addresses, separated by commas, not `{bad}`"
+                    ));
+                }
+                self.webhooks = urls;
+            }
             other => return Err(format!("unknown option {origin}{other}")),
         }
         Ok(())
@@ -288,7 +333,7 @@ impl Settings {
             )
         };
         format!(
-            "listen={} data={} assets={} public-url={} secret-scan={} part-bytes={} upload-expiry-hours={} retention-days={} rate-limit={}/min max-connections={} database={database} blobs={blobs}",
+            "listen={} data={} assets={} public-url={} secret-scan={} part-bytes={} upload-expiry-hours={} retention-days={} rate-limit={}/min max-connections={} database={database} blobs={blobs} issue-repository={} webhooks={}",
             self.listen,
             self.data.display(),
             self.assets.display(),
@@ -300,6 +345,9 @@ impl Settings {
             self.rate_limit_per_minute,
             self.max_connections
                 .map_or("(from the open-file limit)".into(), |n| n.to_string()),
+            self.issue_repository.as_deref().unwrap_or("(none)"),
+            // (A webhook's path may be its secret: the count only.)
+            self.webhooks.len(),
         )
     }
 }

@@ -19,7 +19,10 @@ fn check_id(id: &str) -> Result<(), ApiError> {
     }
 }
 
-async fn live_report(state: &ServerState, id: &str) -> Result<crate::store::ReportMeta, ApiError> {
+pub(crate) async fn live_report(
+    state: &ServerState,
+    id: &str,
+) -> Result<crate::store::ReportMeta, ApiError> {
     check_id(id)?;
     let store = state.store.clone();
     let id = id.to_string();
@@ -97,7 +100,10 @@ pub(crate) async fn bundle(
 }
 
 /// The stored bundle of a live report, parsed.
-async fn stored_bundle(state: &ServerState, id: &str) -> Result<repro_manifest::Bundle, ApiError> {
+pub(crate) async fn stored_bundle(
+    state: &ServerState,
+    id: &str,
+) -> Result<repro_manifest::Bundle, ApiError> {
     let meta = live_report(state, id).await?;
     let store = state.store.clone();
     let gzip = blocking(move || store.blob(&meta.id)).await??;
@@ -106,7 +112,7 @@ async fn stored_bundle(state: &ServerState, id: &str) -> Result<repro_manifest::
         .map_err(|e| ApiError::Internal(format!("stored bundle does not parse: {e}")))
 }
 
-fn download(body: String, content_type: &'static str, filename: String) -> Response {
+pub(crate) fn download(body: String, content_type: &'static str, filename: String) -> Response {
     let mut response = body.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));

@@ -27,7 +27,7 @@ pub(crate) fn report_link(state: &ServerState, headers: &HeaderMap, id: &str) ->
     format!("{}/r/{id}", public_base(state, headers))
 }
 
-fn public_base(state: &ServerState, headers: &HeaderMap) -> String {
+pub(crate) fn public_base(state: &ServerState, headers: &HeaderMap) -> String {
     if let Some(url) = &state.public_url {
         return url.trim_end_matches('/').to_string();
     }
@@ -193,6 +193,7 @@ pub(crate) async fn store_upload(
     let link = report_link(state, headers, &stored.id);
     if stored.created {
         state.metrics.stored(stored_bytes);
+        crate::webhooks::report_arrived(state, stored.id.clone(), link.clone());
     }
     crate::json_log::event(
         "info",

@@ -61,7 +61,7 @@ pub use dom::{
 pub use example::example_bundle_json;
 pub use limits::{cut_to, Limits, MAX_ATTRIBUTES_PER_ELEMENT};
 pub use page_html::page_html;
-pub use page_model::{ModelNode, PageModel};
+pub use page_model::{ModelNode, PageCursor, PageModel};
 pub use policy::{
     is_secret_control_name, is_secret_field, is_secret_header, is_secret_name, mask_url,
     MaskPolicy, ACTIVE_ATTRIBUTE, FOCUS_ATTRIBUTE, FULLSCREEN_ATTRIBUTE, HOVER_ATTRIBUTE,

@@ -35,35 +35,65 @@ pub struct PageModel {
     root: Option<u32>,
 }
 
+/// A page followed through the recording, moment after moment: each
+/// event is applied once however many moments are asked (in time order).
+#[derive(Debug)]
+pub struct PageCursor<'a> {
+    events: &'a [EventRecord],
+    page: u32,
+    next: usize,
+    model: Option<PageModel>,
+}
+
+impl<'a> PageCursor<'a> {
+    /// Page `page` of `bundle`, before its first event.
+    pub fn new(bundle: &'a Bundle, page: u32) -> PageCursor<'a> {
+        PageCursor {
+            events: &bundle.events,
+            page,
+            next: 0,
+            model: None,
+        }
+    }
+
+    /// The page as it was at `t` (ms from the session start; not before
+    /// a moment asked earlier): `None` when it had no snapshot by then.
+    pub fn advance_to(&mut self, t: u64) -> Option<&PageModel> {
+        while let Some(record) = self.events.get(self.next) {
+            let EventRecord::Known(event) = record else {
+                self.next += 1;
+                continue;
+            };
+            if event.page() == self.page {
+                if event.t() > t {
+                    break;
+                }
+                match event {
+                    DomEvent::Snapshot { nodes, .. } => {
+                        let mut fresh = PageModel::default();
+                        fresh.add(nodes);
+                        self.model = Some(fresh);
+                    }
+                    other => {
+                        if let Some(model) = self.model.as_mut() {
+                            model.apply(other);
+                        }
+                    }
+                }
+            }
+            self.next += 1;
+        }
+        self.model.as_ref()
+    }
+}
+
 impl PageModel {
     /// Page `page` of `bundle` as it was at `t` (ms from the session
     /// start): `None` when that page had no snapshot by then.
     pub fn at(bundle: &Bundle, page: u32, t: u64) -> Option<PageModel> {
-        let mut model: Option<PageModel> = None;
-        for record in &bundle.events {
-            let EventRecord::Known(event) = record else {
-                continue;
-            };
-            if event.page() != page {
-                continue;
-            }
-            if event.t() > t {
-                break;
-            }
-            match event {
-                DomEvent::Snapshot { nodes, .. } => {
-                    let mut fresh = PageModel::default();
-                    fresh.add(nodes);
-                    model = Some(fresh);
-                }
-                other => {
-                    if let Some(model) = model.as_mut() {
-                        model.apply(other);
-                    }
-                }
-            }
-        }
-        model
+        let mut cursor = PageCursor::new(bundle, page);
+        cursor.advance_to(t);
+        cursor.model
     }
 
     /// Apply one change.

@@ -42,8 +42,12 @@ export function fixtureFile(name) {
   }
 }
 
-/** Serve the fixture site; /strict.html and any page asked with `?strict` carry a strict CSP; /api/* answers JSON. */
+/**
+ * Serve the fixture site; /strict.html and any page asked with `?strict` carry a strict CSP; /api/* answers JSON.
+ * The settings page's Save is refused (403) until `fixSettings()` mends it.
+ */
 export async function startFixtureSite() {
+  let settingsStatus = 403;
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://fixture');
     if (url.pathname === '/api/ok') {
@@ -52,8 +56,8 @@ export async function startFixtureSite() {
     }
     // The settings page's Save, refused (the report-to-fix example).
     if (url.pathname === '/api/settings') {
-      res.writeHead(403, { 'content-type': 'application/json' });
-      return res.end('{"error":"forbidden"}');
+      res.writeHead(settingsStatus, { 'content-type': 'application/json' });
+      return res.end(settingsStatus === 403 ? '{"error":"forbidden"}' : '{"saved":true}');
     }
     if (url.pathname === '/api/error') {
       res.writeHead(500, { 'content-type': 'application/json' });
@@ -85,7 +89,11 @@ export async function startFixtureSite() {
   });
   server.on('upgrade', (req, socket) => echoWebSocket(req, socket));
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    close: () => server.close(),
+    fixSettings: (fixed = true) => { settingsStatus = fixed ? 200 : 403; },
+  };
 }
 
 /** A minimal WebSocket echo endpoint at /echo (text frames under 64 KiB). */

@@ -5,7 +5,10 @@
 // each time, and the page showed nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testEnvironment, startRecording, fetchBundle, untilRecorded } from './harness.mjs';
+import { execFile } from 'node:child_process';
+import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { testEnvironment, startRecording, fetchBundle, untilRecorded, ROOT } from './harness.mjs';
 
 const env = testEnvironment({});
 
@@ -60,4 +63,69 @@ test('the viewer lists the steps and the diagnosis: Save clicked 3×, each answe
   const clock = await viewer.locator('#timeline').inputValue();
   assert.equal(Number(clock), clicks.find((e) => e.label === 'Save changes').t, 'clicking the step seeks to its first click');
   await viewer.close();
+  shared = href;
+});
+
+/** The share link of the recording above. */
+let shared;
+
+test('the report as a Markdown issue: the steps, the 403, the request and moments linking into the replay', async () => {
+  assert.ok(shared, 'the recording above was shared');
+  const response = await fetch(`${shared}/issue.md`);
+  assert.equal(response.status, 200);
+  assert.match(response.headers.get('content-type'), /^text\/markdown/);
+  const md = await response.text();
+  const moment = (text) => new RegExp(`\\[\\d:\\d\\d\\.\\d\\]\\(${shared.replace(/[.]/g, '\\.')}#t=\\d+\\.\\d\\) ${text}`);
+  assert.match(md, /^# POST \/api\/settings answered 403 \(3 times\) after the step: Clicked “Save changes” 3×\n/, md);
+  assert.match(md, moment('Entered 12 characters into “Display name”'), md);
+  assert.match(md, moment('Clicked “Save changes” 3×'), md);
+  assert.match(md, moment('The page showed no change after POST /api/settings answered 403'), md);
+  assert.match(md, /\| POST http:\/\/127\.0\.0\.1:\d+\/api\/settings \| 403 \|/, md);
+  assert.ok(md.includes('Save failed with status 403'), md);
+  assert.ok(md.includes(`Replay: ${shared} `), md);
+  assert.ok(!md.includes('Grace Hopper'), 'what was typed stays masked');
+  const prompt = await (await fetch(`${shared}/prompt.md`)).text();
+  assert.ok(prompt.includes(`${shared}/playwright.spec.ts`) && prompt.includes('/mcp') && prompt.includes(md.slice(0, 200)), prompt.slice(0, 600));
+});
+
+/** Run a Playwright Test file with Debian's Chromium against `baseURL`; its exit code and output. */
+async function runPlaywrightTest(spec, baseURL) {
+  const dir = join(ROOT, 'tests', 'output', `playwright-${process.pid}-${Date.now()}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'report.spec.ts'), spec);
+  writeFileSync(join(dir, 'playwright.config.mjs'), `export default {
+  testDir: '.', workers: 1, retries: 0, timeout: 60000, reporter: 'line', outputDir: 'results',
+  use: { baseURL: ${JSON.stringify(baseURL)}, headless: true, launchOptions: { executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] } },
+};\n`);
+  try {
+    return await new Promise((resolve) => {
+      execFile(join(ROOT, 'tests', 'node_modules', '.bin', 'playwright'), ['test', '--config', join(dir, 'playwright.config.mjs')],
+        { cwd: dir, timeout: 120000, env: { ...process.env, CI: '1', FORCE_COLOR: '0' } },
+        (error, stdout, stderr) => resolve({ code: error ? (error.code ?? 1) : 0, output: `${stdout}\n${stderr}` }));
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('the generated Playwright test fails on the broken app naming the 403 and its request, and passes once it is fixed', async () => {
+  assert.ok(shared, 'the recording above was shared');
+  const response = await fetch(`${shared}/playwright.spec.ts`);
+  assert.equal(response.status, 200);
+  const spec = await response.text();
+  assert.ok(spec.includes("find(page, \"textbox\", \"Display name\", \"#display-name\").fill(TYPED[\"Display name\"])"), spec);
+  assert.ok(spec.includes('for (let i = 0; i < 3; i++) await find(page, "button", "Save changes", "#save").click();'), spec);
+  assert.ok(spec.includes('"Display name": "TODO: the 12 characters typed into “Display name”"'), 'a masked value is a named placeholder');
+  try {
+    const broken = await runPlaywrightTest(spec, env.site.url);
+    assert.notEqual(broken.code, 0, `it fails while the bug is there:\n${broken.output}`);
+    assert.match(broken.output, /POST \/api\/settings answered 403/, broken.output);
+    assert.match(broken.output, /console error: Save failed with status 403/, broken.output);
+    env.site.fixSettings();
+    const fixed = await runPlaywrightTest(spec, env.site.url);
+    assert.equal(fixed.code, 0, `it passes once fixed:\n${fixed.output}`);
+    assert.match(fixed.output, /1 passed/, fixed.output);
+  } finally {
+    env.site.fixSettings(false);
+  }
 });

@@ -1,0 +1,84 @@
+//! What a share link exports for developers and their tools, beside the
+//! bundle, HAR and console text (`share`): the report as a Markdown issue,
+//! as a prompt for a coding agent, as a Playwright test, and its
+//! screenshots as images (which the issue links).
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+
+use crate::share::{download, stored_bundle};
+use crate::upload::{public_base, report_link};
+use crate::{ApiError, ServerState};
+
+/// `GET /r/{id}/issue.md`: the report as a Markdown issue.
+pub(crate) async fn issue_md(
+    State(state): State<ServerState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let bundle = stored_bundle(&state, &id).await?;
+    let link = report_link(&state, &headers, &id);
+    Ok(download(
+        crate::issue_markdown::issue_markdown(&bundle, &link),
+        "text/markdown; charset=utf-8",
+        format!("repro-{id}-issue.md"),
+    ))
+}
+
+/// `GET /r/{id}/prompt.md`: the report as a prompt for a coding agent.
+pub(crate) async fn prompt_md(
+    State(state): State<ServerState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let bundle = stored_bundle(&state, &id).await?;
+    let link = report_link(&state, &headers, &id);
+    let base = public_base(&state, &headers);
+    Ok(download(
+        crate::agent_prompt::agent_prompt(&bundle, &link, &base),
+        "text/markdown; charset=utf-8",
+        format!("repro-{id}-prompt.md"),
+    ))
+}
+
+/// `GET /r/{id}/playwright.spec.ts`: a Playwright test that fails while
+/// the recorded bug is there.
+pub(crate) async fn playwright_spec(
+    State(state): State<ServerState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let bundle = stored_bundle(&state, &id).await?;
+    let link = report_link(&state, &headers, &id);
+    Ok(download(
+        crate::playwright_spec::playwright_spec(&bundle, &link),
+        "text/plain; charset=utf-8",
+        format!("repro-{id}.spec.ts"),
+    ))
+}
+
+/// `GET /r/{id}/screenshots/{n}`: screenshot `n` of the report, as an image.
+pub(crate) async fn screenshot(
+    State(state): State<ServerState>,
+    Path((id, n)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let n: usize = n.parse().map_err(|_| ApiError::NotFound)?;
+    let bundle = stored_bundle(&state, &id).await?;
+    let shot = bundle.screenshots.get(n).ok_or(ApiError::NotFound)?;
+    let content_type = match shot.mime.as_str() {
+        "image/png" => "image/png",
+        "image/jpeg" => "image/jpeg",
+        _ => return Err(ApiError::NotFound),
+    };
+    let bytes = crate::base64_decode::decode(&shot.data)
+        .ok_or_else(|| ApiError::Internal("a stored screenshot is not base64".into()))?;
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=3600"),
+    );
+    Ok(response)
+}
