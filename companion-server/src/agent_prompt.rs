@@ -3,9 +3,9 @@
 
 use repro_manifest::Bundle;
 
-/// The prompt for report `bundle`, shared at `link` on the server at `base`.
-pub fn agent_prompt(bundle: &Bundle, link: &str, base: &str) -> String {
-    let id = &bundle.id;
+/// The prompt for report `id` (its share id), `bundle`, shared at `link`
+/// on the server at `base`.
+pub fn agent_prompt(id: &str, bundle: &Bundle, link: &str, base: &str) -> String {
     format!(
         "You are fixing a bug a tester reported with Repro. The report follows: what they did, \
 what went wrong and the evidence, recorded in their browser (typed values and secrets were \

@@ -241,12 +241,12 @@ fn slack_text(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
-/// The issue as JSON, for webhooks and agents: title, Markdown, the link,
+/// The issue of report `id` (its share id) as JSON, for webhooks: title, Markdown, the link,
 /// and `text` (Slack's and compatible receivers' message field).
-pub fn issue_json(bundle: &Bundle, link: &str) -> Value {
+pub fn issue_json(id: &str, bundle: &Bundle, link: &str) -> Value {
     let title = issue_title(bundle);
     json!({
-        "id": bundle.id,
+        "id": id,
         "title": title,
         "link": link,
         "markdown": issue_markdown(bundle, link),
@@ -285,7 +285,7 @@ mod tests {
         b.title = "x".into();
         b.network.clear();
         b.console.clear();
-        let text = issue_json(&b, "http://s/r/1")["text"]
+        let text = issue_json("1", &b, "http://s/r/1")["text"]
             .as_str()
             .unwrap()
             .to_string();

@@ -29,6 +29,7 @@ pub mod integrity;
 mod issue_markdown;
 pub mod json_log;
 mod markdown_text;
+mod mcp;
 pub mod metrics;
 mod operations;
 mod playwright_spec;

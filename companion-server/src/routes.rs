@@ -2,13 +2,14 @@
 //! handler. The handlers live in the room of their work: `upload` and
 //! `resumable` (taking reports), `share` (what a link serves),
 //! `share_exports` (issue, prompt, test, screenshots),
-//! `team_pages` (the team's HTML), `operations` (health, metrics, assets).
+//! `mcp` (the endpoint for coding agents), `team_pages` (the team's HTML), `operations` (health, metrics, assets).
 //! The headers every answer carries are `response_headers`'.
 
 use axum::routing::{get, post};
 use axum::Router;
 
 use crate::asset_uploads;
+use crate::mcp;
 use crate::operations;
 use crate::resumable;
 use crate::share;
@@ -42,6 +43,13 @@ pub fn router(state: ServerState) -> Router {
             get(share_exports::playwright_spec),
         )
         .route("/r/{id}/screenshots/{n}", get(share_exports::screenshot))
+        .route(
+            "/mcp",
+            post(mcp::post)
+                .get(mcp::no_stream)
+                .delete(mcp::no_stream)
+                .layer(axum::extract::DefaultBodyLimit::max(mcp::MAX_BODY)),
+        )
         .route("/api/assets/missing", post(asset_uploads::missing))
         .route(
             "/api/assets/{sha256}",

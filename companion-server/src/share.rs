@@ -41,7 +41,7 @@ pub(crate) async fn viewer(State(state): State<ServerState>, Path(id): Path<Stri
     let outcome = live_report(&state, &id).await;
     let refusal = outcome.as_ref().err().map(ApiError::reason);
     let mut response = match outcome {
-        Ok(meta) => viewer_page::page(&meta),
+        Ok(meta) => viewer_page::page(&meta, state.issue_repository.as_deref()),
         Err(ApiError::NotFound) => {
             viewer_page::missing(StatusCode::NOT_FOUND, "There is no report at this link.")
         }

@@ -36,7 +36,7 @@ pub(crate) async fn prompt_md(
     let link = report_link(&state, &headers, &id);
     let base = public_base(&state, &headers);
     Ok(download(
-        crate::agent_prompt::agent_prompt(&bundle, &link, &base),
+        crate::agent_prompt::agent_prompt(&id, &bundle, &link, &base),
         "text/markdown; charset=utf-8",
         format!("repro-{id}-prompt.md"),
     ))

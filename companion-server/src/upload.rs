@@ -13,7 +13,7 @@ use crate::blocking::blocking;
 use crate::ingest;
 use crate::{ApiError, ServerState};
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers
         .get(header::AUTHORIZATION)?
         .to_str()

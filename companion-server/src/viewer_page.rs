@@ -40,14 +40,16 @@ pub fn html_with_policy(status: StatusCode, html: String, csp: &'static str) -> 
     response
 }
 
-/// The viewer page of a report.
-pub fn page(meta: &ReportMeta) -> Response {
+/// The viewer page of a report; `issue_repository` is the server's
+/// repository for new issues, if it names one.
+pub fn page(meta: &ReportMeta, issue_repository: Option<&str>) -> Response {
     let title = escape(if meta.title.is_empty() {
         "Repro report"
     } else {
         &meta.title
     });
     let id = escape(&meta.id);
+    let repository = escape(issue_repository.unwrap_or_default());
     let expiry = meta
         .expires_at
         .map(|at| {
@@ -70,7 +72,12 @@ pub fn page(meta: &ReportMeta) -> Response {
 </head>
 <body data-bundle="/r/{id}/bundle.json">
 <header><h1 id="title">{title}</h1><a href="/r/{id}/bundle.json" download>Download bundle (JSON)</a>
-<a href="/r/{id}/har" download>Download network log (HAR)</a><a href="/r/{id}/console.txt" download>Download console (text)</a>{expiry}</header>
+<a href="/r/{id}/har" download>Download network log (HAR)</a><a href="/r/{id}/console.txt" download>Download console (text)</a>
+<a href="/r/{id}/playwright.spec.ts" download>Download Playwright test</a><a href="/r/{id}/issue.md" download>Download issue (Markdown)</a>{expiry}
+<div id="issue-actions" role="group" aria-label="File an issue"><button id="copy-issue" type="button">Copy issue (Markdown)</button>
+<input id="issue-repository" type="text" value="{repository}" placeholder="owner/name" aria-label="Issue repository (owner/name or its address)">
+<button id="new-github-issue" type="button">New GitHub issue</button><button id="new-gitlab-issue" type="button">New GitLab issue</button>
+<span id="issue-status" role="status"></span></div></header>
 <p id="viewer-error" role="alert" hidden></p>
 <main>
   <div>

@@ -89,7 +89,7 @@ pub(crate) fn report_arrived(state: &ServerState, id: String, link: String) {
                 return;
             }
         };
-        let body = crate::issue_markdown::issue_json(&bundle, &link).to_string();
+        let body = crate::issue_markdown::issue_json(&id, &bundle, &link).to_string();
         drop(bundle);
         for url in state.webhooks.urls.clone() {
             deliver(&url, &body, &id).await;

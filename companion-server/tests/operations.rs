@@ -194,6 +194,7 @@ async fn the_openapi_document_covers_every_route() {
         "GET /r/{id}/prompt.md",
         "GET /r/{id}/playwright.spec.ts",
         "GET /r/{id}/screenshots/{n}",
+        "POST /mcp",
         "GET /r/{id}/assets/{sha256}",
         "POST /api/assets/missing",
         "PUT /api/assets/{sha256}",

@@ -82,6 +82,11 @@ fn a_new_report_is_posted_to_the_webhook_as_an_issue_retried_after_a_failure() {
     assert_eq!(first, second);
     let issue: serde_json::Value = serde_json::from_str(&second).unwrap();
     assert_eq!(issue["link"], link.as_str());
+    assert_eq!(
+        issue["id"],
+        link.rsplit('/').next().unwrap(),
+        "the share id"
+    );
     assert_eq!(issue["title"], "Checkout fails");
     assert_eq!(
         issue["text"],

@@ -102,7 +102,8 @@ test('planted secrets reach neither extension storage nor the server; the page t
   await review.getByRole('button', { name: 'Share report' }).click();
   const link = review.locator('#link[href]');
   await link.waitFor({ timeout: 20000 });
-  const bundle = await fetchBundle(await link.getAttribute('href'));
+  const href = await link.getAttribute('href');
+  const bundle = await fetchBundle(href);
 
   const text = JSON.stringify(bundle);
   for (const kept of ['Account settings', 'Order summary: 3 items, total 42.00 EUR.', 'Primary contact:', 'sent the form', '/api/ok']) {
@@ -175,6 +176,27 @@ test('planted secrets reach neither extension storage nor the server; the page t
   }
   const leftovers = JSON.stringify(await extensionStorage(browser.worker));
   assertNoSecrets('extension storage after sharing', leftovers);
+
+  // Every export of the report, and every MCP answer about it, is as masked as the bundle.
+  for (const route of ['issue.md', 'prompt.md', 'playwright.spec.ts', 'har', 'console.txt']) {
+    const response = await fetch(`${href}/${route}`);
+    assert.equal(response.status, 200, route);
+    assertNoSecrets(`/r/{id}/${route}`, await response.text());
+  }
+  const mcp = async (name, args) => {
+    const response = await fetch(`${server.url}/mcp`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: { id: href, ...args } } }),
+    });
+    const answer = await response.json();
+    assert.ok(answer.result && !answer.result.isError, `${name}: ${JSON.stringify(answer).slice(0, 300)}`);
+    return JSON.stringify(answer);
+  };
+  for (const [name, args] of [['get_report', {}], ['get_console', { limit: 200 }], ['get_network', { limit: 200 }], ['get_marks', {}],
+    ['get_dom_at', { time: bundle.duration_ms / 1000 }], ['get_dom_at', { time: 0 }], ['get_har', {}], ['get_issue', {}], ['get_playwright_test', {}]]) {
+    assertNoSecrets(`MCP ${name} ${JSON.stringify(args)}`, await mcp(name, args));
+  }
 });
 
 test('a site on the never-record list cannot be recorded', async () => {

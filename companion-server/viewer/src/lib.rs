@@ -14,6 +14,7 @@ pub mod asset_notes;
 pub mod canvas_boxes;
 pub mod element_states;
 pub mod head_rules;
+pub mod issue_links;
 pub mod pixel_frames;
 pub mod replay_core;
 pub mod replay_rules;

@@ -1,6 +1,7 @@
 //! The viewer in the browser (wasm32 only): fetch the bundle, lay out the
 //! panels, and drive the replay from the controls.
 
+mod issue_actions;
 mod marks;
 mod panels;
 mod player;
@@ -62,5 +63,6 @@ async fn load_and_show() -> Result<(), JsValue> {
         .map_err(|e| JsValue::from_str(&format!("the bundle does not parse: {e}")))?;
     panels::environment(&bundle)?;
     let player = player::start(bundle)?;
+    issue_actions::wire()?;
     marks::wire(&player, &player::bundle(&player))
 }

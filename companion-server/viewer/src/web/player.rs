@@ -176,7 +176,13 @@ pub fn start(bundle: Bundle) -> Result<Shared, JsValue> {
         interval: None,
         entries,
     }));
-    player.borrow_mut().seek(0);
+    // A link to a moment (`#t=12.3`, as the issue's steps link) opens there, paused.
+    let hash = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    let start = crate::issue_links::moment_from_hash(&hash).unwrap_or(0);
+    let start = start.min(player.borrow().bundle.duration_ms);
+    player.borrow_mut().seek(start);
 
     wire_timeline(&player, &timeline)?;
     wire_play_button(&player)?;
@@ -191,7 +197,7 @@ pub(super) fn bundle(player: &Shared) -> Bundle {
     player.borrow().bundle.clone()
 }
 
-fn listen(
+pub(super) fn listen(
     target: &web_sys::EventTarget,
     kind: &str,
     f: impl FnMut(web_sys::Event) + 'static,
