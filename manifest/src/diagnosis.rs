@@ -4,13 +4,14 @@
 //! that the viewer links to them. Ranked, most likely cause first: a
 //! failed request after a step, the page showing no change after it, a
 //! console error after a step, a click after which nothing happened at
-//! all, repeated clicks, slow requests. No network service is asked
+//! all, repeated clicks, slow requests; and a mark the tester put on the
+//! control of a step that went wrong. No network service is asked
 //! anything.
 
 use serde::Serialize;
 
 use crate::{
-    steps, Bundle, ConsoleLevel, DomEvent, EventRecord, NetworkKind, Step, ACTIVE_ATTRIBUTE,
+    steps, Bundle, ConsoleLevel, DomEvent, EventRecord, Mark, NetworkKind, Step, ACTIVE_ATTRIBUTE,
     FOCUS_ATTRIBUTE, HOVER_ATTRIBUTE,
 };
 
@@ -53,6 +54,33 @@ fn windows(steps: &[Step]) -> Vec<(&Step, u64, u64)> {
             (*step, step.t, next.min(step.until + FOLLOWS_WITHIN_MS))
         })
         .collect()
+}
+
+/// A mark the tester put on the control `step` clicked: one whose box
+/// (in the viewport, at the mark's moment) holds a click of the step.
+fn marked_in<'a>(bundle: &'a Bundle, step: &Step, from: u64, to: u64) -> Option<&'a Mark> {
+    let clicks: Vec<(i32, i32)> = bundle
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            EventRecord::Known(DomEvent::Click {
+                t, page, id, x, y, ..
+            }) if *page == step.page && Some(*id) == step.element && *t >= from && *t < to => {
+                Some((*x, *y))
+            }
+            _ => None,
+        })
+        .collect();
+    bundle.marks.iter().find(|mark| {
+        let r = mark.rect;
+        mark.page == step.page
+            && r.w > 0.0
+            && r.h > 0.0
+            && clicks.iter().any(|(x, y)| {
+                let (x, y) = (f64::from(*x), f64::from(*y));
+                x >= r.x && x <= r.x + r.w && y >= r.y && y <= r.y + r.h
+            })
+    })
 }
 
 /// The findings of `bundle`, most likely cause first.
@@ -107,6 +135,20 @@ pub fn diagnose(bundle: &Bundle) -> Vec<Finding> {
             .filter(|e| within(e.t) && e.level == ConsoleLevel::Error)
             .collect();
         let when = format!("after the step: {}", step.line());
+        let went_wrong = !failed.is_empty() || !errors.is_empty();
+        if went_wrong {
+            if let Some(mark) = marked_in(bundle, step, from, to) {
+                findings.push(Finding {
+                    t: mark.t,
+                    text: format!(
+                        "The tester marked the control of the step {} (\u{201c}{}\u{201d}), where it went wrong",
+                        step.line(),
+                        mark.comment.split_whitespace().collect::<Vec<_>>().join(" ")
+                    ),
+                    rank: 1,
+                });
+            }
+        }
         if let Some(request) = failed.first() {
             let outcome = match (request.status, &request.error) {
                 (Some(status), _) => format!("answered {status}"),

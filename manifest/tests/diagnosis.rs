@@ -7,6 +7,10 @@
 use repro_manifest::{diagnose, Bundle};
 
 fn seed(shown_after: bool) -> Bundle {
+    seed_marked(shown_after, "[]")
+}
+
+fn seed_marked(shown_after: bool, marks: &str) -> Bundle {
     let mut value: serde_json::Value =
         serde_json::from_str(&repro_manifest::example_bundle_json()).unwrap();
     value["pages"] =
@@ -18,7 +22,7 @@ fn seed(shown_after: bool) -> Bundle {
     let mut console = Vec::new();
     for t in [1200u64, 2000, 2900] {
         events.push(serde_json::json!({"type":"mutation","t":t - 5,"page":0,"attrs":[{"id":9,"name":"data-repro-active","value":""}]}));
-        events.push(serde_json::json!({"type":"click","t":t,"page":0,"id":9,"x":1,"y":1,"label":"Save changes"}));
+        events.push(serde_json::json!({"type":"click","t":t,"page":0,"id":9,"x":30,"y":40,"label":"Save changes"}));
         network.push(serde_json::json!({"t":t + 10,"page":0,"kind":"fetch","method":"POST","url":"https://app.test/api/settings","status":403,"duration_ms":40}));
         console.push(serde_json::json!({"t":t + 60,"page":0,"level":"error","source":"console","args":["Save failed with status 403"]}));
     }
@@ -28,7 +32,7 @@ fn seed(shown_after: bool) -> Bundle {
     value["events"] = serde_json::Value::Array(events);
     value["network"] = serde_json::Value::Array(network);
     value["console"] = serde_json::Value::Array(console);
-    value["marks"] = serde_json::json!([]);
+    value["marks"] = serde_json::from_str(marks).unwrap();
     value["screenshots"] = serde_json::json!([]);
     serde_json::from_value(value).unwrap()
 }
@@ -85,5 +89,31 @@ fn a_click_after_which_nothing_happens_is_a_dead_click() {
         findings,
         vec!["Nothing happened after the step: Clicked \u{201c}Export\u{201d} (no change on the page, no request, no navigation within 1 s)"],
         "the click that opened the menu did something"
+    );
+}
+
+#[test]
+fn a_mark_on_the_control_that_went_wrong_is_named() {
+    let mark = |x: f64| {
+        format!(
+            r##"[{{"t":3500,"page":0,"selector":"#save","rect":{{"x":{x},"y":30,"w":100,"h":24}},"comment":"Save does\nnothing","kind":"bug","severity":"high"}}]"##
+        )
+    };
+    let findings = diagnose(&seed_marked(false, &mark(10.0)));
+    let marked = findings
+        .iter()
+        .find(|f| f.text.starts_with("The tester marked"))
+        .expect("the mark is named");
+    assert_eq!(
+        marked.text,
+        "The tester marked the control of the step Clicked \u{201c}Save changes\u{201d} 3× (\u{201c}Save does nothing\u{201d}), where it went wrong"
+    );
+    assert_eq!((marked.t, marked.rank), (3500, 1));
+    let elsewhere = diagnose(&seed_marked(false, &mark(500.0)));
+    assert!(
+        !elsewhere
+            .iter()
+            .any(|f| f.text.starts_with("The tester marked")),
+        "a mark on another element is not"
     );
 }
