@@ -253,6 +253,18 @@ pub enum DomEvent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         focus: Option<(u32, u32)>,
     },
+    /// The pointer's path, as the tester moved it: positions in viewport
+    /// pixels, each with its time after `t` (the first is at `t`). The
+    /// recorder samples a moving pointer a few times a second and sends a
+    /// batch at most every second.
+    Pointer {
+        /// Time of the first position.
+        t: u64,
+        /// Page index.
+        page: u32,
+        /// `[ms after t, x, y]`, in time order.
+        path: Vec<(u32, i32, i32)>,
+    },
     /// What a `<canvas>` or `<video>` showed from this moment: its pixels,
     /// as an image (the DOM does not hold them). Never recorded for an
     /// element in a masked or blocked region.
@@ -295,7 +307,7 @@ pub fn is_pixel_image(image: &str) -> bool {
 
 impl DomEvent {
     /// The names of the `type` field this version knows.
-    pub const KNOWN_TYPES: [&'static str; 9] = [
+    pub const KNOWN_TYPES: [&'static str; 10] = [
         "snapshot",
         "mutation",
         "input",
@@ -305,6 +317,7 @@ impl DomEvent {
         "viewport",
         "pixels",
         "selection",
+        "pointer",
     ];
 
     /// The event's time.
@@ -318,7 +331,8 @@ impl DomEvent {
             | DomEvent::Navigation { t, .. }
             | DomEvent::Viewport { t, .. }
             | DomEvent::Pixels { t, .. }
-            | DomEvent::Selection { t, .. } => *t,
+            | DomEvent::Selection { t, .. }
+            | DomEvent::Pointer { t, .. } => *t,
         }
     }
 
@@ -371,7 +385,8 @@ impl DomEvent {
             | DomEvent::Navigation { page, .. }
             | DomEvent::Viewport { page, .. }
             | DomEvent::Pixels { page, .. }
-            | DomEvent::Selection { page, .. } => *page,
+            | DomEvent::Selection { page, .. }
+            | DomEvent::Pointer { page, .. } => *page,
         }
     }
 }

@@ -262,6 +262,7 @@ pub(crate) struct EventFields<N> {
     anchor: Option<(u32, u32)>,
     focus: Option<(u32, u32)>,
     label: Option<String>,
+    path: Option<Vec<(u32, i32, i32)>>,
 }
 
 /// Only an event's kind, its other fields skipped: an event of a newer
@@ -374,6 +375,14 @@ impl<N> EventFields<N> {
                     page,
                     anchor: self.anchor,
                     focus: self.focus,
+                },
+                None,
+            ),
+            "pointer" => (
+                DomEvent::Pointer {
+                    t,
+                    page,
+                    path: self.path.ok_or_else(|| need("path"))?,
                 },
                 None,
             ),

@@ -324,6 +324,10 @@ pub(crate) fn validate_screenshot(
     Ok(())
 }
 
+/// The most positions in one `pointer` event (the recorder sends at most
+/// a second's worth, a few dozen).
+const MAX_POINTER_PATH: usize = 1_000;
+
 /// Check event `i`, all but its node list (see [`NodeOrder`]).
 pub(crate) fn validate_event(
     i: usize,
@@ -377,6 +381,17 @@ pub(crate) fn validate_event(
         DomEvent::Navigation { url, how, .. } => {
             check_bytes(|| format!("events[{i}].url"), url, limits.max_url_bytes)?;
             check_bytes(|| format!("events[{i}].how"), how, limits.max_label_bytes)?;
+        }
+        DomEvent::Pointer { path, .. } => {
+            if path.is_empty() || path.len() > MAX_POINTER_PATH {
+                return fail(
+                    format!("events[{i}].path"),
+                    format!("must hold 1 to {MAX_POINTER_PATH} positions"),
+                );
+            }
+            if path.windows(2).any(|w| w[1].0 < w[0].0) {
+                return fail(format!("events[{i}].path"), "must be in time order");
+            }
         }
         DomEvent::Pixels { image, .. } => {
             check_string(|| format!("events[{i}].image"), image, limits)?;

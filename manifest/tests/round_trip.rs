@@ -199,3 +199,30 @@ fn a_selection_round_trips_and_nothing_selected_is_both_points_absent() {
         r#"{"type":"selection","t":5,"page":0}"#
     );
 }
+
+#[test]
+fn a_pointer_path_round_trips_and_is_bounded_and_in_order() {
+    let text = r#"{"type":"pointer","t":4,"page":0,"path":[[0,10,20],[50,12,24]]}"#;
+    let event: DomEvent = serde_json::from_str(text).unwrap();
+    assert_eq!(
+        event,
+        DomEvent::Pointer {
+            t: 4,
+            page: 0,
+            path: vec![(0, 10, 20), (50, 12, 24)]
+        }
+    );
+    assert_eq!(serde_json::to_string(&event).unwrap(), text);
+    let with = |path: Vec<(u32, i32, i32)>| {
+        refusal(|b| {
+            b.events.push(EventRecord::Known(DomEvent::Pointer {
+                t: 1,
+                page: 0,
+                path,
+            }))
+        })
+    };
+    assert!(with(vec![]).contains("must hold 1 to 1000 positions"));
+    assert!(with(vec![(0, 0, 0); 1001]).contains("must hold 1 to 1000 positions"));
+    assert!(with(vec![(50, 0, 0), (0, 1, 1)]).ends_with("must be in time order"));
+}

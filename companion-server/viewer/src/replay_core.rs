@@ -261,8 +261,9 @@ impl<T: ReplayTarget> Replayer<T> {
                 None
             }
             DomEvent::Click { x, y, .. } => Some(Effect::Click(*x, *y)),
-            // The address shows above the replay (`timeline::address_at`).
-            DomEvent::Navigation { .. } => None,
+            // The address shows above the replay (`timeline::address_at`);
+            // the pointer over it (`pointer_track`).
+            DomEvent::Navigation { .. } | DomEvent::Pointer { .. } => None,
             DomEvent::Viewport { size, .. } => Some(Effect::Viewport(size.w, size.h)),
             DomEvent::Selection { anchor, focus, .. } => {
                 // (A selection whose nodes are not replayed selects nothing.)

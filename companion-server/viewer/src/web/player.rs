@@ -12,6 +12,7 @@ use web_sys::{Element, HtmlElement, HtmlIFrameElement, HtmlInputElement};
 use super::by_id;
 use super::panels;
 use super::replay::Replay;
+use crate::pointer_track::PointerTrack;
 use crate::timeline::{clock, ordered_events, snapshot_for};
 
 /// Milliseconds between two steps of playback.
@@ -25,6 +26,13 @@ pub(super) struct Player {
     time: u64,
     interval: Option<i32>,
     entries: Vec<(u64, Element)>,
+    /// Where the tester's pointer was, drawn over the replay.
+    track: PointerTrack,
+    pointer: HtmlElement,
+    /// The replay's scale on the stage (it shrinks to fit).
+    scale: Rc<std::cell::Cell<f64>>,
+    /// The page the replay shows.
+    page_shown: Option<u32>,
 }
 
 /// The player, shared by the controls' event handlers.
@@ -52,6 +60,7 @@ impl Player {
         let must_rebuild = self.next == 0 || t < self.time || snapshot >= self.next;
         if must_rebuild {
             let event = self.events[snapshot].clone();
+            self.page_shown = Some(event.page());
             let url = self.page_url(event.page());
             self.replay.apply(&event, &url);
             self.next = snapshot + 1;
@@ -61,12 +70,36 @@ impl Player {
                 break;
             }
             let event = event.clone();
+            if matches!(event, DomEvent::Snapshot { .. }) {
+                self.page_shown = Some(event.page());
+            }
             let url = self.page_url(event.page());
             self.replay.apply(&event, &url);
             self.next += 1;
         }
         self.time = t;
         self.show_time();
+        self.show_pointer();
+    }
+
+    /// Draw the pointer where it was (a ring just after a click), or hide it.
+    fn show_pointer(&self) {
+        let at = self
+            .page_shown
+            .and_then(|page| self.track.at(self.time, page));
+        let Some(at) = at else {
+            self.pointer.set_hidden(true);
+            return;
+        };
+        let k = self.scale.get();
+        let style = self.pointer.style();
+        let _ = style.set_property("left", &format!("{}px", f64::from(at.x) * k));
+        let _ = style.set_property("top", &format!("{}px", f64::from(at.y) * k));
+        let _ = self
+            .pointer
+            .class_list()
+            .toggle_with_force("clicked", at.clicked);
+        self.pointer.set_hidden(false);
     }
 
     fn show_time(&self) {
@@ -144,13 +177,6 @@ pub fn start(bundle: Bundle) -> Result<Shared, JsValue> {
                 .set_property("height", &format!("{}px", h * k));
         });
     }
-    replay.on_click = Box::new(move |x, y| {
-        let k = scale.get();
-        let style = pointer.style();
-        let _ = style.set_property("left", &format!("{}px", x as f64 * k));
-        let _ = style.set_property("top", &format!("{}px", y as f64 * k));
-        pointer.set_hidden(false);
-    });
 
     let mut entries: Vec<(u64, Element)> = Vec::new();
     let findings = repro_manifest::diagnose(&bundle);
@@ -167,6 +193,7 @@ pub fn start(bundle: Bundle) -> Result<Shared, JsValue> {
     let timeline: HtmlInputElement = by_id("timeline")?;
     timeline.set_max(&bundle.duration_ms.to_string());
     let events = ordered_events(&bundle);
+    let track = PointerTrack::of(&bundle);
     let player: Shared = Rc::new(RefCell::new(Player {
         bundle,
         events,
@@ -175,6 +202,10 @@ pub fn start(bundle: Bundle) -> Result<Shared, JsValue> {
         time: 0,
         interval: None,
         entries,
+        track,
+        pointer,
+        scale,
+        page_shown: None,
     }));
     // A link to a moment (`#t=12.3`, as the steps link) opens there, paused.
     let hash = web_sys::window()

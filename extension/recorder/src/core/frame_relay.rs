@@ -167,6 +167,20 @@ impl RelayedFrame {
                     focus: map(focus)?,
                 })
             }
+            DomEvent::Pointer { t, path, .. } => Some(DomEvent::Pointer {
+                t,
+                page,
+                path: path
+                    .into_iter()
+                    .map(|(dt, x, y)| {
+                        (
+                            dt,
+                            x.saturating_add(self.offset.0),
+                            y.saturating_add(self.offset.1),
+                        )
+                    })
+                    .collect(),
+            }),
             DomEvent::Navigation { .. } | DomEvent::Viewport { .. } => None,
         }
     }
@@ -468,6 +482,20 @@ mod tests {
                 label: Some("Pay".into()),
             }),
             "a click lands where the frame showed it in the page"
+        );
+        let path = DomEvent::Pointer {
+            t: 11,
+            page: 0,
+            path: vec![(0, 1, 2), (50, 3, 4)],
+        };
+        assert_eq!(
+            frame.translate(path, "u", 3, &mut new_id),
+            Some(DomEvent::Pointer {
+                t: 11,
+                page: 3,
+                path: vec![(0, 21, 302), (50, 23, 304)],
+            }),
+            "so does the pointer's path"
         );
         let viewport = DomEvent::Viewport {
             t: 12,

@@ -16,6 +16,7 @@ pub mod network;
 pub mod page_dom;
 pub mod page_limits;
 pub mod pixel_pacing;
+pub mod pointer_path;
 pub mod selector;
 pub mod slice_pacing;
 pub mod walk;

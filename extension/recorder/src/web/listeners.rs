@@ -114,6 +114,8 @@ impl Listeners {
         listeners.listen(doc, "click", on_click)?;
         // States no attribute shows: what the pointer is over, what has focus.
         listeners.listen(doc, "pointerover", on_pointer_over)?;
+        // The pointer's path between clicks (sampled a few times a second).
+        listeners.listen(doc, "pointermove", on_pointer_move)?;
         listeners.listen(doc, "pointerout", on_pointer_out)?;
         listeners.listen(doc, "pointerdown", on_pointer_down)?;
         listeners.listen(doc, "pointerup", on_pointer_released)?;
@@ -412,6 +414,30 @@ fn on_scroll(cell: &RecorderCell, event: Event) {
             }
         }
         recorder.push(DomEvent::Scroll { t, page, id, x, y });
+    });
+}
+
+fn on_pointer_move(cell: &RecorderCell, event: Event) {
+    // (Not `instanceof`: a move in a frame is of the frame's realm.)
+    if !js_sys::Reflect::has(&event, &JsValue::from_str("clientX")).unwrap_or(false) {
+        return;
+    }
+    let mouse = event.unchecked_ref::<MouseEvent>();
+    let (x, y) = (mouse.client_x(), mouse.client_y());
+    cell.with(|recorder| {
+        // Not while the first snapshot is walked; sampled. (In a frame of
+        // another origin, the page's recorder moves the path into its
+        // viewport, as it does clicks.)
+        if recorder.snapshot.is_some() || !recorder.pointer.due(recorder.now()) {
+            return;
+        }
+        // A move in a frame is in the frame's viewport: moved to the page's.
+        let (dx, dy) = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Node>().ok())
+            .map(|node| dom_reads::offset_of_frame_holding(&node))
+            .unwrap_or((0, 0));
+        recorder.pointer_moved(x.saturating_add(dx), y.saturating_add(dy));
     });
 }
 

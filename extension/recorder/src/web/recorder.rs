@@ -63,6 +63,8 @@ pub struct Recorder {
     pub labelled_fields: std::collections::HashSet<u32>,
     /// The adopted-sheet lists seen last (for changes made in place).
     pub adopted_lists: super::adopted_lists::AdoptedLists,
+    /// The pointer's path since its last batch.
+    pub pointer: crate::core::pointer_path::PointerPath,
 }
 
 impl Recorder {
@@ -113,8 +115,31 @@ impl Recorder {
         self.push_attribute_change(id, INLINED_CSS_ATTRIBUTE, Some(css));
     }
 
-    /// Queue a DOM event (held until the snapshot, if one is being walked).
+    /// Queue a DOM event (held until the snapshot, if one is being walked),
+    /// after the pointer's path so far (which began before it).
     pub fn push(&mut self, event: DomEvent) {
+        if let Some(path) = self.pointer.take() {
+            self.push_in_order(path);
+        }
+        self.push_in_order(event);
+    }
+
+    /// The pointer moved: record its position (sampled, batched).
+    pub fn pointer_moved(&mut self, x: i32, y: i32) {
+        let t = self.now();
+        if let Some(batch) = self.pointer.moved(t, self.page, x, y) {
+            self.push_in_order(batch);
+        }
+    }
+
+    /// Hand over the pointer's path so far (at each flush).
+    pub fn flush_pointer(&mut self) {
+        if let Some(path) = self.pointer.take() {
+            self.push_in_order(path);
+        }
+    }
+
+    fn push_in_order(&mut self, event: DomEvent) {
         match self.snapshot.as_mut() {
             Some(snapshot) => snapshot.hold_event(event),
             None => self.outbox.chunk.events.push(EventRecord::Known(event)),

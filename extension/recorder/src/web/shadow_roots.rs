@@ -39,12 +39,13 @@ const EVENTS_HIDDEN_BY_CLOSED_ROOTS: [&str; 4] = [
 ];
 
 /// Events of a frame's document: every one the recorder listens for.
-const EVENTS_OF_A_FRAME: [&str; 16] = [
+const EVENTS_OF_A_FRAME: [&str; 17] = [
     "input",
     "change",
     "scroll",
     "click",
     "pointerover",
+    "pointermove",
     "pointerout",
     "pointerdown",
     "pointerup",

@@ -161,6 +161,7 @@ async fn record(build: &str, starting: Starting, cell: &RecorderCell) -> Result<
         selection: (None, None),
         labelled_fields: Default::default(),
         adopted_lists: Default::default(),
+        pointer: Default::default(),
     };
     recorder.snapshot = Some(SnapshotInProgress::begin(
         &window,

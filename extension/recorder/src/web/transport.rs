@@ -18,7 +18,12 @@ pub const FLUSH_INTERVAL_MS: i32 = 500;
 /// Seal what was gathered and send everything unacknowledged, unless a send
 /// is already on its way.
 pub fn flush_now(cell: &RecorderCell) {
-    let batch = cell.with(|recorder| recorder.outbox.begin_send()).flatten();
+    let batch = cell
+        .with(|recorder| {
+            recorder.flush_pointer();
+            recorder.outbox.begin_send()
+        })
+        .flatten();
     let Some((texts, last)) = batch else {
         return;
     };
