@@ -16,6 +16,48 @@ const RRWEB_CSS = readFileSync(join(ROOT, 'tests', 'node_modules', 'rrweb', 'dis
 /** Visible text of a document, whitespace folded. */
 const visibleText = (doc) => (doc.body?.innerText ?? '').replace(/\s+/g, ' ').trim();
 
+/**
+ * The boxes, in `doc`'s viewport, of what Repro masked on purpose: text
+ * and field values that are runs of stars (`*`, one per character), in
+ * the document, its shadow roots and its frames. The issue's measure:
+ * "mask those areas in both images".
+ */
+const maskedBoxes = (doc) => {
+  const boxes = [];
+  const starred = (text) => /\*{3,}/.test(text ?? '');
+  const visit = (root, dx, dy) => {
+    const walker = root.ownerDocument
+      ? root.ownerDocument.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT)
+      : root.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+    const add = (rect) => { if (rect.width > 0 && rect.height > 0) boxes.push({ x: rect.left + dx, y: rect.top + dy, w: rect.width, h: rect.height }); };
+    for (let node = walker.currentNode; node; node = walker.nextNode()) {
+      if (node.nodeType === Node.TEXT_NODE) {
+        if (starred(node.data)) {
+          const range = node.ownerDocument.createRange();
+          range.selectNodeContents(node);
+          for (const rect of range.getClientRects()) add(rect);
+        }
+        continue;
+      }
+      if ((node.localName === 'input' || node.localName === 'textarea') && starred(node.value)) add(node.getBoundingClientRect());
+      if (node.shadowRoot) visit(node.shadowRoot, dx, dy);
+      if (node.localName === 'iframe' && node.contentDocument?.documentElement) {
+        const frame = node.getBoundingClientRect();
+        visit(node.contentDocument.documentElement, dx + frame.left + node.clientLeft, dy + frame.top + node.clientTop);
+      }
+    }
+  };
+  if (doc.documentElement) visit(doc.documentElement, 0, 0);
+  return boxes;
+};
+
+/**
+ * Whether `replay` shows `live`'s text, where a star (Repro's mask, one per
+ * character) stands for any one character.
+ */
+const sameTextMasked = (live, replay) => live === replay
+  || (live.length === replay.length && [...replay].every((c, i) => c === '*' || c === live[i]));
+
 /** Record `spec` with both recorders; the live capture, rrweb's events and Repro's link. */
 async function record(env, spec) {
   const { site, browser } = env;
@@ -69,8 +111,9 @@ export async function reproReplay(browser, href) {
   const frame = viewer.locator('#replay');
   const shot = await viewer.screenshot({ clip: { x: 0, y: 0, ...VIEWPORT } });
   const text = await frame.evaluate((iframe, source) => (0, eval)(`(${source})`)(iframe.contentDocument), visibleText.toString());
+  const masked = await frame.evaluate((iframe, source) => (0, eval)(`(${source})`)(iframe.contentDocument), maskedBoxes.toString());
   await viewer.close();
-  return { shot, text };
+  return { shot, text, masked };
 }
 
 /** rrweb's replay of `events` paused at the end: its capture and text. */
@@ -98,10 +141,14 @@ async function rrwebReplay(browser, events) {
   return { shot, text };
 }
 
-/** The share of `live`'s pixels that `replay` shows differently (a size mismatch counts as different). */
-export async function differingShare(browser, live, replay) {
+/**
+ * The share of `live`'s pixels that `replay` shows differently (a size
+ * mismatch counts as different); pixels inside `masked` boxes (what Repro
+ * masked on purpose) count as the same in every image.
+ */
+export async function differingShare(browser, live, replay, masked = []) {
   const page = await browser.context.newPage();
-  const share = await page.evaluate(async ([a, b, tolerance]) => {
+  const share = await page.evaluate(async ([a, b, tolerance, boxes]) => {
     const decode = async (base64) => {
       const bitmap = await createImageBitmap(await (await fetch(`data:image/png;base64,${base64}`)).blob());
       const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
@@ -112,9 +159,16 @@ export async function differingShare(browser, live, replay) {
     const [x, y] = [await decode(a), await decode(b)];
     const width = Math.min(x.width, y.width);
     const height = Math.min(x.height, y.height);
+    const skip = new Uint8Array(width * height);
+    for (const box of boxes) {
+      for (let row = Math.max(0, Math.floor(box.y)); row < Math.min(height, Math.ceil(box.y + box.h)); row++) {
+        skip.fill(1, row * width + Math.max(0, Math.floor(box.x)), row * width + Math.min(width, Math.ceil(box.x + box.w)));
+      }
+    }
     let differing = x.width * x.height - width * height;
     for (let row = 0; row < height; row++) {
       for (let col = 0; col < width; col++) {
+        if (skip[row * width + col]) continue;
         const i = (row * x.width + col) * 4;
         const j = (row * y.width + col) * 4;
         if (Math.abs(x.data[i] - y.data[j]) > tolerance || Math.abs(x.data[i + 1] - y.data[j + 1]) > tolerance
@@ -122,7 +176,7 @@ export async function differingShare(browser, live, replay) {
       }
     }
     return differing / (x.width * x.height);
-  }, [live.toString('base64'), replay.toString('base64'), CHANNEL_TOLERANCE]);
+  }, [live.toString('base64'), replay.toString('base64'), CHANNEL_TOLERANCE, masked]);
   await page.close();
   return share;
 }
@@ -150,9 +204,11 @@ export async function measurePage(env, spec) {
   return {
     page: spec.name,
     path: spec.path,
-    repro: await differingShare(browser, recorded.live, repro.shot),
-    rrweb: rrweb.shot ? await differingShare(browser, recorded.live, rrweb.shot) : 1,
-    reproText: repro.text === recorded.liveText,
+    // What Repro masked on purpose is left out of both comparisons alike.
+    repro: await differingShare(browser, recorded.live, repro.shot, repro.masked),
+    rrweb: rrweb.shot ? await differingShare(browser, recorded.live, rrweb.shot, repro.masked) : 1,
+    maskedBoxes: repro.masked.length,
+    reproText: sameTextMasked(recorded.liveText, repro.text),
     rrwebText: rrweb.text === recorded.liveText,
     ...(rrweb.failed ? { rrwebFailed: rrweb.failed } : {}),
     ...(spec.expected ? { expected: spec.expected } : {}),
