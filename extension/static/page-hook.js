@@ -4,7 +4,8 @@
 // (depth 3, 50 keys, cycles and throwing getters survive). It also wraps
 // the setters of form values, and tells the recorder by an event on the
 // control when a script set one, on an element when a script attached a
-// shadow root to it, and on the document when a script changed the address;
+// shadow root to it (again, for closed roots, when a recorder starts), and
+// on the document when a script changed the address;
 // it keeps the texts scripts gave constructed stylesheets, for the recorder
 // to ask. It masks nothing: the recorder parses,
 // caps and masks every message and reads the control's value itself.
@@ -41,7 +42,12 @@
     early.slice(first).forEach(send);
     early = [];
     first = 0;
+    // Closed roots attached before it started: a recorder cannot find one
+    // on a plain element by itself.
+    for (const ref of closedHosts) ref.deref()?.dispatchEvent(new Event('repro:shadow-attached', { bubbles: true, composed: true }));
   });
+  // The hosts of closed roots attached by script, weakly held (at most 10,000).
+  let closedHosts = [];
   const preview = (v, depth, seen) => {
     if (typeof v === 'string') return v.length > 10000 ? `${v.slice(0, 10000)}…` : v;
     if (typeof v === 'function') return `ƒ ${v.name || 'anonymous'}()`;
@@ -259,6 +265,10 @@
   if (attachShadow0) {
     Element.prototype.attachShadow = function (init) {
       const root = attachShadow0.call(this, init);
+      if (init?.mode === 'closed') {
+        if (closedHosts.length >= 10000) closedHosts = closedHosts.filter((ref) => ref.deref());
+        if (closedHosts.length < 10000) closedHosts.push(new WeakRef(this));
+      }
       root.addEventListener('repro:sheet-texts-asked', answerSheetTexts);
       this.dispatchEvent(new Event('repro:shadow-attached', { bubbles: true, composed: true }));
       return root;
