@@ -127,6 +127,16 @@ pub enum Entry {
     Network(Box<NetworkEntry>),
 }
 
+/// A stack without the frames of an extension's own code (the page hook's
+/// console wrappers first): the page's frames are what a developer reads.
+fn page_frames(stack: &str) -> String {
+    stack
+        .lines()
+        .filter(|line| !line.contains("-extension://"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Turn a hook message into a masked, capped entry.
 pub fn to_entry(message: HookMessage, session_start: u64, page: u32) -> Entry {
     match message {
@@ -143,7 +153,7 @@ pub fn to_entry(message: HookMessage, session_start: u64, page: u32) -> Entry {
             level,
             source,
             args: args.into_iter().take(MAX_ARGS).map(cap).collect(),
-            stack: stack.map(cap),
+            stack: stack.map(|stack| cap(page_frames(&stack))),
         }),
         HookMessage::Network(message) => {
             let NetworkMessage {
@@ -215,7 +225,7 @@ mod tests {
 
     #[test]
     fn console_text_loses_its_secrets() {
-        let json = r#"{"type":"console","level":"error","args":["user ada@example.com failed"],"stack":"Error: for ada@example.com","time":1}"#;
+        let json = r#"{"type":"console","level":"error","args":["user ada@example.com failed"],"stack":"Error: for ada@example.com\n    at chrome-extension://abc/page-hook.js:70:95\n    at moz-extension://d/page-hook.js:1:2","time":1}"#;
         let Entry::Console(entry) = to_entry(serde_json::from_str(json).unwrap(), 0, 0) else {
             panic!("console")
         };
