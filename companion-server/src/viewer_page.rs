@@ -84,7 +84,11 @@ pub fn page(meta: &ReportMeta, issue_repository: Option<&str>) -> Response {
     <p id="address" aria-label="Page address"></p>
     <div id="stage"><iframe id="replay" title="Replayed page" sandbox="allow-same-origin"></iframe><div id="pointer" hidden></div><div id="mark-outline" hidden></div></div>
     <div id="pins" aria-label="Marks on the timeline"></div>
-    <div id="controls"><button id="play" type="button">Play</button><input id="timeline" type="range" min="0" max="0" value="0" aria-label="Timeline"><span id="clock"></span></div>
+    <div id="controls"><button id="play" type="button" aria-keyshortcuts="Space">Play</button><input id="timeline" type="range" min="0" max="0" value="0" aria-label="Timeline"><span id="clock"></span>
+      <select id="speed" aria-label="Playback speed"><option>1×</option><option>2×</option><option>4×</option><option>8×</option></select>
+      <label><input id="skip-inactivity" type="checkbox" checked> Skip inactivity</label>
+      <button id="copy-moment" type="button">Copy link to this moment</button><span id="moment-status" role="status"></span></div>
+    <p id="keys">Keys: space plays or pauses, ← → seek 5 s, [ ] previous or next moment.</p>
     <section id="mark-detail" aria-label="Mark" hidden></section>
   </div>
   <div>

@@ -16,6 +16,7 @@ pub mod element_states;
 pub mod head_rules;
 pub mod issue_links;
 pub mod pixel_frames;
+pub mod playback;
 pub mod pointer_track;
 pub mod replay_core;
 pub mod replay_rules;

@@ -1,11 +1,13 @@
 //! The viewer in the browser (wasm32 only): fetch the bundle, lay out the
 //! panels, and drive the replay from the controls.
 
+mod controls;
 mod issue_actions;
 mod marks;
 mod panels;
 mod player;
 mod replay;
+mod timeline_ticks;
 
 use repro_manifest::Bundle;
 use wasm_bindgen::prelude::*;

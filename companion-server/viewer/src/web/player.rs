@@ -12,6 +12,7 @@ use web_sys::{Element, HtmlElement, HtmlIFrameElement, HtmlInputElement};
 use super::by_id;
 use super::panels;
 use super::replay::Replay;
+use crate::playback::Playback;
 use crate::pointer_track::PointerTrack;
 use crate::timeline::{clock, ordered_events, snapshot_for};
 
@@ -33,6 +34,10 @@ pub(super) struct Player {
     scale: Rc<std::cell::Cell<f64>>,
     /// The page the replay shows.
     page_shown: Option<u32>,
+    /// Speed and inactivity for playing.
+    pub(super) playback: Playback,
+    pub(super) speed: u32,
+    pub(super) skip_inactivity: bool,
 }
 
 /// The player, shared by the controls' event handlers.
@@ -194,6 +199,7 @@ pub fn start(bundle: Bundle) -> Result<Shared, JsValue> {
     timeline.set_max(&bundle.duration_ms.to_string());
     let events = ordered_events(&bundle);
     let track = PointerTrack::of(&bundle);
+    let playback = Playback::of(&bundle, entries.iter().map(|(t, _)| *t));
     let player: Shared = Rc::new(RefCell::new(Player {
         bundle,
         events,
@@ -206,6 +212,9 @@ pub fn start(bundle: Bundle) -> Result<Shared, JsValue> {
         pointer,
         scale,
         page_shown: None,
+        playback,
+        speed: 1,
+        skip_inactivity: true,
     }));
     // A link to a moment (`#t=12.3`, as the steps link) opens there, paused.
     let hash = web_sys::window()
@@ -219,7 +228,8 @@ pub fn start(bundle: Bundle) -> Result<Shared, JsValue> {
     wire_play_button(&player)?;
     wire_entries(&player)?;
     wire_filters()?;
-    error_ticks(&player.borrow().bundle)?;
+    super::timeline_ticks::draw(&player.borrow().bundle, &player.borrow().playback)?;
+    super::controls::wire(&player)?;
     Ok(player)
 }
 
@@ -244,12 +254,12 @@ fn wire_timeline(player: &Shared, timeline: &HtmlInputElement) -> Result<(), JsV
     let input = timeline.clone();
     listen(timeline, "input", move |_| {
         if let Ok(t) = input.value().parse::<u64>() {
-            pause(&player);
-            player.borrow_mut().seek(t);
+            seek_to(&player, t);
         }
     })
 }
 
+/// Stop playing; the address names the moment shown (`#t=`).
 pub(super) fn pause(player: &Shared) {
     let interval = player.borrow_mut().interval.take();
     if let (Some(handle), Some(window)) = (interval, web_sys::window()) {
@@ -257,6 +267,33 @@ pub(super) fn pause(player: &Shared) {
     }
     if let Ok(button) = by_id::<Element>("play") {
         button.set_text_content(Some("Play"));
+    }
+    super::controls::remember_moment(player.borrow().time);
+}
+
+/// Go to moment `t`, paused (a click on the timeline, an entry, a key).
+pub(super) fn seek_to(player: &Shared, t: u64) {
+    let t = t.min(player.borrow().bundle.duration_ms);
+    player.borrow_mut().seek(t);
+    pause(player);
+}
+
+/// The moment shown, in ms.
+pub(super) fn time(player: &Shared) -> u64 {
+    player.borrow().time
+}
+
+/// Playing or paused?
+pub(super) fn is_playing(player: &Shared) -> bool {
+    player.borrow().interval.is_some()
+}
+
+/// Play if paused, pause if playing.
+pub(super) fn toggle(player: &Shared) {
+    if is_playing(player) {
+        pause(player);
+    } else {
+        let _ = play(player);
     }
 }
 
@@ -272,7 +309,9 @@ fn play(player: &Shared) -> Result<(), JsValue> {
     let tick = Closure::<dyn FnMut()>::new(move || {
         let done = {
             let mut p = ticking.borrow_mut();
-            let t = (p.time + TICK_MS as u64).min(p.bundle.duration_ms);
+            let t = p
+                .playback
+                .advance(p.time, TICK_MS as u64, p.speed, p.skip_inactivity);
             p.seek(t);
             t >= p.bundle.duration_ms
         };
@@ -295,13 +334,7 @@ fn wire_play_button(player: &Shared) -> Result<(), JsValue> {
     listen(
         &by_id::<web_sys::EventTarget>("play")?,
         "click",
-        move |_| {
-            if player.borrow().interval.is_some() {
-                pause(&player);
-            } else {
-                let _ = play(&player);
-            }
-        },
+        move |_| toggle(&player),
     )
 }
 
@@ -311,10 +344,7 @@ fn wire_entries(player: &Shared) -> Result<(), JsValue> {
     let entries: Vec<(u64, Element)> = player.borrow().entries.clone();
     for (t, element) in entries {
         let player = player.clone();
-        listen(&element, "click", move |_| {
-            pause(&player);
-            player.borrow_mut().seek(t);
-        })?;
+        listen(&element, "click", move |_| seek_to(&player, t))?;
     }
     Ok(())
 }
@@ -336,27 +366,6 @@ fn wire_filters() -> Result<(), JsValue> {
         };
         listen(&by_id::<web_sys::EventTarget>(select)?, "change", refresh)?;
         listen(&by_id::<web_sys::EventTarget>(search)?, "input", refresh)?;
-    }
-    Ok(())
-}
-
-/// Errors marked on the timeline, under the mark pins.
-fn error_ticks(bundle: &Bundle) -> Result<(), JsValue> {
-    let pins: Element = by_id("pins")?;
-    let document = super::document()?;
-    let duration = bundle.duration_ms.max(1) as f64;
-    for entry in bundle
-        .console
-        .iter()
-        .filter(|e| e.level == repro_manifest::ConsoleLevel::Error)
-    {
-        let tick = document.create_element("span")?;
-        tick.set_class_name("error-tick");
-        tick.set_attribute(
-            "style",
-            &format!("left:{:.2}%", entry.t as f64 / duration * 100.0),
-        )?;
-        pins.append_child(&tick)?;
     }
     Ok(())
 }

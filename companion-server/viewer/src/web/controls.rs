@@ -1,0 +1,134 @@
+//! The player's controls beyond Play and the timeline: the speed (1× to
+//! 8×), **Skip inactivity**, the keyboard (space plays or pauses, the
+//! arrows seek 5 s, `[` and `]` go to the previous and next moment worth
+//! seeing), and links to a moment: the address always names the moment
+//! shown once paused (`#t=12.3`), and **Copy link to this moment** copies it.
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent};
+
+use super::by_id;
+use super::player::{listen, seek_to, time, toggle, Shared};
+
+/// How far the arrow keys seek, in ms.
+const ARROW_SEEK_MS: u64 = 5_000;
+
+/// This page's address at moment `t` (ms): `…/r/{id}#t=12.3`.
+fn moment_address(t: u64) -> Option<String> {
+    let location = web_sys::window()?.location();
+    Some(format!(
+        "{}{}#t={}.{}",
+        location.origin().ok()?,
+        location.pathname().ok()?,
+        t / 1000,
+        t % 1000 / 100
+    ))
+}
+
+/// Name moment `t` in the address (without a new history entry).
+pub(super) fn remember_moment(t: u64) {
+    let (Some(window), Some(address)) = (web_sys::window(), moment_address(t)) else {
+        return;
+    };
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&address));
+    }
+}
+
+/// Wire the speed, skip, keyboard and link controls.
+pub(super) fn wire(player: &Shared) -> Result<(), JsValue> {
+    let speed: HtmlSelectElement = by_id("speed")?;
+    {
+        let (player, select) = (player.clone(), speed.clone());
+        listen(&speed, "change", move |_| {
+            let value = select.value().trim_end_matches('×').parse().unwrap_or(1);
+            player.borrow_mut().speed = value;
+        })?;
+    }
+    let skip: HtmlInputElement = by_id("skip-inactivity")?;
+    {
+        let (player, checkbox) = (player.clone(), skip.clone());
+        listen(&skip, "change", move |_| {
+            player.borrow_mut().skip_inactivity = checkbox.checked();
+        })?;
+    }
+    {
+        let player = player.clone();
+        listen(
+            &by_id::<web_sys::EventTarget>("copy-moment")?,
+            "click",
+            move |_| {
+                let Some(address) = moment_address(time(&player)) else {
+                    return;
+                };
+                let status: Option<HtmlElement> = by_id("moment-status").ok();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let copied = match web_sys::window() {
+                        Some(window) => wasm_bindgen_futures::JsFuture::from(
+                            window.navigator().clipboard().write_text(&address),
+                        )
+                        .await
+                        .is_ok(),
+                        None => false,
+                    };
+                    if let Some(status) = status {
+                        status.set_text_content(Some(if copied {
+                            "Link copied."
+                        } else {
+                            "The browser refused the clipboard: the address bar holds the link."
+                        }));
+                    }
+                });
+            },
+        )?;
+    }
+    let document: web_sys::EventTarget = super::document()?.into();
+    let player = player.clone();
+    listen(&document, "keydown", move |event| {
+        let Some(key) = event.dyn_ref::<KeyboardEvent>() else {
+            return;
+        };
+        if key.ctrl_key() || key.meta_key() || key.alt_key() || typing_in_a_field(key) {
+            return;
+        }
+        let now = time(&player);
+        let playback = player.borrow().playback.clone();
+        let target = match key.key().as_str() {
+            " " => {
+                event.prevent_default();
+                toggle(&player);
+                return;
+            }
+            "ArrowLeft" => Some(now.saturating_sub(ARROW_SEEK_MS)),
+            "ArrowRight" => Some(now + ARROW_SEEK_MS),
+            "[" => playback.previous(now),
+            "]" => playback.next(now),
+            _ => return,
+        };
+        event.prevent_default();
+        if let Some(t) = target {
+            seek_to(&player, t);
+        }
+    })
+}
+
+/// Is the key for a field that takes typing itself (a search box, the
+/// repository, a select)? Buttons, checkboxes and the timeline are not:
+/// the player's keys act there (and the button is not pressed twice).
+fn typing_in_a_field(key: &KeyboardEvent) -> bool {
+    let Some(element) = key
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return false;
+    };
+    let tag = element.tag_name().to_ascii_lowercase();
+    let kind = element.get_attribute("type").unwrap_or_default();
+    let takes_text = match tag.as_str() {
+        "input" => !matches!(kind.as_str(), "range" | "checkbox" | "button"),
+        "textarea" | "select" => true,
+        _ => false,
+    };
+    takes_text || element.has_attribute("contenteditable")
+}
