@@ -7,9 +7,34 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 
+use repro_manifest::Bundle;
+
 use crate::share::{download, stored_bundle};
 use crate::upload::{public_base, report_link};
 use crate::{ApiError, ServerState};
+
+const MARKDOWN: &str = "text/markdown; charset=utf-8";
+const PLAIN_TEXT: &str = "text/plain; charset=utf-8";
+
+/// A text export of report `id`: `write` makes it from the bundle, the
+/// share link and the server's base address.
+async fn text_export(
+    state: &ServerState,
+    id: &str,
+    headers: &HeaderMap,
+    content_type: &'static str,
+    filename: String,
+    write: impl FnOnce(&Bundle, &str, &str) -> String,
+) -> Result<Response, ApiError> {
+    let bundle = stored_bundle(state, id).await?;
+    let link = report_link(state, headers, id);
+    let base = public_base(state, headers);
+    Ok(download(
+        write(&bundle, &link, &base),
+        content_type,
+        filename,
+    ))
+}
 
 /// `GET /r/{id}/issue.md`: the report as a Markdown issue.
 pub(crate) async fn issue_md(
@@ -17,13 +42,16 @@ pub(crate) async fn issue_md(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let bundle = stored_bundle(&state, &id).await?;
-    let link = report_link(&state, &headers, &id);
-    Ok(download(
-        crate::issue_markdown::issue_markdown(&bundle, &link),
-        "text/markdown; charset=utf-8",
-        format!("repro-{id}-issue.md"),
-    ))
+    let filename = format!("repro-{id}-issue.md");
+    text_export(
+        &state,
+        &id,
+        &headers,
+        MARKDOWN,
+        filename,
+        |bundle, link, _| crate::issue_markdown::issue_markdown(bundle, link),
+    )
+    .await
 }
 
 /// `GET /r/{id}/prompt.md`: the report as a prompt for a coding agent.
@@ -32,14 +60,16 @@ pub(crate) async fn prompt_md(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let bundle = stored_bundle(&state, &id).await?;
-    let link = report_link(&state, &headers, &id);
-    let base = public_base(&state, &headers);
-    Ok(download(
-        crate::agent_prompt::agent_prompt(&id, &bundle, &link, &base),
-        "text/markdown; charset=utf-8",
-        format!("repro-{id}-prompt.md"),
-    ))
+    let filename = format!("repro-{id}-prompt.md");
+    text_export(
+        &state,
+        &id,
+        &headers,
+        MARKDOWN,
+        filename,
+        |bundle, link, base| crate::agent_prompt::agent_prompt(&id, bundle, link, base),
+    )
+    .await
 }
 
 /// `GET /r/{id}/playwright.spec.ts`: a Playwright test that fails while
@@ -49,13 +79,16 @@ pub(crate) async fn playwright_spec(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let bundle = stored_bundle(&state, &id).await?;
-    let link = report_link(&state, &headers, &id);
-    Ok(download(
-        crate::playwright_spec::playwright_spec(&bundle, &link),
-        "text/plain; charset=utf-8",
-        format!("repro-{id}.spec.ts"),
-    ))
+    let filename = format!("repro-{id}.spec.ts");
+    text_export(
+        &state,
+        &id,
+        &headers,
+        PLAIN_TEXT,
+        filename,
+        |bundle, link, _| crate::playwright_spec::playwright_spec(bundle, link),
+    )
+    .await
 }
 
 /// `GET /r/{id}/screenshots/{n}`: screenshot `n` of the report, as an image.

@@ -28,22 +28,7 @@ fn report_address() -> Result<String, JsValue> {
 }
 
 async fn fetch_issue() -> Result<String, JsValue> {
-    let window = web_sys::window().ok_or("no window")?;
-    let url = format!("{}/issue.md", report_address()?);
-    let response: web_sys::Response =
-        wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(&url))
-            .await?
-            .dyn_into()?;
-    if !response.ok() {
-        return Err(JsValue::from_str(&format!(
-            "the server answered {}",
-            response.status()
-        )));
-    }
-    Ok(wasm_bindgen_futures::JsFuture::from(response.text()?)
-        .await?
-        .as_string()
-        .unwrap_or_default())
+    super::fetch_text(&format!("{}/issue.md", report_address()?)).await
 }
 
 /// Put `text` on the clipboard: the Clipboard API, else a selected text

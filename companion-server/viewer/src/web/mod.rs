@@ -41,14 +41,11 @@ pub async fn viewer_main() -> Result<(), JsValue> {
     outcome
 }
 
-async fn load_and_show() -> Result<(), JsValue> {
-    let body = document()?.body().ok_or("no body")?;
-    let url = body
-        .get_attribute("data-bundle")
-        .ok_or("no bundle address")?;
+/// The text at `url` (of this server), or why not.
+async fn fetch_text(url: &str) -> Result<String, JsValue> {
     let window = web_sys::window().ok_or("no window")?;
     let response: web_sys::Response =
-        wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(&url))
+        wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(url))
             .await?
             .dyn_into()?;
     if !response.ok() {
@@ -57,10 +54,18 @@ async fn load_and_show() -> Result<(), JsValue> {
             response.status()
         )));
     }
-    let text = wasm_bindgen_futures::JsFuture::from(response.text()?)
+    Ok(wasm_bindgen_futures::JsFuture::from(response.text()?)
         .await?
         .as_string()
-        .unwrap_or_default();
+        .unwrap_or_default())
+}
+
+async fn load_and_show() -> Result<(), JsValue> {
+    let body = document()?.body().ok_or("no body")?;
+    let url = body
+        .get_attribute("data-bundle")
+        .ok_or("no bundle address")?;
+    let text = fetch_text(&url).await?;
     let bundle: Bundle = serde_json::from_str(&text)
         .map_err(|e| JsValue::from_str(&format!("the bundle does not parse: {e}")))?;
     panels::environment(&bundle)?;
