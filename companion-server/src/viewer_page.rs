@@ -92,18 +92,18 @@ pub fn page(meta: &ReportMeta, issue_repository: Option<&str>) -> Response {
     <section id="mark-detail" aria-label="Mark" hidden></section>
   </div>
   <div>
-    <section><h2>Diagnosis</h2><ol id="diagnosis" aria-label="Diagnosis"></ol></section>
-    <section><h2>Steps</h2><ol id="steps" aria-label="Steps"></ol></section>
-    <section><h2>Marks</h2><ol id="marks" aria-label="Marks"></ol></section>
-    <section><h2>Console</h2>
+    <section tabindex="0" aria-labelledby="h-diagnosis"><h2 id="h-diagnosis">Diagnosis</h2><ol id="diagnosis" aria-label="Diagnosis"></ol></section>
+    <section tabindex="0" aria-labelledby="h-steps"><h2 id="h-steps">Steps</h2><ol id="steps" aria-label="Steps"></ol></section>
+    <section tabindex="0" aria-labelledby="h-marks"><h2 id="h-marks">Marks</h2><ol id="marks" aria-label="Marks"></ol></section>
+    <section tabindex="0" aria-labelledby="h-console"><h2 id="h-console">Console</h2>
       <div class="filters"><select id="console-level" aria-label="Console level"><option value="">All levels</option><option value="error">Errors</option><option value="warn">Warnings</option><option value="info">Info</option><option value="log">Log</option><option value="debug">Debug</option></select>
       <input id="console-search" type="search" placeholder="Search console" aria-label="Search console"></div>
       <ol id="console" aria-label="Console"></ol></section>
-    <section><h2>Network</h2>
+    <section tabindex="0" aria-labelledby="h-network"><h2 id="h-network">Network</h2>
       <div class="filters"><select id="network-filter" aria-label="Network filter"><option value="">All requests</option><option value="failed">Failed only</option><option value="fetch">fetch</option><option value="xhr">XHR</option><option value="beacon">Beacons</option><option value="websocket">WebSocket</option><option value="resource">Page resources</option></select>
       <input id="network-search" type="search" placeholder="Search network" aria-label="Search network"></div>
       <table aria-label="Network"><tbody id="network"></tbody></table><pre id="network-detail" aria-label="Request details" hidden></pre></section>
-    <section><h2>Environment</h2><dl id="environment"></dl></section>
+    <section tabindex="0" aria-labelledby="h-environment"><h2 id="h-environment">Environment</h2><dl id="environment"></dl></section>
   </div>
 </main>
 <script type="module" src="/assets/viewer.js"></script>
