@@ -68,6 +68,8 @@ pub fn page(meta: &ReportMeta, issue_repository: Option<&str>) -> Response {
 <meta charset="utf-8">
 <meta name="referrer" content="no-referrer">
 <title>{title} · Repro</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="/assets/repro.css">
 <link rel="stylesheet" href="/assets/viewer.css">
 </head>
 <body data-bundle="/r/{id}/bundle.json">

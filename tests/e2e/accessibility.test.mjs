@@ -2,7 +2,7 @@
 // pinned) in the real browser: the popup (idle and recording), the
 // options, the review step, the mark form, the viewer of a real report,
 // and the team's pages (sign-in, reports, admin). None may have a serious
-// or critical violation.
+// or critical violation, in the light theme or the dark one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -28,9 +28,15 @@ async function violations(target) {
   });
 }
 
+/** Check `target` in the light theme and in the dark one (following the system, as the pages do). */
 const check = async (name, target) => {
-  const found = await violations(target);
-  assert.deepEqual(found, [], `${name}:\n${found.join('\n')}`);
+  const page = typeof target.page === 'function' ? target.page() : target;
+  for (const colorScheme of ['light', 'dark']) {
+    await page.emulateMedia({ colorScheme });
+    const found = await violations(target);
+    assert.deepEqual(found, [], `${name} (${colorScheme}):\n${found.join('\n')}`);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
 };
 
 test('no serious or critical accessibility violation on any screen', async () => {

@@ -32,6 +32,12 @@ pub fn assemble() -> Result<(), String> {
         chromium.join("manifest.json"),
     )
     .map_err(|e| format!("manifest: {e}"))?;
+    // The one stylesheet of Repro's pages, the extension's too.
+    fs::copy(
+        root.join("companion-server/viewer/static/repro.css"),
+        chromium.join("repro.css"),
+    )
+    .map_err(|e| format!("repro.css: {e}"))?;
     crate::zip::zip_dir(&chromium, &dist.join("repro-chromium.zip"))?;
 
     let viewer = dist.join("viewer");
