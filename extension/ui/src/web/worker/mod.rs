@@ -5,6 +5,7 @@
 
 mod asset_capture;
 mod chunk_parts;
+mod commands;
 mod frames;
 mod injection;
 mod mark_saves;
