@@ -354,6 +354,15 @@ pub fn explain_refusal(status: u16, server_message: Option<&str>) -> String {
     }
 }
 
+/// How long a recording has run, for the popup: `0:42`, `12:05`, `1:02:09`.
+pub fn elapsed_clock(ms: u64) -> String {
+    let seconds = ms / 1000;
+    match seconds / 3600 {
+        0 => format!("{}:{:02}", seconds / 60, seconds % 60),
+        hours => format!("{hours}:{:02}:{:02}", seconds / 60 % 60, seconds % 60),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -459,5 +468,13 @@ mod tests {
         assert!(explain_refusal(401, Some("unknown token"))
             .contains("check it in Options (401: unknown token)"));
         assert_eq!(human_bytes(1536), "1.5 KB");
+    }
+
+    #[test]
+    fn the_recording_time_reads_as_a_clock() {
+        assert_eq!(super::elapsed_clock(0), "0:00");
+        assert_eq!(super::elapsed_clock(42_900), "0:42");
+        assert_eq!(super::elapsed_clock(725_000), "12:05");
+        assert_eq!(super::elapsed_clock(3_729_000), "1:02:09");
     }
 }

@@ -73,6 +73,15 @@ pub async fn popup_main() -> Result<(), JsValue> {
         event.prevent_default();
         let _ = call("chrome.runtime.openOptionsPage", &[]).await;
     })?;
+    // The recording clock ticks each second while the popup is open.
+    let tick = Closure::<dyn FnMut()>::new(tick_elapsed);
+    if let Some(window) = web_sys::window() {
+        window.set_interval_with_callback_and_timeout_and_arguments_0(
+            tick.as_ref().unchecked_ref(),
+            1000,
+        )?;
+    }
+    tick.forget();
     let changed =
         Closure::<dyn FnMut()>::new(move || wasm_bindgen_futures::spawn_local(render(tab)));
     let on_changed = get(
@@ -141,6 +150,19 @@ async fn copy_link() {
     .ok();
 }
 
+/// Show how long the recording has run (`#elapsed`'s `data-since`, Unix ms).
+fn tick_elapsed() {
+    let Ok(elapsed) = by_id::<web_sys::Element>("elapsed") else {
+        return;
+    };
+    let since: f64 = elapsed
+        .get_attribute("data-since")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0.0);
+    let ms = (js_sys::Date::now() - since).max(0.0) as u64;
+    set_text("elapsed-time", &crate::session::elapsed_clock(ms)).ok();
+}
+
 /// Show the tab's state: recording or not, the last upload, the link.
 async fn render(tab: i64) {
     if let Err(error) = try_render(tab).await {
@@ -160,6 +182,11 @@ async fn try_render(tab: i64) -> Result<(), JsValue> {
         },
     )?;
     let recording = status.recording;
+    // The clock below the state, ticking while the popup is open.
+    let elapsed: web_sys::Element = by_id("elapsed")?;
+    elapsed.set_attribute("data-since", &status.session_start.to_string())?;
+    show("elapsed", recording && status.ready)?;
+    tick_elapsed();
     let configured = load::<Config>(CONFIG_KEY).await?.is_some();
     show("setup", !configured)?;
     let report = if recording {
