@@ -102,9 +102,10 @@ test('mark two elements, check selectors, boxes, screenshots and the viewer', as
   assert.equal(await viewer.locator('#mark-detail img').count(), 2);
   assert.equal(await viewer.locator('#mark-detail code').textContent(), first.selector);
   const outline = await viewer.locator('#mark-outline').boundingBox();
-  const stage = await viewer.locator('#stage').boundingBox();
-  const scale = stage.width / 1000 < 1 ? (stage.width - 2) / 1000 : 1;
-  assert.ok(Math.abs(outline.x - (stage.x + 1 + first.rect.x * scale)) <= 4, `outline x ${outline.x}`);
+  // The replay as drawn: it shrinks to fit the column and the window.
+  const replay = await viewer.locator('#replay').boundingBox();
+  const scale = replay.width / 1000;
+  assert.ok(scale <= 1 && Math.abs(outline.x - (replay.x + first.rect.x * scale)) <= 4, `outline x ${outline.x}`);
   const border = 6; // the outline's 3 px border on each side
   assert.ok(Math.abs(outline.width - border - first.rect.w * scale) <= 4, `outline width ${outline.width}`);
   const replayedTime = Number(await viewer.locator('#timeline').inputValue());

@@ -101,7 +101,6 @@ fn select(player: &Shared, index: usize, mark: &Mark, shots: &Shots) -> Result<(
 fn outline(selector: &str) -> Result<(), JsValue> {
     let box_: HtmlElement = by_id("mark-outline")?;
     let iframe: HtmlIFrameElement = by_id("replay")?;
-    let stage: HtmlElement = by_id("stage")?;
     let found = iframe
         .content_document()
         .and_then(|d| d.query_selector(selector).ok().flatten());
@@ -110,8 +109,9 @@ fn outline(selector: &str) -> Result<(), JsValue> {
         return Ok(());
     };
     let rect = element.get_bounding_client_rect();
+    // The replay's scale as drawn (it shrinks to fit the column and the window).
     let width = iframe.offset_width().max(1) as f64;
-    let scale = (stage.client_width() as f64 / width).min(1.0);
+    let scale = iframe.get_bounding_client_rect().width() / width;
     let style = box_.style();
     style.set_property("left", &format!("{}px", rect.left() * scale))?;
     style.set_property("top", &format!("{}px", rect.top() * scale))?;

@@ -16,6 +16,11 @@ use crate::playback::Playback;
 use crate::pointer_track::PointerTrack;
 use crate::timeline::{clock, ordered_events, snapshot_for};
 
+/// The height the controls under the replay take, in CSS pixels.
+const CONTROLS_HEIGHT: f64 = 110.0;
+/// The replay is never shrunk below this height to fit the window.
+const MIN_REPLAY_HEIGHT: f64 = 240.0;
+
 /// Milliseconds between two steps of playback.
 const TICK_MS: i32 = 50;
 
@@ -171,7 +176,16 @@ pub fn start(bundle: Bundle) -> Result<Shared, JsValue> {
         let (iframe, stage, scale) = (iframe.clone(), stage.clone(), scale.clone());
         replay.on_viewport = Box::new(move |w, h| {
             let (w, h) = (w.max(1) as f64, h.max(1) as f64);
-            let k = (stage.client_width() as f64 / w).min(1.0);
+            // The replay fits the column and, with its controls below, the
+            // window's height (at 1280 × 800 the whole player is in view).
+            let room_below = web_sys::window()
+                .and_then(|window| window.inner_height().ok()?.as_f64())
+                .map(|height| height - stage.get_bounding_client_rect().top() - CONTROLS_HEIGHT)
+                .unwrap_or(f64::MAX)
+                .max(MIN_REPLAY_HEIGHT);
+            let k = (stage.client_width() as f64 / w)
+                .min(room_below / h)
+                .min(1.0);
             scale.set(k);
             let style = iframe.style();
             let _ = style.set_property("width", &format!("{w}px"));
