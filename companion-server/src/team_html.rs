@@ -59,6 +59,8 @@ pub struct ReportSearch {
     pub tester: String,
     pub from: String,
     pub to: String,
+    /// The status asked for (empty: any).
+    pub status: String,
 }
 
 /// One report as the list shows it.
@@ -73,6 +75,8 @@ pub struct ReportRow {
     pub link_state: String,
     /// The forms the holder may use on it: (path word, button label).
     pub actions: &'static [(&'static str, &'static str)],
+    /// Where the team is with it (a stored status value).
+    pub status: String,
 }
 
 /// `/reports`: the list, searched.
@@ -85,6 +89,8 @@ pub struct Reports<'a> {
     pub rows: Vec<ReportRow>,
     /// The list stopped at its cap (there may be more).
     pub capped: bool,
+    /// The statuses a report may have: (value, words).
+    pub statuses: &'a [(&'a str, &'a str)],
 }
 
 /// One token as the admin page lists it.

@@ -16,7 +16,7 @@ use axum::Form;
 use crate::blocking::blocking;
 use crate::dates::{parse_day, utc_minute};
 use crate::team_html::{self, respond, Notice, ReportRow, ReportSearch, Reports, SignIn, Tokens};
-use crate::team_store::{Holder, ReportQuery};
+use crate::team_store::{Holder, ReportQuery, REPORT_STATUSES};
 use crate::{ApiError, ServerState};
 
 const COOKIE: &str = "repro_session";
@@ -213,6 +213,9 @@ pub async fn reports(
         tester: field("tester"),
         from: day("from", "From"),
         until: day("to", "To").map(|start| start + 86_400_000),
+        status: Some(field("status"))
+            .filter(|s| REPORT_STATUSES.iter().any(|(value, _)| value == s))
+            .unwrap_or_default(),
     };
     let store = state.store.clone();
     let search = query.clone();
@@ -249,6 +252,7 @@ pub async fn reports(
             id: row.id,
             url: row.url,
             tester: row.tester,
+            status: row.status,
         })
         .collect();
     let page = Reports {
@@ -261,7 +265,9 @@ pub async fn reports(
             tester: query.tester,
             from: field("from"),
             to: field("to"),
+            status: query.status,
         },
+        statuses: &REPORT_STATUSES,
     };
     respond(StatusCode::OK, &page)
 }
@@ -279,14 +285,16 @@ pub async fn report_action(
         Ok(holder) => holder,
         Err(refusal) => return refusal,
     };
-    let revoke = match action.as_str() {
-        "delete" => false,
-        "revoke" => true,
-        _ => return ApiError::NotFound.into_response(),
-    };
     if !repro_manifest::is_valid_bundle_id(&id) {
         return ApiError::NotFound.into_response();
     }
+    let revoke = match action.as_str() {
+        "delete" => false,
+        "revoke" => true,
+        // Any holder may say where the team is with a report.
+        "status" => return set_status(&state, id, &form).await,
+        _ => return ApiError::NotFound.into_response(),
+    };
     let store = state.store.clone();
     let outcome = blocking(move || {
         let owner = store.report_owner(&id)?;
@@ -308,6 +316,30 @@ pub async fn report_action(
             "Refused",
             "Only the tester who uploaded a report, or an admin, may revoke or delete it.",
         ),
+        Ok(Err(e)) => ApiError::from(e).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `POST /reports/{id}/status` (`status` one of the statuses): set it.
+async fn set_status(state: &ServerState, id: String, form: &Fields) -> Response {
+    let status = form
+        .get("status")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default();
+    if !REPORT_STATUSES.iter().any(|(value, _)| *value == status) {
+        return ApiError::BadBundle {
+            message: format!(
+                "status must be one of {}",
+                REPORT_STATUSES.map(|(value, _)| value).join(", ")
+            ),
+            path: Some("status".into()),
+        }
+        .into_response();
+    }
+    let store = state.store.clone();
+    match blocking(move || store.set_report_status(&id, &status)).await {
+        Ok(Ok(())) => redirect("/reports", None),
         Ok(Err(e)) => ApiError::from(e).into_response(),
         Err(e) => e.into_response(),
     }

@@ -41,7 +41,17 @@ pub struct ReportRow {
     pub revoked: bool,
     /// When the link ends, if it does.
     pub expires_at: Option<i64>,
+    /// Where the team is with it: one of [`REPORT_STATUSES`].
+    pub status: String,
 }
+
+/// The statuses a report may have, as stored, with their words.
+pub const REPORT_STATUSES: [(&str, &str); 4] = [
+    ("open", "Open"),
+    ("in_progress", "In progress"),
+    ("fixed", "Fixed"),
+    ("wont_fix", "Won't fix"),
+];
 
 /// What to look for in the report list (empty fields match everything).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -54,6 +64,8 @@ pub struct ReportQuery {
     pub from: Option<i64>,
     /// Uploaded before (Unix ms).
     pub until: Option<i64>,
+    /// With this status (empty: any).
+    pub status: String,
 }
 
 fn like(text: &str) -> String {
@@ -127,16 +139,17 @@ impl Store {
     ) -> Result<Vec<ReportRow>, StoreError> {
         self.database()
             .query(
-                "SELECT r.id, r.title, r.url, t.label, r.token_id, r.created_at, r.bytes, r.revoked_at IS NOT NULL, r.expires_at \
+                "SELECT r.id, r.title, r.url, t.label, r.token_id, r.created_at, r.bytes, r.revoked_at IS NOT NULL, r.expires_at, r.status \
                  FROM reports r JOIN tokens t ON t.id = r.token_id \
                  WHERE (LOWER(r.title) LIKE ?1 ESCAPE '\\' OR LOWER(r.url) LIKE ?1 ESCAPE '\\') AND LOWER(t.label) LIKE ?2 ESCAPE '\\' \
-                 AND r.created_at >= ?3 AND r.created_at < ?4 ORDER BY r.created_at DESC, r.id LIMIT ?5",
+                 AND r.created_at >= ?3 AND r.created_at < ?4 AND (?6 = '' OR r.status = ?6) ORDER BY r.created_at DESC, r.id LIMIT ?5",
                 vec![
                     like(&query.text).into(),
                     like(&query.tester).into(),
                     query.from.unwrap_or(i64::MIN).into(),
                     query.until.unwrap_or(i64::MAX).into(),
                     i64::from(limit).into(),
+                    query.status.clone().into(),
                 ],
             )?
             .iter()
@@ -151,9 +164,21 @@ impl Store {
                     bytes: row.int(6)?,
                     revoked: row.bool(7)?,
                     expires_at: row.opt_int(8)?,
+                    status: row.text(9)?,
                 })
             })
             .collect()
+    }
+
+    /// Set report `id`'s status (one of [`REPORT_STATUSES`]); `NotFound`
+    /// when there is no such report.
+    pub fn set_report_status(&self, id: &str, status: &str) -> Result<(), StoreError> {
+        self.report_owner(id)?;
+        self.database().execute(
+            "UPDATE reports SET status = ?2 WHERE id = ?1",
+            vec![id.into(), status.into()],
+        )?;
+        Ok(())
     }
 
     /// The token that uploaded report `id`.

@@ -426,3 +426,79 @@ async fn another_site_can_sign_no_one_in_or_out() {
         "the page's own sign-out works"
     );
 }
+
+#[tokio::test]
+async fn any_holder_sets_a_reports_status_and_the_list_filters_on_it() {
+    let f = fixture();
+    let bob = f.state.store.create_token("bob").unwrap();
+    let first = upload(&f.state, &f.token, 1, "Save fails", "https://app.test/a").await;
+    upload(&f.state, &f.token, 2, "Menu jumps", "https://app.test/b").await;
+    // Bob did not upload it: triage is the team's, anyone signed in may say.
+    let (cookie, csrf) = sign_in(&f.state, &bob).await;
+    let (_, _, html) = call(&f.state, page("/reports", &cookie)).await;
+    assert_eq!(
+        html.matches("<option value=\"open\" selected>").count(),
+        2,
+        "new reports are open"
+    );
+    let (status, headers, _) = call(
+        &f.state,
+        form(
+            &format!("/reports/{first}/status"),
+            Some(&cookie),
+            &format!("csrf={csrf}&status=in_progress"),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers["location"], "/reports");
+    for (search, expected) in [
+        ("status=in_progress", "1 report<"),
+        ("status=open", "1 report<"),
+        ("status=fixed", "0 reports"),
+        ("status=anything", "2 reports"),
+        ("", "2 reports"),
+    ] {
+        let (_, _, html) = call(&f.state, page(&format!("/reports?{search}"), &cookie)).await;
+        assert!(html.contains(expected), "{search}: {expected}");
+    }
+    let (_, _, html) = call(&f.state, page("/reports?status=in_progress", &cookie)).await;
+    assert!(
+        html.contains("Save fails") && html.contains("<option value=\"in_progress\" selected>")
+    );
+    // A status it does not know, a forged form, a missing report: refused.
+    let (status, _, body) = call(
+        &f.state,
+        form(
+            &format!("/reports/{first}/status"),
+            Some(&cookie),
+            &format!("csrf={csrf}&status=deleted"),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        body.contains("status must be one of open, in_progress, fixed, wont_fix"),
+        "{body}"
+    );
+    let (status, _, _) = call(
+        &f.state,
+        form(
+            &format!("/reports/{first}/status"),
+            Some(&cookie),
+            "csrf=forged&status=fixed",
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = call(
+        &f.state,
+        form(
+            &format!("/reports/{}/status", "f".repeat(32)),
+            Some(&cookie),
+            &format!("csrf={csrf}&status=fixed"),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -1,5 +1,6 @@
 // The server's team pages in the browser: a tester signs in with the upload
-// token, finds the report just shared, searches, and deletes it; an admin
+// token, finds the report just shared, searches, sets its status and
+// filters on it, and deletes it; an admin
 // creates a token (shown once) and revokes it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -28,6 +29,18 @@ test('a tester finds, searches and deletes a report on the reports page', async 
   await reports.getByRole('button', { name: 'Search' }).click();
   await reports.getByText('1 report', { exact: true }).waitFor();
   await reports.getByLabel('Title or URL').fill('no-such-page');
+  await reports.getByRole('button', { name: 'Search' }).click();
+  await reports.getByText('0 reports', { exact: true }).waitFor();
+
+  // Where the team is with it: a status the list filters on.
+  await reports.goto(`${server.url}/reports`);
+  await row.getByRole('combobox', { name: /^Status of / }).selectOption('In progress');
+  await row.getByRole('button', { name: 'Set' }).click();
+  await reports.getByLabel('Status', { exact: true }).selectOption('In progress');
+  await reports.getByRole('button', { name: 'Search' }).click();
+  await row.waitFor();
+  assert.equal(await row.getByRole('combobox', { name: /^Status of / }).inputValue(), 'in_progress');
+  await reports.getByLabel('Status', { exact: true }).selectOption('Fixed');
   await reports.getByRole('button', { name: 'Search' }).click();
   await reports.getByText('0 reports', { exact: true }).waitFor();
 

@@ -12,6 +12,14 @@ use crate::store_error::StoreError;
 pub use self::postgres::PostgresDatabase;
 pub use self::sqlite::SqliteDatabase;
 
+/// Columns added after their table was first created (a store made by an
+/// older server gets them when it opens): table, column, type and default.
+pub(crate) const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
+    ("reports", "expires_at", "INTEGER"),
+    ("tokens", "admin", "INTEGER NOT NULL DEFAULT 0"),
+    ("reports", "status", "TEXT NOT NULL DEFAULT 'open'"),
+];
+
 /// Repro's tables, in the words of an engine: its 64-bit integer type, its
 /// auto-numbered primary key, and its bytes type.
 fn schema(int: &str, identity: &str, bytes: &str) -> String {
@@ -34,7 +42,8 @@ CREATE TABLE IF NOT EXISTS reports (
     created_at {int} NOT NULL,
     bytes {int} NOT NULL,
     revoked_at {int},
-    expires_at {int}
+    expires_at {int},
+    status TEXT NOT NULL DEFAULT 'open'
 );
 CREATE INDEX IF NOT EXISTS reports_created_at ON reports(created_at);
 CREATE TABLE IF NOT EXISTS sessions (

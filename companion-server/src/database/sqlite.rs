@@ -11,10 +11,6 @@ use super::{Row, Sql, Value};
 use crate::store_error::StoreError;
 
 /// Columns added after the first release, for stores created before them.
-const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
-    ("reports", "expires_at", "INTEGER"),
-    ("tokens", "admin", "INTEGER NOT NULL DEFAULT 0"),
-];
 
 /// The SQLite database of an embedded store.
 #[derive(Clone)]
@@ -75,7 +71,7 @@ impl SqliteDatabase {
         db.pragma_update(None, "synchronous", "FULL")?;
         db.pragma_update(None, "foreign_keys", "ON")?;
         db.execute_batch(&super::schema("INTEGER", "INTEGER PRIMARY KEY", "BLOB"))?;
-        for (table, column, kind) in ADDED_COLUMNS {
+        for (table, column, kind) in super::ADDED_COLUMNS {
             let present: bool = db.query_row(
                 &format!("SELECT COUNT(*) > 0 FROM pragma_table_info('{table}') WHERE name = ?1"),
                 [column],

@@ -10,7 +10,7 @@ use repro_manifest::{diagnose, page_html, steps, Bundle, ConsoleLevel, NetworkKi
 
 use crate::blocking::blocking;
 use crate::share::stored_bundle;
-use crate::team_store::ReportQuery;
+use crate::team_store::{ReportQuery, REPORT_STATUSES};
 use crate::{ApiError, ServerState};
 
 /// The most entries one page of a list holds.
@@ -51,13 +51,14 @@ pub fn list() -> Value {
     json!([
         {
             "name": "list_reports",
-            "description": "Reports on this server, newest first: id, link, title, first page, tester, upload time, link state.",
+            "description": "Reports on this server, newest first: id, link, title, first page, tester, upload time, link state, status (open, in progress, fixed, won't fix).",
             "inputSchema": {
                 "type": "object",
                 "properties": {
                     "text": { "type": "string", "description": "Words in the title or the first page's address" },
                     "tester": { "type": "string", "description": "Words in the tester's name (their upload token's label)" },
                     "since": { "type": "string", "description": "Uploaded on or after this day (YYYY-MM-DD, UTC)" },
+                    "status": { "type": "string", "enum": ["open", "in_progress", "fixed", "wont_fix"], "description": "Only reports with this status" },
                     "limit": { "type": "integer", "minimum": 1, "maximum": 100, "description": "How many (default 20)" },
                 },
             },
@@ -268,6 +269,9 @@ async fn list_reports(state: &ServerState, base: &str, arguments: &Value) -> Res
         tester: word("tester"),
         from: since,
         until: None,
+        status: Some(word("status"))
+            .filter(|s| REPORT_STATUSES.iter().any(|(value, _)| value == s))
+            .unwrap_or_default(),
     };
     let limit = arguments
         .get("limit")
@@ -299,6 +303,7 @@ async fn list_reports(state: &ServerState, base: &str, arguments: &Value) -> Res
                 "tester": row.tester,
                 "uploaded": crate::dates::utc_millis(row.created_at),
                 "state": state,
+                "status": row.status,
             })
         })
         .collect();
