@@ -10,8 +10,6 @@ use rusqlite::{params_from_iter, Connection, ToSql};
 use super::{Row, Sql, Value};
 use crate::store_error::StoreError;
 
-/// Columns added after the first release, for stores created before them.
-
 /// The SQLite database of an embedded store.
 #[derive(Clone)]
 pub struct SqliteDatabase {
