@@ -18,6 +18,8 @@ mod base64_decode;
 pub mod blobs;
 mod blocking;
 pub mod body_reading;
+mod comment_store;
+mod comments;
 pub mod connections;
 pub mod database;
 mod dates;

@@ -9,6 +9,7 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use crate::asset_uploads;
+use crate::comments;
 use crate::mcp;
 use crate::operations;
 use crate::resumable;
@@ -43,6 +44,12 @@ pub fn router(state: ServerState) -> Router {
             get(share_exports::playwright_spec),
         )
         .route("/r/{id}/screenshots/{n}", get(share_exports::screenshot))
+        .route(
+            "/r/{id}/comments",
+            get(comments::list)
+                .post(comments::add)
+                .layer(axum::extract::DefaultBodyLimit::max(comments::MAX_BODY)),
+        )
         .route(
             "/mcp",
             post(mcp::post)

@@ -368,6 +368,11 @@ impl Store {
                 &[before_ms.into()],
             )?;
             tx.execute(
+                "DELETE FROM comments WHERE report_id IN \
+                 (SELECT id FROM reports WHERE created_at < ?1)",
+                &[before_ms.into()],
+            )?;
+            tx.execute(
                 "DELETE FROM reports WHERE created_at < ?1",
                 &[before_ms.into()],
             )?;
@@ -386,6 +391,10 @@ impl Store {
         let deleted = self.db.transaction(move |tx| {
             tx.execute(
                 "DELETE FROM report_assets WHERE report_id = ?1",
+                std::slice::from_ref(&key),
+            )?;
+            tx.execute(
+                "DELETE FROM comments WHERE report_id = ?1",
                 std::slice::from_ref(&key),
             )?;
             tx.execute("DELETE FROM reports WHERE id = ?1", &[key])

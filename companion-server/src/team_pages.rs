@@ -88,7 +88,10 @@ fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 /// The signed-in holder, if any.
-async fn holder(state: &ServerState, headers: &HeaderMap) -> Result<Option<Holder>, ApiError> {
+pub(crate) async fn holder(
+    state: &ServerState,
+    headers: &HeaderMap,
+) -> Result<Option<Holder>, ApiError> {
     let Some(session) = session_cookie(headers) else {
         return Ok(None);
     };

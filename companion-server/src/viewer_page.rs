@@ -95,6 +95,10 @@ pub fn page(meta: &ReportMeta, issue_repository: Option<&str>) -> Response {
   </div>
   <div>
     <section tabindex="0" aria-labelledby="h-diagnosis"><h2 id="h-diagnosis">Diagnosis</h2><ol id="diagnosis" aria-label="Diagnosis"></ol></section>
+    <section tabindex="0" aria-labelledby="h-comments"><h2 id="h-comments">Comments</h2><ol id="comments" aria-label="Comments"></ol>
+      <form id="comment-form" hidden><p id="comment-as"></p><textarea id="comment-body" aria-label="Comment" rows="3" maxlength="4000" required></textarea>
+      <p><label><input id="comment-at-moment" type="checkbox" checked> At the moment shown</label> <button type="submit">Post comment</button></p></form>
+      <p id="comment-sign-in" hidden><a href="/reports">Sign in</a> with an upload token to comment.</p><p id="comment-status" role="status"></p></section>
     <section tabindex="0" aria-labelledby="h-steps"><h2 id="h-steps">Steps</h2><ol id="steps" aria-label="Steps"></ol></section>
     <section tabindex="0" aria-labelledby="h-marks"><h2 id="h-marks">Marks</h2><ol id="marks" aria-label="Marks"></ol></section>
     <section tabindex="0" aria-labelledby="h-console"><h2 id="h-console">Console</h2>

@@ -195,6 +195,8 @@ async fn the_openapi_document_covers_every_route() {
         "GET /r/{id}/playwright.spec.ts",
         "GET /r/{id}/screenshots/{n}",
         "POST /mcp",
+        "GET /r/{id}/comments",
+        "POST /r/{id}/comments",
         "GET /r/{id}/assets/{sha256}",
         "POST /api/assets/missing",
         "PUT /api/assets/{sha256}",

@@ -502,3 +502,95 @@ async fn any_holder_sets_a_reports_status_and_the_list_filters_on_it() {
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+fn comment(path: &str, cookie: Option<&str>, body: serde_json::Value) -> Request<Body> {
+    let mut request = Request::post(path).header("content-type", "application/json");
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.body(Body::from(body.to_string())).unwrap()
+}
+
+#[tokio::test]
+async fn a_signed_in_holder_comments_on_a_report_anyone_with_the_link_reads() {
+    let f = fixture();
+    let bob = f.state.store.create_token("bob").unwrap();
+    let id = upload(&f.state, &f.token, 1, "Save fails", "https://app.test/a").await;
+    let path = format!("/r/{id}/comments");
+    let anonymous = |request| call(&f.state, request);
+    let (status, headers, body) = anonymous(Request::get(&path).body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["cache-control"], "no-store");
+    assert_eq!(body, r#"{"comments":[],"holder":null}"#);
+    let (status, _, body) = anonymous(comment(
+        &path,
+        None,
+        serde_json::json!({"csrf": "x", "body": "hi"}),
+    ))
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+
+    let (cookie, csrf) = sign_in(&f.state, &bob).await;
+    let (_, _, body) = call(&f.state, page(&path, &cookie)).await;
+    let listing: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(listing["holder"]["label"], "bob");
+    assert_eq!(listing["holder"]["csrf"], csrf.as_str());
+    let (status, _, body) = call(
+        &f.state,
+        comment(&path, Some(&cookie), serde_json::json!({"csrf": csrf, "body": "  Reproduced on staging <b>too</b>  ", "t_ms": 1200})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let listing: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(listing["comments"][0]["who"], "bob");
+    assert_eq!(
+        listing["comments"][0]["body"], "Reproduced on staging <b>too</b>",
+        "kept as text, trimmed"
+    );
+    assert_eq!(listing["comments"][0]["t_ms"], 1200);
+    let (_, _, body) = anonymous(Request::get(&path).body(Body::empty()).unwrap()).await;
+    assert!(
+        body.contains("Reproduced on staging"),
+        "anyone with the link reads it"
+    );
+
+    for (fields, expected) in [
+        (
+            serde_json::json!({"csrf": "forged", "body": "x"}),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            serde_json::json!({"csrf": csrf, "body": "   "}),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            serde_json::json!({"csrf": csrf, "body": "x".repeat(4001)}),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            serde_json::json!({"csrf": csrf, "body": "x", "t_ms": -5}),
+            StatusCode::BAD_REQUEST,
+        ),
+        (serde_json::json!({"csrf": csrf}), StatusCode::BAD_REQUEST),
+    ] {
+        let (status, _, body) = call(&f.state, comment(&path, Some(&cookie), fields.clone())).await;
+        assert_eq!(status, expected, "{fields}: {body}");
+    }
+    let big = serde_json::json!({"csrf": csrf, "body": "x".repeat(40_000)});
+    let (status, _, _) = call(&f.state, comment(&path, Some(&cookie), big)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    let missing = format!("/r/{}/comments", "f".repeat(32));
+    let (status, _, _) = call(
+        &f.state,
+        comment(
+            &missing,
+            Some(&cookie),
+            serde_json::json!({"csrf": csrf, "body": "x"}),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // Deleting the report deletes its comments.
+    f.state.store.delete_report(&id).unwrap();
+    assert!(f.state.store.comments(&id).unwrap().is_empty());
+}

@@ -70,6 +70,15 @@ CREATE TABLE IF NOT EXISTS report_assets (
     PRIMARY KEY (report_id, sha256)
 );
 CREATE INDEX IF NOT EXISTS report_assets_sha256 ON report_assets(sha256);
+CREATE TABLE IF NOT EXISTS comments (
+    id {identity},
+    report_id TEXT NOT NULL,
+    token_id {int} NOT NULL REFERENCES tokens(id),
+    created_at {int} NOT NULL,
+    at_ms {int},
+    body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS comments_report ON comments(report_id);
 CREATE TABLE IF NOT EXISTS upload_parts (
     name TEXT NOT NULL,
     n {int} NOT NULL,

@@ -1,6 +1,7 @@
 //! The viewer in the browser (wasm32 only): fetch the bundle, lay out the
 //! panels, and drive the replay from the controls.
 
+mod comments;
 mod controls;
 mod issue_actions;
 mod marks;
@@ -42,7 +43,7 @@ pub async fn viewer_main() -> Result<(), JsValue> {
 }
 
 /// The text at `url` (of this server), or why not.
-async fn fetch_text(url: &str) -> Result<String, JsValue> {
+pub(super) async fn fetch_text(url: &str) -> Result<String, JsValue> {
     let window = web_sys::window().ok_or("no window")?;
     let response: web_sys::Response =
         wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(url))
@@ -71,5 +72,6 @@ async fn load_and_show() -> Result<(), JsValue> {
     panels::environment(&bundle)?;
     let player = player::start(bundle)?;
     issue_actions::wire()?;
+    comments::wire(&player)?;
     marks::wire(&player, &player::bundle(&player))
 }

@@ -292,6 +292,11 @@ pub(super) fn seek_to(player: &Shared, t: u64) {
     pause(player);
 }
 
+/// The recording's length, in ms.
+pub(super) fn duration(player: &Shared) -> u64 {
+    player.borrow().bundle.duration_ms
+}
+
 /// The moment shown, in ms.
 pub(super) fn time(player: &Shared) -> u64 {
     player.borrow().time
