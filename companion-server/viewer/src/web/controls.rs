@@ -1,40 +1,19 @@
 //! The player's controls beyond Play and the timeline: the speed (1× to
 //! 8×), **Skip inactivity**, the keyboard (space plays or pauses, the
 //! arrows seek 5 s, `[` and `]` go to the previous and next moment worth
-//! seeing), and links to a moment: the address always names the moment
-//! shown once paused (`#t=12.3`), and **Copy link to this moment** copies it.
+//! seeing), and **Copy link to this moment** (the address names the
+//! moment shown once paused: `moment_link`).
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent};
 
 use super::by_id;
+use super::moment_link::moment_address;
 use super::player::{listen, seek_to, time, toggle, Shared};
 
 /// How far the arrow keys seek, in ms.
 const ARROW_SEEK_MS: u64 = 5_000;
-
-/// This page's address at moment `t` (ms): `…/r/{id}#t=12.3`.
-fn moment_address(t: u64) -> Option<String> {
-    let location = web_sys::window()?.location();
-    Some(format!(
-        "{}{}#t={}.{}",
-        location.origin().ok()?,
-        location.pathname().ok()?,
-        t / 1000,
-        t % 1000 / 100
-    ))
-}
-
-/// Name moment `t` in the address (without a new history entry).
-pub(super) fn remember_moment(t: u64) {
-    let (Some(window), Some(address)) = (web_sys::window(), moment_address(t)) else {
-        return;
-    };
-    if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&address));
-    }
-}
 
 /// Wire the speed, skip, keyboard and link controls.
 pub(super) fn wire(player: &Shared) -> Result<(), JsValue> {

@@ -5,6 +5,7 @@ mod comments;
 mod controls;
 mod issue_actions;
 mod marks;
+mod moment_link;
 mod panels;
 mod player;
 mod replay;
@@ -71,6 +72,7 @@ async fn load_and_show() -> Result<(), JsValue> {
         .map_err(|e| JsValue::from_str(&format!("the bundle does not parse: {e}")))?;
     panels::environment(&bundle)?;
     let player = player::start(bundle)?;
+    controls::wire(&player)?;
     issue_actions::wire()?;
     comments::wire(&player)?;
     marks::wire(&player, &player::bundle(&player))

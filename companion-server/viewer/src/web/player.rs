@@ -243,7 +243,6 @@ pub fn start(bundle: Bundle) -> Result<Shared, JsValue> {
     wire_entries(&player)?;
     wire_filters()?;
     super::timeline_ticks::draw(&player.borrow().bundle, &player.borrow().playback)?;
-    super::controls::wire(&player)?;
     Ok(player)
 }
 
@@ -282,7 +281,7 @@ pub(super) fn pause(player: &Shared) {
     if let Ok(button) = by_id::<Element>("play") {
         button.set_text_content(Some("Play"));
     }
-    super::controls::remember_moment(player.borrow().time);
+    super::moment_link::remember_moment(player.borrow().time);
 }
 
 /// Go to moment `t`, paused (a click on the timeline, an entry, a key).
