@@ -96,6 +96,15 @@ test('speed, skip inactivity, keyboard and links to a moment', async () => {
     await viewer.getByRole('button', { name: 'Copy link to this moment' }).click();
     await viewer.getByText('Link copied.').waitFor();
     assert.equal(await viewer.evaluate(() => navigator.clipboard.readText()), `${href}#t=1.0`);
+    // Each entry copies a link to its own moment, without seeking.
+    const step = viewer.locator('#steps li', { hasText: 'Clicked' });
+    const stepTime = bundle.events.find((e) => e.type === 'click').t;
+    await step.hover();
+    await step.getByRole('button', { name: /^Copy link to / }).click();
+    await step.getByText('Copied').waitFor();
+    const expected = `${href}#t=${Math.floor(stepTime / 1000)}.${Math.floor((stepTime % 1000) / 100)}`;
+    assert.equal(await viewer.evaluate(() => navigator.clipboard.readText()), expected);
+    assert.equal(await clock(), 1000, 'the link button does not seek');
     // Opened again from that link: the same moment.
     const again = await context.newPage();
     await again.goto(`${href}#t=1.0`);

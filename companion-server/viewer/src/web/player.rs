@@ -357,12 +357,13 @@ fn wire_play_button(player: &Shared) -> Result<(), JsValue> {
 }
 
 /// A click on a finding, a step, a console or a network entry seeks the
-/// replay to its time.
+/// replay to its time; its link button copies a link to that moment.
 fn wire_entries(player: &Shared) -> Result<(), JsValue> {
     let entries: Vec<(u64, Element)> = player.borrow().entries.clone();
     for (t, element) in entries {
         let player = player.clone();
         listen(&element, "click", move |_| seek_to(&player, t))?;
+        super::moment_link::add_copy_button(&element, t)?;
     }
     Ok(())
 }
