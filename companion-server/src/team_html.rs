@@ -87,8 +87,11 @@ pub struct Reports<'a> {
     pub problems: Vec<String>,
     pub search: ReportSearch,
     pub rows: Vec<ReportRow>,
-    /// The list stopped at its cap (there may be more).
-    pub capped: bool,
+    /// The page shown (from 1; a hundred reports each).
+    pub page: u32,
+    /// The links to the pages of newer and older reports, when there are.
+    pub newer: Option<String>,
+    pub older: Option<String>,
     /// The statuses a report may have: (value, words).
     pub statuses: &'a [(&'a str, &'a str)],
 }

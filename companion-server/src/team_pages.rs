@@ -25,7 +25,10 @@ const COOKIE: &str = "repro_session";
 /// `SameSite=Strict`), so it cannot sign a browser in with its own token.
 const SIGN_IN_COOKIE: &str = "repro_sign_in";
 /// The most reports the list shows at once.
-const LISTED_REPORTS: u32 = 500;
+/// Reports on one page of the list.
+const PAGE_SIZE: u32 = 100;
+/// The furthest page the list goes to.
+const MAX_PAGE: u32 = 10_000;
 
 type Fields = HashMap<String, String>;
 
@@ -222,14 +225,19 @@ pub async fn reports(
     };
     let store = state.store.clone();
     let search = query.clone();
-    let found = match blocking(move || store.find_reports(&search, LISTED_REPORTS)).await {
+    let page_number: u32 = field("page").parse().unwrap_or(1).clamp(1, MAX_PAGE);
+    let offset = (page_number - 1) * PAGE_SIZE;
+    // One more than a page: whether there are older ones.
+    let found = match blocking(move || store.find_reports(&search, PAGE_SIZE + 1, offset)).await {
         Ok(Ok(rows)) => rows,
         Ok(Err(e)) => return ApiError::from(e).into_response(),
         Err(e) => return e.into_response(),
     };
     let now = crate::store::now_ms();
+    let older = found.len() > PAGE_SIZE as usize;
     let rows: Vec<ReportRow> = found
         .into_iter()
+        .take(PAGE_SIZE as usize)
         .map(|row| ReportRow {
             link_state: if row.revoked {
                 "revoked".to_string()
@@ -261,7 +269,9 @@ pub async fn reports(
     let page = Reports {
         holder: &holder,
         problems,
-        capped: rows.len() == LISTED_REPORTS as usize,
+        page: page_number,
+        newer: (page_number > 1).then(|| page_link(&params, page_number - 1)),
+        older: older.then(|| page_link(&params, page_number + 1)),
         rows,
         search: ReportSearch {
             text: query.text,
@@ -322,6 +332,31 @@ pub async fn report_action(
         Ok(Err(e)) => ApiError::from(e).into_response(),
         Err(e) => e.into_response(),
     }
+}
+
+/// `/reports?…&page=N`: the list's address with the same search on page `n`.
+fn page_link(params: &Fields, n: u32) -> String {
+    let mut query: Vec<String> = ["q", "tester", "from", "to", "status"]
+        .iter()
+        .filter_map(|name| {
+            let value = params.get(*name)?.trim();
+            (!value.is_empty()).then(|| format!("{name}={}", query_value(value)))
+        })
+        .collect();
+    query.push(format!("page={n}"));
+    format!("/reports?{}", query.join("&"))
+}
+
+/// `text` percent-encoded for a query value.
+fn query_value(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// `POST /reports/{id}/status` (`status` one of the statuses): set it.

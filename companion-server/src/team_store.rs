@@ -130,19 +130,21 @@ impl Store {
         Ok(())
     }
 
-    /// Reports matching `query`, newest first, at most `limit`. Text matches
-    /// ignore case the same way on both database engines.
+    /// Reports matching `query`, newest first, at most `limit`, after the
+    /// first `offset` of them. Text matches ignore case the same way on
+    /// both database engines.
     pub fn find_reports(
         &self,
         query: &ReportQuery,
         limit: u32,
+        offset: u32,
     ) -> Result<Vec<ReportRow>, StoreError> {
         self.database()
             .query(
                 "SELECT r.id, r.title, r.url, t.label, r.token_id, r.created_at, r.bytes, r.revoked_at IS NOT NULL, r.expires_at, r.status \
                  FROM reports r JOIN tokens t ON t.id = r.token_id \
                  WHERE (LOWER(r.title) LIKE ?1 ESCAPE '\\' OR LOWER(r.url) LIKE ?1 ESCAPE '\\') AND LOWER(t.label) LIKE ?2 ESCAPE '\\' \
-                 AND r.created_at >= ?3 AND r.created_at < ?4 AND (?6 = '' OR r.status = ?6) ORDER BY r.created_at DESC, r.id LIMIT ?5",
+                 AND r.created_at >= ?3 AND r.created_at < ?4 AND (?6 = '' OR r.status = ?6) ORDER BY r.created_at DESC, r.id LIMIT ?5 OFFSET ?7",
                 vec![
                     like(&query.text).into(),
                     like(&query.tester).into(),
@@ -150,6 +152,7 @@ impl Store {
                     query.until.unwrap_or(i64::MAX).into(),
                     i64::from(limit).into(),
                     query.status.clone().into(),
+                    i64::from(offset).into(),
                 ],
             )?
             .iter()

@@ -594,3 +594,61 @@ async fn a_signed_in_holder_comments_on_a_report_anyone_with_the_link_reads() {
     f.state.store.delete_report(&id).unwrap();
     assert!(f.state.store.comments(&id).unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn the_list_pages_through_many_reports_keeping_the_search() {
+    let f = fixture();
+    for n in 1..=5u8 {
+        upload(
+            &f.state,
+            &f.token,
+            n,
+            &format!("Report {n}"),
+            "https://app.test/x",
+        )
+        .await;
+    }
+    // The store's pages, newest first, on either engine.
+    let query = repro_server::team_store::ReportQuery::default();
+    let titles = |offset| {
+        f.state
+            .store
+            .find_reports(&query, 2, offset)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.title)
+            .collect::<Vec<_>>()
+    };
+    let all: Vec<String> = f
+        .state
+        .store
+        .find_reports(&query, 10, 0)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.title)
+        .collect();
+    assert_eq!(all.len(), 5);
+    assert_eq!(titles(0), all[0..2]);
+    assert_eq!(titles(2), all[2..4]);
+    assert_eq!(titles(4), all[4..5]);
+    assert!(titles(6).is_empty());
+    // The page past the last: no report, a link back with the search kept.
+    let (cookie, _) = sign_in(&f.state, &f.token).await;
+    let (_, _, html) = call(
+        &f.state,
+        page("/reports?q=Report&status=open&page=2", &cookie),
+    )
+    .await;
+    assert!(html.contains("0 reports (page 2)"), "{html}");
+    assert!(
+        html.contains("href=\"/reports?q=Report&amp;status=open&amp;page=1\" rel=\"prev\"")
+            || html.contains("href=\"/reports?q=Report&#38;status=open&#38;page=1\" rel=\"prev\""),
+        "{html}"
+    );
+    assert!(!html.contains("rel=\"next\""));
+    let (_, _, html) = call(&f.state, page("/reports?page=-3", &cookie)).await;
+    assert!(
+        html.contains("5 reports<"),
+        "a page that is not one is the first: {html}"
+    );
+}

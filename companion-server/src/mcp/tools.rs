@@ -279,7 +279,7 @@ async fn list_reports(state: &ServerState, base: &str, arguments: &Value) -> Res
         .unwrap_or(20)
         .clamp(1, 100) as u32;
     let store = state.store.clone();
-    let rows = blocking(move || store.find_reports(&query, limit))
+    let rows = blocking(move || store.find_reports(&query, limit, 0))
         .await
         .map_err(|e| e.reason().to_string())?
         .map_err(|e| ApiError::from(e).reason().to_string())?;
