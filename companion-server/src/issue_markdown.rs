@@ -9,7 +9,7 @@
 //! 65,536 characters); what is left out is counted and linked (HAR,
 //! console text).
 
-use repro_manifest::{diagnose, steps, Bundle, ConsoleLevel, Mark, NetworkKind};
+use repro_manifest::{diagnose, steps, Bundle, ConsoleLevel, Finding, Mark, NetworkKind};
 use serde_json::{json, Value};
 
 use crate::markdown_text::{code_block, inline, moment};
@@ -22,6 +22,11 @@ const MAX_TEXT: usize = 300;
 /// The issue's title: the tester's first comment, else the likeliest
 /// finding, else the report's title (the page's, or the tester's).
 pub fn issue_title(bundle: &Bundle) -> String {
+    title_of(bundle, &diagnose(bundle))
+}
+
+/// The title, the findings being known.
+fn title_of(bundle: &Bundle, findings: &[Finding]) -> String {
     let comment = bundle
         .marks
         .iter()
@@ -29,7 +34,7 @@ pub fn issue_title(bundle: &Bundle) -> String {
         .find(|c| !c.is_empty());
     let title = match comment {
         Some(comment) => comment.to_string(),
-        None => match diagnose(bundle).first() {
+        None => match findings.first() {
             Some(finding) => finding.text.clone(),
             None if bundle.title.trim().is_empty() => "Repro report".to_string(),
             None => bundle.title.clone(),
@@ -71,10 +76,17 @@ fn expected_actual(mark: &Mark) -> (Option<String>, String) {
 
 /// The report `bundle`, shared at `link`, as a Markdown issue.
 pub fn issue_markdown(bundle: &Bundle, link: &str) -> String {
+    let findings = diagnose(bundle);
+    markdown_of(bundle, link, &title_of(bundle, &findings), &findings)
+}
+
+/// The issue's Markdown, its title and findings being known (the rules
+/// run once per issue).
+fn markdown_of(bundle: &Bundle, link: &str, title: &str, findings: &[Finding]) -> String {
     let env = &bundle.environment;
     let mut out = format!(
         "# {}\n\n**Report:** {link} (recorded {} UTC, {} s)\n\n",
-        inline(&issue_title(bundle), 200),
+        inline(title, 200),
         crate::dates::utc_minute(bundle.started_at as i64),
         bundle.duration_ms / 1000,
     );
@@ -114,7 +126,6 @@ pub fn issue_markdown(bundle: &Bundle, link: &str) -> String {
         }
     }
 
-    let findings = diagnose(bundle);
     out.push_str("\n## What went wrong\n\n");
     if findings.is_empty() {
         out.push_str("_The recording shows no failed request, console error or ignored click._\n");
@@ -244,12 +255,13 @@ fn slack_text(text: &str) -> String {
 /// The issue of report `id` (its share id) as JSON, for webhooks: title, Markdown, the link,
 /// and `text` (Slack's and compatible receivers' message field).
 pub fn issue_json(id: &str, bundle: &Bundle, link: &str) -> Value {
-    let title = issue_title(bundle);
+    let findings = diagnose(bundle);
+    let title = title_of(bundle, &findings);
     json!({
         "id": id,
         "title": title,
         "link": link,
-        "markdown": issue_markdown(bundle, link),
+        "markdown": markdown_of(bundle, link, &title, &findings),
         "text": format!("New Repro report: {} <{link}>", slack_text(&title)),
     })
 }

@@ -56,30 +56,33 @@ fn windows(steps: &[Step]) -> Vec<(&Step, u64, u64)> {
         .collect()
 }
 
+/// A click: when, on which page, on what, where.
+type ClickAt = (u64, u32, u32, i32, i32);
+
 /// A mark the tester put on the control `step` clicked: one whose box
 /// (in the viewport, at the mark's moment) holds a click of the step.
-fn marked_in<'a>(bundle: &'a Bundle, step: &Step, from: u64, to: u64) -> Option<&'a Mark> {
-    let clicks: Vec<(i32, i32)> = bundle
-        .events
+fn marked_in<'a>(
+    marks: &'a [Mark],
+    clicks: &[ClickAt],
+    step: &Step,
+    from: u64,
+    to: u64,
+) -> Option<&'a Mark> {
+    let points: Vec<(f64, f64)> = clicks
         .iter()
-        .filter_map(|e| match e {
-            EventRecord::Known(DomEvent::Click {
-                t, page, id, x, y, ..
-            }) if *page == step.page && Some(*id) == step.element && *t >= from && *t < to => {
-                Some((*x, *y))
-            }
-            _ => None,
+        .filter(|(t, page, id, _, _)| {
+            *page == step.page && Some(*id) == step.element && *t >= from && *t < to
         })
+        .map(|(_, _, _, x, y)| (f64::from(*x), f64::from(*y)))
         .collect();
-    bundle.marks.iter().find(|mark| {
+    marks.iter().find(|mark| {
         let r = mark.rect;
         mark.page == step.page
             && r.w > 0.0
             && r.h > 0.0
-            && clicks.iter().any(|(x, y)| {
-                let (x, y) = (f64::from(*x), f64::from(*y));
-                x >= r.x && x <= r.x + r.w && y >= r.y && y <= r.y + r.h
-            })
+            && points
+                .iter()
+                .any(|(x, y)| *x >= r.x && *x <= r.x + r.w && *y >= r.y && *y <= r.y + r.h)
     })
 }
 
@@ -121,6 +124,22 @@ pub fn diagnose(bundle: &Bundle) -> Vec<Finding> {
         })
         .chain(bundle.pages.iter().skip(1).map(|p| p.t))
         .collect();
+    // The clicks, once (for the marks on a step's control); none to look
+    // at without marks.
+    let clicks: Vec<ClickAt> = if bundle.marks.is_empty() {
+        Vec::new()
+    } else {
+        bundle
+            .events
+            .iter()
+            .filter_map(|e| match e {
+                EventRecord::Known(DomEvent::Click {
+                    t, page, id, x, y, ..
+                }) => Some((*t, *page, *id, *x, *y)),
+                _ => None,
+            })
+            .collect()
+    };
     for (step, from, to) in windows(&steps) {
         let within = |t: u64| t >= from && t < to;
         let failed: Vec<_> = bundle
@@ -137,7 +156,7 @@ pub fn diagnose(bundle: &Bundle) -> Vec<Finding> {
         let when = format!("after the step: {}", step.line());
         let went_wrong = !failed.is_empty() || !errors.is_empty();
         if went_wrong {
-            if let Some(mark) = marked_in(bundle, step, from, to) {
+            if let Some(mark) = marked_in(&bundle.marks, &clicks, step, from, to) {
                 findings.push(Finding {
                     t: mark.t,
                     text: format!(

@@ -20,6 +20,7 @@ use repro_server::{app, PendingUploads, ServerState, Store};
 use tower::ServiceExt;
 
 pub mod live;
+pub mod team;
 
 pub struct Fixture {
     pub _dir: tempfile::TempDir,

@@ -23,6 +23,9 @@ pub struct Playback {
     /// requests, marks, pages), sorted, without repeats.
     moments: Vec<u64>,
     duration: u64,
+    /// The stretches playback skips (see [`Playback::inactive_spans`]),
+    /// found once: playing asks at every tick.
+    spans: Vec<(u64, u64)>,
 }
 
 impl Playback {
@@ -56,17 +59,24 @@ impl Playback {
             .collect();
         moments.sort_unstable();
         moments.dedup();
-        Playback {
+        let mut playback = Playback {
             activity,
             moments,
             duration: bundle.duration_ms,
-        }
+            spans: Vec::new(),
+        };
+        playback.spans = playback.find_inactive_spans();
+        playback
     }
 
     /// The stretches playback skips: from shortly after something happened
     /// to shortly before the next thing does (or the end), where the two
     /// are at least [`INACTIVE_MS`] apart.
-    pub fn inactive_spans(&self) -> Vec<(u64, u64)> {
+    pub fn inactive_spans(&self) -> &[(u64, u64)] {
+        &self.spans
+    }
+
+    fn find_inactive_spans(&self) -> Vec<(u64, u64)> {
         let mut spans = Vec::new();
         let mut last = 0;
         for &t in self.activity.iter().chain(std::iter::once(&self.duration)) {
@@ -85,12 +95,8 @@ impl Playback {
             .saturating_add(elapsed_ms.saturating_mul(u64::from(speed.max(1))))
             .min(self.duration);
         if skip {
-            if let Some((_, end)) = self
-                .inactive_spans()
-                .into_iter()
-                .find(|(from, end)| t >= *from && t < *end)
-            {
-                t = end;
+            if let Some((_, end)) = self.spans.iter().find(|(from, end)| t >= *from && t < *end) {
+                t = *end;
             }
         }
         t
@@ -129,7 +135,7 @@ mod tests {
     #[test]
     fn long_quiet_stretches_are_skipped_short_ones_played() {
         let p = Playback::of(&bundle(20_000, &[0, 1_000, 2_000, 12_000]), []);
-        assert_eq!(p.inactive_spans(), vec![(2_500, 11_500), (12_500, 19_500)]);
+        assert_eq!(p.inactive_spans(), [(2_500, 11_500), (12_500, 19_500)]);
         assert_eq!(
             p.advance(1_000, 50, 1, true),
             1_050,

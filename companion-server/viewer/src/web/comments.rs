@@ -36,12 +36,9 @@ struct Listing {
 
 /// This report's comments' address.
 fn address() -> Result<String, JsValue> {
-    let location = web_sys::window().ok_or("no window")?.location();
-    Ok(format!(
-        "{}{}/comments",
-        location.origin()?,
-        location.pathname()?
-    ))
+    super::moment_link::report_address()
+        .map(|report| format!("{report}/comments"))
+        .ok_or_else(|| JsValue::from_str("no address"))
 }
 
 fn say(text: &str) {

@@ -72,7 +72,6 @@ pub(super) fn wire(player: &Shared) -> Result<(), JsValue> {
             return;
         }
         let now = time(&player);
-        let playback = player.borrow().playback.clone();
         let target = match key.key().as_str() {
             " " => {
                 event.prevent_default();
@@ -81,8 +80,8 @@ pub(super) fn wire(player: &Shared) -> Result<(), JsValue> {
             }
             "ArrowLeft" => Some(now.saturating_sub(ARROW_SEEK_MS)),
             "ArrowRight" => Some(now + ARROW_SEEK_MS),
-            "[" => playback.previous(now),
-            "]" => playback.next(now),
+            "[" => player.borrow().playback.previous(now),
+            "]" => player.borrow().playback.next(now),
             _ => return,
         };
         event.prevent_default();

@@ -21,10 +21,9 @@ fn say(text: &str) {
     }
 }
 
-/// The report's own address, `…/r/{id}` (this page's, without its `#`).
+/// The report's own address, `…/r/{id}`.
 fn report_address() -> Result<String, JsValue> {
-    let location = web_sys::window().ok_or("no window")?.location();
-    Ok(format!("{}{}", location.origin()?, location.pathname()?))
+    super::moment_link::report_address().ok_or_else(|| JsValue::from_str("no address"))
 }
 
 async fn fetch_issue() -> Result<String, JsValue> {

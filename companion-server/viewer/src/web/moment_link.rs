@@ -8,13 +8,22 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
-/// This page's address at moment `t` (ms): `…/r/{id}#t=12.3`.
-pub(super) fn moment_address(t: u64) -> Option<String> {
+/// The report's own address, `…/r/{id}` (this page's, without its `#`):
+/// what its links and its exports (`/issue.md`, `/comments`) start with.
+pub(super) fn report_address() -> Option<String> {
     let location = web_sys::window()?.location();
     Some(format!(
-        "{}{}#t={}.{}",
+        "{}{}",
         location.origin().ok()?,
-        location.pathname().ok()?,
+        location.pathname().ok()?
+    ))
+}
+
+/// This page's address at moment `t` (ms): `…/r/{id}#t=12.3`.
+pub(super) fn moment_address(t: u64) -> Option<String> {
+    Some(format!(
+        "{}#t={}.{}",
+        report_address()?,
         t / 1000,
         t % 1000 / 100
     ))

@@ -23,7 +23,7 @@ pub(super) fn draw(bundle: &Bundle, playback: &Playback) -> Result<(), JsValue> 
         pins.append_child(&tick)?;
         Ok(())
     };
-    for (from, to) in playback.inactive_spans() {
+    for &(from, to) in playback.inactive_spans() {
         add(
             "idle-span",
             format!("left:{:.2}%;width:{:.2}%", at(from), at(to) - at(from)),

@@ -418,26 +418,29 @@ fn on_scroll(cell: &RecorderCell, event: Event) {
 }
 
 fn on_pointer_move(cell: &RecorderCell, event: Event) {
-    // (Not `instanceof`: a move in a frame is of the frame's realm.)
-    if !js_sys::Reflect::has(&event, &JsValue::from_str("clientX")).unwrap_or(false) {
-        return;
-    }
-    let mouse = event.unchecked_ref::<MouseEvent>();
-    let (x, y) = (mouse.client_x(), mouse.client_y());
     cell.with(|recorder| {
-        // Not while the first snapshot is walked; sampled. (In a frame of
+        // Most moves are not sampled: decided before the event is read.
+        // Not while the first snapshot is walked either. (In a frame of
         // another origin, the page's recorder moves the path into its
         // viewport, as it does clicks.)
         if recorder.snapshot.is_some() || !recorder.pointer.due(recorder.now()) {
             return;
         }
+        // (Not `instanceof`: a move in a frame is of the frame's realm.)
+        if !js_sys::Reflect::has(&event, &JsValue::from_str("clientX")).unwrap_or(false) {
+            return;
+        }
+        let mouse = event.unchecked_ref::<MouseEvent>();
         // A move in a frame is in the frame's viewport: moved to the page's.
         let (dx, dy) = event
             .target()
-            .and_then(|t| t.dyn_into::<web_sys::Node>().ok())
-            .map(|node| dom_reads::offset_of_frame_holding(&node))
+            .filter(|target| target.is_object())
+            .map(|target| dom_reads::offset_of_frame_holding(target.unchecked_ref()))
             .unwrap_or((0, 0));
-        recorder.pointer_moved(x.saturating_add(dx), y.saturating_add(dy));
+        recorder.pointer_moved(
+            mouse.client_x().saturating_add(dx),
+            mouse.client_y().saturating_add(dy),
+        );
     });
 }
 
