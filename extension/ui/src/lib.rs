@@ -4,9 +4,10 @@
 //! share link; and the options page where the tester sets the server.
 //!
 //! Nothing here reads a page: the recorder did, and masked what it sent.
-//! The pure parts ([`session`], [`assemble`], [`user_agent`]) test natively;
+//! The pure parts ([`session`], [`assemble`], [`annotation`], [`user_agent`]) test natively;
 //! the `web` module (wasm32 only) binds them to the extension APIs.
 
+pub mod annotation;
 pub mod assemble;
 pub mod config;
 pub mod session;

@@ -1,12 +1,14 @@
 //! The review page (`review.html?tab=<id>`): everything a stopped recording
 //! would share, with a checkbox to leave out each console entry, network
-//! entry and screenshot, and the Share and Discard buttons. Entries are
+//! entry and screenshot, each mark's screenshot to annotate
+//! (`super::annotator`), and the Share and Discard buttons. Entries are
 //! shown as text, never as HTML.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement};
 
+use super::annotator::list_marks;
 use super::page_elements::{by_id, document, on, set_text, show};
 use crate::assemble::{apply_exclusions, summarize, Exclusions};
 use crate::session::{review_key, UploadState};
@@ -82,6 +84,7 @@ pub async fn review_main() -> Result<(), JsValue> {
     )?;
     show_summary(&bundle, &exclusions)?;
     show_diagnosis(&bundle)?;
+    list_marks(&session).await?;
 
     let changed_session = session.clone();
     let changed_bundle = bundle.clone();

@@ -62,15 +62,31 @@ pub fn base64(bytes: &[u8]) -> String {
     out
 }
 
-/// The visible part of `tab` (the shown tab of its window), drawn on a canvas.
-async fn visible_tab(tab: i64) -> Result<OffscreenCanvas, JsValue> {
+/// Whether `tab` is the tab its window shows, and that window's id.
+async fn shown(tab: i64) -> Result<(bool, JsValue), JsValue> {
     let info = call("chrome.tabs.get", &[(tab as f64).into()]).await?;
-    let window = get(&info, "windowId");
+    Ok((
+        get(&info, "active").as_bool() == Some(true),
+        get(&info, "windowId"),
+    ))
+}
+
+/// The visible part of `tab`'s window drawn on a canvas, if `tab` was the
+/// tab it showed before and after the picture was taken (the capture is of
+/// whatever tab the window shows: a tester may switch tabs meanwhile).
+async fn visible_tab(tab: i64) -> Result<Option<OffscreenCanvas>, JsValue> {
+    let (active, window) = shown(tab).await?;
+    if !active {
+        return Ok(None);
+    }
     let data_url = call(
         "chrome.tabs.captureVisibleTab",
         &[window, object(&[("format", "png".into())])],
     )
     .await?;
+    if !shown(tab).await?.0 {
+        return Ok(None);
+    }
     let global: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
     let response: web_sys::Response =
         JsFuture::from(global.fetch_with_str(&data_url.as_string().ok_or("no image")?))
@@ -82,7 +98,25 @@ async fn visible_tab(tab: i64) -> Result<OffscreenCanvas, JsValue> {
         .dyn_into()?;
     let canvas = OffscreenCanvas::new(bitmap.width(), bitmap.height())?;
     context(&canvas)?.draw_image_with_image_bitmap(&bitmap, 0.0, 0.0)?;
-    Ok(canvas)
+    Ok(Some(canvas))
+}
+
+/// The visible part of `tab`, brought to the front for it (again, up to
+/// three times, if another tab came to the front while it was taken).
+async fn visible_tab_in_front(tab: i64) -> Result<OffscreenCanvas, JsValue> {
+    for _ in 0..3 {
+        call(
+            "chrome.tabs.update",
+            &[(tab as f64).into(), object(&[("active", true.into())])],
+        )
+        .await?;
+        if let Some(canvas) = visible_tab(tab).await? {
+            return Ok(canvas);
+        }
+    }
+    Err(JsValue::from_str(
+        "another tab kept coming to the front while the screenshot was taken",
+    ))
 }
 
 /// Black out `masks` (viewport boxes, scaled by `scale`) in the pixels themselves.
@@ -123,11 +157,9 @@ fn crop(canvas: &OffscreenCanvas, (x, y, w, h): (f64, f64, f64, f64)) -> Option<
 /// read back. Nothing unless `tab` is the one its window shows (the
 /// capture is of the shown tab).
 pub async fn tab_pixels(tab: i64, request: &TabPixels) -> Result<Vec<Option<String>>, JsValue> {
-    let info = call("chrome.tabs.get", &[(tab as f64).into()]).await?;
-    if get(&info, "active").as_bool() != Some(true) {
+    let Some(canvas) = visible_tab(tab).await? else {
         return Ok(vec![None; request.boxes.len()]);
-    }
-    let canvas = visible_tab(tab).await?;
+    };
     let scale = canvas.width() as f64 / request.viewport_width.max(1.0);
     let rect = |[x, y, w, h]: [f64; 4]| Rect { x, y, w, h };
     let masks: Vec<Rect> = request.masks.iter().copied().map(rect).collect();
@@ -154,12 +186,13 @@ pub async fn tab_pixels(tab: i64, request: &TabPixels) -> Result<Vec<Option<Stri
     Ok(images)
 }
 
-/// Capture the visible part of `tab` and make the mark's two images.
+/// Capture the visible part of `tab` (brought to the front) and make the
+/// mark's two images.
 pub async fn capture(
     tab: i64,
     capture: &MarkCapture,
 ) -> Result<(Screenshot, Option<Screenshot>), JsValue> {
-    let canvas = visible_tab(tab).await?;
+    let canvas = visible_tab_in_front(tab).await?;
     let width = canvas.width();
     let ctx = context(&canvas)?;
     let scale = width as f64 / capture.viewport.w.max(1) as f64;
