@@ -81,19 +81,20 @@ pub fn page(meta: &ReportMeta, issue_repository: Option<&str>) -> Response {
 <button id="new-github-issue" type="button">New GitHub issue</button><button id="new-gitlab-issue" type="button">New GitLab issue</button>
 <span id="issue-status" role="status"></span></div></header>
 <p id="viewer-error" role="alert" hidden></p>
-<main>
-  <div>
+<main id="layout">
+  <div id="player-column">
     <p id="address" aria-label="Page address"></p>
     <div id="stage"><iframe id="replay" title="Replayed page" sandbox="allow-same-origin"></iframe><div id="pointer" hidden></div><div id="mark-outline" hidden></div></div>
     <div id="pins" aria-label="Marks on the timeline"></div>
     <div id="controls"><button id="play" type="button" aria-keyshortcuts="Space">Play</button><input id="timeline" type="range" min="0" max="0" value="0" aria-label="Timeline"><span id="clock"></span>
       <select id="speed" aria-label="Playback speed"><option>1×</option><option>2×</option><option>4×</option><option>8×</option></select>
       <label><input id="skip-inactivity" type="checkbox" checked> Skip inactivity</label>
-      <button id="copy-moment" type="button">Copy link to this moment</button><span id="moment-status" role="status"></span></div>
-    <p id="keys">Keys: space plays or pauses, ← → seek 5 s, [ ] previous or next moment.</p>
+      <button id="copy-moment" type="button">Copy link to this moment</button><button id="fullscreen" type="button" aria-keyshortcuts="F">Full screen</button><span id="moment-status" role="status"></span></div>
+    <p id="keys">Keys: space plays or pauses, ← → seek 5 s, [ ] previous or next moment, F full screen.</p>
     <section id="mark-detail" aria-label="Mark" hidden></section>
   </div>
-  <div>
+  <div id="divider" role="separator" tabindex="0" aria-orientation="vertical" aria-label="Width of the replay" aria-controls="player-column" aria-valuemin="30" aria-valuemax="80" aria-valuenow="60"></div>
+  <div id="panels">
     <section tabindex="0" aria-labelledby="h-diagnosis"><h2 id="h-diagnosis">Diagnosis</h2><ol id="diagnosis" aria-label="Diagnosis"></ol></section>
     <section tabindex="0" aria-labelledby="h-comments"><h2 id="h-comments">Comments</h2><ol id="comments" aria-label="Comments"></ol>
       <form id="comment-form" hidden><p id="comment-as"></p><textarea id="comment-body" aria-label="Comment" rows="3" maxlength="4000" required></textarea>

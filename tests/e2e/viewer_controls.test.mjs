@@ -1,8 +1,9 @@
 // The viewer's controls, as a developer uses them on a real recording: the
 // speed, Skip inactivity (on by default, its stretches shown on the
 // timeline), the keyboard (space, arrows, [ and ]), the address naming the
-// moment once paused and Copy link to this moment, and the timeline's
-// ticks for errors and failed requests.
+// moment once paused and Copy link to this moment, the timeline's ticks
+// for errors and failed requests, the divider beside the replay (keys,
+// drag, remembered) and full screen.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testEnvironment, startRecording, stopAndShare, untilRecorded } from './harness.mjs';
@@ -111,6 +112,46 @@ test('speed, skip inactivity, keyboard and links to a moment', async () => {
     await again.locator('#steps li').first().waitFor();
     assert.equal(await again.locator('#timeline').inputValue(), '1000');
     await again.close();
+
+    // The divider between the replay and the panels: the arrows move it
+    // (without seeking), the replay grows with its column, and the width is
+    // remembered; dragging moves it too. (Beside each other from 1100 px.)
+    await viewer.setViewportSize({ width: 1280, height: 800 });
+    const divider = viewer.getByRole('separator', { name: 'Width of the replay' });
+    const replayWidth = () => viewer.locator('#stage').evaluate((s) => s.getBoundingClientRect().width);
+    const before = await replayWidth();
+    assert.equal(await divider.getAttribute('aria-valuenow'), '60');
+    await divider.focus();
+    await viewer.keyboard.press('ArrowRight');
+    await viewer.keyboard.press('ArrowRight');
+    assert.equal(await divider.getAttribute('aria-valuenow'), '70');
+    assert.equal(await clock(), 1000, 'the arrows on the divider do not seek');
+    assert.ok(await replayWidth() > before + 50, `the replay grew: ${before} → ${await replayWidth()}`);
+    const scaleOf = () => viewer.locator('#replay').evaluate((f) => f.style.transform);
+    await viewer.keyboard.press('End');
+    assert.equal(await divider.getAttribute('aria-valuenow'), '80');
+    await viewer.reload();
+    await viewer.locator('#steps li').first().waitFor();
+    assert.equal(await divider.getAttribute('aria-valuenow'), '80', 'remembered');
+    const row = await viewer.locator('#layout').boundingBox();
+    const handle = await divider.boundingBox();
+    await viewer.mouse.move(handle.x + handle.width / 2, handle.y + 50);
+    await viewer.mouse.down();
+    await viewer.mouse.move(row.x + row.width * 0.45, handle.y + 50, { steps: 4 });
+    await viewer.mouse.up();
+    const dragged = Number(await divider.getAttribute('aria-valuenow'));
+    assert.ok(dragged >= 43 && dragged <= 47, `dragged to about 45 %: ${dragged}`);
+
+    // Full screen: the replay and its controls fill the screen, the replay
+    // is fitted again, and F (or the button) leaves.
+    const scaleBefore = await scaleOf();
+    await viewer.getByRole('button', { name: 'Full screen' }).click();
+    await viewer.waitForFunction(() => document.fullscreenElement?.id === 'player-column');
+    await viewer.getByRole('button', { name: 'Leave full screen' }).waitFor();
+    await viewer.waitForFunction((s) => document.getElementById('replay').style.transform !== s, scaleBefore);
+    await viewer.keyboard.press('f');
+    await viewer.waitForFunction(() => document.fullscreenElement === null);
+    await viewer.getByRole('button', { name: 'Full screen' }).waitFor();
   } finally {
     await viewer.close();
   }

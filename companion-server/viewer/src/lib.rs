@@ -15,6 +15,7 @@ pub mod canvas_boxes;
 pub mod element_states;
 pub mod head_rules;
 pub mod issue_links;
+pub mod panel_split;
 pub mod pixel_frames;
 pub mod playback;
 pub mod pointer_track;

@@ -1,7 +1,7 @@
 //! The player's controls beyond Play and the timeline: the speed (1× to
 //! 8×), **Skip inactivity**, the keyboard (space plays or pauses, the
 //! arrows seek 5 s, `[` and `]` go to the previous and next moment worth
-//! seeing), and **Copy link to this moment** (the address names the
+//! seeing, `F` full screen), and **Copy link to this moment** (the address names the
 //! moment shown once paused: `moment_link`).
 
 use wasm_bindgen::prelude::*;
@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent};
 
 use super::by_id;
+use super::layout::toggle_full_screen;
 use super::moment_link::moment_address;
 use super::player::{listen, seek_to, time, toggle, Shared};
 
@@ -76,6 +77,11 @@ pub(super) fn wire(player: &Shared) -> Result<(), JsValue> {
             " " => {
                 event.prevent_default();
                 toggle(&player);
+                return;
+            }
+            "f" | "F" => {
+                event.prevent_default();
+                toggle_full_screen();
                 return;
             }
             "ArrowLeft" => Some(now.saturating_sub(ARROW_SEEK_MS)),

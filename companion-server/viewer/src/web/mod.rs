@@ -4,6 +4,7 @@
 mod comments;
 mod controls;
 mod issue_actions;
+mod layout;
 mod marks;
 mod moment_link;
 mod panels;
@@ -73,6 +74,7 @@ async fn load_and_show() -> Result<(), JsValue> {
     panels::environment(&bundle)?;
     let player = player::start(bundle)?;
     controls::wire(&player)?;
+    layout::wire(&player)?;
     issue_actions::wire()?;
     comments::wire(&player)?;
     marks::wire(&player, &player::bundle(&player))

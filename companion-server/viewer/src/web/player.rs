@@ -247,6 +247,11 @@ pub fn start(bundle: Bundle) -> Result<Shared, JsValue> {
 }
 
 /// The bundle being replayed.
+/// Fit the replay to its stage again.
+pub(super) fn refit(player: &Shared) {
+    player.borrow().replay.refit();
+}
+
 pub(super) fn bundle(player: &Shared) -> Bundle {
     player.borrow().bundle.clone()
 }

@@ -12,8 +12,10 @@ const SVG_NS: &str = "http://www.w3.org/2000/svg";
 /// The replayed page in its iframe, with what the player shows around it.
 pub struct Replay {
     replayer: Replayer<IframeDocument>,
-    /// Called with the viewport size when it changes.
+    /// Called with the viewport size when it changes (and by [`Replay::refit`]).
     pub on_viewport: Box<dyn Fn(u32, u32)>,
+    /// The recorded viewport shown last.
+    viewport: Option<(u32, u32)>,
     /// Called with the position of a click, in page pixels.
     pub on_click: Box<dyn Fn(i32, i32)>,
 }
@@ -24,6 +26,7 @@ impl Replay {
         Replay {
             replayer: Replayer::new(IframeDocument { iframe }),
             on_viewport: Box::new(|_, _| {}),
+            viewport: None,
             on_click: Box::new(|_, _| {}),
         }
     }
@@ -34,10 +37,21 @@ impl Replay {
         self.replayer.use_stored_assets(assets);
     }
 
+    /// Fit the replay to its stage again (the window, the panels' width or
+    /// full screen changed).
+    pub fn refit(&self) {
+        if let Some((w, h)) = self.viewport {
+            (self.on_viewport)(w, h);
+        }
+    }
+
     /// Apply one event of a page recorded at `page_url`.
     pub fn apply(&mut self, event: &DomEvent, page_url: &str) {
         match self.replayer.apply(event, page_url) {
-            Some(Effect::Viewport(w, h)) => (self.on_viewport)(w, h),
+            Some(Effect::Viewport(w, h)) => {
+                self.viewport = Some((w, h));
+                (self.on_viewport)(w, h)
+            }
             Some(Effect::Click(x, y)) => (self.on_click)(x, y),
             None => {}
         }
