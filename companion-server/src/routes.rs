@@ -44,6 +44,7 @@ pub fn router(state: ServerState) -> Router {
             get(share_exports::playwright_spec),
         )
         .route("/r/{id}/screenshots/{n}", get(share_exports::screenshot))
+        .route("/r/{id}/thumbnail", get(share_exports::thumbnail))
         .route(
             "/r/{id}/comments",
             get(comments::list)

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 
 use repro_manifest::Bundle;
 
+use crate::blocking::blocking;
 use crate::share::{download, stored_bundle};
 use crate::upload::{public_base, report_link};
 use crate::{ApiError, ServerState};
@@ -89,6 +90,35 @@ pub(crate) async fn playwright_spec(
         |bundle, link, _| crate::playwright_spec::playwright_spec(bundle, link),
     )
     .await
+}
+
+/// `GET /r/{id}/thumbnail`: the small picture of the tab at Stop that the
+/// reports list shows (404 when the report has none).
+pub(crate) async fn thumbnail(
+    State(state): State<ServerState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let meta = crate::share::live_report(&state, &id).await?;
+    let store = state.store.clone();
+    let (mime, data) = blocking(move || store.report_thumbnail(&meta.id))
+        .await??
+        .ok_or(ApiError::NotFound)?;
+    let content_type = match mime.as_str() {
+        "image/webp" => "image/webp",
+        "image/png" => "image/png",
+        "image/jpeg" => "image/jpeg",
+        _ => return Err(ApiError::NotFound),
+    };
+    let bytes = crate::base64_decode::decode(&data)
+        .ok_or_else(|| ApiError::Internal("a stored thumbnail is not base64".into()))?;
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=3600"),
+    );
+    Ok(response)
 }
 
 /// `GET /r/{id}/screenshots/{n}`: screenshot `n` of the report, as an image.

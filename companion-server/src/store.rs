@@ -243,13 +243,14 @@ impl Store {
         gzip: &[u8],
         expires_at: Option<i64>,
     ) -> Result<Stored, StoreError> {
-        self.put_report_with_assets(token_id, bundle_id, title, url, gzip, expires_at, &[])
+        self.put_report_with_assets(token_id, bundle_id, title, url, gzip, expires_at, &[], None)
     }
 
     /// [`Store::put_report`], the report using the stored assets `assets`
     /// (SHA-256s): each must be stored already, or nothing is
     /// ([`StoreError::AssetMissing`]); in the same transaction as the
-    /// report's row, each is marked used now, so no sweep takes it.
+    /// report's row, each is marked used now, so no sweep takes it. The
+    /// bundle's `thumbnail` (checked already) is kept in the row, for lists.
     #[allow(clippy::too_many_arguments)]
     pub fn put_report_with_assets(
         &self,
@@ -260,6 +261,7 @@ impl Store {
         gzip: &[u8],
         expires_at: Option<i64>,
         assets: &[String],
+        thumbnail: Option<&repro_manifest::Screenshot>,
     ) -> Result<Stored, StoreError> {
         match self.report_for_bundle(bundle_id)? {
             Some((id, owner)) if owner == token_id => return Ok(Stored { id, created: false }),
@@ -277,13 +279,16 @@ impl Store {
             now_ms().into(),
             (gzip.len() as i64).into(),
             expires_at.into(),
+            thumbnail.map(|t| t.mime.clone()).into(),
+            thumbnail.map(|t| t.data.clone()).into(),
         ];
         let assets = assets.to_vec();
         // The insert does nothing when another upload of the bundle won the race.
         let existing = self.db.transaction(move |tx| {
             let inserted = tx.execute(
-                "INSERT INTO reports (id, bundle_id, token_id, title, url, created_at, bytes, expires_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (bundle_id) DO NOTHING",
+                "INSERT INTO reports (id, bundle_id, token_id, title, url, created_at, bytes, expires_at, \
+                 thumbnail_mime, thumbnail) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (bundle_id) DO NOTHING",
                 &row,
             )?;
             if inserted == 1 {

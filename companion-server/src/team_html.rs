@@ -12,7 +12,7 @@ use crate::ApiError;
 
 /// The team pages' Content-Security-Policy: no script, no outside load,
 /// forms post only here.
-const CSP: &str = "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// `page` as the answer, with `status` and the team pages' policy.
 pub fn respond(status: StatusCode, page: &impl Template) -> Response {
@@ -77,6 +77,8 @@ pub struct ReportRow {
     pub actions: &'static [(&'static str, &'static str)],
     /// Where the team is with it (a stored status value).
     pub status: String,
+    /// Its thumbnail can be shown (it has one and its link works).
+    pub thumbnail: bool,
 }
 
 /// `/reports`: the list, searched.

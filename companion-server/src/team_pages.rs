@@ -239,6 +239,7 @@ pub async fn reports(
         .into_iter()
         .take(PAGE_SIZE as usize)
         .map(|row| ReportRow {
+            thumbnail: row.thumbnail && !row.revoked && row.expires_at.is_none_or(|at| at > now),
             link_state: if row.revoked {
                 "revoked".to_string()
             } else {

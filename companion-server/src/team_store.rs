@@ -43,6 +43,8 @@ pub struct ReportRow {
     pub expires_at: Option<i64>,
     /// Where the team is with it: one of [`REPORT_STATUSES`].
     pub status: String,
+    /// It has a thumbnail (`/r/{id}/thumbnail`).
+    pub thumbnail: bool,
 }
 
 /// The statuses a report may have, as stored, with their words.
@@ -141,7 +143,7 @@ impl Store {
     ) -> Result<Vec<ReportRow>, StoreError> {
         self.database()
             .query(
-                "SELECT r.id, r.title, r.url, t.label, r.token_id, r.created_at, r.bytes, r.revoked_at IS NOT NULL, r.expires_at, r.status \
+                "SELECT r.id, r.title, r.url, t.label, r.token_id, r.created_at, r.bytes, r.revoked_at IS NOT NULL, r.expires_at, r.status, r.thumbnail IS NOT NULL \
                  FROM reports r JOIN tokens t ON t.id = r.token_id \
                  WHERE (LOWER(r.title) LIKE ?1 ESCAPE '\\' OR LOWER(r.url) LIKE ?1 ESCAPE '\\') AND LOWER(t.label) LIKE ?2 ESCAPE '\\' \
                  AND r.created_at >= ?3 AND r.created_at < ?4 AND (?6 = '' OR r.status = ?6) ORDER BY r.created_at DESC, r.id LIMIT ?5 OFFSET ?7",
@@ -168,6 +170,7 @@ impl Store {
                     revoked: row.bool(7)?,
                     expires_at: row.opt_int(8)?,
                     status: row.text(9)?,
+                    thumbnail: row.bool(10)?,
                 })
             })
             .collect()
@@ -182,6 +185,18 @@ impl Store {
             vec![id.into(), status.into()],
         )?;
         Ok(())
+    }
+
+    /// Report `id`'s thumbnail: its type and its bytes in base64, if it has one.
+    pub fn report_thumbnail(&self, id: &str) -> Result<Option<(String, String)>, StoreError> {
+        let Some(row) = self.database().query_one(
+            "SELECT thumbnail_mime, thumbnail FROM reports WHERE id = ?1 AND thumbnail IS NOT NULL",
+            vec![id.into()],
+        )?
+        else {
+            return Ok(None);
+        };
+        Ok(Some((row.text(0)?, row.text(1)?)))
     }
 
     /// The token that uploaded report `id`.

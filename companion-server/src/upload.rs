@@ -156,7 +156,7 @@ pub(crate) async fn store_upload(
         .await
         .map_err(|_| ApiError::Internal("the server is shutting down".into()))?;
     // Only what the store needs outlives the decoding; the bundle goes.
-    let (id, title, url, assets, gzip) = blocking(move || {
+    let (id, title, url, assets, thumbnail, gzip) = blocking(move || {
         let decoded = ingest::decode(body, gzipped, &limits, scan).map(|upload| {
             let url = upload.head.pages.first().map(|p| p.url.clone());
             let head = upload.head;
@@ -168,6 +168,7 @@ pub(crate) async fn store_upload(
                 head.title,
                 url.unwrap_or_default(),
                 assets,
+                head.thumbnail,
                 upload.gzip,
             )
         });
@@ -186,7 +187,14 @@ pub(crate) async fn store_upload(
     let stored_bytes = gzip.len() as u64;
     let stored = blocking(move || {
         store.put_report_with_assets(
-            token_id, &bundle_id, &title, &url, &gzip, expires_at, &assets,
+            token_id,
+            &bundle_id,
+            &title,
+            &url,
+            &gzip,
+            expires_at,
+            &assets,
+            thumbnail.as_ref(),
         )
     })
     .await??;

@@ -194,6 +194,7 @@ async fn the_openapi_document_covers_every_route() {
         "GET /r/{id}/prompt.md",
         "GET /r/{id}/playwright.spec.ts",
         "GET /r/{id}/screenshots/{n}",
+        "GET /r/{id}/thumbnail",
         "POST /mcp",
         "GET /r/{id}/comments",
         "POST /r/{id}/comments",

@@ -22,6 +22,11 @@ pub const FORMAT_VERSION: u32 = 4;
 /// shown), where an older one loads from the recorded site.
 pub const ASSETS_STORED_SINCE: u32 = 4;
 
+/// The largest width or height of a bundle's thumbnail, in pixels.
+pub const THUMBNAIL_MAX_SIDE: u32 = 640;
+/// The most base64 characters of a bundle's thumbnail (64 KiB of image).
+pub const THUMBNAIL_MAX_BASE64: usize = 87_384;
+
 /// One recorded session, as the extension uploads it and the server stores it.
 ///
 /// Times inside a bundle are milliseconds from the session start.
@@ -60,6 +65,11 @@ pub struct Bundle {
     pub screenshots: Vec<Screenshot>,
     /// The masking policy the recorder applied.
     pub mask_policy: MaskPolicy,
+    /// A small picture of the tab when recording stopped, masked like every
+    /// screenshot, for lists of reports (at most [`THUMBNAIL_MAX_SIDE`]
+    /// pixels a side and [`THUMBNAIL_MAX_BASE64`] characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail: Option<Screenshot>,
     /// The page assets stored with the report, by URL (their bytes are
     /// uploaded apart, once per content).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

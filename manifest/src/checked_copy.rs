@@ -55,6 +55,8 @@ struct Parts<'a> {
     screenshots: Option<&'a RawValue>,
     mask_policy: MaskPolicy,
     #[serde(default)]
+    thumbnail: Option<Screenshot>,
+    #[serde(default)]
     assets: Vec<AssetRef>,
     #[serde(default)]
     skipped_assets: Vec<SkippedAsset>,
@@ -92,6 +94,7 @@ pub fn read_checked(
         marks: Vec::new(),
         screenshots: Vec::new(),
         mask_policy: parts.mask_policy,
+        thumbnail: parts.thumbnail,
         assets: parts.assets,
         skipped_assets: parts.skipped_assets,
     };

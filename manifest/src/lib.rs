@@ -46,6 +46,7 @@ pub use assets::{
 };
 pub use bundle::{
     Bundle, Environment, Mark, Page, Rect, Screenshot, Size, ASSETS_STORED_SINCE, FORMAT_VERSION,
+    THUMBNAIL_MAX_BASE64, THUMBNAIL_MAX_SIDE,
 };
 pub use capture_gaps::capture_gaps;
 pub use checked_copy::read_checked;

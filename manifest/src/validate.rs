@@ -143,6 +143,9 @@ impl Bundle {
             return fail("pages", "a bundle needs at least one page");
         }
         check_count("pages", self.pages.len(), limits.max_pages)?;
+        if let Some(thumbnail) = &self.thumbnail {
+            validate_thumbnail(thumbnail)?;
+        }
         check_bytes(|| "title".into(), &self.title, limits.max_title_bytes)?;
         for (i, page) in self.pages.iter().enumerate() {
             check_bytes(
@@ -301,6 +304,42 @@ pub(crate) fn validate_mark(
         ("text", &mark.text),
     ] {
         check_string(|| format!("marks[{i}].{field}"), text, limits)?;
+    }
+    Ok(())
+}
+
+/// Check the bundle's thumbnail: a small image, so that a list of reports
+/// can show it without reading the bundle.
+fn validate_thumbnail(shot: &Screenshot) -> Result<(), ValidationError> {
+    use crate::{THUMBNAIL_MAX_BASE64, THUMBNAIL_MAX_SIDE};
+    if !matches!(
+        shot.mime.as_str(),
+        "image/webp" | "image/png" | "image/jpeg"
+    ) {
+        return fail(
+            "thumbnail.mime",
+            "must be image/webp, image/png or image/jpeg",
+        );
+    }
+    for (field, side) in [("width", shot.width), ("height", shot.height)] {
+        if side == 0 || side > THUMBNAIL_MAX_SIDE {
+            return fail(
+                format!("thumbnail.{field}"),
+                format!("must be 1 to {THUMBNAIL_MAX_SIDE} pixels"),
+            );
+        }
+    }
+    if shot.data.len() > THUMBNAIL_MAX_BASE64 {
+        return fail(
+            "thumbnail.data",
+            format!(
+                "is {} base64 characters; at most {THUMBNAIL_MAX_BASE64}",
+                shot.data.len()
+            ),
+        );
+    }
+    if !crate::dom::is_base64(&shot.data) {
+        return fail("thumbnail.data", "must be base64");
     }
     Ok(())
 }

@@ -59,9 +59,21 @@ fn edited(edit: impl FnOnce(&mut Bundle)) -> Bundle {
     bundle
 }
 
+fn thumbnail(width: u32, mime: &str, data: &str) -> repro_manifest::Screenshot {
+    repro_manifest::Screenshot {
+        t: 0,
+        width,
+        height: 200,
+        mime: mime.into(),
+        data: data.into(),
+    }
+}
+
 #[test]
 fn the_example_is_written_back_as_it_was_read() {
     assert_eq!(agree(&example(), &Limits::default()), Ok(()));
+    let with_thumbnail = edited(|b| b.thumbnail = Some(thumbnail(320, "image/webp", "AAAA")));
+    assert_eq!(agree(&with_thumbnail, &Limits::default()), Ok(()));
 }
 
 #[test]
@@ -74,6 +86,21 @@ fn every_refusal_is_the_same_both_ways() {
             defaults.clone(),
         ),
         ("no pages", edited(|b| b.pages.clear()), defaults.clone()),
+        (
+            "a thumbnail too wide",
+            edited(|b| b.thumbnail = Some(thumbnail(641, "image/webp", "AAAA"))),
+            defaults.clone(),
+        ),
+        (
+            "a thumbnail of another type",
+            edited(|b| b.thumbnail = Some(thumbnail(320, "image/svg+xml", "AAAA"))),
+            defaults.clone(),
+        ),
+        (
+            "a thumbnail too large",
+            edited(|b| b.thumbnail = Some(thumbnail(320, "image/webp", &"A".repeat(90_000)))),
+            defaults.clone(),
+        ),
         (
             "console page",
             edited(|b| b.console[0].page = 7),

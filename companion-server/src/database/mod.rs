@@ -18,6 +18,8 @@ pub(crate) const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     ("reports", "expires_at", "INTEGER"),
     ("tokens", "admin", "INTEGER NOT NULL DEFAULT 0"),
     ("reports", "status", "TEXT NOT NULL DEFAULT 'open'"),
+    ("reports", "thumbnail_mime", "TEXT"),
+    ("reports", "thumbnail", "TEXT"),
 ];
 
 /// Repro's tables, in the words of an engine: its 64-bit integer type, its
@@ -130,6 +132,12 @@ impl From<String> for Value {
 impl From<Option<i64>> for Value {
     fn from(v: Option<i64>) -> Self {
         v.map_or(Value::Null, Value::Int)
+    }
+}
+
+impl From<Option<String>> for Value {
+    fn from(v: Option<String>) -> Self {
+        v.map_or(Value::Null, Value::Text)
     }
 }
 

@@ -18,6 +18,9 @@ pub struct Exclusions {
     /// Screenshots to drop.
     #[serde(default)]
     pub screenshots: Vec<usize>,
+    /// Leave out the thumbnail of the tab at Stop.
+    #[serde(default)]
+    pub thumbnail: bool,
 }
 
 /// Remove what the tester excluded; marks lose their references to dropped
@@ -44,6 +47,9 @@ pub fn apply_exclusions(bundle: &mut Bundle, exclusions: &Exclusions) {
         mark.crop = remap(mark.crop);
     }
     drop_positions(&mut bundle.screenshots, &exclusions.screenshots);
+    if exclusions.thumbnail {
+        bundle.thumbnail = None;
+    }
 }
 
 fn drop_positions<T>(list: &mut Vec<T>, positions: &[usize]) {
@@ -159,6 +165,7 @@ pub fn assemble(
         marks: Vec::new(),
         screenshots: Vec::new(),
         mask_policy: session.policy.clone(),
+        thumbnail: session.thumbnail.clone(),
         assets: Vec::new(),
         skipped_assets: Vec::new(),
     };
@@ -205,6 +212,7 @@ mod tests {
             policy: MaskPolicy::default(),
             hook_patterns: Vec::new(),
             mark_only: false,
+            thumbnail: None,
         }
     }
 
@@ -363,6 +371,23 @@ mod tests {
             screenshot: Some(shot(t)),
             crop: Some(shot(t + 1)),
         }
+    }
+
+    #[test]
+    fn the_thumbnail_comes_from_the_session_unless_left_out() {
+        let mut session = session();
+        session.thumbnail = Some(shot(9));
+        let bundle = assemble(&session, Vec::new(), Vec::new(), 2_000);
+        assert_eq!(bundle.thumbnail, Some(shot(9)));
+        let mut shared = bundle.clone();
+        apply_exclusions(&mut shared, &Exclusions::default());
+        assert!(shared.thumbnail.is_some());
+        let left_out = Exclusions {
+            thumbnail: true,
+            ..Exclusions::default()
+        };
+        apply_exclusions(&mut shared, &left_out);
+        assert_eq!(shared.thumbnail, None);
     }
 
     #[test]

@@ -51,6 +51,9 @@ pub struct SessionRecord {
     /// Started by "Mark an element" without a recording: stops after the mark.
     #[serde(default)]
     pub mark_only: bool,
+    /// A small picture of the tab taken at Stop, masked (for report lists).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail: Option<repro_manifest::Screenshot>,
 }
 
 /// The match pattern covering `url`'s site (any port), for http and https only.

@@ -1,12 +1,13 @@
 //! What a mark says of its element: selectors (with the chain of same-origin
 //! iframes holding it), XPath, box in the top viewport, masked text and HTML,
-//! computed styles, and the boxes a screenshot must black out. Everything is
-//! masked by the same rules as the recording.
+//! computed styles, and the boxes a screenshot must black out
+//! (`super::mask_boxes`). Everything is masked by the same rules as the
+//! recording.
 //!
 //! Elements of same-origin iframes belong to other realms, where `instanceof`
 //! against this world's classes fails: tag names are checked and nodes cast.
 
-use repro_manifest::{MarkCapture, MaskPolicy, Rect, Size};
+use repro_manifest::{MarkCapture, MaskPolicy, Rect};
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Node};
 
@@ -16,10 +17,6 @@ use super::dom_reads::viewport;
 use crate::core::selector::{css_selector, xpath, Selector, Tree};
 use crate::core::walk::mask_text;
 use crate::core::{mark_html, mask};
-
-fn document() -> Option<Document> {
-    web_sys::window()?.document()
-}
 
 /// The iframe elements holding `element`, innermost first.
 fn frames_of(element: &Element) -> Vec<Element> {
@@ -173,118 +170,6 @@ pub fn describe_marked(
         text,
         html: mark_html::render(&records, 2000),
         styles,
-        mask_rects: mask_rects(policy),
+        mask_rects: super::mask_boxes::mask_rects(policy),
     })
-}
-
-/// Boxes of everything the policy hides, in the viewport: form controls,
-/// masked and blocked elements, and text holding secret shapes.
-pub fn mask_rects(policy: &MaskPolicy) -> Vec<Rect> {
-    let Some(document) = document() else {
-        return Vec::new();
-    };
-    let size: Size = web_sys::window().map(|w| viewport(&w)).unwrap_or_default();
-    let visible = |r: &Rect| {
-        r.w > 0.0
-            && r.h > 0.0
-            && r.x < size.w as f64
-            && r.y < size.h as f64
-            && r.x + r.w > 0.0
-            && r.y + r.h > 0.0
-    };
-    let mut rects = Vec::new();
-    collect_mask_rects(&document, (0.0, 0.0), policy, &mut rects, 0);
-    rects.retain(visible);
-    rects
-}
-
-/// Elements of `document` (at `offset` in the top viewport) to black out,
-/// descending into same-origin iframes; a cross-origin iframe, whose content
-/// cannot be inspected, is blacked out whole.
-fn collect_mask_rects(
-    document: &Document,
-    offset: (f64, f64),
-    policy: &MaskPolicy,
-    rects: &mut Vec<Rect>,
-    depth: u32,
-) {
-    let shifted = |r: &web_sys::DomRect| Rect {
-        x: r.left() + offset.0,
-        y: r.top() + offset.1,
-        w: r.width(),
-        h: r.height(),
-    };
-    let elements = |selector: &str| -> Vec<Element> {
-        let Ok(found) = dom_reads::query_all(document, selector) else {
-            return Vec::new();
-        };
-        (0..found.length())
-            .filter_map(|i| found.item(i))
-            .filter(|n| dom_reads::node_type(n) == Node::ELEMENT_NODE)
-            .map(|n| n.unchecked_into())
-            .collect()
-    };
-    let mut selectors = vec![policy.mask_selector.clone(), policy.block_selector.clone()];
-    if policy.mask_all_inputs {
-        selectors
-            .push("input, textarea, select, [contenteditable]:not([contenteditable=false])".into());
-    } else {
-        selectors.push(
-            "input[type=password], input[autocomplete*=cc-], input[autocomplete=one-time-code]"
-                .into(),
-        );
-    }
-    for selector in selectors {
-        rects.extend(
-            elements(&selector)
-                .iter()
-                .map(|e| shifted(&dom_reads::bounding_rect(e))),
-        );
-    }
-    for frame in elements("iframe, frame") {
-        let box_ = dom_reads::bounding_rect(&frame);
-        let inner = frame
-            .unchecked_ref::<web_sys::HtmlIFrameElement>()
-            .content_document();
-        match inner {
-            Some(inner) if depth < 8 => {
-                let (left, top) = dom_reads::client_offset(&frame);
-                let origin = (offset.0 + box_.left() + left, offset.1 + box_.top() + top);
-                collect_mask_rects(&inner, origin, policy, rects, depth + 1);
-            }
-            _ => rects.push(shifted(&box_)),
-        }
-    }
-    let (Some(body), Ok(range)) = (dom_reads::body(document), dom_reads::create_range(document))
-    else {
-        return;
-    };
-    let Ok(walker) = dom_reads::tree_walker(document, &body, 4) else {
-        return;
-    };
-    while let Ok(Some(node)) = walker.next_node() {
-        let text = dom_reads::text_content(&node).unwrap_or_default();
-        let spans: Vec<(usize, usize)> = if policy.mask_all_text {
-            vec![(0, text.len())]
-        } else {
-            repro_manifest::pii::find(&text)
-                .iter()
-                .map(|f| (f.start, f.end))
-                .collect()
-        };
-        for (start, end) in spans {
-            let utf16 = |byte: usize| text[..byte].encode_utf16().count() as u32;
-            if range.set_start(&node, utf16(start)).is_ok()
-                && range.set_end(&node, utf16(end)).is_ok()
-            {
-                if let Some(list) = range.get_client_rects() {
-                    rects.extend(
-                        (0..list.length())
-                            .filter_map(|i| list.get(i))
-                            .map(|r| shifted(&r)),
-                    );
-                }
-            }
-        }
-    }
 }

@@ -14,6 +14,7 @@ mod hook_messages;
 mod listeners;
 mod mark_capture;
 mod marker;
+mod mask_boxes;
 mod mutations;
 mod outbox;
 mod pixel_capture;

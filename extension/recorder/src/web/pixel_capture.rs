@@ -23,7 +23,7 @@ use repro_extension_messages::{TabPixels, TabPixelsAnswer, ToBackground};
 use repro_manifest::DomEvent;
 
 use super::dom_reads;
-use super::mark_capture::mask_rects;
+use super::mask_boxes::mask_rects;
 use super::recorder::{Recorder, RecorderCell};
 use super::tasks::sleep;
 use crate::core::pixel_pacing::{

@@ -19,7 +19,7 @@ use repro_extension_messages::web::js::{message_of, object};
 use repro_extension_messages::web::runtime::{self, ask_background};
 use repro_extension_messages::web::wire::{answer_from_js, bulk, from_js, signal_message, to_js};
 use repro_extension_messages::{
-    CommitAnswer, Hello, HelloAnswer, PickAnswer, StoreAnswer, ToBackground, ToRecorder,
+    CommitAnswer, Hello, HelloAnswer, PickAnswer, StoreAnswer, TabPixels, ToBackground, ToRecorder,
     WindowSignal,
 };
 
@@ -223,8 +223,11 @@ fn install_message_listener(cell: &RecorderCell) {
             };
             match command {
                 ToRecorder::Stop => {
+                    let pixels = thumbnail_masks(&cell);
                     let chunks = stop(&cell);
-                    let _ = reply.call1(&JsValue::NULL, &object(&[("chunks", chunks.into())]));
+                    let pixels = pixels.map(|p| to_js(&p)).unwrap_or(JsValue::NULL);
+                    let answer = object(&[("chunks", chunks.into()), ("pixels", pixels)]);
+                    let _ = reply.call1(&JsValue::NULL, &answer);
                     JsValue::FALSE
                 }
                 ToRecorder::Pick { form_url } => {
@@ -294,6 +297,22 @@ fn install_message_listener(cell: &RecorderCell) {
     MESSAGE_LISTENER.with(|slot| *slot.borrow_mut() = Some(function));
     // Freed with the function once it is removed and collected.
     listener.forget();
+}
+
+/// What a picture of the tab taken at Stop (the report's thumbnail) must
+/// black out: everything the policy hides, in the viewport, as the mark
+/// screenshots do; nothing when this document is not recording.
+fn thumbnail_masks(cell: &RecorderCell) -> Option<TabPixels> {
+    let policy = cell.with(|r| r.serializer.policy().clone())?;
+    let window = web_sys::window()?;
+    Some(TabPixels {
+        viewport_width: dom_reads::viewport(&window).w as f64,
+        boxes: Vec::new(),
+        masks: super::mask_boxes::mask_rects(&policy)
+            .into_iter()
+            .map(|m| [m.x, m.y, m.w, m.h])
+            .collect(),
+    })
 }
 
 /// Stop recording this document: take the last mutations, remove every

@@ -1,6 +1,6 @@
 //! The review page (`review.html?tab=<id>`): everything a stopped recording
 //! would share, with a checkbox to leave out each console entry, network
-//! entry and screenshot, each mark's screenshot to annotate
+//! entry, screenshot and the thumbnail, each mark's screenshot to annotate
 //! (`super::annotator`), and the Share and Discard buttons. Entries are
 //! shown as text, never as HTML.
 
@@ -82,13 +82,19 @@ pub async fn review_main() -> Result<(), JsValue> {
         &shots,
         &exclusions.screenshots,
     )?;
+    show_thumbnail(&bundle, &exclusions)?;
     show_summary(&bundle, &exclusions)?;
     show_diagnosis(&bundle)?;
     list_marks(&session).await?;
 
     let changed_session = session.clone();
     let changed_bundle = bundle.clone();
-    for list in ["console-list", "network-list", "screenshot-list"] {
+    for list in [
+        "console-list",
+        "network-list",
+        "screenshot-list",
+        "thumbnail-area",
+    ] {
         let (session, bundle) = (changed_session.clone(), changed_bundle.clone());
         on(list, "change", move |_| {
             let (session, bundle) = (session.clone(), bundle.clone());
@@ -167,6 +173,33 @@ fn show_summary_of(state: &UploadState) -> Result<(), JsValue> {
     Ok(())
 }
 
+/// The thumbnail of the tab at Stop (what the team's list of reports
+/// shows), with its "Include" checkbox; or a line saying there is none.
+fn show_thumbnail(bundle: &repro_manifest::Bundle, exclusions: &Exclusions) -> Result<(), JsValue> {
+    let document = document()?;
+    let area: Element = by_id("thumbnail-area")?;
+    let Some(shot) = &bundle.thumbnail else {
+        area.set_text_content(Some(
+            "None: the tab was not in view when recording stopped.",
+        ));
+        return Ok(());
+    };
+    let label = document.create_element("label")?;
+    let checkbox: HtmlInputElement = document.create_element("input")?.dyn_into()?;
+    checkbox.set_type("checkbox");
+    checkbox.set_checked(!exclusions.thumbnail);
+    checkbox.set_attribute("data-kind", "thumbnail")?;
+    checkbox.set_attribute("data-index", "0")?;
+    let image: web_sys::HtmlImageElement = document.create_element("img")?.dyn_into()?;
+    image.set_src(&format!("data:{};base64,{}", shot.mime, shot.data));
+    image.set_alt("The tab when recording stopped");
+    label.append_child(&checkbox)?;
+    label.append_child(&document.create_text_node(" Include the thumbnail "))?;
+    area.append_child(&label)?;
+    area.append_child(&image)?;
+    Ok(())
+}
+
 /// One list item per entry, with an "Include" checkbox (unchecked if excluded).
 fn fill(list_id: &str, kind: &str, entries: &[String], excluded: &[usize]) -> Result<(), JsValue> {
     let document = document()?;
@@ -217,6 +250,7 @@ fn read_exclusions() -> Exclusions {
             (Some("console"), Some(i)) => exclusions.console.push(i),
             (Some("network"), Some(i)) => exclusions.network.push(i),
             (Some("screenshot"), Some(i)) => exclusions.screenshots.push(i),
+            (Some("thumbnail"), _) => exclusions.thumbnail = true,
             _ => {}
         }
     }

@@ -18,8 +18,10 @@ use crate::web::reports::{budget, tab_report};
 use crate::web::storage::{load, load_prefixed, remove, save, store_js_text};
 use repro_extension_messages::web::js::{get, message_of, object};
 use repro_extension_messages::web::runtime::call;
-use repro_extension_messages::web::wire::{bulk, to_js};
-use repro_extension_messages::{Hello, HelloAnswer, StatusAnswer, StoreAnswer, ToRecorder};
+use repro_extension_messages::web::wire::{bulk, from_js, to_js};
+use repro_extension_messages::{
+    Hello, HelloAnswer, StatusAnswer, StoreAnswer, TabPixels, ToRecorder,
+};
 
 /// A top-level navigation committed in a tab: if it is recorded, hook the new page early.
 #[wasm_bindgen]
@@ -200,6 +202,7 @@ pub(super) async fn start(tab: i64, mark_only: bool) -> Result<JsValue, JsValue>
         policy: config.map(|c| c.policy()).unwrap_or_default(),
         hook_patterns: site_pattern(&url).into_iter().collect(),
         mark_only,
+        thumbnail: None,
     };
     save(&session_key(tab), &session).await?;
     // The tab's last report stays in the list; the popup now shows the new recording.
@@ -384,6 +387,7 @@ pub(super) async fn stop(tab: i64, reason: Option<String>) -> Result<JsValue, Js
     // is gone or between pages answers nothing, and the stored chunks are
     // what we have.
     super::frames::stop_subframes(tab).await;
+    let mut session = session;
     if let Ok(answer) = call(
         "chrome.tabs.sendMessage",
         &[
@@ -395,6 +399,13 @@ pub(super) async fn stop(tab: i64, reason: Option<String>) -> Result<JsValue, Js
     .await
     {
         persist_chunks(&session.id, &bulk(&answer, "chunks")).await?;
+        // The page said what to black out: a small picture of it for lists.
+        if let Ok(pixels) = from_js::<TabPixels>(&get(&answer, "pixels")) {
+            session.thumbnail = super::screenshot::thumbnail(tab, &pixels)
+                .await
+                .ok()
+                .flatten();
+        }
     }
     save(&finished_key(&session.id), &(session.clone(), stopped_at)).await?;
     remove(&[session_key(tab)]).await?;

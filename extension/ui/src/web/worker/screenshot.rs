@@ -186,6 +186,56 @@ pub async fn tab_pixels(tab: i64, request: &TabPixels) -> Result<Vec<Option<Stri
     Ok(images)
 }
 
+/// How wide a report's thumbnail is, in pixels.
+const THUMBNAIL_WIDTH: u32 = 320;
+
+/// The report's thumbnail: the visible part of `tab` at Stop, with
+/// `pixels.masks` blacked out before it is made small, as WebP. Nothing
+/// when `tab` is not the tab its window shows (a tab closed, or another in
+/// front), or when it does not fit the format's limits.
+pub async fn thumbnail(tab: i64, pixels: &TabPixels) -> Result<Option<Screenshot>, JsValue> {
+    let Some(canvas) = visible_tab(tab).await? else {
+        return Ok(None);
+    };
+    let scale = canvas.width() as f64 / pixels.viewport_width.max(1.0);
+    let rect = |[x, y, w, h]: [f64; 4]| Rect { x, y, w, h };
+    let masks: Vec<Rect> = pixels.masks.iter().copied().map(rect).collect();
+    black_out(&context(&canvas)?, &masks, scale);
+    let (width, height) = (canvas.width().max(1), canvas.height().max(1));
+    let small_height = (THUMBNAIL_WIDTH as f64 * height as f64 / width as f64)
+        .round()
+        .clamp(1.0, repro_manifest::THUMBNAIL_MAX_SIDE as f64) as u32;
+    let small = OffscreenCanvas::new(THUMBNAIL_WIDTH, small_height)?;
+    let ctx = context(&small)?;
+    ctx.draw_image_with_offscreen_canvas_and_dw_and_dh(
+        &canvas,
+        0.0,
+        0.0,
+        THUMBNAIL_WIDTH as f64,
+        small_height as f64,
+    )?;
+    for quality in [0.75, 0.5, 0.3] {
+        let options = web_sys::ImageEncodeOptions::new();
+        options.set_type("image/webp");
+        options.set_quality(quality);
+        let blob: web_sys::Blob = JsFuture::from(small.convert_to_blob_with_options(&options)?)
+            .await?
+            .dyn_into()?;
+        let buffer = JsFuture::from(blob.array_buffer()).await?;
+        let data = base64(&js_sys::Uint8Array::new(&buffer).to_vec());
+        if data.len() <= repro_manifest::THUMBNAIL_MAX_BASE64 {
+            return Ok(Some(Screenshot {
+                t: 0,
+                width: THUMBNAIL_WIDTH,
+                height: small_height,
+                mime: blob.type_(),
+                data,
+            }));
+        }
+    }
+    Ok(None)
+}
+
 /// Capture the visible part of `tab` (brought to the front) and make the
 /// mark's two images.
 pub async fn capture(
