@@ -1,5 +1,6 @@
 // The popup says the state at a glance: while a tab records, how long it
-// has (a clock that ticks while the popup is open); not recording, no clock.
+// has (a clock that ticks while the popup is open); not recording, no clock;
+// uploading, its progress as words and a bar; shared, the link to copy.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testEnvironment, startRecording, tabIdOf, openPopup } from './harness.mjs';
@@ -25,5 +26,23 @@ test('the popup shows how long the tab has been recording, ticking', async () =>
   await popup.getByRole('button', { name: 'Stop recording' }).click();
   await popup.getByText(/^Review before sharing: /).waitFor();
   assert.equal(await clock.isVisible(), false, 'stopped: no clock');
+
+  // Uploading shows its progress as words and as a bar; shared, the link
+  // and Copy link. (The report's state is set as the upload sets it.)
+  const setState = (state) => env.browser.worker.evaluate(async (state) => {
+    const all = await chrome.storage.local.get(null);
+    const [key, text] = Object.entries(all).find(([k]) => k.startsWith('report:'));
+    await chrome.storage.local.set({ [key]: JSON.stringify({ ...JSON.parse(text), state }) });
+  }, state);
+  const bar = popup.getByRole('progressbar', { name: 'Upload progress' });
+  assert.equal(await bar.isVisible(), false, 'no bar while reviewing');
+  await setState({ state: 'uploading', bytes: 2000, sent: 800 });
+  await popup.getByText(/^Uploading 40 % of /).waitFor();
+  await bar.waitFor();
+  assert.equal(await bar.getAttribute('value'), '40');
+  await setState({ state: 'done', link: 'http://127.0.0.1:9/r/abc' });
+  await popup.getByRole('link', { name: 'http://127.0.0.1:9/r/abc' }).waitFor();
+  assert.ok(await popup.getByRole('button', { name: 'Copy link' }).isVisible());
+  assert.equal(await bar.isVisible(), false, 'no bar once shared');
   await Promise.all([popup.close(), page.close()]);
 });

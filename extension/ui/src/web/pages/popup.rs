@@ -214,6 +214,20 @@ async fn try_render(tab: i64) -> Result<(), JsValue> {
             .map(UploadState::describe)
             .unwrap_or_default(),
     )?;
+    // The upload's progress as a bar too, while it runs.
+    let progress: web_sys::HtmlElement = by_id("upload-progress")?;
+    match &upload {
+        Some(UploadState::Uploading { bytes, sent }) => {
+            let percent = (*sent * 100).checked_div(*bytes).unwrap_or(0).min(100);
+            progress.set_attribute("value", &percent.to_string())?;
+            progress.set_hidden(false);
+        }
+        Some(UploadState::Preparing) => {
+            progress.remove_attribute("value")?;
+            progress.set_hidden(false);
+        }
+        _ => progress.set_hidden(true),
+    }
     show("pending", reviewing || failed)?;
     show("share", reviewing)?;
     show("retry", failed)?;
