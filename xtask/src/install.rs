@@ -1,7 +1,8 @@
 //! Installing what the build and the tests need on a fresh Debian machine:
 //! the wasm target, npm packages (binaryen for wasm-opt and wasm2js,
-//! playwright-core), Debian's Chromium and ChromeDriver, Debian's PostgreSQL
-//! and the `s3s-fs` S3-compatible server for the scale-out tests. Each step is
+//! playwright-core), Debian's Chromium and ChromeDriver, Debian's Firefox ESR
+//! and geckodriver for the Firefox tests, Debian's PostgreSQL and the
+//! `s3s-fs` S3-compatible server for the scale-out tests. Each step is
 //! idempotent and skipped when already done.
 
 use std::path::Path;
@@ -39,10 +40,29 @@ pub fn browser_dependencies() -> Result<(), String> {
     npm_install(&root.join("tests"))
 }
 
-/// What the browser needs, plus PostgreSQL and `s3s-fs` for the server's
+/// Debian's Firefox ESR, and geckodriver (only the Rust registry ships it)
+/// for driving it through WebDriver.
+fn firefox_dependencies() -> Result<(), String> {
+    let root = crate::root();
+    if !Path::new("/usr/bin/firefox-esr").exists() {
+        run("apt-get", &["update", "-qq"], &root)?;
+        run("apt-get", &["install", "-y", "-qq", "firefox-esr"], &root)?;
+    }
+    if !exists("geckodriver") {
+        run(
+            "cargo",
+            &["install", "geckodriver", "--version", "0.37.1", "--locked"],
+            &root,
+        )?;
+    }
+    Ok(())
+}
+
+/// What the browsers need, plus PostgreSQL and `s3s-fs` for the server's
 /// scale-out tests: everything the tests run on.
 pub fn test_dependencies() -> Result<(), String> {
     browser_dependencies()?;
+    firefox_dependencies()?;
     let root = crate::root();
     if crate::services::postgres_bin().is_none() {
         run("apt-get", &["update", "-qq"], &root)?;

@@ -2,8 +2,9 @@
 //!
 //! - `run`: install what the build needs, build the extension and the viewer,
 //!   build the server, and start it on its embedded store.
-//! - `test`: install what the tests need (wasm target, Chromium, node
-//!   packages), build everything, and run every test, end-to-end included.
+//! - `test`: install what the tests need (wasm target, Chromium, Firefox
+//!   ESR and geckodriver, node packages), build everything, and run every
+//!   test, end-to-end included (Chromium and Firefox).
 //! - `lint`: `cargo fmt --check` and clippy (native and wasm).
 //! - `unit`: every crate's unit tests and the server's integration tests on
 //!   the embedded store (`cargo test --workspace`).
@@ -11,7 +12,8 @@
 //!   backends (`--release --test load -- --nocapture` prints the load numbers).
 //! - `e2e`: build, then the browser tests (and the record-share-replay test
 //!   again with the server on PostgreSQL + S3).
-//! - `build`: build `dist/chromium/` (unpacked and zipped) and `dist/viewer/`.
+//! - `build`: build `dist/chromium/` and `dist/firefox/` (unpacked and
+//!   zipped) and `dist/viewer/`.
 //! - `bench`: build the extension and run the recorder benchmark against
 //!   rrweb in headless Chromium (`tests/bench/`); `--quick` takes one sample
 //!   of each, `--only=NAME` runs the page groups whose name contains NAME.
@@ -249,14 +251,32 @@ fn unit_tests() -> Result<(), String> {
 }
 
 /// The end-to-end tests: the built extension in headless Chromium against
-/// a real server on its embedded store, then the record-share-replay test
-/// and its secret search again on PostgreSQL + S3.
+/// a real server on its embedded store; the Firefox build through
+/// `web-ext lint` and its tests in headless Firefox ESR; then the
+/// record-share-replay test and its secret search again on PostgreSQL + S3.
 fn browser_tests() -> Result<(), String> {
     let root = root();
     shell::run("cargo", &["build", "-p", "repro-server"], &root)?;
     shell::run(
         "node",
         &["--test", "--test-concurrency=1", "e2e/"],
+        &root.join("tests"),
+    )?;
+    // The Firefox build: the stores' linter, then the Firefox tests.
+    shell::run(
+        "node",
+        &[
+            "node_modules/web-ext/bin/web-ext.js",
+            "lint",
+            "--source-dir",
+            "../dist/firefox",
+            "--no-config-discovery",
+        ],
+        &root.join("tests"),
+    )?;
+    shell::run(
+        "node",
+        &["--test", "--test-concurrency=1", "firefox/"],
         &root.join("tests"),
     )?;
     // Record, share, replay and the secret search once more, with the

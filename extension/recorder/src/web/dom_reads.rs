@@ -418,8 +418,9 @@ pub fn open_shadow_root(element: &Node) -> Option<Node> {
 }
 
 /// `element`'s shadow root, open or closed, through the extension's own
-/// API (`chrome.dom.openOrClosedShadowRoot` in Chromium, the element's
-/// `openOrClosedShadowRoot()` in a Firefox content script).
+/// API (`chrome.dom.openOrClosedShadowRoot(element)` in Chromium; in a
+/// Firefox content script, the element's `openOrClosedShadowRoot`, a
+/// read-only property there, not a function).
 pub fn any_shadow_root(element: &Element) -> Option<Node> {
     let call = |this: &JsValue, function: JsValue, args: &js_sys::Array| {
         function
@@ -438,11 +439,14 @@ pub fn any_shadow_root(element: &Element) -> Option<Node> {
         &js_sys::Array::of1(element),
     );
     chromium.or_else(|| {
-        call(
-            element,
-            property(element, "openOrClosedShadowRoot"),
-            &js_sys::Array::new(),
-        )
+        let firefox = property(element, "openOrClosedShadowRoot");
+        if firefox.is_function() {
+            call(element, firefox, &js_sys::Array::new())
+        } else {
+            firefox
+                .is_object()
+                .then(|| firefox.unchecked_into::<Node>())
+        }
     })
 }
 

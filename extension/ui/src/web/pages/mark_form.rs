@@ -4,7 +4,7 @@
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 
-use super::page_elements::{by_id, on, set_text};
+use super::page_elements::{by_id, on, on_submit, set_text};
 use repro_extension_messages::web::js::{get, message_of};
 use repro_extension_messages::web::runtime::ask_background;
 use repro_extension_messages::{MarkSave, ToBackground};
@@ -15,8 +15,7 @@ pub async fn mark_form_main() -> Result<(), JsValue> {
     if let Ok(comment) = by_id::<HtmlTextAreaElement>("comment") {
         let _ = comment.focus();
     }
-    on("form", "submit", |event: web_sys::Event| async move {
-        event.prevent_default();
+    on_submit("form", || async move {
         let value = |id: &str| {
             by_id::<HtmlSelectElement>(id)
                 .map(|s| s.value())

@@ -4,7 +4,7 @@
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 
-use super::page_elements::{by_id, document, on, set_text};
+use super::page_elements::{by_id, document, on_submit, set_text};
 use crate::config::{Config, ConfigForm, CONFIG_KEY};
 use crate::web::storage::{load, save};
 use repro_extension_messages::web::js::message_of;
@@ -30,8 +30,7 @@ pub async fn options_main() -> Result<(), JsValue> {
         input("block-selectors")?.set_value(&config.block_selectors);
         by_id::<HtmlTextAreaElement>("skip-sites")?.set_value(&config.skip_sites.join("\n"));
     }
-    on("form", "submit", |event: web_sys::Event| async move {
-        event.prevent_default();
+    on_submit("form", || async move {
         let outcome = match read_form() {
             Ok(form) => match Config::from_form(&form, is_selector) {
                 Ok(config) => save(CONFIG_KEY, &config)

@@ -45,3 +45,23 @@ where
     handler.forget();
     Ok(())
 }
+
+/// Run `action` (async) when the form with `id` is submitted, the browser's
+/// own submission prevented first, while the event is dispatched: an async
+/// action runs later, when a script-dispatched submit (Firefox's WebDriver
+/// clicks, a page's `requestSubmit`) would already have sent the form and
+/// reloaded the page.
+pub fn on_submit<F, Fut>(id: &str, action: F) -> Result<(), JsValue>
+where
+    F: Fn() -> Fut + 'static,
+    Fut: std::future::Future<Output = ()> + 'static,
+{
+    let handler = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+        e.prevent_default();
+        wasm_bindgen_futures::spawn_local(action());
+    });
+    by_id::<web_sys::EventTarget>(id)?
+        .add_event_listener_with_callback("submit", handler.as_ref().unchecked_ref())?;
+    handler.forget();
+    Ok(())
+}
