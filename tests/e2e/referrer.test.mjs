@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { testEnvironment, startRecording, stopAndShare, ROOT } from './harness.mjs';
 
 const env = testEnvironment({});
-const PNG = readFileSync(`${ROOT}/extension/static/icon-128.png`);
+const PNG = readFileSync(`${ROOT}/dist/chromium/icon-128.png`);
 
 /** A listener that answers every request and keeps what each one said about where it came from. */
 async function startWatcher() {

@@ -11,7 +11,7 @@ import { testEnvironment, startRecording, stopAndShare, configure, ROOT } from '
 import { VIEWPORT, reproReplay, differingShare } from '../fidelity/measure.mjs';
 
 const env = testEnvironment({});
-const PNG = readFileSync(join(ROOT, 'extension', 'static', 'icon-128.png'));
+const PNG = readFileSync(join(ROOT, 'dist', 'chromium', 'icon-128.png'));
 /** A font (Pacifico, SIL Open Font License, from npm): unmistakable beside the fallback. */
 const FONT = readFileSync(join(ROOT, 'tests', 'node_modules', '@fontsource', 'pacifico', 'files', 'pacifico-latin-400-normal.woff2'));
 

@@ -40,6 +40,7 @@ fn assemble_extension(browser: &str) -> Result<(), String> {
         unpacked.join("repro.css"),
     )
     .map_err(|e| format!("repro.css: {e}"))?;
+    crate::icons::write_icons(&unpacked)?;
     crate::zip::zip_dir(&unpacked, &dist.join(format!("repro-{browser}.zip")))
 }
 

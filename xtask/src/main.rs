@@ -13,7 +13,8 @@
 //! - `e2e`: build, then the browser tests (and the record-share-replay test
 //!   again with the server on PostgreSQL + S3).
 //! - `build`: build `dist/chromium/` and `dist/firefox/` (unpacked and
-//!   zipped) and `dist/viewer/`.
+//!   zipped) and `dist/viewer/`, check both packages as the stores would,
+//!   and write their listing to `dist/store/`.
 //! - `bench`: build the extension and run the recorder benchmark against
 //!   rrweb in headless Chromium (`tests/bench/`); `--quick` takes one sample
 //!   of each, `--only=NAME` runs the page groups whose name contains NAME.
@@ -26,9 +27,11 @@
 
 mod classic_script;
 mod dist;
+mod icons;
 mod install;
 mod services;
 mod shell;
+mod store;
 mod wasm;
 mod zip;
 
@@ -76,7 +79,8 @@ fn main() -> ExitCode {
 fn build() -> Result<(), String> {
     install::build_dependencies()?;
     wasm::build_all()?;
-    dist::assemble()
+    dist::assemble()?;
+    store::check_and_list()
 }
 
 /// Build everything and start the server on its embedded store.
