@@ -5,23 +5,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testEnvironment, startRecording, fetchBundle } from './harness.mjs';
+import { pixelsOf } from './pixels.mjs';
 
 const env = testEnvironment({});
 
-/** The RGB of each `[x, y]` of the image at `url` (a data: URL or an address of `page`'s origin). */
-async function pixels(page, url, points) {
-  return page.evaluate(async ({ url, points }) => {
-    const image = new Image();
-    image.src = url;
-    await image.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = image.width;
-    canvas.height = image.height;
-    const ctx = canvas.getContext('2d');
-    ctx.drawImage(image, 0, 0);
-    return points.map(([x, y]) => Array.from(ctx.getImageData(Math.round(x), Math.round(y), 1, 1).data.slice(0, 3)));
-  }, { url, points });
-}
+const pixels = pixelsOf;
 
 /**
  * Record `path`, let `act` type (it answers the boxes to check), stop with
@@ -89,7 +77,8 @@ test('a masked thumbnail of the tab at Stop, in the review and the reports list'
   assert.ok(served.every((c) => c < 40), `the served thumbnail is the masked one: ${served}`);
   await Promise.all([page, popup, review].map((p) => p.close()));
 
-  // Fields in open and closed shadow roots are blacked out too; a
+  // Fields in open and closed shadow roots (of custom and of plain
+  // elements) are blacked out too; a
   // thumbnail left out at review is not uploaded, and the list shows none.
   const second = await recordAndReview('/privacy.html', async (page) => {
     await page.locator('#open-root-field').fill('Open-Shadow-Typed-Rt6');
@@ -98,6 +87,13 @@ test('a masked thumbnail of the tab at Stop, in the review and the reports list'
       await page.locator('#open-root-field').boundingBox(),
       await page.evaluate(() => {
         const r = window.closedFieldRoot.getElementById('closed-root-field').getBoundingClientRect();
+        return { x: r.x, y: r.y, width: r.width, height: r.height };
+      }),
+      // A closed root on a plain element, which only the page hook names.
+      await page.evaluate(() => {
+        const field = window.plainClosedRoot.getElementById('plain-closed-field');
+        field.value = 'Plain-Closed-Typed-Ks2';
+        const r = field.getBoundingClientRect();
         return { x: r.x, y: r.y, width: r.width, height: r.height };
       }),
     ];

@@ -110,6 +110,12 @@ impl BrowserDom {
         dom_reads::as_node(&self.frame_documents.get(frame))
     }
 
+    /// Whether the page has shown shadow trees or frame documents to the
+    /// recorder (else no element needs asking for a shadow root).
+    pub fn has_hosted_roots(&self) -> bool {
+        self.any_hosted_root.get()
+    }
+
     /// The recorded document, once the page has shown shadow trees or frame
     /// documents (what the questions crossing into a host need).
     fn recorded_if_hosting(&self) -> Option<&Node> {

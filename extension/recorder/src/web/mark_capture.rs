@@ -104,11 +104,13 @@ const STYLES: [&str; 16] = [
 ];
 
 /// Describe `element` for its mark, masked under `policy`, marked at
-/// `moment` (the recording's time and page, when one runs).
+/// `moment` (the recording's time and page, when one runs); `dom`, the
+/// recording's DOM (for the shadow roots its screenshot must black out).
 pub fn describe_marked(
     element: &Element,
     policy: &MaskPolicy,
     moment: (u64, u32),
+    dom: Option<&super::browser_dom::BrowserDom>,
 ) -> Option<MarkCapture> {
     let window = web_sys::window()?;
     let own_document = dom_reads::owner_document(element)?;
@@ -170,6 +172,6 @@ pub fn describe_marked(
         text,
         html: mark_html::render(&records, 2000),
         styles,
-        mask_rects: super::mask_boxes::mask_rects(policy),
+        mask_rects: super::mask_boxes::mask_rects(policy, dom),
     })
 }

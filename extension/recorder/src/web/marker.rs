@@ -340,8 +340,12 @@ fn choose() {
 
 /// The tester saved the form: leave mark mode and describe the chosen
 /// element (masked) for the background, marked at `moment`.
-pub fn commit(policy: &MaskPolicy, moment: (u64, u32)) -> Option<MarkCapture> {
+pub fn commit(
+    policy: &MaskPolicy,
+    moment: (u64, u32),
+    dom: Option<&super::browser_dom::BrowserDom>,
+) -> Option<MarkCapture> {
     let element = PICKER.with(|p| p.borrow().as_ref().and_then(|p| p.chosen.clone()))?;
     stop();
-    describe_marked(&element, policy, moment)
+    describe_marked(&element, policy, moment, dom)
 }

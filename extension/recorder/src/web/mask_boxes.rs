@@ -2,9 +2,11 @@
 //! report's thumbnail, a canvas's pixels): everything the privacy rules
 //! hide, in the top viewport. Form controls, masked and blocked elements,
 //! and text holding secret shapes, in the document, in every shadow root
-//! the extension can reach (open, and closed ones of custom elements), and
-//! in same-origin frames; a frame of another origin, whose content cannot
-//! be read from here, is blacked out whole.
+//! the recorder knows (open ones, closed ones of custom elements, and closed
+//! ones a page script attached to any element, which the page hook names)
+//! or, without a recorder, the extension can reach, and in same-origin
+//! frames; a frame of another origin, whose content cannot be read from
+//! here, is blacked out whole.
 //!
 //! Nodes of same-origin frames belong to other realms, where `instanceof`
 //! against this world's classes fails: node types are checked and nodes cast.
@@ -13,14 +15,17 @@ use repro_manifest::{MaskPolicy, Rect, Size};
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Node};
 
+use super::browser_dom::BrowserDom;
 use super::dom_reads;
 use super::dom_reads::viewport;
+use crate::core::page_dom::PageDom;
 
 /// How deep frames and shadow roots are entered (a page can nest forever).
 const MAX_DEPTH: u32 = 16;
 
-/// Boxes of everything the policy hides, in the viewport.
-pub fn mask_rects(policy: &MaskPolicy) -> Vec<Rect> {
+/// Boxes of everything the policy hides, in the viewport; `dom`, the
+/// recording's DOM when there is one (it knows the closed roots).
+pub fn mask_rects(policy: &MaskPolicy, dom: Option<&BrowserDom>) -> Vec<Rect> {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return Vec::new();
     };
@@ -39,7 +44,7 @@ pub fn mask_rects(policy: &MaskPolicy) -> Vec<Rect> {
         root: document.clone().into(),
         offset: (0.0, 0.0),
     };
-    collect(&scope, policy, &mut rects, 0);
+    collect(&scope, policy, dom, &mut rects, 0);
     rects.retain(visible);
     rects
 }
@@ -106,18 +111,28 @@ fn hidden_selectors(policy: &MaskPolicy) -> [String; 3] {
     ]
 }
 
-/// The shadow root of `element` the extension can reach: open, or the
-/// closed root of a custom element (through the extension's own API).
-fn reachable_shadow_root(element: &Element) -> Option<Node> {
-    dom_reads::open_shadow_root(element).or_else(|| {
-        dom_reads::local_name(element)
-            .contains('-')
-            .then(|| dom_reads::any_shadow_root(element))
-            .flatten()
-    })
+/// The shadow root of `element`: as the recording's DOM knows it, else as
+/// the extension can reach it (open, or the closed root of a custom
+/// element, through the extension's own API).
+fn shadow_root_of(element: &Element, dom: Option<&BrowserDom>) -> Option<Node> {
+    let custom = dom_reads::local_name(element).contains('-');
+    match dom {
+        Some(dom) => dom.shadow_root(element.as_ref(), custom),
+        None => dom_reads::open_shadow_root(element).or_else(|| {
+            custom
+                .then(|| dom_reads::any_shadow_root(element))
+                .flatten()
+        }),
+    }
 }
 
-fn collect(scope: &Scope, policy: &MaskPolicy, rects: &mut Vec<Rect>, depth: u32) {
+fn collect(
+    scope: &Scope,
+    policy: &MaskPolicy,
+    dom: Option<&BrowserDom>,
+    rects: &mut Vec<Rect>,
+    depth: u32,
+) {
     for selector in hidden_selectors(policy) {
         rects.extend(
             scope
@@ -143,20 +158,22 @@ fn collect(scope: &Scope, policy: &MaskPolicy, rects: &mut Vec<Rect>, depth: u32
                     root: inner.clone().into(),
                     offset,
                 };
-                collect(&inner_scope, policy, rects, depth + 1);
+                collect(&inner_scope, policy, dom, rects, depth + 1);
             }
             _ => rects.push(scope.shifted(&box_)),
         }
     }
-    if depth < MAX_DEPTH {
+    // Asking every element for a shadow root costs a call each: not on a
+    // page whose recorder has seen none.
+    if depth < MAX_DEPTH && dom.is_none_or(BrowserDom::has_hosted_roots) {
         for host in scope.elements("*") {
-            if let Some(root) = reachable_shadow_root(&host) {
+            if let Some(root) = shadow_root_of(&host, dom) {
                 let inner_scope = Scope {
                     document: scope.document,
                     root,
                     offset: scope.offset,
                 };
-                collect(&inner_scope, policy, rects, depth + 1);
+                collect(&inner_scope, policy, dom, rects, depth + 1);
             }
         }
     }

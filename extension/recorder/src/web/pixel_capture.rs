@@ -377,7 +377,9 @@ async fn tab_pixels(cell: &RecorderCell, elements: &[(Element, u32)]) -> Vec<(u3
     if boxes.is_empty() {
         return Vec::new();
     }
-    let Some(policy) = cell.with(|r| r.serializer.policy().clone()) else {
+    let Some(all_masks) =
+        cell.with(|r| mask_rects(r.serializer.policy(), Some(r.serializer.dom())))
+    else {
         return Vec::new();
     };
     let overlaps = |m: &repro_manifest::Rect| {
@@ -385,7 +387,7 @@ async fn tab_pixels(cell: &RecorderCell, elements: &[(Element, u32)]) -> Vec<(u3
             .iter()
             .any(|[x, y, w, h]| m.x < x + w && m.x + m.w > *x && m.y < y + h && m.y + m.h > *y)
     };
-    let masks = mask_rects(&policy)
+    let masks = all_masks
         .into_iter()
         .filter(overlaps)
         .map(|m| [m.x, m.y, m.w, m.h])

@@ -245,10 +245,20 @@ fn install_message_listener(cell: &RecorderCell) {
                     JsValue::FALSE
                 }
                 ToRecorder::MarkCommit => {
-                    let (policy, moment) = cell
-                        .with(|r| (r.serializer.policy().clone(), (r.now(), r.page)))
-                        .unwrap_or_default();
-                    let capture = super::marker::commit(&policy, moment);
+                    // Described with the recording's DOM, which knows the
+                    // closed roots its screenshot must black out.
+                    let capture = cell
+                        .with(|r| {
+                            let moment = (r.now(), r.page);
+                            super::marker::commit(
+                                r.serializer.policy(),
+                                moment,
+                                Some(r.serializer.dom()),
+                            )
+                        })
+                        .unwrap_or_else(|| {
+                            super::marker::commit(&MaskPolicy::default(), (0, 0), None)
+                        });
                     wasm_bindgen_futures::spawn_local(async move {
                         // Let the page repaint without the overlay before the screenshot.
                         sleep(150).await;
@@ -303,15 +313,13 @@ fn install_message_listener(cell: &RecorderCell) {
 /// black out: everything the policy hides, in the viewport, as the mark
 /// screenshots do; nothing when this document is not recording.
 fn thumbnail_masks(cell: &RecorderCell) -> Option<TabPixels> {
-    let policy = cell.with(|r| r.serializer.policy().clone())?;
+    let masks = cell
+        .with(|r| super::mask_boxes::mask_rects(r.serializer.policy(), Some(r.serializer.dom())))?;
     let window = web_sys::window()?;
     Some(TabPixels {
         viewport_width: dom_reads::viewport(&window).w as f64,
         boxes: Vec::new(),
-        masks: super::mask_boxes::mask_rects(&policy)
-            .into_iter()
-            .map(|m| [m.x, m.y, m.w, m.h])
-            .collect(),
+        masks: masks.into_iter().map(|m| [m.x, m.y, m.w, m.h]).collect(),
     })
 }
 
