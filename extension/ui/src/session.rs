@@ -357,6 +357,30 @@ pub fn explain_refusal(status: u16, server_message: Option<&str>) -> String {
     }
 }
 
+/// Why a page cannot be recorded, from what the browser answered when the
+/// recorder was started there, in words a tester can act on.
+pub fn cannot_record(browser_said: &str) -> String {
+    let lowered = browser_said.to_ascii_lowercase();
+    let advice = if lowered.contains("missing host permission") {
+        // Firefox, when the tester withdrew Repro's access to the site.
+        Some("Repro may not read this site. Allow it in Firefox: about:addons → Repro → Permissions → \"Access your data for all websites\", then start again.")
+    } else if lowered.contains("must request permission to access") {
+        Some("Repro may not read this site. Allow it in Chromium: the extension's Details → \"Site access\" → \"On all sites\", then start again.")
+    } else if lowered.contains("cannot be scripted")
+        || lowered.contains("chrome://")
+        || lowered.contains("about:")
+        || lowered.contains("extension")
+    {
+        Some("Browsers let no extension record their own pages, other extensions' pages or the extension stores.")
+    } else {
+        None
+    };
+    match advice {
+        Some(advice) => format!("This page cannot be recorded. {advice} ({browser_said})"),
+        None => format!("This page cannot be recorded: {browser_said}"),
+    }
+}
+
 /// How long a recording has run, for the popup: `0:42`, `12:05`, `1:02:09`.
 pub fn elapsed_clock(ms: u64) -> String {
     let seconds = ms / 1000;
@@ -368,6 +392,26 @@ pub fn elapsed_clock(ms: u64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_page_that_cannot_be_recorded_says_what_to_do() {
+        let firefox = super::cannot_record("Missing host permission for the tab");
+        assert!(
+            firefox.contains("about:addons → Repro → Permissions"),
+            "{firefox}"
+        );
+        assert!(firefox.ends_with("(Missing host permission for the tab)"));
+        let chromium = super::cannot_record(
+            "Cannot access contents of the page. Extension manifest must request permission to access the respective host.",
+        );
+        assert!(chromium.contains("Site access"), "{chromium}");
+        let store = super::cannot_record("The extensions gallery cannot be scripted.");
+        assert!(store.contains("extension stores"), "{store}");
+        assert_eq!(
+            super::cannot_record("something else"),
+            "This page cannot be recorded: something else"
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -213,9 +213,8 @@ pub(super) async fn start(tab: i64, mark_only: bool) -> Result<JsValue, JsValue>
     };
     if let Err(error) = injected.await {
         remove(&[session_key(tab)]).await?;
-        return Err(JsValue::from_str(&format!(
-            "This page cannot be recorded: {}",
-            message_of(&error)
+        return Err(JsValue::from_str(&crate::session::cannot_record(
+            &message_of(&error),
         )));
     }
     // Frames of other origins get recorders of their own.
