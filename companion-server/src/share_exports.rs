@@ -92,6 +92,28 @@ pub(crate) async fn playwright_spec(
     .await
 }
 
+/// A stored image (`mime`, its bytes in base64) as a response, if it is of
+/// a type the format allows (`image/webp` only where `webp` says so);
+/// `what` names it in the error a broken store gives.
+fn image_response(mime: &str, data: &str, webp: bool, what: &str) -> Result<Response, ApiError> {
+    let content_type = match mime {
+        "image/png" => "image/png",
+        "image/jpeg" => "image/jpeg",
+        "image/webp" if webp => "image/webp",
+        _ => return Err(ApiError::NotFound),
+    };
+    let bytes = crate::base64_decode::decode(data)
+        .ok_or_else(|| ApiError::Internal(format!("a stored {what} is not base64")))?;
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=3600"),
+    );
+    Ok(response)
+}
+
 /// `GET /r/{id}/thumbnail`: the small picture of the tab at Stop that the
 /// reports list shows (404 when the report has none).
 pub(crate) async fn thumbnail(
@@ -103,22 +125,7 @@ pub(crate) async fn thumbnail(
     let (mime, data) = blocking(move || store.report_thumbnail(&meta.id))
         .await??
         .ok_or(ApiError::NotFound)?;
-    let content_type = match mime.as_str() {
-        "image/webp" => "image/webp",
-        "image/png" => "image/png",
-        "image/jpeg" => "image/jpeg",
-        _ => return Err(ApiError::NotFound),
-    };
-    let bytes = crate::base64_decode::decode(&data)
-        .ok_or_else(|| ApiError::Internal("a stored thumbnail is not base64".into()))?;
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=3600"),
-    );
-    Ok(response)
+    image_response(&mime, &data, true, "thumbnail")
 }
 
 /// `GET /r/{id}/screenshots/{n}`: screenshot `n` of the report, as an image.
@@ -129,19 +136,5 @@ pub(crate) async fn screenshot(
     let n: usize = n.parse().map_err(|_| ApiError::NotFound)?;
     let bundle = stored_bundle(&state, &id).await?;
     let shot = bundle.screenshots.get(n).ok_or(ApiError::NotFound)?;
-    let content_type = match shot.mime.as_str() {
-        "image/png" => "image/png",
-        "image/jpeg" => "image/jpeg",
-        _ => return Err(ApiError::NotFound),
-    };
-    let bytes = crate::base64_decode::decode(&shot.data)
-        .ok_or_else(|| ApiError::Internal("a stored screenshot is not base64".into()))?;
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=3600"),
-    );
-    Ok(response)
+    image_response(&shot.mime, &shot.data, false, "screenshot")
 }

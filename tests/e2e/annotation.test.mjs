@@ -9,23 +9,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testEnvironment, startRecording, fetchBundle, markElement } from './harness.mjs';
 import { checkAccessibility } from './axe.mjs';
+import { pngPixels } from './pixels.mjs';
 
 const env = testEnvironment({});
 
-/** The RGB of each `[x, y]` of a base64 PNG, decoded by the browser in `page`. */
-async function pixels(page, base64, points) {
-  return page.evaluate(async ({ data, points }) => {
-    const image = new Image();
-    image.src = `data:image/png;base64,${data}`;
-    await image.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = image.width;
-    canvas.height = image.height;
-    const ctx = canvas.getContext('2d');
-    ctx.drawImage(image, 0, 0);
-    return points.map(([x, y]) => Array.from(ctx.getImageData(Math.round(x), Math.round(y), 1, 1).data.slice(0, 3)));
-  }, { data: base64, points });
-}
+const pixels = pngPixels;
 
 /** Points on a grid inside `[x, y, w, h]`. */
 function grid([x, y, w, h], steps = 5) {

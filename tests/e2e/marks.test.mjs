@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import {
   testEnvironment, startRecording, stopAndShare, configure, tabIdOf, openPopup, fetchBundle, markElement,
 } from './harness.mjs';
+import { pngPixels } from './pixels.mjs';
 
 const env = testEnvironment({});
 
@@ -19,19 +20,7 @@ function pngSize(base64) {
 }
 
 /** The RGB of pixel (x, y) of a PNG, decoded by the browser. */
-async function pixel(page, base64, x, y) {
-  return page.evaluate(async ({ data, x, y }) => {
-    const image = new Image();
-    image.src = `data:image/png;base64,${data}`;
-    await image.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = image.width;
-    canvas.height = image.height;
-    const ctx = canvas.getContext('2d');
-    ctx.drawImage(image, 0, 0);
-    return Array.from(ctx.getImageData(Math.round(x), Math.round(y), 1, 1).data.slice(0, 3));
-  }, { data: base64, x, y });
-}
+const pixel = async (page, base64, x, y) => (await pngPixels(page, base64, [[x, y]]))[0];
 
 test('mark two elements, check selectors, boxes, screenshots and the viewer', async () => {
   const { site, server, browser } = env;

@@ -58,27 +58,12 @@ pub fn pixels(size: u32) -> Vec<u8> {
     out
 }
 
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = 0xffff_ffffu32;
-    for &byte in data {
-        crc ^= byte as u32;
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xedb8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
 fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
     out.extend((data.len() as u32).to_be_bytes());
     let mut tagged = kind.to_vec();
     tagged.extend(data);
     out.extend(&tagged);
-    out.extend(crc32(&tagged).to_be_bytes());
+    out.extend(crate::zip::crc32(&tagged).to_be_bytes());
 }
 
 /// `rgba` (`width` × `height`) as a PNG file.

@@ -4,7 +4,8 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-fn crc32(data: &[u8]) -> u32 {
+/// The CRC-32 (IEEE) of `data`, as zip and PNG use it.
+pub fn crc32(data: &[u8]) -> u32 {
     let mut crc = 0xffff_ffffu32;
     for &byte in data {
         crc ^= byte as u32;
