@@ -64,6 +64,9 @@
     return out;
   };
   const text = (v) => {
+    // Most arguments are strings and numbers: no preview for them.
+    if (typeof v === 'string') return v.length > 10000 ? `${v.slice(0, 10000)}…` : v;
+    if (typeof v === 'number' || typeof v === 'boolean') return String(v);
     try { const p = preview(v, 0, new WeakSet()); return typeof p === 'string' ? p : JSON.stringify(p); } catch (_) { return '[unprintable]'; }
   };
   const absolute = (u) => { try { return new URL(String(u), location.href).href; } catch (_) { return String(u); } };
@@ -140,7 +143,9 @@
       entry.duration = Date.now() - start;
       entry.response_headers = headerPairs(response.headers);
       const type = response.headers.get('content-type') || '';
-      if (textual(type)) {
+      // Not recording (the pre-roll), a page's answered requests keep no
+      // body: reading each one twice is what being installed cost most.
+      if (textual(type) && (recorderReady || !response.ok)) {
         setTimeout(send, 10000); // a body that never ends (a stream) does not hold the entry back
         response.clone().text().then((text) => {
           entry.response_body = { text: text.slice(0, LIMIT), size: text.length, mime: type };
@@ -327,7 +332,11 @@
         const responseHeaders = (this.getAllResponseHeaders() || '').trim().split(/[\r\n]+/).filter(Boolean)
           .map((line) => { const at = line.indexOf(':'); return [line.slice(0, at).trim().toLowerCase(), line.slice(at + 1).trim()]; });
         let responseBody = null;
-        if (this.status && (this.responseType === '' || this.responseType === 'text')) {
+        // Not recording (the pre-roll), an answered request keeps no body.
+        const keepBody = recorderReady || this.status >= 400;
+        if (!keepBody) {
+          responseBody = { size: Number(this.getResponseHeader('content-length')) || 0, mime: type || null };
+        } else if (this.status && (this.responseType === '' || this.responseType === 'text')) {
           responseBody = textual(type) ? bodyOf(this.responseText, type) : { size: this.responseText.length, mime: type };
         } else if (this.status && this.responseType === 'json') {
           responseBody = bodyOf(JSON.stringify(this.response), type);

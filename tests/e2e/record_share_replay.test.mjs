@@ -249,6 +249,7 @@ test('pre-roll: the minute before Start is in the report, and can be turned off'
       assert.equal(early.args[1], 'mail ***************', 'pre-roll entries are masked like the rest');
       assert.ok(bundle.console.some((e) => e.args[0] === 'fixture loaded' && e.before_start_ms > 0));
       assert.ok(request && request.before_start_ms > 0 && request.status === 200);
+      assert.equal(request.response_body?.text, undefined, 'an answered request before Start keeps no body');
     } else {
       assert.equal(early, undefined, 'nothing from before Start without pre-roll');
       assert.equal(request, undefined);

@@ -1,0 +1,104 @@
+// What being installed costs a page that is not recorded: the page's own
+// fetch(), XHR and console calls, timed in the page, in a headless Chromium
+// with the extension (pre-roll on, the default: the page hook keeps the last
+// minute) and in one without it. Fresh tabs take turns between the two
+// browsers, so that both see the same machine state.
+//
+//   node bench/installed.mjs [EXTENSION_DIR] [--rounds=5] [--no-pre-roll]
+//
+// (from `tests/`; EXTENSION_DIR defaults to `../dist/chromium`;
+// `--no-pre-roll` turns the page hook off, leaving what the extension's
+// presence alone costs: its background's request observers). Prints
+// each workload's median time in both and the ratio; the target (issue 30)
+// is at most 1.1.
+import { createServer } from 'node:http';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { ROOT, launchBrowser, configure } from '../e2e/harness.mjs';
+import { stats } from './report.mjs';
+
+const option = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
+const extension = resolve(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? join(ROOT, 'dist', 'chromium'));
+const rounds = Number(option('rounds', 5));
+const preRoll = !process.argv.includes('--no-pre-roll');
+
+/** A page, a small JSON answer (1 KB) and a larger one (250 KB). */
+const BODY = JSON.stringify({ ok: true, items: Array.from({ length: 20 }, (_, i) => ({ id: i, name: `item ${i}`, tags: ['a', 'b'] })) });
+const BIG = JSON.stringify({ ok: true, items: Array.from({ length: 5000 }, (_, i) => ({ id: i, name: `item ${i}`, tags: ['a', 'b'] })) });
+const server = createServer((req, res) => {
+  if (req.url.startsWith('/api/')) {
+    res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'abc123' });
+    return res.end(req.url.startsWith('/api/big') ? BIG : BODY);
+  }
+  res.writeHead(200, { 'content-type': 'text/html' });
+  res.end('<!doctype html><title>Installed cost</title><p>A page that is not recorded.</p>');
+});
+await new Promise((done) => server.listen(0, '127.0.0.1', done));
+const site = `http://127.0.0.1:${server.address().port}`;
+
+/** Each workload: what the page does, timed in the page (ms). */
+const WORKLOADS = {
+  'fetch ×300': async () => {
+    const started = performance.now();
+    for (let i = 0; i < 300; i++) await (await fetch(`/api/items?i=${i}`, { headers: { accept: 'application/json' } })).json();
+    return performance.now() - started;
+  },
+  'fetch ×50, 250 KB each': async () => {
+    const started = performance.now();
+    for (let i = 0; i < 50; i++) await (await fetch(`/api/big?i=${i}`)).json();
+    return performance.now() - started;
+  },
+  'XHR ×300': async () => {
+    const started = performance.now();
+    for (let i = 0; i < 300; i++) {
+      await new Promise((done) => {
+        const xhr = new XMLHttpRequest();
+        xhr.open('GET', `/api/items?x=${i}`);
+        xhr.onload = done;
+        xhr.send();
+      });
+    }
+    return performance.now() - started;
+  },
+  'console.log ×5000': async () => {
+    const started = performance.now();
+    for (let i = 0; i < 5000; i++) console.log('row', { i, name: 'item', tags: ['a', 'b'] });
+    return performance.now() - started;
+  },
+};
+
+const plain = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'repro-plain-')), {
+  executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1000, height: 700 },
+  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+const installed = await launchBrowser({ extension });
+await configure(installed.context, installed.id, 'http://127.0.0.1:9', 'unused', { preRoll });
+const samples = { plain: {}, installed: {} };
+try {
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 ? [['installed', installed.context], ['plain', plain]] : [['plain', plain], ['installed', installed.context]];
+    for (const [name, context] of order) {
+      const page = await context.newPage();
+      await page.goto(`${site}/page`);
+      if (name === 'installed' && (await page.evaluate(() => Boolean(window.__reproHook))) !== preRoll) {
+        throw new Error(`the page hook is ${preRoll ? 'not ' : ''}in the page`);
+      }
+      for (const [workload, run] of Object.entries(WORKLOADS)) {
+        (samples[name][workload] ??= []).push(await page.evaluate(run));
+      }
+      await page.close();
+    }
+  }
+} finally {
+  await Promise.all([plain.close(), installed.context.close()]);
+  server.close();
+}
+console.log(`${extension}, pre-roll ${preRoll ? 'on' : 'off'}, ${rounds} rounds, medians (min–max) in ms:`);
+for (const workload of Object.keys(WORKLOADS)) {
+  const without = stats(samples.plain[workload]);
+  const withRepro = stats(samples.installed[workload]);
+  const span = (s) => `${s.median.toFixed(1)} (${s.min.toFixed(1)}–${s.max.toFixed(1)})`;
+  console.log(`  ${workload.padEnd(24)} without ${span(without).padEnd(22)} with ${span(withRepro).padEnd(22)} ratio ${(withRepro.median / without.median).toFixed(2)}`);
+}
