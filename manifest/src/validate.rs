@@ -7,8 +7,12 @@ use std::fmt;
 
 use crate::{
     Bundle, ConsoleEntry, DomEvent, EventRecord, Limits, Mark, NetworkEntry, NodeData, NodeRecord,
-    Screenshot, FORMAT_VERSION,
+    FORMAT_VERSION,
 };
+
+mod images;
+pub(crate) use images::validate_screenshot;
+use images::validate_thumbnail;
 
 /// Why a bundle is not acceptable.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -304,61 +308,6 @@ pub(crate) fn validate_mark(
         ("text", &mark.text),
     ] {
         check_string(|| format!("marks[{i}].{field}"), text, limits)?;
-    }
-    Ok(())
-}
-
-/// Check the bundle's thumbnail: a small image, so that a list of reports
-/// can show it without reading the bundle.
-fn validate_thumbnail(shot: &Screenshot) -> Result<(), ValidationError> {
-    use crate::{THUMBNAIL_MAX_BASE64, THUMBNAIL_MAX_SIDE};
-    if !matches!(
-        shot.mime.as_str(),
-        "image/webp" | "image/png" | "image/jpeg"
-    ) {
-        return fail(
-            "thumbnail.mime",
-            "must be image/webp, image/png or image/jpeg",
-        );
-    }
-    for (field, side) in [("width", shot.width), ("height", shot.height)] {
-        if side == 0 || side > THUMBNAIL_MAX_SIDE {
-            return fail(
-                format!("thumbnail.{field}"),
-                format!("must be 1 to {THUMBNAIL_MAX_SIDE} pixels"),
-            );
-        }
-    }
-    if shot.data.len() > THUMBNAIL_MAX_BASE64 {
-        return fail(
-            "thumbnail.data",
-            format!(
-                "is {} base64 characters; at most {THUMBNAIL_MAX_BASE64}",
-                shot.data.len()
-            ),
-        );
-    }
-    if !crate::dom::is_base64(&shot.data) {
-        return fail("thumbnail.data", "must be base64");
-    }
-    Ok(())
-}
-
-/// Check screenshot `i`.
-pub(crate) fn validate_screenshot(
-    i: usize,
-    shot: &Screenshot,
-    limits: &Limits,
-) -> Result<(), ValidationError> {
-    if shot.mime != "image/png" && shot.mime != "image/jpeg" {
-        return fail(
-            format!("screenshots[{i}].mime"),
-            "must be image/png or image/jpeg",
-        );
-    }
-    check_string(|| format!("screenshots[{i}].data"), &shot.data, limits)?;
-    if !crate::dom::is_base64(&shot.data) {
-        return fail(format!("screenshots[{i}].data"), "must be base64");
     }
     Ok(())
 }
