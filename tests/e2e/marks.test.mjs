@@ -42,6 +42,10 @@ test('mark two elements, check selectors, boxes, screenshots and the viewer', as
   const bundle = await fetchBundle(href);
 
   assert.equal(bundle.marks.length, 2);
+  // Stopped with the popup in front, the tab was out of view: the report's
+  // thumbnail is made from the first mark's (masked) screenshot.
+  assert.equal(bundle.thumbnail?.width, 320, 'the thumbnail comes from the first mark');
+  assert.equal(bundle.thumbnail.mime, 'image/webp');
   const [first, second] = bundle.marks;
   assert.deepEqual([first.comment, first.kind, first.severity], ['Price is wrong', 'visual', 'high']);
   assert.deepEqual([second.comment, second.kind, second.severity], ['Typo in result 17', 'copy', 'low']);

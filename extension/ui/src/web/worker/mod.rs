@@ -14,6 +14,7 @@ mod messages;
 mod notifications;
 mod recording;
 mod screenshot;
+mod thumbnail;
 mod transfer;
 mod upload;
 mod web_requests;

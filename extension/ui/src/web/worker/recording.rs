@@ -10,8 +10,8 @@ use super::injection::{inject, PAGE_HOOK_FILE, RECORDER_FILES};
 use super::upload::{after_stop, discard, resume_queue, upload_session};
 use crate::config::{Config, CONFIG_KEY};
 use crate::session::{
-    chunk_key, finished_key, session_key, site_pattern, tab_report_key, BudgetState, SessionRecord,
-    UploadState,
+    chunk_key, finished_key, mark_prefix, session_key, site_pattern, tab_report_key, BudgetState,
+    SessionRecord, StoredMark, UploadState,
 };
 use crate::user_agent;
 use crate::web::reports::{budget, tab_report};
@@ -400,11 +400,11 @@ pub(super) async fn stop(tab: i64, reason: Option<String>) -> Result<JsValue, Js
         persist_chunks(&session.id, &bulk(&answer, "chunks")).await?;
         // The page said what to black out: a small picture of it for lists.
         if let Ok(pixels) = from_js::<TabPixels>(&get(&answer, "pixels")) {
-            session.thumbnail = super::screenshot::thumbnail(tab, &pixels)
-                .await
-                .ok()
-                .flatten();
+            session.thumbnail = super::thumbnail::of_tab(tab, &pixels).await.ok().flatten();
         }
+    }
+    if session.thumbnail.is_none() {
+        session.thumbnail = first_mark_thumbnail(&session.id).await;
     }
     save(&finished_key(&session.id), &(session.clone(), stopped_at)).await?;
     remove(&[session_key(tab)]).await?;
@@ -413,6 +413,17 @@ pub(super) async fn stop(tab: i64, reason: Option<String>) -> Result<JsValue, Js
     let _ = set_badge(tab, "").await;
     after_stop(&session, stopped_at, reason).await?;
     status(tab).await
+}
+
+/// A thumbnail made from the first mark's screenshot of session
+/// `session_id`, for a recording stopped with its tab out of view.
+async fn first_mark_thumbnail(session_id: &str) -> Option<repro_manifest::Screenshot> {
+    let marks = load_prefixed(&mark_prefix(session_id)).await.ok()?;
+    let shot = marks
+        .iter()
+        .filter_map(|(_, text)| serde_json::from_str::<StoredMark>(text).ok())
+        .find_map(|mark| mark.screenshot)?;
+    super::thumbnail::of_mark(&shot).await.ok().flatten()
 }
 
 /// The stopped session of `tab` still waiting for the tester or the server, if any.

@@ -16,7 +16,9 @@ use repro_extension_messages::TabPixels;
 /// The colour masked regions are painted with.
 pub const MASK_COLOUR: &str = "#000000";
 
-fn context(canvas: &OffscreenCanvas) -> Result<OffscreenCanvasRenderingContext2d, JsValue> {
+pub(super) fn context(
+    canvas: &OffscreenCanvas,
+) -> Result<OffscreenCanvasRenderingContext2d, JsValue> {
     let context = canvas.get_context("2d")?.ok_or("no 2d context")?;
     context
         .dyn_into()
@@ -74,7 +76,7 @@ async fn shown(tab: i64) -> Result<(bool, JsValue), JsValue> {
 /// The visible part of `tab`'s window drawn on a canvas, if `tab` was the
 /// tab it showed before and after the picture was taken (the capture is of
 /// whatever tab the window shows: a tester may switch tabs meanwhile).
-async fn visible_tab(tab: i64) -> Result<Option<OffscreenCanvas>, JsValue> {
+pub(super) async fn visible_tab(tab: i64) -> Result<Option<OffscreenCanvas>, JsValue> {
     let (active, window) = shown(tab).await?;
     if !active {
         return Ok(None);
@@ -120,7 +122,7 @@ async fn visible_tab_in_front(tab: i64) -> Result<OffscreenCanvas, JsValue> {
 }
 
 /// Black out `masks` (viewport boxes, scaled by `scale`) in the pixels themselves.
-fn black_out(ctx: &OffscreenCanvasRenderingContext2d, masks: &[Rect], scale: f64) {
+pub(super) fn black_out(ctx: &OffscreenCanvasRenderingContext2d, masks: &[Rect], scale: f64) {
     ctx.set_fill_style_str(MASK_COLOUR);
     for rect in masks {
         let (x, y, w, h) = (
@@ -184,56 +186,6 @@ pub async fn tab_pixels(tab: i64, request: &TabPixels) -> Result<Vec<Option<Stri
         images.push(image);
     }
     Ok(images)
-}
-
-/// How wide a report's thumbnail is, in pixels.
-const THUMBNAIL_WIDTH: u32 = 320;
-
-/// The report's thumbnail: the visible part of `tab` at Stop, with
-/// `pixels.masks` blacked out before it is made small, as WebP. Nothing
-/// when `tab` is not the tab its window shows (a tab closed, or another in
-/// front), or when it does not fit the format's limits.
-pub async fn thumbnail(tab: i64, pixels: &TabPixels) -> Result<Option<Screenshot>, JsValue> {
-    let Some(canvas) = visible_tab(tab).await? else {
-        return Ok(None);
-    };
-    let scale = canvas.width() as f64 / pixels.viewport_width.max(1.0);
-    let rect = |[x, y, w, h]: [f64; 4]| Rect { x, y, w, h };
-    let masks: Vec<Rect> = pixels.masks.iter().copied().map(rect).collect();
-    black_out(&context(&canvas)?, &masks, scale);
-    let (width, height) = (canvas.width().max(1), canvas.height().max(1));
-    let small_height = (THUMBNAIL_WIDTH as f64 * height as f64 / width as f64)
-        .round()
-        .clamp(1.0, repro_manifest::THUMBNAIL_MAX_SIDE as f64) as u32;
-    let small = OffscreenCanvas::new(THUMBNAIL_WIDTH, small_height)?;
-    let ctx = context(&small)?;
-    ctx.draw_image_with_offscreen_canvas_and_dw_and_dh(
-        &canvas,
-        0.0,
-        0.0,
-        THUMBNAIL_WIDTH as f64,
-        small_height as f64,
-    )?;
-    for quality in [0.75, 0.5, 0.3] {
-        let options = web_sys::ImageEncodeOptions::new();
-        options.set_type("image/webp");
-        options.set_quality(quality);
-        let blob: web_sys::Blob = JsFuture::from(small.convert_to_blob_with_options(&options)?)
-            .await?
-            .dyn_into()?;
-        let buffer = JsFuture::from(blob.array_buffer()).await?;
-        let data = base64(&js_sys::Uint8Array::new(&buffer).to_vec());
-        if data.len() <= repro_manifest::THUMBNAIL_MAX_BASE64 {
-            return Ok(Some(Screenshot {
-                t: 0,
-                width: THUMBNAIL_WIDTH,
-                height: small_height,
-                mime: blob.type_(),
-                data,
-            }));
-        }
-    }
-    Ok(None)
 }
 
 /// Capture the visible part of `tab` (brought to the front) and make the
