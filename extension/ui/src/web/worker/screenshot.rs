@@ -89,18 +89,24 @@ pub(super) async fn visible_tab(tab: i64) -> Result<Option<OffscreenCanvas>, JsV
     if !shown(tab).await?.0 {
         return Ok(None);
     }
+    Ok(Some(
+        canvas_of(&data_url.as_string().ok_or("no image")?).await?,
+    ))
+}
+
+/// The image at `data_url`, decoded and drawn on a canvas of its size.
+pub(super) async fn canvas_of(data_url: &str) -> Result<OffscreenCanvas, JsValue> {
     let global: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
-    let response: web_sys::Response =
-        JsFuture::from(global.fetch_with_str(&data_url.as_string().ok_or("no image")?))
-            .await?
-            .dyn_into()?;
+    let response: web_sys::Response = JsFuture::from(global.fetch_with_str(data_url))
+        .await?
+        .dyn_into()?;
     let blob: web_sys::Blob = JsFuture::from(response.blob()?).await?.dyn_into()?;
     let bitmap: web_sys::ImageBitmap = JsFuture::from(global.create_image_bitmap_with_blob(&blob)?)
         .await?
         .dyn_into()?;
     let canvas = OffscreenCanvas::new(bitmap.width(), bitmap.height())?;
     context(&canvas)?.draw_image_with_image_bitmap(&bitmap, 0.0, 0.0)?;
-    Ok(Some(canvas))
+    Ok(canvas)
 }
 
 /// The visible part of `tab`, brought to the front for it (again, up to

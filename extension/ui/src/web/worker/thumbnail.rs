@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::OffscreenCanvas;
 
-use super::screenshot::{base64, black_out, context, visible_tab};
+use super::screenshot::{base64, black_out, canvas_of, context, visible_tab};
 use repro_extension_messages::TabPixels;
 
 /// How wide a report's thumbnail is, in pixels.
@@ -30,17 +30,7 @@ pub async fn of_tab(tab: i64, pixels: &TabPixels) -> Result<Option<Screenshot>, 
 
 /// The thumbnail made from a mark's screenshot (masked already).
 pub async fn of_mark(shot: &Screenshot) -> Result<Option<Screenshot>, JsValue> {
-    let global: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
-    let url = format!("data:{};base64,{}", shot.mime, shot.data);
-    let response: web_sys::Response = JsFuture::from(global.fetch_with_str(&url))
-        .await?
-        .dyn_into()?;
-    let blob: web_sys::Blob = JsFuture::from(response.blob()?).await?.dyn_into()?;
-    let bitmap: web_sys::ImageBitmap = JsFuture::from(global.create_image_bitmap_with_blob(&blob)?)
-        .await?
-        .dyn_into()?;
-    let canvas = OffscreenCanvas::new(bitmap.width(), bitmap.height())?;
-    context(&canvas)?.draw_image_with_image_bitmap(&bitmap, 0.0, 0.0)?;
+    let canvas = canvas_of(&format!("data:{};base64,{}", shot.mime, shot.data)).await?;
     made_small(&canvas).await
 }
 
