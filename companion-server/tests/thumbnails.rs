@@ -9,8 +9,8 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use common::team::{call, form, page, sign_in, upload};
-use common::{example, fixture, send};
+use common::fixture;
+use common::team::{call, form, page, sign_in, upload, upload_edited};
 
 /// A 1 × 1 PNG.
 const PIXEL_PNG: &str =
@@ -22,16 +22,11 @@ async fn upload_with_thumbnail(
     n: u8,
     thumbnail: serde_json::Value,
 ) -> (StatusCode, serde_json::Value) {
-    let mut bundle: serde_json::Value = serde_json::from_slice(&example()).unwrap();
-    bundle["id"] = serde_json::json!(format!("{n:032x}"));
-    bundle["title"] = serde_json::json!(format!("Report {n}"));
-    bundle["thumbnail"] = thumbnail;
-    let request = Request::post("/api/reports")
-        .header("authorization", format!("Bearer {token}"))
-        .header("content-type", "application/json")
-        .body(Body::from(bundle.to_string()))
-        .unwrap();
-    send(state, request).await
+    upload_edited(state, token, n, |bundle| {
+        bundle["title"] = serde_json::json!(format!("Report {n}"));
+        bundle["thumbnail"] = thumbnail;
+    })
+    .await
 }
 
 fn thumbnail(width: u32, mime: &str, data: &str) -> serde_json::Value {

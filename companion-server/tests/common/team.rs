@@ -42,20 +42,24 @@ pub fn page(path: &str, cookie: &str) -> Request<Body> {
         .unwrap()
 }
 
+/// The value of the first form field named `name` in `html`.
+fn hidden_value(html: &str, name: &str) -> String {
+    html.split(&format!("name=\"{name}\" value=\""))
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
 /// The sign-in form's check value and the cookie that carries it, as a
 /// browser gets them by opening the sign-in page.
 pub async fn sign_in_check(state: &ServerState) -> (String, String) {
     let request = Request::get("/reports").body(Body::empty()).unwrap();
     let (status, headers, html) = call(state, request).await;
     assert_eq!(status, StatusCode::OK);
-    let check = html
-        .split("name=\"check\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let check = hidden_value(&html, "check");
     let cookie = headers["set-cookie"].to_str().unwrap();
     assert!(
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
@@ -84,28 +88,35 @@ pub async fn sign_in(state: &ServerState, token: &str) -> (String, String) {
     );
     let cookie = cookie.split(';').next().unwrap().to_string();
     let (_, _, html) = call(state, page("/reports", &cookie)).await;
-    let csrf = html
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let csrf = hidden_value(&html, "csrf");
     (cookie, csrf)
 }
 
-pub async fn upload(state: &ServerState, token: &str, n: u8, title: &str, url: &str) -> String {
+/// Upload the example bundle as bundle number `n`, changed by `edit`; the
+/// server's answer.
+pub async fn upload_edited(
+    state: &ServerState,
+    token: &str,
+    n: u8,
+    edit: impl FnOnce(&mut serde_json::Value),
+) -> (StatusCode, serde_json::Value) {
     let mut bundle: serde_json::Value = serde_json::from_slice(&example()).unwrap();
     bundle["id"] = serde_json::json!(format!("{n:032x}"));
-    bundle["title"] = serde_json::json!(title);
-    bundle["pages"][0]["url"] = serde_json::json!(url);
+    edit(&mut bundle);
     let request = Request::post("/api/reports")
         .header("authorization", format!("Bearer {token}"))
         .header("content-type", "application/json")
         .body(Body::from(bundle.to_string()))
         .unwrap();
-    let (status, body) = send(state, request).await;
+    send(state, request).await
+}
+
+pub async fn upload(state: &ServerState, token: &str, n: u8, title: &str, url: &str) -> String {
+    let (status, body) = upload_edited(state, token, n, |bundle| {
+        bundle["title"] = serde_json::json!(title);
+        bundle["pages"][0]["url"] = serde_json::json!(url);
+    })
+    .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     body["id"].as_str().unwrap().to_string()
 }

@@ -311,11 +311,16 @@ fn install_message_listener(cell: &RecorderCell) {
 
 /// What a picture of the tab taken at Stop (the report's thumbnail) must
 /// black out: everything the policy hides, in the viewport, as the mark
-/// screenshots do; nothing when this document is not recording.
+/// screenshots do; nothing when this document is not recording, or is a
+/// frame (the picture is of the top document, which enters its frames).
 fn thumbnail_masks(cell: &RecorderCell) -> Option<TabPixels> {
+    let window = web_sys::window()?;
+    let top = window.top().ok().flatten()?;
+    if JsValue::from(top) != JsValue::from(window.clone()) {
+        return None;
+    }
     let masks = cell
         .with(|r| super::mask_boxes::mask_rects(r.serializer.policy(), Some(r.serializer.dom())))?;
-    let window = web_sys::window()?;
     Some(TabPixels {
         viewport_width: dom_reads::viewport(&window).w as f64,
         boxes: Vec::new(),

@@ -31,19 +31,28 @@ pub fn set_text(id: &str, text: &str) -> Result<(), JsValue> {
     Ok(())
 }
 
+/// Run `handler` whenever `event` fires on the element with `id`.
+fn listen(
+    id: &str,
+    event: &str,
+    handler: impl FnMut(web_sys::Event) + 'static,
+) -> Result<(), JsValue> {
+    let handler = Closure::<dyn FnMut(web_sys::Event)>::new(handler);
+    by_id::<web_sys::EventTarget>(id)?
+        .add_event_listener_with_callback(event, handler.as_ref().unchecked_ref())?;
+    handler.forget();
+    Ok(())
+}
+
 /// Run `action` (async) whenever `event` fires on the element with `id`.
 pub fn on<F, Fut>(id: &str, event: &str, action: F) -> Result<(), JsValue>
 where
     F: Fn(web_sys::Event) -> Fut + 'static,
     Fut: std::future::Future<Output = ()> + 'static,
 {
-    let handler = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
-        wasm_bindgen_futures::spawn_local(action(e));
-    });
-    by_id::<web_sys::EventTarget>(id)?
-        .add_event_listener_with_callback(event, handler.as_ref().unchecked_ref())?;
-    handler.forget();
-    Ok(())
+    listen(id, event, move |e| {
+        wasm_bindgen_futures::spawn_local(action(e))
+    })
 }
 
 /// Run `action` (async) when the form with `id` is submitted, the browser's
@@ -56,12 +65,8 @@ where
     F: Fn() -> Fut + 'static,
     Fut: std::future::Future<Output = ()> + 'static,
 {
-    let handler = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+    listen(id, "submit", move |e| {
         e.prevent_default();
         wasm_bindgen_futures::spawn_local(action());
-    });
-    by_id::<web_sys::EventTarget>(id)?
-        .add_event_listener_with_callback("submit", handler.as_ref().unchecked_ref())?;
-    handler.forget();
-    Ok(())
+    })
 }
