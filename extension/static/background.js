@@ -15,11 +15,5 @@ chrome.runtime.onInstalled.addListener(forward('on_startup'));
 chrome.alarms.onAlarm.addListener(forward('on_alarm'));
 chrome.notifications.onClicked.addListener(forward('on_notification_clicked'));
 chrome.commands.onCommand.addListener(forward('on_command'));
-// fetch, XHR, beacons and WebSockets come from the page hook; leaving them out
-// here spares a busy page's requests a trip through this worker.
-const everything = { urls: ['<all_urls>'], types: ['main_frame', 'sub_frame', 'stylesheet', 'script', 'image', 'font', 'object', 'media', 'other'] };
-chrome.webRequest.onBeforeRequest.addListener(forward('on_request_start'), everything);
-chrome.webRequest.onCompleted.addListener(forward('on_request_done'), everything);
-chrome.webRequest.onErrorOccurred.addListener(forward('on_request_done'), everything);
 chrome.runtime.onStartup.addListener(forward('on_startup'));
 chrome.storage.onChanged.addListener(forward('on_storage_changed'));

@@ -8,35 +8,32 @@
 //
 // (from `tests/`; EXTENSION_DIR defaults to `../dist/chromium`;
 // `--no-pre-roll` turns the page hook off, leaving what the extension's
-// presence alone costs: its background's request observers). Prints
-// each workload's median time in both and the ratio; the target (issue 30)
-// is at most 1.1.
+// presence alone costs). Prints each workload's median time in both and
+// the ratio; the target is at most 1.1. `cargo xtask bench` runs it too.
 import { createServer } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { ROOT, launchBrowser, configure } from '../e2e/harness.mjs';
 import { stats } from './report.mjs';
 
-const option = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
-const extension = resolve(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? join(ROOT, 'dist', 'chromium'));
-const rounds = Number(option('rounds', 5));
-const preRoll = !process.argv.includes('--no-pre-roll');
-
 /** A page, a small JSON answer (1 KB) and a larger one (250 KB). */
 const BODY = JSON.stringify({ ok: true, items: Array.from({ length: 20 }, (_, i) => ({ id: i, name: `item ${i}`, tags: ['a', 'b'] })) });
 const BIG = JSON.stringify({ ok: true, items: Array.from({ length: 5000 }, (_, i) => ({ id: i, name: `item ${i}`, tags: ['a', 'b'] })) });
-const server = createServer((req, res) => {
-  if (req.url.startsWith('/api/')) {
-    res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'abc123' });
-    return res.end(req.url.startsWith('/api/big') ? BIG : BODY);
-  }
-  res.writeHead(200, { 'content-type': 'text/html' });
-  res.end('<!doctype html><title>Installed cost</title><p>A page that is not recorded.</p>');
-});
-await new Promise((done) => server.listen(0, '127.0.0.1', done));
-const site = `http://127.0.0.1:${server.address().port}`;
+
+function startApiSite() {
+  const server = createServer((req, res) => {
+    if (req.url.startsWith('/api/')) {
+      res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'abc123' });
+      return res.end(req.url.startsWith('/api/big') ? BIG : BODY);
+    }
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end('<!doctype html><title>Installed cost</title><p>A page that is not recorded.</p>');
+  });
+  return new Promise((done) => server.listen(0, '127.0.0.1', () => done({ url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() })));
+}
 
 /** Each workload: what the page does, timed in the page (ms). */
 const WORKLOADS = {
@@ -69,36 +66,56 @@ const WORKLOADS = {
   },
 };
 
-const plain = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'repro-plain-')), {
-  executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1000, height: 700 },
-  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
-const installed = await launchBrowser({ extension });
-await configure(installed.context, installed.id, 'http://127.0.0.1:9', 'unused', { preRoll });
-const samples = { plain: {}, installed: {} };
-try {
-  for (let round = 0; round < rounds; round++) {
-    const order = round % 2 ? [['installed', installed.context], ['plain', plain]] : [['plain', plain], ['installed', installed.context]];
-    for (const [name, context] of order) {
-      const page = await context.newPage();
-      await page.goto(`${site}/page`);
-      if (name === 'installed' && (await page.evaluate(() => Boolean(window.__reproHook))) !== preRoll) {
-        throw new Error(`the page hook is ${preRoll ? 'not ' : ''}in the page`);
+/**
+ * Time each workload in a browser with the extension in `extension`
+ * (configured, not recording; the page hook on with `preRoll`) and in one
+ * without it, `rounds` fresh tabs each, taking turns. Resolves to each
+ * workload's samples, stats and ratio (with / without).
+ */
+export async function measureInstalled({ extension = join(ROOT, 'dist', 'chromium'), rounds = 5, preRoll = true } = {}) {
+  const plain = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'repro-plain-')), {
+    executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1000, height: 700 },
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const installed = await launchBrowser({ extension });
+  await configure(installed.context, installed.id, 'http://127.0.0.1:9', 'unused', { preRoll });
+  const samples = { plain: {}, installed: {} };
+  const site = await startApiSite();
+  try {
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 ? [['installed', installed.context], ['plain', plain]] : [['plain', plain], ['installed', installed.context]];
+      for (const [name, context] of order) {
+        const page = await context.newPage();
+        await page.goto(`${site.url}/page`);
+        if (name === 'installed' && (await page.evaluate(() => Boolean(window.__reproHook))) !== preRoll) {
+          throw new Error(`the page hook is ${preRoll ? 'not ' : ''}in the page`);
+        }
+        for (const [workload, run] of Object.entries(WORKLOADS)) {
+          (samples[name][workload] ??= []).push(await page.evaluate(run));
+        }
+        await page.close();
       }
-      for (const [workload, run] of Object.entries(WORKLOADS)) {
-        (samples[name][workload] ??= []).push(await page.evaluate(run));
-      }
-      await page.close();
     }
+  } finally {
+    await Promise.all([plain.close(), installed.context.close()]);
+    site.close();
   }
-} finally {
-  await Promise.all([plain.close(), installed.context.close()]);
-  server.close();
+  return Object.fromEntries(Object.keys(WORKLOADS).map((workload) => {
+    const without = stats(samples.plain[workload]);
+    const withRepro = stats(samples.installed[workload]);
+    return [workload, { without, with: withRepro, ratio: withRepro.median / without.median }];
+  }));
 }
-console.log(`${extension}, pre-roll ${preRoll ? 'on' : 'off'}, ${rounds} rounds, medians (min–max) in ms:`);
-for (const workload of Object.keys(WORKLOADS)) {
-  const without = stats(samples.plain[workload]);
-  const withRepro = stats(samples.installed[workload]);
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const option = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
+  const extension = resolve(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? join(ROOT, 'dist', 'chromium'));
+  const preRoll = !process.argv.includes('--no-pre-roll');
+  const rounds = Number(option('rounds', 5));
+  const results = await measureInstalled({ extension, rounds, preRoll });
+  console.log(`${extension}, pre-roll ${preRoll ? 'on' : 'off'}, ${rounds} rounds, medians (min–max) in ms:`);
   const span = (s) => `${s.median.toFixed(1)} (${s.min.toFixed(1)}–${s.max.toFixed(1)})`;
-  console.log(`  ${workload.padEnd(24)} without ${span(without).padEnd(22)} with ${span(withRepro).padEnd(22)} ratio ${(withRepro.median / without.median).toFixed(2)}`);
+  for (const [workload, r] of Object.entries(results)) {
+    console.log(`  ${workload.padEnd(24)} without ${span(r.without).padEnd(22)} with ${span(r.with).padEnd(22)} ratio ${r.ratio.toFixed(2)}`);
+  }
 }

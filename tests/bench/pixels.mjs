@@ -18,6 +18,7 @@ import { ROOT, tabIdOf, extensionStorage } from '../e2e/harness.mjs';
 import { startSite } from './site.mjs';
 import { RECORDERS, openBenchBrowser } from './recorders.mjs';
 import { stats, fmt } from './report.mjs';
+import { busySeconds } from './main_thread.mjs';
 
 const QUICK = process.argv.includes('--quick');
 const ROUNDS = QUICK ? 1 : 3;
@@ -61,11 +62,6 @@ const repro = {
 };
 
 const DRIVERS = { none: RECORDERS.none, repro, 'rrweb (recordCanvas)': rrwebCanvas };
-
-async function busySeconds(cdp) {
-  const { metrics } = await cdp.send('Performance.getMetrics');
-  return metrics.find((m) => m.name === 'TaskDuration').value;
-}
 
 const site = await startSite();
 const browser = await openBenchBrowser();

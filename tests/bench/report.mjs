@@ -28,7 +28,9 @@ export function summarize(runs) {
   }
   const m = (recorder, name) => byRecorder[recorder]?.[name]?.median;
   const ratio = (a, b) => (a !== undefined && b ? a / b : undefined);
+  const overIdle = (recorder) => (m('none', 'start.wholeCostMs') === undefined ? undefined : m(recorder, 'start.wholeCostMs') - m('none', 'start.wholeCostMs'));
   const ratios = {
+    'whole cost: loading, Start and 4 s of recording (main-thread time over the idle page)': ratio(overIdle('repro'), overIdle('rrweb')),
     'full snapshot (main-thread time)': ratio(m('repro', 'start.snapshotMs'), m('rrweb', 'start.snapshotMs')),
     'Start pressed to snapshot stored, vs rrweb snapshot': ratio(m('repro', 'start.startToStoredMs'), m('rrweb', 'start.snapshotMs')),
     'gzipped session bytes': ratio(m('repro', 'gzipBytes'), m('rrweb', 'gzipBytes')),

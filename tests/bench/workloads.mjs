@@ -30,6 +30,37 @@ export const WORKLOADS = {
       input.dispatchEvent(new Event('input', { bubbles: true }));
     }
   },
+  // A framework's list as it lives: mounted (500 keyed rows of a few
+  // elements), then re-rendered three times, each time every row's class
+  // and texts updated in place and 25 rows taken out and 25 new ones put in.
+  'framework re-render (500 rows)': () => {
+    const row = (key, pass) => {
+      const li = document.createElement('li');
+      li.dataset.key = key;
+      li.className = `row r${(key + pass) % 3}`;
+      const name = document.createElement('span');
+      name.textContent = `Row ${key}`;
+      const value = document.createElement('b');
+      value.textContent = `${(key * 31 + pass) % 997}`;
+      li.append(name, ' ', value);
+      return li;
+    };
+    const list = document.createElement('ul');
+    for (let key = 0; key < 500; key++) list.append(row(key, 0));
+    document.getElementById('scratch').append(list);
+    let nextKey = 500;
+    for (let pass = 1; pass <= 3; pass++) {
+      for (const li of list.children) {
+        const key = Number(li.dataset.key);
+        li.className = `row r${(key + pass) % 3}`;
+        li.lastChild.firstChild.data = `${(key * 31 + pass) % 997}`;
+      }
+      for (let i = 0; i < 25; i++) {
+        list.children[i * 19].remove();
+        list.insertBefore(row(nextKey++, pass), list.children[i * 17] ?? null);
+      }
+    }
+  },
   'scrolling': async () => {
     for (let i = 1; i <= 30; i++) {
       window.scrollTo(0, i * 100);

@@ -87,12 +87,23 @@ test('record an open page across a navigation, share, replay; the password never
   assert.equal(net('/api/missing').status, 404);
   assert.equal(bundle.network.find((e) => e.kind === 'xhr').status, 200);
   assert.ok(net('/refused').error, 'a failed request is kept with its error');
-  // Everything else the tab loaded comes from the browser's request observer, once.
+  // Everything else the tab loaded comes from the page's own Resource Timing, once.
   const resource = (suffix) => bundle.network.find((e) => e.kind === 'resource' && e.url.endsWith(suffix));
   assert.equal(resource('/second.html').resource_type, 'main_frame');
   assert.equal(resource('/second.html').status, 200);
+  assert.equal(resource('/second.html').page, 1);
+  assert.ok(resource('/second.html').t > 0 && resource('/second.html').before_start_ms === undefined);
   assert.equal(resource('/second.js').resource_type, 'script');
+  assert.equal(resource('/second.js').status, 200);
   assert.ok(resource('/second.js').duration_ms >= 0);
+  // The first page's loads, before Start, are there as the pre-roll keeps them.
+  const style = resource('/style.css');
+  assert.equal(style.resource_type, 'stylesheet');
+  assert.equal(style.status, 200);
+  assert.equal(style.page, 0);
+  assert.ok(style.t === 0 && style.before_start_ms > 0, `the stylesheet loaded before Start: ${JSON.stringify(style)}`);
+  assert.equal(resource('/').resource_type, 'main_frame');
+  assert.equal(bundle.network.filter((e) => e.kind === 'resource' && e.url.endsWith('/second.js')).length, 1, 'each load listed once');
   assert.equal(bundle.network.filter((e) => e.url.includes('/api/')).every((e) => e.kind !== 'resource'), true,
     'fetch and XHR are not listed twice');
   assert.ok(!bundle.network.some((e) => e.url.startsWith('chrome-extension:')), 'Repro\'s own files are not the page\'s requests');

@@ -30,6 +30,11 @@ test('Firefox: record, share and replay a page; typing masked, console and netwo
   assert.ok(bundle.console.some((e) => e.level === 'error' && e.args[0] === 'Save failed with status 403'), 'the console error');
   assert.ok(bundle.network.some((e) => e.method === 'POST' && e.url.endsWith('/api/settings') && e.status === 403), 'the refused request');
   assert.ok(textsOf(bundle).includes('Profile settings'));
+  // The page's own load, from its Resource Timing (before Start: the pre-roll).
+  const document = bundle.network.find((e) => e.kind === 'resource' && e.url.endsWith('/settings.html'));
+  assert.equal(document?.resource_type, 'main_frame', 'the document load');
+  assert.equal(document.status, 200);
+  assert.ok(document.before_start_ms > 0);
 
   // The share link replays in Firefox too.
   await driver.switchTo().newWindow('tab');

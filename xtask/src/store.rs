@@ -23,7 +23,6 @@ pub const JUSTIFICATIONS: &[(&str, &str)] = &[
     ("unlimitedStorage", "A long recording can outgrow the default quota; the tester sets the budget Repro keeps to in the options."),
     ("tabs", "Knows which tab is being recorded, shows its state on the toolbar, and takes the picture of the visible tab that a mark's screenshot needs."),
     ("webNavigation", "Follows the recorded tab across its navigations and into its frames, so that every page and frame is recorded."),
-    ("webRequest", "Records the recorded tab's page loads (address, status, timing) for the report's network panel; it never blocks or changes a request."),
     ("<all_urls>", "A tester records the site under test, whatever it is. Nothing is read from a tab until the tester starts recording it (with the pre-roll on, a page keeps its last minute of console and network in its own memory; nothing leaves the page unless the tester records)."),
 ];
 

@@ -19,6 +19,9 @@ pub struct HelloAnswer {
     /// origin than its parent's: its chunks are relayed to the parent's
     /// recorder, which takes them in at the frame element.
     pub frame: Option<i64>,
+    /// The pre-roll is on: what the page did in the minute before Start
+    /// (its loads, as its own Resource Timing holds them) is kept.
+    pub pre_roll: bool,
 }
 
 /// The answer to [`crate::ToBackground::Status`].

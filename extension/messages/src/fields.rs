@@ -34,6 +34,7 @@ pub const TYPED_FIELDS: &[&str] = &[
     "ok",
     "capture",
     "frame",
+    "preRoll",
     "viewportWidth",
     "boxes",
     "masks",

@@ -17,6 +17,7 @@ pub mod page_dom;
 pub mod page_limits;
 pub mod pixel_pacing;
 pub mod pointer_path;
+pub mod resource_loads;
 pub mod selector;
 pub mod slice_pacing;
 pub mod walk;

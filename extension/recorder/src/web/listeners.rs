@@ -1,6 +1,7 @@
 //! The page events the recorder listens to (input, scroll, click, resize,
 //! the states in `state_listeners`, the page hook's messages in
-//! `hook_messages`), the mutation observer and the flush timer, all
+//! `hook_messages`), the page's loads (`resource_timing`), the mutation
+//! observer and the flush timer, all
 //! removed again at stop so a stopped recorder costs the page nothing.
 
 use repro_manifest::{DomEvent, EventRecord, Size, INLINED_CSS_ATTRIBUTE, OPEN_POPOVER_ATTRIBUTE};
@@ -13,6 +14,7 @@ use super::event_targets::{origin, target_id};
 use super::hook_messages::on_hook_message;
 use super::mutations;
 use super::recorder::{Recorder, RecorderCell};
+use super::resource_timing::ResourceTimings;
 use super::shadow_roots::RootWatcher;
 use super::snapshot;
 use super::state_listeners::{
@@ -45,6 +47,8 @@ pub struct Listeners {
     _observer_callback: Closure<dyn FnMut(js_sys::Array)>,
     interval: i32,
     _tick: Closure<dyn FnMut()>,
+    /// The page's loads, from its Resource Timing.
+    resources: Option<ResourceTimings>,
 }
 
 impl Listeners {
@@ -91,6 +95,7 @@ impl Listeners {
             _observer_callback: observer_callback,
             interval,
             _tick: tick,
+            resources: ResourceTimings::observe(window, cell),
         };
         let doc: &EventTarget = document.unchecked_ref();
         let win: &EventTarget = window.unchecked_ref();
@@ -177,7 +182,10 @@ impl Listeners {
     }
 
     /// Take the last mutations, then remove everything from the page.
-    pub fn remove(self, recorder: &mut Recorder) {
+    pub fn remove(mut self, recorder: &mut Recorder) {
+        if let Some(resources) = self.resources.take() {
+            resources.remove(recorder);
+        }
         let pending = self.observer.take_records();
         mutations::record(recorder, &pending);
         if let Some(mut roots) = recorder.roots.take() {

@@ -20,6 +20,7 @@ mod outbox;
 mod pixel_capture;
 mod policy_selectors;
 mod recorder;
+mod resource_timing;
 mod shadow_roots;
 mod sheet_texts;
 mod snapshot;

@@ -47,6 +47,10 @@ pub struct Recorder {
     /// This recorder's frame id, when it runs in a frame of another origin
     /// than its parent's (its chunks go to the parent's recorder).
     pub frame: Option<i64>,
+    /// This document is a frame's (its own document is a `sub_frame` load).
+    pub in_frame: bool,
+    /// The pre-roll is on: loads of the minute before Start are kept.
+    pub pre_roll: bool,
     /// The frames of other origins inside this document.
     pub frames: super::frame_links::FrameLinks,
     /// The element the pointer is over, and the one that has focus, as

@@ -27,10 +27,8 @@ pub async fn hello(tab: i64, frame: i64, url: &str) -> Result<JsValue, JsValue> 
     };
     // A frame of a never-record site stays out of the recording (its
     // frame element replays empty).
-    if load::<Config>(CONFIG_KEY)
-        .await?
-        .is_some_and(|c| c.skips(url))
-    {
+    let config = load::<Config>(CONFIG_KEY).await?;
+    if config.as_ref().is_some_and(|c| c.skips(url)) {
         return Ok(to_js(&HelloAnswer::default()));
     }
     let policy = serde_json::to_string(&session.policy).unwrap_or_default();
@@ -40,6 +38,7 @@ pub async fn hello(tab: i64, frame: i64, url: &str) -> Result<JsValue, JsValue> 
         page: 0,
         policy,
         frame: Some(frame),
+        pre_roll: config.is_none_or(|c| c.pre_roll),
     }))
 }
 

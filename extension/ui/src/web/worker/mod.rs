@@ -17,4 +17,3 @@ mod screenshot;
 mod thumbnail;
 mod transfer;
 mod upload;
-mod web_requests;

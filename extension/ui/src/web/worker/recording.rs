@@ -49,6 +49,11 @@ pub async fn on_navigation_committed(details: JsValue) -> Result<(), JsValue> {
     Ok(())
 }
 
+/// The pre-roll setting (on unless the tester turned it off).
+async fn pre_roll_on() -> Result<bool, JsValue> {
+    Ok(load::<Config>(CONFIG_KEY).await?.is_none_or(|c| c.pre_roll))
+}
+
 const HOOK_SCRIPT_ID: &str = "repro-page-hook";
 
 /// Register the page hook at `document_start`: on every page while pre-roll
@@ -58,7 +63,7 @@ const HOOK_SCRIPT_ID: &str = "repro-page-hook";
 /// are seen. The hook only forwards to a recorder of its own document; a page
 /// without one keeps at most a bounded buffer and sends nothing.
 async fn register_page_hook() -> Result<(), JsValue> {
-    let pre_roll = load::<Config>(CONFIG_KEY).await?.is_none_or(|c| c.pre_roll);
+    let pre_roll = pre_roll_on().await?;
     let mut patterns: Vec<String> = Vec::new();
     if pre_roll {
         patterns.push("<all_urls>".into());
@@ -288,6 +293,7 @@ pub(super) async fn hello(tab: i64, hello: Hello) -> Result<JsValue, JsValue> {
         page,
         policy,
         frame: None,
+        pre_roll: pre_roll_on().await?,
     }))
 }
 
