@@ -1,8 +1,9 @@
 // What being installed costs a page that is not recorded: the page's own
 // fetch(), XHR and console calls, timed in the page, in a headless Chromium
 // with the extension (pre-roll on, the default: the page hook keeps the last
-// minute) and in one without it. Fresh tabs take turns between the two
-// browsers, so that both see the same machine state.
+// minute) and in one without it, in tabs no DevTools client is attached to
+// (`uninspected.mjs`), as a tester's tabs are. Fresh tabs take turns
+// between the two browsers, so that both see the same machine state.
 //
 //   node bench/installed.mjs [EXTENSION_DIR] [--rounds=5] [--no-pre-roll]
 //
@@ -15,22 +16,34 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { ROOT, launchBrowser, configure } from '../e2e/harness.mjs';
+import { launchUninspected } from './uninspected.mjs';
 import { stats } from './report.mjs';
 
 /** A page, a small JSON answer (1 KB) and a larger one (250 KB). */
 const BODY = JSON.stringify({ ok: true, items: Array.from({ length: 20 }, (_, i) => ({ id: i, name: `item ${i}`, tags: ['a', 'b'] })) });
 const BIG = JSON.stringify({ ok: true, items: Array.from({ length: 5000 }, (_, i) => ({ id: i, name: `item ${i}`, tags: ['a', 'b'] })) });
 
+/**
+ * The site: the API answers, and `/run?w=NAME` a page that waits a moment
+ * after its load, runs workload NAME and writes `done:MS:HOOK` in its
+ * title (HOOK: whether Repro's page hook is in it).
+ */
 function startApiSite() {
   const server = createServer((req, res) => {
-    if (req.url.startsWith('/api/')) {
+    const url = new URL(req.url, 'http://bench');
+    if (url.pathname.startsWith('/api/')) {
       res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'abc123' });
-      return res.end(req.url.startsWith('/api/big') ? BIG : BODY);
+      return res.end(url.pathname.startsWith('/api/big') ? BIG : BODY);
     }
+    const workload = WORKLOADS[url.searchParams.get('w')];
     res.writeHead(200, { 'content-type': 'text/html' });
-    res.end('<!doctype html><title>Installed cost</title><p>A page that is not recorded.</p>');
+    res.end(`<!doctype html><title>Installed cost</title><p>A page that is not recorded.</p>${workload ? `<script>
+addEventListener('load', () => setTimeout(async () => {
+  const ms = await (${workload.toString()})();
+  document.title = 'done:' + ms + ':' + Boolean(window.__reproHook);
+}, 500));
+</script>` : ''}`);
   });
   return new Promise((done) => server.listen(0, '127.0.0.1', () => done({ url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() })));
 }
@@ -73,31 +86,32 @@ const WORKLOADS = {
  * workload's samples, stats and ratio (with / without).
  */
 export async function measureInstalled({ extension = join(ROOT, 'dist', 'chromium'), rounds = 5, preRoll = true } = {}) {
-  const plain = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'repro-plain-')), {
-    executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1000, height: 700 },
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  const installed = await launchBrowser({ extension });
-  await configure(installed.context, installed.id, 'http://127.0.0.1:9', 'unused', { preRoll });
+  // The extension's settings are made once through its options page
+  // (Playwright), then the profile is opened again by a Chromium nobody inspects.
+  const profile = mkdtempSync(join(tmpdir(), 'repro-installed-'));
+  const setup = await launchBrowser({ profile, extension });
+  await configure(setup.context, setup.id, 'http://127.0.0.1:9', 'unused', { preRoll });
+  await setup.context.close();
+  const browsers = {
+    plain: await launchUninspected({ profile: mkdtempSync(join(tmpdir(), 'repro-plain-')) }),
+    installed: await launchUninspected({ profile, extension }),
+  };
   const samples = { plain: {}, installed: {} };
   const site = await startApiSite();
   try {
     for (let round = 0; round < rounds; round++) {
-      const order = round % 2 ? [['installed', installed.context], ['plain', plain]] : [['plain', plain], ['installed', installed.context]];
-      for (const [name, context] of order) {
-        const page = await context.newPage();
-        await page.goto(`${site.url}/page`);
-        if (name === 'installed' && (await page.evaluate(() => Boolean(window.__reproHook))) !== preRoll) {
-          throw new Error(`the page hook is ${preRoll ? 'not ' : ''}in the page`);
+      const order = round % 2 ? ['installed', 'plain'] : ['plain', 'installed'];
+      for (const workload of Object.keys(WORKLOADS)) {
+        for (const name of order) {
+          const [ms, hook] = (await browsers[name].run(`${site.url}/run?w=${encodeURIComponent(workload)}&r=${round}`)).split(':');
+          if (name === 'installed' && (hook === 'true') !== preRoll) throw new Error(`the page hook is ${preRoll ? 'not ' : ''}in the page`);
+          if (name === 'plain' && hook === 'true') throw new Error('the page hook is in a page of the browser without Repro');
+          (samples[name][workload] ??= []).push(Number(ms));
         }
-        for (const [workload, run] of Object.entries(WORKLOADS)) {
-          (samples[name][workload] ??= []).push(await page.evaluate(run));
-        }
-        await page.close();
       }
     }
   } finally {
-    await Promise.all([plain.close(), installed.context.close()]);
+    await Promise.all([browsers.plain.close(), browsers.installed.close()]);
     site.close();
   }
   return Object.fromEntries(Object.keys(WORKLOADS).map((workload) => {

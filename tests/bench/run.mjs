@@ -148,7 +148,8 @@ async function main() {
     installed,
   };
   out.targets = targets(out);
-  writeFileSync(join(ROOT, 'tests', 'bench', 'results.json'), `${JSON.stringify(out, null, 1)}\n`);
+  // A quick run's single samples are for trying the bench, not results to keep.
+  if (!QUICK) writeFileSync(join(ROOT, 'tests', 'bench', 'results.json'), `${JSON.stringify(out, null, 1)}\n`);
   process.stdout.write(report(out));
   const held = out.targets.filter((t) => t.holds).length;
   process.stdout.write(`\n## Targets (issue 30): ${held} of ${out.targets.length} hold\n\n${targetsTable(out.targets)}\n`);

@@ -14,7 +14,8 @@ export function targets(out) {
   const group = (prefix) => out.results.find((r) => r.group === prefix);
   const ratioOf = (name, key) => group(name)?.summary.ratios[key];
   const rows = [];
-  const atMost = (target, limit, value) => rows.push({ target, limit: `≤ ${limit}`, value, holds: value !== undefined && Number.isFinite(value) && value <= limit });
+  const shown = (limit) => (limit === 1 / 3 ? '⅓' : String(limit));
+  const atMost = (target, limit, value) => rows.push({ target, limit: `≤ ${shown(limit)}`, value, holds: value !== undefined && Number.isFinite(value) && value <= limit });
   const csp = (size) => `generated ${size}, strict CSP (Repro runs its wasm2js build)`;
 
   atMost('whole cost of Start, 10k page', 0.25, ratioOf('generated 10k', WHOLE));
