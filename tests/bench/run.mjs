@@ -151,6 +151,12 @@ async function main() {
   // A quick run's single samples are for trying the bench, not results to keep.
   if (!QUICK) writeFileSync(join(ROOT, 'tests', 'bench', 'results.json'), `${JSON.stringify(out, null, 1)}\n`);
   process.stdout.write(report(out));
+  for (const live of out.steady) {
+    process.stdout.write(`\n## live dashboard${live.csp ? ', strict CSP (Repro runs its wasm2js build)' : ''}, ${live.minutes} min each\n\n`
+      + '| recorder | main-thread ms per minute added to the page\'s own | stored KB per minute (gzip) | heap while recording, MB |\n|---|---|---|---|\n'
+      + ['rrweb', 'repro'].map((r) => `| ${r} | ${live.addedMsPerMinute[r].toFixed(0)} (page's own ${live.pageOwnMsPerMinute.toFixed(0)}) | ${(live.runs[r].bytesPerMinute / 1024).toFixed(1)} | ${live.runs[r].heapRecordingMb.toFixed(1)} |`).join('\n')
+      + '\n');
+  }
   const held = out.targets.filter((t) => t.holds).length;
   process.stdout.write(`\n## Targets (issue 30): ${held} of ${out.targets.length} hold\n\n${targetsTable(out.targets)}\n`);
 }
