@@ -78,4 +78,10 @@ test("a frame of the page's own origin: its console and requests join the report
   const request = bundle.network.find((e) => e.kind === 'fetch' && e.url.endsWith('/api/ok?from=payment-frame'));
   assert.equal(request?.status, 200, JSON.stringify(bundle.network.map((e) => e.url)));
   assert.equal(bundle.console.filter((e) => e.args[0] === 'payment frame says hello').length, 1, 'heard once');
+  // The added frame's loads: its document from the page's timeline, its
+  // script from the frame's own; each once.
+  const loads = (suffix) => bundle.network.filter((e) => e.kind === 'resource' && e.url.endsWith(suffix));
+  assert.deepEqual(loads('/second.html').map((e) => [e.resource_type, e.status]), [['sub_frame', 200]], JSON.stringify(bundle.network));
+  assert.deepEqual(loads('/second.js').map((e) => [e.resource_type, e.status]), [['script', 200]], JSON.stringify(bundle.network));
+  assert.ok(loads('/second.js')[0].t > 0, 'loaded after Start');
 });

@@ -30,6 +30,8 @@ pub struct TimedLoad {
     pub status: u16,
     /// `contentType`, where the browser gives it (else empty).
     pub content_type: String,
+    /// The document is a frame's (its own load is its parent's to list).
+    pub in_frame: bool,
 }
 
 /// What the entry's page tells about every load.
@@ -39,17 +41,16 @@ pub struct LoadContext {
     pub session_start: u64,
     /// The page's index in the recording.
     pub page: u32,
-    /// The document is a frame's (its own document is a `sub_frame`).
-    pub in_frame: bool,
     /// Loads of the minute before Start are kept (the pre-roll setting).
     pub pre_roll: bool,
 }
 
 /// The entry `load` becomes, or `None` when it is not kept: the page
-/// hook's kinds, Repro's own files and inline data, and loads that began
-/// before Start (more than [`PRE_ROLL_MS`] before it with the pre-roll on).
+/// hook's kinds, Repro's own files and inline data, a frame's own document
+/// (its parent lists it), and loads that began before Start (more than
+/// [`PRE_ROLL_MS`] before it with the pre-roll on).
 pub fn to_entry(load: TimedLoad, context: &LoadContext) -> Option<NetworkEntry> {
-    let resource_type = resource_type(&load, context.in_frame)?;
+    let resource_type = resource_type(&load)?;
     if is_own_or_inline(&load.url) {
         return None;
     }
@@ -104,9 +105,11 @@ fn is_own_or_inline(url: &str) -> bool {
 
 /// What was loaded, named as the browser's network panels name it; `None`
 /// for the kinds the page hook reports.
-fn resource_type(load: &TimedLoad, in_frame: bool) -> Option<&'static str> {
+fn resource_type(load: &TimedLoad) -> Option<&'static str> {
     if load.entry_type == "navigation" {
-        return Some(if in_frame { "sub_frame" } else { "main_frame" });
+        // A frame's document is in its parent's timeline already (an
+        // `iframe` load): listed there, once.
+        return (!load.in_frame).then_some("main_frame");
     }
     let by_initiator = match load.initiator.as_str() {
         "fetch" | "xmlhttprequest" | "beacon" => return None,
@@ -163,7 +166,6 @@ mod tests {
         LoadContext {
             session_start: START,
             page: 2,
-            in_frame: false,
             pre_roll: true,
         }
     }
@@ -177,6 +179,7 @@ mod tests {
             duration: 12.7,
             status: 200,
             content_type: String::new(),
+            in_frame: false,
         }
     }
 
@@ -198,19 +201,13 @@ mod tests {
     }
 
     #[test]
-    fn the_document_is_the_main_frame_or_in_a_frame_a_sub_frame() {
+    fn the_document_is_the_main_frame_and_a_frames_own_is_left_to_its_parent() {
         let mut document = load("navigation", "https://a.test/", 1_000_001.0);
         document.entry_type = "navigation".into();
         let top = to_entry(document.clone(), &context()).unwrap();
         assert_eq!(top.resource_type, "main_frame");
-        let framed = LoadContext {
-            in_frame: true,
-            ..context()
-        };
-        assert_eq!(
-            to_entry(document, &framed).unwrap().resource_type,
-            "sub_frame"
-        );
+        document.in_frame = true;
+        assert_eq!(to_entry(document, &context()), None);
     }
 
     #[test]

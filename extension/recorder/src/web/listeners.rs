@@ -14,7 +14,7 @@ use super::event_targets::{origin, target_id};
 use super::hook_messages::on_hook_message;
 use super::mutations;
 use super::recorder::{Recorder, RecorderCell};
-use super::resource_timing::ResourceTimings;
+use super::resource_timing::{LoadSink, ResourceTimings};
 use super::shadow_roots::RootWatcher;
 use super::snapshot;
 use super::state_listeners::{
@@ -95,7 +95,11 @@ impl Listeners {
             _observer_callback: observer_callback,
             interval,
             _tick: tick,
-            resources: ResourceTimings::observe(window, cell),
+            resources: ResourceTimings::observe(
+                window,
+                cell.with(|r| r.in_frame).unwrap_or(false),
+                load_sink(cell),
+            ),
         };
         let doc: &EventTarget = document.unchecked_ref();
         let win: &EventTarget = window.unchecked_ref();
@@ -178,18 +182,18 @@ impl Listeners {
                 )
             })
             .collect();
-        RootWatcher::new(self.observer.clone(), handlers)
+        RootWatcher::new(self.observer.clone(), handlers, load_sink(&self.cell))
     }
 
     /// Take the last mutations, then remove everything from the page.
     pub fn remove(mut self, recorder: &mut Recorder) {
         if let Some(resources) = self.resources.take() {
-            resources.remove(recorder);
+            recorder.keep_loads(resources.remove());
         }
         let pending = self.observer.take_records();
         mutations::record(recorder, &pending);
         if let Some(mut roots) = recorder.roots.take() {
-            roots.unwatch_all();
+            recorder.keep_loads(roots.unwatch_all());
         }
         self.observer.disconnect();
         self.window.clear_interval_with_handle(self.interval);
@@ -197,6 +201,14 @@ impl Listeners {
             super::dom_reads::remove_listener(target, kind, handler.as_ref().unchecked_ref(), true);
         }
     }
+}
+
+/// Where the observers of the page's loads hand them: to the recorder.
+fn load_sink(cell: &RecorderCell) -> LoadSink {
+    let cell = cell.clone();
+    std::rc::Rc::new(move |loads| {
+        cell.with(|recorder| recorder.keep_loads(loads));
+    })
 }
 
 /// A script attached a shadow root to an element (the page hook says so):

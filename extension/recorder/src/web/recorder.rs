@@ -47,7 +47,7 @@ pub struct Recorder {
     /// This recorder's frame id, when it runs in a frame of another origin
     /// than its parent's (its chunks go to the parent's recorder).
     pub frame: Option<i64>,
-    /// This document is a frame's (its own document is a `sub_frame` load).
+    /// This document is a frame's (its own load is its parent's to list).
     pub in_frame: bool,
     /// The pre-roll is on: loads of the minute before Start are kept.
     pub pre_roll: bool,
@@ -187,6 +187,21 @@ impl Recorder {
             self.keep_entry(entry);
         }
         relayed.taken
+    }
+
+    /// Keep the page's `loads` (from its Resource Timing) as network
+    /// entries, under this page's limits.
+    pub fn keep_loads(&mut self, loads: Vec<crate::core::resource_loads::TimedLoad>) {
+        let context = crate::core::resource_loads::LoadContext {
+            session_start: self.session_start,
+            page: self.page,
+            pre_roll: self.pre_roll,
+        };
+        for load in loads {
+            if let Some(entry) = crate::core::resource_loads::to_entry(load, &context) {
+                self.keep_entry(Entry::Network(Box::new(entry)));
+            }
+        }
     }
 
     /// Keep a console or network entry, under this page's limits.

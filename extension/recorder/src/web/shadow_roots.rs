@@ -9,7 +9,8 @@
 //! A frame's document is recorded by the page's recorder, not by one of
 //! its own: so the page hook in the frame's window (which forwards the
 //! frame's console and requests to a recorder of its own window) is told
-//! that a recorder listens there, and its messages are heard on that window.
+//! that a recorder listens there, and its messages are heard on that window;
+//! the frame's loads are read from its own Resource Timing.
 
 use repro_extension_messages::web::wire::signal_message;
 use repro_extension_messages::{
@@ -20,6 +21,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{MutationObserver, Node};
 
 use super::dom_reads;
+use super::resource_timing::{LoadSink, ResourceTimings};
+use crate::core::resource_loads::TimedLoad;
 
 /// Events that never leave a shadow root: listened to on every root.
 const EVENTS_KEPT_INSIDE: [&str; 3] = [
@@ -68,6 +71,10 @@ pub struct RootWatcher {
     /// The windows of the frame documents watched, whose page hook's
     /// messages are heard.
     frame_windows: Vec<web_sys::Window>,
+    /// Where the frame documents' loads go.
+    load_sink: LoadSink,
+    /// The observers of the frame documents' loads.
+    frame_loads: Vec<ResourceTimings>,
 }
 
 /// The page hook's messages: the kind of the listener that hears them.
@@ -86,12 +93,15 @@ impl RootWatcher {
     pub fn new(
         observer: MutationObserver,
         handlers: Vec<(&'static str, js_sys::Function)>,
+        load_sink: LoadSink,
     ) -> Self {
         RootWatcher {
             observer,
             handlers,
             watched: Vec::new(),
             frame_windows: Vec::new(),
+            load_sink,
+            frame_loads: Vec::new(),
         }
     }
 
@@ -126,13 +136,13 @@ impl RootWatcher {
         }
         self.watched.push((root.clone(), kinds));
         if dom_reads::node_type(root) == Node::DOCUMENT_NODE {
-            self.hear_hook_of(root);
+            self.hear_frame(root);
         }
     }
 
     /// Hear the page hook of frame document `document`'s window, and tell
-    /// it to send what it holds and what comes.
-    fn hear_hook_of(&mut self, document: &Node) {
+    /// it to send what it holds and what comes; observe its loads.
+    fn hear_frame(&mut self, document: &Node) {
         // (A frame's document is of the frame's realm: not checked as ours.)
         let Some(window) = dom_reads::default_view(document.unchecked_ref()) else {
             return;
@@ -148,6 +158,9 @@ impl RootWatcher {
         options.set_passive(true);
         dom_reads::add_listener(window.unchecked_ref(), HOOK_MESSAGES, handler, &options);
         signal_hook(&window, WindowSignal::RecorderReady);
+        if let Some(loads) = ResourceTimings::observe(&window, true, self.load_sink.clone()) {
+            self.frame_loads.push(loads);
+        }
         self.frame_windows.push(window);
     }
 
@@ -156,8 +169,14 @@ impl RootWatcher {
         self.watched.iter().map(|(root, _)| root)
     }
 
-    /// Stop listening to every root (the observer is disconnected apart).
-    pub fn unwatch_all(&mut self) {
+    /// Stop listening to every root (the observer is disconnected apart);
+    /// the frames' loads not handed over yet.
+    pub fn unwatch_all(&mut self) -> Vec<TimedLoad> {
+        let pending = self
+            .frame_loads
+            .drain(..)
+            .flat_map(ResourceTimings::remove)
+            .collect();
         let handler = self.handlers.iter().find(|(k, _)| *k == HOOK_MESSAGES);
         for window in self.frame_windows.drain(..) {
             if let Some((_, handler)) = handler {
@@ -173,5 +192,6 @@ impl RootWatcher {
                 }
             }
         }
+        pending
     }
 }
