@@ -46,12 +46,13 @@ pub struct LoadContext {
 }
 
 /// The entry `load` becomes, or `None` when it is not kept: the page
-/// hook's kinds, Repro's own files and inline data, a frame's own document
-/// (its parent lists it), and loads that began before Start (more than
+/// hook's kinds, Repro's own files and inline data, the browser's guess
+/// at the page's icon, a frame's own document (its parent lists it), and
+/// loads that began before Start (more than
 /// [`PRE_ROLL_MS`] before it with the pre-roll on).
 pub fn to_entry(load: TimedLoad, context: &LoadContext) -> Option<NetworkEntry> {
     let resource_type = resource_type(&load)?;
-    if is_own_or_inline(&load.url) {
+    if is_own_or_inline(&load.url) || is_browsers_icon_guess(&load) {
         return None;
     }
     let session_start = context.session_start as f64;
@@ -101,6 +102,18 @@ fn is_own_or_inline(url: &str) -> bool {
     ]
     .iter()
     .any(|scheme| url.starts_with(scheme))
+}
+
+/// The browser asks a page that names no icon for `/favicon.ico` itself
+/// (Chromium lists it in the page's timeline, usually a 404): not the
+/// page's request, and no lead to a bug.
+fn is_browsers_icon_guess(load: &TimedLoad) -> bool {
+    let path = load.url.split(['?', '#']).next().unwrap_or_default();
+    load.initiator == "other"
+        && path
+            .split_once("://")
+            .and_then(|(_, rest)| rest.split_once('/'))
+            .is_some_and(|(_, path)| path == "favicon.ico")
 }
 
 /// What was loaded, named as the browser's network panels name it; `None`
@@ -282,6 +295,20 @@ mod tests {
         assert_eq!(named("iframe", "https://b.test/", ""), "sub_frame");
         assert_eq!(named("video", "https://a.test/v", ""), "media");
         assert_eq!(named("other", "https://a.test/manifest.json", ""), "other");
+    }
+
+    #[test]
+    fn the_browsers_guess_at_an_icon_is_not_the_pages_load() {
+        let mut guess = load("other", "https://a.test/favicon.ico", 1_000_100.0);
+        guess.status = 404;
+        assert_eq!(to_entry(guess, &context()), None);
+        let declared = load("link", "https://a.test/favicon.ico", 1_000_100.0);
+        assert_eq!(
+            to_entry(declared, &context()).unwrap().resource_type,
+            "image"
+        );
+        let deeper = load("other", "https://a.test/static/favicon.ico", 1_000_100.0);
+        assert!(to_entry(deeper, &context()).is_some());
     }
 
     #[test]
