@@ -204,7 +204,10 @@
       ...own,
       set(value) {
         own.set.call(this, value);
-        if (setFromScript.add(this).size === 1) queueMicrotask(announce);
+        // One announcement per task: queued by the first set of the task
+        // (the same control set a thousand times in a loop queues one).
+        if (setFromScript.size === 0) queueMicrotask(announce);
+        setFromScript.add(this);
       },
     });
   };
