@@ -70,10 +70,7 @@ pub fn to_entry(load: TimedLoad, context: &LoadContext) -> Option<NetworkEntry> 
         page: context.page,
         kind: NetworkKind::Resource,
         method: "GET".into(),
-        url: pii::mask(&mask_url(&load.url))
-            .chars()
-            .take(MAX_URL_CHARS)
-            .collect(),
+        url: masked_url(&load.url),
         resource_type: resource_type.into(),
         status: (load.status > 0).then_some(load.status),
         duration_ms: (load.duration.is_finite() && load.duration >= 0.0)
@@ -89,6 +86,18 @@ pub fn to_entry(load: TimedLoad, context: &LoadContext) -> Option<NetworkEntry> 
 
 /// The longest URL kept, in characters.
 const MAX_URL_CHARS: usize = 4096;
+
+/// `url` masked and cut to [`MAX_URL_CHARS`], at a cost bounded whatever
+/// its length (a page may load a URL of megabytes): only twice the kept
+/// length is masked, so a secret that crosses the cut is whole in what is
+/// masked, and what is kept ends before anything cut mid-secret.
+fn masked_url(url: &str) -> String {
+    let head: String = url.chars().take(2 * MAX_URL_CHARS).collect();
+    pii::mask(&mask_url(&head))
+        .chars()
+        .take(MAX_URL_CHARS)
+        .collect()
+}
 
 /// Repro's own files (the recorder loaded into the tab, the mark form) and
 /// inline data are not the page's loads.
@@ -309,6 +318,21 @@ mod tests {
         );
         let deeper = load("other", "https://a.test/static/favicon.ico", 1_000_100.0);
         assert!(to_entry(deeper, &context()).is_some());
+    }
+
+    #[test]
+    fn a_huge_url_is_cut_and_a_secret_across_the_cut_is_masked() {
+        let secret = "4111111111111111";
+        // The secret starts at character 4090: the cut at 4096 crosses it.
+        let url = format!(
+            "https://a.test/{}/{secret}/{}",
+            "a".repeat(4074),
+            "b".repeat(3_000_000)
+        );
+        assert_eq!(url.find(secret), Some(4090));
+        let entry = to_entry(load("img", &url, 1_000_100.0), &context()).unwrap();
+        assert_eq!(entry.url.chars().count(), 4096);
+        assert!(!entry.url.contains("411111"), "{}", &entry.url[4080..]);
     }
 
     #[test]
