@@ -19,6 +19,7 @@ export const SECRETS = {
   'tester block selector text': 'Tester-Block-Jd2',
   'API key in an error message': 'sk_live_51HqLyjWDarjtT1zdp7dcXYZ',
   'token in a URL': 'url-Token-Hn4',
+  'token in the address of a picture the page loaded': 'img-Token-Wv7',
   'Authorization header': 'header-Token-Qe5',
   'password key in a JSON body': 'json-Password-Lk9',
   'password in a form-encoded body': 'form-Password-Tc1',

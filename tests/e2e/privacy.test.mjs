@@ -89,6 +89,9 @@ test('planted secrets reach neither extension storage nor the server; the page t
   assert.ok(rules.length > 0, 'the rule a script inserted is recorded');
   const blocked = nodesOf(bundle.events[0].nodes).filter((n) => n.attrs?.some(([name]) => name === 'data-repro-blocked'));
   assert.equal(blocked.length, 3, 'site and tester blocks become placeholders');
+  // The picture's load, from the page's Resource Timing: listed, its token masked.
+  const picture = bundle.network.find((e) => e.kind === 'resource' && e.url.includes('/shown-image.png?'));
+  assert.ok(picture?.url.endsWith('/shown-image.png?access_token=[masked]&size=2'), JSON.stringify(picture));
   const login = bundle.network.find((e) => e.url.includes('access_token=[masked]&page=2'));
   assert.ok(login, 'the token in the URL is masked, the rest of the URL kept');
   const header = (name) => login.request_headers.find(([n]) => n === name)?.[1];
