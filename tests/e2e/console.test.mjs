@@ -70,6 +70,15 @@ test("a frame of the page's own origin: its console and requests join the report
   await added.evaluate(() => console.error('added frame failed', { code: 7 }));
   await untilRecorded(browser.worker, tabId, (r) => r.console.some((e) => e.args[0] === 'added frame failed')
     && r.network.some((e) => e.url.endsWith('/api/ok?from=payment-frame')), "the frames' console and request");
+  // A frame that navigates is heard in its new document too (its window
+  // object stays, the listeners on its old document do not; the new
+  // document's hook holds what it hears until the recorder listens).
+  await payment.evaluate(() => { location.href = '/console.html?navigated=1'; });
+  await page.waitForFunction(() => document.getElementById('payment').contentDocument?.URL.endsWith('navigated=1')
+    && document.getElementById('payment').contentDocument.readyState === 'complete');
+  const navigated = page.frames().find((f) => f.url().endsWith('/console.html?navigated=1'));
+  await navigated.evaluate(() => console.warn('heard after the frame navigated'));
+  await untilRecorded(browser.worker, tabId, (r) => r.console.some((e) => e.args[0] === 'heard after the frame navigated'), 'the navigated frame\'s console');
   const { bundle } = await stopAndShare(popup, { review: false });
   const hello = bundle.console.find((e) => e.args[0] === 'payment frame says hello');
   assert.equal(hello?.level, 'warn', JSON.stringify(bundle.console));
@@ -84,4 +93,6 @@ test("a frame of the page's own origin: its console and requests join the report
   assert.deepEqual(loads('/second.html').map((e) => [e.resource_type, e.status]), [['sub_frame', 200]], JSON.stringify(bundle.network));
   assert.deepEqual(loads('/second.js').map((e) => [e.resource_type, e.status]), [['script', 200]], JSON.stringify(bundle.network));
   assert.ok(loads('/second.js')[0].t > 0, 'loaded after Start');
+  // The navigated frame's own loads, from its new document's timeline.
+  assert.equal(loads('/console.js').length, 1, JSON.stringify(bundle.network.map((e) => e.url)));
 });

@@ -81,13 +81,16 @@ impl Recorder {
     /// since the last call.
     pub fn watch_new_shadow_roots(&mut self) {
         let roots = self.serializer.take_hosted_roots();
+        let mut loads = Vec::new();
         if let Some(watcher) = self.roots.as_mut() {
             for root in &roots {
-                watcher.watch(root);
+                // (A frame that navigated hands over its old document's last loads.)
+                loads.extend(watcher.watch(root));
                 // Its list as recorded: what a change in place is told from.
                 self.adopted_lists.note(root);
             }
         }
+        self.keep_loads(loads);
     }
 
     /// Record the adopted rules of every recorded root whose list of

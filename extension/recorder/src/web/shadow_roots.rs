@@ -23,6 +23,7 @@ use web_sys::{MutationObserver, Node};
 use super::dom_reads;
 use super::resource_timing::{LoadSink, ResourceTimings};
 use crate::core::resource_loads::TimedLoad;
+use repro_extension_messages::web::js::get;
 
 /// Events that never leave a shadow root: listened to on every root.
 const EVENTS_KEPT_INSIDE: [&str; 3] = [
@@ -68,13 +69,25 @@ pub struct RootWatcher {
     /// The recorder's handler of each event kind it listens for.
     handlers: Vec<(&'static str, js_sys::Function)>,
     watched: Vec<(Node, Vec<&'static str>)>,
-    /// The windows of the frame documents watched, whose page hook's
-    /// messages are heard.
-    frame_windows: Vec<web_sys::Window>,
+    /// The frames heard: each window (whose page hook's messages are
+    /// heard), the document heard in it and the observer of its loads. A
+    /// frame that navigates keeps its window object but not the listeners
+    /// and observers of its old document: its new document is heard anew.
+    frames_heard: Vec<FrameHeard>,
     /// Where the frame documents' loads go.
     load_sink: LoadSink,
-    /// The observers of the frame documents' loads.
-    frame_loads: Vec<ResourceTimings>,
+}
+
+/// A frame whose document the recorder hears.
+struct FrameHeard {
+    window: web_sys::Window,
+    document: Node,
+    /// The window's `performance`: one per window global. A frame's first
+    /// document (the initial `about:blank`) hands its global over to the
+    /// document it navigates to, so only a new `performance` means new
+    /// listeners and a new timeline.
+    performance: wasm_bindgen::JsValue,
+    loads: Option<ResourceTimings>,
 }
 
 /// The page hook's messages: the kind of the listener that hears them.
@@ -99,21 +112,21 @@ impl RootWatcher {
             observer,
             handlers,
             watched: Vec::new(),
-            frame_windows: Vec::new(),
+            frames_heard: Vec::new(),
             load_sink,
-            frame_loads: Vec::new(),
         }
     }
 
-    /// Observe `root` and listen to it.
-    pub fn watch(&mut self, root: &Node) {
+    /// Observe `root` and listen to it; the last loads of the document a
+    /// frame showed before `root`, if it navigated.
+    pub fn watch(&mut self, root: &Node) -> Vec<TimedLoad> {
         let init = web_sys::MutationObserverInit::new();
         init.set_child_list(true);
         init.set_attributes(true);
         init.set_character_data(true);
         init.set_subtree(true);
         if self.observer.observe_with_options(root, &init).is_err() {
-            return;
+            return Vec::new();
         }
         let kinds: Vec<&'static str> = if dom_reads::node_type(root) == Node::DOCUMENT_NODE {
             EVENTS_OF_A_FRAME.to_vec()
@@ -136,32 +149,63 @@ impl RootWatcher {
         }
         self.watched.push((root.clone(), kinds));
         if dom_reads::node_type(root) == Node::DOCUMENT_NODE {
-            self.hear_frame(root);
+            return self.hear_frame(root);
         }
+        Vec::new()
     }
 
     /// Hear the page hook of frame document `document`'s window, and tell
-    /// it to send what it holds and what comes; observe its loads.
-    fn hear_frame(&mut self, document: &Node) {
+    /// it to send what it holds and what comes; observe its loads. Returns
+    /// the last loads of the document the frame showed before, if any.
+    fn hear_frame(&mut self, document: &Node) -> Vec<TimedLoad> {
         // (A frame's document is of the frame's realm: not checked as ours.)
         let Some(window) = dom_reads::default_view(document.unchecked_ref()) else {
-            return;
+            return Vec::new();
         };
-        if self.frame_windows.contains(&window) {
-            return;
+        if self.frames_heard.iter().any(|f| f.document == *document) {
+            return Vec::new();
+        }
+        let performance = get(&window, "performance");
+        if let Some(same_global) = self
+            .frames_heard
+            .iter_mut()
+            .find(|f| f.window == window && f.performance == performance)
+        {
+            same_global.document = document.clone();
+            signal_hook(&window, WindowSignal::RecorderReady);
+            return Vec::new();
         }
         let Some((_, handler)) = self.handlers.iter().find(|(k, _)| *k == HOOK_MESSAGES) else {
-            return;
+            return Vec::new();
         };
         let options = web_sys::AddEventListenerOptions::new();
         options.set_capture(true);
         options.set_passive(true);
         dom_reads::add_listener(window.unchecked_ref(), HOOK_MESSAGES, handler, &options);
         signal_hook(&window, WindowSignal::RecorderReady);
-        if let Some(loads) = ResourceTimings::observe(&window, true, self.load_sink.clone()) {
-            self.frame_loads.push(loads);
+        let loads = ResourceTimings::observe(&window, true, self.load_sink.clone());
+        let heard = FrameHeard {
+            window,
+            document: document.clone(),
+            performance,
+            loads,
+        };
+        // A frame that navigated: the new document in the old one's place,
+        // whose last loads go back to the recorder.
+        match self
+            .frames_heard
+            .iter_mut()
+            .find(|f| f.window == heard.window)
+        {
+            Some(before) => std::mem::replace(before, heard)
+                .loads
+                .map(ResourceTimings::remove)
+                .unwrap_or_default(),
+            None => {
+                self.frames_heard.push(heard);
+                Vec::new()
+            }
         }
-        self.frame_windows.push(window);
     }
 
     /// The roots watched.
@@ -172,13 +216,10 @@ impl RootWatcher {
     /// Stop listening to every root (the observer is disconnected apart);
     /// the frames' loads not handed over yet.
     pub fn unwatch_all(&mut self) -> Vec<TimedLoad> {
-        let pending = self
-            .frame_loads
-            .drain(..)
-            .flat_map(ResourceTimings::remove)
-            .collect();
+        let mut pending = Vec::new();
         let handler = self.handlers.iter().find(|(k, _)| *k == HOOK_MESSAGES);
-        for window in self.frame_windows.drain(..) {
+        for FrameHeard { window, loads, .. } in self.frames_heard.drain(..) {
+            pending.extend(loads.map(ResourceTimings::remove).unwrap_or_default());
             if let Some((_, handler)) = handler {
                 dom_reads::remove_listener(window.unchecked_ref(), HOOK_MESSAGES, handler, true);
             }
