@@ -91,6 +91,11 @@ pub struct ConfigForm {
     pub store_images: bool,
 }
 
+/// Whether the pre-roll is on under `config` (on until the tester turns it off).
+pub fn pre_roll_on(config: Option<&Config>) -> bool {
+    config.is_none_or(|c| c.pre_roll)
+}
+
 impl Config {
     /// Check and normalize the form; `is_selector` tells whether a CSS
     /// selector parses (the page asks the browser).

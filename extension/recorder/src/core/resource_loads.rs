@@ -133,8 +133,10 @@ fn resource_type(load: &TimedLoad) -> Option<&'static str> {
         // `iframe` load): listed there, once.
         return (!load.in_frame).then_some("main_frame");
     }
+    if is_the_hooks(&load.initiator) {
+        return None;
+    }
     let by_initiator = match load.initiator.as_str() {
-        "fetch" | "xmlhttprequest" | "beacon" => return None,
         "script" => Some("script"),
         "img" | "image" | "input" | "icon" => Some("image"),
         "iframe" | "frame" => Some("sub_frame"),
@@ -151,6 +153,12 @@ fn resource_type(load: &TimedLoad) -> Option<&'static str> {
             _ => None,
         })
         .or(Some("other"))
+}
+
+/// Loads the page hook reports with their headers and bodies (by their
+/// `initiatorType`): fetch, XHR and beacons.
+pub fn is_the_hooks(initiator: &str) -> bool {
+    matches!(initiator, "fetch" | "xmlhttprequest" | "beacon")
 }
 
 fn by_content_type(content_type: &str) -> Option<&'static str> {

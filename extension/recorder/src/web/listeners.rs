@@ -97,7 +97,8 @@ impl Listeners {
             _tick: tick,
             resources: ResourceTimings::observe(
                 window,
-                cell.with(|r| r.in_frame).unwrap_or(false),
+                // A recorder of its own in a frame: one of another origin.
+                cell.with(|r| r.frame.is_some()).unwrap_or(false),
                 load_sink(cell),
             ),
         };

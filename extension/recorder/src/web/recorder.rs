@@ -47,8 +47,6 @@ pub struct Recorder {
     /// This recorder's frame id, when it runs in a frame of another origin
     /// than its parent's (its chunks go to the parent's recorder).
     pub frame: Option<i64>,
-    /// This document is a frame's (its own load is its parent's to list).
-    pub in_frame: bool,
     /// The pre-roll is on: loads of the minute before Start are kept.
     pub pre_roll: bool,
     /// The frames of other origins inside this document.

@@ -13,7 +13,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{PerformanceObserver, PerformanceObserverEntryList, PerformanceObserverInit};
 
-use crate::core::resource_loads::TimedLoad;
+use crate::core::resource_loads::{is_the_hooks, TimedLoad};
 use repro_extension_messages::web::js::{get, object};
 
 /// Where the loads an observer reads go.
@@ -73,22 +73,27 @@ impl ResourceTimings {
 }
 
 /// `entries` (Resource Timing entries of a document whose time origin is
-/// `time_origin`) as loads.
+/// `time_origin`) as loads; the page hook's kinds (a busy page's many
+/// fetches) are skipped before the rest of the entry is read.
 fn read(entries: &js_sys::Array, time_origin: f64, in_frame: bool) -> Vec<TimedLoad> {
     entries
         .iter()
-        .map(|entry| {
+        .filter_map(|entry| {
             let text = |key: &str| get(&entry, key).as_string().unwrap_or_default();
-            TimedLoad {
+            let initiator = text("initiatorType");
+            if is_the_hooks(&initiator) {
+                return None;
+            }
+            Some(TimedLoad {
                 url: text("name"),
                 entry_type: text("entryType"),
-                initiator: text("initiatorType"),
+                initiator,
                 start_wall: time_origin + get(&entry, "startTime").as_f64().unwrap_or(f64::NAN),
                 duration: get(&entry, "duration").as_f64().unwrap_or(f64::NAN),
                 status: get(&entry, "responseStatus").as_f64().unwrap_or(0.0) as u16,
                 content_type: text("contentType"),
                 in_frame,
-            }
+            })
         })
         .collect()
 }

@@ -153,7 +153,6 @@ async fn record(build: &str, starting: Starting, cell: &RecorderCell) -> Result<
         unobserved_changes: Vec::new(),
         last_address: None,
         frame: answer.frame,
-        in_frame: answer.frame.is_some(),
         pre_roll: answer.pre_roll,
         frames: Default::default(),
         hovered: None,

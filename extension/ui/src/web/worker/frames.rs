@@ -38,7 +38,7 @@ pub async fn hello(tab: i64, frame: i64, url: &str) -> Result<JsValue, JsValue> 
         page: 0,
         policy,
         frame: Some(frame),
-        pre_roll: config.is_none_or(|c| c.pre_roll),
+        pre_roll: crate::config::pre_roll_on(config.as_ref()),
     }))
 }
 

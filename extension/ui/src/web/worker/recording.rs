@@ -51,7 +51,9 @@ pub async fn on_navigation_committed(details: JsValue) -> Result<(), JsValue> {
 
 /// The pre-roll setting (on unless the tester turned it off).
 async fn pre_roll_on() -> Result<bool, JsValue> {
-    Ok(load::<Config>(CONFIG_KEY).await?.is_none_or(|c| c.pre_roll))
+    Ok(crate::config::pre_roll_on(
+        load::<Config>(CONFIG_KEY).await?.as_ref(),
+    ))
 }
 
 const HOOK_SCRIPT_ID: &str = "repro-page-hook";
